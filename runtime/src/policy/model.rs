@@ -1,0 +1,412 @@
+//! The tenant policy as a typed document: every field, its default, and the checks that make
+//! a parsed policy usable. Parsing and validating live here; enforcing lives with each
+//! capability, so that a denial is tested where it happens.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::vault::{KdfParams, OnLimit, UnlockRules};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub tenant: Tenant,
+    /// Monotonic: a container never accepts a lower serial than the one it holds.
+    pub serial: u64,
+    #[serde(default)]
+    pub password: PasswordRules,
+    #[serde(default)]
+    pub lock: LockRules,
+    #[serde(default)]
+    pub kdf: KdfParams,
+    #[serde(default)]
+    pub sync: SyncBounds,
+    #[serde(default)]
+    pub dlp: Dlp,
+    #[serde(default)]
+    pub modules: Modules,
+    #[serde(default)]
+    pub publishers: Vec<Publisher>,
+    /// Grants per app id.
+    #[serde(default)]
+    pub apps: BTreeMap<String, AppGrant>,
+    #[serde(default)]
+    pub servers: Servers,
+    #[serde(default)]
+    pub tls: Tls,
+    #[serde(default)]
+    pub integrity: IntegrityPolicy,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tenant {
+    /// Short stable id, e.g. `demo-agency`.
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PasswordRules {
+    pub min_length: usize,
+    /// How many of lower case, upper case, digits, other must appear.
+    pub min_classes: usize,
+}
+
+impl Default for PasswordRules {
+    fn default() -> Self {
+        PasswordRules {
+            min_length: 12,
+            min_classes: 3,
+        }
+    }
+}
+
+impl PasswordRules {
+    pub fn check(&self, password: &str) -> Result<()> {
+        let len = password.chars().count();
+        if len < self.min_length {
+            return Err(Error::Policy(format!(
+                "the password has {len} characters; the tenant requires at least {}",
+                self.min_length
+            )));
+        }
+        let classes = [
+            password.chars().any(|c| c.is_lowercase()),
+            password.chars().any(|c| c.is_uppercase()),
+            password.chars().any(|c| c.is_ascii_digit()),
+            password.chars().any(|c| !c.is_alphanumeric()),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if classes < self.min_classes {
+            return Err(Error::Policy(format!(
+                "the password mixes {classes} kinds of characters (lower case, upper case, digits, others); the tenant requires {}",
+                self.min_classes
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LockRules {
+    /// The unlocked session locks itself after this many minutes without use.
+    pub idle_minutes: u32,
+    pub max_failed_unlocks: u32,
+    pub on_limit: OnLimit,
+    /// Wait after the first failure; doubles with each further one.
+    pub backoff_base_ms: u64,
+    pub backoff_max_seconds: u64,
+}
+
+impl Default for LockRules {
+    fn default() -> Self {
+        LockRules {
+            idle_minutes: 15,
+            max_failed_unlocks: 10,
+            on_limit: OnLimit::Wipe,
+            backoff_base_ms: 1000,
+            backoff_max_seconds: 900,
+        }
+    }
+}
+
+impl LockRules {
+    pub fn unlock_rules(&self) -> UnlockRules {
+        UnlockRules {
+            max_failed: self.max_failed_unlocks,
+            on_limit: self.on_limit,
+            backoff_base: std::time::Duration::from_millis(self.backoff_base_ms),
+            backoff_max: std::time::Duration::from_secs(self.backoff_max_seconds),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SyncBounds {
+    pub min_interval_minutes: u32,
+    pub max_interval_minutes: u32,
+    /// Days on which the user may schedule sync.
+    pub days: Vec<Weekday>,
+    /// Earliest and latest time of day ("HH:MM", local time) a sync window may cover.
+    pub earliest: String,
+    pub latest: String,
+    /// IMAP IDLE (push) inside the user's windows.
+    pub push: bool,
+}
+
+impl Default for SyncBounds {
+    fn default() -> Self {
+        use Weekday::*;
+        SyncBounds {
+            min_interval_minutes: 5,
+            max_interval_minutes: 240,
+            days: vec![Mon, Tue, Wed, Thu, Fri, Sat, Sun],
+            earliest: "00:00".into(),
+            latest: "24:00".into(),
+            push: true,
+        }
+    }
+}
+
+/// Minutes since midnight for "HH:MM" (24:00 allowed as the end of the day).
+pub fn parse_hhmm(s: &str) -> Result<u32> {
+    let bad = || Error::invalid(format!("{s:?} is not a time of day (HH:MM)"));
+    let (h, m) = s.split_once(':').ok_or_else(bad)?;
+    let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if m >= 60 || h > 24 || (h == 24 && m != 0) || h.to_string().len() > 2 {
+        return Err(bad());
+    }
+    Ok(h * 60 + m)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotificationDetail {
+    /// Nothing at all.
+    None,
+    /// "3 new messages".
+    Count,
+    /// Sender and subject.
+    SenderSubject,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Dlp {
+    /// Present so that an admin who sets it learns it cannot be enabled: must be false.
+    pub clipboard: bool,
+    pub notifications_locked: NotificationDetail,
+    pub notifications_unlocked: NotificationDetail,
+    /// Files may be exported to the device's file system: must be false.
+    pub export_files: bool,
+}
+
+impl Default for Dlp {
+    fn default() -> Self {
+        Dlp {
+            clipboard: false,
+            notifications_locked: NotificationDetail::Count,
+            notifications_unlocked: NotificationDetail::SenderSubject,
+            export_files: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Modules {
+    pub mail: bool,
+    pub calendar: bool,
+    pub tasks: bool,
+    pub contacts: bool,
+    pub directory: bool,
+    pub autoreply: bool,
+    pub apps: bool,
+}
+
+impl Default for Modules {
+    fn default() -> Self {
+        Modules {
+            mail: true,
+            calendar: true,
+            tasks: true,
+            contacts: true,
+            directory: true,
+            autoreply: true,
+            apps: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publisher {
+    pub name: String,
+    /// `ed25519:<base64 public key>`
+    pub key: String,
+}
+
+/// What the tenant grants one app. An app gets a capability only where its manifest
+/// declares it *and* this grants it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AppGrant {
+    /// Install this app at enrolment (built-in apps).
+    pub preinstall: bool,
+    pub storage_quota_bytes: Option<u64>,
+    /// Origins (`https://host[:port]`, `*.` only as a sub-domain prefix) the app may call.
+    pub http_origins: Vec<String>,
+    /// Origins on loopback/private networks that are allowed although they resolve there.
+    pub http_private_origins: Vec<String>,
+    /// Origins to which the host adds the user's credentials.
+    pub http_credentials: Vec<String>,
+    pub notify: bool,
+    pub documents: bool,
+    pub directory: bool,
+    /// Wall-clock budget per call into the app.
+    pub call_timeout_ms: Option<u64>,
+    pub memory_limit_bytes: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Servers {
+    pub imap: Option<String>,
+    pub submission: Option<String>,
+    pub managesieve: Option<String>,
+    pub caldav: Option<String>,
+    pub carddav: Option<String>,
+    pub ldap: Option<String>,
+    pub ldap_base_dn: Option<String>,
+    /// Feeds for the news app: name → URL.
+    pub feeds: BTreeMap<String, String>,
+    /// Document libraries: name → URL (SharePoint site or WebDAV folder).
+    pub documents: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Tls {
+    /// PEM certificates trusted in addition to (or, with `only_anchors`, instead of) the
+    /// public roots.
+    pub trust_anchors: Vec<String>,
+    pub only_anchors: bool,
+    /// `sha256/<base64>` pins of server public keys (SPKI), per host.
+    pub pins: BTreeMap<String, Vec<String>>,
+    /// Hosts where a plain-text protocol is allowed (tests, legacy). Empty in production.
+    pub plaintext_hosts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckMode {
+    /// Refuse to start.
+    Enforce,
+    /// Start, but print and audit the finding.
+    Warn,
+    Off,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IntegrityPolicy {
+    pub tracer: CheckMode,
+    pub preload: CheckMode,
+    pub permissions: CheckMode,
+    pub binary: CheckMode,
+    pub superuser: CheckMode,
+    /// Known-good SHA-256 digests of the kapsel binary; empty = pin the one seen at enrolment.
+    pub binary_sha256: Vec<String>,
+}
+
+impl Default for IntegrityPolicy {
+    fn default() -> Self {
+        IntegrityPolicy {
+            tracer: CheckMode::Enforce,
+            preload: CheckMode::Enforce,
+            permissions: CheckMode::Enforce,
+            binary: CheckMode::Enforce,
+            superuser: CheckMode::Warn,
+            binary_sha256: Vec::new(),
+        }
+    }
+}
+
+impl Policy {
+    pub fn parse(text: &str) -> Result<Policy> {
+        let policy: Policy = toml::from_str(text)
+            .map_err(|e| Error::Policy(format!("the policy is not valid: {e}")))?;
+        policy.validate()?;
+        Ok(policy)
+    }
+
+    /// Checks that make the document usable; each says what to change.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::Policy(m));
+        let id_ok = !self.tenant.id.is_empty()
+            && self.tenant.id.len() <= 64
+            && self
+                .tenant
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !id_ok {
+            return bad(format!(
+                "tenant.id {:?} must be 1-64 of a-z, 0-9, -",
+                self.tenant.id
+            ));
+        }
+        if self.dlp.clipboard {
+            return bad(
+                "dlp.clipboard = true: Kapsel never copies out of the container; remove it".into(),
+            );
+        }
+        if self.dlp.export_files {
+            return bad(
+                "dlp.export_files = true: Kapsel never writes outside the container; remove it"
+                    .into(),
+            );
+        }
+        if self.dlp.notifications_locked == NotificationDetail::SenderSubject {
+            return bad("dlp.notifications_locked may be \"none\" or \"count\": sender and subject are never shown while locked".into());
+        }
+        self.kdf.check_minimum()?;
+        if self.lock.max_failed_unlocks == 0 || self.lock.max_failed_unlocks > 1000 {
+            return bad("lock.max_failed_unlocks must be between 1 and 1000".into());
+        }
+        if self.lock.idle_minutes == 0 || self.lock.idle_minutes > 24 * 60 {
+            return bad("lock.idle_minutes must be between 1 and 1440".into());
+        }
+        if self.password.min_length < 8 || self.password.min_classes > 4 {
+            return bad(
+                "password.min_length must be at least 8 and password.min_classes at most 4".into(),
+            );
+        }
+        let s = &self.sync;
+        if s.min_interval_minutes == 0 || s.min_interval_minutes > s.max_interval_minutes {
+            return bad("sync.min_interval_minutes must be at least 1 and not above sync.max_interval_minutes".into());
+        }
+        if parse_hhmm(&s.earliest)? >= parse_hhmm(&s.latest)? {
+            return bad("sync.earliest must be before sync.latest".into());
+        }
+        for p in &self.publishers {
+            super::signing::parse_public_key(&p.key)
+                .map_err(|e| Error::Policy(format!("publisher {:?}: {e}", p.name)))?;
+        }
+        for d in &self.integrity.binary_sha256 {
+            if d.len() != 64 || !d.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return bad(format!(
+                    "integrity.binary_sha256 entry {d:?} is not a SHA-256 hex digest"
+                ));
+            }
+        }
+        for host in &self.tls.plaintext_hosts {
+            if host.is_empty() || host.contains('*') {
+                return bad(format!(
+                    "tls.plaintext_hosts entry {host:?} must name one host"
+                ));
+            }
+        }
+        Ok(())
+    }
+}

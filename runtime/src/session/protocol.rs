@@ -1,0 +1,55 @@
+//! The session socket's wire format: one JSON request line, one JSON reply line.
+//! Later modules (mail, apps, sync) add request variants here.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "kebab-case")]
+pub enum Request {
+    Ping,
+    Status,
+    Lock,
+    AuditLog { limit: usize, verify: bool },
+    PolicyUpdate { text: String },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RemoteError {
+    pub kind: String,
+    pub message: String,
+    pub exit_code: i32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reply {
+    Ok(serde_json::Value),
+    Error(RemoteError),
+}
+
+impl Reply {
+    pub fn from_result(r: Result<serde_json::Value>) -> Reply {
+        match r {
+            Ok(v) => Reply::Ok(v),
+            Err(e) => Reply::Error(RemoteError {
+                kind: e.kind().to_string(),
+                message: e.to_string(),
+                exit_code: e.exit_code(),
+            }),
+        }
+    }
+
+    pub fn into_result(self) -> Result<serde_json::Value> {
+        match self {
+            Reply::Ok(v) => Ok(v),
+            Reply::Error(e) if e.kind == "locked" => Err(Error::Locked),
+            Reply::Error(e) => Err(Error::Remote {
+                kind: e.kind,
+                message: e.message,
+                code: e.exit_code,
+            }),
+        }
+    }
+}

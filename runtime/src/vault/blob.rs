@@ -1,0 +1,402 @@
+//! Sealed blobs: large values (attachments, app files, documents) stored as files under
+//! `blobs/`, sealed in 64 KiB chunks so they stream in constant memory.
+//!
+//! File layout: `KBLB` · version(1) · chunk size(u32 BE), then per chunk `len(u32 BE)` and a
+//! sealed chunk. Each chunk's AAD carries the blob id, its index and whether it is the last
+//! one, so reordering, swapping between blobs, truncation at any point and appended data are
+//! all detected. A blob is written to `<id>.tmp`, synced, renamed, and only then recorded in
+//! the database: a crash leaves either no blob or a whole one (orphans are swept at unlock).
+
+use std::io::{Read, Write};
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{BLOB_DIR, Vault, crypto};
+use crate::error::{Error, Result};
+
+pub const CHUNK_SIZE: usize = 64 * 1024;
+const MAGIC: &[u8; 4] = b"KBLB";
+const VERSION: u8 = 1;
+const HEADER_LEN: usize = 9;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BlobInfo {
+    pub id: String,
+    pub ns: String,
+    pub size: u64,
+    pub chunks: u64,
+    pub created_ms: u64,
+}
+
+fn chunk_aad(id: &str, index: u64, last: bool) -> Vec<u8> {
+    let mut aad = b"kapsel-blob/v1".to_vec();
+    aad.extend_from_slice(&(id.len() as u32).to_be_bytes());
+    aad.extend_from_slice(id.as_bytes());
+    aad.extend_from_slice(&index.to_be_bytes());
+    aad.push(last as u8);
+    aad
+}
+
+fn valid_id(id: &str) -> bool {
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+fn sync_dir(vault: &Vault) -> Result<()> {
+    let d = vault
+        .dir()
+        .open_dir(BLOB_DIR)
+        .map_err(Error::io("cannot open blobs/"))?;
+    d.into_std_file()
+        .sync_all()
+        .map_err(Error::io("cannot sync blobs/"))
+}
+
+/// Streams plaintext in, writes sealed chunks out. Call `finish` to commit; dropping it
+/// unfinished removes the partial file.
+pub struct BlobWriter<'v> {
+    vault: &'v Vault,
+    ns: String,
+    id: String,
+    file: Option<cap_std::fs::File>,
+    buf: Vec<u8>,
+    index: u64,
+    size: u64,
+}
+
+impl<'v> BlobWriter<'v> {
+    pub(super) fn new(vault: &'v Vault, ns: &str) -> Result<Self> {
+        vault.keys()?;
+        let id = hex::encode(crypto::random_bytes::<16>());
+        let blobs = vault
+            .dir()
+            .open_dir(BLOB_DIR)
+            .map_err(Error::io("cannot open blobs/"))?;
+        let mut opts = cap_std::fs::OpenOptions::new();
+        cap_std::fs::OpenOptionsExt::mode(opts.write(true).create_new(true), 0o600);
+        let mut file = blobs
+            .open_with(format!("{id}.tmp"), &opts)
+            .map_err(Error::io("cannot create a blob file"))?;
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(MAGIC);
+        header.push(VERSION);
+        header.extend_from_slice(&(CHUNK_SIZE as u32).to_be_bytes());
+        file.write_all(&header)
+            .map_err(Error::io("cannot write a blob file"))?;
+        Ok(BlobWriter {
+            vault,
+            ns: ns.to_string(),
+            id,
+            file: Some(file),
+            buf: Vec::with_capacity(CHUNK_SIZE),
+            index: 0,
+            size: 0,
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn emit(&mut self, last: bool) -> Result<()> {
+        let keys = self.vault.keys()?;
+        let sealed = keys.seal_raw(&chunk_aad(&self.id, self.index, last), &self.buf);
+        let file = self
+            .file
+            .as_mut()
+            .ok_or_else(|| Error::invalid("blob writer already finished"))?;
+        file.write_all(&(sealed.len() as u32).to_be_bytes())
+            .and_then(|_| file.write_all(&sealed))
+            .map_err(Error::io("cannot write a blob file"))?;
+        zeroize::Zeroize::zeroize(&mut self.buf);
+        self.buf.clear();
+        self.index += 1;
+        Ok(())
+    }
+
+    pub fn write_bytes(&mut self, mut data: &[u8]) -> Result<()> {
+        while !data.is_empty() {
+            let room = CHUNK_SIZE - self.buf.len();
+            let take = room.min(data.len());
+            self.buf.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            self.size += take as u64;
+            // A full chunk is only emitted once more data arrives: the last chunk must be
+            // known to be the last when it is sealed.
+            if self.buf.len() == CHUNK_SIZE && !data.is_empty() {
+                self.emit(false)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Seal the last chunk, make the file durable, then record it. Returns the blob id.
+    pub fn finish(mut self) -> Result<String> {
+        self.emit(true)?;
+        let file = self
+            .file
+            .take()
+            .ok_or_else(|| Error::invalid("blob writer already finished"))?;
+        file.sync_all()
+            .map_err(Error::io("cannot sync a blob file"))?;
+        drop(file);
+        let blobs = self
+            .vault
+            .dir()
+            .open_dir(BLOB_DIR)
+            .map_err(Error::io("cannot open blobs/"))?;
+        blobs
+            .rename(format!("{}.tmp", self.id), &blobs, &self.id)
+            .map_err(Error::io("cannot commit a blob file"))?;
+        sync_dir(self.vault)?;
+        self.vault.conn().execute(
+            "INSERT INTO blobs(id, ns, size, chunks, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                self.id,
+                self.ns,
+                self.size as i64,
+                self.index as i64,
+                super::now_ms() as i64
+            ],
+        )?;
+        Ok(std::mem::take(&mut self.id))
+    }
+}
+
+impl Write for BlobWriter<'_> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.write_bytes(data)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for BlobWriter<'_> {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.buf);
+        if self.file.take().is_some()
+            && let Ok(blobs) = self.vault.dir().open_dir(BLOB_DIR)
+        {
+            let _ = blobs.remove_file(format!("{}.tmp", self.id));
+        }
+    }
+}
+
+/// Streams a blob back, verifying every chunk before any of its bytes are returned.
+pub struct BlobReader<'v> {
+    vault: &'v Vault,
+    id: String,
+    file: std::io::BufReader<cap_std::fs::File>,
+    remaining: u64,
+    index: u64,
+    expected_chunks: u64,
+    expected_size: u64,
+    produced: u64,
+    plain: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl<'v> BlobReader<'v> {
+    pub(super) fn open(vault: &'v Vault, id: &str) -> Result<Self> {
+        vault.keys()?;
+        if !valid_id(id) {
+            return Err(Error::invalid(format!("{id:?} is not a blob id")));
+        }
+        let info = info(vault, id)?.ok_or_else(|| Error::NotFound(format!("blob {id}")))?;
+        let blobs = vault
+            .dir()
+            .open_dir(BLOB_DIR)
+            .map_err(Error::io("cannot open blobs/"))?;
+        let mut file = blobs.open(id).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                Error::Tampered(format!("blob {id} is recorded but its file is gone"))
+            }
+            _ => Error::io("cannot open a blob file")(e),
+        })?;
+        let len = file
+            .metadata()
+            .map_err(Error::io("cannot stat a blob file"))?
+            .len();
+        let mut header = [0u8; HEADER_LEN];
+        file.read_exact(&mut header)
+            .map_err(|_| Error::Tampered(format!("blob {id} is truncated (no header)")))?;
+        if &header[..4] != MAGIC || header[4] != VERSION {
+            return Err(Error::Tampered(format!("blob {id} has an unknown header")));
+        }
+        Ok(BlobReader {
+            vault,
+            id: id.to_string(),
+            file: std::io::BufReader::with_capacity(CHUNK_SIZE + 64, file),
+            remaining: len - HEADER_LEN as u64,
+            index: 0,
+            expected_chunks: info.chunks,
+            expected_size: info.size,
+            produced: 0,
+            plain: Vec::new(),
+            pos: 0,
+            done: false,
+        })
+    }
+
+    fn tampered(&self, what: &str) -> Error {
+        Error::Tampered(format!("blob {} {what}", self.id))
+    }
+
+    fn next_chunk(&mut self) -> Result<()> {
+        if self.remaining == 0 {
+            return Err(self.tampered("is truncated (its last chunk is missing)"));
+        }
+        let mut len = [0u8; 4];
+        self.file
+            .read_exact(&mut len)
+            .map_err(|_| self.tampered("is truncated inside a chunk header"))?;
+        let len = u32::from_be_bytes(len) as u64;
+        if len > (CHUNK_SIZE + crypto::SEAL_OVERHEAD) as u64 || len + 4 > self.remaining {
+            return Err(self.tampered(&format!("is truncated or damaged at chunk {}", self.index)));
+        }
+        let mut sealed = vec![0u8; len as usize];
+        self.file
+            .read_exact(&mut sealed)
+            .map_err(|_| self.tampered("is truncated inside a chunk"))?;
+        self.remaining -= 4 + len;
+        let last = self.remaining == 0;
+        let keys = self.vault.keys()?;
+        let plain = keys
+            .open_raw(&chunk_aad(&self.id, self.index, last), &sealed)
+            .ok_or_else(|| {
+                if last {
+                    self.tampered(&format!(
+                        "chunk {} does not authenticate (damaged, reordered or truncated)",
+                        self.index
+                    ))
+                } else {
+                    self.tampered(&format!(
+                        "chunk {} does not authenticate (damaged or reordered)",
+                        self.index
+                    ))
+                }
+            })?;
+        self.index += 1;
+        self.produced += plain.len() as u64;
+        if last && (self.index != self.expected_chunks || self.produced != self.expected_size) {
+            return Err(self.tampered("does not match its recorded size"));
+        }
+        zeroize::Zeroize::zeroize(&mut self.plain);
+        self.plain = plain;
+        self.pos = 0;
+        self.done = last;
+        Ok(())
+    }
+
+    /// Read the whole blob (for small ones); large ones should be streamed with `Read`.
+    pub fn read_all(mut self) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+        let mut out =
+            zeroize::Zeroizing::new(Vec::with_capacity(self.expected_size.min(1 << 30) as usize));
+        loop {
+            if self.pos < self.plain.len() {
+                out.extend_from_slice(&self.plain[self.pos..]);
+                self.pos = self.plain.len();
+            }
+            if self.done {
+                return Ok(out);
+            }
+            self.next_chunk()?;
+        }
+    }
+}
+
+impl Read for BlobReader<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos == self.plain.len() {
+            if self.done {
+                return Ok(0);
+            }
+            self.next_chunk()
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
+        }
+        let n = out.len().min(self.plain.len() - self.pos);
+        out[..n].copy_from_slice(&self.plain[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+impl Drop for BlobReader<'_> {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.plain);
+    }
+}
+
+pub(super) fn info(vault: &Vault, id: &str) -> Result<Option<BlobInfo>> {
+    Ok(vault
+        .conn()
+        .query_row(
+            "SELECT id, ns, size, chunks, created FROM blobs WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(BlobInfo {
+                    id: r.get(0)?,
+                    ns: r.get(1)?,
+                    size: r.get::<_, i64>(2)? as u64,
+                    chunks: r.get::<_, i64>(3)? as u64,
+                    created_ms: r.get::<_, i64>(4)? as u64,
+                })
+            },
+        )
+        .optional()?)
+}
+
+pub(super) fn delete(vault: &Vault, id: &str) -> Result<bool> {
+    if !valid_id(id) {
+        return Err(Error::invalid(format!("{id:?} is not a blob id")));
+    }
+    let n = vault
+        .conn()
+        .execute("DELETE FROM blobs WHERE id = ?1", [id])?;
+    let blobs = vault
+        .dir()
+        .open_dir(BLOB_DIR)
+        .map_err(Error::io("cannot open blobs/"))?;
+    // Row first: a crash in between leaves an orphan file (swept later), never a dangling row.
+    let _ = blobs.remove_file(id);
+    Ok(n > 0)
+}
+
+/// Remove `.tmp` leftovers and files no row points to (a crash between rename and insert).
+pub(super) fn sweep_orphans(vault: &Vault) -> Result<()> {
+    let blobs = vault
+        .dir()
+        .open_dir(BLOB_DIR)
+        .map_err(Error::io("cannot open blobs/"))?;
+    let entries = blobs.entries().map_err(Error::io("cannot list blobs/"))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        // Another process may be between writing and recording a blob right now: only
+        // leftovers older than that window are orphans.
+        let old = entry
+            .metadata()
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.into_std().elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(600));
+        if !old {
+            continue;
+        }
+        let orphan = if let Some(stem) = name.strip_suffix(".tmp") {
+            valid_id(stem)
+        } else {
+            valid_id(name) && info(vault, name)?.is_none()
+        };
+        if orphan {
+            let _ = blobs.remove_file(name);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! The vault's SQLite schema and its versioned migrations.
+//!
+//! Each migration runs in its own transaction together with the bump of `user_version`, so
+//! a crash leaves the database either before or after a migration, never half-way.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// Ordered migrations; index + 1 is the schema version it produces. Released entries are
+/// frozen: a change is a new entry.
+const MIGRATIONS: &[&str] = &[
+    // v1: plaintext-free metadata, sealed key-value records, blob index, audit chain.
+    r#"
+    CREATE TABLE meta (
+        name  TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE kv (
+        ns         TEXT NOT NULL,
+        key_id     BLOB NOT NULL,   -- HMAC(index key, ns, key): no plaintext key on disk
+        key_sealed BLOB NOT NULL,   -- the key itself, sealed, for listing
+        value      BLOB NOT NULL,   -- sealed; AAD names table, row and column
+        size       INTEGER NOT NULL, -- plaintext length, for quotas
+        PRIMARY KEY (ns, key_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE blobs (
+        id      TEXT PRIMARY KEY,   -- random, names the file under blobs/
+        ns      TEXT NOT NULL,
+        size    INTEGER NOT NULL,
+        chunks  INTEGER NOT NULL,
+        created INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX blobs_ns ON blobs(ns);
+    CREATE TABLE audit (
+        seq    INTEGER PRIMARY KEY,
+        ts_ms  INTEGER NOT NULL,
+        kind   TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        prev   BLOB NOT NULL,
+        hash   BLOB NOT NULL,
+        mac    BLOB             -- NULL while written locked; sealed at the next unlock
+    );
+    "#,
+];
+
+pub const CURRENT: u32 = MIGRATIONS.len() as u32;
+
+pub fn version(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?)
+}
+
+/// Bring the schema up to `CURRENT`. A newer schema than this build knows is refused: an
+/// old binary must not write into a layout it does not understand.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let have = version(conn)?;
+    if have > CURRENT {
+        return Err(Error::invalid(format!(
+            "the container was written by a newer Kapsel (schema {have}, this build knows {CURRENT}); update kapsel"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(have as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as u32)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

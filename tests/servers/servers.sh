@@ -1,0 +1,467 @@
+#!/usr/bin/env bash
+# Kapsel test servers: starts/stops the real servers (Dovecot, SMTP sink, slapd, Radicale,
+# Xandikos, WsgiDAV, nginx) that the integration tests talk to, on 127.0.0.1, from the configs
+# in this folder, with all state in one folder DIR. Owns DIR and DIR/env (the addresses and
+# credentials the tests read). Adapted from a verified reference; reads nothing outside this
+# folder and DIR.
+#
+#   servers.sh start [DIR]    create certs and configs under DIR, start every server, wait until
+#                             each answers, write DIR/env (source it: exported TEST_* variables)
+#   servers.sh stop [DIR]     stop the servers by the PIDs recorded in DIR/pids (only those)
+#   servers.sh status [DIR]   show which recorded PIDs are alive (exit 1 if any is dead)
+#   servers.sh seed [DIR] USER N [MAILBOX]
+#                             put N generated messages into USER's MAILBOX (default INBOX) fast
+#                             (doveadm import from a generated Maildir)
+#   servers.sh clean [DIR]    stop, then delete DIR (only a folder this script made)
+#
+# DIR: $KAPSEL_TEST_SERVERS_DIR, default /tmp/kts; an absolute path as first argument overrides
+# it. Keep it short (Dovecot's unix sockets: < 108 bytes, so DIR <= 60 characters).
+# Other knobs: LDAP_USERS (default 5000; 50000 for benchmarks), SERVERS (subset, e.g.
+# SERVERS="sink dovecot"), PYTHON (default python3), PORT_* (below).
+#
+# Installs nothing (see install.sh); exits with the install line when something is missing.
+# Must run as root (Dovecot drops to an unprivileged mail uid; slapd/nginx run as root here).
+# This script makes DIR itself 0755; its parents must let "others" traverse (x bit).
+#
+# Servers and ports (fixed; each can be overridden by exporting the variable first):
+#   SMTP sink (aiosmtpd -> Maildir)  10025            Dovecot LMTP (+Sieve)   10024
+#   Dovecot IMAP (STARTTLS)          10143            Dovecot IMAPS           10993
+#   Dovecot submission (STARTTLS)    10587            submissions (TLS)       10465
+#   Dovecot ManageSieve (STARTTLS)   14190
+#   slapd ldap:// (StartTLS)         10389            slapd ldaps://          10636
+#   Radicale (http)                  15232            Xandikos (http)         15233
+#   Xandikos via nginx (https+Basic) 15234            WsgiDAV (http+Basic)    18088
+#   nginx static (https)             18443
+# Users: alice@corp.test, bob@corp.test, carol@corp.test, password "secret" (mail, DAV, LDAP uid).
+set -Eeuo pipefail
+
+: "${PORT_SINK:=10025}" "${PORT_LMTP:=10024}" "${PORT_IMAP:=10143}" "${PORT_IMAPS:=10993}"
+: "${PORT_SUBMISSION:=10587}" "${PORT_SUBMISSIONS:=10465}" "${PORT_SIEVE:=14190}"
+: "${PORT_LDAP:=10389}" "${PORT_LDAPS:=10636}" "${PORT_RADICALE:=15232}" "${PORT_XANDIKOS:=15233}"
+: "${PORT_XANDIKOS_HTTPS:=15234}" "${PORT_WEBDAV:=18088}" "${PORT_HTTPS:=18443}"
+: "${LDAP_USERS:=5000}"           # generated directory entries loaded with slapadd (50000: benchmarks)
+: "${SERVERS:=sink dovecot slapd radicale xandikos wsgidav nginx}"   # subset: SERVERS="sink dovecot"
+: "${PYTHON:=python3}"             # the interpreter that has radicale/xandikos/wsgidav (pip)
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+USERS="alice@corp.test bob@corp.test carol@corp.test"
+PASSWORD=secret
+APT_LINE="DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends dovecot-core dovecot-imapd dovecot-submissiond dovecot-lmtpd dovecot-managesieved dovecot-sieve python3-aiosmtpd isync slapd ldap-utils nginx-light openssl curl"
+PIP_LINE="$PYTHON -m pip install radicale==3.9.0 xandikos==0.4.10 wsgidav==4.4.0 cheroot==11.1.2 aiosmtpd==1.4.6"
+
+log() { printf '[servers] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+usage() { sed -n '2,21p' "$0" >&2; exit 2; }
+
+want() { [[ " $SERVERS " == *" $1 "* ]]; }
+
+# ---------------------------------------------------------------- prerequisites
+check_prereqs() {
+  local missing_apt=() missing_pip=()
+  [[ $(id -u) == 0 ]] || die "run as root (Dovecot must setuid to the mail user)"
+  command -v openssl >/dev/null || missing_apt+=(openssl)
+  command -v curl >/dev/null || missing_apt+=(curl)
+  if want dovecot; then
+    for b in dovecot doveadm doveconf; do command -v $b >/dev/null || missing_apt+=("$b"); done
+    for m in imap submission lmtp managesieve; do
+      [[ -x /usr/lib/dovecot/$m ]] || missing_apt+=("dovecot:$m")
+    done
+    [[ -f /usr/lib/dovecot/modules/lib90_sieve_plugin.so ]] || missing_apt+=(dovecot-sieve)
+  fi
+  if want slapd; then
+    for b in slapd slapadd; do command -v $b >/dev/null || [[ -x /usr/sbin/$b ]] || missing_apt+=("$b"); done
+    command -v ldapsearch >/dev/null || missing_apt+=(ldap-utils)
+  fi
+  if want nginx; then command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing_apt+=(nginx-light); fi
+  if want sink; then
+    if $PYTHON -c 'import aiosmtpd' 2>/dev/null; then SINK_PY=$PYTHON
+    elif /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then SINK_PY=/usr/bin/python3
+    else missing_apt+=(python3-aiosmtpd); fi
+  fi
+  want radicale && { $PYTHON -c 'import radicale' 2>/dev/null || missing_pip+=(radicale); }
+  want xandikos && { $PYTHON -c 'import xandikos' 2>/dev/null || missing_pip+=(xandikos); }
+  want wsgidav && { $PYTHON -c 'import wsgidav, cheroot' 2>/dev/null || missing_pip+=(wsgidav cheroot); }
+  if (( ${#missing_apt[@]} + ${#missing_pip[@]} )); then
+    log "missing: ${missing_apt[*]:-} ${missing_pip[*]:-}"
+    log "install with: bash $HERE/install.sh   (as root), which runs:"
+    (( ${#missing_apt[@]} )) && log "  apt-get update && $APT_LINE"
+    (( ${#missing_pip[@]} )) && log "  $PIP_LINE"
+    exit 1
+  fi
+  return 0
+}
+
+# alive PID: the process exists and is not a zombie. (On these machines PID 1 reaps orphaned
+# zombies only every ~2 s, and kill -0 succeeds on a zombie.)
+alive() {
+  local st
+  st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+  [[ -n $st && $st != Z ]]
+}
+
+port_free() {  # true if nothing listens on 127.0.0.1:$1
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+show_logs() {  # the last lines of a server's logs (stdout/stderr, and its own log file)
+  local f
+  for f in "$D/logs/$1.log" "$D/dovecot/dovecot.log" "$D/nginx/error.log"; do
+    [[ $f == "$D/logs/$1.log" || $f == "$D/$1/"* ]] || continue
+    [[ -s $f ]] && { log "--- $f"; tail -n 30 "$f" >&2; }
+  done
+  return 0
+}
+
+# wait_for NAME TIMEOUT_S COMMAND...: retry COMMAND until it succeeds; fail with the log tail
+wait_for() {
+  local name=$1 timeout=$2; shift 2
+  local deadline=$(( $(date +%s) + timeout ))
+  local pid; pid=$(cat "$D/pids/$name.pid" 2>/dev/null || echo)
+  while ! "$@" >/dev/null 2>&1; do
+    if [[ -n $pid ]] && ! alive "$pid"; then
+      log "$name exited during start-up; last lines of its log:"
+      show_logs "$name"
+      return 1
+    fi
+    if (( $(date +%s) >= deadline )); then
+      log "$name did not answer within ${timeout}s; last lines of its log:"
+      show_logs "$name"
+      return 1
+    fi
+    sleep 0.2
+  done
+  log "$name is up"
+}
+
+# a one-line protocol greeting check: banner PORT REGEX
+banner() {
+  "$PYTHON" - "$1" "$2" <<'EOF'
+import re, socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
+line = s.makefile("rb").readline().decode("latin-1")
+s.close()
+sys.exit(0 if re.match(sys.argv[2], line) else 1)
+EOF
+}
+
+# spawn NAME COMMAND...: start in the foreground mode of the server, in the background of this
+# script, log to DIR/logs/NAME.log; $! is the server's own PID (no wrapper, no daemonizing)
+spawn() {
+  local name=$1; shift
+  "$@" >"$D/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$D/pids/$name.pid"
+}
+
+subst() {  # subst TEMPLATE OUT KEY=VALUE...  (replaces @KEY@)
+  local tpl=$1 out=$2; shift 2
+  local args=()
+  for kv in "$@"; do args+=(-e "s#@${kv%%=*}@#${kv#*=}#g"); done
+  sed "${args[@]}" "$tpl" >"$out"
+  if grep -q '@[A-Z_]*@' "$out"; then die "unreplaced placeholder in $out: $(grep -o '@[A-Z_]*@' "$out" | sort -u | tr '\n' ' ')"; fi
+}
+
+# ---------------------------------------------------------------- certificates
+make_certs() {
+  local c=$D/certs
+  mkdir -p "$c"
+  [[ -f $c/server.pem && -f $c/ca.pem ]] && return 0
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Kapsel Test CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "$c/ca.key" -out "$c/ca.pem" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+    -keyout "$c/server.key" -out "$c/server.csr" 2>/dev/null
+  printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:127.0.0.2" "basicConstraints=CA:FALSE" \
+    "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" >"$c/server.ext"
+  openssl x509 -req -in "$c/server.csr" -CA "$c/ca.pem" -CAkey "$c/ca.key" -CAcreateserial \
+    -days 825 -extfile "$c/server.ext" -out "$c/server.pem" 2>/dev/null
+  cat "$c/server.pem" "$c/ca.pem" >"$c/chain.pem"
+  openssl verify -CAfile "$c/ca.pem" "$c/server.pem" >/dev/null
+  chmod 644 "$c"/*.pem; chmod 600 "$c"/*.key
+}
+
+# ---------------------------------------------------------------- servers
+start_sink() {
+  mkdir -p "$D/sink/Maildir"/{cur,new,tmp}
+  spawn sink "$SINK_PY" -m aiosmtpd -n -l "127.0.0.1:$PORT_SINK" \
+    -c aiosmtpd.handlers.Mailbox "$D/sink/Maildir"
+  wait_for sink 20 banner "$PORT_SINK" '^220 '
+}
+
+dovecot_ready() {
+  banner "$PORT_IMAP" '^\* OK' && banner "$PORT_SIEVE" '^"IMPLEMENTATION"' && banner "$PORT_LMTP" '^220 ' &&
+    banner "$PORT_SUBMISSION" '^220 '
+}
+
+start_dovecot() {
+  local dd=$D/dovecot muid mgid
+  muid=$(id -u nobody); mgid=$(getent group nogroup | cut -d: -f3)
+  mkdir -p "$dd"/{home,public,dict}
+  chmod 755 "$dd"
+  subst "$HERE/dovecot.conf" "$dd/dovecot.conf" DIR="$dd" CERTS="$D/certs" MAIL_UID="$muid" \
+    MAIL_GID="$mgid" PORT_IMAP="$PORT_IMAP" PORT_IMAPS="$PORT_IMAPS" \
+    PORT_SUBMISSION="$PORT_SUBMISSION" PORT_SUBMISSIONS="$PORT_SUBMISSIONS" \
+    PORT_SIEVE="$PORT_SIEVE" PORT_LMTP="$PORT_LMTP" PORT_SINK="$PORT_SINK"
+  : >"$dd/users"
+  for u in $USERS; do echo "$u:{PLAIN}$PASSWORD::::::" >>"$dd/users"; done
+  chmod 644 "$dd/users"
+  # function mailbox Public/poststelle: alice administers it, bob may read/write, carol nothing
+  mkdir -p "$dd/public/.poststelle"/{cur,new,tmp}
+  printf '%s\n' "user=alice@corp.test lrwstipekxa" "user=bob@corp.test lrwstipe" \
+    >"$dd/public/.poststelle/dovecot-acl"
+  chown -R "$muid:$mgid" "$dd/home" "$dd/public" "$dd/dict"
+  doveconf -c "$dd/dovecot.conf" -n >/dev/null || die "dovecot.conf does not parse"
+  spawn dovecot dovecot -F -c "$dd/dovecot.conf"
+  wait_for dovecot 30 dovecot_ready
+  # a first message in the function mailbox (as alice, who may write there), once
+  [[ -n $(find "$dd/public/.poststelle/cur" "$dd/public/.poststelle/new" -type f | head -1) ]] ||
+  printf '%s\r\n' "From: Poststelle <poststelle@corp.test>" "To: poststelle@corp.test" \
+    "Subject: Willkommen in der Poststelle" "Date: Mon, 01 Jan 2024 10:00:00 +0000" \
+    "Message-ID: <welcome-poststelle@corp.test>" "" "Erste Nachricht im Funktionspostfach." |
+    doveadm -c "$dd/dovecot.conf" save -u alice@corp.test -m Public/poststelle
+}
+
+start_slapd() {
+  local ld=$D/ldap t0 t1
+  rm -rf "$ld/db"; mkdir -p "$ld/db"     # slapadd needs an empty database (restart in same DIR)
+  cp "$HERE/ad.schema" "$ld/ad.schema"
+  subst "$HERE/slapd.conf" "$ld/slapd.conf" DIR="$ld" CERTS="$D/certs" \
+    PORT_LDAP="$PORT_LDAP" PORT_LDAPS="$PORT_LDAPS"
+  "$PYTHON" "$HERE/gen_ldif.py" "$LDAP_USERS" >"$ld/seed.ldif"
+  t0=$EPOCHREALTIME
+  slapadd -q -f "$ld/slapd.conf" -l "$ld/seed.ldif" >"$D/logs/slapadd.log" 2>&1 ||
+    { tail -20 "$D/logs/slapadd.log" >&2; die "slapadd failed"; }
+  t1=$EPOCHREALTIME
+  log "slapadd of $LDAP_USERS users took $(awk "BEGIN{printf \"%.1f\", $t1 - $t0}")s"
+  # -d 0: stay in the foreground (so $! is slapd's PID) with no debug output
+  spawn slapd slapd -f "$ld/slapd.conf" -h "ldap://127.0.0.1:$PORT_LDAP/ ldaps://127.0.0.1:$PORT_LDAPS/" -d 0
+  wait_for slapd 30 env LDAPTLS_CACERT="$D/certs/ca.pem" ldapsearch -o nettimeout=5 -x -H "ldaps://127.0.0.1:$PORT_LDAPS" \
+    -b dc=corp,dc=test -s base -LLL dn
+}
+
+start_radicale() {
+  local rd=$D/radicale
+  mkdir -p "$rd/collections"
+  subst "$HERE/radicale.conf" "$rd/radicale.conf" DIR="$rd" PORT_RADICALE="$PORT_RADICALE"
+  : >"$rd/htpasswd"
+  for u in $USERS; do echo "$u:$PASSWORD" >>"$rd/htpasswd"; done
+  spawn radicale "$PYTHON" -m radicale --config "$rd/radicale.conf"
+  wait_for radicale 30 curl -sf -m 5 -o /dev/null -u "alice@corp.test:$PASSWORD" -X PROPFIND -H 'Depth: 0' \
+    "http://127.0.0.1:$PORT_RADICALE/alice@corp.test/"
+}
+
+start_xandikos() {
+  local xd=$D/xandikos
+  mkdir -p "$xd"
+  # single-user server (no accounts of its own): alice's principal at /alice/ with a default
+  # calendar (/alice/calendars/calendar/) and address book (/alice/contacts/addressbook/)
+  spawn xandikos "$PYTHON" -m xandikos serve -d "$xd/data" --defaults --current-user-principal /alice/ \
+    -l 127.0.0.1 -p "$PORT_XANDIKOS" --state-dir "$xd/state" --no-detect-systemd
+  wait_for xandikos 30 curl -sf -m 5 -o /dev/null -X PROPFIND -H 'Depth: 0' "http://127.0.0.1:$PORT_XANDIKOS/alice/"
+}
+
+start_wsgidav() {
+  local wd=$D/webdav
+  mkdir -p "$wd/share/Dokumente" "$wd/share/Projekte"
+  echo "Hallo Welt" >"$wd/share/Dokumente/readme.txt"
+  printf 'Name;Betrag\nMiete;1200\n' >"$wd/share/Dokumente/Umlaut Ä & Co.csv"
+  subst "$HERE/wsgidav.yaml" "$wd/wsgidav.yaml" DIR="$wd" PORT_WEBDAV="$PORT_WEBDAV"
+  spawn wsgidav "$PYTHON" -m wsgidav.server.server_cli --config "$wd/wsgidav.yaml"
+  wait_for wsgidav 30 curl -sf -m 5 -o /dev/null -u "alice@corp.test:$PASSWORD" -X PROPFIND -H 'Depth: 0' \
+    "http://127.0.0.1:$PORT_WEBDAV/"
+}
+
+start_nginx() {
+  local nd=$D/nginx
+  mkdir -p "$nd/www/private" "$nd/tmp"
+  chmod 755 "$nd" "$nd/www"
+  subst "$HERE/nginx.conf" "$nd/nginx.conf" DIR="$nd" CERTS="$D/certs" PORT_HTTPS="$PORT_HTTPS" \
+    PORT_XANDIKOS="$PORT_XANDIKOS" PORT_XANDIKOS_HTTPS="$PORT_XANDIKOS_HTTPS"
+  echo "alice@corp.test:{PLAIN}$PASSWORD" >"$nd/htpasswd"
+  chmod 644 "$nd/htpasswd"
+  cat >"$nd/www/feed.xml" <<'EOF'
+<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Corp News</title><link>https://localhost/</link>
+<description>Intranet-Nachrichten</description>
+<item><title>Betriebsausflug</title><guid>https://localhost/news/1</guid>
+<pubDate>Mon, 01 Jan 2024 10:00:00 +0000</pubDate><description>Am Freitag.</description></item>
+</channel></rss>
+EOF
+  echo "nur mit Passwort" >"$nd/www/private/secret.txt"
+  spawn nginx nginx -c "$nd/nginx.conf" -p "$nd" -e "$nd/error.log"
+  wait_for nginx 20 curl -sf -m 5 -o /dev/null --cacert "$D/certs/ca.pem" "https://localhost:$PORT_HTTPS/feed.xml"
+}
+
+write_env() {
+  local e=$D/env
+  cat >"$e" <<EOF
+# written by servers.sh start; source it
+export TEST_SERVERS_DIR='$D'
+export TEST_CA_FILE='$D/certs/ca.pem'
+export TEST_HOST=127.0.0.1
+export TEST_TLS_NAME=localhost
+# Dovecot on 127.0.0.2 (same ports) treats the client as remote: no AUTH before STARTTLS
+export TEST_STRICT_HOST=127.0.0.2
+export TEST_USERS='$USERS'
+export TEST_PASSWORD='$PASSWORD'
+export TEST_IMAP_PORT=$PORT_IMAP
+export TEST_IMAPS_PORT=$PORT_IMAPS
+export TEST_SUBMISSION_PORT=$PORT_SUBMISSION
+export TEST_SUBMISSIONS_PORT=$PORT_SUBMISSIONS
+export TEST_SIEVE_PORT=$PORT_SIEVE
+export TEST_LMTP_PORT=$PORT_LMTP
+export TEST_SMTP_SINK_PORT=$PORT_SINK
+export TEST_SMTP_SINK_MAILDIR='$D/sink/Maildir'
+export TEST_DOVECOT_CONF='$D/dovecot/dovecot.conf'
+export TEST_SHARED_PREFIX='shared/'
+export TEST_PUBLIC_MAILBOX='Public/poststelle'
+export TEST_LDAP_URL='ldap://127.0.0.1:$PORT_LDAP'
+export TEST_LDAPS_URL='ldaps://127.0.0.1:$PORT_LDAPS'
+export TEST_LDAP_BASE_DN='dc=corp,dc=test'
+export TEST_LDAP_USERS_DN='ou=Users,dc=corp,dc=test'
+export TEST_LDAP_BIND_DN='cn=reader,ou=Service,dc=corp,dc=test'
+export TEST_LDAP_BIND_PASSWORD='$PASSWORD'
+export TEST_LDAP_ADMIN_DN='cn=admin,dc=corp,dc=test'
+export TEST_LDAP_ADMIN_PASSWORD='$PASSWORD'
+export TEST_LDAP_USER_COUNT=$LDAP_USERS
+export TEST_LDAP_SIZELIMIT=1000
+export LDAPTLS_CACERT='$D/certs/ca.pem'
+export TEST_CALDAV_URL='http://127.0.0.1:$PORT_RADICALE/'
+export TEST_RADICALE_URL='http://127.0.0.1:$PORT_RADICALE/'
+export TEST_XANDIKOS_URL='http://127.0.0.1:$PORT_XANDIKOS/'
+export TEST_XANDIKOS_PRINCIPAL='/alice/'
+export TEST_XANDIKOS_HTTPS_URL='https://localhost:$PORT_XANDIKOS_HTTPS/'
+export TEST_WEBDAV_URL='http://127.0.0.1:$PORT_WEBDAV/'
+export TEST_HTTPS_URL='https://localhost:$PORT_HTTPS/'
+export TEST_FEED_URL='https://localhost:$PORT_HTTPS/feed.xml'
+export TEST_MBSYNCRC='$D/mbsyncrc'
+EOF
+  subst "$HERE/mbsyncrc" "$D/mbsyncrc" CERTS="$D/certs" PORT_IMAPS="$PORT_IMAPS" PORT_IMAP="$PORT_IMAP" \
+    MBSYNC_DIR="$D/mbsync"
+  mkdir -p "$D/mbsync/alice"
+}
+
+# ---------------------------------------------------------------- stop
+stop_all() {
+  local f name pid i t0
+  [[ -d $D/pids ]] || { log "nothing recorded in $D/pids"; return 0; }
+  # reverse start order: nginx proxies xandikos; dovecot relays to the sink
+  for name in nginx wsgidav xandikos radicale slapd dovecot sink; do
+    f=$D/pids/$name.pid
+    [[ -f $f ]] || continue
+    pid=$(cat "$f")
+    # only our process: alive and its command line names our folder
+    if alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$D/"; then
+      t0=$EPOCHREALTIME
+      kill -TERM "$pid" 2>/dev/null || true
+      for i in $(seq 1 200); do alive "$pid" || break; sleep 0.05; done
+      if alive "$pid"; then
+        log "$name ($pid) ignored SIGTERM for 10s: SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+      fi
+      log "stopped $name ($pid) in $(awk "BEGIN{printf \"%.1f\", $EPOCHREALTIME - $t0}")s"
+    else
+      log "$name ($pid) was not running"
+    fi
+    rm -f "$f"
+  done
+}
+
+# ---------------------------------------------------------------- seed (bulk messages)
+# Writes N messages as a Maildir++ tree (INBOX, or the folder .<box>) and imports it with
+# doveadm import: thousands of messages per second, versus ~130/s over one LMTP connection.
+seed() {
+  local user=$1 n=$2 box=${3:-INBOX} src conf=$D/dovecot/dovecot.conf
+  src=$(mktemp -d "$D/seed.XXXXXX")
+  "$PYTHON" - "$src/md" "$n" "$user" "$box" <<'EOF'
+import mailbox, sys
+path, n, rcpt, box = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+md = mailbox.Maildir(path, create=True)
+if box != "INBOX":
+    md = md.add_folder(box.replace("/", "."))     # Maildir++: .Folder or .Parent.Child
+body = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 10 + "\r\n") * 4
+for i in range(n):
+    md.add((f"From: Sender {i % 50} <sender{i % 50}@example.org>\r\nTo: {rcpt}\r\n"
+            f"Subject: Seed message {i}\r\n"
+            f"Date: Mon, 01 Jan 2024 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d} +0000\r\n"
+            f"Message-ID: <seed{i}.{rcpt}@example.org>\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body).encode())
+EOF
+  # Dovecot writes index files into the source: it must belong to the mail uid
+  chown -R nobody:nogroup "$src"
+  doveadm -c "$conf" import -u "$user" "maildir:$src/md" "" mailbox "$box"
+  # the import opens the source as the same user (acl plugin loaded, no ACLs there) and so
+  # empties the user's entries in acl_shared_dict: rebuild them, or "shared/..." LIST breaks
+  doveadm -c "$conf" acl recalc -u "$user"
+  rm -rf "$src"
+  doveadm -c "$conf" mailbox status -u "$user" messages "$box"
+}
+
+# ---------------------------------------------------------------- main
+cmd=${1:-}; [[ -n $cmd ]] || usage
+shift
+# DIR: an absolute (or ./relative) path as first argument, else $KAPSEL_TEST_SERVERS_DIR, else /tmp/kts
+dir=${KAPSEL_TEST_SERVERS_DIR:-/tmp/kts}
+if [[ ${1:-} == /* || ${1:-} == ./* || ${1:-} == ../* ]]; then dir=$1; shift; fi
+[[ $cmd == start ]] && mkdir -p "$dir"
+[[ -d $dir ]] || { [[ $cmd == stop || $cmd == clean ]] && { log "$dir does not exist: nothing to stop"; exit 0; }; die "$dir does not exist (run: $0 start)"; }
+D=$(cd "$dir" && pwd)
+
+case $cmd in
+  start)
+    check_prereqs
+    (( ${#D} <= 60 )) || die "DIR path too long (${#D} > 60 characters): Dovecot's unix sockets need short paths"
+    for f in "$D"/pids/*.pid; do
+      [[ -f $f ]] || continue
+      if alive "$(cat "$f")"; then die "$D has running servers ($f): run $0 stop $D"; fi
+      rm -f "$f"
+    done
+    rm -f "$D/env"      # written again only when everything is up
+    chmod 755 "$D"
+    # every parent must be traversable by the mail uid (nobody)
+    p=$D; while [[ $p != / ]]; do p=$(dirname "$p"); [[ $(stat -c %A "$p") == ?????????[xt] ]] ||
+      die "$p is not traversable by others (chmod o+x $p or use another DIR)"; done
+    for port in $PORT_SINK $PORT_LMTP $PORT_IMAP $PORT_IMAPS $PORT_SUBMISSION $PORT_SUBMISSIONS \
+                $PORT_SIEVE $PORT_LDAP $PORT_LDAPS $PORT_RADICALE $PORT_XANDIKOS $PORT_XANDIKOS_HTTPS \
+                $PORT_WEBDAV $PORT_HTTPS; do
+      port_free "$port" || die "port $port on 127.0.0.1 is in use"
+    done
+    mkdir -p "$D/pids" "$D/logs"
+    started=0
+    t_start=$EPOCHREALTIME
+    # on any failure (set -e or die): stop what this run started, by its recorded PIDs
+    trap 'if [[ $started != 1 ]]; then log "start failed: stopping what was started"; stop_all; fi' EXIT
+    make_certs
+    for s in sink dovecot slapd radicale xandikos wsgidav nginx; do
+      if want $s; then "start_$s"; fi
+    done
+    write_env
+    started=1
+    log "all up in $(awk "BEGIN{printf \"%.1f\", $EPOCHREALTIME - $t_start}")s; environment in $D/env"
+    ;;
+  stop)
+    stop_all
+    ;;
+  status)
+    rc=0
+    for f in "$D"/pids/*.pid; do
+      [[ -f $f ]] || continue
+      pid=$(cat "$f"); n=$(basename "$f" .pid)
+      if alive "$pid"; then echo "$n $pid running"; else echo "$n $pid dead"; rc=1; fi
+    done
+    exit $rc
+    ;;
+  seed)
+    [[ $# -ge 2 ]] || usage
+    seed "$1" "$2" "${3:-INBOX}"
+    ;;
+  clean)
+    # only a folder this script made (certs/ or pids/ in it), never / or a home
+    [[ $D != / && $D != "${HOME:-/root}" && ( -d $D/certs || -d $D/pids ) ]] ||
+      die "$D does not look like a test-servers folder: not deleting it"
+    stop_all
+    rm -rf "$D"
+    log "removed $D"
+    ;;
+  *) usage ;;
+esac
