@@ -45,13 +45,17 @@ fn valid_id(id: &str) -> bool {
 }
 
 fn sync_dir(vault: &Vault) -> Result<()> {
-    let d = vault
-        .dir()
-        .open_dir(BLOB_DIR)
-        .map_err(Error::io("cannot open blobs/"))?;
-    d.into_std_file()
-        .sync_all()
-        .map_err(Error::io("cannot sync blobs/"))
+    use rustix::fs::{Mode, OFlags};
+    // cap-std opens directories O_PATH, which cannot be synced; open it read-only beneath
+    // the container's handle instead.
+    let fd = rustix::fs::openat(
+        vault.dir(),
+        BLOB_DIR,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(|e| Error::io("cannot open blobs/")(e.into()))?;
+    rustix::fs::fsync(&fd).map_err(|e| Error::io("cannot sync blobs/")(e.into()))
 }
 
 /// Streams plaintext in, writes sealed chunks out. Call `finish` to commit; dropping it

@@ -284,7 +284,8 @@ impl Vault {
                         }
                     }
                 }
-                let until = now + rules.backoff_after(failures).as_millis() as u64;
+                // Counted from the end of this attempt, not its start.
+                let until = now_ms() + rules.backoff_after(failures).as_millis() as u64;
                 self.meta_put("retry_after_ms", until.to_string().as_bytes())?;
                 Err(Error::WrongPassword {
                     failures,

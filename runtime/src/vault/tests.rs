@@ -1,1 +1,447 @@
+//! Vault tests: sealing in place, tamper detection on real files, counters and wipes.
 
+use std::time::Duration;
+
+use super::*;
+
+const PW: &str = "Correct-Horse-9";
+
+fn rules(max_failed: u32, on_limit: OnLimit) -> UnlockRules {
+    UnlockRules {
+        max_failed,
+        on_limit,
+        backoff_base: Duration::from_millis(20),
+        backoff_max: Duration::from_secs(2),
+    }
+}
+
+fn fresh() -> (tempfile::TempDir, std::path::PathBuf, Vault) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("c");
+    let v = Vault::create(&root, PW, MIN_PARAMS).unwrap();
+    (tmp, root, v)
+}
+
+fn wait_out_backoff(v: &Vault) {
+    let f = v.failed_unlocks().unwrap();
+    let now = now_ms();
+    if f.retry_after_ms > now {
+        std::thread::sleep(Duration::from_millis(f.retry_after_ms - now + 5));
+    }
+}
+
+#[test]
+fn records_round_trip_and_list() {
+    let (_t, _root, v) = fresh();
+    v.put("mail", "b", b"two").unwrap();
+    v.put("mail", "a", b"one").unwrap();
+    v.put("app:news", "a", b"other namespace").unwrap();
+    assert_eq!(v.get("mail", "a").unwrap().unwrap().as_slice(), b"one");
+    assert_eq!(v.keys_in("mail").unwrap(), vec!["a", "b"]);
+    assert_eq!(v.usage("mail").unwrap(), 6);
+    assert!(v.delete("mail", "a").unwrap());
+    assert!(v.get("mail", "a").unwrap().is_none());
+    assert!(v.put("bad ns", "k", b"v").is_err());
+}
+
+#[test]
+fn locked_vault_refuses_data_access() {
+    let (_t, root, v) = fresh();
+    drop(v);
+    let v = Vault::open(&root).unwrap();
+    assert!(matches!(v.get("mail", "a"), Err(Error::Locked)));
+    assert!(matches!(v.put("mail", "a", b"x"), Err(Error::Locked)));
+    assert!(matches!(v.blob_writer("mail"), Err(Error::Locked)));
+}
+
+#[test]
+fn flipped_byte_in_a_record_is_an_integrity_error() {
+    let (_t, _root, v) = fresh();
+    v.put("mail", "k", b"a sealed value").unwrap();
+    let sealed: Vec<u8> = v
+        .conn()
+        .query_row("SELECT value FROM kv", [], |r| r.get(0))
+        .unwrap();
+    for i in 0..sealed.len() {
+        let mut bad = sealed.clone();
+        bad[i] ^= 0x01;
+        v.conn()
+            .execute("UPDATE kv SET value = ?1", [&bad])
+            .unwrap();
+        assert!(
+            matches!(v.get("mail", "k"), Err(Error::Tampered(_))),
+            "byte {i}"
+        );
+    }
+    v.conn()
+        .execute("UPDATE kv SET value = ?1", [&sealed])
+        .unwrap();
+    assert_eq!(
+        v.get("mail", "k").unwrap().unwrap().as_slice(),
+        b"a sealed value"
+    );
+}
+
+#[test]
+fn ciphertexts_swapped_between_rows_are_detected() {
+    let (_t, _root, v) = fresh();
+    v.put("mail", "one", b"first").unwrap();
+    v.put("mail", "two", b"second").unwrap();
+    let rows: Vec<(Vec<u8>, Vec<u8>)> = {
+        let mut s = v.conn().prepare("SELECT key_id, value FROM kv").unwrap();
+        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    v.conn()
+        .execute(
+            "UPDATE kv SET value = ?1 WHERE key_id = ?2",
+            rusqlite::params![rows[1].1, rows[0].0],
+        )
+        .unwrap();
+    v.conn()
+        .execute(
+            "UPDATE kv SET value = ?1 WHERE key_id = ?2",
+            rusqlite::params![rows[0].1, rows[1].0],
+        )
+        .unwrap();
+    assert!(matches!(v.get("mail", "one"), Err(Error::Tampered(_))));
+    assert!(matches!(v.get("mail", "two"), Err(Error::Tampered(_))));
+    // Moving a record into another namespace does not open either.
+    v.put("app:a", "k", b"mine").unwrap();
+    v.conn()
+        .execute("UPDATE kv SET ns = 'app:b' WHERE ns = 'app:a'", [])
+        .unwrap();
+    assert!(
+        v.get("app:b", "k").unwrap().is_none(),
+        "the key id binds the namespace too"
+    );
+}
+
+fn blob_file(root: &Path, id: &str) -> std::path::PathBuf {
+    root.join(BLOB_DIR).join(id)
+}
+
+fn write_blob(v: &Vault, data: &[u8]) -> String {
+    let mut w = v.blob_writer("mail").unwrap();
+    // Uneven writes so chunk boundaries do not line up with the caller's.
+    for piece in data.chunks(10_007) {
+        w.write_bytes(piece).unwrap();
+    }
+    w.finish().unwrap()
+}
+
+#[test]
+fn blobs_round_trip_at_chunk_boundaries() {
+    let (_t, _root, v) = fresh();
+    for size in [
+        0,
+        1,
+        blob::CHUNK_SIZE - 1,
+        blob::CHUNK_SIZE,
+        blob::CHUNK_SIZE + 1,
+        3 * blob::CHUNK_SIZE + 17,
+    ] {
+        let data: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+        let id = write_blob(&v, &data);
+        assert_eq!(
+            v.blob_reader(&id).unwrap().read_all().unwrap().as_slice(),
+            &data[..],
+            "size {size}"
+        );
+        let info = v.blob_info(&id).unwrap().unwrap();
+        assert_eq!(info.size, size as u64);
+    }
+}
+
+#[test]
+fn damaged_blobs_are_detected() {
+    let (_t, root, v) = fresh();
+    let data: Vec<u8> = (0..3 * blob::CHUNK_SIZE + 100)
+        .map(|i| (i % 253) as u8)
+        .collect();
+    let id = write_blob(&v, &data);
+    let path = blob_file(&root, &id);
+    let original = std::fs::read(&path).unwrap();
+    let expect_tampered = |what: &str| match v.blob_reader(&id).and_then(|r| r.read_all()) {
+        Err(Error::Tampered(_)) => {}
+        other => panic!(
+            "{what}: expected an integrity error, got {:?}",
+            other.map(|d| d.len())
+        ),
+    };
+    // Flipped bytes spread over header, lengths, nonces, ciphertexts and tags.
+    let step = original.len() / 97;
+    for i in (0..original.len())
+        .step_by(step.max(1))
+        .chain([original.len() - 1])
+    {
+        let mut bad = original.clone();
+        bad[i] ^= 0x80;
+        std::fs::write(&path, &bad).unwrap();
+        expect_tampered(&format!("flip at {i}"));
+    }
+    // Truncation anywhere, including exactly at a chunk boundary.
+    let chunk_on_disk = 4 + crypto::SEAL_OVERHEAD + blob::CHUNK_SIZE;
+    for cut in [
+        0,
+        5,
+        9,
+        9 + chunk_on_disk,
+        9 + 2 * chunk_on_disk,
+        original.len() - 1,
+    ] {
+        std::fs::write(&path, &original[..cut]).unwrap();
+        expect_tampered(&format!("truncated at {cut}"));
+    }
+    // Appended data.
+    let mut longer = original.clone();
+    longer.extend_from_slice(&original[9..9 + chunk_on_disk]);
+    std::fs::write(&path, &longer).unwrap();
+    expect_tampered("appended chunk");
+    // Two chunks swapped.
+    let mut swapped = original[..9].to_vec();
+    swapped.extend_from_slice(&original[9 + chunk_on_disk..9 + 2 * chunk_on_disk]);
+    swapped.extend_from_slice(&original[9..9 + chunk_on_disk]);
+    swapped.extend_from_slice(&original[9 + 2 * chunk_on_disk..]);
+    std::fs::write(&path, &swapped).unwrap();
+    expect_tampered("reordered chunks");
+    // A blob file moved under another blob's name.
+    std::fs::write(&path, &original).unwrap();
+    let other = write_blob(&v, &data);
+    std::fs::copy(&path, blob_file(&root, &other)).unwrap();
+    assert!(matches!(
+        v.blob_reader(&other).and_then(|r| r.read_all()),
+        Err(Error::Tampered(_))
+    ));
+    // A recorded blob whose file vanished.
+    std::fs::remove_file(&path).unwrap();
+    expect_tampered("missing file");
+    // Streaming read reports the damage as an I/O error, never wrong bytes.
+    let mut bad = original.clone();
+    let last = bad.len() - 3;
+    bad[last] ^= 1;
+    std::fs::write(&path, &bad).unwrap();
+    let mut r = v.blob_reader(&id).unwrap();
+    let mut sink = Vec::new();
+    let err = std::io::Read::read_to_end(&mut r, &mut sink).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+    assert!(
+        sink.len() <= 3 * blob::CHUNK_SIZE,
+        "only verified chunks were released"
+    );
+}
+
+#[test]
+fn unfinished_blob_leaves_nothing() {
+    let (_t, root, v) = fresh();
+    let mut w = v.blob_writer("mail").unwrap();
+    w.write_bytes(&[1u8; 100_000]).unwrap();
+    drop(w);
+    assert_eq!(std::fs::read_dir(root.join(BLOB_DIR)).unwrap().count(), 0);
+}
+
+#[test]
+fn wrong_passwords_count_back_off_and_reset() {
+    let (_t, root, v) = fresh();
+    drop(v);
+    let r = UnlockRules {
+        backoff_base: Duration::from_millis(150),
+        ..rules(5, OnLimit::Wipe)
+    };
+    let mut v = Vault::open(&root).unwrap();
+    let mut waits = Vec::new();
+    for n in 1..=3u32 {
+        wait_out_backoff(&v);
+        match v.unlock("wrong", &r) {
+            Err(Error::WrongPassword {
+                failures,
+                remaining,
+                ..
+            }) => {
+                assert_eq!((failures, remaining), (n, 5 - n));
+            }
+            other => panic!("attempt {n}: {other:?}"),
+        }
+        // Immediately again: refused without counting, with a growing wait.
+        match v.unlock("wrong", &r) {
+            Err(Error::BackOff { retry_after }) => waits.push(retry_after),
+            other => panic!("expected back-off, got {other:?}"),
+        }
+        assert_eq!(v.failed_unlocks().unwrap().count, n);
+    }
+    assert!(waits[0] < waits[1] && waits[1] < waits[2], "{waits:?}");
+    wait_out_backoff(&v);
+    v.unlock(PW, &r).unwrap();
+    assert_eq!(v.failed_unlocks().unwrap().count, 0);
+}
+
+#[test]
+fn the_limit_wipes_the_container() {
+    let (_t, root, v) = fresh();
+    v.put("mail", "k", b"data").unwrap();
+    drop(v);
+    let r = rules(3, OnLimit::Wipe);
+    let mut v = Vault::open(&root).unwrap();
+    for _ in 0..2 {
+        wait_out_backoff(&v);
+        assert!(matches!(
+            v.unlock("wrong", &r),
+            Err(Error::WrongPassword { .. })
+        ));
+    }
+    wait_out_backoff(&v);
+    assert!(matches!(v.unlock("wrong", &r), Err(Error::Wiped(3))));
+    assert!(!root.join(DB_FILE).exists());
+    assert!(!root.exists(), "the empty folder is removed too");
+    assert!(matches!(Vault::open(&root), Err(Error::NotEnrolled(_))));
+    // Even the right password cannot help now.
+    assert!(v.unlock(PW, &r).is_err());
+}
+
+#[test]
+fn lockout_mode_keeps_data_and_refuses_for_a_while() {
+    let (_t, root, v) = fresh();
+    drop(v);
+    let r = UnlockRules {
+        backoff_max: Duration::from_millis(300),
+        ..rules(2, OnLimit::Lockout)
+    };
+    let mut v = Vault::open(&root).unwrap();
+    assert!(matches!(
+        v.unlock("wrong", &r),
+        Err(Error::WrongPassword { .. })
+    ));
+    wait_out_backoff(&v);
+    assert!(matches!(v.unlock("wrong", &r), Err(Error::BackOff { .. })));
+    assert!(
+        matches!(v.unlock(PW, &r), Err(Error::BackOff { .. })),
+        "locked out even for the right password"
+    );
+    wait_out_backoff(&v);
+    v.unlock(PW, &r).unwrap();
+}
+
+#[test]
+fn a_killed_attempt_still_counts() {
+    // The counter is written before the key derivation: simulate by reading it mid-way.
+    let (_t, root, v) = fresh();
+    drop(v);
+    let mut v = Vault::open(&root).unwrap();
+    let _ = v.unlock("wrong", &rules(10, OnLimit::Wipe));
+    assert_eq!(v.failed_unlocks().unwrap().count, 1);
+}
+
+#[test]
+fn password_change_rewraps_only() {
+    let (_t, root, mut v) = fresh();
+    v.put("mail", "k", b"kept").unwrap();
+    let before = v.keys().unwrap().fingerprint();
+    v.rewrap("New-Password-42", MIN_PARAMS).unwrap();
+    drop(v);
+    let r = rules(10, OnLimit::Wipe);
+    let mut v = Vault::open(&root).unwrap();
+    assert!(matches!(v.unlock(PW, &r), Err(Error::WrongPassword { .. })));
+    wait_out_backoff(&v);
+    v.unlock("New-Password-42", &r).unwrap();
+    assert_eq!(v.keys().unwrap().fingerprint(), before);
+    assert_eq!(v.get("mail", "k").unwrap().unwrap().as_slice(), b"kept");
+}
+
+#[test]
+fn a_weakened_wrap_is_refused() {
+    let (_t, root, v) = fresh();
+    let mut w: kdf::WrappedKey =
+        serde_json::from_slice(&v.meta_get("wrap").unwrap().unwrap()).unwrap();
+    w.params.memory_kib = 8;
+    v.meta_put("wrap", &serde_json::to_vec(&w).unwrap())
+        .unwrap();
+    drop(v);
+    let mut v = Vault::open(&root).unwrap();
+    assert!(matches!(
+        v.unlock(PW, &rules(10, OnLimit::Wipe)),
+        Err(Error::Tampered(_))
+    ));
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn files_under(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn no_plaintext_anywhere_on_disk_before_and_after_lock() {
+    let (_t, root, mut v) = fresh();
+    let secret = b"Geheimsache-7f3a9c-Kapsel";
+    v.put("mail", "subject-Geheimsache-key", secret).unwrap();
+    let mut w = v.blob_writer("mail").unwrap();
+    for _ in 0..1000 {
+        w.write_bytes(secret).unwrap();
+    }
+    w.finish().unwrap();
+    let scan = |label: &str, open: bool| {
+        let files = files_under(&root);
+        // While the database is open its WAL holds the newest pages: it must be scanned too.
+        assert_eq!(
+            files.iter().any(|f| f.ends_with("vault.db-wal")),
+            open,
+            "{label}: {files:?}"
+        );
+        for f in files {
+            let bytes = std::fs::read(&f).unwrap();
+            for needle in [
+                &secret[..],
+                b"Geheimsache",
+                PW.as_bytes(),
+                b"subject-Geheimsache-key",
+            ] {
+                assert!(
+                    !contains(&bytes, needle),
+                    "{label}: {:?} found in {}",
+                    String::from_utf8_lossy(needle),
+                    f.display()
+                );
+            }
+        }
+    };
+    scan("unlocked", true);
+    v.lock();
+    scan("locked", true);
+    drop(v);
+    scan("closed", false);
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let (_t, root, v) = fresh();
+    v.conn().pragma_update(None, "user_version", 99).unwrap();
+    drop(v);
+    let e = Vault::open(&root).err().unwrap().to_string();
+    assert!(e.contains("newer Kapsel"), "{e}");
+}
+
+#[test]
+fn files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_t, root, v) = fresh();
+    write_blob(&v, b"x");
+    for f in files_under(&root) {
+        let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o077, 0, "{} has mode {mode:o}", f.display());
+    }
+    let mode = std::fs::metadata(&root).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700);
+}
