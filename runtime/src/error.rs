@@ -24,7 +24,7 @@ pub enum Error {
         remaining: u32,
         on_limit: String,
     },
-    #[error("too many failed unlocks: try again in {} s", retry_after.as_secs_f64().ceil() as u64)]
+    #[error("too many failed unlocks: try again in {:.1} s", retry_after.as_secs_f64().max(0.1))]
     BackOff { retry_after: Duration },
     #[error("the container was wiped after {0} failed unlocks; enrol again to continue")]
     Wiped(u32),

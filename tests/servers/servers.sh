@@ -443,12 +443,13 @@ case $cmd in
     stop_all
     ;;
   status)
-    rc=0
+    rc=0 n=
     for f in "$D"/pids/*.pid; do
       [[ -f $f ]] || continue
       pid=$(cat "$f"); n=$(basename "$f" .pid)
       if alive "$pid"; then echo "$n $pid running"; else echo "$n $pid dead"; rc=1; fi
     done
+    [[ -n $n ]] || { echo "no servers recorded in $D/pids"; rc=1; }
     exit $rc
     ;;
   seed)

@@ -86,3 +86,18 @@ pub fn call(root: &Path, request: &Request) -> Result<serde_json::Value> {
         .map_err(|e| Error::Agent(format!("unreadable answer: {e}")))?;
     reply.into_result()
 }
+
+/// After a lock request: wait until the agent has wiped its keys and removed its socket.
+pub fn wait_until_gone(root: &Path, timeout: Duration) -> Result<()> {
+    let path = socket_path(root)?;
+    let start = std::time::Instant::now();
+    while path.exists() {
+        if start.elapsed() > timeout {
+            return Err(Error::Agent(
+                "the session agent did not stop in time".into(),
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(())
+}

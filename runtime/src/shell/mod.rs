@@ -233,7 +233,10 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Lock => {
             match session::call(&root, &Request::Lock) {
-                Ok(_) => out.done("Locked.", serde_json::json!({ "locked": true })),
+                Ok(_) => {
+                    session::wait_until_gone(&root, Duration::from_secs(10))?;
+                    out.done("Locked.", serde_json::json!({ "locked": true }))
+                }
                 Err(Error::Locked) => {
                     Container::open(&root)?;
                     out.done("Already locked.", serde_json::json!({ "locked": true }))
@@ -267,7 +270,9 @@ fn run(cli: Cli) -> Result<()> {
                     "wipe destroys the container and all its data: repeat with --yes to confirm",
                 ));
             }
-            let _ = session::call(&root, &Request::Lock);
+            if session::call(&root, &Request::Lock).is_ok() {
+                session::wait_until_gone(&root, Duration::from_secs(10))?;
+            }
             Container::open(&root)?.wipe()?;
             out.done(
                 "The container was wiped.",

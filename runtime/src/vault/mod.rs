@@ -334,7 +334,7 @@ impl Vault {
     pub fn meta_get(&self, name: &str) -> Result<Option<Vec<u8>>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT value FROM meta WHERE name = ?1")?
+            .prepare_cached("SELECT CAST(value AS BLOB) FROM meta WHERE name = ?1")?
             .query_row([name], |r| r.get(0))
             .optional()?)
     }
