@@ -178,38 +178,52 @@ fn vault(quick: bool) -> Result<Report> {
         ">= 0.50",
     );
 
-    let mut buf = vec![0u8; 1024 * 1024];
-    let t = Instant::now();
-    let mut r = vault.blob_reader(&id)?;
-    let mut total = 0usize;
-    loop {
-        let n = r.read(&mut buf).map_err(Error::io("bench blob"))?;
-        if n == 0 {
-            break;
+    let blob_path = root.join(crate::vault::BLOB_DIR).join(&id);
+    for cold in [false, true] {
+        if cold {
+            drop_cache(&blob_path)?;
         }
-        total += n;
-    }
-    let sealed_read = total as f64 / 1e6 / t.elapsed().as_secs_f64() * (1e6 / (1024.0 * 1024.0));
-    let t = Instant::now();
-    let mut f = std::fs::File::open(&plain_path).map_err(Error::io("bench file"))?;
-    let mut total = 0usize;
-    loop {
-        let n = f.read(&mut buf).map_err(Error::io("bench file"))?;
-        if n == 0 {
-            break;
+        let t = Instant::now();
+        let n = drain(vault.blob_reader(&id)?)?;
+        let sealed_read = n as f64 / MIB / t.elapsed().as_secs_f64();
+        if cold {
+            drop_cache(&plain_path)?;
         }
-        total += n;
+        let t = Instant::now();
+        let n = drain(std::fs::File::open(&plain_path).map_err(Error::io("bench file"))?)?;
+        let plain_read = n as f64 / MIB / t.elapsed().as_secs_f64();
+        let name = if cold {
+            "sealed blob read (cold cache)"
+        } else {
+            "sealed blob read (page cache)"
+        };
+        report.row(name, sealed_read, "MB/s", Some(plain_read), ">= 0.50");
     }
-    let plain_read = total as f64 / (1024.0 * 1024.0) / t.elapsed().as_secs_f64();
-    report.row(
-        "sealed blob read",
-        sealed_read,
-        "MB/s",
-        Some(plain_read),
-        ">= 0.50",
-    );
     report.notes.push(format!(
-        "{n_put} puts, {n_get} gets, {mb} MiB blob; both sides use WAL + synchronous=FULL; plain file read is from the page cache"
+        "{n_put} puts, {n_get} gets, {mb} MiB blob; both sides use WAL + synchronous=FULL; \
+         a page-cache read of a plain file is a memory copy, so that ratio is bounded by AES-GCM speed; \
+         the cold-cache rows drop both files from the cache first (posix_fadvise DONTNEED)"
     ));
     Ok(report)
+}
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+fn drain(mut r: impl Read) -> Result<usize> {
+    let mut buf = vec![0u8; 1024 * 1024];
+    let mut total = 0;
+    loop {
+        let n = r.read(&mut buf).map_err(Error::io("bench read"))?;
+        if n == 0 {
+            return Ok(total);
+        }
+        total += n;
+    }
+}
+
+/// Evict a (synced, clean) file from the page cache so the next read comes from disk.
+fn drop_cache(path: &std::path::Path) -> Result<()> {
+    let f = std::fs::File::open(path).map_err(Error::io("bench file"))?;
+    rustix::fs::fadvise(&f, 0, None, rustix::fs::Advice::DontNeed)
+        .map_err(|e| Error::io("posix_fadvise")(e.into()))
 }

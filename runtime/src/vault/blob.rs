@@ -195,14 +195,16 @@ impl Drop for BlobWriter<'_> {
 pub struct BlobReader<'v> {
     vault: &'v Vault,
     id: String,
-    file: std::io::BufReader<cap_std::fs::File>,
+    file: cap_std::fs::File,
     remaining: u64,
     index: u64,
     expected_chunks: u64,
     expected_size: u64,
     produced: u64,
-    plain: Vec<u8>,
+    /// The current sealed chunk, decrypted in place; `pos..end` is what is left to hand out.
+    buf: Vec<u8>,
     pos: usize,
+    end: usize,
     done: bool,
 }
 
@@ -227,6 +229,10 @@ impl<'v> BlobReader<'v> {
             .metadata()
             .map_err(Error::io("cannot stat a blob file"))?
             .len();
+        // Let the kernel read ahead while chunks are being decrypted: reading and AES-GCM
+        // then overlap instead of taking turns. Advice only; failure changes nothing.
+        let _ = rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::Sequential);
+        let _ = rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::WillNeed);
         let mut header = [0u8; HEADER_LEN];
         file.read_exact(&mut header)
             .map_err(|_| Error::Tampered(format!("blob {id} is truncated (no header)")))?;
@@ -236,14 +242,15 @@ impl<'v> BlobReader<'v> {
         Ok(BlobReader {
             vault,
             id: id.to_string(),
-            file: std::io::BufReader::with_capacity(CHUNK_SIZE + 64, file),
+            file,
             remaining: len - HEADER_LEN as u64,
             index: 0,
             expected_chunks: info.chunks,
             expected_size: info.size,
             produced: 0,
-            plain: Vec::new(),
+            buf: Vec::with_capacity(CHUNK_SIZE + crypto::SEAL_OVERHEAD),
             pos: 0,
+            end: 0,
             done: false,
         })
     }
@@ -264,15 +271,18 @@ impl<'v> BlobReader<'v> {
         if len > (CHUNK_SIZE + crypto::SEAL_OVERHEAD) as u64 || len + 4 > self.remaining {
             return Err(self.tampered(&format!("is truncated or damaged at chunk {}", self.index)));
         }
-        let mut sealed = vec![0u8; len as usize];
-        self.file
-            .read_exact(&mut sealed)
-            .map_err(|_| self.tampered("is truncated inside a chunk"))?;
+        // Reuse one buffer and decrypt in place: no allocation or extra copy per chunk.
+        zeroize::Zeroize::zeroize(&mut self.buf);
+        self.buf.resize(len as usize, 0);
+        let mut buf = std::mem::take(&mut self.buf);
+        let read = self.file.read_exact(&mut buf);
+        self.buf = buf;
+        read.map_err(|_| self.tampered("is truncated inside a chunk"))?;
         self.remaining -= 4 + len;
         let last = self.remaining == 0;
         let keys = self.vault.keys()?;
         let plain = keys
-            .open_raw(&chunk_aad(&self.id, self.index, last), &sealed)
+            .open_in_place(&chunk_aad(&self.id, self.index, last), &mut self.buf)
             .ok_or_else(|| {
                 if last {
                     self.tampered(&format!(
@@ -291,9 +301,8 @@ impl<'v> BlobReader<'v> {
         if last && (self.index != self.expected_chunks || self.produced != self.expected_size) {
             return Err(self.tampered("does not match its recorded size"));
         }
-        zeroize::Zeroize::zeroize(&mut self.plain);
-        self.plain = plain;
-        self.pos = 0;
+        self.pos = plain.start;
+        self.end = plain.end;
         self.done = last;
         Ok(())
     }
@@ -303,9 +312,9 @@ impl<'v> BlobReader<'v> {
         let mut out =
             zeroize::Zeroizing::new(Vec::with_capacity(self.expected_size.min(1 << 30) as usize));
         loop {
-            if self.pos < self.plain.len() {
-                out.extend_from_slice(&self.plain[self.pos..]);
-                self.pos = self.plain.len();
+            if self.pos < self.end {
+                out.extend_from_slice(&self.buf[self.pos..self.end]);
+                self.pos = self.end;
             }
             if self.done {
                 return Ok(out);
@@ -317,15 +326,15 @@ impl<'v> BlobReader<'v> {
 
 impl Read for BlobReader<'_> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        while self.pos == self.plain.len() {
+        while self.pos == self.end {
             if self.done {
                 return Ok(0);
             }
             self.next_chunk()
                 .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
         }
-        let n = out.len().min(self.plain.len() - self.pos);
-        out[..n].copy_from_slice(&self.plain[self.pos..self.pos + n]);
+        let n = out.len().min(self.end - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
         self.pos += n;
         Ok(n)
     }
@@ -333,7 +342,7 @@ impl Read for BlobReader<'_> {
 
 impl Drop for BlobReader<'_> {
     fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.plain);
+        zeroize::Zeroize::zeroize(&mut self.buf);
     }
 }
 

@@ -130,8 +130,29 @@ impl Keys {
         seal_with(&self.cipher, aad, plaintext)
     }
 
-    pub(crate) fn open_raw(&self, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
-        open_with(&self.cipher, aad, sealed)
+    /// Open a sealed buffer in place; returns where the plaintext now lies in it.
+    pub(crate) fn open_in_place(
+        &self,
+        aad: &[u8],
+        sealed: &mut [u8],
+    ) -> Option<std::ops::Range<usize>> {
+        use aes_gcm::aead::AeadInPlace;
+        if sealed.len() < SEAL_OVERHEAD || sealed[0] != SEAL_VERSION {
+            return None;
+        }
+        let body = 1 + NONCE_LEN;
+        let tag_at = sealed.len() - 16;
+        let (head, rest) = sealed.split_at_mut(body);
+        let (ct, tag) = rest.split_at_mut(tag_at - body);
+        self.cipher
+            .decrypt_in_place_detached(
+                Nonce::from_slice(&head[1..]),
+                aad,
+                ct,
+                aes_gcm::Tag::from_slice(tag),
+            )
+            .ok()?;
+        Some(body..tag_at)
     }
 
     /// Keyed hash for look-up columns: equal inputs give equal ids, nobody without the key
