@@ -5,6 +5,9 @@
 //! - [`policy`]: the tenant's signed policy and its parts.
 //! - [`audit`]: the hash-chained audit log.
 //! - [`integrity`]: start-up checks of the device and the installation.
+//! - [`host`]: the micro-app runtime (wasmtime), its capabilities and reviewer reports.
+//! - [`net`]: origins, TLS settings and the HTTP client at the network edge.
+//! - [`documents`]: documents inside the container.
 //! - [`container`]: enrolment, unlock and policy updates — the vault, policy and audit together.
 //! - [`session`]: the unlocked session agent and its socket protocol.
 //! - [`shell`]: the `kapsel` command line.
@@ -12,8 +15,11 @@
 pub mod audit;
 pub mod bench;
 pub mod container;
+pub mod documents;
 pub mod error;
+pub mod host;
 pub mod integrity;
+pub mod net;
 pub mod policy;
 pub mod session;
 pub mod shell;

@@ -253,19 +253,36 @@ pub struct Publisher {
 pub struct AppGrant {
     /// Install this app at enrolment (built-in apps).
     pub preinstall: bool,
+    /// Storage quota in bytes; the app gets min(this, its manifest's). None: no storage.
     pub storage_quota_bytes: Option<u64>,
     /// Origins (`https://host[:port]`, `*.` only as a sub-domain prefix) the app may call.
     pub http_origins: Vec<String>,
-    /// Origins on loopback/private networks that are allowed although they resolve there.
+    /// Of those, origins that may resolve to loopback or private addresses (intranet hosts).
     pub http_private_origins: Vec<String>,
-    /// Origins to which the host adds the user's credentials.
-    pub http_credentials: Vec<String>,
+    /// Origins to which the host adds the user's credentials, and how.
+    pub http_credentials: BTreeMap<String, CredentialKind>,
+    /// Largest response body an HTTP call may return (default 8 MiB).
+    pub http_max_response_bytes: Option<u64>,
+    /// Time limit of one HTTP call including redirects (default 15 s).
+    pub http_timeout_ms: Option<u64>,
     pub notify: bool,
     pub documents: bool,
-    pub directory: bool,
-    /// Wall-clock budget per call into the app.
+    pub log: bool,
+    /// Wall-clock budget per call into the app (default 5 s).
     pub call_timeout_ms: Option<u64>,
+    /// Linear memory limit of the app (default 64 MiB).
     pub memory_limit_bytes: Option<u64>,
+}
+
+/// How the host authenticates the user to an origin on an app's behalf. Negotiate/NTLM will
+/// be further variants; apps never see any of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CredentialKind {
+    /// The user's directory login and password.
+    Basic,
+    /// A token the user stored in the container for this origin.
+    Bearer,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -89,7 +89,7 @@ pub struct Vault {
     root: PathBuf,
     dir: Dir,
     conn: Connection,
-    keys: Option<Keys>,
+    keys: Option<std::sync::Arc<Keys>>,
     wiped: bool,
 }
 
@@ -160,7 +160,7 @@ impl Vault {
             root: root.to_path_buf(),
             dir,
             conn,
-            keys: Some(keys),
+            keys: Some(std::sync::Arc::new(keys)),
             wiped: false,
         })
     }
@@ -195,7 +195,17 @@ impl Vault {
         if self.wiped {
             return Err(Error::NotEnrolled(self.root.clone()));
         }
-        self.keys.as_ref().ok_or(Error::Locked)
+        self.keys.as_deref().ok_or(Error::Locked)
+    }
+
+    /// A second handle on the same unlocked container with its own database connection:
+    /// for a subsystem (the app host) that runs beside the session's main handle. The keys
+    /// are shared and wiped when the last handle locks or drops.
+    pub fn share(&self) -> Result<Vault> {
+        let keys = self.keys.clone().ok_or(Error::Locked)?;
+        let mut other = Vault::open(&self.root)?;
+        other.keys = Some(keys);
+        Ok(other)
     }
 
     pub(crate) fn conn(&self) -> &Connection {
@@ -258,7 +268,7 @@ impl Vault {
                 meta_put_tx(&tx, "failed_unlocks", b"0")?;
                 meta_put_tx(&tx, "retry_after_ms", b"0")?;
                 tx.commit()?;
-                self.keys = Some(Keys::from_dek(*dek));
+                self.keys = Some(std::sync::Arc::new(Keys::from_dek(*dek)));
                 zeroize::Zeroize::zeroize(&mut *dek);
                 self.sweep_orphan_blobs()?;
                 Ok(())
@@ -441,6 +451,17 @@ impl Vault {
             .prepare_cached("DELETE FROM kv WHERE ns = ?1 AND key_id = ?2")?
             .execute(params![ns, &key_id[..]])?;
         Ok(n > 0)
+    }
+
+    /// Plaintext size of one record without opening it (for quotas).
+    pub fn value_size(&self, ns: &str, key: &str) -> Result<Option<u64>> {
+        let key_id = self.kv_ids(ns, key)?;
+        Ok(self
+            .conn
+            .prepare_cached("SELECT size FROM kv WHERE ns = ?1 AND key_id = ?2")?
+            .query_row(params![ns, &key_id[..]], |r| r.get::<_, i64>(0))
+            .optional()?
+            .map(|s| s as u64))
     }
 
     /// Every key in a namespace, opened and sorted.

@@ -1,0 +1,159 @@
+//! Documents inside the container: files the user imported, attachments, downloads and new
+//! versions saved by apps. Each is a sealed blob plus a sealed record; nothing here can write
+//! outside the container (there is deliberately no export).
+
+use std::io::Read;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::vault::Vault;
+
+const NS: &str = "documents";
+const BLOB_NS: &str = "documents";
+/// Largest document kept (attachments of 25 MB and more fit).
+pub const MAX_DOCUMENT: u64 = 256 * 1024 * 1024;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DocumentInfo {
+    pub id: String,
+    pub name: String,
+    pub media_type: String,
+    pub size: u64,
+    pub blob: String,
+    pub created_ms: u64,
+    /// Who put it here: "import", "app:<id>", "mail", …
+    pub source: String,
+    /// The document this one is a new version of.
+    pub parent: Option<String>,
+}
+
+fn clean_name(name: &str) -> Result<String> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    if base.is_empty() || base == "." || base == ".." || base.len() > 255 || base.chars().any(char::is_control) {
+        return Err(Error::invalid(format!("{name:?} is not a usable document name")));
+    }
+    Ok(base.to_string())
+}
+
+fn valid_media_type(t: &str) -> bool {
+    let mut parts = t.splitn(2, '/');
+    let ok = |s: Option<&str>| {
+        s.is_some_and(|s| {
+            !s.is_empty() && s.len() <= 127 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-".contains(&b))
+        })
+    };
+    ok(parts.next()) && ok(parts.next())
+}
+
+/// A media type from the file name, for imports.
+pub fn guess_media_type(name: &str) -> &'static str {
+    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "txt" | "log" => "text/plain",
+        "md" | "markdown" => "text/markdown",
+        "csv" => "text/csv",
+        "html" | "htm" => "text/html",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "pdf" => "application/pdf",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "eml" => "message/rfc822",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Store a document from a stream (bounded by `MAX_DOCUMENT`).
+pub fn save(
+    vault: &Vault,
+    name: &str,
+    media_type: &str,
+    source: &str,
+    parent: Option<&str>,
+    mut data: impl Read,
+) -> Result<DocumentInfo> {
+    let name = clean_name(name)?;
+    if !valid_media_type(media_type) {
+        return Err(Error::invalid(format!("{media_type:?} is not a media type")));
+    }
+    if let Some(p) = parent
+        && get(vault, p)?.is_none()
+    {
+        return Err(Error::NotFound(format!("document {p}")));
+    }
+    let mut writer = vault.blob_writer(BLOB_NS)?;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = data.read(&mut buf).map_err(Error::io("cannot read the document"))?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        if size > MAX_DOCUMENT {
+            return Err(Error::invalid(format!("the document is larger than {MAX_DOCUMENT} bytes")));
+        }
+        writer.write_bytes(&buf[..n])?;
+    }
+    zeroize::Zeroize::zeroize(&mut buf);
+    let blob = writer.finish()?;
+    let info = DocumentInfo {
+        id: hex::encode(crate::vault::crypto::random_bytes::<8>()),
+        name,
+        media_type: media_type.to_string(),
+        size,
+        blob,
+        created_ms: crate::vault::now_ms(),
+        source: source.to_string(),
+        parent: parent.map(str::to_string),
+    };
+    vault.put(NS, &info.id, &serde_json::to_vec(&info).expect("serialisable"))?;
+    Ok(info)
+}
+
+pub fn get(vault: &Vault, id: &str) -> Result<Option<DocumentInfo>> {
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Error::invalid(format!("{id:?} is not a document id")));
+    }
+    match vault.get(NS, id)? {
+        None => Ok(None),
+        Some(raw) => serde_json::from_slice(&raw)
+            .map(Some)
+            .map_err(|_| Error::Tampered(format!("document record {id} is malformed"))),
+    }
+}
+
+pub fn list(vault: &Vault) -> Result<Vec<DocumentInfo>> {
+    let mut out = Vec::new();
+    for id in vault.keys_in(NS)? {
+        if let Some(d) = get(vault, &id)? {
+            out.push(d);
+        }
+    }
+    out.sort_by(|a, b| a.created_ms.cmp(&b.created_ms).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
+
+/// Read `len` bytes at `offset` of a document.
+pub fn read_range(vault: &Vault, doc: &DocumentInfo, offset: u64, len: usize) -> Result<Vec<u8>> {
+    let mut r = vault.blob_reader(&doc.blob)?;
+    std::io::copy(&mut (&mut r).take(offset), &mut std::io::sink()).map_err(Error::io("document"))?;
+    let mut out = Vec::with_capacity(len.min(doc.size as usize));
+    (&mut r).take(len as u64).read_to_end(&mut out).map_err(|e| Error::Tampered(e.to_string()))?;
+    Ok(out)
+}
+
+pub fn remove(vault: &Vault, id: &str) -> Result<bool> {
+    match get(vault, id)? {
+        None => Ok(false),
+        Some(d) => {
+            vault.delete(NS, id)?;
+            vault.blob_delete(&d.blob)?;
+            Ok(true)
+        }
+    }
+}

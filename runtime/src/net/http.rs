@@ -1,0 +1,336 @@
+//! A small blocking HTTP/1.1 client for exactly one request to one already-vetted address.
+//!
+//! Deliberately not a general client: the caller (a capability or a protocol module) decides
+//! which address to connect to after checking it, follows redirects itself after checking
+//! them, and injects credentials itself. This module only speaks the protocol, under a hard
+//! deadline (a server that trickles bytes is cut off) and a hard size limit.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rustls::pki_types::ServerName;
+
+use super::origin::Target;
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchError {
+    Timeout(String),
+    TooLarge(u64),
+    Tls(String),
+    Connect(String),
+    Protocol(String),
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FetchError::Timeout(m) => write!(f, "timed out: {m}"),
+            FetchError::TooLarge(n) => write!(f, "the response is larger than {n} bytes"),
+            FetchError::Tls(m) => write!(f, "TLS: {m}"),
+            FetchError::Connect(m) => write!(f, "cannot connect: {m}"),
+            FetchError::Protocol(m) => write!(f, "HTTP protocol error: {m}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub deadline: Instant,
+    pub max_body: u64,
+}
+
+const MAX_HEAD: usize = 64 * 1024;
+
+trait Stream: Read + Write {
+    fn set_timeout(&mut self, t: Duration) -> std::io::Result<()>;
+}
+
+impl Stream for TcpStream {
+    fn set_timeout(&mut self, t: Duration) -> std::io::Result<()> {
+        self.set_read_timeout(Some(t))?;
+        self.set_write_timeout(Some(t))
+    }
+}
+
+impl Stream for rustls::StreamOwned<rustls::ClientConnection, TcpStream> {
+    fn set_timeout(&mut self, t: Duration) -> std::io::Result<()> {
+        self.sock.set_read_timeout(Some(t))?;
+        self.sock.set_write_timeout(Some(t))
+    }
+}
+
+fn remaining(limits: &Limits) -> Result<Duration, FetchError> {
+    limits
+        .deadline
+        .checked_duration_since(Instant::now())
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| FetchError::Timeout("the time limit for this request ran out".into()))
+}
+
+fn io_error(e: std::io::Error, limits: &Limits) -> FetchError {
+    if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)
+        || Instant::now() >= limits.deadline
+    {
+        return FetchError::Timeout("the server was too slow".into());
+    }
+    if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+        return FetchError::Tls(inner.to_string());
+    }
+    FetchError::Protocol(e.to_string())
+}
+
+/// Send `request` to `addr` for `target` (TLS when the scheme is https). Exactly one request,
+/// no redirects, `Connection: close`.
+pub fn send(
+    addr: SocketAddr,
+    target: &Target,
+    tls: &Arc<rustls::ClientConfig>,
+    request: &Request,
+    limits: Limits,
+) -> Result<Response, FetchError> {
+    let timeout = remaining(&limits)?;
+    let tcp = TcpStream::connect_timeout(&addr, timeout.min(Duration::from_secs(15))).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::TimedOut {
+            FetchError::Timeout(format!("connecting to {addr}"))
+        } else {
+            FetchError::Connect(format!("{addr}: {e}"))
+        }
+    })?;
+    let _ = tcp.set_nodelay(true);
+    let mut stream: Box<dyn Stream> = if target.scheme == "https" {
+        let name = match target.ip {
+            Some(ip) => ServerName::IpAddress(ip.into()),
+            None => ServerName::try_from(target.host.clone())
+                .map_err(|_| FetchError::Tls(format!("{} is not a valid TLS server name", target.host)))?,
+        };
+        let conn = rustls::ClientConnection::new(Arc::clone(tls), name).map_err(|e| FetchError::Tls(e.to_string()))?;
+        Box::new(rustls::StreamOwned::new(conn, tcp))
+    } else {
+        Box::new(tcp)
+    };
+    let head = request_head(target, request);
+    stream.set_timeout(remaining(&limits)?).map_err(|e| FetchError::Connect(e.to_string()))?;
+    stream.write_all(&head).map_err(|e| io_error(e, &limits))?;
+    if let Some(body) = &request.body {
+        stream.write_all(body).map_err(|e| io_error(e, &limits))?;
+    }
+    stream.flush().map_err(|e| io_error(e, &limits))?;
+    read_response(stream.as_mut(), request.method == "HEAD", limits)
+}
+
+fn request_head(target: &Target, request: &Request) -> Vec<u8> {
+    let mut path = target.url.path().to_string();
+    if let Some(q) = target.url.query() {
+        path.push('?');
+        path.push_str(q);
+    }
+    let default_port = if target.scheme == "https" { 443 } else { 80 };
+    let host = if target.host.contains(':') { format!("[{}]", target.host) } else { target.host.clone() };
+    let host = if target.port == default_port { host } else { format!("{host}:{}", target.port) };
+    let mut head = format!("{} {path} HTTP/1.1\r\nHost: {host}\r\n", request.method);
+    let has = |name: &str| request.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
+    if !has("user-agent") {
+        head.push_str("User-Agent: Kapsel/0.1\r\n");
+    }
+    if !has("accept") {
+        head.push_str("Accept: */*\r\n");
+    }
+    head.push_str("Accept-Encoding: identity\r\nConnection: close\r\n");
+    for (k, v) in &request.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    let len = request.body.as_ref().map_or(0, Vec::len);
+    if request.body.is_some() || matches!(request.method.as_str(), "POST" | "PUT" | "PATCH") {
+        head.push_str(&format!("Content-Length: {len}\r\n"));
+    }
+    head.push_str("\r\n");
+    head.into_bytes()
+}
+
+/// Headers an app may not set: the host owns framing, routing and credentials.
+pub fn forbidden_request_header(name: &str) -> bool {
+    const FORBIDDEN: &[&str] = &[
+        "host", "content-length", "transfer-encoding", "connection", "upgrade", "te", "trailer", "expect",
+        "keep-alive", "authorization", "proxy-authorization", "proxy-connection", "accept-encoding",
+    ];
+    FORBIDDEN.iter().any(|f| name.eq_ignore_ascii_case(f))
+}
+
+/// Header names are RFC 9110 tokens; values have no control characters except tab.
+pub fn valid_header(name: &str, value: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 256
+        && value.len() <= 8192
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        && value.bytes().all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f))
+}
+
+fn read_some(stream: &mut dyn Stream, buf: &mut [u8], limits: &Limits) -> Result<usize, FetchError> {
+    stream.set_timeout(remaining(limits)?).map_err(|e| FetchError::Protocol(e.to_string()))?;
+    loop {
+        match stream.read(buf) {
+            Ok(n) => return Ok(n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            // A peer that closes without TLS close_notify: treat as end of stream, framing
+            // (Content-Length / chunked) still catches a truncated body.
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(0),
+            Err(e) => return Err(io_error(e, limits)),
+        }
+    }
+}
+
+fn read_response(stream: &mut dyn Stream, head_request: bool, limits: Limits) -> Result<Response, FetchError> {
+    let mut buf = Vec::with_capacity(8192);
+    let mut chunk = vec![0u8; 16 * 1024];
+    let (status, headers, body_start) = loop {
+        let n = read_some(stream, &mut chunk, &limits)?;
+        if n == 0 {
+            return Err(FetchError::Protocol("the connection closed before a complete response head".into()));
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let mut parsed = [httparse::EMPTY_HEADER; 128];
+        let mut resp = httparse::Response::new(&mut parsed);
+        match resp.parse(&buf) {
+            Ok(httparse::Status::Complete(len)) => {
+                let status = resp.code.unwrap_or(0);
+                let headers: Vec<(String, String)> = resp
+                    .headers
+                    .iter()
+                    .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
+                    .collect();
+                if (100..200).contains(&status) {
+                    // Interim response: drop it and read the real one.
+                    buf.drain(..len);
+                    continue;
+                }
+                break (status, headers, len);
+            }
+            Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD => {
+                return Err(FetchError::Protocol("the response head is larger than 64 KiB".into()));
+            }
+            Ok(httparse::Status::Partial) => {}
+            Err(e) => return Err(FetchError::Protocol(format!("malformed response head: {e}"))),
+        }
+    };
+    let mut response = Response { status, headers, body: Vec::new() };
+    let rest = buf.split_off(body_start);
+    if head_request || status == 204 || status == 304 {
+        return Ok(response);
+    }
+    let chunked = response
+        .header("transfer-encoding")
+        .is_some_and(|v| v.to_ascii_lowercase().split(',').any(|t| t.trim() == "chunked"));
+    let length = match response.header("content-length") {
+        Some(v) if !chunked => {
+            Some(v.trim().parse::<u64>().map_err(|_| FetchError::Protocol(format!("bad Content-Length {v:?}")))?)
+        }
+        _ => None,
+    };
+    if let Some(len) = length
+        && len > limits.max_body
+    {
+        return Err(FetchError::TooLarge(limits.max_body));
+    }
+    let mut raw = rest;
+    let mut eof = false;
+    let mut pull = |raw: &mut Vec<u8>, eof: &mut bool| -> Result<(), FetchError> {
+        let n = read_some(stream, &mut chunk, &limits)?;
+        if n == 0 {
+            *eof = true;
+        }
+        raw.extend_from_slice(&chunk[..n]);
+        // Chunk framing adds a little; anything far beyond the limit is too large already.
+        if raw.len() as u64 > limits.max_body + 64 * 1024 {
+            return Err(FetchError::TooLarge(limits.max_body));
+        }
+        Ok(())
+    };
+    if chunked {
+        let mut pos = 0;
+        loop {
+            let line_end = loop {
+                if let Some(i) = raw[pos..].windows(2).position(|w| w == b"\r\n") {
+                    break pos + i;
+                }
+                if eof {
+                    return Err(FetchError::Protocol("the chunked body ended early".into()));
+                }
+                pull(&mut raw, &mut eof)?;
+            };
+            let size_text = String::from_utf8_lossy(&raw[pos..line_end]).into_owned();
+            let size_hex = size_text.split(';').next().unwrap_or("").trim();
+            let size = u64::from_str_radix(size_hex, 16)
+                .map_err(|_| FetchError::Protocol(format!("bad chunk size {size_text:?}")))?;
+            let data_start = line_end + 2;
+            if size == 0 {
+                break;
+            }
+            if response.body.len() as u64 + size > limits.max_body {
+                return Err(FetchError::TooLarge(limits.max_body));
+            }
+            let data_end = data_start + size as usize;
+            while raw.len() < data_end + 2 {
+                if eof {
+                    return Err(FetchError::Protocol("the chunked body ended early".into()));
+                }
+                pull(&mut raw, &mut eof)?;
+            }
+            response.body.extend_from_slice(&raw[data_start..data_end]);
+            pos = data_end + 2;
+            // Keep the buffer small on long bodies.
+            if pos > 1 << 20 {
+                raw.drain(..pos);
+                pos = 0;
+            }
+        }
+        return Ok(response);
+    }
+    loop {
+        if let Some(len) = length
+            && raw.len() as u64 >= len
+        {
+            raw.truncate(len as usize);
+            break;
+        }
+        if eof {
+            if let Some(len) = length {
+                return Err(FetchError::Protocol(format!(
+                    "the body ended after {} of {len} bytes",
+                    raw.len()
+                )));
+            }
+            break;
+        }
+        if raw.len() as u64 > limits.max_body {
+            return Err(FetchError::TooLarge(limits.max_body));
+        }
+        pull(&mut raw, &mut eof)?;
+    }
+    if raw.len() as u64 > limits.max_body {
+        return Err(FetchError::TooLarge(limits.max_body));
+    }
+    response.body = raw;
+    Ok(response)
+}
