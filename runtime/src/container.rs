@@ -21,6 +21,8 @@ const META_TENANT_KEY: &str = "tenant_key";
 const META_POLICY: &str = "policy";
 const META_BINDING: &str = "policy_binding";
 const META_BINARY: &str = "binary_sha256";
+/// Sealed account data: the user's directory login name.
+const ACCOUNT_NS: &str = "account";
 
 /// The per-user default: `$KAPSEL_CONTAINER`, else `$XDG_DATA_HOME/kapsel`, else
 /// `~/.local/share/kapsel`.
@@ -56,6 +58,8 @@ pub struct Status {
     pub idle_lock_minutes: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_key_fingerprint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
 }
 
 fn binding(vault: &Vault, tenant_key: &VerifyingKey, policy: &VerifiedPolicy) -> Result<String> {
@@ -73,6 +77,7 @@ impl Container {
         root: &Path,
         signed_policy: &str,
         tenant_key: &VerifyingKey,
+        user: Option<&str>,
         password: &str,
     ) -> Result<()> {
         let policy = policy::verify(signed_policy, Some(tenant_key))?;
@@ -94,6 +99,9 @@ impl Container {
         )?;
         vault.meta_put(META_BINARY, binary.as_bytes())?;
         tx.commit()?;
+        if let Some(user) = user {
+            vault.put(ACCOUNT_NS, "user", user.as_bytes())?;
+        }
         audit::append(
             &vault,
             "enrol",
@@ -161,6 +169,11 @@ impl Container {
             .as_deref()
             .map(|s| s.as_str())
             .ok_or(Error::Locked)
+    }
+
+    /// The directory login (e.g. `alice@corp.test`) given at enrolment; needs the unlock.
+    pub fn user(&self) -> Result<Option<String>> {
+        Ok(self.vault.get(ACCOUNT_NS, "user")?.map(|u| String::from_utf8_lossy(&u).into_owned()))
     }
 
     pub fn pinned_binary(&self) -> Result<Option<String>> {
@@ -354,6 +367,7 @@ impl Container {
             kdf: self.vault.kdf_params()?,
             idle_lock_minutes: p.lock.idle_minutes,
             data_key_fingerprint: self.vault.keys().ok().map(|k| k.fingerprint()),
+            user: self.user().ok().flatten(),
         })
     }
 

@@ -13,9 +13,10 @@ use super::protocol::{Reply, Request};
 use crate::audit;
 use crate::container::Container;
 use crate::error::{Error, Result};
+use crate::host::{AppHost, Call, Credentials};
 
 /// Largest request accepted on the socket (policies and later app payloads fit easily).
-const MAX_REQUEST: u64 = 16 * 1024 * 1024;
+const MAX_REQUEST: u64 = 64 * 1024 * 1024;
 
 /// Keep secrets out of core dumps and stop other processes of the same user from attaching
 /// a debugger (a non-dumpable process can only be traced by root).
@@ -32,6 +33,8 @@ pub fn harden_process() {
 
 struct State {
     container: Container,
+    /// Created on the first app request; dropped on a policy update so grants are re-read.
+    apps: Option<AppHost>,
     last_use: Instant,
 }
 
@@ -142,6 +145,7 @@ fn shutdown(state: &Mutex<State>, path: &Path, reason: &str) -> ! {
 fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Duration) -> i32 {
     let state = Arc::new(Mutex::new(State {
         container,
+        apps: None,
         last_use: Instant::now(),
     }));
     {
@@ -188,7 +192,7 @@ fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Dura
                 s.last_use = Instant::now();
                 let remaining = idle.saturating_sub(s.last_use.elapsed());
                 (
-                    Reply::from_result(handle(&mut s.container, req, remaining)),
+                    Reply::from_result(handle(&mut s, req, remaining)),
                     false,
                 )
             }
@@ -203,7 +207,79 @@ fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Dura
     0
 }
 
-fn handle(
+fn app_host(state: &mut State) -> Result<&mut AppHost> {
+    if state.apps.is_none() {
+        let c = &state.container;
+        let credentials = match c.user()? {
+            Some(user) => Some(Credentials {
+                user,
+                password: Zeroizing::new(c.password()?.to_string()),
+            }),
+            None => None,
+        };
+        state.apps = Some(AppHost::new(c.vault(), c.policy(), credentials)?);
+    }
+    state
+        .apps
+        .as_mut()
+        .ok_or_else(|| Error::Agent("the app host is not available".into()))
+}
+
+fn to_json<T: serde::Serialize>(v: T) -> Result<serde_json::Value> {
+    serde_json::to_value(v).map_err(|e| Error::Agent(format!("cannot encode the answer: {e}")))
+}
+
+fn handle(state: &mut State, request: Request, idle_left: Duration) -> Result<serde_json::Value> {
+    match request {
+        Request::AppInstall { path } => {
+            let bytes = std::fs::read(&path).map_err(Error::io(format!("cannot read {path}")))?;
+            to_json(app_host(state)?.install(&bytes)?)
+        }
+        Request::AppList => to_json(app_host(state)?.list()?),
+        Request::AppRemove { id } => {
+            app_host(state)?.remove(&id)?;
+            Ok(serde_json::json!({ "removed": id }))
+        }
+        Request::AppCall { id, route, action, form, document } => {
+            let call = match (route, action) {
+                (_, Some(action)) => Call::Act { action, form },
+                (route, None) => Call::View(route.unwrap_or_default()),
+            };
+            to_json(app_host(state)?.call(&id, &call, document.as_deref())?)
+        }
+        Request::AppLog { id } => to_json(app_host(state)?.log(&id)?),
+        Request::DocImport { path, media_type } => {
+            let file = std::fs::File::open(&path).map_err(Error::io(format!("cannot read {path}")))?;
+            let media = media_type.unwrap_or_else(|| crate::documents::guess_media_type(&path).to_string());
+            let vault = state.container.vault();
+            let info = crate::documents::save(vault, &path, &media, "import", None, file)?;
+            audit::append(vault, "document-imported", serde_json::json!({ "document": info.id, "size": info.size }))?;
+            to_json(info)
+        }
+        Request::DocList => to_json(crate::documents::list(state.container.vault())?),
+        Request::Notifications => {
+            let vault = state.container.vault();
+            let mut out = Vec::new();
+            for key in vault.keys_in("notify")? {
+                if let Some(raw) = vault.get("notify", &key)? {
+                    out.push(serde_json::from_slice::<serde_json::Value>(&raw).unwrap_or_default());
+                }
+            }
+            Ok(serde_json::json!({ "count": out.len(), "notifications": out }))
+        }
+        Request::PolicyUpdate { text } => {
+            let kind = state.container.update_policy(&text)?;
+            state.apps = None;
+            Ok(serde_json::json!({
+                "updated": kind == crate::policy::UpdateKind::Newer,
+                "serial": state.container.policy().serial,
+            }))
+        }
+        other => handle_container(&mut state.container, other, idle_left),
+    }
+}
+
+fn handle_container(
     container: &mut Container,
     request: Request,
     idle_left: Duration,
@@ -211,6 +287,14 @@ fn handle(
     match request {
         Request::Ping => Ok(serde_json::json!("pong")),
         Request::Lock => Ok(serde_json::Value::Null),
+        Request::AppInstall { .. }
+        | Request::AppList
+        | Request::AppRemove { .. }
+        | Request::AppCall { .. }
+        | Request::AppLog { .. }
+        | Request::DocImport { .. }
+        | Request::DocList
+        | Request::Notifications => Err(Error::Agent("misrouted request".into())),
         Request::Status => {
             let mut v = serde_json::to_value(container.status()?).unwrap_or_default();
             v["idle_lock_seconds"] = idle_left.as_secs().into();

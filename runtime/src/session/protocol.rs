@@ -13,6 +13,23 @@ pub enum Request {
     Lock,
     AuditLog { limit: usize, verify: bool },
     PolicyUpdate { text: String },
+    /// Install the app package at `path` (read by the agent, same user).
+    AppInstall { path: String },
+    AppList,
+    AppRemove { id: String },
+    /// `route` for a view, or `action` (with `form`) for an act.
+    AppCall {
+        id: String,
+        route: Option<String>,
+        action: Option<String>,
+        #[serde(default)]
+        form: Vec<(String, String)>,
+        document: Option<String>,
+    },
+    AppLog { id: String },
+    DocImport { path: String, media_type: Option<String> },
+    DocList,
+    Notifications,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -2,6 +2,7 @@
 //! (directly while locked, through the session agent while unlocked) and prints text or
 //! JSON. No business logic lives here.
 
+mod apps;
 mod password;
 mod render;
 pub mod tenant;
@@ -45,6 +46,10 @@ pub enum Command {
         /// The tenant's public key (`ed25519:...`) or a file holding it, received out of band.
         #[arg(long, value_name = "KEY|FILE")]
         tenant_key: String,
+        /// Your directory login (e.g. `alice@agency.example`): used to sign in to the tenant's
+        /// servers; kept sealed.
+        #[arg(long, value_name = "LOGIN")]
+        user: Option<String>,
         #[command(flatten)]
         pw: PasswordArgs,
     },
@@ -89,6 +94,23 @@ pub enum Command {
     /// Tenant admin tools: keys and policy signing.
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// Micro-apps: package, sign, install, open.
+    #[command(subcommand)]
+    App(AppCommand),
+    /// For the security reviewer: what an app package may do, or what a tenant policy allows.
+    Audit {
+        /// The app package (.kapp) to review.
+        package: Option<PathBuf>,
+        /// Judge against this tenant policy file (default: the container's installed policy);
+        /// without a package, review the policy itself.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
+    },
+    /// Documents inside the container.
+    #[command(subcommand)]
+    Doc(DocCommand),
+    /// Notifications from apps (a bare count while locked).
+    Notifications,
     /// Benchmarks that print ratios against a baseline measured in the same run.
     Bench {
         /// What to measure.
@@ -114,6 +136,71 @@ pub enum PolicyCommand {
     Update { file: PathBuf },
     /// Print the installed policy.
     Show,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AppCommand {
+    /// Create a publisher signing key pair: PREFIX.key (secret, 0600) and PREFIX.pub.
+    Keygen {
+        #[arg(long, value_name = "PREFIX")]
+        out: PathBuf,
+    },
+    /// Build a package from a manifest and a component (signed when --key is given).
+    Package {
+        #[arg(long, value_name = "FILE")]
+        manifest: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        component: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+    },
+    /// Sign a package with the publisher's secret key (in place).
+    Sign {
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        package: PathBuf,
+    },
+    /// Install (or update) a package the tenant's policy allows.
+    Install { package: PathBuf },
+    /// Installed apps and their effective grants.
+    List,
+    /// Remove an app and all its data.
+    Remove { id: String },
+    /// Show an app's view.
+    Open {
+        id: String,
+        #[arg(default_value = "")]
+        route: String,
+        /// Hand a document (by id) to the app.
+        #[arg(long, value_name = "ID")]
+        doc: Option<String>,
+    },
+    /// Perform an action in an app.
+    Act {
+        id: String,
+        action: String,
+        /// A form value, `name=value` (repeatable).
+        #[arg(long = "field", value_name = "NAME=VALUE")]
+        fields: Vec<String>,
+        #[arg(long, value_name = "ID")]
+        doc: Option<String>,
+    },
+    /// The app's log (its log lines and captured output).
+    Log { id: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DocCommand {
+    /// Copy a file from the device into the container (there is no way back out).
+    Import {
+        file: PathBuf,
+        #[arg(long, value_name = "TYPE")]
+        media_type: Option<String>,
+    },
+    /// Documents in the container.
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -166,7 +253,7 @@ fn root_of(cli: &Cli) -> PathBuf {
 }
 
 /// Open the container and run the start-up checks; warnings go to stderr.
-fn open_checked(root: &Path) -> Result<Container> {
+pub(crate) fn open_checked(root: &Path) -> Result<Container> {
     let c = Container::open(root)?;
     for f in c.check_integrity(false)? {
         eprintln!("kapsel: warning: {}", f.message);
@@ -181,8 +268,14 @@ fn run(cli: Cli) -> Result<()> {
         Command::Enroll {
             policy,
             tenant_key,
+            user,
             pw,
         } => {
+            if let Some(u) = &user
+                && (u.is_empty() || u.len() > 256 || u.chars().any(|c| c.is_control() || c == ':'))
+            {
+                return Err(Error::invalid(format!("{u:?} is not a login name")));
+            }
             let key = tenant::public_key_arg(&tenant_key)?;
             let text = tenant::read_text(&policy, "the policy")?;
             let verified = crate::policy::verify(&text, Some(&key))?;
@@ -200,7 +293,7 @@ fn run(cli: Cli) -> Result<()> {
             session::socket_path(&root)?;
             let mut reader = password::Reader::new(pw.password_stdin);
             let password = reader.read_new("Directory (AD) password: ")?;
-            Container::enroll(&root, &text, &key, &password)?;
+            Container::enroll(&root, &text, &key, user.as_deref(), &password)?;
             out.done(
                 &format!(
                     "Enrolled in {} ({}) at {}. Run `kapsel unlock` to open the container.",
@@ -314,6 +407,10 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Tenant(t) => run_tenant(t, out),
+        Command::App(a) => apps::run(&root, a, out),
+        Command::Audit { package, policy } => apps::audit(&root, package, policy, out),
+        Command::Doc(d) => apps::doc(&root, d, out),
+        Command::Notifications => apps::notifications(&root, out),
         Command::Bench { target, quick } => {
             let report = crate::bench::run(target, quick)?;
             out.value(&report, render::bench);

@@ -1,0 +1,376 @@
+//! CLI commands for micro-apps, documents, notifications and the reviewer's audit. Local
+//! tools (package, sign, audit) run here; everything that touches the container goes through
+//! the session agent.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use super::render::{self, Out};
+use super::{AppCommand, DocCommand, open_checked, tenant};
+use crate::container::Container;
+use crate::error::{Error, Result};
+use crate::host::{Package, report};
+use crate::policy::{NotificationDetail, signing};
+use crate::session::{self, Request};
+
+fn absolute(path: &Path) -> Result<String> {
+    let p = std::fs::canonicalize(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::invalid(format!("{} does not exist", path.display())),
+        _ => Error::io(format!("cannot read {}", path.display()))(e),
+    })?;
+    p.to_str().map(str::to_string).ok_or_else(|| Error::invalid("the path is not UTF-8"))
+}
+
+fn read_file(path: &Path, what: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::invalid(format!("{what} {} does not exist", path.display())),
+        _ => Error::io(format!("cannot read {what} {}", path.display()))(e),
+    })
+}
+
+fn secret_key(path: &Path) -> Result<signing::SigningKey> {
+    signing::parse_secret_key(&tenant::read_text(path, "the secret key file")?)
+}
+
+pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
+    match cmd {
+        AppCommand::Keygen { out: prefix } => {
+            let (secret, public, key) = tenant::keygen(&prefix)?;
+            out.done(
+                &format!("Publisher secret key: {} (keep it safe)\nPublisher public key: {} = {key}\nThe tenant lists it under [[publishers]].", secret.display(), public.display()),
+                json!({ "secret_key_file": secret, "public_key_file": public, "public_key": key }),
+            );
+            Ok(())
+        }
+        AppCommand::Package { manifest, component, out: target, key } => {
+            let text = tenant::read_text(&manifest, "the manifest")?;
+            let mut package = Package::new(&text, read_file(&component, "the component")?)?;
+            if let Some(k) = key {
+                package.sign(&secret_key(&k)?);
+            }
+            let bytes = package.to_bytes();
+            std::fs::write(&target, &bytes).map_err(Error::io(format!("cannot write {}", target.display())))?;
+            out.done(
+                &format!(
+                    "Package {} {} written to {} ({} bytes, {}).",
+                    package.manifest.id,
+                    package.manifest.version,
+                    target.display(),
+                    bytes.len(),
+                    if package.signature.is_some() { "signed" } else { "unsigned: sign it with `kapsel app sign`" }
+                ),
+                json!({ "package": target, "id": package.manifest.id, "signed": package.signature.is_some(), "sha256": crate::host::sha256_hex(&bytes) }),
+            );
+            Ok(())
+        }
+        AppCommand::Sign { key, package } => {
+            let mut p = Package::parse(&read_file(&package, "the package")?)?;
+            p.sign(&secret_key(&key)?);
+            std::fs::write(&package, p.to_bytes()).map_err(Error::io(format!("cannot write {}", package.display())))?;
+            out.done(&format!("Signed {}.", package.display()), json!({ "signed": package }));
+            Ok(())
+        }
+        AppCommand::Install { package } => {
+            open_checked(root)?;
+            let path = absolute(&package)?;
+            let v = session::call(root, &Request::AppInstall { path })?;
+            let text = format!(
+                "Installed {} ({}) {} — compiled in {:.0} ms.\n",
+                v["name"].as_str().unwrap_or("?"),
+                v["id"].as_str().unwrap_or("?"),
+                v["version"].as_str().unwrap_or("?"),
+                v["compile_ms"].as_f64().unwrap_or(0.0)
+            );
+            out.value(&v, |_| String::new());
+            if !out.json {
+                print!("{text}");
+            }
+            Ok(())
+        }
+        AppCommand::List => {
+            open_checked(root)?;
+            let v = session::call(root, &Request::AppList)?;
+            out.value(&v, |v| {
+                let mut s = String::new();
+                for a in v.as_array().map(Vec::as_slice).unwrap_or_default() {
+                    s.push_str(&format!(
+                        "{:<16} {:<28} {:<10} {}\n",
+                        a["id"].as_str().unwrap_or(""),
+                        a["name"].as_str().unwrap_or(""),
+                        a["version"].as_str().unwrap_or(""),
+                        a["publisher"].as_str().unwrap_or("")
+                    ));
+                }
+                if s.is_empty() {
+                    s.push_str("No apps installed.\n");
+                }
+                s
+            });
+            Ok(())
+        }
+        AppCommand::Remove { id } => {
+            open_checked(root)?;
+            let v = session::call(root, &Request::AppRemove { id: id.clone() })?;
+            out.done(&format!("Removed {id} and its data."), v);
+            Ok(())
+        }
+        AppCommand::Open { id, route, doc } => {
+            open_checked(root)?;
+            let v = session::call(
+                root,
+                &Request::AppCall { id, route: Some(route), action: None, form: Vec::new(), document: doc },
+            )?;
+            out.value(&v, render_outcome);
+            Ok(())
+        }
+        AppCommand::Act { id, action, fields, doc } => {
+            open_checked(root)?;
+            let mut form = Vec::new();
+            for f in fields {
+                let (k, v) = f
+                    .split_once('=')
+                    .ok_or_else(|| Error::invalid(format!("--field {f:?} must be name=value")))?;
+                form.push((k.to_string(), v.to_string()));
+            }
+            let v = session::call(
+                root,
+                &Request::AppCall { id, route: None, action: Some(action), form, document: doc },
+            )?;
+            out.value(&v, render_outcome);
+            Ok(())
+        }
+        AppCommand::Log { id } => {
+            open_checked(root)?;
+            let v = session::call(root, &Request::AppLog { id })?;
+            out.value(&v, |v| {
+                v.as_array()
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|l| format!("{:<6} {}\n", l["level"].as_str().unwrap_or(""), l["message"].as_str().unwrap_or("")))
+                    .collect()
+            });
+            Ok(())
+        }
+    }
+}
+
+fn render_outcome(v: &Value) -> String {
+    let view: crate::host::View = match serde_json::from_value(v["view"].clone()) {
+        Ok(view) => view,
+        Err(_) => return "(the app returned no view)\n".into(),
+    };
+    let mut s = view.render_text();
+    for n in v["notifications"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        s.push_str(&format!("\n(notification) {}: {}\n", n["title"].as_str().unwrap_or(""), n["body"].as_str().unwrap_or("")));
+    }
+    for d in v["saved_documents"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        s.push_str(&format!("\n(saved in the container) {} — document {}\n", d["name"].as_str().unwrap_or(""), d["id"].as_str().unwrap_or("")));
+    }
+    for id in v["open_requests"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        s.push_str(&format!("\n(open) kapsel app open viewer --doc {}\n", id.as_str().unwrap_or("")));
+    }
+    for d in v["denials"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        s.push_str(&format!("\n(denied) {}\n", d.as_str().unwrap_or("")));
+    }
+    s
+}
+
+pub fn doc(root: &Path, cmd: DocCommand, out: Out) -> Result<()> {
+    open_checked(root)?;
+    match cmd {
+        DocCommand::Import { file, media_type } => {
+            let path = absolute(&file)?;
+            let v = session::call(root, &Request::DocImport { path, media_type })?;
+            out.done(
+                &format!(
+                    "Imported {} as document {} ({} bytes, {}).",
+                    v["name"].as_str().unwrap_or(""),
+                    v["id"].as_str().unwrap_or(""),
+                    v["size"],
+                    v["media_type"].as_str().unwrap_or("")
+                ),
+                v,
+            );
+        }
+        DocCommand::List => {
+            let v = session::call(root, &Request::DocList)?;
+            out.value(&v, |v| {
+                let mut s = String::new();
+                for d in v.as_array().map(Vec::as_slice).unwrap_or_default() {
+                    s.push_str(&format!(
+                        "{}  {:>10}  {:<40} {:<12} {}\n",
+                        d["id"].as_str().unwrap_or(""),
+                        d["size"],
+                        d["name"].as_str().unwrap_or(""),
+                        d["source"].as_str().unwrap_or(""),
+                        render::format_ts(d["created_ms"].as_u64().unwrap_or(0))
+                    ));
+                }
+                if s.is_empty() {
+                    s.push_str("No documents.\n");
+                }
+                s
+            });
+        }
+    }
+    Ok(())
+}
+
+pub fn notifications(root: &Path, out: Out) -> Result<()> {
+    let c = open_checked(root)?;
+    let dlp = c.policy().dlp.clone();
+    match session::call(root, &Request::Notifications) {
+        Ok(v) => {
+            let count = v["count"].as_u64().unwrap_or(0);
+            if dlp.notifications_unlocked == NotificationDetail::SenderSubject {
+                out.value(&v, |v| {
+                    let mut s = String::new();
+                    for n in v["notifications"].as_array().map(Vec::as_slice).unwrap_or_default() {
+                        s.push_str(&format!(
+                            "{}  [{}] {}: {}\n",
+                            render::format_ts(n["ts_ms"].as_u64().unwrap_or(0)),
+                            n["app"].as_str().unwrap_or(""),
+                            n["title"].as_str().unwrap_or(""),
+                            n["body"].as_str().unwrap_or("")
+                        ));
+                    }
+                    if s.is_empty() {
+                        s.push_str("No notifications.\n");
+                    }
+                    s
+                });
+            } else {
+                out.done(&format!("{count} notification(s)."), json!({ "count": count }));
+            }
+            Ok(())
+        }
+        Err(Error::Locked) => {
+            // Locked: the tenant decides between nothing and a bare count; never content.
+            match dlp.notifications_locked {
+                NotificationDetail::None => out.done("The container is locked.", json!({ "locked": true })),
+                _ => {
+                    let count = c.vault().count_in("notify")?;
+                    out.done(&format!("{count} notification(s) — unlock to read them."), json!({ "locked": true, "count": count }));
+                }
+            }
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn audit(root: &Path, package: Option<PathBuf>, policy_file: Option<PathBuf>, out: Out) -> Result<()> {
+    // The policy to judge against: a given file (signed or a draft), else the container's.
+    let (policy, signed_by) = match &policy_file {
+        Some(path) => {
+            let text = tenant::read_text(path, "the policy")?;
+            match crate::policy::verify(&text, None) {
+                Ok(v) => (Some(v.policy), Some(signing::encode_public_key(&v.signer))),
+                Err(_) => match signing::parse_document(&text) {
+                    Ok(doc) => (Some(crate::policy::Policy::parse(doc.body)?), None),
+                    Err(_) => (Some(crate::policy::Policy::parse(&text)?), None),
+                },
+            }
+        }
+        None if crate::vault::Vault::exists(root) => {
+            let c = Container::open(root)?;
+            (Some(c.policy().clone()), Some(signing::encode_public_key(&c.verified_policy().signer)))
+        }
+        None => (None, None),
+    };
+    match package {
+        Some(path) => {
+            let bytes = read_file(&path, "the package")?;
+            let r = report::audit_package(&bytes, policy.as_ref())?;
+            out.value(&r, render_package_report);
+            if r.verdict == report::Verdict::Reject {
+                return Err(Error::Policy(format!("verdict for {}: reject", r.id)));
+            }
+            Ok(())
+        }
+        None => {
+            let policy = policy.ok_or_else(|| {
+                Error::invalid("give a package to review, or --policy FILE (there is no container here)")
+            })?;
+            let r = report::audit_policy(&policy, signed_by);
+            out.value(&r, render_policy_report);
+            Ok(())
+        }
+    }
+}
+
+fn render_package_report(v: &Value) -> String {
+    let s = |x: &Value| x.as_str().unwrap_or("-").to_string();
+    let mut o = String::new();
+    o.push_str(&format!("App          {} ({}) {} by {} — kapsel:app {}\n", s(&v["name"]), s(&v["id"]), s(&v["version"]), s(&v["publisher"]), s(&v["api"])));
+    if let Some(d) = v["description"].as_str().filter(|d| !d.is_empty()) {
+        o.push_str(&format!("             {d}\n"));
+    }
+    o.push_str(&format!("Package      sha256 {}\n", s(&v["package_sha256"])));
+    o.push_str(&format!("Manifest     sha256 {}\n", s(&v["manifest_sha256"])));
+    o.push_str(&format!("Component    sha256 {} ({} bytes)\n", s(&v["component_sha256"]), v["component_bytes"]));
+    let sig = &v["signature"];
+    let sig_text = if sig["valid"] == true {
+        let trust = match sig["trusted"].as_bool() {
+            Some(true) => format!("trusted by the tenant as {:?}", s(&sig["publisher_name"])),
+            Some(false) => "NOT a publisher this tenant trusts".into(),
+            None => "trust unknown (no tenant policy given)".into(),
+        };
+        format!("valid, key {}, {trust}", s(&sig["publisher_key"]))
+    } else {
+        format!("INVALID: {}", s(&sig["problem"]))
+    };
+    o.push_str(&format!("Signature    {sig_text}\n"));
+    o.push_str("Declared capabilities\n");
+    for d in v["declared"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        o.push_str(&format!("  {:<10} {}\n", s(&d["capability"]), s(&d["scope"])));
+    }
+    o.push_str("Imports (decoded from the component binary)\n");
+    for i in v["imports"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        let mark = if i["allowed"] == true { "ok " } else { "NO " };
+        o.push_str(&format!("  {mark} {:<44} {}\n", s(&i["import"]["name"]), s(&i["reason"])));
+    }
+    o.push_str(&format!(
+        "WASI         {}\n",
+        if v["wasi_sealed"] == true { "sealed: no preopened directories, no sockets, empty environment" } else { "asks for WASI that Kapsel never provides" }
+    ));
+    let mm = v["mismatches"].as_array().map(Vec::as_slice).unwrap_or_default();
+    if !mm.is_empty() {
+        o.push_str("Mismatches\n");
+        for m in mm {
+            o.push_str(&format!("  - {}\n", s(m)));
+        }
+    }
+    o.push_str(&format!("Verdict      {}\n", s(&v["verdict"]).to_uppercase()));
+    for r in v["reasons"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        o.push_str(&format!("  - {}\n", s(r)));
+    }
+    o
+}
+
+fn render_policy_report(v: &Value) -> String {
+    let s = |x: &Value| x.as_str().unwrap_or("-").to_string();
+    let mut o = format!("Tenant       {} serial {}\n", s(&v["tenant"]), v["serial"]);
+    o.push_str(&format!("Signed by    {}\n", v["signed_by"].as_str().unwrap_or("NOT SIGNED")));
+    o.push_str("Publishers\n");
+    for p in v["publishers"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        o.push_str(&format!("  {}\n", s(p)));
+    }
+    o.push_str("Apps\n");
+    for a in v["apps"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        let grants: Vec<String> = a["grants"].as_array().map(Vec::as_slice).unwrap_or_default().iter().map(s).collect();
+        o.push_str(&format!("  {}{}: {}\n", s(&a["id"]), if a["preinstall"] == true { " (preinstalled)" } else { "" }, grants.join("; ")));
+        for f in a["findings"].as_array().map(Vec::as_slice).unwrap_or_default() {
+            o.push_str(&format!("      ! {}\n", s(f)));
+        }
+    }
+    let integrity: Vec<String> = v["integrity"].as_array().map(Vec::as_slice).unwrap_or_default().iter().map(s).collect();
+    o.push_str(&format!("Integrity    {}\n", integrity.join(", ")));
+    for f in v["findings"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        o.push_str(&format!("  ! {}\n", s(f)));
+    }
+    o.push_str(&format!("Verdict      {}\n", s(&v["verdict"]).to_uppercase()));
+    o
+}
