@@ -173,7 +173,10 @@ impl Container {
 
     /// The directory login (e.g. `alice@corp.test`) given at enrolment; needs the unlock.
     pub fn user(&self) -> Result<Option<String>> {
-        Ok(self.vault.get(ACCOUNT_NS, "user")?.map(|u| String::from_utf8_lossy(&u).into_owned()))
+        Ok(self
+            .vault
+            .get(ACCOUNT_NS, "user")?
+            .map(|u| String::from_utf8_lossy(&u).into_owned()))
     }
 
     pub fn pinned_binary(&self) -> Result<Option<String>> {

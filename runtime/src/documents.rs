@@ -30,8 +30,15 @@ pub struct DocumentInfo {
 
 fn clean_name(name: &str) -> Result<String> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    if base.is_empty() || base == "." || base == ".." || base.len() > 255 || base.chars().any(char::is_control) {
-        return Err(Error::invalid(format!("{name:?} is not a usable document name")));
+    if base.is_empty()
+        || base == "."
+        || base == ".."
+        || base.len() > 255
+        || base.chars().any(char::is_control)
+    {
+        return Err(Error::invalid(format!(
+            "{name:?} is not a usable document name"
+        )));
     }
     Ok(base.to_string())
 }
@@ -40,7 +47,10 @@ fn valid_media_type(t: &str) -> bool {
     let mut parts = t.splitn(2, '/');
     let ok = |s: Option<&str>| {
         s.is_some_and(|s| {
-            !s.is_empty() && s.len() <= 127 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-".contains(&b))
+            !s.is_empty()
+                && s.len() <= 127
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-".contains(&b))
         })
     };
     ok(parts.next()) && ok(parts.next())
@@ -78,7 +88,9 @@ pub fn save(
 ) -> Result<DocumentInfo> {
     let name = clean_name(name)?;
     if !valid_media_type(media_type) {
-        return Err(Error::invalid(format!("{media_type:?} is not a media type")));
+        return Err(Error::invalid(format!(
+            "{media_type:?} is not a media type"
+        )));
     }
     if let Some(p) = parent
         && get(vault, p)?.is_none()
@@ -89,13 +101,17 @@ pub fn save(
     let mut buf = vec![0u8; 64 * 1024];
     let mut size = 0u64;
     loop {
-        let n = data.read(&mut buf).map_err(Error::io("cannot read the document"))?;
+        let n = data
+            .read(&mut buf)
+            .map_err(Error::io("cannot read the document"))?;
         if n == 0 {
             break;
         }
         size += n as u64;
         if size > MAX_DOCUMENT {
-            return Err(Error::invalid(format!("the document is larger than {MAX_DOCUMENT} bytes")));
+            return Err(Error::invalid(format!(
+                "the document is larger than {MAX_DOCUMENT} bytes"
+            )));
         }
         writer.write_bytes(&buf[..n])?;
     }
@@ -111,7 +127,11 @@ pub fn save(
         source: source.to_string(),
         parent: parent.map(str::to_string),
     };
-    vault.put(NS, &info.id, &serde_json::to_vec(&info).expect("serialisable"))?;
+    vault.put(
+        NS,
+        &info.id,
+        &serde_json::to_vec(&info).expect("serialisable"),
+    )?;
     Ok(info)
 }
 
@@ -141,9 +161,13 @@ pub fn list(vault: &Vault) -> Result<Vec<DocumentInfo>> {
 /// Read `len` bytes at `offset` of a document.
 pub fn read_range(vault: &Vault, doc: &DocumentInfo, offset: u64, len: usize) -> Result<Vec<u8>> {
     let mut r = vault.blob_reader(&doc.blob)?;
-    std::io::copy(&mut (&mut r).take(offset), &mut std::io::sink()).map_err(Error::io("document"))?;
+    std::io::copy(&mut (&mut r).take(offset), &mut std::io::sink())
+        .map_err(Error::io("document"))?;
     let mut out = Vec::with_capacity(len.min(doc.size as usize));
-    (&mut r).take(len as u64).read_to_end(&mut out).map_err(|e| Error::Tampered(e.to_string()))?;
+    (&mut r)
+        .take(len as u64)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::Tampered(e.to_string()))?;
     Ok(out)
 }
 

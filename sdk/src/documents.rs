@@ -13,7 +13,10 @@ pub fn current() -> Option<Document> {
 pub fn read_all(limit: u64) -> Result<Vec<u8>, String> {
     let doc = current().ok_or("no document was handed to this app")?;
     if doc.size > limit {
-        return Err(format!("the document has {} bytes; this app reads at most {limit}", doc.size));
+        return Err(format!(
+            "the document has {} bytes; this app reads at most {limit}",
+            doc.size
+        ));
     }
     let mut out = Vec::with_capacity(doc.size as usize);
     while (out.len() as u64) < doc.size {

@@ -14,7 +14,9 @@ impl From<HttpError> for AppError {
             HttpError::Denied(m) => AppError::Denied(m),
             HttpError::InvalidUrl(m) => AppError::InvalidInput(m),
             HttpError::Timeout(m) => AppError::Failed(format!("timed out: {m}")),
-            HttpError::TooLarge(n) => AppError::Failed(format!("the response is larger than {n} bytes")),
+            HttpError::TooLarge(n) => {
+                AppError::Failed(format!("the response is larger than {n} bytes"))
+            }
             HttpError::Tls(m) => AppError::Failed(format!("TLS: {m}")),
             HttpError::Connect(m) => AppError::Failed(format!("cannot connect: {m}")),
             HttpError::Protocol(m) => AppError::Failed(format!("HTTP: {m}")),
@@ -29,7 +31,14 @@ pub struct Request {
 
 impl Request {
     pub fn new(method: Method, url: impl Into<String>) -> Request {
-        Request { inner: wit::Request { method, url: url.into(), headers: Vec::new(), body: None } }
+        Request {
+            inner: wit::Request {
+                method,
+                url: url.into(),
+                headers: Vec::new(),
+                body: None,
+            },
+        }
     }
     pub fn get(url: impl Into<String>) -> Request {
         Request::new(Method::Get, url)
@@ -60,7 +69,11 @@ impl Response {
         self.inner.status
     }
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.inner.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.inner
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     pub fn headers(&self) -> &[(String, String)] {
         &self.inner.headers
@@ -80,9 +93,13 @@ impl Response {
     /// Parse a JSON body; a non-2xx status is an error.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, AppError> {
         if !(200..300).contains(&self.inner.status) {
-            return Err(AppError::Failed(format!("HTTP status {}", self.inner.status)));
+            return Err(AppError::Failed(format!(
+                "HTTP status {}",
+                self.inner.status
+            )));
         }
-        serde_json::from_slice(&self.inner.body).map_err(|e| AppError::Failed(format!("bad JSON: {e}")))
+        serde_json::from_slice(&self.inner.body)
+            .map_err(|e| AppError::Failed(format!("bad JSON: {e}")))
     }
 }
 

@@ -49,12 +49,17 @@ pub struct Form(pub Vec<(String, String)>);
 
 impl Form {
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// A required field, or an `InvalidInput` error naming it.
     pub fn require(&self, name: &str) -> Result<&str, AppError> {
-        self.get(name).filter(|v| !v.trim().is_empty()).ok_or_else(|| AppError::InvalidInput(format!("{name} is required")))
+        self.get(name)
+            .filter(|v| !v.trim().is_empty())
+            .ok_or_else(|| AppError::InvalidInput(format!("{name} is required")))
     }
 }
 
@@ -87,7 +92,10 @@ pub mod error {
 
 pub mod prelude {
     pub use crate::error::{failed, invalid, not_found};
-    pub use crate::{App, AppError, FieldKind, Form, Item, Level, View, documents, export_app, http, log, notify, storage};
+    pub use crate::{
+        App, AppError, FieldKind, Form, Item, Level, View, documents, export_app, http, log,
+        notify, storage,
+    };
 }
 
 #[doc(hidden)]

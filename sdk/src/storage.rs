@@ -13,7 +13,9 @@ impl From<StorageError> for AppError {
     fn from(e: StorageError) -> AppError {
         match e {
             StorageError::Denied(m) => AppError::Denied(m),
-            StorageError::QuotaExceeded(q) => AppError::Failed(format!("storage quota of {q} bytes exceeded")),
+            StorageError::QuotaExceeded(q) => {
+                AppError::Failed(format!("storage quota of {q} bytes exceeded"))
+            }
             StorageError::InvalidKey(m) => AppError::InvalidInput(m),
             StorageError::Failed(m) => AppError::Failed(m),
         }

@@ -16,7 +16,10 @@ pub struct Item {
 
 impl Item {
     pub fn new(title: impl Into<String>) -> Item {
-        Item { title: title.into(), ..Default::default() }
+        Item {
+            title: title.into(),
+            ..Default::default()
+        }
     }
     pub fn subtitle(mut self, s: impl Into<String>) -> Item {
         self.subtitle = Some(s.into());
@@ -41,7 +44,10 @@ pub struct View {
 
 impl View {
     pub fn new(title: impl Into<String>) -> View {
-        View { title: title.into(), blocks: Vec::new() }
+        View {
+            title: title.into(),
+            blocks: Vec::new(),
+        }
     }
     fn push(mut self, b: wit::Block) -> View {
         self.blocks.push(b);
@@ -62,10 +68,24 @@ impl View {
         }))
     }
     pub fn button(self, label: impl Into<String>, action: impl Into<String>) -> View {
-        self.push(wit::Block::Button(wit::Button { label: label.into(), action: action.into() }))
+        self.push(wit::Block::Button(wit::Button {
+            label: label.into(),
+            action: action.into(),
+        }))
     }
-    pub fn field(self, name: impl Into<String>, label: impl Into<String>, kind: FieldKind, value: impl Into<String>) -> View {
-        self.push(wit::Block::Field(wit::Field { name: name.into(), label: label.into(), kind, value: value.into() }))
+    pub fn field(
+        self,
+        name: impl Into<String>,
+        label: impl Into<String>,
+        kind: FieldKind,
+        value: impl Into<String>,
+    ) -> View {
+        self.push(wit::Block::Field(wit::Field {
+            name: name.into(),
+            label: label.into(),
+            kind,
+            value: value.into(),
+        }))
     }
     pub fn table(self, columns: Vec<String>, rows: Vec<Vec<String>>) -> View {
         self.push(wit::Block::Table(wit::Table { columns, rows }))
@@ -74,16 +94,29 @@ impl View {
         self.push(wit::Block::Divider)
     }
     pub fn notice(self, level: Level, text: impl Into<String>) -> View {
-        self.push(wit::Block::Notice(wit::Notice { level, text: text.into() }))
+        self.push(wit::Block::Notice(wit::Notice {
+            level,
+            text: text.into(),
+        }))
     }
     pub fn link(self, label: impl Into<String>, url: impl Into<String>) -> View {
-        self.push(wit::Block::Link(wit::Link { label: label.into(), url: url.into() }))
+        self.push(wit::Block::Link(wit::Link {
+            label: label.into(),
+            url: url.into(),
+        }))
     }
     /// Append blocks in a loop: `view.extend(items, |v, it| v.item(...))`.
-    pub fn extend<T>(self, things: impl IntoIterator<Item = T>, f: impl Fn(View, T) -> View) -> View {
+    pub fn extend<T>(
+        self,
+        things: impl IntoIterator<Item = T>,
+        f: impl Fn(View, T) -> View,
+    ) -> View {
         things.into_iter().fold(self, f)
     }
     pub fn into_wit(self) -> wit::View {
-        wit::View { title: self.title, blocks: self.blocks }
+        wit::View {
+            title: self.title,
+            blocks: self.blocks,
+        }
     }
 }

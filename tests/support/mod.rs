@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 
 use kapsel_runtime::policy::{Domain, signing};
 
+pub mod https;
+
 pub const PASSWORD: &str = "Dienst-Passwort-2026";
 
 /// The `kapsel` binary of this workspace and profile (built on first use if missing).
@@ -282,4 +284,25 @@ pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
 pub fn crash_value(i: u64) -> Vec<u8> {
     let len = 16 + (i * 7919 % 3000) as usize;
     (0..len).map(|j| (i as usize * 31 + j) as u8).collect()
+}
+
+/// A guest component built by scripts/build-apps (`target/apps/<crate>.wasm`); builds them
+/// on first use.
+pub fn component(crate_name: &str) -> Vec<u8> {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf();
+    BUILT.get_or_init(|| {
+        let status = Command::new("bash")
+            .arg(root.join("scripts/build-apps"))
+            .status()
+            .expect("run scripts/build-apps");
+        assert!(status.success(), "scripts/build-apps failed");
+    });
+    let file = root
+        .join("target/apps")
+        .join(format!("{}.wasm", crate_name.replace('-', "_")));
+    std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
 }

@@ -44,7 +44,11 @@ pub fn build(memory_limit: u64) -> Result<EngineInfo> {
     let (engine, pooling) = match Engine::new(&pooled) {
         Ok(e) => (e, true),
         // Under a small address-space limit (ulimit -v) the pool cannot be reserved.
-        Err(_) => (Engine::new(&base).map_err(|e| Error::Agent(format!("cannot start the app engine: {e}")))?, false),
+        Err(_) => (
+            Engine::new(&base)
+                .map_err(|e| Error::Agent(format!("cannot start the app engine: {e}")))?,
+            false,
+        ),
     };
     let weak = engine.weak();
     std::thread::Builder::new()

@@ -36,7 +36,10 @@ pub struct Grants {
     pub memory_limit: u64,
 }
 
-fn origins_as_text<S: serde::Serializer>(o: &[Origin], s: S) -> std::result::Result<S::Ok, S::Error> {
+fn origins_as_text<S: serde::Serializer>(
+    o: &[Origin],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
     s.collect_seq(o.iter().map(|o| o.to_string()))
 }
 
@@ -49,7 +52,9 @@ fn covered(declared: &Origin, granted: &Origin) -> bool {
         return false;
     }
     match (&declared.host, &granted.host) {
-        (HostPattern::Exact(h), HostPattern::Subdomains(s)) => h.ends_with(s.as_str()) && h.len() > s.len(),
+        (HostPattern::Exact(h), HostPattern::Subdomains(s)) => {
+            h.ends_with(s.as_str()) && h.len() > s.len()
+        }
         (HostPattern::Subdomains(d), HostPattern::Subdomains(g)) => d.ends_with(g.as_str()),
         _ => false,
     }
@@ -66,20 +71,33 @@ impl Grants {
     pub fn effective(manifest: &Manifest, policy: &Policy) -> Result<Grants> {
         let none = AppGrant::default();
         let grant = policy.apps.get(&manifest.id).unwrap_or(&none);
-        let granted = parse_all(&grant.http_origins, &format!("apps.{}.http_origins", manifest.id))?;
-        let private = parse_all(&grant.http_private_origins, &format!("apps.{}.http_private_origins", manifest.id))?;
+        let granted = parse_all(
+            &grant.http_origins,
+            &format!("apps.{}.http_origins", manifest.id),
+        )?;
+        let private = parse_all(
+            &grant.http_private_origins,
+            &format!("apps.{}.http_private_origins", manifest.id),
+        )?;
         let declared = match &manifest.capabilities.http {
             Some(h) => parse_all(&h.origins, "manifest http.origins")?,
             None => Vec::new(),
         };
-        let http_origins: Vec<Origin> =
-            declared.iter().filter(|d| granted.iter().any(|g| covered(d, g))).cloned().collect();
-        let http_private: Vec<Origin> =
-            http_origins.iter().filter(|d| private.iter().any(|g| covered(d, g))).cloned().collect();
+        let http_origins: Vec<Origin> = declared
+            .iter()
+            .filter(|d| granted.iter().any(|g| covered(d, g)))
+            .cloned()
+            .collect();
+        let http_private: Vec<Origin> = http_origins
+            .iter()
+            .filter(|d| private.iter().any(|g| covered(d, g)))
+            .cloned()
+            .collect();
         let mut http_credentials = Vec::new();
         for (origin, kind) in &grant.http_credentials {
-            let o = Origin::parse(origin)
-                .map_err(|e| Error::Policy(format!("apps.{}.http_credentials: {e}", manifest.id)))?;
+            let o = Origin::parse(origin).map_err(|e| {
+                Error::Policy(format!("apps.{}.http_credentials: {e}", manifest.id))
+            })?;
             if o.scheme != "https" {
                 return Err(Error::Policy(format!(
                     "apps.{}.http_credentials: credentials are never sent over plain http ({origin})",
@@ -100,11 +118,15 @@ impl Grants {
             http_private,
             http_credentials,
             http_max_response: grant.http_max_response_bytes.unwrap_or(DEFAULT_HTTP_MAX),
-            http_timeout: grant.http_timeout_ms.map_or(DEFAULT_HTTP_TIMEOUT, Duration::from_millis),
+            http_timeout: grant
+                .http_timeout_ms
+                .map_or(DEFAULT_HTTP_TIMEOUT, Duration::from_millis),
             notify: caps.notify && grant.notify,
             documents: caps.documents && grant.documents,
             log: caps.log && grant.log,
-            call_timeout: grant.call_timeout_ms.map_or(DEFAULT_CALL_TIMEOUT, Duration::from_millis),
+            call_timeout: grant
+                .call_timeout_ms
+                .map_or(DEFAULT_CALL_TIMEOUT, Duration::from_millis),
             memory_limit: grant.memory_limit_bytes.unwrap_or(DEFAULT_MEMORY),
         })
     }
@@ -128,7 +150,10 @@ impl Grants {
     }
 
     pub fn credential_for(&self, target: &Target) -> Option<CredentialKind> {
-        self.http_credentials.iter().find(|(o, _)| o.matches(target)).map(|(_, k)| *k)
+        self.http_credentials
+            .iter()
+            .find(|(o, _)| o.matches(target))
+            .map(|(_, k)| *k)
     }
 }
 
@@ -152,8 +177,15 @@ pub fn decide(imports: &[Import], manifest: &Manifest, grants: &Grants) -> Vec<I
                 let granted = grants.allows(*capability);
                 let reason = match (declared, granted) {
                     (true, true) => "declared and granted".to_string(),
-                    (false, _) => format!("imports {name} but the manifest does not declare {}", capability.interface()),
-                    (true, false) => format!("the tenant policy does not grant {} to {}", capability.interface(), manifest.id),
+                    (false, _) => format!(
+                        "imports {name} but the manifest does not declare {}",
+                        capability.interface()
+                    ),
+                    (true, false) => format!(
+                        "the tenant policy does not grant {} to {}",
+                        capability.interface(),
+                        manifest.id
+                    ),
                 };
                 ImportDecision {
                     import: import.clone(),
@@ -190,7 +222,11 @@ pub fn decide(imports: &[Import], manifest: &Manifest, grants: &Grants) -> Vec<I
 
 pub fn enforce(decisions: &[ImportDecision]) -> Result<()> {
     match decisions.iter().find(|d| !d.allowed) {
-        Some(d) => Err(Error::Policy(format!("refused: {} ({})", d.import.name(), d.reason))),
+        Some(d) => Err(Error::Policy(format!(
+            "refused: {} ({})",
+            d.import.name(),
+            d.reason
+        ))),
         None => Ok(()),
     }
 }

@@ -10,7 +10,10 @@ use crate::error::{Error, Result};
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Import {
     /// A `kapsel:app` capability interface.
-    Capability { name: String, capability: Capability },
+    Capability {
+        name: String,
+        capability: Capability,
+    },
     /// A `kapsel:app` interface that only carries types (`ui`): always allowed.
     Types { name: String },
     /// WASI that Rust std needs, linked sealed: nothing granted behind it.
@@ -41,7 +44,10 @@ fn split_name(name: &str) -> Option<(&str, &str, Option<&str>)> {
 }
 
 pub fn classify(name: &str) -> Import {
-    let refused = |reason: &str| Import::Refused { name: name.to_string(), reason: reason.to_string() };
+    let refused = |reason: &str| Import::Refused {
+        name: name.to_string(),
+        reason: reason.to_string(),
+    };
     let Some((pkg, iface, version)) = split_name(name) else {
         return refused("not an interface import");
     };
@@ -51,16 +57,22 @@ pub fn classify(name: &str) -> Import {
                 return refused("unsupported kapsel:app version");
             }
             if iface == "ui" {
-                return Import::Types { name: name.to_string() };
+                return Import::Types {
+                    name: name.to_string(),
+                };
             }
             match Capability::from_interface(iface) {
-                Some(capability) => Import::Capability { name: name.to_string(), capability },
+                Some(capability) => Import::Capability {
+                    name: name.to_string(),
+                    capability,
+                },
                 None => refused("unknown kapsel:app interface"),
             }
         }
-        "wasi:io" | "wasi:clocks" | "wasi:random" => {
-            Import::SealedWasi { name: name.to_string(), note: "in-process streams, clocks and randomness only" }
-        }
+        "wasi:io" | "wasi:clocks" | "wasi:random" => Import::SealedWasi {
+            name: name.to_string(),
+            note: "in-process streams, clocks and randomness only",
+        },
         "wasi:cli" => Import::SealedWasi {
             name: name.to_string(),
             note: match iface {
@@ -71,9 +83,10 @@ pub fn classify(name: &str) -> Import {
                 _ => "no terminal",
             },
         },
-        "wasi:filesystem" => {
-            Import::SealedWasi { name: name.to_string(), note: "no preopened directories: nothing can be opened" }
-        }
+        "wasi:filesystem" => Import::SealedWasi {
+            name: name.to_string(),
+            note: "no preopened directories: nothing can be opened",
+        },
         "wasi:sockets" => refused("sockets bypass the host's origin checks; use kapsel:app/http"),
         "wasi:http" => refused("wasi:http bypasses the host's origin checks; use kapsel:app/http"),
         _ if pkg.starts_with("wasi:") => refused("WASI interface not provided by Kapsel"),
@@ -90,13 +103,15 @@ pub fn component_imports(bytes: &[u8]) -> Result<Vec<String>> {
     let mut depth = 0u32;
     let mut out = Vec::new();
     for payload in Parser::new(0).parse_all(bytes) {
-        let payload = payload.map_err(|e| Error::invalid(format!("the component is malformed: {e}")))?;
+        let payload =
+            payload.map_err(|e| Error::invalid(format!("the component is malformed: {e}")))?;
         match payload {
             Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => depth += 1,
             Payload::End(_) => depth = depth.saturating_sub(1),
             Payload::ComponentImportSection(reader) if depth == 0 => {
                 for import in reader {
-                    let import = import.map_err(|e| Error::invalid(format!("the component is malformed: {e}")))?;
+                    let import = import
+                        .map_err(|e| Error::invalid(format!("the component is malformed: {e}")))?;
                     out.push(import.name.name.to_string());
                 }
             }
@@ -112,15 +127,45 @@ mod tests {
 
     #[test]
     fn classification() {
-        assert!(matches!(classify("kapsel:app/storage@0.1.0"), Import::Capability { capability: Capability::Storage, .. }));
-        assert!(matches!(classify("kapsel:app/ui@0.1.0"), Import::Types { .. }));
-        assert!(matches!(classify("kapsel:app/storage@0.9.0"), Import::Refused { .. }));
-        assert!(matches!(classify("kapsel:app/clipboard@0.1.0"), Import::Refused { .. }));
-        assert!(matches!(classify("wasi:cli/environment@0.2.6"), Import::SealedWasi { .. }));
-        assert!(matches!(classify("wasi:filesystem/preopens@0.2.6"), Import::SealedWasi { .. }));
-        assert!(matches!(classify("wasi:sockets/tcp@0.2.6"), Import::Refused { .. }));
-        assert!(matches!(classify("wasi:http/outgoing-handler@0.2.6"), Import::Refused { .. }));
-        assert!(matches!(classify("evil:clip/board@1.0.0"), Import::Refused { .. }));
+        assert!(matches!(
+            classify("kapsel:app/storage@0.1.0"),
+            Import::Capability {
+                capability: Capability::Storage,
+                ..
+            }
+        ));
+        assert!(matches!(
+            classify("kapsel:app/ui@0.1.0"),
+            Import::Types { .. }
+        ));
+        assert!(matches!(
+            classify("kapsel:app/storage@0.9.0"),
+            Import::Refused { .. }
+        ));
+        assert!(matches!(
+            classify("kapsel:app/clipboard@0.1.0"),
+            Import::Refused { .. }
+        ));
+        assert!(matches!(
+            classify("wasi:cli/environment@0.2.6"),
+            Import::SealedWasi { .. }
+        ));
+        assert!(matches!(
+            classify("wasi:filesystem/preopens@0.2.6"),
+            Import::SealedWasi { .. }
+        ));
+        assert!(matches!(
+            classify("wasi:sockets/tcp@0.2.6"),
+            Import::Refused { .. }
+        ));
+        assert!(matches!(
+            classify("wasi:http/outgoing-handler@0.2.6"),
+            Import::Refused { .. }
+        ));
+        assert!(matches!(
+            classify("evil:clip/board@1.0.0"),
+            Import::Refused { .. }
+        ));
         assert!(matches!(classify("plainname"), Import::Refused { .. }));
     }
 }

@@ -62,8 +62,13 @@ pub enum Capability {
 }
 
 impl Capability {
-    pub const ALL: [Capability; 5] =
-        [Capability::Storage, Capability::Http, Capability::Notify, Capability::Log, Capability::Documents];
+    pub const ALL: [Capability; 5] = [
+        Capability::Storage,
+        Capability::Http,
+        Capability::Notify,
+        Capability::Log,
+        Capability::Documents,
+    ];
 
     pub fn interface(self) -> &'static str {
         match self {
@@ -82,8 +87,8 @@ impl Capability {
 
 impl Manifest {
     pub fn parse(text: &str) -> Result<Manifest> {
-        let m: Manifest =
-            toml::from_str(text).map_err(|e| Error::invalid(format!("the app manifest is not valid: {e}")))?;
+        let m: Manifest = toml::from_str(text)
+            .map_err(|e| Error::invalid(format!("the app manifest is not valid: {e}")))?;
         m.validate()?;
         Ok(m)
     }
@@ -91,7 +96,10 @@ impl Manifest {
     pub fn validate(&self) -> Result<()> {
         let bad = |m: String| Err(Error::invalid(format!("app manifest: {m}")));
         if !valid_app_id(&self.id) {
-            return bad(format!("id {:?} must be 1-64 of a-z, 0-9, - (not starting with -)", self.id));
+            return bad(format!(
+                "id {:?} must be 1-64 of a-z, 0-9, - (not starting with -)",
+                self.id
+            ));
         }
         if self.name.trim().is_empty() || self.name.len() > 128 {
             return bad("name must be 1-128 characters".into());
@@ -100,7 +108,11 @@ impl Manifest {
             return bad("version must be 1-64 characters".into());
         }
         if !SUPPORTED_API.contains(&self.api.as_str()) {
-            return bad(format!("api {:?} is not supported (this host accepts {})", self.api, SUPPORTED_API.join(", ")));
+            return bad(format!(
+                "api {:?} is not supported (this host accepts {})",
+                self.api,
+                SUPPORTED_API.join(", ")
+            ));
         }
         if let Some(s) = &self.capabilities.storage
             && s.quota_bytes == 0
@@ -131,7 +143,9 @@ pub fn valid_app_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
         && !id.starts_with('-')
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 #[cfg(test)]
@@ -143,7 +157,11 @@ mod tests {
         let ok = "id = \"news\"\nname = \"News\"\nversion = \"1.0.0\"\npublisher = \"Kapsel\"\napi = \"0.1\"\n\
                   [capabilities]\nstorage = { quota_bytes = 1000 }\nhttp = { origins = [\"https://intranet.example\"] }\nlog = true\n";
         let m = Manifest::parse(ok).unwrap();
-        assert!(m.declares(Capability::Storage) && m.declares(Capability::Http) && !m.declares(Capability::Notify));
+        assert!(
+            m.declares(Capability::Storage)
+                && m.declares(Capability::Http)
+                && !m.declares(Capability::Notify)
+        );
         assert!(Manifest::parse(&ok.replace("news", "../news")).is_err());
         assert!(Manifest::parse(&ok.replace("\"0.1\"", "\"9.9\"")).is_err());
         assert!(Manifest::parse(&ok.replace("https://intranet.example", "*")).is_err());

@@ -89,7 +89,10 @@ pub struct InstallReport {
 #[derive(Debug, Clone)]
 pub enum Call {
     View(String),
-    Act { action: String, form: Vec<(String, String)> },
+    Act {
+        action: String,
+        form: Vec<(String, String)>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,8 +124,11 @@ pub struct AppHost {
 fn build_linker(engine: &Engine) -> Result<Linker<HostState>> {
     let mut linker = Linker::<HostState>::new(engine);
     wasi::add_to_linker(&mut linker).map_err(|e| Error::Agent(format!("linking WASI: {e}")))?;
-    MicroApp::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(&mut linker, |s| s)
-        .map_err(|e| Error::Agent(format!("linking kapsel:app: {e}")))?;
+    MicroApp::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
+        &mut linker,
+        |s| s,
+    )
+    .map_err(|e| Error::Agent(format!("linking kapsel:app: {e}")))?;
     Ok(linker)
 }
 
@@ -135,8 +141,12 @@ fn describe_trap(e: &wasmtime::Error, grants: &Grants) -> String {
                 grants.call_timeout.as_millis()
             ),
             wasmtime::Trap::StackOverflow => "the app overflowed its stack and was stopped".into(),
-            wasmtime::Trap::UnreachableCodeReached => "the app crashed (it panicked) and was stopped".into(),
-            wasmtime::Trap::MemoryOutOfBounds => "the app accessed memory out of bounds and was stopped".into(),
+            wasmtime::Trap::UnreachableCodeReached => {
+                "the app crashed (it panicked) and was stopped".into()
+            }
+            wasmtime::Trap::MemoryOutOfBounds => {
+                "the app accessed memory out of bounds and was stopped".into()
+            }
             other => format!("the app was stopped: {other}"),
         };
     }
@@ -144,8 +154,13 @@ fn describe_trap(e: &wasmtime::Error, grants: &Grants) -> String {
         return format!("the app exited with status {}", exit.0);
     }
     let text = format!("{e:#}");
-    if text.contains("forcing trap when growing memory") || text.contains("memory") && text.contains("limit") {
-        return format!("the app exceeded its memory limit of {} MiB and was stopped", grants.memory_limit >> 20);
+    if text.contains("forcing trap when growing memory")
+        || text.contains("memory") && text.contains("limit")
+    {
+        return format!(
+            "the app exceeded its memory limit of {} MiB and was stopped",
+            grants.memory_limit >> 20
+        );
     }
     format!("the app failed: {text}")
 }
@@ -153,7 +168,11 @@ fn describe_trap(e: &wasmtime::Error, grants: &Grants) -> String {
 impl AppHost {
     /// A host for this session: its own vault handle, the policy's TLS settings, and the
     /// user's credentials for origins the tenant marks.
-    pub fn new(vault: &Vault, policy: &Policy, credentials: Option<Credentials>) -> Result<AppHost> {
+    pub fn new(
+        vault: &Vault,
+        policy: &Policy,
+        credentials: Option<Credentials>,
+    ) -> Result<AppHost> {
         Self::with_resolver(vault, policy, credentials, Box::new(SystemResolver))
     }
 
@@ -200,7 +219,11 @@ impl AppHost {
     /// Is this publisher key trusted by the tenant? Returns the publisher's name.
     pub fn trusted_publisher(policy: &Policy, key: &signing::VerifyingKey) -> Option<String> {
         let text = signing::encode_public_key(key);
-        policy.publishers.iter().find(|p| p.key.trim() == text).map(|p| p.name.clone())
+        policy
+            .publishers
+            .iter()
+            .find(|p| p.key.trim() == text)
+            .map(|p| p.name.clone())
     }
 
     /// Install (or update) an app from package bytes. Every refusal is audited.
@@ -237,7 +260,9 @@ impl AppHost {
         }
         let manifest = package.manifest.clone();
         if !self.policy.modules.apps {
-            return Err(Error::Policy("micro-apps are disabled by the tenant".into()));
+            return Err(Error::Policy(
+                "micro-apps are disabled by the tenant".into(),
+            ));
         }
         let grants = Grants::effective(&manifest, &self.policy)?;
         let names = component_imports(&package.component)?;
@@ -252,12 +277,14 @@ impl AppHost {
         let compile_ms = started.elapsed().as_secs_f64() * 1000.0;
         // Check that it links before anything is stored.
         let component = self.load_artifact_unchecked(&artifact)?;
-        MicroAppPre::new(
-            self.linker
-                .instantiate_pre(&component)
-                .map_err(|e| Error::invalid(format!("the component does not fit kapsel:app: {e:#}")))?,
-        )
-        .map_err(|e| Error::invalid(format!("the component does not export kapsel:app/app: {e:#}")))?;
+        MicroAppPre::new(self.linker.instantiate_pre(&component).map_err(|e| {
+            Error::invalid(format!("the component does not fit kapsel:app: {e:#}"))
+        })?)
+        .map_err(|e| {
+            Error::invalid(format!(
+                "the component does not export kapsel:app/app: {e:#}"
+            ))
+        })?;
         let engine_id = engine::compatibility_id(&self.engine);
         let vault = self.vault();
         let previous = load_record(&vault, &manifest.id)?;
@@ -276,14 +303,24 @@ impl AppHost {
             installed_ms: crate::vault::now_ms(),
             imports: names,
         };
-        vault.put(APPS_NS, &manifest.id, &serde_json::to_vec(&record).expect("serialisable"))?;
+        vault.put(
+            APPS_NS,
+            &manifest.id,
+            &serde_json::to_vec(&record).expect("serialisable"),
+        )?;
         if let Some(old) = previous {
             let _ = vault.blob_delete(&old.component_blob);
             let _ = vault.blob_delete(&old.artifact_blob);
         }
         drop(vault);
         self.loaded.remove(&manifest.id);
-        Ok(InstallReport { id: manifest.id, name: manifest.name, version: manifest.version, compile_ms, decisions })
+        Ok(InstallReport {
+            id: manifest.id,
+            name: manifest.name,
+            version: manifest.version,
+            compile_ms,
+            decisions,
+        })
     }
 
     fn load_artifact_unchecked(&self, artifact: &[u8]) -> Result<Component> {
@@ -340,7 +377,8 @@ impl AppHost {
         }
         let (component, grants) = {
             let vault = self.vault();
-            let rec = load_record(&vault, id)?.ok_or_else(|| Error::NotFound(format!("app {id} is not installed")))?;
+            let rec = load_record(&vault, id)?
+                .ok_or_else(|| Error::NotFound(format!("app {id} is not installed")))?;
             let manifest = Manifest::parse(&rec.manifest_text)?;
             let grants = Grants::effective(&manifest, &self.policy)?;
             // The tenant may have revoked a grant since install: check the imports again.
@@ -351,14 +389,18 @@ impl AppHost {
                 let artifact = vault.blob_reader(&rec.artifact_blob)?.read_all()?;
                 let expected = artifact_mac(&vault, &engine_id, &artifact)?;
                 if !crate::vault::crypto::ct_eq(expected.as_bytes(), rec.artifact_mac.as_bytes()) {
-                    return Err(Error::Tampered(format!("the compiled code of app {id} does not match its MAC")));
+                    return Err(Error::Tampered(format!(
+                        "the compiled code of app {id} does not match its MAC"
+                    )));
                 }
                 artifact.to_vec()
             } else {
                 // A new engine: recompile from the stored (sealed) component.
                 let component = vault.blob_reader(&rec.component_blob)?.read_all()?;
                 if sha256_hex(&component) != rec.component_sha256 {
-                    return Err(Error::Tampered(format!("the stored component of app {id} changed")));
+                    return Err(Error::Tampered(format!(
+                        "the stored component of app {id} changed"
+                    )));
                 }
                 self.engine
                     .precompile_component(&component)
@@ -372,7 +414,13 @@ impl AppHost {
                 .map_err(|e| Error::invalid(format!("app {id} does not link: {e:#}")))?,
         )
         .map_err(|e| Error::invalid(format!("app {id}: {e:#}")))?;
-        self.loaded.insert(id.to_string(), Loaded { pre, grants: Arc::new(grants) });
+        self.loaded.insert(
+            id.to_string(),
+            Loaded {
+                pre,
+                grants: Arc::new(grants),
+            },
+        );
         Ok(true)
     }
 
@@ -386,7 +434,10 @@ impl AppHost {
     pub fn call(&mut self, id: &str, call: &Call, document: Option<&str>) -> Result<CallOutcome> {
         let started = Instant::now();
         let cold = self.load(id)?;
-        let loaded = self.loaded.get(id).ok_or_else(|| Error::NotFound(format!("app {id}")))?;
+        let loaded = self
+            .loaded
+            .get(id)
+            .ok_or_else(|| Error::NotFound(format!("app {id}")))?;
         let grants = Arc::clone(&loaded.grants);
         let doc = match document {
             None => None,
@@ -395,7 +446,10 @@ impl AppHost {
                     return Err(Error::Policy(format!("app {id} may not open documents")));
                 }
                 let vault = self.vault();
-                Some(documents::get(&vault, d)?.ok_or_else(|| Error::NotFound(format!("document {d}")))?)
+                Some(
+                    documents::get(&vault, d)?
+                        .ok_or_else(|| Error::NotFound(format!("document {d}")))?,
+                )
             }
         };
         let state = HostState::new(Arc::clone(&grants), Arc::clone(&self.services), doc);
@@ -414,7 +468,10 @@ impl AppHost {
         let stderr = state.stderr.contents();
         for (level, bytes) in [("stdout", &stdout), ("stderr", &stderr)] {
             for line in String::from_utf8_lossy(bytes).lines().take(200) {
-                state.effects.log.push(LogLine { level: level.into(), message: line.chars().take(4096).collect() });
+                state.effects.log.push(LogLine {
+                    level: level.into(),
+                    message: line.chars().take(4096).collect(),
+                });
             }
         }
         let effects = std::mem::take(&mut state.effects);
@@ -423,7 +480,11 @@ impl AppHost {
             Err(trap) => {
                 let reason = describe_trap(&trap, &grants);
                 let vault = self.vault();
-                let _ = audit::append(&vault, "app-stopped", serde_json::json!({ "app": id, "reason": reason }));
+                let _ = audit::append(
+                    &vault,
+                    "app-stopped",
+                    serde_json::json!({ "app": id, "reason": reason }),
+                );
                 return Err(Error::Agent(format!("app {id}: {reason}")));
             }
             Ok(Err(app_error)) => {
@@ -436,7 +497,11 @@ impl AppHost {
                 };
                 // The app's own error still commits its writes: it returned normally.
                 self.commit(id, &effects)?;
-                return Err(Error::Remote { kind: "app".into(), message: format!("app {id}: {kind}: {text}"), code: 1 });
+                return Err(Error::Remote {
+                    kind: "app".into(),
+                    message: format!("app {id}: {kind}: {text}"),
+                    code: 1,
+                });
             }
             Ok(Ok(v)) => View::from_wit(v).map_err(|e| Error::Agent(format!("app {id}: {e}")))?,
         };
@@ -456,12 +521,19 @@ impl AppHost {
     fn commit(&self, id: &str, effects: &state::CallEffects) -> Result<()> {
         let mut vault = self.vault();
         if !effects.pending.is_empty() {
-            let ops: Vec<(String, Option<Vec<u8>>)> =
-                effects.pending.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let ops: Vec<(String, Option<Vec<u8>>)> = effects
+                .pending
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
             vault.batch(&format!("app:{id}"), &ops)?;
         }
         for n in &effects.notifications {
-            let key = format!("{:016x}-{}", crate::vault::now_ms(), hex::encode(crate::vault::crypto::random_bytes::<4>()));
+            let key = format!(
+                "{:016x}-{}",
+                crate::vault::now_ms(),
+                hex::encode(crate::vault::crypto::random_bytes::<4>())
+            );
             let record = serde_json::json!({ "app": id, "title": n.title, "body": n.body, "ts_ms": crate::vault::now_ms() });
             vault.put(NOTIFY_NS, &key, record.to_string().as_bytes())?;
         }
@@ -483,7 +555,10 @@ impl AppHost {
             .unwrap_or_default()
             .into_iter()
             .filter_map(|v| {
-                Some(LogLine { level: v["level"].as_str()?.to_string(), message: v["message"].as_str()?.to_string() })
+                Some(LogLine {
+                    level: v["level"].as_str()?.to_string(),
+                    message: v["message"].as_str()?.to_string(),
+                })
             })
             .collect();
         all.extend(lines.iter().cloned());
@@ -500,7 +575,10 @@ impl AppHost {
             .unwrap_or_default()
             .into_iter()
             .filter_map(|v| {
-                Some(LogLine { level: v["level"].as_str()?.to_string(), message: v["message"].as_str()?.to_string() })
+                Some(LogLine {
+                    level: v["level"].as_str()?.to_string(),
+                    message: v["message"].as_str()?.to_string(),
+                })
             })
             .collect())
     }
@@ -537,5 +615,7 @@ fn write_blob(vault: &Vault, bytes: &[u8]) -> Result<String> {
 
 fn artifact_mac(vault: &Vault, engine_id: &str, artifact: &[u8]) -> Result<String> {
     let digest = Sha256::digest(artifact);
-    Ok(hex::encode(vault.keys()?.artifact_mac(&[engine_id.as_bytes(), &digest])))
+    Ok(hex::encode(
+        vault.keys()?.artifact_mac(&[engine_id.as_bytes(), &digest]),
+    ))
 }

@@ -43,7 +43,8 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8]> {
         let end = self.pos.checked_add(n).filter(|e| *e <= self.bytes.len());
-        let end = end.ok_or_else(|| Error::invalid(format!("the package is truncated ({what})")))?;
+        let end =
+            end.ok_or_else(|| Error::invalid(format!("the package is truncated ({what})")))?;
         let out = &self.bytes[self.pos..end];
         self.pos = end;
         Ok(out)
@@ -58,7 +59,9 @@ impl<'a> Reader<'a> {
         Ok(u32::from_be_bytes(self.take(4, what)?.try_into().expect("4 bytes")) as usize)
     }
     fn u64(&mut self, what: &str) -> Result<u64> {
-        Ok(u64::from_be_bytes(self.take(8, what)?.try_into().expect("8 bytes")))
+        Ok(u64::from_be_bytes(
+            self.take(8, what)?.try_into().expect("8 bytes"),
+        ))
     }
 }
 
@@ -71,10 +74,17 @@ impl Package {
             return Err(Error::invalid("the component is larger than 64 MiB"));
         }
         if !wasmparser::Parser::is_component(&component) {
-            return Err(Error::invalid("the component file is not a WebAssembly component"));
+            return Err(Error::invalid(
+                "the component file is not a WebAssembly component",
+            ));
         }
         let manifest = Manifest::parse(manifest_text)?;
-        Ok(Package { manifest_text: manifest_text.to_string(), manifest, component, signature: None })
+        Ok(Package {
+            manifest_text: manifest_text.to_string(),
+            manifest,
+            component,
+            signature: None,
+        })
     }
 
     pub fn sign(&mut self, key: &SigningKey) {
@@ -92,7 +102,10 @@ impl Package {
             .ok_or_else(|| Error::Policy("the package is not signed".into()))?;
         let msg = digest_message(self.manifest_text.as_bytes(), &self.component);
         signing::verify_detached(Domain::Package, key, &msg, sig).map_err(|_| {
-            Error::Policy("the package signature does not match its content: it was altered after signing".into())
+            Error::Policy(
+                "the package signature does not match its content: it was altered after signing"
+                    .into(),
+            )
         })?;
         Ok(key)
     }
@@ -126,7 +139,9 @@ impl Package {
         }
         let version = r.u8("version")?;
         if version != VERSION {
-            return Err(Error::invalid(format!("package format version {version} is not supported")));
+            return Err(Error::invalid(format!(
+                "package format version {version} is not supported"
+            )));
         }
         let mlen = r.u32("manifest length")?;
         if mlen > MAX_MANIFEST {
@@ -144,7 +159,8 @@ impl Package {
             0 => None,
             1 => {
                 let klen = r.u16("key length")?;
-                let key = std::str::from_utf8(r.take(klen, "key")?).map_err(|_| Error::invalid("bad key text"))?;
+                let key = std::str::from_utf8(r.take(klen, "key")?)
+                    .map_err(|_| Error::invalid("bad key text"))?;
                 let key = signing::parse_public_key(key)?;
                 let slen = r.u16("signature length")?;
                 let sig = std::str::from_utf8(r.take(slen, "signature")?)

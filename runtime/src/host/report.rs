@@ -65,19 +65,34 @@ fn declared_list(p: &Package) -> Vec<Declared> {
     let c = &p.manifest.capabilities;
     let mut out = Vec::new();
     if let Some(s) = &c.storage {
-        out.push(Declared { capability: Capability::Storage, scope: format!("quota {} bytes", s.quota_bytes) });
+        out.push(Declared {
+            capability: Capability::Storage,
+            scope: format!("quota {} bytes", s.quota_bytes),
+        });
     }
     if let Some(h) = &c.http {
-        out.push(Declared { capability: Capability::Http, scope: h.origins.join(", ") });
+        out.push(Declared {
+            capability: Capability::Http,
+            scope: h.origins.join(", "),
+        });
     }
     if c.notify {
-        out.push(Declared { capability: Capability::Notify, scope: "notifications".into() });
+        out.push(Declared {
+            capability: Capability::Notify,
+            scope: "notifications".into(),
+        });
     }
     if c.log {
-        out.push(Declared { capability: Capability::Log, scope: "app log in the container".into() });
+        out.push(Declared {
+            capability: Capability::Log,
+            scope: "app log in the container".into(),
+        });
     }
     if c.documents {
-        out.push(Declared { capability: Capability::Documents, scope: "the handed-over document; save new ones".into() });
+        out.push(Declared {
+            capability: Capability::Documents,
+            scope: "the handed-over document; save new ones".into(),
+        });
     }
     out
 }
@@ -123,9 +138,20 @@ pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageRep
         }
     };
     if !signature.valid {
-        raise(Verdict::Reject, format!("signature: {}", signature.problem.clone().unwrap_or_default()), &mut reasons);
+        raise(
+            Verdict::Reject,
+            format!(
+                "signature: {}",
+                signature.problem.clone().unwrap_or_default()
+            ),
+            &mut reasons,
+        );
     } else if signature.trusted == Some(false) {
-        raise(Verdict::Reject, "the publisher key is not trusted by this tenant".into(), &mut reasons);
+        raise(
+            Verdict::Reject,
+            "the publisher key is not trusted by this tenant".into(),
+            &mut reasons,
+        );
     }
 
     let names = component_imports(&package.component)?;
@@ -134,8 +160,15 @@ pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageRep
     let grants = match policy {
         Some(p) => Grants::effective(m, p)?,
         None => {
-            let mut everything = Policy::parse("serial = 0\n[tenant]\nid = \"review\"\nname = \"review\"\n")?;
-            let mut g = crate::policy::AppGrant { storage_quota_bytes: Some(u64::MAX), notify: true, documents: true, log: true, ..Default::default() };
+            let mut everything =
+                Policy::parse("serial = 0\n[tenant]\nid = \"review\"\nname = \"review\"\n")?;
+            let mut g = crate::policy::AppGrant {
+                storage_quota_bytes: Some(u64::MAX),
+                notify: true,
+                documents: true,
+                log: true,
+                ..Default::default()
+            };
             if let Some(h) = &m.capabilities.http {
                 g.http_origins = h.origins.clone();
             }
@@ -145,7 +178,11 @@ pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageRep
     };
     let decisions = grants::decide(&imports, m, &grants);
     for d in decisions.iter().filter(|d| !d.allowed) {
-        raise(Verdict::Reject, format!("{}: {}", d.import.name(), d.reason), &mut reasons);
+        raise(
+            Verdict::Reject,
+            format!("{}: {}", d.import.name(), d.reason),
+            &mut reasons,
+        );
     }
     let mut mismatches = Vec::new();
     let imported: Vec<Capability> = imports
@@ -162,11 +199,24 @@ pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageRep
             mismatches.push(format!("imports {} without declaring it", cap.interface()));
         }
         if declared && !uses {
-            mismatches.push(format!("declares {} but its code never imports it", cap.interface()));
-            raise(Verdict::Review, format!("declares {} without using it (over-asking)", cap.interface()), &mut reasons);
+            mismatches.push(format!(
+                "declares {} but its code never imports it",
+                cap.interface()
+            ));
+            raise(
+                Verdict::Review,
+                format!(
+                    "declares {} without using it (over-asking)",
+                    cap.interface()
+                ),
+                &mut reasons,
+            );
         }
         if declared && policy.is_some() && !grants.allows(cap) {
-            mismatches.push(format!("declares {} but the tenant does not grant it", cap.interface()));
+            mismatches.push(format!(
+                "declares {} but the tenant does not grant it",
+                cap.interface()
+            ));
         }
     }
     if let Some(h) = &m.capabilities.http {
@@ -176,15 +226,25 @@ pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageRep
                     mismatches.push(format!("origin {o} is declared but not granted"));
                 }
                 if matches!(origin.host, HostPattern::Subdomains(_)) {
-                    raise(Verdict::Review, format!("wildcard origin {o}"), &mut reasons);
+                    raise(
+                        Verdict::Review,
+                        format!("wildcard origin {o}"),
+                        &mut reasons,
+                    );
                 }
                 if origin.scheme == "http" {
-                    raise(Verdict::Review, format!("plain-text origin {o}"), &mut reasons);
+                    raise(
+                        Verdict::Review,
+                        format!("plain-text origin {o}"),
+                        &mut reasons,
+                    );
                 }
             }
         }
     }
-    let wasi_sealed = imports.iter().all(|i| !matches!(i, Import::Refused { name, .. } if name.starts_with("wasi:")));
+    let wasi_sealed = imports
+        .iter()
+        .all(|i| !matches!(i, Import::Refused { name, .. } if name.starts_with("wasi:")));
     if reasons.is_empty() {
         reasons.push("signed, every import declared and granted, WASI sealed".into());
     }
@@ -266,10 +326,20 @@ pub fn audit_policy(policy: &Policy, signed_by: Option<String>) -> PolicyReport 
             app_findings.push(format!("may reach loopback/private addresses at {o}"));
         }
         for (o, kind) in &g.http_credentials {
-            grants.push(format!("credentials ({}) to {o}", match kind { CredentialKind::Basic => "basic", CredentialKind::Bearer => "bearer" }));
+            grants.push(format!(
+                "credentials ({}) to {o}",
+                match kind {
+                    CredentialKind::Basic => "basic",
+                    CredentialKind::Bearer => "bearer",
+                }
+            ));
             app_findings.push(format!("the user's credentials are sent to {o}"));
         }
-        for (on, what) in [(g.notify, "notify"), (g.documents, "documents"), (g.log, "log")] {
+        for (on, what) in [
+            (g.notify, "notify"),
+            (g.documents, "documents"),
+            (g.log, "log"),
+        ] {
             if on {
                 grants.push(what.into());
             }
@@ -277,7 +347,12 @@ pub fn audit_policy(policy: &Policy, signed_by: Option<String>) -> PolicyReport 
         if !app_findings.is_empty() {
             verdict = verdict.max(Verdict::Review);
         }
-        apps.push(AppGrantReport { id: id.clone(), preinstall: g.preinstall, grants, findings: app_findings });
+        apps.push(AppGrantReport {
+            id: id.clone(),
+            preinstall: g.preinstall,
+            grants,
+            findings: app_findings,
+        });
     }
     let i = &policy.integrity;
     let mut integrity = Vec::new();
@@ -288,25 +363,42 @@ pub fn audit_policy(policy: &Policy, signed_by: Option<String>) -> PolicyReport 
         ("binary", i.binary),
         ("superuser", i.superuser),
     ] {
-        integrity.push(format!("{name}: {}", match mode { CheckMode::Enforce => "enforce", CheckMode::Warn => "warn", CheckMode::Off => "off" }));
+        integrity.push(format!(
+            "{name}: {}",
+            match mode {
+                CheckMode::Enforce => "enforce",
+                CheckMode::Warn => "warn",
+                CheckMode::Off => "off",
+            }
+        ));
         if mode == CheckMode::Off && name != "superuser" {
             findings.push(format!("integrity check {name} is off"));
             verdict = verdict.max(Verdict::Review);
         }
     }
     if !policy.tls.plaintext_hosts.is_empty() {
-        findings.push(format!("plain text allowed for {}", policy.tls.plaintext_hosts.join(", ")));
+        findings.push(format!(
+            "plain text allowed for {}",
+            policy.tls.plaintext_hosts.join(", ")
+        ));
         verdict = verdict.max(Verdict::Review);
     }
     if policy.lock.idle_minutes > 60 {
-        findings.push(format!("idle lock after {} minutes", policy.lock.idle_minutes));
+        findings.push(format!(
+            "idle lock after {} minutes",
+            policy.lock.idle_minutes
+        ));
         verdict = verdict.max(Verdict::Review);
     }
     PolicyReport {
         tenant: format!("{} ({})", policy.tenant.name, policy.tenant.id),
         serial: policy.serial,
         signed_by,
-        publishers: policy.publishers.iter().map(|p| format!("{} {}", p.name, p.key)).collect(),
+        publishers: policy
+            .publishers
+            .iter()
+            .map(|p| format!("{} {}", p.name, p.key))
+            .collect(),
         apps,
         integrity,
         findings,

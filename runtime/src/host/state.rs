@@ -9,8 +9,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
-use wasmtime::component::ResourceTable;
 use wasmtime::StoreLimits;
+use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use zeroize::Zeroizing;
@@ -94,7 +94,11 @@ pub struct HostState {
 }
 
 impl HostState {
-    pub(super) fn new(grants: Arc<Grants>, services: Arc<Services>, document: Option<DocumentInfo>) -> HostState {
+    pub(super) fn new(
+        grants: Arc<Grants>,
+        services: Arc<Services>,
+        document: Option<DocumentInfo>,
+    ) -> HostState {
         let (wasi, stdout, stderr) = super::wasi::sealed_ctx();
         let limits = wasmtime::StoreLimitsBuilder::new()
             .memory_size(grants.memory_limit as usize)
@@ -142,6 +146,9 @@ impl HostState {
 
 impl WasiView for HostState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }

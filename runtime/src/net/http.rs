@@ -30,7 +30,10 @@ pub struct Response {
 
 impl Response {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -90,8 +93,10 @@ fn remaining(limits: &Limits) -> Result<Duration, FetchError> {
 }
 
 fn io_error(e: std::io::Error, limits: &Limits) -> FetchError {
-    if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)
-        || Instant::now() >= limits.deadline
+    if matches!(
+        e.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+    ) || Instant::now() >= limits.deadline
     {
         return FetchError::Timeout("the server was too slow".into());
     }
@@ -111,27 +116,32 @@ pub fn send(
     limits: Limits,
 ) -> Result<Response, FetchError> {
     let timeout = remaining(&limits)?;
-    let tcp = TcpStream::connect_timeout(&addr, timeout.min(Duration::from_secs(15))).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::TimedOut {
-            FetchError::Timeout(format!("connecting to {addr}"))
-        } else {
-            FetchError::Connect(format!("{addr}: {e}"))
-        }
-    })?;
+    let tcp =
+        TcpStream::connect_timeout(&addr, timeout.min(Duration::from_secs(15))).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::TimedOut {
+                FetchError::Timeout(format!("connecting to {addr}"))
+            } else {
+                FetchError::Connect(format!("{addr}: {e}"))
+            }
+        })?;
     let _ = tcp.set_nodelay(true);
     let mut stream: Box<dyn Stream> = if target.scheme == "https" {
         let name = match target.ip {
             Some(ip) => ServerName::IpAddress(ip.into()),
-            None => ServerName::try_from(target.host.clone())
-                .map_err(|_| FetchError::Tls(format!("{} is not a valid TLS server name", target.host)))?,
+            None => ServerName::try_from(target.host.clone()).map_err(|_| {
+                FetchError::Tls(format!("{} is not a valid TLS server name", target.host))
+            })?,
         };
-        let conn = rustls::ClientConnection::new(Arc::clone(tls), name).map_err(|e| FetchError::Tls(e.to_string()))?;
+        let conn = rustls::ClientConnection::new(Arc::clone(tls), name)
+            .map_err(|e| FetchError::Tls(e.to_string()))?;
         Box::new(rustls::StreamOwned::new(conn, tcp))
     } else {
         Box::new(tcp)
     };
     let head = request_head(target, request);
-    stream.set_timeout(remaining(&limits)?).map_err(|e| FetchError::Connect(e.to_string()))?;
+    stream
+        .set_timeout(remaining(&limits)?)
+        .map_err(|e| FetchError::Connect(e.to_string()))?;
     stream.write_all(&head).map_err(|e| io_error(e, &limits))?;
     if let Some(body) = &request.body {
         stream.write_all(body).map_err(|e| io_error(e, &limits))?;
@@ -147,10 +157,23 @@ fn request_head(target: &Target, request: &Request) -> Vec<u8> {
         path.push_str(q);
     }
     let default_port = if target.scheme == "https" { 443 } else { 80 };
-    let host = if target.host.contains(':') { format!("[{}]", target.host) } else { target.host.clone() };
-    let host = if target.port == default_port { host } else { format!("{host}:{}", target.port) };
+    let host = if target.host.contains(':') {
+        format!("[{}]", target.host)
+    } else {
+        target.host.clone()
+    };
+    let host = if target.port == default_port {
+        host
+    } else {
+        format!("{host}:{}", target.port)
+    };
     let mut head = format!("{} {path} HTTP/1.1\r\nHost: {host}\r\n", request.method);
-    let has = |name: &str| request.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
+    let has = |name: &str| {
+        request
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(name))
+    };
     if !has("user-agent") {
         head.push_str("User-Agent: Kapsel/0.1\r\n");
     }
@@ -172,8 +195,19 @@ fn request_head(target: &Target, request: &Request) -> Vec<u8> {
 /// Headers an app may not set: the host owns framing, routing and credentials.
 pub fn forbidden_request_header(name: &str) -> bool {
     const FORBIDDEN: &[&str] = &[
-        "host", "content-length", "transfer-encoding", "connection", "upgrade", "te", "trailer", "expect",
-        "keep-alive", "authorization", "proxy-authorization", "proxy-connection", "accept-encoding",
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "upgrade",
+        "te",
+        "trailer",
+        "expect",
+        "keep-alive",
+        "authorization",
+        "proxy-authorization",
+        "proxy-connection",
+        "accept-encoding",
     ];
     FORBIDDEN.iter().any(|f| name.eq_ignore_ascii_case(f))
 }
@@ -183,12 +217,22 @@ pub fn valid_header(name: &str, value: &str) -> bool {
     !name.is_empty()
         && name.len() <= 256
         && value.len() <= 8192
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-        && value.bytes().all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f))
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        && value
+            .bytes()
+            .all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f))
 }
 
-fn read_some(stream: &mut dyn Stream, buf: &mut [u8], limits: &Limits) -> Result<usize, FetchError> {
-    stream.set_timeout(remaining(limits)?).map_err(|e| FetchError::Protocol(e.to_string()))?;
+fn read_some(
+    stream: &mut dyn Stream,
+    buf: &mut [u8],
+    limits: &Limits,
+) -> Result<usize, FetchError> {
+    stream
+        .set_timeout(remaining(limits)?)
+        .map_err(|e| FetchError::Protocol(e.to_string()))?;
     loop {
         match stream.read(buf) {
             Ok(n) => return Ok(n),
@@ -201,13 +245,19 @@ fn read_some(stream: &mut dyn Stream, buf: &mut [u8], limits: &Limits) -> Result
     }
 }
 
-fn read_response(stream: &mut dyn Stream, head_request: bool, limits: Limits) -> Result<Response, FetchError> {
+fn read_response(
+    stream: &mut dyn Stream,
+    head_request: bool,
+    limits: Limits,
+) -> Result<Response, FetchError> {
     let mut buf = Vec::with_capacity(8192);
     let mut chunk = vec![0u8; 16 * 1024];
     let (status, headers, body_start) = loop {
         let n = read_some(stream, &mut chunk, &limits)?;
         if n == 0 {
-            return Err(FetchError::Protocol("the connection closed before a complete response head".into()));
+            return Err(FetchError::Protocol(
+                "the connection closed before a complete response head".into(),
+            ));
         }
         buf.extend_from_slice(&chunk[..n]);
         let mut parsed = [httparse::EMPTY_HEADER; 128];
@@ -218,7 +268,12 @@ fn read_response(stream: &mut dyn Stream, head_request: bool, limits: Limits) ->
                 let headers: Vec<(String, String)> = resp
                     .headers
                     .iter()
-                    .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
+                    .map(|h| {
+                        (
+                            h.name.to_string(),
+                            String::from_utf8_lossy(h.value).into_owned(),
+                        )
+                    })
                     .collect();
                 if (100..200).contains(&status) {
                     // Interim response: drop it and read the real one.
@@ -228,24 +283,38 @@ fn read_response(stream: &mut dyn Stream, head_request: bool, limits: Limits) ->
                 break (status, headers, len);
             }
             Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD => {
-                return Err(FetchError::Protocol("the response head is larger than 64 KiB".into()));
+                return Err(FetchError::Protocol(
+                    "the response head is larger than 64 KiB".into(),
+                ));
             }
             Ok(httparse::Status::Partial) => {}
-            Err(e) => return Err(FetchError::Protocol(format!("malformed response head: {e}"))),
+            Err(e) => {
+                return Err(FetchError::Protocol(format!(
+                    "malformed response head: {e}"
+                )));
+            }
         }
     };
-    let mut response = Response { status, headers, body: Vec::new() };
+    let mut response = Response {
+        status,
+        headers,
+        body: Vec::new(),
+    };
     let rest = buf.split_off(body_start);
     if head_request || status == 204 || status == 304 {
         return Ok(response);
     }
-    let chunked = response
-        .header("transfer-encoding")
-        .is_some_and(|v| v.to_ascii_lowercase().split(',').any(|t| t.trim() == "chunked"));
+    let chunked = response.header("transfer-encoding").is_some_and(|v| {
+        v.to_ascii_lowercase()
+            .split(',')
+            .any(|t| t.trim() == "chunked")
+    });
     let length = match response.header("content-length") {
-        Some(v) if !chunked => {
-            Some(v.trim().parse::<u64>().map_err(|_| FetchError::Protocol(format!("bad Content-Length {v:?}")))?)
-        }
+        Some(v) if !chunked => Some(
+            v.trim()
+                .parse::<u64>()
+                .map_err(|_| FetchError::Protocol(format!("bad Content-Length {v:?}")))?,
+        ),
         _ => None,
     };
     if let Some(len) = length

@@ -59,10 +59,14 @@ impl Origin {
         if t == "*" || t.contains("://*:") || t.ends_with("://*") {
             return Err(bad("a bare * would allow everything; name the host"));
         }
-        let (scheme, rest) = t.split_once("://").ok_or_else(|| bad("needs a scheme, e.g. https://host"))?;
+        let (scheme, rest) = t
+            .split_once("://")
+            .ok_or_else(|| bad("needs a scheme, e.g. https://host"))?;
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "https" && scheme != "http" {
-            return Err(bad("only https:// (and http:// for named plain-text hosts) are supported"));
+            return Err(bad(
+                "only https:// (and http:// for named plain-text hosts) are supported",
+            ));
         }
         let rest = rest.strip_suffix('/').unwrap_or(rest);
         if rest.contains('/') || rest.contains('?') || rest.contains('#') {
@@ -72,17 +76,28 @@ impl Origin {
             return Err(bad("an origin has no user name or password"));
         }
         let wildcard = rest.starts_with("*.");
-        let concrete = if wildcard { format!("wildcard{}", &rest[1..]) } else { rest.to_string() };
+        let concrete = if wildcard {
+            format!("wildcard{}", &rest[1..])
+        } else {
+            rest.to_string()
+        };
         if concrete.contains('*') {
-            return Err(bad("* is allowed only as a whole first label: https://*.example.org"));
+            return Err(bad(
+                "* is allowed only as a whole first label: https://*.example.org",
+            ));
         }
-        let url = Url::parse(&format!("{scheme}://{concrete}/")).map_err(|e| bad(&e.to_string()))?;
+        let url =
+            Url::parse(&format!("{scheme}://{concrete}/")).map_err(|e| bad(&e.to_string()))?;
         let port = url.port_or_known_default().ok_or_else(|| bad("no port"))?;
         let host = match url.host() {
             Some(Host::Domain(d)) if wildcard => {
-                let suffix = d.strip_prefix("wildcard").ok_or_else(|| bad("bad wildcard"))?;
+                let suffix = d
+                    .strip_prefix("wildcard")
+                    .ok_or_else(|| bad("bad wildcard"))?;
                 if suffix.matches('.').count() < 2 {
-                    return Err(bad("a wildcard needs at least two labels after it (*.example.org)"));
+                    return Err(bad(
+                        "a wildcard needs at least two labels after it (*.example.org)",
+                    ));
                 }
                 HostPattern::Subdomains(suffix.to_string())
             }
@@ -120,7 +135,11 @@ pub struct Target {
 
 impl Target {
     pub fn origin_string(&self) -> String {
-        let host = if self.host.contains(':') { format!("[{}]", self.host) } else { self.host.clone() };
+        let host = if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        };
         format!("{}://{host}:{}", self.scheme, self.port)
     }
 }
@@ -142,20 +161,30 @@ pub fn parse_target(text: &str) -> Result<Target> {
     if !url.username().is_empty() || url.password().is_some() {
         return Err(bad("user names or passwords in URLs are refused".into()));
     }
-    let port = url.port_or_known_default().ok_or_else(|| bad("no port".into()))?;
+    let port = url
+        .port_or_known_default()
+        .ok_or_else(|| bad("no port".into()))?;
     let (host, ip) = match url.host() {
         Some(Host::Domain(d)) => (d.to_ascii_lowercase(), None),
         Some(Host::Ipv4(ip)) => {
             // The text between :// and the next / : must already be the canonical form.
             if !authority_host(text).is_some_and(|h| h == ip.to_string()) {
-                return Err(bad(format!("odd IP address encoding (it means {ip}); write it as {ip}")));
+                return Err(bad(format!(
+                    "odd IP address encoding (it means {ip}); write it as {ip}"
+                )));
             }
             (ip.to_string(), Some(IpAddr::V4(ip)))
         }
         Some(Host::Ipv6(ip)) => (ip.to_string(), Some(IpAddr::V6(ip))),
         None => return Err(bad("no host".into())),
     };
-    Ok(Target { scheme, host, ip, port, url })
+    Ok(Target {
+        scheme,
+        host,
+        ip,
+        port,
+        url,
+    })
 }
 
 /// The host part as written, lower-cased, without port.
@@ -217,8 +246,18 @@ mod tests {
     #[test]
     fn grants_parse_strictly() {
         assert_eq!(Origin::parse("https://intranet.example").unwrap().port, 443);
-        assert_eq!(Origin::parse("https://intranet.example:8443/").unwrap().port, 8443);
-        assert_eq!(Origin::parse("HTTPS://Intranet.Example").unwrap().to_string(), "https://intranet.example");
+        assert_eq!(
+            Origin::parse("https://intranet.example:8443/")
+                .unwrap()
+                .port,
+            8443
+        );
+        assert_eq!(
+            Origin::parse("HTTPS://Intranet.Example")
+                .unwrap()
+                .to_string(),
+            "https://intranet.example"
+        );
         for bad in [
             "*",
             "https://*",
@@ -244,8 +283,14 @@ mod tests {
         assert!(!o.matches(&t("https://corp.example/")), "not the apex");
         assert!(!o.matches(&t("https://evilcorp.example/")));
         assert!(!o.matches(&t("https://news.corp.example.evil.test/")));
-        assert!(!o.matches(&t("http://news.corp.example/")), "scheme must match");
-        assert!(!o.matches(&t("https://news.corp.example:8443/")), "port must match");
+        assert!(
+            !o.matches(&t("http://news.corp.example/")),
+            "scheme must match"
+        );
+        assert!(
+            !o.matches(&t("https://news.corp.example:8443/")),
+            "port must match"
+        );
     }
 
     #[test]
@@ -264,13 +309,19 @@ mod tests {
         ] {
             assert!(parse_target(bad).is_err(), "{bad} should be refused");
         }
-        assert_eq!(t("http://127.0.0.1:8080/x").ip, Some("127.0.0.1".parse().unwrap()));
+        assert_eq!(
+            t("http://127.0.0.1:8080/x").ip,
+            Some("127.0.0.1".parse().unwrap())
+        );
     }
 
     #[test]
     fn idn_is_compared_in_punycode() {
         let granted = Origin::parse("https://bücher.example").unwrap();
-        assert_eq!(granted.host, HostPattern::Exact("xn--bcher-kva.example".into()));
+        assert_eq!(
+            granted.host,
+            HostPattern::Exact("xn--bcher-kva.example".into())
+        );
         assert!(granted.matches(&t("https://xn--bcher-kva.example/")));
         assert!(granted.matches(&t("https://BÜCHER.example/")));
         // Cyrillic "а" looks like Latin "a" but is another name.
@@ -281,8 +332,18 @@ mod tests {
     #[test]
     fn restricted_ranges() {
         for ip in [
-            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
-            "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:169.254.169.254",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254",
         ] {
             assert!(is_restricted(ip.parse().unwrap()), "{ip}");
         }

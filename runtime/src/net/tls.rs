@@ -28,39 +28,53 @@ pub fn client_config(tls: &Tls) -> Result<Arc<rustls::ClientConfig>> {
     for (i, pem) in tls.trust_anchors.iter().enumerate() {
         let mut found = 0;
         for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
-            let cert = cert.map_err(|e| Error::Policy(format!("tls.trust_anchors[{i}] is not PEM: {e}")))?;
-            roots
-                .add(cert)
-                .map_err(|e| Error::Policy(format!("tls.trust_anchors[{i}] is not a usable CA certificate: {e}")))?;
+            let cert =
+                cert.map_err(|e| Error::Policy(format!("tls.trust_anchors[{i}] is not PEM: {e}")))?;
+            roots.add(cert).map_err(|e| {
+                Error::Policy(format!(
+                    "tls.trust_anchors[{i}] is not a usable CA certificate: {e}"
+                ))
+            })?;
             found += 1;
         }
         if found == 0 {
-            return Err(Error::Policy(format!("tls.trust_anchors[{i}] holds no certificate")));
+            return Err(Error::Policy(format!(
+                "tls.trust_anchors[{i}] holds no certificate"
+            )));
         }
     }
     if roots.is_empty() {
-        return Err(Error::Policy("no TLS trust anchors: set tls.trust_anchors or drop tls.only_anchors".into()));
+        return Err(Error::Policy(
+            "no TLS trust anchors: set tls.trust_anchors or drop tls.only_anchors".into(),
+        ));
     }
-    let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
-        .build()
-        .map_err(|e| Error::Policy(format!("TLS trust anchors: {e}")))?;
+    let webpki =
+        rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
+            .build()
+            .map_err(|e| Error::Policy(format!("TLS trust anchors: {e}")))?;
     let mut pins = BTreeMap::new();
     for (host, list) in &tls.pins {
         let mut digests = Vec::new();
         for p in list {
-            let b64 = p
-                .strip_prefix("sha256/")
-                .ok_or_else(|| Error::Policy(format!("tls.pins.{host}: {p:?} must look like sha256/<base64>")))?;
+            let b64 = p.strip_prefix("sha256/").ok_or_else(|| {
+                Error::Policy(format!(
+                    "tls.pins.{host}: {p:?} must look like sha256/<base64>"
+                ))
+            })?;
             let raw = base64::engine::general_purpose::STANDARD
                 .decode(b64)
                 .map_err(|_| Error::Policy(format!("tls.pins.{host}: {p:?} is not base64")))?;
-            let d: [u8; 32] =
-                raw.try_into().map_err(|_| Error::Policy(format!("tls.pins.{host}: {p:?} is not 32 bytes")))?;
+            let d: [u8; 32] = raw
+                .try_into()
+                .map_err(|_| Error::Policy(format!("tls.pins.{host}: {p:?} is not 32 bytes")))?;
             digests.push(d);
         }
         pins.insert(host.to_ascii_lowercase(), digests);
     }
-    let verifier = Arc::new(PinningVerifier { inner: webpki, pins });
+    let verifier = Arc::new(PinningVerifier {
+        inner: webpki,
+        pins,
+    });
     let config = rustls::ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Policy(format!("TLS: {e}")))?
@@ -86,11 +100,14 @@ impl ServerCertVerifier for PinningVerifier {
         ocsp: &[u8],
         now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        let ok = self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp, now)?;
+        let ok =
+            self.inner
+                .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)?;
         let name = server_name.to_str().to_ascii_lowercase();
         if let Some(pins) = self.pins.get(&name) {
-            let spki = spki_of(end_entity.as_ref())
-                .ok_or_else(|| rustls::Error::General("the server certificate cannot be parsed for pinning".into()))?;
+            let spki = spki_of(end_entity.as_ref()).ok_or_else(|| {
+                rustls::Error::General("the server certificate cannot be parsed for pinning".into())
+            })?;
             let digest: [u8; 32] = Sha256::digest(spki).into();
             if !pins.iter().any(|p| p == &digest) {
                 return Err(rustls::Error::General(format!(
@@ -167,5 +184,8 @@ pub fn spki_of(cert: &[u8]) -> Option<&[u8]> {
 /// `sha256/<base64>` of a certificate's public key, as written in `tls.pins`.
 pub fn pin_of(cert_der: &[u8]) -> Option<String> {
     let spki = spki_of(cert_der)?;
-    Some(format!("sha256/{}", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(spki))))
+    Some(format!(
+        "sha256/{}",
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(spki))
+    ))
 }

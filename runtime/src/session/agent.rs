@@ -191,10 +191,7 @@ fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Dura
                 let mut s = lock_state(&state);
                 s.last_use = Instant::now();
                 let remaining = idle.saturating_sub(s.last_use.elapsed());
-                (
-                    Reply::from_result(handle(&mut s, req, remaining)),
-                    false,
-                )
+                (Reply::from_result(handle(&mut s, req, remaining)), false)
             }
         };
         let mut out = serde_json::to_vec(&reply).unwrap_or_default();
@@ -240,7 +237,13 @@ fn handle(state: &mut State, request: Request, idle_left: Duration) -> Result<se
             app_host(state)?.remove(&id)?;
             Ok(serde_json::json!({ "removed": id }))
         }
-        Request::AppCall { id, route, action, form, document } => {
+        Request::AppCall {
+            id,
+            route,
+            action,
+            form,
+            document,
+        } => {
             let call = match (route, action) {
                 (_, Some(action)) => Call::Act { action, form },
                 (route, None) => Call::View(route.unwrap_or_default()),
@@ -249,11 +252,17 @@ fn handle(state: &mut State, request: Request, idle_left: Duration) -> Result<se
         }
         Request::AppLog { id } => to_json(app_host(state)?.log(&id)?),
         Request::DocImport { path, media_type } => {
-            let file = std::fs::File::open(&path).map_err(Error::io(format!("cannot read {path}")))?;
-            let media = media_type.unwrap_or_else(|| crate::documents::guess_media_type(&path).to_string());
+            let file =
+                std::fs::File::open(&path).map_err(Error::io(format!("cannot read {path}")))?;
+            let media =
+                media_type.unwrap_or_else(|| crate::documents::guess_media_type(&path).to_string());
             let vault = state.container.vault();
             let info = crate::documents::save(vault, &path, &media, "import", None, file)?;
-            audit::append(vault, "document-imported", serde_json::json!({ "document": info.id, "size": info.size }))?;
+            audit::append(
+                vault,
+                "document-imported",
+                serde_json::json!({ "document": info.id, "size": info.size }),
+            )?;
             to_json(info)
         }
         Request::DocList => to_json(crate::documents::list(state.container.vault())?),

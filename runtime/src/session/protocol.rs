@@ -11,12 +11,21 @@ pub enum Request {
     Ping,
     Status,
     Lock,
-    AuditLog { limit: usize, verify: bool },
-    PolicyUpdate { text: String },
+    AuditLog {
+        limit: usize,
+        verify: bool,
+    },
+    PolicyUpdate {
+        text: String,
+    },
     /// Install the app package at `path` (read by the agent, same user).
-    AppInstall { path: String },
+    AppInstall {
+        path: String,
+    },
     AppList,
-    AppRemove { id: String },
+    AppRemove {
+        id: String,
+    },
     /// `route` for a view, or `action` (with `form`) for an act.
     AppCall {
         id: String,
@@ -26,8 +35,13 @@ pub enum Request {
         form: Vec<(String, String)>,
         document: Option<String>,
     },
-    AppLog { id: String },
-    DocImport { path: String, media_type: Option<String> },
+    AppLog {
+        id: String,
+    },
+    DocImport {
+        path: String,
+        media_type: Option<String>,
+    },
     DocList,
     Notifications,
 }

@@ -16,15 +16,21 @@ use crate::session::{self, Request};
 
 fn absolute(path: &Path) -> Result<String> {
     let p = std::fs::canonicalize(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::invalid(format!("{} does not exist", path.display())),
+        std::io::ErrorKind::NotFound => {
+            Error::invalid(format!("{} does not exist", path.display()))
+        }
         _ => Error::io(format!("cannot read {}", path.display()))(e),
     })?;
-    p.to_str().map(str::to_string).ok_or_else(|| Error::invalid("the path is not UTF-8"))
+    p.to_str()
+        .map(str::to_string)
+        .ok_or_else(|| Error::invalid("the path is not UTF-8"))
 }
 
 fn read_file(path: &Path, what: &str) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::invalid(format!("{what} {} does not exist", path.display())),
+        std::io::ErrorKind::NotFound => {
+            Error::invalid(format!("{what} {} does not exist", path.display()))
+        }
         _ => Error::io(format!("cannot read {what} {}", path.display()))(e),
     })
 }
@@ -43,14 +49,20 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             );
             Ok(())
         }
-        AppCommand::Package { manifest, component, out: target, key } => {
+        AppCommand::Package {
+            manifest,
+            component,
+            out: target,
+            key,
+        } => {
             let text = tenant::read_text(&manifest, "the manifest")?;
             let mut package = Package::new(&text, read_file(&component, "the component")?)?;
             if let Some(k) = key {
                 package.sign(&secret_key(&k)?);
             }
             let bytes = package.to_bytes();
-            std::fs::write(&target, &bytes).map_err(Error::io(format!("cannot write {}", target.display())))?;
+            std::fs::write(&target, &bytes)
+                .map_err(Error::io(format!("cannot write {}", target.display())))?;
             out.done(
                 &format!(
                     "Package {} {} written to {} ({} bytes, {}).",
@@ -67,8 +79,12 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
         AppCommand::Sign { key, package } => {
             let mut p = Package::parse(&read_file(&package, "the package")?)?;
             p.sign(&secret_key(&key)?);
-            std::fs::write(&package, p.to_bytes()).map_err(Error::io(format!("cannot write {}", package.display())))?;
-            out.done(&format!("Signed {}.", package.display()), json!({ "signed": package }));
+            std::fs::write(&package, p.to_bytes())
+                .map_err(Error::io(format!("cannot write {}", package.display())))?;
+            out.done(
+                &format!("Signed {}.", package.display()),
+                json!({ "signed": package }),
+            );
             Ok(())
         }
         AppCommand::Install { package } => {
@@ -119,12 +135,23 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             open_checked(root)?;
             let v = session::call(
                 root,
-                &Request::AppCall { id, route: Some(route), action: None, form: Vec::new(), document: doc },
+                &Request::AppCall {
+                    id,
+                    route: Some(route),
+                    action: None,
+                    form: Vec::new(),
+                    document: doc,
+                },
             )?;
             out.value(&v, render_outcome);
             Ok(())
         }
-        AppCommand::Act { id, action, fields, doc } => {
+        AppCommand::Act {
+            id,
+            action,
+            fields,
+            doc,
+        } => {
             open_checked(root)?;
             let mut form = Vec::new();
             for f in fields {
@@ -135,7 +162,13 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             }
             let v = session::call(
                 root,
-                &Request::AppCall { id, route: None, action: Some(action), form, document: doc },
+                &Request::AppCall {
+                    id,
+                    route: None,
+                    action: Some(action),
+                    form,
+                    document: doc,
+                },
             )?;
             out.value(&v, render_outcome);
             Ok(())
@@ -148,7 +181,13 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
                     .map(Vec::as_slice)
                     .unwrap_or_default()
                     .iter()
-                    .map(|l| format!("{:<6} {}\n", l["level"].as_str().unwrap_or(""), l["message"].as_str().unwrap_or("")))
+                    .map(|l| {
+                        format!(
+                            "{:<6} {}\n",
+                            l["level"].as_str().unwrap_or(""),
+                            l["message"].as_str().unwrap_or("")
+                        )
+                    })
                     .collect()
             });
             Ok(())
@@ -162,16 +201,43 @@ fn render_outcome(v: &Value) -> String {
         Err(_) => return "(the app returned no view)\n".into(),
     };
     let mut s = view.render_text();
-    for n in v["notifications"].as_array().map(Vec::as_slice).unwrap_or_default() {
-        s.push_str(&format!("\n(notification) {}: {}\n", n["title"].as_str().unwrap_or(""), n["body"].as_str().unwrap_or("")));
+    for n in v["notifications"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
+        s.push_str(&format!(
+            "\n(notification) {}: {}\n",
+            n["title"].as_str().unwrap_or(""),
+            n["body"].as_str().unwrap_or("")
+        ));
     }
-    for d in v["saved_documents"].as_array().map(Vec::as_slice).unwrap_or_default() {
-        s.push_str(&format!("\n(saved in the container) {} — document {}\n", d["name"].as_str().unwrap_or(""), d["id"].as_str().unwrap_or("")));
+    for d in v["saved_documents"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
+        s.push_str(&format!(
+            "\n(saved in the container) {} — document {}\n",
+            d["name"].as_str().unwrap_or(""),
+            d["id"].as_str().unwrap_or("")
+        ));
     }
-    for id in v["open_requests"].as_array().map(Vec::as_slice).unwrap_or_default() {
-        s.push_str(&format!("\n(open) kapsel app open viewer --doc {}\n", id.as_str().unwrap_or("")));
+    for id in v["open_requests"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
+        s.push_str(&format!(
+            "\n(open) kapsel app open viewer --doc {}\n",
+            id.as_str().unwrap_or("")
+        ));
     }
-    for d in v["denials"].as_array().map(Vec::as_slice).unwrap_or_default() {
+    for d in v["denials"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
         s.push_str(&format!("\n(denied) {}\n", d.as_str().unwrap_or("")));
     }
     s
@@ -227,7 +293,11 @@ pub fn notifications(root: &Path, out: Out) -> Result<()> {
             if dlp.notifications_unlocked == NotificationDetail::SenderSubject {
                 out.value(&v, |v| {
                     let mut s = String::new();
-                    for n in v["notifications"].as_array().map(Vec::as_slice).unwrap_or_default() {
+                    for n in v["notifications"]
+                        .as_array()
+                        .map(Vec::as_slice)
+                        .unwrap_or_default()
+                    {
                         s.push_str(&format!(
                             "{}  [{}] {}: {}\n",
                             render::format_ts(n["ts_ms"].as_u64().unwrap_or(0)),
@@ -242,17 +312,25 @@ pub fn notifications(root: &Path, out: Out) -> Result<()> {
                     s
                 });
             } else {
-                out.done(&format!("{count} notification(s)."), json!({ "count": count }));
+                out.done(
+                    &format!("{count} notification(s)."),
+                    json!({ "count": count }),
+                );
             }
             Ok(())
         }
         Err(Error::Locked) => {
             // Locked: the tenant decides between nothing and a bare count; never content.
             match dlp.notifications_locked {
-                NotificationDetail::None => out.done("The container is locked.", json!({ "locked": true })),
+                NotificationDetail::None => {
+                    out.done("The container is locked.", json!({ "locked": true }))
+                }
                 _ => {
                     let count = c.vault().count_in("notify")?;
-                    out.done(&format!("{count} notification(s) — unlock to read them."), json!({ "locked": true, "count": count }));
+                    out.done(
+                        &format!("{count} notification(s) — unlock to read them."),
+                        json!({ "locked": true, "count": count }),
+                    );
                 }
             }
             Ok(())
@@ -261,7 +339,12 @@ pub fn notifications(root: &Path, out: Out) -> Result<()> {
     }
 }
 
-pub fn audit(root: &Path, package: Option<PathBuf>, policy_file: Option<PathBuf>, out: Out) -> Result<()> {
+pub fn audit(
+    root: &Path,
+    package: Option<PathBuf>,
+    policy_file: Option<PathBuf>,
+    out: Out,
+) -> Result<()> {
     // The policy to judge against: a given file (signed or a draft), else the container's.
     let (policy, signed_by) = match &policy_file {
         Some(path) => {
@@ -276,7 +359,10 @@ pub fn audit(root: &Path, package: Option<PathBuf>, policy_file: Option<PathBuf>
         }
         None if crate::vault::Vault::exists(root) => {
             let c = Container::open(root)?;
-            (Some(c.policy().clone()), Some(signing::encode_public_key(&c.verified_policy().signer)))
+            (
+                Some(c.policy().clone()),
+                Some(signing::encode_public_key(&c.verified_policy().signer)),
+            )
         }
         None => (None, None),
     };
@@ -292,7 +378,9 @@ pub fn audit(root: &Path, package: Option<PathBuf>, policy_file: Option<PathBuf>
         }
         None => {
             let policy = policy.ok_or_else(|| {
-                Error::invalid("give a package to review, or --policy FILE (there is no container here)")
+                Error::invalid(
+                    "give a package to review, or --policy FILE (there is no container here)",
+                )
             })?;
             let r = report::audit_policy(&policy, signed_by);
             out.value(&r, render_policy_report);
@@ -304,13 +392,30 @@ pub fn audit(root: &Path, package: Option<PathBuf>, policy_file: Option<PathBuf>
 fn render_package_report(v: &Value) -> String {
     let s = |x: &Value| x.as_str().unwrap_or("-").to_string();
     let mut o = String::new();
-    o.push_str(&format!("App          {} ({}) {} by {} — kapsel:app {}\n", s(&v["name"]), s(&v["id"]), s(&v["version"]), s(&v["publisher"]), s(&v["api"])));
+    o.push_str(&format!(
+        "App          {} ({}) {} by {} — kapsel:app {}\n",
+        s(&v["name"]),
+        s(&v["id"]),
+        s(&v["version"]),
+        s(&v["publisher"]),
+        s(&v["api"])
+    ));
     if let Some(d) = v["description"].as_str().filter(|d| !d.is_empty()) {
         o.push_str(&format!("             {d}\n"));
     }
-    o.push_str(&format!("Package      sha256 {}\n", s(&v["package_sha256"])));
-    o.push_str(&format!("Manifest     sha256 {}\n", s(&v["manifest_sha256"])));
-    o.push_str(&format!("Component    sha256 {} ({} bytes)\n", s(&v["component_sha256"]), v["component_bytes"]));
+    o.push_str(&format!(
+        "Package      sha256 {}\n",
+        s(&v["package_sha256"])
+    ));
+    o.push_str(&format!(
+        "Manifest     sha256 {}\n",
+        s(&v["manifest_sha256"])
+    ));
+    o.push_str(&format!(
+        "Component    sha256 {} ({} bytes)\n",
+        s(&v["component_sha256"]),
+        v["component_bytes"]
+    ));
     let sig = &v["signature"];
     let sig_text = if sig["valid"] == true {
         let trust = match sig["trusted"].as_bool() {
@@ -324,27 +429,57 @@ fn render_package_report(v: &Value) -> String {
     };
     o.push_str(&format!("Signature    {sig_text}\n"));
     o.push_str("Declared capabilities\n");
-    for d in v["declared"].as_array().map(Vec::as_slice).unwrap_or_default() {
-        o.push_str(&format!("  {:<10} {}\n", s(&d["capability"]), s(&d["scope"])));
+    for d in v["declared"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
+        o.push_str(&format!(
+            "  {:<10} {}\n",
+            s(&d["capability"]),
+            s(&d["scope"])
+        ));
     }
     o.push_str("Imports (decoded from the component binary)\n");
-    for i in v["imports"].as_array().map(Vec::as_slice).unwrap_or_default() {
+    for i in v["imports"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
         let mark = if i["allowed"] == true { "ok " } else { "NO " };
-        o.push_str(&format!("  {mark} {:<44} {}\n", s(&i["import"]["name"]), s(&i["reason"])));
+        o.push_str(&format!(
+            "  {mark} {:<44} {}\n",
+            s(&i["import"]["name"]),
+            s(&i["reason"])
+        ));
     }
     o.push_str(&format!(
         "WASI         {}\n",
-        if v["wasi_sealed"] == true { "sealed: no preopened directories, no sockets, empty environment" } else { "asks for WASI that Kapsel never provides" }
+        if v["wasi_sealed"] == true {
+            "sealed: no preopened directories, no sockets, empty environment"
+        } else {
+            "asks for WASI that Kapsel never provides"
+        }
     ));
-    let mm = v["mismatches"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let mm = v["mismatches"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     if !mm.is_empty() {
         o.push_str("Mismatches\n");
         for m in mm {
             o.push_str(&format!("  - {}\n", s(m)));
         }
     }
-    o.push_str(&format!("Verdict      {}\n", s(&v["verdict"]).to_uppercase()));
-    for r in v["reasons"].as_array().map(Vec::as_slice).unwrap_or_default() {
+    o.push_str(&format!(
+        "Verdict      {}\n",
+        s(&v["verdict"]).to_uppercase()
+    ));
+    for r in v["reasons"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
         o.push_str(&format!("  - {}\n", s(r)));
     }
     o
@@ -353,24 +488,63 @@ fn render_package_report(v: &Value) -> String {
 fn render_policy_report(v: &Value) -> String {
     let s = |x: &Value| x.as_str().unwrap_or("-").to_string();
     let mut o = format!("Tenant       {} serial {}\n", s(&v["tenant"]), v["serial"]);
-    o.push_str(&format!("Signed by    {}\n", v["signed_by"].as_str().unwrap_or("NOT SIGNED")));
+    o.push_str(&format!(
+        "Signed by    {}\n",
+        v["signed_by"].as_str().unwrap_or("NOT SIGNED")
+    ));
     o.push_str("Publishers\n");
-    for p in v["publishers"].as_array().map(Vec::as_slice).unwrap_or_default() {
+    for p in v["publishers"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
         o.push_str(&format!("  {}\n", s(p)));
     }
     o.push_str("Apps\n");
     for a in v["apps"].as_array().map(Vec::as_slice).unwrap_or_default() {
-        let grants: Vec<String> = a["grants"].as_array().map(Vec::as_slice).unwrap_or_default().iter().map(s).collect();
-        o.push_str(&format!("  {}{}: {}\n", s(&a["id"]), if a["preinstall"] == true { " (preinstalled)" } else { "" }, grants.join("; ")));
-        for f in a["findings"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        let grants: Vec<String> = a["grants"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(s)
+            .collect();
+        o.push_str(&format!(
+            "  {}{}: {}\n",
+            s(&a["id"]),
+            if a["preinstall"] == true {
+                " (preinstalled)"
+            } else {
+                ""
+            },
+            grants.join("; ")
+        ));
+        for f in a["findings"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
             o.push_str(&format!("      ! {}\n", s(f)));
         }
     }
-    let integrity: Vec<String> = v["integrity"].as_array().map(Vec::as_slice).unwrap_or_default().iter().map(s).collect();
+    let integrity: Vec<String> = v["integrity"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(s)
+        .collect();
     o.push_str(&format!("Integrity    {}\n", integrity.join(", ")));
-    for f in v["findings"].as_array().map(Vec::as_slice).unwrap_or_default() {
+    for f in v["findings"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
         o.push_str(&format!("  ! {}\n", s(f)));
     }
-    o.push_str(&format!("Verdict      {}\n", s(&v["verdict"]).to_uppercase()));
+    o.push_str(&format!(
+        "Verdict      {}\n",
+        s(&v["verdict"]).to_uppercase()
+    ));
     o
 }

@@ -498,7 +498,11 @@ impl Vault {
     /// How many records a namespace holds; works while locked (namespaces are not secret).
     pub fn count_in(&self, ns: &str) -> Result<u64> {
         validate_ns(ns)?;
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM kv WHERE ns = ?1", [ns], |r| r.get::<_, i64>(0))? as u64)
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM kv WHERE ns = ?1", [ns], |r| {
+                r.get::<_, i64>(0)
+            })? as u64)
     }
 
     /// Bytes stored in a namespace (records and blobs), for quotas.

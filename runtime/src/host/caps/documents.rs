@@ -9,7 +9,12 @@ const MAX_READ: u32 = 8 * 1024 * 1024;
 const MAX_SAVE: usize = 32 * 1024 * 1024;
 
 fn to_wit(d: &documents::DocumentInfo) -> Document {
-    Document { id: d.id.clone(), name: d.name.clone(), media_type: d.media_type.clone(), size: d.size }
+    Document {
+        id: d.id.clone(),
+        name: d.name.clone(),
+        media_type: d.media_type.clone(),
+        size: d.size,
+    }
 }
 
 impl HostState {
@@ -47,18 +52,32 @@ impl Host for HostState {
         Ok(documents::read_range(&vault, &doc, offset, length as usize).map_err(|e| e.to_string()))
     }
 
-    fn save(&mut self, name: String, media_type: String, data: Vec<u8>) -> wasmtime::Result<Result<Document, String>> {
+    fn save(
+        &mut self,
+        name: String,
+        media_type: String,
+        data: Vec<u8>,
+    ) -> wasmtime::Result<Result<Document, String>> {
         if let Err(e) = self.documents_granted() {
             return Ok(Err(e));
         }
         if data.len() > MAX_SAVE {
-            return Ok(Err(format!("documents saved by apps are at most {MAX_SAVE} bytes")));
+            return Ok(Err(format!(
+                "documents saved by apps are at most {MAX_SAVE} bytes"
+            )));
         }
         let parent = self.document.as_ref().map(|d| d.id.clone());
         let source = format!("app:{}", self.grants.app_id);
         let saved = {
             let vault = self.services.vault();
-            documents::save(&vault, &name, &media_type, &source, parent.as_deref(), data.as_slice())
+            documents::save(
+                &vault,
+                &name,
+                &media_type,
+                &source,
+                parent.as_deref(),
+                data.as_slice(),
+            )
         };
         match saved {
             Ok(info) => {
@@ -74,7 +93,8 @@ impl Host for HostState {
         if let Err(e) = self.documents_granted() {
             return Ok(Err(e));
         }
-        let known = self.effects.saved.iter().any(|d| d.id == id) || self.document.as_ref().is_some_and(|d| d.id == id);
+        let known = self.effects.saved.iter().any(|d| d.id == id)
+            || self.document.as_ref().is_some_and(|d| d.id == id);
         let exists = known || {
             let vault = self.services.vault();
             matches!(documents::get(&vault, &id), Ok(Some(_)))

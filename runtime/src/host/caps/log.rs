@@ -18,7 +18,10 @@ impl Host for HostState {
             Level::Warn => "warn",
             Level::Error => "error",
         };
-        self.effects.log.push(LogLine { level: level.into(), message: message.chars().take(MAX_LINE).collect() });
+        self.effects.log.push(LogLine {
+            level: level.into(),
+            message: message.chars().take(MAX_LINE).collect(),
+        });
         Ok(())
     }
 }

@@ -10,13 +10,21 @@ const MAX_TEXT: usize = 1024;
 impl Host for HostState {
     fn post(&mut self, title: String, body: String) -> wasmtime::Result<Result<(), String>> {
         if !self.grants.notify {
-            return Ok(Err(self.deny("notify", "notifications are not granted to this app".into())));
+            return Ok(Err(self.deny(
+                "notify",
+                "notifications are not granted to this app".into(),
+            )));
         }
         if self.effects.notifications.len() >= MAX_PER_CALL {
-            return Ok(Err(format!("at most {MAX_PER_CALL} notifications per call")));
+            return Ok(Err(format!(
+                "at most {MAX_PER_CALL} notifications per call"
+            )));
         }
         let cut = |s: String| s.chars().take(MAX_TEXT).collect::<String>();
-        self.effects.notifications.push(Notification { title: cut(title), body: cut(body) });
+        self.effects.notifications.push(Notification {
+            title: cut(title),
+            body: cut(body),
+        });
         Ok(Ok(()))
     }
 }

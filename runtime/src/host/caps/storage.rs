@@ -9,7 +9,9 @@ const MAX_KEY: usize = 256;
 
 fn check_key(key: &str) -> Result<(), StorageError> {
     if key.is_empty() || key.len() > MAX_KEY || key.chars().any(char::is_control) {
-        return Err(StorageError::InvalidKey(format!("keys are 1-{MAX_KEY} printable characters")));
+        return Err(StorageError::InvalidKey(format!(
+            "keys are 1-{MAX_KEY} printable characters"
+        )));
     }
     Ok(())
 }
@@ -18,7 +20,9 @@ impl HostState {
     fn storage_quota(&mut self) -> Result<u64, StorageError> {
         match self.grants.storage_quota {
             Some(q) => Ok(q),
-            None => Err(StorageError::Denied(self.deny("storage", "storage is not granted to this app".into()))),
+            None => Err(StorageError::Denied(
+                self.deny("storage", "storage is not granted to this app".into()),
+            )),
         }
     }
 
@@ -26,9 +30,13 @@ impl HostState {
     fn usage_with_pending(&self) -> Result<u64, StorageError> {
         let vault = self.services.vault();
         let ns = self.ns();
-        let mut used = vault.usage(&ns).map_err(|e| StorageError::Failed(e.to_string()))?;
+        let mut used = vault
+            .usage(&ns)
+            .map_err(|e| StorageError::Failed(e.to_string()))?;
         for (k, v) in &self.effects.pending {
-            let stored = vault.value_size(&ns, k).map_err(|e| StorageError::Failed(e.to_string()))?;
+            let stored = vault
+                .value_size(&ns, k)
+                .map_err(|e| StorageError::Failed(e.to_string()))?;
             used = used.saturating_sub(stored.unwrap_or(0));
             used += v.as_ref().map_or(0, |v| v.len() as u64);
         }
@@ -48,7 +56,10 @@ impl Host for HostState {
             return Ok(Ok(v.clone()));
         }
         let vault = self.services.vault();
-        Ok(vault.get(&self.ns(), &key).map(|v| v.map(|v| v.to_vec())).map_err(|e| StorageError::Failed(e.to_string())))
+        Ok(vault
+            .get(&self.ns(), &key)
+            .map(|v| v.map(|v| v.to_vec()))
+            .map_err(|e| StorageError::Failed(e.to_string())))
     }
 
     fn set(&mut self, key: String, value: Vec<u8>) -> wasmtime::Result<Result<(), StorageError>> {
@@ -116,7 +127,10 @@ impl Host for HostState {
                 keys.remove(k);
             }
         }
-        Ok(Ok(keys.into_iter().filter(|k| k.starts_with(&prefix)).collect()))
+        Ok(Ok(keys
+            .into_iter()
+            .filter(|k| k.starts_with(&prefix))
+            .collect()))
     }
 
     fn usage(&mut self) -> wasmtime::Result<Result<(u64, u64), StorageError>> {

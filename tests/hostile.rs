@@ -1,0 +1,498 @@
+//! The hostile-app corpus against the real host: each component tries one thing a micro-app
+//! must never get away with, and each is refused at install or contained at run time with a
+//! clear error — while the host lives on and a well-behaved app in the same process keeps
+//! working. HTTP cases run against real HTTPS servers on loopback with a test CA.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use kapsel_runtime::Error;
+use kapsel_runtime::host::{
+    AppHost, Call, CallOutcome, Credentials, Package, Resolver, SystemResolver,
+};
+use kapsel_runtime::policy::{Policy, signing};
+use kapsel_runtime::vault::{MIN_PARAMS, Vault};
+use kapsel_tests::component;
+use kapsel_tests::https::{self, HttpsServer, Received, Reply, TestCa};
+
+/// `metadata.test` resolves to the cloud metadata address; everything else as usual.
+struct TestResolver;
+
+impl Resolver for TestResolver {
+    fn resolve(&self, host: &str, port: u16) -> std::io::Result<Vec<SocketAddr>> {
+        if host == "metadata.test" {
+            return Ok(vec![SocketAddr::new(
+                "169.254.169.254".parse().unwrap(),
+                port,
+            )]);
+        }
+        SystemResolver.resolve(host, port)
+    }
+}
+
+fn routes(r: &Received) -> Reply {
+    let path = r.path.as_str();
+    if let Some(to) = path.strip_prefix("/redirect-out?to=") {
+        return Reply::redirect(302, to);
+    }
+    match path {
+        "/ok" => Reply::ok("hello from the test server"),
+        "/redirect-same" => Reply::redirect(301, "/ok"),
+        "/loop" => Reply::redirect(302, "/loop"),
+        "/big" => Reply::Huge {
+            len: 20 * 1024 * 1024,
+        },
+        "/trickle" => Reply::Trickle {
+            len: 1000,
+            every: Duration::from_millis(100),
+        },
+        _ => Reply::Full {
+            status: 404,
+            headers: vec![],
+            body: b"no such route".to_vec(),
+        },
+    }
+}
+
+struct Servers {
+    ca: TestCa,
+    a: HttpsServer,
+    b: HttpsServer,
+    c: HttpsServer,
+}
+
+fn servers() -> Servers {
+    let ca = TestCa::new();
+    let a = https::serve(&ca, routes);
+    let b = https::serve(&ca, routes);
+    let c = https::serve(&ca, routes);
+    Servers { ca, a, b, c }
+}
+
+struct Fx {
+    _tmp: tempfile::TempDir,
+    host: AppHost,
+    publisher: signing::SigningKey,
+    vault: Vault,
+}
+
+fn manifest(id: &str, caps: &str) -> String {
+    format!(
+        "id = \"{id}\"\nname = \"{id}\"\nversion = \"1.0.0\"\npublisher = \"Test\"\napi = \"0.1\"\n\n[capabilities]\n{caps}\n"
+    )
+}
+
+fn hello_manifest() -> String {
+    manifest("hello", "storage = { quota_bytes = 65536 }")
+}
+
+impl Fx {
+    fn new(s: &Servers, apps_toml: &str) -> Fx {
+        let tmp = tempfile::tempdir().unwrap();
+        let vault = Vault::create(&tmp.path().join("c"), "Test-Password-1", MIN_PARAMS).unwrap();
+        let publisher = signing::generate_key();
+        let policy_text = format!(
+            "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n\n[tls]\ntrust_anchors = ['''\n{}''']\nonly_anchors = true\n\n\
+             [[publishers]]\nname = \"Test publisher\"\nkey = \"{}\"\n\n[apps.hello]\nstorage_quota_bytes = 100000\n\n{apps_toml}\n",
+            s.ca.pem,
+            signing::encode_public_key(&publisher.verifying_key())
+        );
+        let policy = Policy::parse(&policy_text).unwrap();
+        let creds = Credentials {
+            user: "alice@corp.test".into(),
+            password: zeroize::Zeroizing::new("secret".into()),
+        };
+        let host =
+            AppHost::with_resolver(&vault, &policy, Some(creds), Box::new(TestResolver)).unwrap();
+        let mut fx = Fx {
+            _tmp: tmp,
+            host,
+            publisher,
+            vault,
+        };
+        fx.install_ok(&hello_manifest(), "kapsel-hello");
+        fx
+    }
+
+    fn package(&self, manifest: &str, crate_name: &str) -> Vec<u8> {
+        let mut p = Package::new(manifest, component(crate_name)).unwrap();
+        p.sign(&self.publisher);
+        p.to_bytes()
+    }
+
+    fn install_ok(&mut self, manifest: &str, crate_name: &str) {
+        let bytes = self.package(manifest, crate_name);
+        self.host
+            .install(&bytes)
+            .unwrap_or_else(|e| panic!("install {crate_name}: {e}"));
+    }
+
+    fn install_err(&mut self, manifest: &str, crate_name: &str) -> String {
+        let bytes = self.package(manifest, crate_name);
+        match self.host.install(&bytes) {
+            Ok(_) => panic!("{crate_name} was installed but must be refused"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    fn view(&mut self, id: &str, route: &str) -> Result<CallOutcome, Error> {
+        self.host.call(id, &Call::View(route.into()), None)
+    }
+
+    fn text(&mut self, id: &str, route: &str) -> String {
+        match self.view(id, route) {
+            Ok(o) => o.view.render_text(),
+            Err(e) => panic!("{id} {route:?}: {e}"),
+        }
+    }
+
+    /// The well-behaved app still works: its counter goes up by one.
+    fn hello_still_works(&mut self) {
+        let before = self.host.native_storage_get("hello", "visits").unwrap();
+        let n: u64 = before
+            .map(|b| String::from_utf8(b).unwrap().parse().unwrap())
+            .unwrap_or(0);
+        let t = self.text("hello", "");
+        assert!(t.contains(&format!("{} time(s)", n + 1)), "{t}");
+    }
+
+    fn audit_kinds(&self) -> Vec<String> {
+        kapsel_runtime::audit::entries(&self.vault, 10_000)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .collect()
+    }
+}
+
+#[test]
+fn runaway_apps_are_stopped_and_the_host_lives() {
+    let s = servers();
+    let limits =
+        "call_timeout_ms = 500\nmemory_limit_bytes = 33554432\nstorage_quota_bytes = 50000\n";
+    let mut fx = Fx::new(
+        &s,
+        &format!(
+            "[apps.spin-loop]\n{limits}\n[apps.memory-bomb]\n{limits}\n[apps.deep-recursion]\n{limits}\n\
+         [apps.huge-view]\n{limits}\n[apps.panicker]\n{limits}\n[apps.exit-caller]\n{limits}\n[apps.stdout-flood]\n{limits}\n\
+         [apps.trap-mid-write]\n{limits}\n[apps.quota-overflow]\n{limits}\n"
+        ),
+    );
+    fx.hello_still_works();
+    let cases: &[(&str, &str, &str)] = &[
+        ("spin-loop", "", "ran longer than its 500 ms budget"),
+        ("memory-bomb", "", "memory limit of 32 MiB"),
+        ("deep-recursion", "", "overflowed its stack"),
+        ("huge-view", "", "blocks (at most 5000)"),
+        ("huge-view", "text", "bytes of text"),
+        ("panicker", "", "crashed"),
+        ("exit-caller", "", "the app exited with status"),
+        ("stdout-flood", "", "app stdout-flood"),
+    ];
+    for (id, route, expected) in cases {
+        if fx.host.call_budget(id).is_none() {
+            let caps = if *id == "trap-mid-write" || *id == "quota-overflow" {
+                "storage = { quota_bytes = 50000 }"
+            } else {
+                ""
+            };
+            fx.install_ok(&manifest(id, caps), &format!("hostile-{id}"));
+        }
+        let started = std::time::Instant::now();
+        let err = fx
+            .view(id, route)
+            .err()
+            .unwrap_or_else(|| panic!("{id} {route:?} must fail"))
+            .to_string();
+        assert!(err.contains(expected), "{id} {route:?}: {err}");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{id} was not stopped in time"
+        );
+        fx.hello_still_works();
+        // The same app can be called again (a fresh store each call).
+        assert!(fx.view(id, route).is_err());
+    }
+    // A crash in the middle of storage writes leaves none of them.
+    fx.install_ok(
+        &manifest("trap-mid-write", "storage = { quota_bytes = 50000 }"),
+        "hostile-trap-mid-write",
+    );
+    assert!(fx.view("trap-mid-write", "crash").is_err());
+    assert_eq!(
+        fx.host.native_storage_get("trap-mid-write", "a").unwrap(),
+        None
+    );
+    assert_eq!(
+        fx.host.native_storage_get("trap-mid-write", "b").unwrap(),
+        None
+    );
+    fx.text("trap-mid-write", "");
+    assert_eq!(
+        fx.host
+            .native_storage_get("trap-mid-write", "a")
+            .unwrap()
+            .as_deref(),
+        Some(&b"half"[..])
+    );
+    // The quota holds: writes stop at the quota and a big value is refused.
+    fx.install_ok(
+        &manifest("quota-overflow", "storage = { quota_bytes = 1000000 }"),
+        "hostile-quota-overflow",
+    );
+    let t = fx.text("quota-overflow", "");
+    assert!(t.contains("quota of 50000 bytes exceeded"), "{t}");
+    assert!(t.contains("big-refused=true"), "{t}");
+    let used: u64 = t
+        .split("\nused=")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no usage in {t}"));
+    assert!(used <= 50_000, "{t}");
+    assert!(
+        fx.audit_kinds()
+            .iter()
+            .filter(|k| *k == "app-stopped")
+            .count()
+            >= 8
+    );
+    fx.hello_still_works();
+}
+
+#[test]
+fn imports_that_are_not_declared_and_granted_are_refused_at_install() {
+    let s = servers();
+    let mut fx = Fx::new(
+        &s,
+        "[apps.sockets]\n[apps.wasi-http]\n[apps.unknown-import]\n[apps.manifest-liar]\nstorage_quota_bytes = 1000\nhttp_origins = [\"https://intranet.example\"]\n",
+    );
+    let e = fx.install_err(&manifest("sockets", ""), "hostile-sockets");
+    assert!(e.contains("wasi:sockets"), "{e}");
+    let e = fx.install_err(&manifest("wasi-http", ""), "hostile-wasi-http");
+    assert!(e.contains("wasi:http"), "{e}");
+    let e = fx.install_err(&manifest("unknown-import", ""), "hostile-unknown-import");
+    assert!(e.contains("evil:clipboard/copy"), "{e}");
+    let e = fx.install_err(
+        &manifest("manifest-liar", "storage = { quota_bytes = 1000 }"),
+        "hostile-manifest-liar",
+    );
+    assert!(e.contains("the manifest does not declare http"), "{e}");
+    // Declared but not granted: the policy has no http grant for hello.
+    let e = fx.install_err(
+        &manifest(
+            "hello",
+            "storage = { quota_bytes = 100 }\nhttp = { origins = [\"https://x.example\"] }",
+        ),
+        "hostile-manifest-liar",
+    );
+    assert!(e.contains("does not grant http"), "{e}");
+    // Tampered bytes and a stranger's signature.
+    let mut bytes = fx.package(&hello_manifest(), "kapsel-hello");
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x01;
+    let e = fx.host.install(&bytes).unwrap_err().to_string();
+    assert!(e.contains("altered"), "{e}");
+    let mut p = Package::new(&hello_manifest(), component("kapsel-hello")).unwrap();
+    p.sign(&signing::generate_key());
+    let e = fx.host.install(&p.to_bytes()).unwrap_err().to_string();
+    assert!(e.contains("not a publisher this tenant trusts"), "{e}");
+    let e = fx
+        .host
+        .install(
+            &Package::new(&hello_manifest(), component("kapsel-hello"))
+                .unwrap()
+                .to_bytes(),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not signed"), "{e}");
+    let e = fx
+        .host
+        .install(b"KAPP\x01\x00\x00\x00\x05ab")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("truncated"), "{e}");
+    assert!(
+        fx.audit_kinds()
+            .iter()
+            .filter(|k| *k == "app-install-refused")
+            .count()
+            >= 8
+    );
+    fx.hello_still_works();
+}
+
+#[test]
+fn sealed_wasi_gives_nothing() {
+    let s = servers();
+    let mut fx = Fx::new(&s, "[apps.env-reader]\n[apps.fs-snoop]\n");
+    fx.install_ok(&manifest("env-reader", ""), "hostile-env-reader");
+    let t = fx.text("env-reader", "");
+    assert!(t.contains("vars=0") && t.contains("home=None"), "{t}");
+    fx.install_ok(&manifest("fs-snoop", ""), "hostile-fs-snoop");
+    let t = fx.text("fs-snoop", "");
+    for probe in ["read=false", "list=false", "write=false"] {
+        assert!(t.contains(probe), "{probe}: {t}");
+    }
+    assert!(!std::path::Path::new("/tmp/kapsel-escape").exists());
+    fx.hello_still_works();
+}
+
+#[test]
+fn storage_namespaces_do_not_leak() {
+    let s = servers();
+    let mut fx = Fx::new(&s, "[apps.key-escape]\nstorage_quota_bytes = 1000\n");
+    fx.host
+        .call(
+            "hello",
+            &Call::Act {
+                action: "save".into(),
+                form: vec![("note".into(), "Geheimnis".into())],
+            },
+            None,
+        )
+        .unwrap();
+    fx.install_ok(
+        &manifest("key-escape", "storage = { quota_bytes = 1000 }"),
+        "hostile-key-escape",
+    );
+    let t = fx.text("key-escape", "");
+    assert!(!t.contains("FOUND") && !t.contains("Geheimnis"), "{t}");
+    assert_eq!(
+        t.matches("InvalidInput").count(),
+        4,
+        "malformed keys are refused: {t}"
+    );
+    fx.hello_still_works();
+}
+
+#[test]
+fn notifications_and_documents_stay_in_bounds() {
+    let s = servers();
+    let mut fx = Fx::new(
+        &s,
+        "[apps.notify-spam]\nnotify = true\n[apps.doc-snoop]\ndocuments = true\n",
+    );
+    fx.install_ok(
+        &manifest("notify-spam", "notify = true"),
+        "hostile-notify-spam",
+    );
+    let o = fx.view("notify-spam", "").unwrap();
+    assert!(o.view.render_text().contains("ok=20 refused=80"));
+    assert_eq!(o.notifications.len(), 20);
+    fx.install_ok(
+        &manifest("doc-snoop", "documents = true"),
+        "hostile-doc-snoop",
+    );
+    let o = fx.view("doc-snoop", "").unwrap();
+    let t = o.view.render_text();
+    assert!(t.contains("read=no document was handed"), "{t}");
+    assert!(t.contains("open=no document 00000000deadbeef"), "{t}");
+    assert!(
+        t.contains("saved=Ok(\"passwd\")"),
+        "the name is cleaned: {t}"
+    );
+    assert!(
+        t.contains("huge-refused=true") && t.contains("badtype-refused=true"),
+        "{t}"
+    );
+    assert_eq!(o.saved_documents.len(), 1);
+    assert_eq!(o.saved_documents[0].source, "app:doc-snoop");
+    // Without the grant, the same calls are denied.
+    let mut fx2 = Fx::new(&s, "[apps.notify-spam]\n");
+    let e = fx2.install_err(
+        &manifest("notify-spam", "notify = true"),
+        "hostile-notify-spam",
+    );
+    assert!(e.contains("does not grant notify"), "{e}");
+}
+
+#[test]
+fn http_is_confined_to_granted_origins() {
+    let s = servers();
+    let (a, b, c) = (s.a.origin(), s.b.origin(), s.c.origin());
+    let localhost = format!("https://localhost:{}", s.a.port);
+    let declared = format!(
+        "\"{a}\", \"{c}\", \"{localhost}\", \"https://metadata.test\", \"http://127.0.0.1:{}\"",
+        s.a.port
+    );
+    let apps = format!(
+        "[apps.fetcher]\nhttp_origins = [{declared}]\nhttp_private_origins = [\"{a}\", \"{c}\"]\n\
+         http_credentials = {{ \"{a}\" = \"basic\" }}\nhttp_max_response_bytes = 1048576\nhttp_timeout_ms = 1500\n\
+         [apps.header-smuggler]\nhttp_origins = [\"{a}\"]\nhttp_private_origins = [\"{a}\"]\n"
+    );
+    let mut fx = Fx::new(&s, &apps);
+    fx.install_ok(
+        &manifest("fetcher", &format!("http = {{ origins = [{declared}] }}")),
+        "hostile-fetcher",
+    );
+    let fetch = |fx: &mut Fx, url: String| fx.text("fetcher", &url);
+
+    // Allowed, with the user's credentials added by the host.
+    let t = fetch(&mut fx, format!("{a}/ok"));
+    assert!(t.contains("status=200") && t.contains("auth=yes"), "{t}");
+    // A redirect inside the granted origin is followed.
+    let t = fetch(&mut fx, format!("{a}/redirect-same"));
+    assert!(
+        t.contains("status=200") && t.contains(&format!("final={a}/ok")),
+        "{t}"
+    );
+    // Credentials never follow a redirect to another (granted) origin.
+    let t = fetch(&mut fx, format!("{a}/redirect-out?to={c}/ok"));
+    assert!(t.contains("status=200") && t.contains("auth=none"), "{t}");
+    let denied: Vec<(String, &str)> = vec![
+        (format!("{b}/ok"), "is not an origin granted"),
+        (
+            format!("{a}/redirect-out?to={b}/ok"),
+            "is not an origin granted",
+        ),
+        (
+            format!("https://alice:secret@127.0.0.1:{}/ok", s.a.port),
+            "user names or passwords",
+        ),
+        (format!("{localhost}/ok"), "resolves to 127.0.0.1"),
+        (
+            "https://metadata.test/latest/meta-data".to_string(),
+            "resolves to 169.254.169.254",
+        ),
+        (format!("http://127.0.0.1:{}/ok", s.a.port), "plain http"),
+        (
+            format!("https://2130706433:{}/ok", s.a.port),
+            "odd IP address encoding",
+        ),
+        (format!("{a}/big"), "larger than 1048576 bytes"),
+        (format!("{a}/trickle"), "timed out"),
+        (format!("{a}/loop"), "redirects"),
+        ("file:///etc/passwd".to_string(), "not HTTP(S)"),
+    ];
+    for (url, expected) in denied {
+        let started = std::time::Instant::now();
+        let t = fetch(&mut fx, url.clone());
+        assert!(t.contains(expected), "{url}: {t}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{url} took too long"
+        );
+        fx.hello_still_works();
+    }
+    assert!(
+        fx.audit_kinds()
+            .iter()
+            .filter(|k| *k == "app-denied")
+            .count()
+            >= 4
+    );
+
+    // Headers only the host sets (and header injection) are refused.
+    fx.install_ok(
+        &manifest(
+            "header-smuggler",
+            &format!("http = {{ origins = [\"{a}\"] }}"),
+        ),
+        "hostile-header-smuggler",
+    );
+    let t = fx.text("header-smuggler", &format!("{a}/ok"));
+    assert!(!t.contains("SENT"), "{t}");
+    assert_eq!(t.matches("refused").count(), 5, "{t}");
+}
