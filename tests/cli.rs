@@ -117,12 +117,18 @@ fn the_session_locks_itself_when_idle() {
 #[test]
 fn wrong_passwords_are_counted_back_off_grows_and_the_limit_wipes() {
     let env = Env::new();
-    env.enroll("");
+    // A base wait long enough that the "immediate retry" below is immediate even on a
+    // loaded machine; four failures wipe.
+    env.enroll_text(
+        &policy_text(1, "")
+            .replace("max_failed_unlocks = 5", "max_failed_unlocks = 4")
+            .replace("backoff_base_ms = 200", "backoff_base_ms = 1000"),
+    );
     let wrong = |n: u32| {
         let r = env.run_stdin(&["unlock", "--password-stdin"], "Falsches-Passwort-1\n");
         r.fails(
             4,
-            &format!("wrong password ({n} failed attempt(s); {} left", 5 - n),
+            &format!("wrong password ({n} failed attempt(s); {} left", 4 - n),
         );
         let s = env.status();
         assert_eq!(s["failed_unlocks"]["count"], n);
@@ -165,8 +171,8 @@ fn wrong_passwords_are_counted_back_off_grows_and_the_limit_wipes() {
         .filter(|e| e["kind"] == "unlock-failed")
         .count();
     assert_eq!(failed, 3, "every failure is in the audit log");
-    // Five failures in a row wipe the container.
-    for n in 1..=4 {
+    // Four failures in a row wipe the container.
+    for n in 1..=3 {
         wait_out();
         wrong(n);
     }

@@ -195,9 +195,12 @@ impl Env {
 
     /// Enrol with the standard test policy plus `extra` TOML.
     pub fn enroll(&self, extra: &str) -> Run {
-        let policy = self
-            .tenant
-            .policy_file("policy-1.toml", &policy_text(1, extra));
+        self.enroll_text(&policy_text(1, extra))
+    }
+
+    /// Enrol with this policy text, signed by the test tenant.
+    pub fn enroll_text(&self, text: &str) -> Run {
+        let policy = self.tenant.policy_file("policy-1.toml", text);
         let key = self.tenant.public_key();
         let r = self.run_stdin(
             &[

@@ -168,7 +168,7 @@ pub fn parse_target(text: &str) -> Result<Target> {
         Some(Host::Domain(d)) => (d.to_ascii_lowercase(), None),
         Some(Host::Ipv4(ip)) => {
             // The text between :// and the next / : must already be the canonical form.
-            if !authority_host(text).is_some_and(|h| h == ip.to_string()) {
+            if authority_host(text).is_none_or(|h| h != ip.to_string()) {
                 return Err(bad(format!(
                     "odd IP address encoding (it means {ip}); write it as {ip}"
                 )));
