@@ -13,6 +13,8 @@ use crate::vault::{KdfParams, OnLimit, UnlockRules, Vault};
 pub enum Target {
     /// Unlock time, sealed key-value get/put, sealed blob write/read.
     Vault,
+    /// App compile at install, cold and warm launch, storage capability overhead.
+    Apps,
 }
 
 #[derive(Debug, Serialize)]
@@ -45,10 +47,143 @@ impl Report {
     }
 }
 
-pub fn run(target: Target, quick: bool) -> Result<Report> {
+pub fn run(target: Target, quick: bool, components: &std::path::Path) -> Result<Report> {
     match target {
         Target::Vault => vault(quick),
+        Target::Apps => apps(quick, components),
     }
+}
+
+fn median_us(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    xs[xs.len() / 2]
+}
+
+fn apps(quick: bool, components: &std::path::Path) -> Result<Report> {
+    use crate::host::{AppHost, Call, Package};
+    use crate::policy::{Policy, signing};
+    let mut report = Report::default();
+    if cfg!(debug_assertions) {
+        report.notes.push("debug build: run `cargo run --release -p kapsel-runtime -- bench apps` for real numbers".into());
+    }
+    let read = |name: &str| {
+        std::fs::read(components.join(name)).map_err(|e| {
+            Error::invalid(format!(
+                "{}: {e} (build the guests with scripts/build-apps)",
+                components.join(name).display()
+            ))
+        })
+    };
+    let bulk = read("bench_bulk.wasm")?;
+    let tmp = tempfile::tempdir().map_err(Error::io("cannot create a temporary folder"))?;
+    let vault = Vault::create(
+        &tmp.path().join("c"),
+        "Bench-Password-1",
+        KdfParams::default(),
+    )?;
+    let publisher = signing::generate_key();
+    let policy = Policy::parse(&format!(
+        "serial = 1\n[tenant]\nid = \"bench\"\nname = \"Bench\"\n[[publishers]]\nname = \"bench\"\nkey = \"{}\"\n\
+         [apps.bulk]\nstorage_quota_bytes = 100000\n[apps.tiny]\n",
+        signing::encode_public_key(&publisher.verifying_key())
+    ))?;
+    let mut host = AppHost::new(&vault, &policy, None)?;
+    let manifest = "id = \"bulk\"\nname = \"Bulk\"\nversion = \"1\"\npublisher = \"bench\"\napi = \"0.1\"\n\
+                    [capabilities]\nstorage = { quota_bytes = 100000 }\n";
+    let mut package = Package::new(manifest, bulk.clone())?;
+    package.sign(&publisher);
+    let bytes = package.to_bytes();
+    let mut compiles = Vec::new();
+    for _ in 0..if quick { 1 } else { 3 } {
+        compiles.push(host.install(&bytes)?.compile_ms);
+    }
+    report.row(
+        &format!(
+            "install compile, {:.2} MB component",
+            bulk.len() as f64 / 1e6
+        ),
+        median_us(compiles),
+        "ms",
+        None,
+        "-",
+    );
+    let tiny = read("bench_tiny.wasm")?;
+    let tiny_manifest =
+        "id = \"tiny\"\nname = \"Tiny\"\nversion = \"1\"\npublisher = \"bench\"\napi = \"0.1\"\n";
+    let mut tiny_package = Package::new(tiny_manifest, tiny.clone())?;
+    tiny_package.sign(&publisher);
+    host.install(&tiny_package.to_bytes())?;
+    for (id, size) in [("tiny", tiny.len()), ("bulk", bulk.len())] {
+        let view = Call::View("7".into());
+        let mut cold = Vec::new();
+        for _ in 0..if quick { 3 } else { 15 } {
+            host.unload_all();
+            let t = Instant::now();
+            let o = host.call(id, &view, None)?;
+            cold.push(t.elapsed().as_secs_f64() * 1e6);
+            std::hint::black_box(o);
+        }
+        let kb = size / 1024;
+        report.row(
+            &format!("cold launch to first view, {kb} KiB app"),
+            median_us(cold) / 1000.0,
+            "ms",
+            None,
+            "< 5 ms",
+        );
+        let mut warm = Vec::new();
+        for _ in 0..if quick { 50 } else { 1000 } {
+            let t = Instant::now();
+            let o = host.call(id, &view, None)?;
+            warm.push(t.elapsed().as_secs_f64() * 1e6);
+            std::hint::black_box(o);
+        }
+        report.row(
+            &format!("warm launch to first view, {kb} KiB app"),
+            median_us(warm),
+            "µs",
+            None,
+            "< 100 µs",
+        );
+    }
+    host.call("bulk", &Call::View("set".into()), None)?;
+    let n = if quick { 200 } else { 5000 };
+    let timed = |host: &mut AppHost, route: String| -> Result<f64> {
+        let mut xs = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            host.call("bulk", &Call::View(route.clone()), None)?;
+            xs.push(t.elapsed().as_secs_f64() * 1e6);
+        }
+        Ok(median_us(xs))
+    };
+    let with_gets = timed(&mut host, format!("get:{n}"))?;
+    let without = timed(&mut host, "get:0".into())?;
+    let per_cap = (with_gets - without) / n as f64;
+    let t = Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(host.native_storage_get("bulk", "bench-key")?);
+    }
+    let per_native = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+    report.row(
+        "storage get through the capability",
+        per_cap,
+        "µs/op",
+        Some(per_native),
+        "-",
+    );
+    report.row(
+        "capability overhead per get",
+        per_cap - per_native,
+        "µs",
+        None,
+        "< 5 µs",
+    );
+    report.notes.push(format!(
+        "pooling allocator: {}; warm = median of the calls after the first; the storage row's baseline is the same vault call made natively",
+        if host.pooling() { "on" } else { "off (address space too small)" }
+    ));
+    Ok(report)
 }
 
 fn median(mut xs: Vec<Duration>) -> Duration {

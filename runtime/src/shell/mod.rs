@@ -119,6 +119,10 @@ pub enum Command {
         /// Fewer iterations (a smoke run, numbers are noisier).
         #[arg(long)]
         quick: bool,
+        /// Folder with the benchmark components (kapsel_hello.wasm, bench_bulk.wasm), as
+        /// written by scripts/build-apps.
+        #[arg(long, value_name = "DIR", default_value = "target/apps")]
+        components: PathBuf,
     },
     /// The session agent (started by `kapsel unlock`; not for direct use).
     #[command(hide = true)]
@@ -411,8 +415,12 @@ fn run(cli: Cli) -> Result<()> {
         Command::Audit { package, policy } => apps::audit(&root, package, policy, out),
         Command::Doc(d) => apps::doc(&root, d, out),
         Command::Notifications => apps::notifications(&root, out),
-        Command::Bench { target, quick } => {
-            let report = crate::bench::run(target, quick)?;
+        Command::Bench {
+            target,
+            quick,
+            components,
+        } => {
+            let report = crate::bench::run(target, quick, &components)?;
             out.value(&report, render::bench);
             Ok(())
         }
