@@ -47,6 +47,10 @@ pub enum Error {
         message: String,
         code: i32,
     },
+    /// A failure whose details the command already printed (e.g. a report with a failing
+    /// verdict): only the exit code and a one-line message remain.
+    #[error("{message}")]
+    Reported { message: String, code: i32 },
     #[error("storage error: {0}")]
     Storage(#[from] rusqlite::Error),
     #[error("{context}: {source}")]
@@ -77,7 +81,7 @@ impl Error {
             Error::NotEnrolled(_) | Error::AlreadyEnrolled(_) | Error::NotFound(_) => 7,
             Error::Tampered(_) => 8,
             Error::Wiped(_) => 9,
-            Error::Remote { code, .. } => *code,
+            Error::Remote { code, .. } | Error::Reported { code, .. } => *code,
             Error::Agent(_) | Error::Storage(_) | Error::Io { .. } => 1,
         }
     }
@@ -98,6 +102,7 @@ impl Error {
             Error::NotFound(_) => "not-found",
             Error::Agent(_) => "agent",
             Error::Remote { .. } => "remote",
+            Error::Reported { .. } => "reported",
             Error::Storage(_) => "storage",
             Error::Io { .. } => "io",
         }

@@ -372,7 +372,10 @@ pub fn audit(
             let r = report::audit_package(&bytes, policy.as_ref())?;
             out.value(&r, render_package_report);
             if r.verdict == report::Verdict::Reject {
-                return Err(Error::Policy(format!("verdict for {}: reject", r.id)));
+                return Err(Error::Reported {
+                    message: format!("verdict for {}: reject", r.id),
+                    code: 6,
+                });
             }
             Ok(())
         }

@@ -240,7 +240,7 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(()) => 0,
         Err(e) => {
-            if json {
+            if json && !matches!(e, Error::Reported { .. }) {
                 println!(
                     "{}",
                     serde_json::json!({ "error": { "kind": e.kind(), "message": e.to_string() } })
@@ -382,7 +382,10 @@ fn run(cli: Cli) -> Result<()> {
             let v = session::call(&root, &Request::AuditLog { limit, verify })?;
             out.value(&v, render::audit_log);
             if verify && v["verification"]["ok"] != serde_json::Value::Bool(true) {
-                return Err(Error::Tampered("the audit log does not verify".into()));
+                return Err(Error::Reported {
+                    message: "the audit log does not verify: it was altered".into(),
+                    code: 8,
+                });
             }
             Ok(())
         }

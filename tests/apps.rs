@@ -1,0 +1,310 @@
+//! Micro-apps through the real `kapsel` binary: the developer's path (keygen, package, sign),
+//! the reviewer's (`kapsel audit`), and the employee's (install, open, act, remove), with the
+//! session agent in between; documents and notifications under the tenant's DLP rules.
+
+use kapsel_tests::{Env, PASSWORD, component, policy_text};
+
+fn write(env: &Env, name: &str, bytes: &[u8]) -> String {
+    let p = env.tmp.path().join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+struct Dev {
+    key: String,
+    public: String,
+}
+
+fn publisher(env: &Env) -> Dev {
+    let prefix = env.tmp.path().join("publisher");
+    let r = env.run(&["--json", "app", "keygen", "--out", prefix.to_str().unwrap()]);
+    r.ok();
+    Dev {
+        key: prefix.with_extension("key").to_str().unwrap().into(),
+        public: r.json()["public_key"].as_str().unwrap().into(),
+    }
+}
+
+fn package(env: &Env, dev: &Dev, id: &str, caps: &str, crate_name: &str) -> String {
+    let manifest = write(
+        env,
+        &format!("{id}.toml"),
+        format!("id = \"{id}\"\nname = \"{id} app\"\nversion = \"1.0.0\"\npublisher = \"Agency IT\"\napi = \"0.1\"\n[capabilities]\n{caps}\n").as_bytes(),
+    );
+    let wasm = write(env, &format!("{id}.wasm"), &component(crate_name));
+    let out = env.tmp.path().join(format!("{id}.kapp"));
+    env.run(&[
+        "app",
+        "package",
+        "--manifest",
+        &manifest,
+        "--component",
+        &wasm,
+        "--out",
+        out.to_str().unwrap(),
+        "--key",
+        &dev.key,
+    ])
+    .ok();
+    out.to_str().unwrap().to_string()
+}
+
+fn policy_with(dev: &Dev, serial: u64, apps: &str) -> String {
+    policy_text(serial, "").replace(
+        "[integrity]",
+        &format!(
+            "[[publishers]]\nname = \"Agency IT\"\nkey = \"{}\"\n\n{apps}\n[integrity]",
+            dev.public
+        ),
+    )
+}
+
+#[test]
+fn develop_review_install_use_remove() {
+    let env = Env::new();
+    let dev = publisher(&env);
+    let hello = package(
+        &env,
+        &dev,
+        "hello",
+        "storage = { quota_bytes = 65536 }",
+        "kapsel-hello",
+    );
+    // The reviewer, before any container exists: valid signature, trust unknown.
+    let r = env.run(&["--json", "audit", &hello]);
+    r.ok();
+    let v = r.json();
+    assert_eq!(v["signature"]["valid"], true);
+    assert_eq!(v["verdict"], "approve");
+    assert!(
+        v["imports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["import"]["name"] == "kapsel:app/storage@0.1.0")
+    );
+    assert_eq!(v["wasi_sealed"], true);
+
+    env.enroll_text(&policy_with(
+        &dev,
+        1,
+        "[apps.hello]\nstorage_quota_bytes = 100000\n",
+    ));
+    // Against the container's policy the publisher is trusted.
+    let t = env.run(&["audit", &hello]);
+    t.ok();
+    assert!(
+        t.stdout.contains("trusted by the tenant as \"Agency IT\"") && t.stdout.contains("APPROVE"),
+        "{}",
+        t.stdout
+    );
+
+    env.run(&["app", "install", &hello]).fails(3, "locked");
+    env.unlock().ok();
+    let r = env.run(&["app", "install", &hello]);
+    r.ok();
+    assert!(
+        r.stdout.contains("Installed hello app (hello) 1.0.0"),
+        "{}",
+        r.stdout
+    );
+    assert!(env.run(&["app", "list"]).stdout.contains("hello"));
+    let r = env.run(&["app", "open", "hello"]);
+    assert!(
+        r.ok().stdout.contains("You opened this app 1 time(s)."),
+        "{}",
+        r.stdout
+    );
+    env.run(&[
+        "app",
+        "act",
+        "hello",
+        "save",
+        "--field",
+        "note=Dienstreise Bonn",
+    ])
+    .ok();
+    let v = env.run(&["--json", "app", "open", "hello"]).json();
+    let blocks = v["view"]["blocks"].as_array().unwrap();
+    assert!(
+        blocks
+            .iter()
+            .any(|b| b["type"] == "field" && b["value"] == "Dienstreise Bonn"),
+        "{v}"
+    );
+    // Bad input.
+    env.run(&["app", "act", "hello", "save", "--field", "no-equals-sign"])
+        .fails(2, "name=value");
+    env.run(&["app", "act", "hello", "save"])
+        .fails(1, "note is required");
+    env.run(&["app", "open", "nope"]).fails(7, "not installed");
+    env.run(&["app", "open", "../hello"])
+        .fails(2, "not an app id");
+    env.run(&["app", "install", "/no/such.kapp"])
+        .fails(2, "does not exist");
+
+    // The tenant revokes the storage grant: the app no longer starts.
+    let p2 = env
+        .tenant
+        .policy_file("p2.toml", &policy_with(&dev, 2, "[apps.hello]\n"));
+    env.run(&["policy", "update", p2.to_str().unwrap()]).ok();
+    env.run(&["app", "open", "hello"])
+        .fails(6, "does not grant storage");
+    let p3 = env.tenant.policy_file(
+        "p3.toml",
+        &policy_with(&dev, 3, "[apps.hello]\nstorage_quota_bytes = 100000\n"),
+    );
+    env.run(&["policy", "update", p3.to_str().unwrap()]).ok();
+    assert!(
+        env.run(&["app", "open", "hello"])
+            .ok()
+            .stdout
+            .contains("4 time(s)")
+    );
+
+    env.run(&["app", "remove", "hello"]).ok();
+    assert!(
+        env.run(&["app", "list"])
+            .stdout
+            .contains("No apps installed")
+    );
+    env.run(&["app", "open", "hello"]).fails(7, "not installed");
+    let v = env.run(&["--json", "audit-log", "--verify"]).json();
+    let kinds: Vec<&str> = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"app-installed") && kinds.contains(&"app-removed"),
+        "{kinds:?}"
+    );
+    assert_eq!(v["verification"]["ok"], true);
+}
+
+#[test]
+fn the_reviewer_sees_what_the_binary_really_imports() {
+    let env = Env::new();
+    let dev = publisher(&env);
+    let liar = package(
+        &env,
+        &dev,
+        "liar",
+        "storage = { quota_bytes = 100 }",
+        "hostile-manifest-liar",
+    );
+    let r = env.run(&["--json", "audit", &liar]);
+    assert_eq!(r.code, 6, "{}", r.stdout);
+    let v = r.json();
+    assert_eq!(v["verdict"], "reject");
+    assert!(v["mismatches"].as_array().unwrap().iter().any(|m| {
+        m.as_str()
+            .unwrap()
+            .contains("imports http without declaring it")
+    }));
+    let sockets = package(&env, &dev, "sockets", "", "hostile-sockets");
+    let r = env.run(&["audit", &sockets]);
+    r.fails(6, "reject");
+    assert!(r.stdout.contains("NO  wasi:sockets/"), "{}", r.stdout);
+    // Over-asking is worth a look, not a refusal.
+    let greedy = package(
+        &env,
+        &dev,
+        "greedy",
+        "storage = { quota_bytes = 100 }\nnotify = true",
+        "kapsel-hello",
+    );
+    let v = env.run(&["--json", "audit", &greedy]).json();
+    assert_eq!(v["verdict"], "review");
+    // Tampered and unsigned packages.
+    let mut bytes = std::fs::read(&greedy).unwrap();
+    let at = bytes.len() - 200;
+    bytes[at] ^= 0xff;
+    let tampered = write(&env, "tampered.kapp", &bytes);
+    env.run(&["audit", &tampered])
+        .fails(6, "altered after signing");
+    // A tenant policy reviewed on its own.
+    let policy = write(
+        &env,
+        "tenant.toml",
+        policy_with(&dev, 1, "[apps.news]\nhttp_origins = [\"https://*.intranet.example\"]\nhttp_private_origins = [\"https://*.intranet.example\"]\nhttp_credentials = { \"https://*.intranet.example\" = \"basic\" }\n")
+            .replace("superuser = \"off\"", "superuser = \"off\"\ntracer = \"off\"")
+            .as_bytes(),
+    );
+    let r = env.run(&["--json", "audit", "--policy", &policy]);
+    r.ok();
+    let v = r.json();
+    assert_eq!(v["verdict"], "reject", "an unsigned policy: {v}");
+    let findings = v["apps"][0]["findings"].to_string();
+    assert!(
+        findings.contains("wildcard")
+            && findings.contains("credentials")
+            && findings.contains("private"),
+        "{findings}"
+    );
+    assert!(v["findings"].to_string().contains("tracer is off"));
+    let signed = env.tenant.policy_file(
+        "tenant-signed.toml",
+        &std::fs::read_to_string(&policy).unwrap(),
+    );
+    let v = env
+        .run(&["--json", "audit", "--policy", signed.to_str().unwrap()])
+        .json();
+    assert_eq!(v["verdict"], "review");
+    env.run(&["audit"]).fails(2, "give a package");
+}
+
+#[test]
+fn documents_and_notifications_follow_the_dlp_rules() {
+    let env = Env::new();
+    let dev = publisher(&env);
+    let spam = package(
+        &env,
+        &dev,
+        "notify-spam",
+        "notify = true",
+        "hostile-notify-spam",
+    );
+    env.enroll_text(&policy_with(&dev, 1, "[apps.notify-spam]\nnotify = true\n"));
+    env.unlock().ok();
+    env.run(&["app", "install", &spam]).ok();
+    let r = env.run(&["app", "open", "notify-spam"]);
+    assert!(
+        r.ok().stdout.contains("(notification) spam 0: buy now"),
+        "{}",
+        r.stdout
+    );
+    let r = env.run(&["notifications"]);
+    assert_eq!(r.ok().stdout.lines().count(), 20, "{}", r.stdout);
+    env.run(&["lock"]).ok();
+    let r = env.run(&["notifications"]);
+    r.ok();
+    assert!(
+        r.stdout.contains("20 notification(s)") && !r.stdout.contains("spam"),
+        "locked: only a count: {}",
+        r.stdout
+    );
+
+    // Documents go into the container and never out.
+    env.unlock().ok();
+    let file = write(
+        &env,
+        "Bericht März.txt",
+        "Vertraulich: Haushalt 2027".as_bytes(),
+    );
+    let v = env.run(&["--json", "doc", "import", &file]).json();
+    assert_eq!(v["name"], "Bericht März.txt");
+    assert_eq!(v["media_type"], "text/plain");
+    let list = env.run(&["doc", "list"]);
+    assert!(list.ok().stdout.contains("Bericht März.txt"));
+    for f in kapsel_tests::files_under(&env.root) {
+        let bytes = std::fs::read(&f).unwrap_or_default();
+        assert!(
+            !kapsel_tests::contains(&bytes, b"Vertraulich"),
+            "plaintext in {}",
+            f.display()
+        );
+    }
+    let _ = PASSWORD;
+}
