@@ -175,12 +175,13 @@ fn runaway_apps_are_stopped_and_the_host_lives() {
         &format!(
             "[apps.spin-loop]\n{limits}\n[apps.memory-bomb]\n{limits}\n[apps.deep-recursion]\n{limits}\n\
          [apps.huge-view]\n{limits}\n[apps.panicker]\n{limits}\n[apps.exit-caller]\n{limits}\n[apps.stdout-flood]\n{limits}\n\
-         [apps.trap-mid-write]\n{limits}\n[apps.quota-overflow]\n{limits}\n"
+         [apps.trap-mid-write]\n{limits}\n[apps.quota-overflow]\n{limits}\n[apps.sleeper]\n{limits}\n"
         ),
     );
     fx.hello_still_works();
     let cases: &[(&str, &str, &str)] = &[
         ("spin-loop", "", "ran longer than its 500 ms budget"),
+        ("sleeper", "", "ran longer than its 500 ms budget"),
         ("memory-bomb", "", "memory limit of 32 MiB"),
         ("deep-recursion", "", "overflowed its stack"),
         ("huge-view", "", "blocks (at most 5000)"),
@@ -495,4 +496,29 @@ fn http_is_confined_to_granted_origins() {
     let t = fx.text("header-smuggler", &format!("{a}/ok"));
     assert!(!t.contains("SENT"), "{t}");
     assert_eq!(t.matches("refused").count(), 5, "{t}");
+}
+
+#[test]
+fn bearer_tokens_come_from_the_vault_and_only_for_their_origin() {
+    let s = servers();
+    let a = s.a.origin();
+    let apps = format!(
+        "[apps.fetcher]\nhttp_origins = [\"{a}\"]\nhttp_private_origins = [\"{a}\"]\nhttp_credentials = {{ \"{a}\" = \"bearer\" }}\n"
+    );
+    let mut fx = Fx::new(&s, &apps);
+    fx.install_ok(
+        &manifest("fetcher", &format!("http = {{ origins = [\"{a}\"] }}")),
+        "hostile-fetcher",
+    );
+    let t = fx.text("fetcher", &format!("{a}/ok"));
+    assert!(t.contains("no token stored for"), "{t}");
+    fx.vault
+        .put(
+            "credentials",
+            &format!("https://127.0.0.1:{}", s.a.port),
+            b"tok-123",
+        )
+        .unwrap();
+    let t = fx.text("fetcher", &format!("{a}/ok"));
+    assert!(t.contains("status=200") && t.contains("auth=yes"), "{t}");
 }

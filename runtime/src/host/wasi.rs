@@ -4,11 +4,13 @@
 //! and no sockets at all — `wasi:sockets` and `wasi:http` are never linked, and a component
 //! importing them is refused at install (see `imports.rs`).
 
-use wasmtime::component::{HasData, Linker, ResourceTable};
+use wasmtime::component::{HasData, Linker, Resource, ResourceTable};
 use wasmtime_wasi::WasiView;
 use wasmtime_wasi::cli::{WasiCli, WasiCliView};
 use wasmtime_wasi::clocks::{WasiClocks, WasiClocksView};
 use wasmtime_wasi::filesystem::{WasiFilesystem, WasiFilesystemView};
+use wasmtime_wasi::p2::DynPollable;
+use wasmtime_wasi::p2::bindings::clocks::monotonic_clock;
 use wasmtime_wasi::p2::bindings::{cli, clocks, filesystem, random, sync};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::random::{WasiRandom, WasiRandomView};
@@ -21,12 +23,73 @@ impl HasData for HasIo {
     type Data<'a> = &'a mut ResourceTable;
 }
 
-pub fn add_to_linker<T: WasiView>(l: &mut Linker<T>) -> wasmtime::Result<()> {
+/// The monotonic clock as the guest sees it, with every sleep capped at the call's deadline:
+/// epoch interruption stops wasm code, not a guest parked in a host-side sleep, so without
+/// the cap an app could hold the session with `sleep(1 h)`. After a capped sleep the guest
+/// resumes past its deadline and the epoch check stops it.
+pub struct CappedClock<'a> {
+    inner: wasmtime_wasi::clocks::WasiClocksCtxView<'a>,
+    deadline: std::time::Instant,
+}
+
+impl CappedClock<'_> {
+    fn cap(&self, nanos: u64) -> u64 {
+        let left = self
+            .deadline
+            .saturating_duration_since(std::time::Instant::now());
+        // A little past the deadline, so the epoch check trips when the guest wakes.
+        let left = (left + std::time::Duration::from_millis(20))
+            .as_nanos()
+            .min(u64::MAX as u128) as u64;
+        nanos.min(left)
+    }
+}
+
+impl monotonic_clock::Host for CappedClock<'_> {
+    fn now(&mut self) -> wasmtime::Result<u64> {
+        self.inner.now()
+    }
+
+    fn resolution(&mut self) -> wasmtime::Result<u64> {
+        self.inner.resolution()
+    }
+
+    fn subscribe_instant(&mut self, when: u64) -> wasmtime::Result<Resource<DynPollable>> {
+        let now = self.inner.now()?;
+        let capped = self.cap(when.saturating_sub(now));
+        self.inner.subscribe_duration(capped)
+    }
+
+    fn subscribe_duration(&mut self, duration: u64) -> wasmtime::Result<Resource<DynPollable>> {
+        let capped = self.cap(duration);
+        self.inner.subscribe_duration(capped)
+    }
+}
+
+struct CappedClocks;
+impl HasData for CappedClocks {
+    type Data<'a> = CappedClock<'a>;
+}
+
+/// Link sealed WASI for app calls (`HostState` carries the call's deadline).
+pub fn add_to_linker(l: &mut Linker<super::state::HostState>) -> wasmtime::Result<()> {
+    type T = super::state::HostState;
+    add_common::<T>(l)?;
+    monotonic_clock::add_to_linker::<T, CappedClocks>(l, |s| {
+        let deadline = s.deadline;
+        CappedClock {
+            inner: s.clocks(),
+            deadline,
+        }
+    })?;
+    Ok(())
+}
+
+fn add_common<T: WasiView>(l: &mut Linker<T>) -> wasmtime::Result<()> {
     sync::io::error::add_to_linker::<T, HasIo>(l, |t| t.ctx().table)?;
     sync::io::poll::add_to_linker::<T, HasIo>(l, |t| t.ctx().table)?;
     sync::io::streams::add_to_linker::<T, HasIo>(l, |t| t.ctx().table)?;
     clocks::wall_clock::add_to_linker::<T, WasiClocks>(l, T::clocks)?;
-    clocks::monotonic_clock::add_to_linker::<T, WasiClocks>(l, T::clocks)?;
     random::random::add_to_linker::<T, WasiRandom>(l, T::random)?;
     random::insecure::add_to_linker::<T, WasiRandom>(l, T::random)?;
     random::insecure_seed::add_to_linker::<T, WasiRandom>(l, T::random)?;

@@ -109,6 +109,18 @@ impl Origin {
         Ok(Origin { scheme, host, port })
     }
 
+    /// `scheme://host:port` with the port always written: the form stored credentials are
+    /// keyed by (the same as `Target::origin_string`). Wildcards have no key.
+    pub fn key(&self) -> Option<String> {
+        match &self.host {
+            HostPattern::Exact(h) if h.contains(':') => {
+                Some(format!("{}://[{h}]:{}", self.scheme, self.port))
+            }
+            HostPattern::Exact(h) => Some(format!("{}://{h}:{}", self.scheme, self.port)),
+            HostPattern::Subdomains(_) => None,
+        }
+    }
+
     pub fn matches(&self, target: &Target) -> bool {
         if self.scheme != target.scheme || self.port != target.port {
             return false;

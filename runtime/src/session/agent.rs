@@ -266,6 +266,32 @@ fn handle(state: &mut State, request: Request, idle_left: Duration) -> Result<se
             to_json(info)
         }
         Request::DocList => to_json(crate::documents::list(state.container.vault())?),
+        Request::CredentialSet { origin, token } => {
+            let key = crate::net::origin::Origin::parse(&origin)
+                .map_err(|e| Error::invalid(e.to_string()))?
+                .key()
+                .ok_or_else(|| Error::invalid("a token belongs to one origin, not a wildcard"))?;
+            let vault = state.container.vault();
+            let stored = match &token {
+                Some(t) => {
+                    vault.put("credentials", &key, t.as_bytes())?;
+                    true
+                }
+                None => vault.delete("credentials", &key)?,
+            };
+            audit::append(
+                vault,
+                if token.is_some() {
+                    "credential-stored"
+                } else {
+                    "credential-removed"
+                },
+                serde_json::json!({ "origin": key }),
+            )?;
+            state.apps = None;
+            Ok(serde_json::json!({ "origin": key, "changed": stored }))
+        }
+        Request::CredentialList => to_json(state.container.vault().keys_in("credentials")?),
         Request::Notifications => {
             let vault = state.container.vault();
             let mut out = Vec::new();
@@ -303,7 +329,9 @@ fn handle_container(
         | Request::AppLog { .. }
         | Request::DocImport { .. }
         | Request::DocList
-        | Request::Notifications => Err(Error::Agent("misrouted request".into())),
+        | Request::Notifications
+        | Request::CredentialSet { .. }
+        | Request::CredentialList => Err(Error::Agent("misrouted request".into())),
         Request::Status => {
             let mut v = serde_json::to_value(container.status()?).unwrap_or_default();
             v["idle_lock_seconds"] = idle_left.as_secs().into();

@@ -44,6 +44,12 @@ pub enum Request {
     },
     DocList,
     Notifications,
+    /// Store (or with `token: None` remove) a bearer token for an origin.
+    CredentialSet {
+        origin: String,
+        token: Option<String>,
+    },
+    CredentialList,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

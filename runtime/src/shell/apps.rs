@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::render::{self, Out};
-use super::{AppCommand, DocCommand, open_checked, tenant};
+use super::{AppCommand, CredentialCommand, DocCommand, open_checked, tenant};
 use crate::container::Container;
 use crate::error::{Error, Result};
 use crate::host::{Package, report};
@@ -550,4 +550,60 @@ fn render_policy_report(v: &Value) -> String {
         s(&v["verdict"]).to_uppercase()
     ));
     o
+}
+
+pub fn credential(root: &Path, cmd: CredentialCommand, out: Out) -> Result<()> {
+    open_checked(root)?;
+    match cmd {
+        CredentialCommand::Set { origin } => {
+            let mut token = zeroize::Zeroizing::new(String::new());
+            std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut token)
+                .map_err(Error::io("cannot read the token from standard input"))?;
+            let token = token.trim();
+            if token.is_empty()
+                || token.len() > 8192
+                || token.chars().any(|c| c.is_control() || c == ' ')
+            {
+                return Err(Error::invalid(
+                    "give the token on standard input, one line, no spaces",
+                ));
+            }
+            let v = session::call(
+                root,
+                &Request::CredentialSet {
+                    origin,
+                    token: Some(token.to_string()),
+                },
+            )?;
+            out.done(
+                &format!("Token stored for {}.", v["origin"].as_str().unwrap_or("")),
+                v,
+            );
+        }
+        CredentialCommand::Remove { origin } => {
+            let v = session::call(
+                root,
+                &Request::CredentialSet {
+                    origin,
+                    token: None,
+                },
+            )?;
+            out.done(
+                &format!("Token for {} removed.", v["origin"].as_str().unwrap_or("")),
+                v,
+            );
+        }
+        CredentialCommand::List => {
+            let v = session::call(root, &Request::CredentialList)?;
+            out.value(&v, |v| {
+                v.as_array()
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|o| format!("{}\n", o.as_str().unwrap_or("")))
+                    .collect()
+            });
+        }
+    }
+    Ok(())
 }

@@ -111,6 +111,9 @@ pub enum Command {
     Doc(DocCommand),
     /// Notifications from apps (a bare count while locked).
     Notifications,
+    /// Bearer tokens the host adds for origins the tenant marks `bearer` (apps never see them).
+    #[command(subcommand)]
+    Credential(CredentialCommand),
     /// Benchmarks that print ratios against a baseline measured in the same run.
     Bench {
         /// What to measure.
@@ -193,6 +196,16 @@ pub enum AppCommand {
     },
     /// The app's log (its log lines and captured output).
     Log { id: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CredentialCommand {
+    /// Store a token for an origin, read from standard input (never from the arguments).
+    Set { origin: String },
+    /// Forget the token of an origin.
+    Remove { origin: String },
+    /// Origins with a stored token (the tokens are never shown).
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -418,6 +431,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Audit { package, policy } => apps::audit(&root, package, policy, out),
         Command::Doc(d) => apps::doc(&root, d, out),
         Command::Notifications => apps::notifications(&root, out),
+        Command::Credential(c) => apps::credential(&root, c, out),
         Command::Bench {
             target,
             quick,
