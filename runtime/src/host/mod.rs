@@ -547,20 +547,7 @@ impl AppHost {
         }
         let vault = self.vault();
         let ns = format!("{LOG_NS_PREFIX}{id}");
-        let mut all: Vec<LogLine> = vault
-            .get(&ns, "lines")
-            .ok()
-            .flatten()
-            .and_then(|raw| serde_json::from_slice::<Vec<serde_json::Value>>(&raw).ok())
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| {
-                Some(LogLine {
-                    level: v["level"].as_str()?.to_string(),
-                    message: v["message"].as_str()?.to_string(),
-                })
-            })
-            .collect();
+        let mut all = read_log(&vault, id).unwrap_or_default();
         all.extend(lines.iter().cloned());
         let skip = all.len().saturating_sub(500);
         let kept: Vec<&LogLine> = all.iter().skip(skip).collect();
@@ -568,19 +555,7 @@ impl AppHost {
     }
 
     pub fn log(&self, id: &str) -> Result<Vec<LogLine>> {
-        let vault = self.vault();
-        let raw = vault.get(&format!("{LOG_NS_PREFIX}{id}"), "lines")?;
-        Ok(raw
-            .and_then(|r| serde_json::from_slice::<Vec<serde_json::Value>>(&r).ok())
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| {
-                Some(LogLine {
-                    level: v["level"].as_str()?.to_string(),
-                    message: v["message"].as_str()?.to_string(),
-                })
-            })
-            .collect())
+        read_log(&self.vault(), id)
     }
 
     /// A storage read through the same vault handle the capability uses (for measuring the
@@ -593,6 +568,13 @@ impl AppHost {
     pub fn call_budget(&self, id: &str) -> Option<Duration> {
         self.loaded.get(id).map(|l| l.grants.call_timeout)
     }
+}
+
+fn read_log(vault: &Vault, id: &str) -> Result<Vec<LogLine>> {
+    let raw = vault.get(&format!("{LOG_NS_PREFIX}{id}"), "lines")?;
+    Ok(raw
+        .and_then(|r| serde_json::from_slice(&r).ok())
+        .unwrap_or_default())
 }
 
 fn load_record(vault: &Vault, id: &str) -> Result<Option<AppRecord>> {

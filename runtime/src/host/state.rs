@@ -61,7 +61,7 @@ pub struct Notification {
     pub body: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct LogLine {
     pub level: String,
     pub message: String,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use super::render::{self, Out};
+use super::render::{self, Out, items};
 use super::{AppCommand, CredentialCommand, DocCommand, open_checked, tenant};
 use crate::container::Container;
 use crate::error::{Error, Result};
@@ -109,7 +109,7 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             let v = session::call(root, &Request::AppList)?;
             out.value(&v, |v| {
                 let mut s = String::new();
-                for a in v.as_array().map(Vec::as_slice).unwrap_or_default() {
+                for a in items(&v) {
                     s.push_str(&format!(
                         "{:<16} {:<28} {:<10} {}\n",
                         a["id"].as_str().unwrap_or(""),
@@ -177,9 +177,7 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             open_checked(root)?;
             let v = session::call(root, &Request::AppLog { id })?;
             out.value(&v, |v| {
-                v.as_array()
-                    .map(Vec::as_slice)
-                    .unwrap_or_default()
+                items(&v)
                     .iter()
                     .map(|l| {
                         format!(
@@ -201,43 +199,27 @@ fn render_outcome(v: &Value) -> String {
         Err(_) => return "(the app returned no view)\n".into(),
     };
     let mut s = view.render_text();
-    for n in v["notifications"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
+    for n in items(&v["notifications"]) {
         s.push_str(&format!(
             "\n(notification) {}: {}\n",
             n["title"].as_str().unwrap_or(""),
             n["body"].as_str().unwrap_or("")
         ));
     }
-    for d in v["saved_documents"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
+    for d in items(&v["saved_documents"]) {
         s.push_str(&format!(
             "\n(saved in the container) {} — document {}\n",
             d["name"].as_str().unwrap_or(""),
             d["id"].as_str().unwrap_or("")
         ));
     }
-    for id in v["open_requests"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
+    for id in items(&v["open_requests"]) {
         s.push_str(&format!(
             "\n(open) kapsel app open viewer --doc {}\n",
             id.as_str().unwrap_or("")
         ));
     }
-    for d in v["denials"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
+    for d in items(&v["denials"]) {
         s.push_str(&format!("\n(denied) {}\n", d.as_str().unwrap_or("")));
     }
     s
@@ -264,7 +246,7 @@ pub fn doc(root: &Path, cmd: DocCommand, out: Out) -> Result<()> {
             let v = session::call(root, &Request::DocList)?;
             out.value(&v, |v| {
                 let mut s = String::new();
-                for d in v.as_array().map(Vec::as_slice).unwrap_or_default() {
+                for d in items(&v) {
                     s.push_str(&format!(
                         "{}  {:>10}  {:<40} {:<12} {}\n",
                         d["id"].as_str().unwrap_or(""),
@@ -293,11 +275,7 @@ pub fn notifications(root: &Path, out: Out) -> Result<()> {
             if dlp.notifications_unlocked == NotificationDetail::SenderSubject {
                 out.value(&v, |v| {
                     let mut s = String::new();
-                    for n in v["notifications"]
-                        .as_array()
-                        .map(Vec::as_slice)
-                        .unwrap_or_default()
-                    {
+                    for n in items(&v["notifications"]) {
                         s.push_str(&format!(
                             "{}  [{}] {}: {}\n",
                             render::format_ts(n["ts_ms"].as_u64().unwrap_or(0)),
@@ -432,11 +410,7 @@ fn render_package_report(v: &Value) -> String {
     };
     o.push_str(&format!("Signature    {sig_text}\n"));
     o.push_str("Declared capabilities\n");
-    for d in v["declared"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
+    for d in items(&v["declared"]) {
         o.push_str(&format!(
             "  {:<10} {}\n",
             s(&d["capability"]),
@@ -444,11 +418,7 @@ fn render_package_report(v: &Value) -> String {
         ));
     }
     o.push_str("Imports (decoded from the component binary)\n");
-    for i in v["imports"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
+    for i in items(&v["imports"]) {
         let mark = if i["allowed"] == true { "ok " } else { "NO " };
         o.push_str(&format!(
             "  {mark} {:<44} {}\n",
@@ -464,10 +434,7 @@ fn render_package_report(v: &Value) -> String {
             "asks for WASI that Kapsel never provides"
         }
     ));
-    let mm = v["mismatches"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default();
+    let mm = items(&v["mismatches"]);
     if !mm.is_empty() {
         o.push_str("Mismatches\n");
         for m in mm {
@@ -478,11 +445,7 @@ fn render_package_report(v: &Value) -> String {
         "Verdict      {}\n",
         s(&v["verdict"]).to_uppercase()
     ));
-    for r in v["reasons"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
+    for r in items(&v["reasons"]) {
         o.push_str(&format!("  - {}\n", s(r)));
     }
     o
@@ -496,22 +459,12 @@ fn render_policy_report(v: &Value) -> String {
         v["signed_by"].as_str().unwrap_or("NOT SIGNED")
     ));
     o.push_str("Publishers\n");
-    for p in v["publishers"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
+    for p in items(&v["publishers"]) {
         o.push_str(&format!("  {}\n", s(p)));
     }
     o.push_str("Apps\n");
-    for a in v["apps"].as_array().map(Vec::as_slice).unwrap_or_default() {
-        let grants: Vec<String> = a["grants"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-            .iter()
-            .map(s)
-            .collect();
+    for a in items(&v["apps"]) {
+        let grants: Vec<String> = items(&a["grants"]).iter().map(s).collect();
         o.push_str(&format!(
             "  {}{}: {}\n",
             s(&a["id"]),
@@ -522,27 +475,13 @@ fn render_policy_report(v: &Value) -> String {
             },
             grants.join("; ")
         ));
-        for f in a["findings"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-        {
+        for f in items(&a["findings"]) {
             o.push_str(&format!("      ! {}\n", s(f)));
         }
     }
-    let integrity: Vec<String> = v["integrity"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .map(s)
-        .collect();
+    let integrity: Vec<String> = items(&v["integrity"]).iter().map(s).collect();
     o.push_str(&format!("Integrity    {}\n", integrity.join(", ")));
-    for f in v["findings"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
+    for f in items(&v["findings"]) {
         o.push_str(&format!("  ! {}\n", s(f)));
     }
     o.push_str(&format!(
@@ -596,9 +535,7 @@ pub fn credential(root: &Path, cmd: CredentialCommand, out: Out) -> Result<()> {
         CredentialCommand::List => {
             let v = session::call(root, &Request::CredentialList)?;
             out.value(&v, |v| {
-                v.as_array()
-                    .map(Vec::as_slice)
-                    .unwrap_or_default()
+                items(&v)
                     .iter()
                     .map(|o| format!("{}\n", o.as_str().unwrap_or("")))
                     .collect()

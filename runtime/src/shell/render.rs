@@ -86,11 +86,7 @@ pub fn status(v: &Value) -> String {
 
 pub fn audit_log(v: &Value) -> String {
     let mut out = String::new();
-    for e in v["entries"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
+    for e in items(&v["entries"]) {
         let ts = e["ts_ms"].as_u64().unwrap_or(0);
         let detail = if e["detail"].as_object().is_some_and(|o| o.is_empty()) {
             String::new()
@@ -115,11 +111,7 @@ pub fn audit_log(v: &Value) -> String {
             ));
         } else {
             out.push_str("VERIFICATION FAILED:\n");
-            for p in v["verification"]["problems"]
-                .as_array()
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-            {
+            for p in items(&v["verification"]["problems"]) {
                 out.push_str(&format!("  - {}\n", s(p)));
             }
         }
@@ -163,7 +155,7 @@ pub fn bench(v: &Value) -> String {
             ));
         }
     }
-    for n in v["notes"].as_array().map(Vec::as_slice).unwrap_or_default() {
+    for n in items(&v["notes"]) {
         out.push_str(&format!("note: {}\n", s(n)));
     }
     out
@@ -176,4 +168,9 @@ mod tests {
         assert_eq!(super::format_ts(0), "1970-01-01 00:00:00");
         assert_eq!(super::format_ts(1_795_000_000_000), "2026-11-18 11:06:40");
     }
+}
+
+/// The elements of a JSON array, or none.
+pub fn items(v: &Value) -> &[Value] {
+    v.as_array().map(Vec::as_slice).unwrap_or_default()
 }
