@@ -109,7 +109,7 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             let v = session::call(root, &Request::AppList)?;
             out.value(&v, |v| {
                 let mut s = String::new();
-                for a in items(&v) {
+                for a in items(v) {
                     s.push_str(&format!(
                         "{:<16} {:<28} {:<10} {}\n",
                         a["id"].as_str().unwrap_or(""),
@@ -177,7 +177,7 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             open_checked(root)?;
             let v = session::call(root, &Request::AppLog { id })?;
             out.value(&v, |v| {
-                items(&v)
+                items(v)
                     .iter()
                     .map(|l| {
                         format!(
@@ -246,7 +246,7 @@ pub fn doc(root: &Path, cmd: DocCommand, out: Out) -> Result<()> {
             let v = session::call(root, &Request::DocList)?;
             out.value(&v, |v| {
                 let mut s = String::new();
-                for d in items(&v) {
+                for d in items(v) {
                     s.push_str(&format!(
                         "{}  {:>10}  {:<40} {:<12} {}\n",
                         d["id"].as_str().unwrap_or(""),
@@ -535,7 +535,7 @@ pub fn credential(root: &Path, cmd: CredentialCommand, out: Out) -> Result<()> {
         CredentialCommand::List => {
             let v = session::call(root, &Request::CredentialList)?;
             out.value(&v, |v| {
-                items(&v)
+                items(v)
                     .iter()
                     .map(|o| format!("{}\n", o.as_str().unwrap_or("")))
                     .collect()
