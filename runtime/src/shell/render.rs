@@ -161,6 +161,11 @@ pub fn bench(v: &Value) -> String {
     out
 }
 
+/// The elements of a JSON array, or none.
+pub fn items(v: &Value) -> &[Value] {
+    v.as_array().map(Vec::as_slice).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -168,9 +173,4 @@ mod tests {
         assert_eq!(super::format_ts(0), "1970-01-01 00:00:00");
         assert_eq!(super::format_ts(1_795_000_000_000), "2026-11-18 11:06:40");
     }
-}
-
-/// The elements of a JSON array, or none.
-pub fn items(v: &Value) -> &[Value] {
-    v.as_array().map(Vec::as_slice).unwrap_or_default()
 }
