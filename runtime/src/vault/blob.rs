@@ -243,7 +243,7 @@ impl<'v> BlobReader<'v> {
             vault,
             id: id.to_string(),
             file,
-            remaining: len - HEADER_LEN as u64,
+            remaining: len.saturating_sub(HEADER_LEN as u64),
             index: 0,
             expected_chunks: info.chunks,
             expected_size: info.size,
