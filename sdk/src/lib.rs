@@ -34,6 +34,7 @@ pub mod bindings {
     });
 }
 
+pub mod config;
 pub mod documents;
 pub mod http;
 pub mod log;
@@ -93,8 +94,8 @@ pub mod error {
 pub mod prelude {
     pub use crate::error::{failed, invalid, not_found};
     pub use crate::{
-        App, AppError, FieldKind, Form, Item, Level, View, documents, export_app, http, log,
-        notify, storage,
+        App, AppError, FieldKind, Form, Item, Level, View, config, documents, export_app, http,
+        log, notify, storage,
     };
 }
 

@@ -34,6 +34,8 @@ pub struct Grants {
     pub log: bool,
     pub call_timeout: Duration,
     pub memory_limit: u64,
+    #[serde(skip)]
+    pub settings: std::collections::BTreeMap<String, String>,
 }
 
 fn origins_as_text<S: serde::Serializer>(
@@ -80,6 +82,7 @@ impl Grants {
             &format!("apps.{}.http_private_origins", manifest.id),
         )?;
         let declared = match &manifest.capabilities.http {
+            Some(h) if h.tenant_configured() => granted.clone(),
             Some(h) => parse_all(&h.origins, "manifest http.origins")?,
             None => Vec::new(),
         };
@@ -128,6 +131,7 @@ impl Grants {
                 .call_timeout_ms
                 .map_or(DEFAULT_CALL_TIMEOUT, Duration::from_millis),
             memory_limit: grant.memory_limit_bytes.unwrap_or(DEFAULT_MEMORY),
+            settings: grant.settings.clone(),
         })
     }
 
@@ -200,7 +204,7 @@ pub fn decide(imports: &[Import], manifest: &Manifest, grants: &Grants) -> Vec<I
                 declared: None,
                 granted: None,
                 allowed: true,
-                reason: "types only".into(),
+                reason: "always available (view types, the tenant's settings for this app)".into(),
             },
             Import::SealedWasi { note, .. } => ImportDecision {
                 import: import.clone(),

@@ -14,7 +14,8 @@ pub enum Import {
         name: String,
         capability: Capability,
     },
-    /// A `kapsel:app` interface that only carries types (`ui`): always allowed.
+    /// A `kapsel:app` interface every app has: `ui` (types only) and `config` (the tenant's
+    /// read-only settings for this app).
     Types { name: String },
     /// WASI that Rust std needs, linked sealed: nothing granted behind it.
     SealedWasi { name: String, note: &'static str },
@@ -56,7 +57,7 @@ pub fn classify(name: &str) -> Import {
             if !version.is_some_and(|v| v.starts_with("0.1.")) {
                 return refused("unsupported kapsel:app version");
             }
-            if iface == "ui" {
+            if iface == "ui" || iface == "config" {
                 return Import::Types {
                     name: name.to_string(),
                 };

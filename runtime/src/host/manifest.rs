@@ -47,7 +47,19 @@ pub struct StorageDecl {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HttpDecl {
+    /// Origins the app calls, or the single entry `"tenant-configured"` for apps whose
+    /// servers differ per tenant (news feeds, document libraries): they get exactly the
+    /// origins the tenant grants, and the reviewer sees that.
     pub origins: Vec<String>,
+}
+
+/// The `origins` entry that defers the choice of servers to the tenant's grant.
+pub const TENANT_CONFIGURED: &str = "tenant-configured";
+
+impl HttpDecl {
+    pub fn tenant_configured(&self) -> bool {
+        self.origins.iter().any(|o| o == TENANT_CONFIGURED)
+    }
 }
 
 /// The capability interfaces of `kapsel:app`, as named in WIT.
@@ -120,7 +132,10 @@ impl Manifest {
             return bad("capabilities.storage.quota_bytes must be above 0".into());
         }
         if let Some(h) = &self.capabilities.http {
-            for o in &h.origins {
+            if h.tenant_configured() && h.origins.len() != 1 {
+                return bad(format!("http.origins: {TENANT_CONFIGURED:?} stands alone"));
+            }
+            for o in h.origins.iter().filter(|o| *o != TENANT_CONFIGURED) {
                 Origin::parse(o).map_err(|e| Error::invalid(format!("app manifest: {e}")))?;
             }
         }

@@ -170,7 +170,16 @@ pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageRep
                 ..Default::default()
             };
             if let Some(h) = &m.capabilities.http {
-                g.http_origins = h.origins.clone();
+                g.http_origins = h
+                    .origins
+                    .iter()
+                    .filter(|o| *o != super::manifest::TENANT_CONFIGURED)
+                    .cloned()
+                    .collect();
+                if h.tenant_configured() {
+                    g.http_origins
+                        .push("https://tenant-configured.invalid".into());
+                }
             }
             everything.apps.insert(m.id.clone(), g);
             Grants::effective(m, &everything)?
@@ -220,6 +229,9 @@ pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageRep
         }
     }
     if let Some(h) = &m.capabilities.http {
+        if h.tenant_configured() {
+            reasons.push("http origins are chosen by the tenant's grant, not by the app".into());
+        }
         for o in &h.origins {
             if let Ok(origin) = Origin::parse(o) {
                 if policy.is_some() && !grants.http_origins.contains(&origin) {

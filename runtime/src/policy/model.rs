@@ -272,6 +272,8 @@ pub struct AppGrant {
     pub call_timeout_ms: Option<u64>,
     /// Linear memory limit of the app (default 64 MiB).
     pub memory_limit_bytes: Option<u64>,
+    /// Settings the app reads through `kapsel:app/config` (feeds, libraries, …).
+    pub settings: BTreeMap<String, String>,
 }
 
 /// How the host authenticates the user to an origin on an app's behalf. Negotiate/NTLM will

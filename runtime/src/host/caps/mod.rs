@@ -1,6 +1,7 @@
 //! One module per capability; each implements its WIT interface for `HostState` and checks
 //! the app's grant on every call — a grant revoked by a policy update takes effect at once.
 
+mod config;
 mod documents;
 mod http;
 mod log;
