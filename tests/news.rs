@@ -209,7 +209,7 @@ fn feeds_of_every_shape_are_read_through_the_capability() {
         "{at}"
     );
     assert!(
-        at.contains(&format!("news/oeffnungszeiten.html> (https://localhost)")),
+        at.contains("news/oeffnungszeiten.html> (https://localhost)"),
         "{at}"
     );
     let atom = fx
