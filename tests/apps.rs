@@ -308,3 +308,83 @@ fn documents_and_notifications_follow_the_dlp_rules() {
     }
     let _ = PASSWORD;
 }
+
+#[test]
+fn enrolment_preinstalls_the_built_in_apps_the_tenant_grants() {
+    let env = Env::new();
+    let (dir, key) = kapsel_tests::builtin_apps();
+    let policy = policy_text(1, "").replace(
+        "[integrity]",
+        &format!(
+            "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\n\n[apps.viewer]\npreinstall = true\ndocuments = true\nlog = true\n\n\
+             [apps.news]\npreinstall = false\n\n[integrity]"
+        ),
+    );
+    let p = env.tenant.policy_file("builtin.toml", &policy);
+    let r = env.run_stdin(
+        &[
+            "enroll",
+            "--policy",
+            p.to_str().unwrap(),
+            "--tenant-key",
+            &env.tenant.public_key(),
+            "--apps",
+            dir.to_str().unwrap(),
+            "--password-stdin",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    r.ok();
+    assert!(
+        r.stdout
+            .contains("Installed the built-in apps the tenant grants: viewer."),
+        "{}",
+        r.stdout
+    );
+    env.unlock().ok();
+    let list = env.run(&["app", "list"]);
+    assert!(
+        list.ok().stdout.contains("viewer") && !list.stdout.contains("news"),
+        "{}",
+        list.stdout
+    );
+    let file = write(
+        &env,
+        "notiz.md",
+        "# Vermerk\n\nStraße gesperrt, siehe [Plan](https://intranet.example/plan).\n".as_bytes(),
+    );
+    let id = env.run(&["--json", "doc", "import", &file]).json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = env.run(&["app", "open", "viewer", "--doc", &id]);
+    assert!(
+        r.ok().stdout.contains("# Vermerk")
+            && r.stdout.contains("Plan <https://intranet.example/plan>"),
+        "{}",
+        r.stdout
+    );
+    let r = env.run(&[
+        "app",
+        "act",
+        "viewer",
+        "save",
+        "--doc",
+        &id,
+        "--field",
+        "text=# Vermerk\n\nAufgehoben.",
+    ]);
+    assert!(
+        r.ok().stdout.contains("Saved as a new version"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        env.run(&["--json", "doc", "list"])
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}

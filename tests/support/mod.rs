@@ -310,3 +310,27 @@ pub fn component(crate_name: &str) -> Vec<u8> {
         .join(format!("{}.wasm", crate_name.replace('-', "_")));
     std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
 }
+
+/// The built-in app packages (scripts/package-builtin), signed with the development
+/// built-in publisher key; returns (folder, publisher public key).
+pub fn builtin_apps() -> (PathBuf, String) {
+    static DONE: OnceLock<()> = OnceLock::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf();
+    DONE.get_or_init(|| {
+        component("kapsel-viewer");
+        let status = Command::new("bash")
+            .arg(root.join("scripts/package-builtin"))
+            .status()
+            .expect("run scripts/package-builtin");
+        assert!(status.success(), "scripts/package-builtin failed");
+    });
+    let dir = root.join("target/apps/builtin");
+    let key = std::fs::read_to_string(dir.join("publisher.pub"))
+        .expect("publisher.pub")
+        .trim()
+        .to_string();
+    (dir, key)
+}

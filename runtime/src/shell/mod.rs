@@ -50,6 +50,10 @@ pub enum Command {
         /// servers; kept sealed.
         #[arg(long, value_name = "LOGIN")]
         user: Option<String>,
+        /// Folder with the built-in app packages to preinstall (default: `apps/builtin`
+        /// beside the binary's folder, or $KAPSEL_APPS_DIR).
+        #[arg(long, value_name = "DIR", env = "KAPSEL_APPS_DIR")]
+        apps: Option<PathBuf>,
         #[command(flatten)]
         pw: PasswordArgs,
     },
@@ -286,6 +290,7 @@ fn run(cli: Cli) -> Result<()> {
             policy,
             tenant_key,
             user,
+            apps,
             pw,
         } => {
             if let Some(u) = &user
@@ -311,6 +316,13 @@ fn run(cli: Cli) -> Result<()> {
             let mut reader = password::Reader::new(pw.password_stdin);
             let password = reader.read_new("Directory (AD) password: ")?;
             Container::enroll(&root, &text, &key, user.as_deref(), &password)?;
+            let installed = preinstall(&root, &password, apps)?;
+            if !installed.is_empty() && !cli.json {
+                println!(
+                    "Installed the built-in apps the tenant grants: {}.",
+                    installed.join(", ")
+                );
+            }
             out.done(
                 &format!(
                     "Enrolled in {} ({}) at {}. Run `kapsel unlock` to open the container.",
@@ -453,6 +465,56 @@ fn run(cli: Cli) -> Result<()> {
             std::process::exit(code)
         }
     }
+}
+
+fn default_apps_dir() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.parent()?.join("apps/builtin"))
+}
+
+/// Install the apps the tenant marks `preinstall` from the built-in packages. A package the
+/// tenant asks for but that is missing is reported, not fatal: enrolment stands.
+fn preinstall(root: &Path, password: &str, dir: Option<PathBuf>) -> Result<Vec<String>> {
+    let mut c = Container::open(root)?;
+    let wanted: Vec<String> = c
+        .policy()
+        .apps
+        .iter()
+        .filter(|(_, g)| g.preinstall)
+        .map(|(id, _)| id.clone())
+        .collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let dir = dir
+        .or_else(default_apps_dir)
+        .unwrap_or_else(|| PathBuf::from("apps/builtin"));
+    c.unlock(password, false)?;
+    let mut host = crate::host::AppHost::new(c.vault(), c.policy(), None)?;
+    let mut installed = Vec::new();
+    for id in wanted {
+        let file = dir.join(format!("{id}.kapp"));
+        match std::fs::read(&file) {
+            Ok(bytes) => {
+                host.install(&bytes)?;
+                installed.push(id);
+            }
+            Err(e) => {
+                eprintln!(
+                    "kapsel: warning: the tenant preinstalls {id}, but {} cannot be read ({e})",
+                    file.display()
+                );
+                let _ = crate::audit::append(
+                    c.vault(),
+                    "app-preinstall-missing",
+                    serde_json::json!({ "app": id, "file": file }),
+                );
+            }
+        }
+    }
+    drop(host);
+    c.lock("enrolment done");
+    Ok(installed)
 }
 
 fn run_tenant(cmd: TenantCommand, out: render::Out) -> Result<()> {
