@@ -89,10 +89,20 @@ pub mod error {
     pub fn invalid(msg: impl std::fmt::Display) -> AppError {
         AppError::InvalidInput(msg.to_string())
     }
+
+    /// The error in words for a view (the generated `Display` shows the variant).
+    pub fn message(e: &AppError) -> String {
+        match e {
+            AppError::NotFound(m) => format!("not found: {m}"),
+            AppError::InvalidInput(m) => format!("invalid input: {m}"),
+            AppError::Denied(m) => format!("denied: {m}"),
+            AppError::Failed(m) => m.clone(),
+        }
+    }
 }
 
 pub mod prelude {
-    pub use crate::error::{failed, invalid, not_found};
+    pub use crate::error::{failed, invalid, message, not_found};
     pub use crate::{
         App, AppError, FieldKind, Form, Item, Level, View, config, documents, export_app, http,
         log, notify, storage,

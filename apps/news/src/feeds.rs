@@ -47,7 +47,7 @@ pub fn fetch(name: &str, url: &str, previous: Option<&FeedState>) -> Result<Fetc
             req = req.header("If-Modified-Since", lm.clone());
         }
     }
-    let resp = req.send().map_err(|e| format!("cannot fetch the feed: {}", kapsel_sdk::AppError::from(e)))?;
+    let resp = req.send().map_err(|e| format!("cannot fetch the feed: {}", kapsel_sdk::error::message(&kapsel_sdk::AppError::from(e))))?;
     match resp.status() {
         304 => return Ok(Fetched::NotModified),
         200..=299 => {}

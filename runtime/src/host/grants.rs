@@ -101,7 +101,10 @@ impl Grants {
             let o = Origin::parse(origin).map_err(|e| {
                 Error::Policy(format!("apps.{}.http_credentials: {e}", manifest.id))
             })?;
-            if o.scheme != "https" {
+            // Credentials go over plain http only to a host the tenant explicitly allows
+            // plain text for (a legacy intranet share); never otherwise.
+            let plaintext_ok = matches!(&o.host, HostPattern::Exact(h) if policy.tls.plaintext_hosts.iter().any(|p| p.eq_ignore_ascii_case(h)));
+            if o.scheme != "https" && !plaintext_ok {
                 return Err(Error::Policy(format!(
                     "apps.{}.http_credentials: credentials are never sent over plain http ({origin})",
                     manifest.id

@@ -1,0 +1,171 @@
+//! WebDAV (RFC 4918) as a document library: PROPFIND Depth 1 for a folder, GET for a file.
+//! Names arrive percent-encoded in hrefs; they are decoded for display and kept encoded in
+//! the paths the app builds, so spaces, quotes, %, #, and umlauts survive the round trip.
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use kapsel_sdk::http::{self, Method};
+
+pub struct Entry {
+    /// Display name (decoded).
+    pub name: String,
+    /// The last path segment as the server encoded it.
+    pub href_name: String,
+    pub folder: bool,
+    pub size: u64,
+    pub modified: Option<String>,
+}
+
+const PROPFIND: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<D:propfind xmlns:D="DAV:"><D:prop><D:displayname/><D:resourcetype/><D:getcontentlength/><D:getlastmodified/><D:getcontenttype/></D:prop></D:propfind>"#;
+
+/// `base` (a folder URL ending in /) plus an already-encoded relative path.
+pub fn join(base: &str, path: &str) -> String {
+    let base = if base.ends_with('/') { base.to_string() } else { format!("{base}/") };
+    format!("{base}{path}")
+}
+
+pub fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(v) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn status_message(status: u16) -> String {
+    match status {
+        401 => "the server wants credentials the tenant has not configured for this library (HTTP 401)".into(),
+        403 => "access denied: your account may not open this folder (HTTP 403)".into(),
+        404 => "not found: the folder or file no longer exists (HTTP 404)".into(),
+        s => format!("the server answered HTTP {s}"),
+    }
+}
+
+fn path_of(url: &str) -> String {
+    let after = url.split_once("://").map_or(url, |(_, r)| r);
+    after.find('/').map_or("/".to_string(), |i| after[i..].to_string())
+}
+
+pub fn list(url: &str) -> Result<Vec<Entry>, String> {
+    let resp = http::Request::new(Method::Propfind, url)
+        .header("Depth", "1")
+        .header("Content-Type", "application/xml; charset=utf-8")
+        .body(PROPFIND.as_bytes().to_vec())
+        .send()
+        .map_err(|e| format!("cannot reach the library: {}", kapsel_sdk::error::message(&kapsel_sdk::AppError::from(e))))?;
+    if resp.status() != 207 {
+        return Err(status_message(resp.status()));
+    }
+    let own = decode(path_of(url).trim_end_matches('/'));
+    let mut entries = parse_multistatus(resp.body())?;
+    // The first response is the folder itself.
+    entries.retain(|(href, _)| decode(href.trim_end_matches('/')) != own);
+    let mut out: Vec<Entry> = entries
+        .into_iter()
+        .map(|(href, mut e)| {
+            let seg = href.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string();
+            if e.name.is_empty() {
+                e.name = decode(&seg);
+            }
+            e.href_name = seg;
+            e
+        })
+        .collect();
+    out.sort_by(|a, b| b.folder.cmp(&a.folder).then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase())));
+    Ok(out)
+}
+
+fn parse_multistatus(xml: &[u8]) -> Result<Vec<(String, Entry)>, String> {
+    let mut reader = Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let mut out = Vec::new();
+    let mut current: Option<(String, Entry)> = None;
+    let mut field = String::new();
+    let mut text = String::new();
+    loop {
+        let ev = reader.read_event_into(&mut buf).map_err(|e| format!("the server's answer is not valid XML: {e}"))?;
+        match ev {
+            Event::Start(e) => {
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                if name == "response" {
+                    current = Some((String::new(), Entry { name: String::new(), href_name: String::new(), folder: false, size: 0, modified: None }));
+                }
+                field = name;
+                text.clear();
+            }
+            Event::Empty(e) => {
+                if e.local_name().as_ref() == b"collection"
+                    && let Some((_, entry)) = current.as_mut()
+                {
+                    entry.folder = true;
+                }
+            }
+            Event::Text(t) => text.push_str(&t.xml_content().map_err(|e| e.to_string())?),
+            Event::GeneralRef(r) => {
+                if let Some(c) = r.resolve_char_ref().ok().flatten() {
+                    text.push(c);
+                } else {
+                    text.push_str(match r.as_ref() {
+                        b"amp" => "&",
+                        b"lt" => "<",
+                        b"gt" => ">",
+                        b"quot" => "\"",
+                        b"apos" => "'",
+                        _ => "",
+                    });
+                }
+            }
+            Event::End(e) => {
+                let name = e.local_name();
+                if let Some((href, entry)) = current.as_mut() {
+                    match (name.as_ref(), field.as_str()) {
+                        (b"href", _) => *href = text.trim().to_string(),
+                        (b"displayname", _) => entry.name = text.trim().to_string(),
+                        (b"getcontentlength", _) => entry.size = text.trim().parse().unwrap_or(0),
+                        (b"getlastmodified", _) => entry.modified = Some(text.trim().to_string()),
+                        _ => {}
+                    }
+                }
+                if name.as_ref() == b"response"
+                    && let Some(done) = current.take()
+                {
+                    out.push(done);
+                }
+                text.clear();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(out)
+}
+
+pub fn download(url: &str, limit: usize) -> Result<(Vec<u8>, String), String> {
+    let resp = http::get(url).map_err(|e| format!("cannot download: {}", kapsel_sdk::error::message(&kapsel_sdk::AppError::from(e))))?;
+    if resp.status() != 200 {
+        return Err(status_message(resp.status()));
+    }
+    if resp.body().len() > limit {
+        return Err(format!("the file is larger than {limit} bytes"));
+    }
+    let media = resp
+        .header("content-type")
+        .map(|t| t.split(';').next().unwrap_or("").trim().to_string())
+        .filter(|t| t.contains('/'))
+        .unwrap_or_else(|| "application/octet-stream".into());
+    Ok((resp.into_body(), media))
+}

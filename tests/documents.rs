@@ -1,0 +1,211 @@
+//! The documents app against a real WebDAV server (WsgiDAV from tests/servers, Basic auth
+//! added by the host): names with spaces, quotes, %, #, umlauts; a folder with thousands of
+//! entries; a download into the container; 401 and 404 as clear messages.
+
+use kapsel_runtime::host::{AppHost, Block, Call, CallOutcome, Credentials, Package};
+use kapsel_runtime::policy::{Policy, signing};
+use kapsel_runtime::vault::{MIN_PARAMS, Vault};
+use kapsel_tests::component;
+use kapsel_tests::servers::test_servers;
+
+const NAMES: &[&str] = &[
+    "Bericht März 2026.txt",
+    "Angebot \"final\".txt",
+    "100% sicher.txt",
+    "Nr. #7.txt",
+];
+
+struct Fx {
+    _tmp: tempfile::TempDir,
+    host: AppHost,
+    share: std::path::PathBuf,
+    sub: String,
+}
+
+impl Drop for Fx {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.share);
+    }
+}
+
+fn fixture() -> Fx {
+    let servers = test_servers();
+    let url = servers.get("TEST_WEBDAV_URL"); // http://127.0.0.1:18088/
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let sub = format!(
+        "docs-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    );
+    let share = servers.dir.join("webdav/share").join(&sub);
+    std::fs::create_dir_all(share.join("Unterordner mit Leerzeichen")).unwrap();
+    std::fs::create_dir_all(share.join("viele")).unwrap();
+    for n in NAMES {
+        std::fs::write(share.join(n), format!("Inhalt von {n}")).unwrap();
+    }
+    std::fs::write(share.join("Unterordner mit Leerzeichen/Ä.txt"), "tief drin").unwrap();
+    for i in 0..3000 {
+        std::fs::write(share.join(format!("viele/datei-{i:04}.txt")), "x").unwrap();
+    }
+    let origin = url.trim_end_matches('/').to_string();
+    let host_name = origin
+        .split("://")
+        .nth(1)
+        .unwrap()
+        .split(':')
+        .next()
+        .unwrap()
+        .to_string();
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = Vault::create(&tmp.path().join("c"), "Test-Password-1", MIN_PARAMS).unwrap();
+    let publisher = signing::generate_key();
+    let policy = Policy::parse(&format!(
+        "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n[tls]\nplaintext_hosts = [\"{host_name}\"]\n\
+         [[publishers]]\nname = \"Kapsel\"\nkey = \"{}\"\n\
+         [apps.documents]\ndocuments = true\nlog = true\ncall_timeout_ms = 30000\n\
+         http_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\nhttp_credentials = {{ \"{origin}\" = \"basic\" }}\n\
+         [apps.documents.settings]\n\"library:Team\" = \"webdav:{url}{sub}/\"\n\"library:Fehlt\" = \"webdav:{url}{sub}/gibt-es-nicht/\"\n",
+        signing::encode_public_key(&publisher.verifying_key())
+    ))
+    .unwrap();
+    let creds = Credentials {
+        user: "alice@corp.test".into(),
+        password: zeroize::Zeroizing::new("secret".into()),
+    };
+    let mut host = AppHost::new(&vault, &policy, Some(creds)).unwrap();
+    let manifest = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../apps/documents/manifest.toml"),
+    )
+    .unwrap();
+    let mut p = Package::new(&manifest, component("kapsel-documents")).unwrap();
+    p.sign(&publisher);
+    host.install(&p.to_bytes()).unwrap();
+    Fx {
+        _tmp: tmp,
+        host,
+        share,
+        sub,
+    }
+}
+
+fn act(fx: &mut Fx, action: &str) -> CallOutcome {
+    fx.host
+        .call(
+            "documents",
+            &Call::Act {
+                action: action.into(),
+                form: vec![],
+            },
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{action}: {e}"))
+}
+
+fn action_for(o: &CallOutcome, title: &str) -> String {
+    o.view
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Item {
+                title: t,
+                action: Some(a),
+                ..
+            } if t == title => Some(a.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no item {title:?} in\n{}", o.view.render_text()))
+}
+
+#[test]
+fn browse_a_webdav_share_and_open_files_inside_the_container() {
+    let mut fx = fixture();
+    let home = fx
+        .host
+        .call("documents", &Call::View(String::new()), None)
+        .unwrap();
+    let root = act(&mut fx, &action_for(&home, "Team"));
+    let t = root.view.render_text();
+    for n in NAMES {
+        assert!(t.contains(n), "{n} missing in\n{t}");
+    }
+    assert!(
+        t.contains("Unterordner mit Leerzeichen/") && t.contains("viele/"),
+        "{t}"
+    );
+    // Every odd name downloads into the container with its content intact.
+    for n in NAMES {
+        let o = act(&mut fx, &action_for(&root, n));
+        assert_eq!(o.saved_documents.len(), 1, "{n}: {}", o.view.render_text());
+        let d = &o.saved_documents[0];
+        assert_eq!(d.name, *n);
+        assert_eq!(d.size as usize, format!("Inhalt von {n}").len());
+        assert_eq!(o.open_requests, vec![d.id.clone()], "handed to the viewer");
+    }
+    let sub = act(&mut fx, &action_for(&root, "Unterordner mit Leerzeichen/"));
+    assert!(
+        sub.view.render_text().contains("Ä.txt"),
+        "{}",
+        sub.view.render_text()
+    );
+    let o = act(&mut fx, &action_for(&sub, "Ä.txt"));
+    assert_eq!(o.saved_documents[0].size, "tief drin".len() as u64);
+    // Thousands of entries in one folder.
+    let many = act(&mut fx, &action_for(&root, "viele/"));
+    let t = many.view.render_text();
+    assert!(
+        t.contains("3000 entries") && t.contains("datei-2999.txt"),
+        "{}",
+        &t[..t.len().min(400)]
+    );
+    let _ = &fx.sub;
+}
+
+#[test]
+fn missing_folders_and_missing_credentials_give_clear_messages() {
+    let mut fx = fixture();
+    let home = fx
+        .host
+        .call("documents", &Call::View(String::new()), None)
+        .unwrap();
+    let t = act(&mut fx, &action_for(&home, "Fehlt")).view.render_text();
+    assert!(t.contains("HTTP 404"), "{t}");
+    // The same share without the tenant's credential grant: 401 in words.
+    let servers = test_servers();
+    let url = servers.get("TEST_WEBDAV_URL");
+    let origin = url.trim_end_matches('/').to_string();
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = Vault::create(&tmp.path().join("c"), "Test-Password-1", MIN_PARAMS).unwrap();
+    let publisher = signing::generate_key();
+    let policy = Policy::parse(&format!(
+        "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n[tls]\nplaintext_hosts = [\"127.0.0.1\"]\n\
+         [[publishers]]\nname = \"Kapsel\"\nkey = \"{}\"\n\
+         [apps.documents]\ndocuments = true\nlog = true\nhttp_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\n\
+         [apps.documents.settings]\n\"library:Team\" = \"webdav:{url}{}/\"\n",
+        signing::encode_public_key(&publisher.verifying_key()),
+        fx.sub
+    ))
+    .unwrap();
+    let mut host = AppHost::new(&vault, &policy, None).unwrap();
+    let manifest = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../apps/documents/manifest.toml"),
+    )
+    .unwrap();
+    let mut p = Package::new(&manifest, component("kapsel-documents")).unwrap();
+    p.sign(&publisher);
+    host.install(&p.to_bytes()).unwrap();
+    let o = host
+        .call(
+            "documents",
+            &Call::Act {
+                action: "dir:Team:".into(),
+                form: vec![],
+            },
+            None,
+        )
+        .unwrap();
+    assert!(
+        o.view.render_text().contains("HTTP 401"),
+        "{}",
+        o.view.render_text()
+    );
+}
