@@ -209,3 +209,192 @@ fn missing_folders_and_missing_credentials_give_clear_messages() {
         o.view.render_text()
     );
 }
+
+/// The SharePoint REST emulator (tests/servers/sharepoint_emulator.py) over HTTPS with the
+/// test CA, serving a folder tree; stopped when dropped.
+struct Emulator {
+    child: std::process::Child,
+    port: u16,
+    root: tempfile::TempDir,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn emulator(token: &str) -> Emulator {
+    let servers = test_servers();
+    let certs = std::path::Path::new(&servers.get("TEST_CA_FILE"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    for (name, body) in [
+        ("Angebot 'final'.txt", "Angebot"),
+        ("100% sicher.txt", "sicher"),
+        ("Nr. #7.txt", "sieben"),
+        ("Umlaut Ä & Co.csv", "a;b"),
+    ] {
+        std::fs::write(r.join(name), body).unwrap();
+    }
+    std::fs::create_dir_all(r.join("Projekte 2026")).unwrap();
+    std::fs::write(r.join("Projekte 2026/Plan.txt"), "Plan").unwrap();
+    std::fs::create_dir_all(r.join("Vertraulich")).unwrap();
+    std::fs::write(r.join("Vertraulich/geheim.txt"), "geheim").unwrap();
+    std::fs::create_dir_all(r.join("viele")).unwrap();
+    for i in 0..1500 {
+        std::fs::write(r.join(format!("viele/akte-{i:04}.txt")), "x").unwrap();
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("servers/sharepoint_emulator.py");
+    let child = std::process::Command::new("python3")
+        .arg(script)
+        .args([
+            "--root",
+            r.to_str().unwrap(),
+            "--port",
+            &port.to_string(),
+            "--token",
+            token,
+        ])
+        .arg("--cert")
+        .arg(certs.join("chain.pem"))
+        .arg("--key")
+        .arg(certs.join("server.key"))
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 for the SharePoint emulator");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Emulator { child, port, root }
+}
+
+#[test]
+fn sharepoint_sites_through_the_rest_api_in_both_json_shapes() {
+    let em = emulator("tok-sp-1");
+    let origin = format!("https://localhost:{}", em.port);
+    let site = format!("{origin}/sites/team");
+    let ca = std::fs::read_to_string(test_servers().get("TEST_CA_FILE")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = Vault::create(&tmp.path().join("c"), "Test-Password-1", MIN_PARAMS).unwrap();
+    vault
+        .put(
+            "credentials",
+            &format!("https://localhost:{}", em.port),
+            b"tok-sp-1",
+        )
+        .unwrap();
+    let publisher = signing::generate_key();
+    let policy = Policy::parse(&format!(
+        "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n[tls]\ntrust_anchors = ['''\n{ca}''']\n\
+         [[publishers]]\nname = \"Kapsel\"\nkey = \"{}\"\n\
+         [apps.documents]\ndocuments = true\nlog = true\ncall_timeout_ms = 30000\n\
+         http_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\nhttp_credentials = {{ \"{origin}\" = \"bearer\" }}\n\
+         [apps.documents.settings]\n\"library:Intranet\" = \"sharepoint:{site}\"\n\"library:Intranet-verbose\" = \"sharepoint:{site};odata=verbose\"\n",
+        signing::encode_public_key(&publisher.verifying_key())
+    ))
+    .unwrap();
+    let mut host = AppHost::new(&vault, &policy, None).unwrap();
+    let manifest = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../apps/documents/manifest.toml"),
+    )
+    .unwrap();
+    let mut p = Package::new(&manifest, component("kapsel-documents")).unwrap();
+    p.sign(&publisher);
+    host.install(&p.to_bytes()).unwrap();
+    let mut act = |action: String, form: Vec<(String, String)>| {
+        host.call(
+            "documents",
+            &Call::Act {
+                action: action.clone(),
+                form,
+            },
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{action}: {e}"))
+    };
+    for lib in ["Intranet", "Intranet-verbose"] {
+        let libs = act(format!("sp:{lib}:"), vec![]);
+        let root = act(action_for(&libs, "Shared Documents"), vec![]);
+        let t = root.view.render_text();
+        for n in [
+            "Angebot 'final'.txt",
+            "100% sicher.txt",
+            "Nr. #7.txt",
+            "Umlaut Ä & Co.csv",
+            "Projekte 2026/",
+            "viele/",
+        ] {
+            assert!(t.contains(n), "{lib}: {n} missing in\n{t}");
+        }
+        assert!(
+            !t.contains("Forms/"),
+            "{lib}: the hidden Forms folder is not listed"
+        );
+        for (n, body) in [
+            ("Angebot 'final'.txt", "Angebot"),
+            ("100% sicher.txt", "sicher"),
+            ("Nr. #7.txt", "sieben"),
+        ] {
+            let o = act(action_for(&root, n), vec![]);
+            assert_eq!(
+                o.saved_documents.len(),
+                1,
+                "{lib} {n}: {}",
+                o.view.render_text()
+            );
+            assert_eq!(o.saved_documents[0].size as usize, body.len(), "{lib} {n}");
+        }
+        let many = act(action_for(&root, "viele/"), vec![]);
+        assert!(
+            many.view.render_text().contains("1500 entries"),
+            "{lib}: paging"
+        );
+        let denied = act(action_for(&root, "Vertraulich/"), vec![]);
+        assert!(
+            denied.view.render_text().contains("HTTP 403"),
+            "{lib}: {}",
+            denied.view.render_text()
+        );
+        let hits = act(
+            format!("sp:{lib}:search:"),
+            vec![("q".into(), "sicher".into())],
+        );
+        let o = act(action_for(&hits, "100% sicher"), vec![]);
+        assert_eq!(o.saved_documents.len(), 1, "{lib}: search result opens");
+    }
+    // Without the stored token the site says 401, in words.
+    vault
+        .delete("credentials", &format!("https://localhost:{}", em.port))
+        .unwrap();
+    let o = host
+        .call(
+            "documents",
+            &Call::Act {
+                action: "sp:Intranet:".into(),
+                form: vec![],
+            },
+            None,
+        )
+        .unwrap();
+    assert!(
+        o.view.render_text().contains("no token stored")
+            || o.view.render_text().contains("HTTP 401"),
+        "{}",
+        o.view.render_text()
+    );
+    let _ = &em.root;
+}

@@ -4,8 +4,10 @@
 //! host adds the user's credentials; the app never sees them. Nothing is ever written
 //! outside the container. HTTP errors become a clear message in the view.
 //!
-//! SharePoint REST is the next backend (tracked in the built-in apps issue).
+//! SharePoint sites (`"library:<name>" = "sharepoint:<site URL>[;odata=verbose]"`) are the
+//! second backend: libraries, folders, files with paging, search, download.
 
+mod sharepoint;
 mod webdav;
 
 use kapsel_sdk::prelude::*;
@@ -20,19 +22,65 @@ struct Library {
     url: String,
 }
 
-fn libraries() -> Vec<Library> {
+fn settings() -> Vec<(String, String)> {
     config::keys()
         .into_iter()
-        .filter_map(|k| {
-            let name = k.strip_prefix("library:")?.to_string();
-            let url = config::get(&k)?.strip_prefix("webdav:")?.to_string();
-            Some(Library { name, url })
-        })
+        .filter_map(|k| Some((k.strip_prefix("library:")?.to_string(), config::get(&k)?)))
+        .collect()
+}
+
+fn libraries() -> Vec<Library> {
+    settings()
+        .into_iter()
+        .filter_map(|(name, v)| Some(Library { name, url: v.strip_prefix("webdav:")?.to_string() }))
         .collect()
 }
 
 fn library(name: &str) -> Result<Library, AppError> {
     libraries().into_iter().find(|l| l.name == name).ok_or_else(|| not_found(format!("library {name}")))
+}
+
+fn site(name: &str) -> Result<sharepoint::Site, AppError> {
+    settings()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .and_then(|(_, v)| sharepoint::Site::parse(&v))
+        .ok_or_else(|| not_found(format!("SharePoint site {name}")))
+}
+
+fn sp_listing(name: &str, path: &str) -> Result<View, AppError> {
+    let site = site(name)?;
+    let mut view = View::new(format!("{name} {path}"));
+    if path.is_empty() {
+        return Ok(match site.libraries() {
+            Err(msg) => view.notice(Level::Error, msg),
+            Ok(libs) => view.extend(libs, |v, (title, url)| v.item(Item::new(title).subtitle(url.clone()).action(format!("sp:{name}:root:{url}")))),
+        }
+        .field("q", "Search", FieldKind::Text, "")
+        .button("Search", format!("sp:{name}:search:")));
+    }
+    let (kind, folder) = path.split_once(':').unwrap_or(("dir", path));
+    let entries = match site.list(folder, kind == "root") {
+        Ok(e) => e,
+        Err(msg) => return Ok(view.notice(Level::Error, msg).button("Back", "home")),
+    };
+    view = view.text(format!("{} entries", entries.len()));
+    for e in entries.iter().take(6000) {
+        view = if e.folder {
+            view.item(Item::new(format!("{}/", e.name)).action(format!("sp:{name}:dir:{}", e.path)))
+        } else {
+            let sub = format!("{} bytes{}", e.size, e.modified.as_ref().map(|m| format!(" · {m}")).unwrap_or_default());
+            view.item(Item::new(e.name.clone()).subtitle(sub).action(format!("sp:{name}:file:{}", e.path)))
+        };
+    }
+    Ok(view)
+}
+
+fn keep(name: &str, bytes: Vec<u8>, media: &str) -> Result<View, AppError> {
+    let doc = documents::save(name, media, &bytes).map_err(failed)?;
+    log::info(&format!("downloaded {name} ({} bytes) into the container", doc.size));
+    documents::open(&doc.id).map_err(failed)?;
+    Ok(View::new(name).notice(Level::Info, format!("Downloaded into the container as document {} ({} bytes).", doc.id, doc.size)))
 }
 
 fn listing(lib: &Library, path: &str) -> Result<View, AppError> {
@@ -62,15 +110,40 @@ fn listing(lib: &Library, path: &str) -> Result<View, AppError> {
 impl App for Documents {
     fn view(_route: &str) -> Result<View, AppError> {
         let libs = libraries();
-        if libs.is_empty() {
+        if settings().is_empty() {
             return Ok(View::new("Documents").notice(Level::Info, "The tenant has not configured any document library."));
         }
-        Ok(View::new("Documents").extend(libs, |v, l| v.item(Item::new(l.name.clone()).subtitle(l.url.clone()).action(format!("dir:{}:", l.name)))))
+        let sites: Vec<(String, String)> =
+            settings().into_iter().filter(|(_, v)| v.starts_with("sharepoint:")).collect();
+        Ok(View::new("Documents")
+            .extend(libs, |v, l| v.item(Item::new(l.name.clone()).subtitle(l.url.clone()).action(format!("dir:{}:", l.name))))
+            .extend(sites, |v, (n, url)| v.item(Item::new(n.clone()).subtitle(url.clone()).action(format!("sp:{n}:")))))
     }
 
-    fn act(action: &str, _form: &Form) -> Result<View, AppError> {
+    fn act(action: &str, form: &Form) -> Result<View, AppError> {
         if action == "home" {
             return Self::view("");
+        }
+        if let Some(rest) = action.strip_prefix("sp:") {
+            let (name, what) = rest.split_once(':').ok_or_else(|| invalid("bad SharePoint action"))?;
+            if let Some(file) = what.strip_prefix("file:") {
+                let file_name = file.rsplit('/').next().unwrap_or(file).to_string();
+                return match site(name)?.download(file) {
+                    Ok(bytes) => keep(&file_name, bytes, "application/octet-stream"),
+                    Err(msg) => Ok(View::new(file_name).notice(Level::Error, msg)),
+                };
+            }
+            if what.starts_with("search:") {
+                let q = form.require("q")?;
+                let hits = match site(name)?.search(q) {
+                    Ok(h) => h,
+                    Err(msg) => return Ok(View::new("Search").notice(Level::Error, msg)),
+                };
+                return Ok(View::new(format!("Search: {q}")).text(format!("{} results", hits.len())).extend(hits, |v, (title, path, size)| {
+                    v.item(Item::new(title).subtitle(format!("{path} · {size} bytes")).action(format!("sp:{name}:file:{path}")))
+                }));
+            }
+            return sp_listing(name, what);
         }
         if let Some(rest) = action.strip_prefix("dir:") {
             let (name, path) = rest.split_once(':').ok_or_else(|| invalid("bad folder action"))?;
@@ -86,12 +159,10 @@ impl App for Documents {
                 Ok(x) => x,
                 Err(msg) => return Ok(view.notice(Level::Error, msg)),
             };
-            let doc = documents::save(&file_name, &media, &bytes).map_err(failed)?;
-            log::info(&format!("downloaded {} ({} bytes) into the container", file_name, doc.size));
-            documents::open(&doc.id).map_err(failed)?;
-            return Ok(view
-                .notice(Level::Info, format!("Downloaded into the container as document {} ({} bytes).", doc.id, doc.size))
-                .button("Back to the folder", format!("dir:{name}:{}", path.rsplit_once('/').map_or(String::new(), |(p, _)| format!("{p}/")))));
+            let _ = view;
+            return keep(&file_name, bytes, &media).map(|v| {
+                v.button("Back to the folder", format!("dir:{name}:{}", path.rsplit_once('/').map_or(String::new(), |(p, _)| format!("{p}/"))))
+            });
         }
         Err(not_found(format!("no action {action}")))
     }
