@@ -32,12 +32,20 @@ fn settings() -> Vec<(String, String)> {
 fn libraries() -> Vec<Library> {
     settings()
         .into_iter()
-        .filter_map(|(name, v)| Some(Library { name, url: v.strip_prefix("webdav:")?.to_string() }))
+        .filter_map(|(name, v)| {
+            Some(Library {
+                name,
+                url: v.strip_prefix("webdav:")?.to_string(),
+            })
+        })
         .collect()
 }
 
 fn library(name: &str) -> Result<Library, AppError> {
-    libraries().into_iter().find(|l| l.name == name).ok_or_else(|| not_found(format!("library {name}")))
+    libraries()
+        .into_iter()
+        .find(|l| l.name == name)
+        .ok_or_else(|| not_found(format!("library {name}")))
 }
 
 fn site(name: &str) -> Result<sharepoint::Site, AppError> {
@@ -54,7 +62,13 @@ fn sp_listing(name: &str, path: &str) -> Result<View, AppError> {
     if path.is_empty() {
         return Ok(match site.libraries() {
             Err(msg) => view.notice(Level::Error, msg),
-            Ok(libs) => view.extend(libs, |v, (title, url)| v.item(Item::new(title).subtitle(url.clone()).action(format!("sp:{name}:root:{url}")))),
+            Ok(libs) => view.extend(libs, |v, (title, url)| {
+                v.item(
+                    Item::new(title)
+                        .subtitle(url.clone())
+                        .action(format!("sp:{name}:root:{url}")),
+                )
+            }),
         }
         .field("q", "Search", FieldKind::Text, "")
         .button("Search", format!("sp:{name}:search:")));
@@ -65,25 +79,75 @@ fn sp_listing(name: &str, path: &str) -> Result<View, AppError> {
         Err(msg) => return Ok(view.notice(Level::Error, msg).button("Back", "home")),
     };
     view = view.text(format!("{} entries", entries.len()));
-    for e in entries.iter().take(6000) {
+    for e in entries.iter().take(PAGE) {
         view = if e.folder {
             view.item(Item::new(format!("{}/", e.name)).action(format!("sp:{name}:dir:{}", e.path)))
         } else {
-            let sub = format!("{} bytes{}", e.size, e.modified.as_ref().map(|m| format!(" · {m}")).unwrap_or_default());
-            view.item(Item::new(e.name.clone()).subtitle(sub).action(format!("sp:{name}:file:{}", e.path)))
+            let sub = format!(
+                "{} bytes{}",
+                e.size,
+                e.modified
+                    .as_ref()
+                    .map(|m| format!(" · {m}"))
+                    .unwrap_or_default()
+            );
+            view.item(
+                Item::new(e.name.clone())
+                    .subtitle(sub)
+                    .action(format!("sp:{name}:file:{}", e.path)),
+            )
         };
+    }
+    if entries.len() > PAGE {
+        view = view.notice(
+            Level::Info,
+            format!(
+                "Showing the first {PAGE} of {} entries; use the search to find the rest.",
+                entries.len()
+            ),
+        );
     }
     Ok(view)
 }
 
 fn keep(name: &str, bytes: Vec<u8>, media: &str) -> Result<View, AppError> {
     let doc = documents::save(name, media, &bytes).map_err(failed)?;
-    log::info(&format!("downloaded {name} ({} bytes) into the container", doc.size));
+    log::info(&format!(
+        "downloaded {name} ({} bytes) into the container",
+        doc.size
+    ));
     documents::open(&doc.id).map_err(failed)?;
-    Ok(View::new(name).notice(Level::Info, format!("Downloaded into the container as document {} ({} bytes).", doc.id, doc.size)))
+    Ok(View::new(name).notice(
+        Level::Info,
+        format!(
+            "Downloaded into the container as document {} ({} bytes).",
+            doc.id, doc.size
+        ),
+    ))
+}
+
+/// Entries shown per page: views stay well inside the host's limits even for huge folders.
+const PAGE: usize = 1000;
+
+fn page_buttons(view: View, total: usize, offset: usize, more: impl Fn(usize) -> String) -> View {
+    let mut view = view;
+    if offset + PAGE < total {
+        view = view.button(
+            format!("Next {} entries", PAGE.min(total - offset - PAGE)),
+            more(offset + PAGE),
+        );
+    }
+    if offset > 0 {
+        view = view.button("Previous entries", more(offset.saturating_sub(PAGE)));
+    }
+    view
 }
 
 fn listing(lib: &Library, path: &str) -> Result<View, AppError> {
+    listing_at(lib, path, 0)
+}
+
+fn listing_at(lib: &Library, path: &str, offset: usize) -> Result<View, AppError> {
     let url = webdav::join(&lib.url, path);
     let mut view = View::new(format!("{} / {}", lib.name, webdav::decode(path)));
     let entries = match webdav::list(&url) {
@@ -91,33 +155,83 @@ fn listing(lib: &Library, path: &str) -> Result<View, AppError> {
         Err(msg) => return Ok(view.notice(Level::Error, msg).button("Back", "home")),
     };
     if !path.is_empty() {
-        let parent = path.trim_end_matches('/').rsplit_once('/').map_or("", |(p, _)| p);
-        view = view.item(Item::new("..").action(format!("dir:{}:{}", lib.name, if parent.is_empty() { String::new() } else { format!("{parent}/") })));
+        let parent = path
+            .trim_end_matches('/')
+            .rsplit_once('/')
+            .map_or("", |(p, _)| p);
+        view = view.item(Item::new("..").action(format!(
+            "dir:{}:{}",
+            lib.name,
+            if parent.is_empty() {
+                String::new()
+            } else {
+                format!("{parent}/")
+            }
+        )));
     }
     view = view.text(format!("{} entries", entries.len()));
-    for e in entries.iter().take(5000) {
+    if entries.len() > PAGE {
+        view = view.text(format!(
+            "showing {}–{}",
+            offset + 1,
+            (offset + PAGE).min(entries.len())
+        ));
+    }
+    let total = entries.len();
+    for e in entries.iter().skip(offset).take(PAGE) {
         let rel = format!("{path}{}", e.href_name);
         if e.folder {
-            view = view.item(Item::new(format!("{}/", e.name)).action(format!("dir:{}:{rel}/", lib.name)));
+            view = view
+                .item(Item::new(format!("{}/", e.name)).action(format!("dir:{}:{rel}/", lib.name)));
         } else {
-            let sub = format!("{} bytes{}", e.size, e.modified.as_ref().map(|m| format!(" · {m}")).unwrap_or_default());
-            view = view.item(Item::new(e.name.clone()).subtitle(sub).action(format!("open:{}:{rel}", lib.name)));
+            let sub = format!(
+                "{} bytes{}",
+                e.size,
+                e.modified
+                    .as_ref()
+                    .map(|m| format!(" · {m}"))
+                    .unwrap_or_default()
+            );
+            view = view.item(
+                Item::new(e.name.clone())
+                    .subtitle(sub)
+                    .action(format!("open:{}:{rel}", lib.name)),
+            );
         }
     }
-    Ok(view)
+    Ok(page_buttons(view, total, offset, |o| {
+        format!("more:{o}:{}:{path}", lib.name)
+    }))
 }
 
 impl App for Documents {
     fn view(_route: &str) -> Result<View, AppError> {
         let libs = libraries();
         if settings().is_empty() {
-            return Ok(View::new("Documents").notice(Level::Info, "The tenant has not configured any document library."));
+            return Ok(View::new("Documents").notice(
+                Level::Info,
+                "The tenant has not configured any document library.",
+            ));
         }
-        let sites: Vec<(String, String)> =
-            settings().into_iter().filter(|(_, v)| v.starts_with("sharepoint:")).collect();
+        let sites: Vec<(String, String)> = settings()
+            .into_iter()
+            .filter(|(_, v)| v.starts_with("sharepoint:"))
+            .collect();
         Ok(View::new("Documents")
-            .extend(libs, |v, l| v.item(Item::new(l.name.clone()).subtitle(l.url.clone()).action(format!("dir:{}:", l.name))))
-            .extend(sites, |v, (n, url)| v.item(Item::new(n.clone()).subtitle(url.clone()).action(format!("sp:{n}:")))))
+            .extend(libs, |v, l| {
+                v.item(
+                    Item::new(l.name.clone())
+                        .subtitle(l.url.clone())
+                        .action(format!("dir:{}:", l.name)),
+                )
+            })
+            .extend(sites, |v, (n, url)| {
+                v.item(
+                    Item::new(n.clone())
+                        .subtitle(url.clone())
+                        .action(format!("sp:{n}:")),
+                )
+            }))
     }
 
     fn act(action: &str, form: &Form) -> Result<View, AppError> {
@@ -125,7 +239,9 @@ impl App for Documents {
             return Self::view("");
         }
         if let Some(rest) = action.strip_prefix("sp:") {
-            let (name, what) = rest.split_once(':').ok_or_else(|| invalid("bad SharePoint action"))?;
+            let (name, what) = rest
+                .split_once(':')
+                .ok_or_else(|| invalid("bad SharePoint action"))?;
             if let Some(file) = what.strip_prefix("file:") {
                 let file_name = file.rsplit('/').next().unwrap_or(file).to_string();
                 return match site(name)?.download(file) {
@@ -139,18 +255,41 @@ impl App for Documents {
                     Ok(h) => h,
                     Err(msg) => return Ok(View::new("Search").notice(Level::Error, msg)),
                 };
-                return Ok(View::new(format!("Search: {q}")).text(format!("{} results", hits.len())).extend(hits, |v, (title, path, size)| {
-                    v.item(Item::new(title).subtitle(format!("{path} · {size} bytes")).action(format!("sp:{name}:file:{path}")))
-                }));
+                return Ok(View::new(format!("Search: {q}"))
+                    .text(format!("{} results", hits.len()))
+                    .extend(hits, |v, (title, path, size)| {
+                        v.item(
+                            Item::new(title)
+                                .subtitle(format!("{path} · {size} bytes"))
+                                .action(format!("sp:{name}:file:{path}")),
+                        )
+                    }));
             }
             return sp_listing(name, what);
         }
+        if let Some(rest) = action.strip_prefix("more:") {
+            let (offset, rest) = rest
+                .split_once(':')
+                .ok_or_else(|| invalid("bad page action"))?;
+            let (name, path) = rest
+                .split_once(':')
+                .ok_or_else(|| invalid("bad page action"))?;
+            return listing_at(
+                &library(name)?,
+                path,
+                offset.parse().map_err(|_| invalid("bad page offset"))?,
+            );
+        }
         if let Some(rest) = action.strip_prefix("dir:") {
-            let (name, path) = rest.split_once(':').ok_or_else(|| invalid("bad folder action"))?;
+            let (name, path) = rest
+                .split_once(':')
+                .ok_or_else(|| invalid("bad folder action"))?;
             return listing(&library(name)?, path);
         }
         if let Some(rest) = action.strip_prefix("open:") {
-            let (name, path) = rest.split_once(':').ok_or_else(|| invalid("bad open action"))?;
+            let (name, path) = rest
+                .split_once(':')
+                .ok_or_else(|| invalid("bad open action"))?;
             let lib = library(name)?;
             let url = webdav::join(&lib.url, path);
             let file_name = webdav::decode(path.rsplit('/').next().unwrap_or(path));
@@ -161,7 +300,14 @@ impl App for Documents {
             };
             let _ = view;
             return keep(&file_name, bytes, &media).map(|v| {
-                v.button("Back to the folder", format!("dir:{name}:{}", path.rsplit_once('/').map_or(String::new(), |(p, _)| format!("{p}/"))))
+                v.button(
+                    "Back to the folder",
+                    format!(
+                        "dir:{name}:{}",
+                        path.rsplit_once('/')
+                            .map_or(String::new(), |(p, _)| format!("{p}/"))
+                    ),
+                )
             });
         }
         Err(not_found(format!("no action {action}")))

@@ -48,9 +48,13 @@ fn error_text(body: &[u8]) -> Option<String> {
 }
 
 fn status_message(status: u16, body: &[u8]) -> String {
-    let detail = error_text(body).map(|t| format!(": {t}")).unwrap_or_default();
+    let detail = error_text(body)
+        .map(|t| format!(": {t}"))
+        .unwrap_or_default();
     match status {
-        401 => format!("sign-in required: the tenant has no credentials for this site (HTTP 401){detail}"),
+        401 => format!(
+            "sign-in required: the tenant has no credentials for this site (HTTP 401){detail}"
+        ),
         403 => format!("access denied: your account may not open this (HTTP 403){detail}"),
         404 => format!("not found (HTTP 404){detail}"),
         s => format!("the server answered HTTP {s}{detail}"),
@@ -72,15 +76,27 @@ impl Site {
     pub fn parse(setting: &str) -> Option<Site> {
         let rest = setting.strip_prefix("sharepoint:")?;
         let (url, opts) = rest.split_once(';').unwrap_or((rest, ""));
-        Some(Site { base: url.trim_end_matches('/').to_string(), verbose: opts.contains("odata=verbose") })
+        Some(Site {
+            base: url.trim_end_matches('/').to_string(),
+            verbose: opts.contains("odata=verbose"),
+        })
     }
 
     fn get(&self, url: &str) -> Result<http::Response, String> {
-        let accept = if self.verbose { "application/json;odata=verbose" } else { "application/json;odata=nometadata" };
+        let accept = if self.verbose {
+            "application/json;odata=verbose"
+        } else {
+            "application/json;odata=nometadata"
+        };
         let resp = http::Request::get(url)
             .header("Accept", accept)
             .send()
-            .map_err(|e| format!("cannot reach the site: {}", kapsel_sdk::error::message(&kapsel_sdk::AppError::from(e))))?;
+            .map_err(|e| {
+                format!(
+                    "cannot reach the site: {}",
+                    kapsel_sdk::error::message(&kapsel_sdk::AppError::from(e))
+                )
+            })?;
         if resp.status() != 200 {
             return Err(status_message(resp.status(), resp.body()));
         }
@@ -89,7 +105,8 @@ impl Site {
 
     fn get_json(&self, url: &str) -> Result<Value, String> {
         let resp = self.get(url)?;
-        serde_json::from_slice(resp.body()).map_err(|e| format!("the site's answer is not JSON: {e}"))
+        serde_json::from_slice(resp.body())
+            .map_err(|e| format!("the site's answer is not JSON: {e}"))
     }
 
     fn paged(&self, first: String) -> Result<Vec<Value>, String> {
@@ -114,12 +131,21 @@ impl Site {
         Ok(self
             .paged(url)?
             .iter()
-            .filter_map(|l| Some((l["Title"].as_str()?.to_string(), l["RootFolder"]["ServerRelativeUrl"].as_str()?.to_string())))
+            .filter_map(|l| {
+                Some((
+                    l["Title"].as_str()?.to_string(),
+                    l["RootFolder"]["ServerRelativeUrl"].as_str()?.to_string(),
+                ))
+            })
             .collect())
     }
 
     pub fn list(&self, folder: &str, library_root: bool) -> Result<Vec<Entry>, String> {
-        let api = format!("{}/_api/web/GetFolderByServerRelativePath(decodedurl='{}')", self.base, literal(folder));
+        let api = format!(
+            "{}/_api/web/GetFolderByServerRelativePath(decodedurl='{}')",
+            self.base,
+            literal(folder)
+        );
         let mut out = Vec::new();
         for f in self.paged(format!("{api}/Folders"))? {
             let name = f["Name"].as_str().unwrap_or("").to_string();
@@ -128,7 +154,13 @@ impl Site {
                 continue;
             }
             let path = f["ServerRelativeUrl"].as_str().unwrap_or("").to_string();
-            out.push(Entry { name, path, folder: true, size: 0, modified: None });
+            out.push(Entry {
+                name,
+                path,
+                folder: true,
+                size: 0,
+                modified: None,
+            });
         }
         for f in self.paged(format!("{api}/Files"))? {
             // Length is a string in SharePoint's JSON (it is an Int64).
@@ -148,7 +180,11 @@ impl Site {
     }
 
     pub fn download(&self, file: &str) -> Result<Vec<u8>, String> {
-        let url = format!("{}/_api/web/GetFileByServerRelativePath(decodedurl='{}')/$value", self.base, literal(file));
+        let url = format!(
+            "{}/_api/web/GetFileByServerRelativePath(decodedurl='{}')/$value",
+            self.base,
+            literal(file)
+        );
         Ok(self.get(&url)?.into_body())
     }
 
@@ -160,14 +196,33 @@ impl Site {
             literal(text)
         );
         let v = self.get_json(&url)?;
-        let relevant = v.get("d").map_or(&v, |d| &d["query"])["PrimaryQueryResult"]["RelevantResults"].clone();
-        let rows = relevant["Table"]["Rows"].as_array().cloned().or_else(|| relevant["Table"]["Rows"]["results"].as_array().cloned()).unwrap_or_default();
+        let relevant =
+            v.get("d").map_or(&v, |d| &d["query"])["PrimaryQueryResult"]["RelevantResults"].clone();
+        let rows = relevant["Table"]["Rows"]
+            .as_array()
+            .cloned()
+            .or_else(|| relevant["Table"]["Rows"]["results"].as_array().cloned())
+            .unwrap_or_default();
         let mut out = Vec::new();
         for row in rows {
-            let cells = row["Cells"].as_array().cloned().or_else(|| row["Cells"]["results"].as_array().cloned()).unwrap_or_default();
-            let cell = |k: &str| cells.iter().find(|c| c["Key"] == k).and_then(|c| c["Value"].as_str()).unwrap_or("").to_string();
+            let cells = row["Cells"]
+                .as_array()
+                .cloned()
+                .or_else(|| row["Cells"]["results"].as_array().cloned())
+                .unwrap_or_default();
+            let cell = |k: &str| {
+                cells
+                    .iter()
+                    .find(|c| c["Key"] == k)
+                    .and_then(|c| c["Value"].as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
             let path_url = cell("Path");
-            let path = path_url.split_once("://").and_then(|(_, r)| r.find('/').map(|i| crate::webdav::decode(&r[i..]))).unwrap_or_default();
+            let path = path_url
+                .split_once("://")
+                .and_then(|(_, r)| r.find('/').map(|i| crate::webdav::decode(&r[i..])))
+                .unwrap_or_default();
             out.push((cell("Title"), path, cell("Size").parse().unwrap_or(0)));
         }
         Ok(out)

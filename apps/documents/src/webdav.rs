@@ -22,7 +22,11 @@ const PROPFIND: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 
 /// `base` (a folder URL ending in /) plus an already-encoded relative path.
 pub fn join(base: &str, path: &str) -> String {
-    let base = if base.ends_with('/') { base.to_string() } else { format!("{base}/") };
+    let base = if base.ends_with('/') {
+        base.to_string()
+    } else {
+        format!("{base}/")
+    };
     format!("{base}{path}")
 }
 
@@ -33,7 +37,10 @@ pub fn decode(s: &str) -> String {
     while i < bytes.len() {
         if bytes[i] == b'%'
             && i + 2 < bytes.len()
-            && let Ok(v) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
+            && let Ok(v) = u8::from_str_radix(
+                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                16,
+            )
         {
             out.push(v);
             i += 3;
@@ -47,7 +54,10 @@ pub fn decode(s: &str) -> String {
 
 fn status_message(status: u16) -> String {
     match status {
-        401 => "the server wants credentials the tenant has not configured for this library (HTTP 401)".into(),
+        401 => {
+            "the server wants credentials the tenant has not configured for this library (HTTP 401)"
+                .into()
+        }
         403 => "access denied: your account may not open this folder (HTTP 403)".into(),
         404 => "not found: the folder or file no longer exists (HTTP 404)".into(),
         s => format!("the server answered HTTP {s}"),
@@ -56,7 +66,9 @@ fn status_message(status: u16) -> String {
 
 fn path_of(url: &str) -> String {
     let after = url.split_once("://").map_or(url, |(_, r)| r);
-    after.find('/').map_or("/".to_string(), |i| after[i..].to_string())
+    after
+        .find('/')
+        .map_or("/".to_string(), |i| after[i..].to_string())
 }
 
 pub fn list(url: &str) -> Result<Vec<Entry>, String> {
@@ -65,7 +77,12 @@ pub fn list(url: &str) -> Result<Vec<Entry>, String> {
         .header("Content-Type", "application/xml; charset=utf-8")
         .body(PROPFIND.as_bytes().to_vec())
         .send()
-        .map_err(|e| format!("cannot reach the library: {}", kapsel_sdk::error::message(&kapsel_sdk::AppError::from(e))))?;
+        .map_err(|e| {
+            format!(
+                "cannot reach the library: {}",
+                kapsel_sdk::error::message(&kapsel_sdk::AppError::from(e))
+            )
+        })?;
     if resp.status() != 207 {
         return Err(status_message(resp.status()));
     }
@@ -76,7 +93,12 @@ pub fn list(url: &str) -> Result<Vec<Entry>, String> {
     let mut out: Vec<Entry> = entries
         .into_iter()
         .map(|(href, mut e)| {
-            let seg = href.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string();
+            let seg = href
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string();
             if e.name.is_empty() {
                 e.name = decode(&seg);
             }
@@ -84,7 +106,11 @@ pub fn list(url: &str) -> Result<Vec<Entry>, String> {
             e
         })
         .collect();
-    out.sort_by(|a, b| b.folder.cmp(&a.folder).then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase())));
+    out.sort_by(|a, b| {
+        b.folder
+            .cmp(&a.folder)
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+    });
     Ok(out)
 }
 
@@ -96,12 +122,23 @@ fn parse_multistatus(xml: &[u8]) -> Result<Vec<(String, Entry)>, String> {
     let mut field = String::new();
     let mut text = String::new();
     loop {
-        let ev = reader.read_event_into(&mut buf).map_err(|e| format!("the server's answer is not valid XML: {e}"))?;
+        let ev = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| format!("the server's answer is not valid XML: {e}"))?;
         match ev {
             Event::Start(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
                 if name == "response" {
-                    current = Some((String::new(), Entry { name: String::new(), href_name: String::new(), folder: false, size: 0, modified: None }));
+                    current = Some((
+                        String::new(),
+                        Entry {
+                            name: String::new(),
+                            href_name: String::new(),
+                            folder: false,
+                            size: 0,
+                            modified: None,
+                        },
+                    ));
                 }
                 field = name;
                 text.clear();
@@ -155,7 +192,12 @@ fn parse_multistatus(xml: &[u8]) -> Result<Vec<(String, Entry)>, String> {
 }
 
 pub fn download(url: &str, limit: usize) -> Result<(Vec<u8>, String), String> {
-    let resp = http::get(url).map_err(|e| format!("cannot download: {}", kapsel_sdk::error::message(&kapsel_sdk::AppError::from(e))))?;
+    let resp = http::get(url).map_err(|e| {
+        format!(
+            "cannot download: {}",
+            kapsel_sdk::error::message(&kapsel_sdk::AppError::from(e))
+        )
+    })?;
     if resp.status() != 200 {
         return Err(status_message(resp.status()));
     }

@@ -34,7 +34,12 @@ fn configured() -> Vec<(String, String)> {
 }
 
 fn important() -> BTreeSet<String> {
-    config::get("important").unwrap_or_default().split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    config::get("important")
+        .unwrap_or_default()
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn read_set() -> Result<BTreeSet<String>, AppError> {
@@ -64,21 +69,35 @@ fn refresh() -> Result<Vec<(Level, String)>, AppError> {
         let key = format!("feed:{name}");
         let previous: Option<FeedState> = storage::get_json(&key)?;
         match feeds::fetch(&name, &url, previous.as_ref()) {
-            Ok(feeds::Fetched::NotModified) => {}
+            Ok(feeds::Fetched::NotModified) => log::debug(&format!("{name}: not modified")),
             Ok(feeds::Fetched::New(mut state)) => {
                 if let Some(prev) = &previous {
-                    let known: BTreeSet<&str> = prev.articles.iter().map(|a| a.id.as_str()).collect();
-                    let fresh: Vec<&Article> = state.articles.iter().filter(|a| !known.contains(a.id.as_str())).collect();
+                    let known: BTreeSet<&str> =
+                        prev.articles.iter().map(|a| a.id.as_str()).collect();
+                    let fresh: Vec<&Article> = state
+                        .articles
+                        .iter()
+                        .filter(|a| !known.contains(a.id.as_str()))
+                        .collect();
                     if !fresh.is_empty() && important.contains(&name) {
-                        let title = if fresh.len() == 1 { fresh[0].title.clone() } else { format!("{} new articles", fresh.len()) };
+                        let title = if fresh.len() == 1 {
+                            fresh[0].title.clone()
+                        } else {
+                            format!("{} new articles", fresh.len())
+                        };
                         let _ = notify::post(&format!("News: {name}"), &title);
                     }
                 }
+                log::info(&format!("{name}: {} articles", state.articles.len()));
                 state.articles.truncate(KEEP);
                 storage::set_json(&key, &state)?;
             }
             Err(problem) => {
-                let offline = if previous.is_some() { " — showing the stored articles" } else { "" };
+                let offline = if previous.is_some() {
+                    " — showing the stored articles"
+                } else {
+                    ""
+                };
                 notices.push((Level::Warning, format!("{name}: {problem}{offline}")));
             }
         }
@@ -86,7 +105,11 @@ fn refresh() -> Result<Vec<(Level, String)>, AppError> {
     Ok(notices)
 }
 
-fn list(title: &str, articles: &[Article], notices: Vec<(Level, String)>) -> Result<View, AppError> {
+fn list(
+    title: &str,
+    articles: &[Article],
+    notices: Vec<(Level, String)>,
+) -> Result<View, AppError> {
     let read = read_set()?;
     let mut view = View::new(title);
     for (level, text) in notices {
@@ -98,16 +121,11 @@ fn list(title: &str, articles: &[Article], notices: Vec<(Level, String)>) -> Res
     for a in articles {
         categories.extend(a.categories.iter().map(String::as_str));
     }
-    for a in articles.iter().take(LIST) {
-        let mut sub = a.feed.clone();
-        if let Some(d) = &a.date {
-            sub.push_str(&format!(" · {d}"));
-        }
-        if !a.categories.is_empty() {
-            sub.push_str(&format!(" · {}", a.categories.join(", ")));
-        }
-        let mut item = Item::new(a.title.clone()).subtitle(sub).action(format!("item:{}", a.id));
-        if !read.contains(&a.id) {
+    for row in kapsel_feed::rows(&articles[..articles.len().min(LIST)], &read) {
+        let mut item = Item::new(row.title)
+            .subtitle(row.subtitle)
+            .action(row.action);
+        if row.unread {
             item = item.badge("new");
         }
         view = view.item(item);
@@ -116,7 +134,10 @@ fn list(title: &str, articles: &[Article], notices: Vec<(Level, String)>) -> Res
     for c in categories.iter().take(50) {
         view = view.button(format!("Category: {c}"), format!("category:{c}"));
     }
-    Ok(view.button("Refresh", "refresh").button("Saved articles", "saved").button("Mark all read", "mark-all-read"))
+    Ok(view
+        .button("Refresh", "refresh")
+        .button("Saved articles", "saved")
+        .button("Mark all read", "mark-all-read"))
 }
 
 fn article(id: &str) -> Result<View, AppError> {
@@ -131,14 +152,25 @@ fn article(id: &str) -> Result<View, AppError> {
         let keep: BTreeSet<String> = read.iter().rev().take(5000).cloned().collect();
         storage::set_json("read", &keep)?;
     }
-    let mut view = View::new(a.title.clone()).text(format!("{}{}", a.feed, a.date.as_ref().map(|d| format!(" · {d}")).unwrap_or_default()));
+    let mut view = View::new(a.title.clone()).text(format!(
+        "{}{}",
+        a.feed,
+        a.date
+            .as_ref()
+            .map(|d| format!(" · {d}"))
+            .unwrap_or_default()
+    ));
     if let Some(link) = &a.link {
         view = view.link("Original article", link.clone());
     }
     if !a.categories.is_empty() {
         view = view.text(format!("Categories: {}", a.categories.join(", ")));
     }
-    let html = if a.content.is_empty() { &a.summary } else { &a.content };
+    let html = if a.content.is_empty() {
+        &a.summary
+    } else {
+        &a.content
+    };
     for piece in kapsel_app_text::to_blocks(html, a.link.as_deref()) {
         view = match piece {
             kapsel_app_text::Piece::Heading(t) => view.heading(t),
@@ -150,14 +182,44 @@ fn article(id: &str) -> Result<View, AppError> {
     let is_saved = saved()?.iter().any(|s| s.id == a.id);
     Ok(view
         .divider()
-        .button(if is_saved { "Remove from saved" } else { "Save" }, if is_saved { format!("unsave:{}", a.id) } else { format!("save:{}", a.id) })
+        .button(
+            if is_saved {
+                "Remove from saved"
+            } else {
+                "Save"
+            },
+            if is_saved {
+                format!("unsave:{}", a.id)
+            } else {
+                format!("save:{}", a.id)
+            },
+        )
         .button("Back to the list", "list"))
 }
 
 impl App for News {
     fn view(route: &str) -> Result<View, AppError> {
+        if let Some(n) = route.strip_prefix("bench:") {
+            // The benchmark: parse a generated feed and build its list, nothing stored —
+            // the same kapsel-feed code the native baseline runs.
+            let feed = kapsel_feed::sample_feed(n.parse().unwrap_or(1000));
+            let articles = kapsel_feed::parse(
+                "bench",
+                feed.as_bytes(),
+                "https://intranet.example/feed.xml",
+            )
+            .map_err(failed)?;
+            let rows = kapsel_feed::rows(&articles, &BTreeSet::new());
+            return Ok(
+                View::new("bench").extend(rows.into_iter().take(LIST), |v, r| {
+                    v.item(Item::new(r.title).subtitle(r.subtitle).action(r.action))
+                }),
+            );
+        }
         if configured().is_empty() {
-            return Ok(View::new("News").notice(Level::Info, "The tenant has not configured any feeds."));
+            return Ok(
+                View::new("News").notice(Level::Info, "The tenant has not configured any feeds.")
+            );
         }
         if let Some(id) = route.strip_prefix("item:") {
             return article(id);
@@ -166,7 +228,10 @@ impl App for News {
             return list("Saved articles", &saved()?, Vec::new());
         }
         if let Some(c) = route.strip_prefix("category:") {
-            let in_cat: Vec<Article> = all_articles()?.into_iter().filter(|a| a.categories.iter().any(|x| x == c)).collect();
+            let in_cat: Vec<Article> = all_articles()?
+                .into_iter()
+                .filter(|a| a.categories.iter().any(|x| x == c))
+                .collect();
             return list(&format!("News: {c}"), &in_cat, Vec::new());
         }
         // The first visit fetches; later ones show what is stored until "refresh".
@@ -186,7 +251,11 @@ impl App for News {
             "list" => Self::view(""),
             "saved" => Self::view("saved"),
             "mark-all-read" => {
-                let ids: BTreeSet<String> = all_articles()?.into_iter().map(|a| a.id).take(5000).collect();
+                let ids: BTreeSet<String> = all_articles()?
+                    .into_iter()
+                    .map(|a| a.id)
+                    .take(5000)
+                    .collect();
                 storage::set_json("read", &ids)?;
                 Self::view("")
             }
@@ -198,7 +267,10 @@ impl App for News {
                     return Self::view(&format!("category:{c}"));
                 }
                 if let Some(id) = other.strip_prefix("save:") {
-                    let a = all_articles()?.into_iter().find(|a| a.id == id).ok_or_else(|| not_found(format!("article {id}")))?;
+                    let a = all_articles()?
+                        .into_iter()
+                        .find(|a| a.id == id)
+                        .ok_or_else(|| not_found(format!("article {id}")))?;
                     let mut s = saved()?;
                     if !s.iter().any(|x| x.id == a.id) {
                         s.insert(0, a);

@@ -11,10 +11,34 @@ pub enum Piece {
     Link { label: String, url: String },
 }
 
-const SKIP: &[&str] = &["script", "style", "head", "template", "noscript", "iframe", "object", "svg", "math", "title"];
+const SKIP: &[&str] = &[
+    "script", "style", "head", "template", "noscript", "iframe", "object", "svg", "math", "title",
+];
 const BLOCK: &[&str] = &[
-    "p", "div", "br", "tr", "table", "section", "article", "blockquote", "pre", "ul", "ol", "hr", "header", "footer",
-    "main", "nav", "aside", "figure", "figcaption", "dl", "dt", "dd", "body", "html",
+    "p",
+    "div",
+    "br",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "ul",
+    "ol",
+    "hr",
+    "header",
+    "footer",
+    "main",
+    "nav",
+    "aside",
+    "figure",
+    "figcaption",
+    "dl",
+    "dt",
+    "dd",
+    "body",
+    "html",
 ];
 
 pub fn decode_entity(name: &str) -> Option<String> {
@@ -23,7 +47,9 @@ pub fn decode_entity(name: &str) -> Option<String> {
             Some(hex) => u32::from_str_radix(hex, 16).ok()?,
             None => num.parse().ok()?,
         };
-        return char::from_u32(code).filter(|c| !c.is_control() || *c == '\n' || *c == '\t').map(String::from);
+        return char::from_u32(code)
+            .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+            .map(String::from);
     }
     let c = match name {
         "amp" => '&',
@@ -74,7 +100,11 @@ pub fn decode_entities(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         let after = &rest[i + 1..];
-        match after.find(';').filter(|&j| j <= 10).and_then(|j| decode_entity(&after[..j]).map(|d| (j, d))) {
+        match after
+            .find(';')
+            .filter(|&j| j <= 10)
+            .and_then(|j| decode_entity(&after[..j]).map(|d| (j, d)))
+        {
             Some((j, decoded)) => {
                 out.push_str(&decoded);
                 rest = &after[j + 1..];
@@ -103,7 +133,10 @@ fn attr(tag: &str, name: &str) -> Option<String> {
         let rest = rest[1..].trim_start();
         let value = match rest.chars().next() {
             Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or(""),
-            _ => rest.split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or(""),
+            _ => rest
+                .split(|c: char| c.is_whitespace() || c == '>')
+                .next()
+                .unwrap_or(""),
         };
         return Some(decode_entities(value));
     }
@@ -183,13 +216,21 @@ pub fn to_blocks(html: &str, base: Option<&str>) -> Vec<Piece> {
             }
             "a" => {
                 if let Some((href, start)) = link.take() {
-                    let label = text.get(start..).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+                    let label = text
+                        .get(start..)
+                        .unwrap_or("")
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     let url = match base.and_then(|b| url_join(b, &href)) {
                         Some(u) => u,
                         None => href,
                     };
                     if !url.to_ascii_lowercase().starts_with("javascript:") {
-                        out.push(Piece::Link { label: if label.is_empty() { url.clone() } else { label }, url });
+                        out.push(Piece::Link {
+                            label: if label.is_empty() { url.clone() } else { label },
+                            url,
+                        });
                     }
                 }
             }

@@ -18,7 +18,10 @@ const MAX_EDIT: usize = 1024 * 1024;
 struct Viewer;
 
 fn no_document() -> View {
-    View::new("Viewer").notice(Level::Info, "No document was handed to the viewer. Open one with --doc <id>.")
+    View::new("Viewer").notice(
+        Level::Info,
+        "No document was handed to the viewer. Open one with --doc <id>.",
+    )
 }
 
 fn load() -> Result<(documents::Document, Vec<u8>), View> {
@@ -27,7 +30,8 @@ fn load() -> Result<(documents::Document, Vec<u8>), View> {
     };
     match documents::read_all(MAX_DOCUMENT) {
         Ok(bytes) => Ok((doc, bytes)),
-        Err(e) => Err(View::new(doc.name.clone()).notice(Level::Error, format!("Cannot read the document: {e}"))),
+        Err(e) => Err(View::new(doc.name.clone())
+            .notice(Level::Error, format!("Cannot read the document: {e}"))),
     }
 }
 
@@ -55,10 +59,20 @@ impl App for Viewer {
                 if text.len() > MAX_EDIT {
                     return Err(invalid(format!("the text is longer than {MAX_EDIT} bytes")));
                 }
-                let saved = documents::save(&doc.name, &doc.media_type, text.as_bytes()).map_err(failed)?;
-                log::info(&format!("saved a new version of {} as {}", doc.name, saved.id));
+                let saved =
+                    documents::save(&doc.name, &doc.media_type, text.as_bytes()).map_err(failed)?;
+                log::info(&format!(
+                    "saved a new version of {} as {}",
+                    doc.name, saved.id
+                ));
                 Ok(View::new(doc.name)
-                    .notice(Level::Info, format!("Saved as a new version inside the container (document {}).", saved.id))
+                    .notice(
+                        Level::Info,
+                        format!(
+                            "Saved as a new version inside the container (document {}).",
+                            saved.id
+                        ),
+                    )
                     .text(format!("{} bytes", saved.size))
                     .button("Show the new version", format!("open:{}", saved.id)))
             }
@@ -75,10 +89,16 @@ impl App for Viewer {
 
 fn editor(doc: &documents::Document, kind: formats::Kind, bytes: &[u8]) -> View {
     if !kind.editable() {
-        return View::new(doc.name.clone()).notice(Level::Warning, "This kind of file cannot be edited here; only text, Markdown, CSV and HTML can.");
+        return View::new(doc.name.clone()).notice(
+            Level::Warning,
+            "This kind of file cannot be edited here; only text, Markdown, CSV and HTML can.",
+        );
     }
     if bytes.len() > MAX_EDIT {
-        return View::new(doc.name.clone()).notice(Level::Warning, format!("The file is larger than {MAX_EDIT} bytes; too large to edit here."));
+        return View::new(doc.name.clone()).notice(
+            Level::Warning,
+            format!("The file is larger than {MAX_EDIT} bytes; too large to edit here."),
+        );
     }
     let text = formats::decode_text(bytes);
     View::new(format!("Edit {}", doc.name))

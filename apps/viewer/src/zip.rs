@@ -19,7 +19,9 @@ pub struct Archive<'a> {
 }
 
 fn u16_at(b: &[u8], at: usize) -> Result<u16, String> {
-    b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]])).ok_or_else(|| "the ZIP file is truncated".to_string())
+    b.get(at..at + 2)
+        .map(|s| u16::from_le_bytes([s[0], s[1]]))
+        .ok_or_else(|| "the ZIP file is truncated".to_string())
 }
 
 fn u32_at(b: &[u8], at: usize) -> Result<u32, String> {
@@ -43,9 +45,14 @@ impl<'a> Archive<'a> {
             return Err("ZIP64 archives are not supported".into());
         }
         if count > MAX_ENTRIES {
-            return Err(format!("the archive has {count} entries (at most {MAX_ENTRIES})"));
+            return Err(format!(
+                "the archive has {count} entries (at most {MAX_ENTRIES})"
+            ));
         }
-        if cd_offset.checked_add(cd_size).is_none_or(|end| end > bytes.len()) {
+        if cd_offset
+            .checked_add(cd_size)
+            .is_none_or(|end| end > bytes.len())
+        {
             return Err("the central directory lies outside the file".into());
         }
         let mut entries = Vec::with_capacity(count);
@@ -60,8 +67,15 @@ impl<'a> Archive<'a> {
             let extra_len = u16_at(bytes, at + 30)? as usize;
             let comment_len = u16_at(bytes, at + 32)? as usize;
             let local_offset = u32_at(bytes, at + 42)? as usize;
-            let name = bytes.get(at + 46..at + 46 + name_len).ok_or("the ZIP file is truncated")?;
-            entries.push(Entry { name: String::from_utf8_lossy(name).into_owned(), method, compressed, local_offset });
+            let name = bytes
+                .get(at + 46..at + 46 + name_len)
+                .ok_or("the ZIP file is truncated")?;
+            entries.push(Entry {
+                name: String::from_utf8_lossy(name).into_owned(),
+                method,
+                compressed,
+                local_offset,
+            });
             at += 46 + name_len + extra_len + comment_len;
         }
         Ok(Archive { bytes, entries })
@@ -73,7 +87,11 @@ impl<'a> Archive<'a> {
 
     /// The entry's content, inflated to at most `limit` bytes.
     pub fn read(&self, name: &str, limit: usize) -> Result<Vec<u8>, String> {
-        let e = self.entries.iter().find(|e| e.name == name).ok_or_else(|| format!("{name} is missing from the archive"))?;
+        let e = self
+            .entries
+            .iter()
+            .find(|e| e.name == name)
+            .ok_or_else(|| format!("{name} is missing from the archive"))?;
         let b = self.bytes;
         if u32_at(b, e.local_offset)? != 0x0403_4b50 {
             return Err(format!("the local header of {name} is damaged"));
@@ -81,7 +99,9 @@ impl<'a> Archive<'a> {
         let name_len = u16_at(b, e.local_offset + 26)? as usize;
         let extra_len = u16_at(b, e.local_offset + 28)? as usize;
         let start = e.local_offset + 30 + name_len + extra_len;
-        let data = b.get(start..start + e.compressed).ok_or_else(|| format!("{name} is truncated"))?;
+        let data = b
+            .get(start..start + e.compressed)
+            .ok_or_else(|| format!("{name} is truncated"))?;
         match e.method {
             0 if data.len() <= limit => Ok(data.to_vec()),
             0 => Err(format!("{name} is larger than {limit} bytes")),
@@ -92,7 +112,9 @@ impl<'a> Archive<'a> {
                     format!("{name} does not inflate: {:?}", err.status)
                 }
             }),
-            m => Err(format!("{name} uses compression method {m}, which is not supported")),
+            m => Err(format!(
+                "{name} uses compression method {m}, which is not supported"
+            )),
         }
     }
 }

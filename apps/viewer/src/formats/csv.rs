@@ -8,9 +8,21 @@ pub fn render(bytes: &[u8], page: &mut Page) -> Result<(), String> {
     let text = super::decode_text(bytes);
     // Excel in German locales writes `;`: pick the separator the header uses most.
     let first = text.lines().next().unwrap_or("");
-    let sep = [b',', b';', b'\t'].into_iter().max_by_key(|s| first.bytes().filter(|b| b == s).count()).unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new().delimiter(sep).flexible(true).has_headers(true).from_reader(text.as_bytes());
-    let columns: Vec<String> = reader.headers().map_err(|e| e.to_string())?.iter().map(str::to_string).collect();
+    let sep = [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|s| first.bytes().filter(|b| b == s).count())
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let columns: Vec<String> = reader
+        .headers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(str::to_string)
+        .collect();
     let mut rows = Vec::new();
     let mut total = 0;
     for record in reader.records() {

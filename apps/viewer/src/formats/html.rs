@@ -13,6 +13,9 @@ pub fn render(html: &str, page: &mut Page) -> Result<(), String> {
             Piece::Link { label, url } => page.link(&label, &url),
         }
     }
-    page.notice(kapsel_sdk::Level::Info, "Shown as text: scripts, styles and remote images are never loaded.");
+    page.notice(
+        kapsel_sdk::Level::Info,
+        "Shown as text: scripts, styles and remote images are never loaded.",
+    );
     Ok(())
 }

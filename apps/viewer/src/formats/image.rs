@@ -3,8 +3,10 @@
 use super::Page;
 
 pub fn render(bytes: &[u8], page: &mut Page) -> Result<(), String> {
-    let format = imagesize::image_type(bytes).map_err(|e| format!("not a known image format: {e:?}"))?;
-    let size = imagesize::blob_size(bytes).map_err(|e| format!("the image header is damaged: {e:?}"))?;
+    let format =
+        imagesize::image_type(bytes).map_err(|e| format!("not a known image format: {e:?}"))?;
+    let size =
+        imagesize::blob_size(bytes).map_err(|e| format!("the image header is damaged: {e:?}"))?;
     page.table(
         vec!["Property".into(), "Value".into()],
         vec![

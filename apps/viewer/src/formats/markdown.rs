@@ -25,7 +25,9 @@ pub fn render(text: &str, page: &mut Page) -> Result<(), String> {
         match event {
             Event::Text(t) | Event::Code(t) => buf.push_str(&t),
             Event::SoftBreak | Event::HardBreak => buf.push(' '),
-            Event::Start(Tag::Link { dest_url, .. }) => link = Some((dest_url.to_string(), buf.len())),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                link = Some((dest_url.to_string(), buf.len()))
+            }
             Event::End(TagEnd::Link) => {
                 if let Some((url, start)) = link.take() {
                     links.push((buf.get(start..).unwrap_or("").to_string(), url));
@@ -41,7 +43,13 @@ pub fn render(text: &str, page: &mut Page) -> Result<(), String> {
                 page.item(buf.trim());
                 buf.clear();
             }
-            Event::End(TagEnd::Paragraph | TagEnd::CodeBlock | TagEnd::BlockQuote(_) | TagEnd::TableRow | TagEnd::TableHead) => {
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_)
+                | TagEnd::TableRow
+                | TagEnd::TableHead,
+            ) => {
                 page.text(&buf);
                 buf.clear();
             }

@@ -12,7 +12,6 @@ mod pdf;
 use kapsel_sdk::documents::Document;
 use kapsel_sdk::prelude::*;
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Text,
@@ -70,7 +69,9 @@ pub fn detect(name: &str, media_type: &str, bytes: &[u8]) -> Kind {
         ("csv", _) | (_, "text/csv") => Kind::Csv,
         ("html" | "htm", _) | (_, "text/html") => Kind::Html,
         ("docx" | "odt" | "pdf", _) => Kind::Unknown,
-        _ if media_type.starts_with("text/") || ext == "txt" || looks_like_text(bytes) => Kind::Text,
+        _ if media_type.starts_with("text/") || ext == "txt" || looks_like_text(bytes) => {
+            Kind::Text
+        }
         _ => Kind::Unknown,
     }
 }
@@ -87,8 +88,16 @@ pub fn decode_text(bytes: &[u8]) -> String {
         return s.to_string();
     }
     let utf16 = |le: bool, b: &[u8]| -> String {
-        let units: Vec<u16> =
-            b.chunks_exact(2).map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) }).collect();
+        let units: Vec<u16> = b
+            .chunks_exact(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
         String::from_utf16_lossy(&units)
     };
     if let Some(rest) = bytes.strip_prefix(b"\xff\xfe") {
@@ -102,8 +111,9 @@ pub fn decode_text(bytes: &[u8]) -> String {
 
 fn windows_1252(b: u8) -> char {
     const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘', '’',
-        '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
     ];
     match b {
         0x80..=0x9f => HIGH[(b - 0x80) as usize],
@@ -125,7 +135,12 @@ const MAX_TEXT: usize = 1536 * 1024;
 impl Page {
     pub fn new(title: &str, kind: Kind, size: u64) -> Page {
         let view = View::new(title).text(format!("{} · {} bytes", kind.label(), size));
-        Page { view, blocks: 1, text: 0, full: false }
+        Page {
+            view,
+            blocks: 1,
+            text: 0,
+            full: false,
+        }
     }
 
     fn room(&mut self, text: usize) -> bool {
@@ -164,7 +179,11 @@ impl Page {
     }
 
     pub fn table(&mut self, columns: Vec<String>, rows: Vec<Vec<String>>) {
-        let size: usize = columns.iter().chain(rows.iter().flatten()).map(String::len).sum();
+        let size: usize = columns
+            .iter()
+            .chain(rows.iter().flatten())
+            .map(String::len)
+            .sum();
         if self.room(size) {
             self.view = std::mem::replace(&mut self.view, View::new("")).table(columns, rows);
         }
@@ -176,7 +195,10 @@ impl Page {
 
     pub fn finish(mut self) -> View {
         if self.full {
-            self.notice(Level::Warning, "The document is long: only its beginning is shown.");
+            self.notice(
+                Level::Warning,
+                "The document is long: only its beginning is shown.",
+            );
         }
         self.view
     }
@@ -198,7 +220,10 @@ pub fn render(doc: &Document, kind: Kind, bytes: &[u8]) -> View {
         Kind::Odt => office::odt(bytes, &mut page),
         Kind::Pdf => pdf::render(bytes, &mut page),
         Kind::Image => image::render(bytes, &mut page),
-        Kind::Unknown => Err(format!("the viewer cannot show this file ({}, {} bytes)", doc.media_type, doc.size)),
+        Kind::Unknown => Err(format!(
+            "the viewer cannot show this file ({}, {} bytes)",
+            doc.media_type, doc.size
+        )),
     };
     if let Err(e) = result {
         page.notice(Level::Error, &format!("Cannot show this file: {e}"));

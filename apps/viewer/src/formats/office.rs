@@ -51,7 +51,12 @@ impl Flow {
             return;
         }
         let columns = rows.remove(0);
-        let width = rows.iter().map(Vec::len).chain([columns.len()]).max().unwrap_or(0);
+        let width = rows
+            .iter()
+            .map(Vec::len)
+            .chain([columns.len()])
+            .max()
+            .unwrap_or(0);
         let mut columns = columns;
         columns.resize(width, String::new());
         for r in &mut rows {
@@ -62,11 +67,16 @@ impl Flow {
 }
 
 fn local(name: &[u8]) -> &[u8] {
-    name.iter().position(|&b| b == b':').map_or(name, |i| &name[i + 1..])
+    name.iter()
+        .position(|&b| b == b':')
+        .map_or(name, |i| &name[i + 1..])
 }
 
 fn attr_value(e: &quick_xml::events::BytesStart, key: &[u8]) -> Option<String> {
-    e.attributes().flatten().find(|a| local(a.key.as_ref()) == key).map(|a| String::from_utf8_lossy(&a.value).into_owned())
+    e.attributes()
+        .flatten()
+        .find(|a| local(a.key.as_ref()) == key)
+        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
 }
 
 pub fn docx(bytes: &[u8], page: &mut Page) -> Result<(), String> {
@@ -77,22 +87,36 @@ pub fn docx(bytes: &[u8], page: &mut Page) -> Result<(), String> {
     let mut flow = Flow::default();
     let mut in_text = false;
     loop {
-        match reader.read_event_into(&mut buf).map_err(|e| format!("word/document.xml: {e}"))? {
+        match reader
+            .read_event_into(&mut buf)
+            .map_err(|e| format!("word/document.xml: {e}"))?
+        {
             Event::Start(e) | Event::Empty(e) if local(e.name().as_ref()) == b"pStyle" => {
-                let style = attr_value(&e, b"val").unwrap_or_default().to_ascii_lowercase();
-                flow.heading = style.starts_with("heading") || style.starts_with("berschrift") || style == "title";
+                let style = attr_value(&e, b"val")
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                flow.heading = style.starts_with("heading")
+                    || style.starts_with("berschrift")
+                    || style == "title";
                 flow.list |= style.contains("list");
             }
-            Event::Start(e) | Event::Empty(e) if local(e.name().as_ref()) == b"numPr" => flow.list = true,
+            Event::Start(e) | Event::Empty(e) if local(e.name().as_ref()) == b"numPr" => {
+                flow.list = true
+            }
             Event::Start(e) if local(e.name().as_ref()) == b"t" => in_text = true,
             Event::End(e) if local(e.name().as_ref()) == b"t" => in_text = false,
             Event::Empty(e) if matches!(local(e.name().as_ref()), b"tab") => flow.para.push('\t'),
-            Event::Empty(e) if matches!(local(e.name().as_ref()), b"br" | b"cr") => flow.para.push('\n'),
-            Event::Text(t) if in_text => flow.para.push_str(&t.xml_content().map_err(|e| e.to_string())?),
+            Event::Empty(e) if matches!(local(e.name().as_ref()), b"br" | b"cr") => {
+                flow.para.push('\n')
+            }
+            Event::Text(t) if in_text => flow
+                .para
+                .push_str(&t.xml_content().map_err(|e| e.to_string())?),
             Event::GeneralRef(r) if in_text => {
                 if let Some(c) = r.resolve_char_ref().ok().flatten() {
                     flow.para.push(c);
-                } else if let Some(s) = kapsel_app_text::decode_entity(&String::from_utf8_lossy(&r)) {
+                } else if let Some(s) = kapsel_app_text::decode_entity(&String::from_utf8_lossy(&r))
+                {
                     flow.para.push_str(&s);
                 }
             }
@@ -126,7 +150,10 @@ pub fn odt(bytes: &[u8], page: &mut Page) -> Result<(), String> {
     let mut depth_in_text = 0usize;
     let mut list_depth = 0usize;
     loop {
-        match reader.read_event_into(&mut buf).map_err(|e| format!("content.xml: {e}"))? {
+        match reader
+            .read_event_into(&mut buf)
+            .map_err(|e| format!("content.xml: {e}"))?
+        {
             Event::Start(e) => match local(e.name().as_ref()) {
                 b"h" => {
                     depth_in_text += 1;
@@ -144,18 +171,24 @@ pub fn odt(bytes: &[u8], page: &mut Page) -> Result<(), String> {
             },
             Event::Empty(e) => match local(e.name().as_ref()) {
                 b"s" => {
-                    let n: usize = attr_value(&e, b"c").and_then(|c| c.parse().ok()).unwrap_or(1).min(100);
+                    let n: usize = attr_value(&e, b"c")
+                        .and_then(|c| c.parse().ok())
+                        .unwrap_or(1)
+                        .min(100);
                     flow.para.push_str(&" ".repeat(n));
                 }
                 b"tab" => flow.para.push('\t'),
                 b"line-break" => flow.para.push('\n'),
                 _ => {}
             },
-            Event::Text(t) if depth_in_text > 0 => flow.para.push_str(&t.xml_content().map_err(|e| e.to_string())?),
+            Event::Text(t) if depth_in_text > 0 => flow
+                .para
+                .push_str(&t.xml_content().map_err(|e| e.to_string())?),
             Event::GeneralRef(r) if depth_in_text > 0 => {
                 if let Some(c) = r.resolve_char_ref().ok().flatten() {
                     flow.para.push(c);
-                } else if let Some(s) = kapsel_app_text::decode_entity(&String::from_utf8_lossy(&r)) {
+                } else if let Some(s) = kapsel_app_text::decode_entity(&String::from_utf8_lossy(&r))
+                {
                     flow.para.push_str(&s);
                 }
             }

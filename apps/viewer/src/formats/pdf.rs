@@ -6,7 +6,8 @@ use super::Page;
 const MAX_PAGES: u32 = 300;
 
 pub fn render(bytes: &[u8], page: &mut Page) -> Result<(), String> {
-    let doc = lopdf::Document::load_mem(bytes).map_err(|e| format!("the PDF cannot be parsed: {e}"))?;
+    let doc =
+        lopdf::Document::load_mem(bytes).map_err(|e| format!("the PDF cannot be parsed: {e}"))?;
     if doc.is_encrypted() {
         return Err("the PDF is encrypted".into());
     }
