@@ -388,3 +388,31 @@ fn enrolment_preinstalls_the_built_in_apps_the_tenant_grants() {
         2
     );
 }
+
+#[test]
+fn the_built_in_apps_pass_the_reviewers_audit() {
+    let env = Env::new();
+    let (dir, key) = kapsel_tests::builtin_apps();
+    let policy = format!(
+        "{}",
+        policy_text(1, "").replace(
+            "[integrity]",
+            &format!(
+                "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\n\n\
+                 [apps.viewer]\ndocuments = true\nlog = true\n\n\
+                 [apps.news]\nstorage_quota_bytes = 16777216\nnotify = true\nlog = true\nhttp_origins = [\"https://intranet.example\"]\n\n\
+                 [apps.documents]\ndocuments = true\nlog = true\nhttp_origins = [\"https://intranet.example\"]\n\n[integrity]"
+            ),
+        )
+    );
+    let signed = env.tenant.policy_file("builtin-audit.toml", &policy);
+    for id in ["viewer", "news", "documents"] {
+        let pkg = dir.join(format!("{id}.kapp"));
+        let r = env.run(&["--json", "audit", pkg.to_str().unwrap(), "--policy", signed.to_str().unwrap()]);
+        r.ok();
+        let v = r.json();
+        assert_eq!(v["verdict"], "approve", "{id}: {v}");
+        assert_eq!(v["signature"]["trusted"], true, "{id}");
+        assert!(v["mismatches"].as_array().unwrap().is_empty(), "{id}: {}", v["mismatches"]);
+    }
+}
