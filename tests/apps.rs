@@ -408,11 +408,91 @@ fn the_built_in_apps_pass_the_reviewers_audit() {
     let signed = env.tenant.policy_file("builtin-audit.toml", &policy);
     for id in ["viewer", "news", "documents"] {
         let pkg = dir.join(format!("{id}.kapp"));
-        let r = env.run(&["--json", "audit", pkg.to_str().unwrap(), "--policy", signed.to_str().unwrap()]);
+        let r = env.run(&[
+            "--json",
+            "audit",
+            pkg.to_str().unwrap(),
+            "--policy",
+            signed.to_str().unwrap(),
+        ]);
         r.ok();
         let v = r.json();
         assert_eq!(v["verdict"], "approve", "{id}: {v}");
         assert_eq!(v["signature"]["trusted"], true, "{id}");
-        assert!(v["mismatches"].as_array().unwrap().is_empty(), "{id}: {}", v["mismatches"]);
+        assert!(
+            v["mismatches"].as_array().unwrap().is_empty(),
+            "{id}: {}",
+            v["mismatches"]
+        );
     }
+}
+
+#[test]
+fn a_document_an_app_downloads_is_shown_by_the_viewer() {
+    let env = Env::new();
+    let (dir, key) = kapsel_tests::builtin_apps();
+    let em = kapsel_tests::servers::emulator("tok-cli");
+    let origin = format!("https://localhost:{}", em.port);
+    let ca =
+        std::fs::read_to_string(kapsel_tests::servers::test_servers().get("TEST_CA_FILE")).unwrap();
+    let grants = format!(
+        "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\n\n[apps.viewer]\npreinstall = true\ndocuments = true\nlog = true\n\n\
+         [apps.documents]\npreinstall = true\ndocuments = true\nlog = true\nhttp_origins = [\"{origin}\"]\n\
+         http_private_origins = [\"{origin}\"]\nhttp_credentials = {{ \"{origin}\" = \"bearer\" }}\n\n\
+         [apps.documents.settings]\n\"library:Intranet\" = \"sharepoint:{origin}/sites/team\"\n\n\
+         [tls]\ntrust_anchors = [\"\"\"\n{ca}\"\"\"]\n\n[integrity]"
+    );
+    let p = env.tenant.policy_file(
+        "open.toml",
+        &policy_text(1, "").replace("[integrity]", &grants),
+    );
+    env.run_stdin(
+        &[
+            "enroll",
+            "--policy",
+            p.to_str().unwrap(),
+            "--tenant-key",
+            &env.tenant.public_key(),
+            "--apps",
+            dir.to_str().unwrap(),
+            "--password-stdin",
+        ],
+        &format!("{PASSWORD}\n"),
+    )
+    .ok();
+    env.unlock().ok();
+    env.run_stdin(&["credential", "set", &origin], "tok-cli\n")
+        .ok();
+    assert!(
+        env.run(&["credential", "list"])
+            .ok()
+            .stdout
+            .contains(&origin)
+    );
+    let r = env.run(&[
+        "app",
+        "act",
+        "documents",
+        "sp:Intranet:file:/sites/team/Shared Documents/Nr. #7.txt",
+    ]);
+    r.ok();
+    // The download and, right after it, the viewer showing the downloaded document.
+    assert!(
+        r.stdout.contains("Downloaded into the container")
+            && r.stdout.contains("== Nr. #7.txt ==")
+            && r.stdout.contains("sieben"),
+        "{}",
+        r.stdout
+    );
+    let v = env
+        .run(&[
+            "--json",
+            "app",
+            "act",
+            "documents",
+            "sp:Intranet:file:/sites/team/Shared Documents/100% sicher.txt",
+        ])
+        .json();
+    assert_eq!(v["opened"][0]["app"], "viewer", "{v}");
+    let _ = &em.root;
 }

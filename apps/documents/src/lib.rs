@@ -59,7 +59,11 @@ fn site(name: &str) -> Result<sharepoint::Site, AppError> {
 fn sp_listing(name: &str, path: &str) -> Result<View, AppError> {
     let site = site(name)?;
     let shown = path.split_once(':').map_or(path, |(_, p)| p);
-    let mut view = View::new(if shown.is_empty() { name.to_string() } else { format!("{name}: {shown}") });
+    let mut view = View::new(if shown.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name}: {shown}")
+    });
     if path.is_empty() {
         return Ok(match site.libraries() {
             Err(msg) => view.notice(Level::Error, msg),

@@ -143,7 +143,7 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
                     document: doc,
                 },
             )?;
-            out.value(&v, render_outcome);
+            show_outcome(root, v, out);
             Ok(())
         }
         AppCommand::Act {
@@ -170,7 +170,7 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
                     document: doc,
                 },
             )?;
-            out.value(&v, render_outcome);
+            show_outcome(root, v, out);
             Ok(())
         }
         AppCommand::Log { id } => {
@@ -189,6 +189,45 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
                     .collect()
             });
             Ok(())
+        }
+    }
+}
+
+/// Show what an app returned; documents it asked to open are handed to the viewer app
+/// right away (inside the container, as everything else).
+fn show_outcome(root: &Path, mut v: Value, out: Out) {
+    let from_viewer = v["app"] == "viewer";
+    let mut opened = Vec::new();
+    for id in items(&v["open_requests"])
+        .iter()
+        .filter_map(|i| i.as_str())
+        .take(4)
+    {
+        if from_viewer {
+            break;
+        }
+        let call = Request::AppCall {
+            id: "viewer".into(),
+            route: Some(String::new()),
+            action: None,
+            form: Vec::new(),
+            document: Some(id.to_string()),
+        };
+        match session::call(root, &call) {
+            Ok(o) => opened.push(o),
+            Err(e) => opened.push(json!({ "error": e.to_string(), "document": id })),
+        }
+    }
+    if out.json {
+        v["opened"] = Value::Array(opened);
+        out.value(&v, |_| String::new());
+        return;
+    }
+    print!("{}", render_outcome(&v));
+    for o in opened {
+        match o.get("error").and_then(Value::as_str) {
+            Some(e) => println!("\n(the viewer could not open it: {e})"),
+            None => print!("\n{}", render_outcome(&o)),
         }
     }
 }
@@ -213,12 +252,7 @@ fn render_outcome(v: &Value) -> String {
             d["id"].as_str().unwrap_or("")
         ));
     }
-    for id in items(&v["open_requests"]) {
-        s.push_str(&format!(
-            "\n(open) kapsel app open viewer --doc {}\n",
-            id.as_str().unwrap_or("")
-        ));
-    }
+
     for d in items(&v["denials"]) {
         s.push_str(&format!("\n(denied) {}\n", d.as_str().unwrap_or("")));
     }
