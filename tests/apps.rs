@@ -393,17 +393,14 @@ fn enrolment_preinstalls_the_built_in_apps_the_tenant_grants() {
 fn the_built_in_apps_pass_the_reviewers_audit() {
     let env = Env::new();
     let (dir, key) = kapsel_tests::builtin_apps();
-    let policy = format!(
-        "{}",
-        policy_text(1, "").replace(
-            "[integrity]",
-            &format!(
-                "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\n\n\
-                 [apps.viewer]\ndocuments = true\nlog = true\n\n\
-                 [apps.news]\nstorage_quota_bytes = 16777216\nnotify = true\nlog = true\nhttp_origins = [\"https://intranet.example\"]\n\n\
-                 [apps.documents]\ndocuments = true\nlog = true\nhttp_origins = [\"https://intranet.example\"]\n\n[integrity]"
-            ),
-        )
+    let policy = policy_text(1, "").replace(
+        "[integrity]",
+        &format!(
+            "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\n\n\
+             [apps.viewer]\ndocuments = true\nlog = true\n\n\
+             [apps.news]\nstorage_quota_bytes = 16777216\nnotify = true\nlog = true\nhttp_origins = [\"https://intranet.example\"]\n\n\
+             [apps.documents]\ndocuments = true\nlog = true\nhttp_origins = [\"https://intranet.example\"]\n\n[integrity]"
+        ),
     );
     let signed = env.tenant.policy_file("builtin-audit.toml", &policy);
     for id in ["viewer", "news", "documents"] {
