@@ -321,17 +321,10 @@ fn enrolment_preinstalls_the_built_in_apps_the_tenant_grants() {
         ),
     );
     let p = env.tenant.policy_file("builtin.toml", &policy);
-    let r = env.run_stdin(
-        &[
-            "enroll",
-            "--policy",
-            p.to_str().unwrap(),
-            "--tenant-key",
-            &env.tenant.public_key(),
-            "--apps",
-            dir.to_str().unwrap(),
-            "--password-stdin",
-        ],
+    let r = env.try_enroll(
+        p.to_str().unwrap(),
+        &env.tenant.public_key(),
+        &["--apps", dir.to_str().unwrap()],
         &format!("{PASSWORD}\n"),
     );
     r.ok();
@@ -443,17 +436,10 @@ fn a_document_an_app_downloads_is_shown_by_the_viewer() {
         "open.toml",
         &policy_text(1, "").replace("[integrity]", &grants),
     );
-    env.run_stdin(
-        &[
-            "enroll",
-            "--policy",
-            p.to_str().unwrap(),
-            "--tenant-key",
-            &env.tenant.public_key(),
-            "--apps",
-            dir.to_str().unwrap(),
-            "--password-stdin",
-        ],
+    env.try_enroll(
+        p.to_str().unwrap(),
+        &env.tenant.public_key(),
+        &["--apps", dir.to_str().unwrap()],
         &format!("{PASSWORD}\n"),
     )
     .ok();

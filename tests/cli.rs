@@ -227,17 +227,7 @@ fn tampered_unsigned_older_and_foreign_policies_are_refused() {
     let enroll_with = |text: &str| {
         let path = env.tmp.path().join("candidate.toml");
         std::fs::write(&path, text).unwrap();
-        env.run_stdin(
-            &[
-                "enroll",
-                "--policy",
-                path.to_str().unwrap(),
-                "--tenant-key",
-                &key,
-                "--password-stdin",
-            ],
-            &format!("{PASSWORD}\n"),
-        )
+        env.try_enroll(path.to_str().unwrap(), &key, &[], &format!("{PASSWORD}\n"))
     };
     // Any single changed byte, anywhere in the file, is refused.
     let bytes = good.as_bytes();
@@ -383,15 +373,10 @@ fn tenant_tools_round_trip() {
     ])
     .fails(6, "clipboard");
     // Enrolment with the files the tools wrote.
-    env.run_stdin(
-        &[
-            "enroll",
-            "--policy",
-            signed.to_str().unwrap(),
-            "--tenant-key",
-            pubfile.to_str().unwrap(),
-            "--password-stdin",
-        ],
+    env.try_enroll(
+        signed.to_str().unwrap(),
+        pubfile.to_str().unwrap(),
+        &[],
         &format!("{PASSWORD}\n"),
     )
     .ok();
@@ -408,58 +393,23 @@ fn bad_input_gets_a_clear_message_and_a_nonzero_exit() {
         .fails(7, "no container");
     env.run(&["audit-log"]).fails(7, "no container");
     let missing = env.tmp.path().join("nope.toml");
-    env.run_stdin(
-        &[
-            "enroll",
-            "--policy",
-            missing.to_str().unwrap(),
-            "--tenant-key",
-            &env.tenant.public_key(),
-            "--password-stdin",
-        ],
+    env.try_enroll(
+        missing.to_str().unwrap(),
+        &env.tenant.public_key(),
+        &[],
         "x\n",
     )
     .fails(2, "does not exist");
     let p = env.tenant.policy_file("p.toml", &policy_text(1, ""));
-    env.run_stdin(
-        &[
-            "enroll",
-            "--policy",
-            p.to_str().unwrap(),
-            "--tenant-key",
-            "ed25519:AAAA",
-            "--password-stdin",
-        ],
-        "x\n",
-    )
-    .fails(2, "32 bytes");
+    env.try_enroll(p.to_str().unwrap(), "ed25519:AAAA", &[], "x\n")
+        .fails(2, "32 bytes");
     // A weak password is refused by the tenant's rules; nothing is created.
-    env.run_stdin(
-        &[
-            "enroll",
-            "--policy",
-            p.to_str().unwrap(),
-            "--tenant-key",
-            &env.tenant.public_key(),
-            "--password-stdin",
-        ],
-        "weak\n",
-    )
-    .fails(6, "at least 12");
+    env.try_enroll(p.to_str().unwrap(), &env.tenant.public_key(), &[], "weak\n")
+        .fails(6, "at least 12");
     assert!(!env.root.exists());
     // Standard input ends before the password.
-    env.run_stdin(
-        &[
-            "enroll",
-            "--policy",
-            p.to_str().unwrap(),
-            "--tenant-key",
-            &env.tenant.public_key(),
-            "--password-stdin",
-        ],
-        "",
-    )
-    .fails(2, "standard input ended");
+    env.try_enroll(p.to_str().unwrap(), &env.tenant.public_key(), &[], "")
+        .fails(2, "standard input ended");
     env.enroll("");
     env.enroll_again_fails();
     env.run(&["audit-log"]).fails(3, "locked");
@@ -481,15 +431,10 @@ trait EnrollAgain {
 impl EnrollAgain for Env {
     fn enroll_again_fails(&self) {
         let p = self.tenant.policy_file("p2.toml", &policy_text(1, ""));
-        self.run_stdin(
-            &[
-                "enroll",
-                "--policy",
-                p.to_str().unwrap(),
-                "--tenant-key",
-                &self.tenant.public_key(),
-                "--password-stdin",
-            ],
+        self.try_enroll(
+            p.to_str().unwrap(),
+            &self.tenant.public_key(),
+            &[],
             &format!("{PASSWORD}\n"),
         )
         .fails(7, "already exists");

@@ -2,10 +2,10 @@
 //! added by the host): names with spaces, quotes, %, #, umlauts; a folder with thousands of
 //! entries; a download into the container; 401 and 404 as clear messages.
 
-use kapsel_runtime::host::{AppHost, Block, Call, CallOutcome, Credentials, Package};
+use kapsel_runtime::host::{AppHost, Block, Call, CallOutcome, Credentials};
 use kapsel_runtime::policy::{Policy, signing};
 use kapsel_runtime::vault::{MIN_PARAMS, Vault};
-use kapsel_tests::component;
+use kapsel_tests::action_for;
 use kapsel_tests::servers::{emulator, test_servers};
 
 const NAMES: &[&str] = &[
@@ -73,13 +73,7 @@ fn fixture() -> Fx {
         password: zeroize::Zeroizing::new("secret".into()),
     };
     let mut host = AppHost::new(&vault, &policy, Some(creds)).unwrap();
-    let manifest = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../apps/documents/manifest.toml"),
-    )
-    .unwrap();
-    let mut p = Package::new(&manifest, component("kapsel-documents")).unwrap();
-    p.sign(&publisher);
-    host.install(&p.to_bytes()).unwrap();
+    kapsel_tests::install_builtin(&mut host, &publisher, "documents");
     Fx {
         _tmp: tmp,
         host,
@@ -99,21 +93,6 @@ fn act(fx: &mut Fx, action: &str) -> CallOutcome {
             None,
         )
         .unwrap_or_else(|e| panic!("{action}: {e}"))
-}
-
-fn action_for(o: &CallOutcome, title: &str) -> String {
-    o.view
-        .blocks
-        .iter()
-        .find_map(|b| match b {
-            Block::Item {
-                title: t,
-                action: Some(a),
-                ..
-            } if t == title => Some(a.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no item {title:?} in\n{}", o.view.render_text()))
 }
 
 #[test]
@@ -202,13 +181,7 @@ fn missing_folders_and_missing_credentials_give_clear_messages() {
     ))
     .unwrap();
     let mut host = AppHost::new(&vault, &policy, None).unwrap();
-    let manifest = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../apps/documents/manifest.toml"),
-    )
-    .unwrap();
-    let mut p = Package::new(&manifest, component("kapsel-documents")).unwrap();
-    p.sign(&publisher);
-    host.install(&p.to_bytes()).unwrap();
+    kapsel_tests::install_builtin(&mut host, &publisher, "documents");
     let o = host
         .call(
             "documents",
@@ -252,13 +225,7 @@ fn sharepoint_sites_through_the_rest_api_in_both_json_shapes() {
     ))
     .unwrap();
     let mut host = AppHost::new(&vault, &policy, None).unwrap();
-    let manifest = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../apps/documents/manifest.toml"),
-    )
-    .unwrap();
-    let mut p = Package::new(&manifest, component("kapsel-documents")).unwrap();
-    p.sign(&publisher);
-    host.install(&p.to_bytes()).unwrap();
+    kapsel_tests::install_builtin(&mut host, &publisher, "documents");
     let mut act = |action: String, form: Vec<(String, String)>| {
         host.call(
             "documents",

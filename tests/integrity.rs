@@ -132,15 +132,10 @@ fn a_binary_not_on_the_tenants_list_is_refused() {
         "p.toml",
         &kapsel_tests::policy_text(1, &format!("binary_sha256 = [\"{digest}\"]\n")),
     );
-    env.run_stdin(
-        &[
-            "enroll",
-            "--policy",
-            policy.to_str().unwrap(),
-            "--tenant-key",
-            &env.tenant.public_key(),
-            "--password-stdin",
-        ],
+    env.try_enroll(
+        policy.to_str().unwrap(),
+        &env.tenant.public_key(),
+        &[],
         &format!("{PASSWORD}\n"),
     )
     .fails(5, "not one the tenant lists");
@@ -153,15 +148,10 @@ fn the_superuser_check_follows_the_policy() {
         "p.toml",
         &kapsel_tests::policy_text(1, "").replace("superuser = \"off\"", "superuser = \"enforce\""),
     );
-    let r = env.run_stdin(
-        &[
-            "enroll",
-            "--policy",
-            policy.to_str().unwrap(),
-            "--tenant-key",
-            &env.tenant.public_key(),
-            "--password-stdin",
-        ],
+    let r = env.try_enroll(
+        policy.to_str().unwrap(),
+        &env.tenant.public_key(),
+        &[],
         &format!("{PASSWORD}\n"),
     );
     if kapsel_runtime::integrity::euid() == 0 {
@@ -175,15 +165,10 @@ fn the_superuser_check_follows_the_policy() {
         "p.toml",
         &kapsel_tests::policy_text(1, "").replace("superuser = \"off\"", "superuser = \"warn\""),
     );
-    let r = env.run_stdin(
-        &[
-            "enroll",
-            "--policy",
-            policy.to_str().unwrap(),
-            "--tenant-key",
-            &env.tenant.public_key(),
-            "--password-stdin",
-        ],
+    let r = env.try_enroll(
+        policy.to_str().unwrap(),
+        &env.tenant.public_key(),
+        &[],
         &format!("{PASSWORD}\n"),
     );
     r.ok();

@@ -5,10 +5,10 @@
 
 use std::io::Write;
 
-use kapsel_runtime::host::{AppHost, Block, Call, CallOutcome, Package};
+use kapsel_runtime::host::{AppHost, Block, Call, CallOutcome};
 use kapsel_runtime::policy::{Policy, signing};
 use kapsel_runtime::vault::{MIN_PARAMS, Vault};
-use kapsel_tests::component;
+use kapsel_tests::action_for;
 use kapsel_tests::servers::test_servers;
 
 const RSS2: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -112,13 +112,7 @@ fn fixture() -> Fx {
     ))
     .unwrap();
     let mut host = AppHost::new(&vault, &policy, None).unwrap();
-    let manifest = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../apps/news/manifest.toml"),
-    )
-    .unwrap();
-    let mut p = Package::new(&manifest, component("kapsel-news")).unwrap();
-    p.sign(&publisher);
-    host.install(&p.to_bytes()).unwrap();
+    kapsel_tests::install_builtin(&mut host, &publisher, "news");
     Fx {
         _tmp: tmp,
         host,
@@ -132,21 +126,6 @@ impl Drop for Fx {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-fn action_for(o: &CallOutcome, title: &str) -> String {
-    o.view
-        .blocks
-        .iter()
-        .find_map(|b| match b {
-            Block::Item {
-                title: t,
-                action: Some(a),
-                ..
-            } if t == title => Some(a.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no item {title:?} in\n{}", o.view.render_text()))
 }
 
 fn badge_of(o: &CallOutcome, title: &str) -> Option<String> {

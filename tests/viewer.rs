@@ -3,10 +3,9 @@
 //! refused with an error view, inside the sandbox; the editor saves a new version.
 
 use kapsel_runtime::documents;
-use kapsel_runtime::host::{AppHost, Call, Package};
+use kapsel_runtime::host::{AppHost, Call};
 use kapsel_runtime::policy::{Policy, signing};
 use kapsel_runtime::vault::{MIN_PARAMS, Vault};
-use kapsel_tests::component;
 
 struct Fx {
     _tmp: tempfile::TempDir,
@@ -38,13 +37,7 @@ fn fixture() -> Fx {
     ))
     .unwrap();
     let mut host = AppHost::new(&vault, &policy, None).unwrap();
-    let manifest = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../apps/viewer/manifest.toml"),
-    )
-    .unwrap();
-    let mut p = Package::new(&manifest, component("kapsel-viewer")).unwrap();
-    p.sign(&publisher);
-    host.install(&p.to_bytes()).unwrap();
+    kapsel_tests::install_builtin(&mut host, &publisher, "viewer");
     Fx {
         _tmp: tmp,
         corpus,

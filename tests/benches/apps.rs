@@ -7,10 +7,9 @@
 
 use std::time::Instant;
 
-use kapsel_runtime::host::{AppHost, Call, Credentials, Package};
+use kapsel_runtime::host::{AppHost, Call, Credentials};
 use kapsel_runtime::policy::{Policy, signing};
 use kapsel_runtime::vault::{MIN_PARAMS, Vault};
-use kapsel_tests::component;
 
 const PROPFIND: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <D:propfind xmlns:D="DAV:"><D:prop><D:displayname/><D:resourcetype/><D:getcontentlength/><D:getlastmodified/><D:getcontenttype/></D:prop></D:propfind>"#;
@@ -18,17 +17,6 @@ const PROPFIND: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(|a, b| a.total_cmp(b));
     xs[xs.len() / 2]
-}
-
-fn install(host: &mut AppHost, publisher: &signing::SigningKey, app: &str) {
-    let manifest = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join(format!("../apps/{app}/manifest.toml")),
-    )
-    .unwrap();
-    let mut p = Package::new(&manifest, component(&format!("kapsel-{app}"))).unwrap();
-    p.sign(publisher);
-    host.install(&p.to_bytes()).unwrap();
 }
 
 fn main() {
@@ -59,8 +47,8 @@ fn main() {
         password: zeroize::Zeroizing::new("secret".into()),
     };
     let mut host = AppHost::new(&vault, &policy, Some(creds)).unwrap();
-    install(&mut host, &publisher, "news");
-    install(&mut host, &publisher, "documents");
+    kapsel_tests::install_builtin(&mut host, &publisher, "news");
+    kapsel_tests::install_builtin(&mut host, &publisher, "documents");
 
     // news: the same parse + list code, natively and inside Wasm.
     let mut native = Vec::new();

@@ -203,19 +203,23 @@ impl Env {
     pub fn enroll_text(&self, text: &str) -> Run {
         let policy = self.tenant.policy_file("policy-1.toml", text);
         let key = self.tenant.public_key();
-        let r = self.run_stdin(
-            &[
-                "enroll",
-                "--policy",
-                policy.to_str().unwrap(),
-                "--tenant-key",
-                &key,
-                "--password-stdin",
-            ],
+        let r = self.try_enroll(
+            policy.to_str().unwrap(),
+            &key,
+            &[],
             &format!("{PASSWORD}\n"),
         );
         r.ok();
         r
+    }
+
+    /// `kapsel enroll --policy POLICY --tenant-key KEY [EXTRA…] --password-stdin`, with
+    /// `stdin` as input; the caller checks the outcome.
+    pub fn try_enroll(&self, policy: &str, tenant_key: &str, extra: &[&str], stdin: &str) -> Run {
+        let mut args = vec!["enroll", "--policy", policy, "--tenant-key", tenant_key];
+        args.extend_from_slice(extra);
+        args.push("--password-stdin");
+        self.run_stdin(&args, stdin)
     }
 
     pub fn unlock(&self) -> Run {
@@ -333,4 +337,38 @@ pub fn builtin_apps() -> (PathBuf, String) {
         .trim()
         .to_string();
     (dir, key)
+}
+
+/// Package the built-in app `apps/<app>` (its manifest and its built component), sign it
+/// with `publisher`, and install it into `host`.
+pub fn install_builtin(
+    host: &mut kapsel_runtime::host::AppHost,
+    publisher: &signing::SigningKey,
+    app: &str,
+) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../apps")
+        .join(app);
+    let manifest = std::fs::read_to_string(root.join("manifest.toml")).expect("the app's manifest");
+    let mut p = kapsel_runtime::host::Package::new(&manifest, component(&format!("kapsel-{app}")))
+        .expect("a valid package");
+    p.sign(publisher);
+    host.install(&p.to_bytes())
+        .unwrap_or_else(|e| panic!("installing {app}: {e}"));
+}
+
+/// The action of the list item titled `title` in an app's view.
+pub fn action_for(o: &kapsel_runtime::host::CallOutcome, title: &str) -> String {
+    o.view
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            kapsel_runtime::host::Block::Item {
+                title: t,
+                action: Some(a),
+                ..
+            } if t == title => Some(a.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no item {title:?} in\n{}", o.view.render_text()))
 }
