@@ -40,6 +40,9 @@ pub enum Error {
     NotFound(String),
     #[error("session agent: {0}")]
     Agent(String),
+    /// A server could not be reached, refused us, or broke its protocol (mail, directory, …).
+    #[error("{0}")]
+    Network(String),
     /// An error the session agent reported, with the exit code it maps to there.
     #[error("{message}")]
     Remote {
@@ -82,6 +85,7 @@ impl Error {
             Error::Tampered(_) => 8,
             Error::Wiped(_) => 9,
             Error::Remote { code, .. } | Error::Reported { code, .. } => *code,
+            Error::Network(_) => 10,
             Error::Agent(_) | Error::Storage(_) | Error::Io { .. } => 1,
         }
     }
@@ -101,6 +105,7 @@ impl Error {
             Error::Invalid(_) => "invalid",
             Error::NotFound(_) => "not-found",
             Error::Agent(_) => "agent",
+            Error::Network(_) => "network",
             Error::Remote { .. } => "remote",
             Error::Reported { .. } => "reported",
             Error::Storage(_) => "storage",

@@ -5,3 +5,4 @@
 pub mod http;
 pub mod origin;
 pub mod tls;
+pub mod stream;
