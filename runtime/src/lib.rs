@@ -19,6 +19,7 @@ pub mod documents;
 pub mod error;
 pub mod host;
 pub mod integrity;
+pub mod mail;
 pub mod net;
 pub mod policy;
 pub mod session;

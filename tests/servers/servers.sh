@@ -11,7 +11,7 @@
 #   servers.sh status [DIR]   show which recorded PIDs are alive (exit 1 if any is dead)
 #   servers.sh seed [DIR] USER N [MAILBOX]
 #                             put N generated messages into USER's MAILBOX (default INBOX) fast
-#                             (doveadm import from a generated Maildir)
+#                             (doveadm import of a generated Maildir; SEED_MIX=1: mixed, realistic)
 #   servers.sh clean [DIR]    stop, then delete DIR (only a folder this script made)
 #
 # DIR: $KAPSEL_TEST_SERVERS_DIR, default /tmp/kts; an absolute path as first argument overrides
@@ -46,6 +46,8 @@ set -Eeuo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 USERS="alice@corp.test bob@corp.test carol@corp.test"
 PASSWORD=secret
+# Dovecot also accepts this one (a tenant's password rules refuse "secret" for a container)
+STRONG_PASSWORD=Kapsel-Test-2026
 APT_LINE="DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends dovecot-core dovecot-imapd dovecot-submissiond dovecot-lmtpd dovecot-managesieved dovecot-sieve python3-aiosmtpd isync slapd ldap-utils nginx-light openssl curl"
 PIP_LINE="$PYTHON -m pip install radicale==3.9.0 xandikos==0.4.10 wsgidav==4.4.0 cheroot==11.1.2 aiosmtpd==1.4.6"
 
@@ -204,7 +206,9 @@ start_dovecot() {
     PORT_SIEVE="$PORT_SIEVE" PORT_LMTP="$PORT_LMTP" PORT_SINK="$PORT_SINK"
   : >"$dd/users"
   for u in $USERS; do echo "$u:{PLAIN}$PASSWORD::::::" >>"$dd/users"; done
-  chmod 644 "$dd/users"
+  : >"$dd/users-strong"
+  for u in $USERS; do echo "$u:{PLAIN}$STRONG_PASSWORD::::::" >>"$dd/users-strong"; done
+  chmod 644 "$dd/users" "$dd/users-strong"
   # function mailbox Public/poststelle: alice administers it, bob may read/write, carol nothing
   mkdir -p "$dd/public/.poststelle"/{cur,new,tmp}
   printf '%s\n' "user=alice@corp.test lrwstipekxa" "user=bob@corp.test lrwstipe" \
@@ -315,6 +319,7 @@ export TEST_SMTP_SINK_MAILDIR='$D/sink/Maildir'
 export TEST_DOVECOT_CONF='$D/dovecot/dovecot.conf'
 export TEST_SHARED_PREFIX='shared/'
 export TEST_PUBLIC_MAILBOX='Public/poststelle'
+export TEST_MAIL_STRONG_PASSWORD='$STRONG_PASSWORD'
 export TEST_LDAP_URL='ldap://127.0.0.1:$PORT_LDAP'
 export TEST_LDAPS_URL='ldaps://127.0.0.1:$PORT_LDAPS'
 export TEST_LDAP_BASE_DN='dc=corp,dc=test'
@@ -370,10 +375,14 @@ stop_all() {
 # ---------------------------------------------------------------- seed (bulk messages)
 # Writes N messages as a Maildir++ tree (INBOX, or the folder .<box>) and imports it with
 # doveadm import: thousands of messages per second, versus ~130/s over one LMTP connection.
+# SEED_MIX=1: realistic mixed messages (seed_mix below) instead of identical small plain ones.
 seed() {
   local user=$1 n=$2 box=${3:-INBOX} src conf=$D/dovecot/dovecot.conf
   src=$(mktemp -d "$D/seed.XXXXXX")
-  "$PYTHON" - "$src/md" "$n" "$user" "$box" <<'EOF'
+  if [[ ${SEED_MIX:-0} == 1 ]]; then
+    seed_mix "$src/md" "$n" "$user" "$box"
+  else
+    "$PYTHON" - "$src/md" "$n" "$user" "$box" <<'EOF'
 import mailbox, sys
 path, n, rcpt, box = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 md = mailbox.Maildir(path, create=True)
@@ -387,6 +396,7 @@ for i in range(n):
             f"Message-ID: <seed{i}.{rcpt}@example.org>\r\n"
             "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body).encode())
 EOF
+  fi
   # Dovecot writes index files into the source: it must belong to the mail uid
   chown -R nobody:nogroup "$src"
   doveadm -c "$conf" import -u "$user" "maildir:$src/md" "" mailbox "$box"
@@ -395,6 +405,196 @@ EOF
   doveadm -c "$conf" acl recalc -u "$user"
   rm -rf "$src"
   doveadm -c "$conf" mailbox status -u "$user" messages "$box"
+}
+
+# Mixed messages for benchmarks, deterministic (message i is the same on every run, whatever
+# N): sizes like real mail (~85% 2-20 KB, ~14% 50-200 KB, ~1% 1-3 MB), ~25% multipart/mixed
+# with a pdf/docx/png attachment (random bytes behind the real magic), ~30%
+# multipart/alternative text+HTML, ~9% ISO-8859-1 quoted-printable bodies, RFC 2047 subjects
+# and senders, replies (In-Reply-To), distinct Message-IDs and strictly increasing dates (also
+# the INTERNALDATE, via the file mtime), ~70% \Seen, ~1.4% \Flagged. German/English office
+# vocabulary; "Haushaltsplan" is in the subject and body of every 100th message (i = 0, 100,
+# ...) and nowhere else, so SEARCH TEXT Haushaltsplan finds exactly ceil(N/100).
+# 10,000 messages are ~455 MB: ~15 s to generate.
+seed_mix() {
+  "$PYTHON" - "$@" <<'EOF'
+import base64, hashlib, os, random, re, sys
+from datetime import datetime, timedelta, timezone
+from email.header import Header
+from email.utils import format_datetime
+
+path, n, rcpt, box = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+root = os.path.join(path, "" if box == "INBOX" else "." + box.replace("/", "."))   # Maildir++
+for sub in ("cur", "new", "tmp"):
+    os.makedirs(os.path.join(path, sub), exist_ok=True)
+    os.makedirs(os.path.join(root, sub), exist_ok=True)
+if box != "INBOX":
+    open(os.path.join(root, "maildirfolder"), "w").close()
+# Message-IDs differ per user and mailbox, so seeding several never collides
+tag = re.sub(r"[^A-Za-z0-9]+", "-", box).strip("-").lower() or "box"
+user_tag = re.sub(r"[^A-Za-z0-9]+", ".", rcpt).strip(".").lower()
+
+# Real words, so that SEARCH finds something; none contains "haushaltsplan".
+WORDS = """Angebot Rechnung Besprechung Termin Projekt Bericht Vertrag Entwurf Freigabe Abstimmung
+Protokoll Sitzung Quartal Budget Kosten Planung Auftrag Lieferung Kunde Verwaltung Antrag Bescheid
+Genehmigung Frist Unterlagen Anlage Rückfrage Überweisung Prüfung Änderung Bestätigung Präsentation
+Schlüssel Größe Straße Grüße Mitarbeiter Abteilung Referat Dienststelle Behörde Ministerium Landkreis
+Gemeinde Ausschreibung Vergabe Zuwendung Förderung Verordnung Richtlinie Stellungnahme Entscheidung
+Vorlage Beschluss Tagesordnung Einladung Rundschreiben Dienstreise Urlaub Vertretung Fortbildung
+Schulung Datenschutz Sicherheit Netzwerk Server Drucker Software Lizenz Wartung Störung Anfrage
+meeting report invoice contract schedule review deadline proposal budget draft approval minutes
+agenda quarter revenue forecast customer supplier delivery shipment update summary feedback
+security network license maintenance outage request travel training holiday colleague department
+morgen heute nächste Woche bitte danke dringend wichtig vertraulich kurzfristig rechtzeitig
+please thanks urgent important confidential tomorrow today next week attached below regarding""".split()
+FIRST = "Anna Jürgen Maria Thomas Sabine Michael Petra Stefan Claudia Andreas Sören Jörg Ute Klaus Birgit Frank Heike Uwe Gabriele Björn".split()
+LAST = "Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Schäfer Koch Bauer Richter Klein Wolf Schröder Neumann Schwarz Zimmermann".split()
+DOMAINS = ["example.org", "example.com", "behoerde.example", "partner.example", "corp.test"]
+KINDS = [("pdf", "application/pdf", b"%PDF-1.7\n"),
+         ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04"),
+         ("png", "image/png", b"\x89PNG\r\n\x1a\n")]
+NAMES = {"pdf": ["Angebot", "Rechnung", "Bescheid", "Bericht"], "docx": ["Protokoll", "Entwurf", "Stellungnahme"],
+         "png": ["Screenshot", "Diagramm", "Foto"]}
+
+def sentence(r, lo=6, hi=16):
+    words = [r.choice(WORDS) for _ in range(r.randint(lo, hi))]
+    return " ".join(words).capitalize() + r.choice([".", ".", ".", "?", "!"])
+
+# A pool of paragraphs, built once: bodies are cut from it, so big messages cost no per-word work.
+pool_rng = random.Random("kapsel-seed-mix/pool")
+POOL = [" ".join(sentence(pool_rng) for _ in range(pool_rng.randint(3, 7))) for _ in range(400)]
+
+def wrap(text, width=76):
+    out, line = [], ""
+    for w in text.split(" "):
+        if line and len(line) + 1 + len(w) > width:
+            out.append(line); line = w
+        else:
+            line = f"{line} {w}" if line else w
+    out.append(line)
+    return "\r\n".join(out)
+
+def paragraphs(r, size):
+    parts, total = [], 0
+    while total < size:
+        p = wrap(r.choice(POOL)); parts.append(p); total += len(p) + 4
+    return parts
+
+def qp_latin1(text):
+    out = []
+    for line in text.split("\r\n"):
+        enc, col = "", 0
+        for ch in line:
+            b = ch.encode("latin-1", "replace")
+            piece = "".join(f"={x:02X}" if x > 126 or x == 61 else chr(x) for x in b)
+            if col + len(piece) > 75:
+                enc += "=\r\n"; col = 0
+            enc += piece; col += len(piece)
+        out.append(enc)
+    return "\r\n".join(out)
+
+def encode_subject(r, subject):
+    if subject.isascii() or r.random() < 0.5:
+        return subject
+    cs = "iso-8859-1" if r.random() < 0.5 else "utf-8"
+    return Header(subject, cs).encode(maxlinelen=76, splitchars=" ").replace("\n", "\r\n")
+
+start = datetime(2024, 1, 2, 7, 30, tzinfo=timezone(timedelta(hours=1)))
+subjects, msgids = [], []
+when = start
+stats = {"mixed": 0, "alternative": 0, "plain": 0, "qp-latin1": 0, "rfc2047": 0, "big": 0, "medium": 0}
+for i in range(n):
+    r = random.Random(f"kapsel-seed-mix/{i}")
+    when = when + timedelta(seconds=r.randint(60, 5400))       # strictly increasing: distinct dates
+    p = r.random()
+    if p < 0.01:
+        size, cls = r.randint(1 << 20, 3 << 20), "big"
+    elif p < 0.15:
+        size, cls = r.randint(50 << 10, 200 << 10), "medium"
+    else:
+        size, cls = int(2048 * (10 ** r.uniform(0, 1))), "small"  # 2-20 KB, more small than large
+    if cls != "small":
+        stats[cls] += 1
+    attach = cls == "big" or (cls == "medium" and r.random() < 0.8) or (cls == "small" and r.random() < 0.15)
+    haushalt = i % 100 == 0
+    # subject: a reply to an earlier message now and then
+    if i > 0 and r.random() < 0.2:
+        j = r.randint(max(0, i - 50), i - 1)
+        subject, reply_to = "Re: " + subjects[j].removeprefix("Re: "), msgids[j]
+    else:
+        subject = " ".join(r.choice(WORDS) for _ in range(r.randint(2, 6))).capitalize()
+        reply_to = None
+    subjects.append(subject)                                     # replies never inherit the marker word
+    if haushalt:
+        subject = f"Haushaltsplan {2024 + i // 1000}: {subject.removeprefix('Re: ')}"
+    msgid = f"<mix{i}.{tag}.{user_tag}@example.org>"
+    msgids.append(msgid)
+    first, last, dom = r.choice(FIRST), r.choice(LAST), r.choice(DOMAINS)
+    display = f"{first} {last}"
+    if not display.isascii():
+        display = Header(display, "utf-8").encode()
+    enc_subject = encode_subject(r, subject)
+    if enc_subject != subject:
+        stats["rfc2047"] += 1
+    local = f"{first}.{last}".lower().translate(str.maketrans({"ü": "ue", "ö": "oe", "ä": "ae", "ß": "ss"}))
+    head = [f"From: {display} <{local}@{dom}>", f"To: {rcpt}", f"Subject: {enc_subject}",
+            f"Date: {format_datetime(when)}", f"Message-ID: {msgid}", "MIME-Version: 1.0"]
+    if reply_to:
+        head += [f"In-Reply-To: {reply_to}", f"References: {reply_to}"]
+
+    latin1 = not attach and r.random() < 0.12
+    alternative = not attach and not latin1 and r.random() < 0.45
+    att_len = 0
+    if attach:
+        # base64 grows by 4/3 plus CRLF every 76 characters
+        att_len = int((size - 1200) * (0.97 if cls == "big" else r.uniform(0.5, 0.9)) * 0.74)
+    text_size = max(400, size - att_len * 4 // 3 - 700)
+    if alternative:
+        text_size = max(400, text_size * 10 // 21)             # the HTML part repeats the text
+    paras = paragraphs(r, text_size)
+    if haushalt:
+        paras.insert(0, wrap(f"anbei der Entwurf zum Haushaltsplan {2024 + i // 1000} mit der Bitte um Durchsicht."))
+    paras.insert(0, f"Hallo {rcpt.split('@')[0].capitalize()},")
+    paras.append(f"Viele Grüße\r\n{first} {last}")
+    text = "\r\n\r\n".join(paras) + "\r\n"
+    if latin1:
+        stats["qp-latin1"] += 1
+        text_part = ("Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                     + qp_latin1(text) + "\r\n")
+    else:
+        text_part = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + text
+    b = f"b{i:06d}{hashlib.sha1(msgid.encode()).hexdigest()[:12]}"
+    if attach:
+        stats["mixed"] += 1
+        ext, ctype, magic = r.choice(KINDS)
+        fname = f"{r.choice(NAMES[ext])}_{i}.{ext}"
+        blob = magic + r.randbytes(max(0, att_len - len(magic)))
+        body = (f"--{b}\r\n{text_part}--{b}\r\nContent-Type: {ctype}; name=\"{fname}\"\r\n"
+                f"Content-Disposition: attachment; filename=\"{fname}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + base64.encodebytes(blob).decode().replace("\n", "\r\n") + f"--{b}--\r\n")
+        head.append(f"Content-Type: multipart/mixed; boundary=\"{b}\"")
+    elif alternative:
+        stats["alternative"] += 1
+        html = "".join(f"<p>{p.replace(chr(13) + chr(10), ' ')}</p>\r\n" for p in paras)
+        html_part = ("Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+                     f"<html><body>\r\n{html}</body></html>\r\n")
+        body = f"--{b}\r\n{text_part}--{b}\r\n{html_part}--{b}--\r\n"
+        head.append(f"Content-Type: multipart/alternative; boundary=\"{b}\"")
+    else:
+        stats["plain"] += 1
+        head += text_part.split("\r\n\r\n", 1)[0].split("\r\n")
+        body = text_part.split("\r\n\r\n", 1)[1]
+    raw = ("\r\n".join(head) + "\r\n\r\n" + body).encode("utf-8")
+    seen = r.random() < 0.7
+    name = f"{int(when.timestamp())}.M{i}P{os.getpid()}.seedmix"
+    dest = os.path.join(root, "cur", name + (":2,FS" if r.random() < 0.02 else ":2,S")) if seen \
+        else os.path.join(root, "new", name)
+    with open(dest, "wb") as f:
+        f.write(raw)
+    ts = when.timestamp()
+    os.utime(dest, (ts, ts))                                     # maildir mtime = INTERNALDATE
+print("seed mix:", ", ".join(f"{k} {v}" for k, v in stats.items()), file=sys.stderr)
+EOF
 }
 
 # ---------------------------------------------------------------- main

@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 use kapsel_runtime::policy::{Domain, signing};
 
 pub mod https;
+pub mod mail;
+pub mod mail_corpus;
 pub mod servers;
 
 pub const PASSWORD: &str = "Dienst-Passwort-2026";

@@ -4,5 +4,5 @@
 
 pub mod http;
 pub mod origin;
-pub mod tls;
 pub mod stream;
+pub mod tls;

@@ -178,7 +178,9 @@ impl Stream {
     pub fn start_tls(self, endpoint: &Endpoint, tls: &Arc<rustls::ClientConfig>) -> Result<Stream> {
         let tcp = match self.inner {
             Inner::Plain(tcp) => tcp,
-            Inner::Tls(_) => return Err(Error::Network(format!("{}: TLS is already on", self.peer))),
+            Inner::Tls(_) => {
+                return Err(Error::Network(format!("{}: TLS is already on", self.peer)));
+            }
         };
         let conn = rustls::ClientConnection::new(Arc::clone(tls), endpoint.server_name()?)
             .map_err(|e| Error::Network(format!("TLS with {}: {e}", self.peer)))?;
@@ -264,7 +266,10 @@ mod tests {
         let e = Endpoint::parse("imaps://mail.example", IMAP).unwrap();
         assert_eq!((e.port, e.security), (993, Security::Implicit));
         let e = Endpoint::parse("imap://127.0.0.1:10143", IMAP).unwrap();
-        assert_eq!((e.host.as_str(), e.port, e.security), ("127.0.0.1", 10143, Security::StartTls));
+        assert_eq!(
+            (e.host.as_str(), e.port, e.security),
+            ("127.0.0.1", 10143, Security::StartTls)
+        );
     }
 
     #[test]

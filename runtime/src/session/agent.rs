@@ -33,6 +33,7 @@ pub fn harden_process() {
 
 struct State {
     container: Container,
+    mail: crate::mail::service::Shared,
     /// Created on the first app request; dropped on a policy update so grants are re-read.
     apps: Option<AppHost>,
     last_use: Instant,
@@ -143,8 +144,17 @@ fn shutdown(state: &Mutex<State>, path: &Path, reason: &str) -> ! {
 }
 
 fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Duration) -> i32 {
+    let mail = crate::mail::service::Shared::default();
+    if let Err(e) = crate::mail::service::start_background(&container, &mail) {
+        let _ = audit::append(
+            container.vault(),
+            "mail-worker-failed",
+            serde_json::json!({ "error": e.to_string() }),
+        );
+    }
     let state = Arc::new(Mutex::new(State {
         container,
+        mail,
         apps: None,
         last_use: Instant::now(),
     }));
@@ -191,7 +201,16 @@ fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Dura
                 let mut s = lock_state(&state);
                 s.last_use = Instant::now();
                 let remaining = idle.saturating_sub(s.last_use.elapsed());
-                (Reply::from_result(handle(&mut s, req, remaining)), false)
+                let mut progress = |p: &crate::mail::sync::Progress| {
+                    let mut line = serde_json::to_vec(&serde_json::json!({ "progress": p }))
+                        .unwrap_or_default();
+                    line.push(b'\n');
+                    let _ = (&stream).write_all(&line);
+                };
+                (
+                    Reply::from_result(handle(&mut s, req, remaining, &mut progress)),
+                    false,
+                )
             }
         };
         let mut out = serde_json::to_vec(&reply).unwrap_or_default();
@@ -226,8 +245,16 @@ fn to_json<T: serde::Serialize>(v: T) -> Result<serde_json::Value> {
     serde_json::to_value(v).map_err(|e| Error::Agent(format!("cannot encode the answer: {e}")))
 }
 
-fn handle(state: &mut State, request: Request, idle_left: Duration) -> Result<serde_json::Value> {
+fn handle(
+    state: &mut State,
+    request: Request,
+    idle_left: Duration,
+    progress: &mut dyn FnMut(&crate::mail::sync::Progress),
+) -> Result<serde_json::Value> {
     match request {
+        Request::Mail { request } => {
+            crate::mail::service::handle(&mut state.container, &state.mail, request, progress)
+        }
         Request::AppInstall { path } => {
             let bytes = std::fs::read(&path).map_err(Error::io(format!("cannot read {path}")))?;
             to_json(app_host(state)?.install(&bytes)?)
@@ -331,7 +358,8 @@ fn handle_container(
         | Request::DocList
         | Request::Notifications
         | Request::CredentialSet { .. }
-        | Request::CredentialList => Err(Error::Agent("misrouted request".into())),
+        | Request::CredentialList
+        | Request::Mail { .. } => Err(Error::Agent("misrouted request".into())),
         Request::Status => {
             let mut v = serde_json::to_value(container.status()?).unwrap_or_default();
             v["idle_lock_seconds"] = idle_left.as_secs().into();

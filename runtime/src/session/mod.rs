@@ -63,6 +63,16 @@ pub fn is_running(root: &Path) -> bool {
 
 /// Send one request to the agent. `Err(Locked)` when no agent runs.
 pub fn call(root: &Path, request: &Request) -> Result<serde_json::Value> {
+    call_with_progress(root, request, &mut |_| {})
+}
+
+/// Like `call`, for long requests (sync): `{"progress": …}` lines before the reply go to
+/// `on_progress`.
+pub fn call_with_progress(
+    root: &Path,
+    request: &Request,
+    on_progress: &mut dyn FnMut(&serde_json::Value),
+) -> Result<serde_json::Value> {
     let mut stream = connect(root)?.ok_or(Error::Locked)?;
     stream
         .set_read_timeout(Some(Duration::from_secs(600)))
@@ -74,9 +84,16 @@ pub fn call(root: &Path, request: &Request) -> Result<serde_json::Value> {
         .map_err(Error::io("cannot talk to the session agent"))?;
     let mut reader = BufReader::new(stream);
     let mut reply = String::new();
-    reader
-        .read_line(&mut reply)
-        .map_err(Error::io("no answer from the session agent"))?;
+    loop {
+        reply.clear();
+        reader
+            .read_line(&mut reply)
+            .map_err(Error::io("no answer from the session agent"))?;
+        match serde_json::from_str::<serde_json::Value>(&reply) {
+            Ok(v) if v.get("progress").is_some() => on_progress(&v["progress"]),
+            _ => break,
+        }
+    }
     if reply.is_empty() {
         return Err(Error::Agent(
             "the session agent closed the connection (it may have locked itself)".into(),

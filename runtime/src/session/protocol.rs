@@ -50,6 +50,10 @@ pub enum Request {
         token: Option<String>,
     },
     CredentialList,
+    /// Everything mail (see mail/service.rs).
+    Mail {
+        request: crate::mail::service::MailRequest,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

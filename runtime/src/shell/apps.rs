@@ -195,7 +195,7 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
 
 /// Show what an app returned; documents it asked to open are handed to the viewer app
 /// right away (inside the container, as everything else).
-fn show_outcome(root: &Path, mut v: Value, out: Out) {
+pub(crate) fn show_outcome(root: &Path, mut v: Value, out: Out) {
     let from_viewer = v["app"] == "viewer";
     let mut opened = Vec::new();
     for id in items(&v["open_requests"])

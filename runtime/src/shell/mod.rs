@@ -3,6 +3,7 @@
 //! JSON. No business logic lives here.
 
 mod apps;
+mod mail;
 mod password;
 mod render;
 pub mod tenant;
@@ -113,8 +114,14 @@ pub enum Command {
     /// Documents inside the container.
     #[command(subcommand)]
     Doc(DocCommand),
-    /// Notifications from apps (a bare count while locked).
+    /// Notifications from apps and new mail (a bare count while locked).
     Notifications,
+    /// Mail: folders, reading, search, writing, attachments, shared mailboxes, out-of-office.
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
+    /// Mail sync: now, status, your schedule.
+    #[command(subcommand)]
+    Sync(mail::SyncCommand),
     /// Bearer tokens the host adds for origins the tenant marks `bearer` (apps never see them).
     #[command(subcommand)]
     Credential(CredentialCommand),
@@ -443,6 +450,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Audit { package, policy } => apps::audit(&root, package, policy, out),
         Command::Doc(d) => apps::doc(&root, d, out),
         Command::Notifications => apps::notifications(&root, out),
+        Command::Mail(m) => mail::run(&root, m, out),
+        Command::Sync(s) => mail::run_sync(&root, s, out),
         Command::Credential(c) => apps::credential(&root, c, out),
         Command::Bench {
             target,

@@ -163,6 +163,11 @@ impl Keys {
         hmac(&self.index_key, &all)
     }
 
+    /// A key for one purpose (e.g. the mail search index), derived from the data key.
+    pub fn derived(&self, label: &str) -> Zeroizing<[u8; 32]> {
+        derive(&self.dek, label)
+    }
+
     pub fn audit_mac(&self, hash: &[u8]) -> [u8; 32] {
         hmac(&self.audit_key, &[hash])
     }

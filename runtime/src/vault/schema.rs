@@ -42,6 +42,33 @@ const MIGRATIONS: &[&str] = &[
         mac    BLOB             -- NULL while written locked; sealed at the next unlock
     );
     "#,
+    // v2: mail. Names, headers, bodies and flags are sealed; UIDs and row ids are not (they
+    // say how many messages a folder holds, nothing about them). Search terms are keyed
+    // 64-bit hashes (see mail/search.rs).
+    r#"
+    CREATE TABLE mail_folder (
+        id      INTEGER PRIMARY KEY,
+        name_id BLOB NOT NULL UNIQUE,   -- keyed hash of the server's mailbox name
+        state   BLOB NOT NULL           -- sealed FolderState
+    );
+    CREATE TABLE mail_msg (
+        id       INTEGER PRIMARY KEY,
+        folder   INTEGER NOT NULL REFERENCES mail_folder(id) ON DELETE CASCADE,
+        uid      INTEGER NOT NULL,
+        dirty    INTEGER NOT NULL DEFAULT 0,  -- local flag changes not yet on the server
+        summary  BLOB NOT NULL,               -- sealed Summary + flags
+        body     BLOB,                        -- sealed readable text
+        raw      BLOB,                        -- sealed message, when small enough
+        raw_blob TEXT,                        -- else the vault blob holding it
+        UNIQUE (folder, uid)
+    );
+    CREATE TABLE mail_term (
+        term INTEGER NOT NULL,
+        msg  INTEGER NOT NULL REFERENCES mail_msg(id) ON DELETE CASCADE,
+        PRIMARY KEY (term, msg)
+    ) WITHOUT ROWID;
+    CREATE INDEX mail_term_msg ON mail_term(msg);
+    "#,
 ];
 
 pub const CURRENT: u32 = MIGRATIONS.len() as u32;

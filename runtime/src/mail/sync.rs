@@ -1,0 +1,480 @@
+//! Two-way IMAP sync of folders into the vault: new messages, flags both ways, expunges,
+//! moves (an expunge here plus a new message there) and UIDVALIDITY resets. With QRESYNC the
+//! server says what changed since our mod-sequence; without it, flags and UIDs are compared.
+//! Runs only in the unlocked session (the store needs the key).
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::imap::{Fetched, Imap, ListedMailbox, Namespaces, uid_set};
+use super::mime;
+use super::search::Index;
+use super::store::{FolderState, MailStore, MessageMeta, Origin};
+use super::utf7;
+use crate::error::Result;
+
+/// Messages up to this size are fetched whole during sync; larger ones (big attachments)
+/// bring their headers now and the rest on first read.
+pub const FULL_FETCH_LIMIT: u32 = 2 * 1024 * 1024;
+/// UIDs per FETCH command and per vault transaction.
+const BATCH: usize = 250;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub folder: String,
+    pub done: u64,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NewMail {
+    pub id: i64,
+    pub folder: String,
+    pub from: String,
+    pub subject: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncReport {
+    pub folders: usize,
+    pub new_messages: u64,
+    pub flag_updates: u64,
+    pub flags_pushed: u64,
+    pub expunged: u64,
+    pub uidvalidity_resets: u64,
+    pub bytes: u64,
+    pub seconds: f64,
+    pub qresync: bool,
+    /// New messages in folders that were already synced before (what notifications show).
+    #[serde(skip)]
+    pub arrived: Vec<NewMail>,
+}
+
+pub struct Options<'a> {
+    /// Only these folders (server names); None: all personal folders plus opened ones.
+    pub only: Option<Vec<String>>,
+    /// Other users' and shared mailboxes the user opened (server names).
+    pub opened: &'a [String],
+}
+
+fn origin_of(raw: &str, ns: &Namespaces) -> Origin {
+    let starts = |list: &[(String, String)]| {
+        list.iter()
+            .any(|(p, _)| !p.is_empty() && raw.starts_with(p.as_str()))
+    };
+    if starts(&ns.other_users) {
+        Origin::OtherUser
+    } else if starts(&ns.shared) {
+        Origin::Shared
+    } else {
+        Origin::Own
+    }
+}
+
+/// Which server folders to sync.
+fn wanted(imap: &mut Imap, opts: &Options<'_>) -> Result<(Vec<ListedMailbox>, Namespaces)> {
+    let ns = imap.namespaces()?;
+    let mut out: Vec<ListedMailbox> = imap
+        .list("*")?
+        .into_iter()
+        .filter(|m| m.selectable && origin_of(&m.raw_name, &ns) == Origin::Own)
+        .collect();
+    for raw in opened_existing(imap, opts.opened)? {
+        out.push(raw);
+    }
+    if let Some(only) = &opts.only {
+        out.retain(|m| only.contains(&m.raw_name));
+    }
+    Ok((out, ns))
+}
+
+fn opened_existing(imap: &mut Imap, opened: &[String]) -> Result<Vec<ListedMailbox>> {
+    let mut out = Vec::new();
+    for raw in opened {
+        for m in imap.list(raw)? {
+            if m.selectable {
+                out.push(m);
+            }
+        }
+        // Dovecot lists another user's INBOX as the namespace root ("shared/bob@x"), which
+        // LIST may not show as selectable even though SELECT works.
+        if !out.iter().any(|m| &m.raw_name == raw) {
+            out.push(ListedMailbox {
+                raw_name: raw.clone(),
+                delimiter: Some("/".into()),
+                selectable: true,
+                special_use: None,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Sync every wanted folder. Progress is reported per batch.
+pub fn sync(
+    store: &MailStore<'_>,
+    imap: &mut Imap,
+    opts: &Options<'_>,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<SyncReport> {
+    let started = Instant::now();
+    let index = Index::new(store.vault().keys()?);
+    let (folders, ns) = wanted(imap, opts)?;
+    let mut report = SyncReport {
+        qresync: imap.qresync(),
+        ..SyncReport::default()
+    };
+    // Own folders deleted on the server go here too (opened ones stay until closed).
+    if opts.only.is_none() {
+        let present: HashSet<&str> = folders.iter().map(|f| f.raw_name.as_str()).collect();
+        for (id, state) in store.folders()? {
+            if !present.contains(state.raw_name.as_str()) {
+                store.transaction(|| store.delete_folder(id))?;
+            }
+        }
+    }
+    for f in &folders {
+        let origin = origin_of(&f.raw_name, &ns);
+        sync_folder(store, &index, imap, f, origin, &mut report, progress)?;
+        report.folders += 1;
+    }
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+fn display_name(raw: &str, origin: Origin) -> String {
+    let name = utf7::decode(raw);
+    if origin == Origin::Own && raw.eq_ignore_ascii_case("INBOX") {
+        "INBOX".into()
+    } else {
+        name
+    }
+}
+
+fn sync_folder(
+    store: &MailStore<'_>,
+    index: &Index,
+    imap: &mut Imap,
+    listed: &ListedMailbox,
+    origin: Origin,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<()> {
+    let raw = &listed.raw_name;
+    let existing = match store.folder_id(raw)? {
+        Some(id) => Some((id, store.folder(id)?)),
+        None => None,
+    };
+    let mut state = existing
+        .as_ref()
+        .map(|e| e.1.clone())
+        .unwrap_or(FolderState {
+            raw_name: raw.clone(),
+            name: display_name(raw, origin),
+            origin,
+            special_use: listed.special_use.clone(),
+            uid_validity: 0,
+            highest_modseq: 0,
+            last_uid: 0,
+            read_only: false,
+            rights: None,
+        });
+    state.special_use = listed.special_use.clone().or(state.special_use);
+    if origin != Origin::Own {
+        state.rights = imap.my_rights(raw)?;
+    }
+    let since = (state.uid_validity != 0).then_some((state.uid_validity, state.highest_modseq));
+    let sel = imap.select(raw, false, since)?;
+    let folder = store.transaction(|| store.save_folder(&state))?;
+    let was_synced = state.uid_validity != 0;
+    let mut reset = false;
+    if was_synced && sel.uid_validity != state.uid_validity {
+        store.transaction(|| store.clear_folder(folder))?;
+        state.last_uid = 0;
+        state.highest_modseq = 0;
+        report.uidvalidity_resets += 1;
+        reset = true;
+    }
+    state.uid_validity = sel.uid_validity;
+    state.read_only = sel.read_only;
+
+    push_flags(store, imap, folder, &sel, report)?;
+
+    if was_synced && !reset {
+        if imap.qresync() && since.is_some_and(|(_, m)| m > 0) {
+            store.transaction(|| {
+                report.expunged += store.remove_uids(folder, &sel.vanished)? as u64;
+                for c in &sel.changed {
+                    if let Some(flags) = &c.flags
+                        && store.apply_server_flags(folder, c.uid, flags)?
+                    {
+                        report.flag_updates += 1;
+                    }
+                }
+                Ok(())
+            })?;
+        } else if state.last_uid > 0 {
+            compare_known(store, imap, folder, &state, report)?;
+        }
+    }
+
+    fetch_new(
+        store,
+        index,
+        imap,
+        folder,
+        &mut state,
+        was_synced && !reset,
+        report,
+        progress,
+    )?;
+    state.highest_modseq = sel.highest_modseq.unwrap_or(0);
+    store.transaction(|| store.save_folder(&state))?;
+    Ok(())
+}
+
+/// Local flag changes go up first, so the server's answer already includes them.
+fn push_flags(
+    store: &MailStore<'_>,
+    imap: &mut Imap,
+    folder: i64,
+    sel: &super::imap::Selected,
+    report: &mut SyncReport,
+) -> Result<()> {
+    for (id, uid, mut meta) in store.dirty(folder)? {
+        if !sel.read_only {
+            let add: Vec<&str> = meta.pending_add.iter().map(String::as_str).collect();
+            let remove: Vec<&str> = meta.pending_remove.iter().map(String::as_str).collect();
+            if !add.is_empty() {
+                imap.uid_store(&uid.to_string(), true, &add)?;
+            }
+            if !remove.is_empty() {
+                imap.uid_store(&uid.to_string(), false, &remove)?;
+            }
+            report.flags_pushed += 1;
+        }
+        meta.pending_add.clear();
+        meta.pending_remove.clear();
+        store.transaction(|| store.write_meta(id, &meta, false))?;
+    }
+    Ok(())
+}
+
+/// Without QRESYNC: flags of known messages (only changed ones with CONDSTORE) and the
+/// UIDs still present.
+fn compare_known(
+    store: &MailStore<'_>,
+    imap: &mut Imap,
+    folder: i64,
+    state: &FolderState,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let range = format!("1:{}", state.last_uid);
+    let items = if imap.condstore() && state.highest_modseq > 0 {
+        format!("UID FLAGS) (CHANGEDSINCE {}", state.highest_modseq)
+    } else {
+        "UID FLAGS".to_string()
+    };
+    let mut changes = Vec::new();
+    imap.uid_fetch(&range, &items, &mut |f: Fetched| {
+        if let Some(flags) = f.flags {
+            changes.push((f.uid, flags));
+        }
+        Ok(())
+    })?;
+    let on_server: HashSet<u32> = imap
+        .uid_search(&format!("UID {range}"))?
+        .into_iter()
+        .collect();
+    let gone: Vec<u32> = store
+        .uids(folder)?
+        .into_iter()
+        .filter(|u| !on_server.contains(u))
+        .collect();
+    store.transaction(|| {
+        for (uid, flags) in &changes {
+            if store.apply_server_flags(folder, *uid, flags)? {
+                report.flag_updates += 1;
+            }
+        }
+        report.expunged += store.remove_uids(folder, &gone)? as u64;
+        Ok(())
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fetch_new(
+    store: &MailStore<'_>,
+    index: &Index,
+    imap: &mut Imap,
+    folder: i64,
+    state: &mut FolderState,
+    notify: bool,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<()> {
+    let mut sizes: Vec<(u32, u32)> = Vec::new();
+    let first = state.last_uid.saturating_add(1);
+    imap.uid_fetch(
+        &format!("{first}:*"),
+        "UID RFC822.SIZE",
+        &mut |f: Fetched| {
+            if f.uid >= first {
+                sizes.push((f.uid, f.size.unwrap_or(0)));
+            }
+            Ok(())
+        },
+    )?;
+    sizes.sort_unstable();
+    let total = sizes.len() as u64;
+    let mut done = 0u64;
+    for chunk in sizes.chunks(BATCH) {
+        let (small, large): (Vec<_>, Vec<_>) =
+            chunk.iter().partition(|(_, s)| *s <= FULL_FETCH_LIMIT);
+        let mut fetched: Vec<Fetched> = Vec::with_capacity(chunk.len());
+        for (list, items) in [
+            (small, "UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[]"),
+            (
+                large,
+                "UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER]",
+            ),
+        ] {
+            if list.is_empty() {
+                continue;
+            }
+            let uids: Vec<u32> = list.iter().map(|(u, _)| *u).collect();
+            imap.uid_fetch(&uid_set(&uids), items, &mut |f: Fetched| {
+                fetched.push(f);
+                Ok(())
+            })?;
+        }
+        store.transaction(|| {
+            for f in &fetched {
+                let id = store_fetched(store, index, folder, f)?;
+                report.bytes += f.body.as_ref().map_or(0, |b| b.len() as u64);
+                state.last_uid = state.last_uid.max(f.uid);
+                if notify {
+                    let (_, _, meta) = store.meta(id)?;
+                    report.arrived.push(NewMail {
+                        id,
+                        folder: state.name.clone(),
+                        from: meta.summary.from.clone(),
+                        subject: meta.summary.subject.clone(),
+                    });
+                }
+            }
+            Ok(())
+        })?;
+        report.new_messages += fetched.len() as u64;
+        done += chunk.len() as u64;
+        progress(&Progress {
+            folder: state.name.clone(),
+            done,
+            total,
+        });
+    }
+    Ok(())
+}
+
+/// Parse and store one fetched message (whole or headers only).
+pub fn store_fetched(
+    store: &MailStore<'_>,
+    index: &Index,
+    folder: i64,
+    f: &Fetched,
+) -> Result<i64> {
+    let raw = f.body.as_deref().unwrap_or(b"");
+    let arrival = f
+        .internal_date
+        .as_deref()
+        .and_then(parse_internal_date)
+        .unwrap_or(0);
+    let parsed = mime::parse(raw, arrival);
+    let meta = MessageMeta {
+        summary: parsed.summary,
+        flags: f
+            .flags
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|x| !x.eq_ignore_ascii_case("\\Recent"))
+            .collect(),
+        size: u64::from(f.size.unwrap_or(raw.len() as u32)),
+        complete: !f.header_only,
+        pending_add: Vec::new(),
+        pending_remove: Vec::new(),
+    };
+    let text = if f.header_only {
+        ""
+    } else {
+        parsed.text.as_str()
+    };
+    store.insert(
+        index,
+        folder,
+        f.uid,
+        &meta,
+        text,
+        (!f.header_only).then_some(raw),
+    )
+}
+
+/// "17-Jul-1996 02:44:25 -0700" → seconds since the epoch.
+pub fn parse_internal_date(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (date, rest) = s.split_once(' ')?;
+    let (time, zone) = rest.trim().split_once(' ')?;
+    let mut d = date.trim().split('-');
+    let day: i64 = d.next()?.trim().parse().ok()?;
+    let month = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .iter()
+    .position(|m| d.clone().next().is_some_and(|x| x.eq_ignore_ascii_case(m)))?
+        as i64
+        + 1;
+    d.next()?;
+    let year: i64 = d.next()?.parse().ok()?;
+    let mut t = time.split(':');
+    let (h, m, sec): (i64, i64, i64) = (
+        t.next()?.parse().ok()?,
+        t.next()?.parse().ok()?,
+        t.next()?.parse().ok()?,
+    );
+    let sign = if zone.starts_with('-') { -1 } else { 1 };
+    let z: i64 = zone.get(1..)?.parse().ok()?;
+    let offset = sign * ((z / 100) * 3600 + (z % 100) * 60);
+    Some(days_from_civil(year, month, day) * 86400 + h * 3600 + m * 60 + sec - offset)
+}
+
+/// Days since 1970-01-01 (proleptic Gregorian).
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_dates_parse() {
+        assert_eq!(parse_internal_date("01-Jan-1970 00:00:00 +0000"), Some(0));
+        assert_eq!(
+            parse_internal_date("17-Jul-1996 02:44:25 -0700"),
+            Some(837596665)
+        );
+        assert_eq!(
+            parse_internal_date(" 3-Feb-2026 10:00:00 +0100"),
+            Some(1770109200)
+        );
+        assert_eq!(parse_internal_date("garbage"), None);
+    }
+}
