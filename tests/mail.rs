@@ -124,3 +124,290 @@ fn sync_round_trips_flags_expunges_and_uidvalidity_resets() {
     env.run(&["mail", "list", &folder])
         .fails(7, "no mail folder");
 }
+
+#[test]
+fn push_delivers_new_mail_within_seconds_and_notifies_by_sender_and_subject() {
+    let _t = turn();
+    let user = "bob@corp.test";
+    let env = mail_env(user, "");
+    unlock(&env).ok();
+    // Initial sync by the background worker, then it waits in IDLE on INBOX.
+    wait_for(Duration::from_secs(60), || {
+        let v = env.run(&["--json", "sync", "status"]).ok().json();
+        (v["sync"]["push_active"] == true).then_some(())
+    })
+    .expect("the worker never entered IDLE");
+    let subject = unique("push-");
+    let started = std::time::Instant::now();
+    lmtp_deliver(
+        "carol@corp.test",
+        user,
+        &simple_message("Carol Conrad <carol@corp.test>", user, &subject, "Neu!"),
+    );
+    let note = wait_for(Duration::from_secs(20), || {
+        let v = env.run(&["--json", "notifications"]).ok().json();
+        v["notifications"]
+            .as_array()?
+            .iter()
+            .find(|n| n["body"].as_str() == Some(subject.as_str()))
+            .cloned()
+    })
+    .expect("no notification for the new message within 20 s");
+    let secs = started.elapsed().as_secs_f64();
+    assert!(
+        note["title"].as_str().unwrap().contains("Carol Conrad"),
+        "{note}"
+    );
+    eprintln!("push: new mail visible after {secs:.2} s");
+    assert!(find(&list(&env, "INBOX"), &subject).is_some());
+
+    // Locked: only a count, never sender or subject.
+    env.run(&["lock"]).ok();
+    let locked = env.run(&["notifications"]);
+    locked.ok();
+    assert!(
+        locked.stdout.contains("notification(s)"),
+        "{}",
+        locked.stdout
+    );
+    assert!(!locked.stdout.contains(&subject));
+    assert!(!locked.stdout.contains("Carol"));
+}
+
+#[test]
+fn outbox_survives_a_server_outage_and_a_killed_session_and_sends_exactly_once() {
+    let _t = turn();
+    let s = test_servers();
+    let user = "carol@corp.test";
+    // Submission goes through a relay this test can take down.
+    let target = format!("{}:{}", s.get("TEST_HOST"), s.get("TEST_SUBMISSION_PORT"));
+    let probe = Relay::start(0, target.clone());
+    let port = probe.port;
+    probe.stop();
+    let extra = "";
+    let env = mail_env(user, extra);
+    // Point submission at the relay port (nothing listens yet: the server is "down").
+    let policy = kapsel_tests::policy_text(
+        2,
+        &kapsel_tests::mail::mail_policy(&s, extra).replace(
+            &format!(
+                "submission://{}:{}",
+                s.get("TEST_HOST"),
+                s.get("TEST_SUBMISSION_PORT")
+            ),
+            &format!("submission://127.0.0.1:{port}"),
+        ),
+    );
+    let file = env.tenant.policy_file("policy-2.toml", &policy);
+    unlock(&env).ok();
+    env.run(&["policy", "update", file.to_str().unwrap()]).ok();
+    env.run(&["sync", "schedule", "--every", "240", "--push", "off"])
+        .ok();
+    let subject = unique("outbox-");
+    let r = env
+        .run(&[
+            "--json",
+            "mail",
+            "compose",
+            "--to",
+            "dave@example.org",
+            "--subject",
+            &subject,
+            "--body",
+            "Bitte um Rückruf.",
+        ])
+        .ok()
+        .json();
+    assert_eq!(r["sent"], false, "{r}");
+    let q = env.run(&["--json", "mail", "outbox"]).ok().json();
+    assert_eq!(q.as_array().unwrap().len(), 1, "{q}");
+    assert_eq!(q[0]["state"], "queued");
+    assert!(
+        q[0]["last_error"].as_str().unwrap().contains("refused"),
+        "{q}"
+    );
+
+    // Kill the session hard; the queued message is in the vault, not in memory.
+    let pid = env.status()["agent_pid"].as_u64().unwrap();
+    unsafe { libc_kill(pid as i32) };
+    std::thread::sleep(Duration::from_millis(500));
+    unlock(&env).ok();
+    assert!(sink_messages(&subject).is_empty());
+    let relay = Relay::start(port, target);
+    // This sync (or the background worker, whichever runs first) sends it.
+    env.run(&["sync", "now"]).ok();
+    let got = wait_for(Duration::from_secs(10), || {
+        let m = sink_messages(&subject);
+        (!m.is_empty()).then_some(m)
+    })
+    .expect("the queued message never reached the server");
+    env.run(&["sync", "now"]).ok();
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(sink_messages(&subject).len(), 1, "sent twice");
+    assert!(got[0].contains("Bitte um R"), "{}", got[0]);
+    assert_eq!(
+        env.run(&["--json", "mail", "outbox"]).ok().json(),
+        serde_json::json!([])
+    );
+    relay.stop();
+}
+
+unsafe extern "C" {
+    #[link_name = "kill"]
+    fn c_kill(pid: i32, sig: i32) -> i32;
+}
+
+unsafe fn libc_kill(pid: i32) {
+    unsafe { c_kill(pid, 9) };
+}
+
+#[test]
+fn delegate_and_function_mailboxes_are_opened_only_where_granted_and_send_on_behalf() {
+    let _t = turn();
+    // alice grants bob read access to a folder of hers.
+    let folder = unique("Deleg");
+    let subject = unique("deleg-");
+    let mut alice = imap_as("alice@corp.test");
+    alice.create(&folder).unwrap();
+    alice
+        .append(
+            &folder,
+            &[],
+            &simple_message("x@corp.test", "alice@corp.test", &subject, "geteilt"),
+        )
+        .unwrap();
+    alice.set_acl(&folder, "bob@corp.test", "lrs").unwrap();
+
+    let bob = quiet_env("bob@corp.test");
+    let boxes = bob.run(&["--json", "mail", "mailboxes"]).ok().json();
+    let shared_name = format!("shared/alice@corp.test/{folder}");
+    assert!(
+        boxes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["name"] == shared_name.as_str()),
+        "{boxes}"
+    );
+    bob.run(&["mail", "mailboxes", "--open", &shared_name]).ok();
+    assert!(find(&list(&bob, &shared_name), &subject).is_some());
+    bob.run(&["mail", "mailboxes", "--open", "Public/poststelle"])
+        .ok();
+    assert!(
+        find(
+            &list(&bob, "Public/poststelle"),
+            "Willkommen in der Poststelle"
+        )
+        .is_some()
+    );
+
+    // Send on behalf of the function mailbox: From: it, Sender: bob.
+    let s2 = unique("behalf-");
+    let r = bob
+        .run(&[
+            "--json",
+            "mail",
+            "compose",
+            "--from",
+            "poststelle@corp.test",
+            "--to",
+            "buerger@example.org",
+            "--subject",
+            &s2,
+            "--body",
+            "Ihr Antrag ist eingegangen.",
+        ])
+        .ok()
+        .json();
+    assert_eq!(r["sent"], true, "{r}");
+    let got = wait_for(Duration::from_secs(10), || {
+        let m = sink_messages(&s2);
+        (!m.is_empty()).then_some(m)
+    })
+    .unwrap();
+    assert!(got[0].contains("poststelle@corp.test"), "{}", got[0]);
+    assert!(
+        got[0].contains("Sender: ") && got[0].contains("bob@corp.test"),
+        "{}",
+        got[0]
+    );
+
+    // carol: nothing granted — both refused with a clear message, nothing sent on behalf.
+    let carol = quiet_env("carol@corp.test");
+    carol
+        .run(&["mail", "mailboxes", "--open", &shared_name])
+        .fails(6, "no access");
+    carol
+        .run(&["mail", "mailboxes", "--open", "Public/poststelle"])
+        .fails(6, "no access");
+    carol
+        .run(&[
+            "mail",
+            "compose",
+            "--from",
+            "poststelle@corp.test",
+            "--to",
+            "a@example.org",
+            "--subject",
+            "x",
+            "--body",
+            "y",
+        ])
+        .fails(6, "cannot send on behalf");
+    // Revoked: bob's next open is refused too.
+    alice.set_acl(&folder, "bob@corp.test", "").unwrap();
+    bob.run(&["mail", "mailboxes", "--open", &shared_name])
+        .fails(6, "no access");
+    alice
+        .run(
+            &format!(
+                "DELETE {}",
+                kapsel_runtime::mail::imap::quote(&folder).unwrap()
+            ),
+            &mut |_| Ok(()),
+        )
+        .unwrap();
+}
+
+#[test]
+fn wrong_password_and_untrusted_certificate_are_clear_errors() {
+    let _t = turn();
+    let s = test_servers();
+    // A container whose password is not the directory password: the server refuses.
+    let env = kapsel_tests::Env::new();
+    let text = kapsel_tests::policy_text(1, &kapsel_tests::mail::mail_policy(&s, ""));
+    let policy = env.tenant.policy_file("p.toml", &text);
+    env.try_enroll(
+        policy.to_str().unwrap(),
+        &env.tenant.public_key(),
+        &["--user", "alice@corp.test"],
+        &format!("{}\n", kapsel_tests::PASSWORD),
+    )
+    .ok();
+    env.unlock().ok();
+    env.run(&["sync", "now"])
+        .fails(10, "refused the login for alice@corp.test");
+
+    // A tenant that trusts only another CA: the TLS check fails and says why.
+    let other = kapsel_tests::https::TestCa::new();
+    let text = kapsel_tests::policy_text(
+        1,
+        &kapsel_tests::mail::mail_policy(&s, "only_anchors = true"),
+    )
+    .replace(
+        &std::fs::read_to_string(s.get("TEST_CA_FILE")).unwrap(),
+        &other.pem,
+    );
+    let env2 = kapsel_tests::Env::new();
+    let policy = env2.tenant.policy_file("p.toml", &text);
+    env2.try_enroll(
+        policy.to_str().unwrap(),
+        &env2.tenant.public_key(),
+        &["--user", "alice@corp.test"],
+        &format!("{}\n", kapsel_tests::mail::MAIL_PASSWORD),
+    )
+    .ok();
+    unlock(&env2).ok();
+    env2.run(&["sync", "now"])
+        .fails(10, "not issued by a CA the tenant trusts");
+}

@@ -321,6 +321,14 @@ impl Imap {
 
     /// Remember capabilities from any response that carries them.
     fn absorb_untagged(&mut self, frame: &[u8]) {
+        // imap-proto also reports `* ENABLED …` as capabilities: only CAPABILITY counts.
+        let upper = frame
+            .get(..16)
+            .map(|h| h.to_ascii_uppercase())
+            .unwrap_or_default();
+        if !upper.starts_with(b"* CAPABILITY") && !upper.starts_with(b"* OK [CAPABILITY") {
+            return;
+        }
         if let Ok((_, Response::Capabilities(caps))) = Response::parse(frame) {
             self.caps = caps.iter().map(cap_name).collect();
         }
