@@ -8,8 +8,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use kapsel_tests::mail::{
-    Relay, doveadm, imap_as, lmtp_deliver, mail_env, simple_message, sink_messages, unique, unlock,
-    wait_for,
+    Relay, doveadm, imap_as, lmtp_deliver, mail_env, mail_env_with, simple_message, sink_messages,
+    unique, unlock, wait_for,
 };
 use kapsel_tests::servers::test_servers;
 use serde_json::Value;
@@ -410,4 +410,256 @@ fn wrong_password_and_untrusted_certificate_are_clear_errors() {
     unlock(&env2).ok();
     env2.run(&["sync", "now"])
         .fails(10, "not issued by a CA the tenant trusts");
+}
+
+#[test]
+fn attachments_open_in_the_viewer_an_edited_one_goes_out_with_the_reply_and_search_finds_mail() {
+    let _t = turn();
+    let user = "carol@corp.test";
+    let (apps, key) = kapsel_tests::builtin_apps();
+    let viewer = format!(
+        "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\n\n[apps.viewer]\npreinstall = true\ndocuments = true\nlog = true\n"
+    );
+    let marker = unique("att");
+    let folder = format!("Att{marker}");
+    let mut imap = imap_as(user);
+    imap.create(&folder).unwrap();
+    let notes = kapsel_tests::mail_corpus::tricky_messages()
+        .into_iter()
+        .find(|t| t.raw.windows(9).any(|w| w == b"notes.txt"))
+        .expect("the corpus has a notes.txt attachment");
+    let raw =
+        String::from_utf8_lossy(&notes.raw).replace("Subject: ", &format!("Subject: {marker} "));
+    imap.append(&folder, &[], raw.as_bytes()).unwrap();
+    // 25 MB attachment: synced as headers only, fetched on first read.
+    let big = kapsel_tests::mail_corpus::big_attachment_message(25 * 1024 * 1024);
+    imap.append(&folder, &[], &big).unwrap();
+
+    let env = mail_env_with(user, &viewer, &["--apps", apps.to_str().unwrap()]);
+    unlock(&env).ok();
+    env.run(&["sync", "schedule", "--every", "240", "--push", "off"])
+        .ok();
+    env.run(&["sync", "now", "--folder", &folder]).ok();
+    let l = list(&env, &folder);
+    assert_eq!(l.as_array().unwrap().len(), 2, "{l}");
+    let small = l
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["subject"].as_str().unwrap_or("").contains(&marker))
+        .unwrap()
+        .clone();
+    let big_row = l
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["size"].as_u64().unwrap() > 20_000_000)
+        .unwrap()
+        .clone();
+
+    // The big one: read fetches it; its attachment is kept in the container intact.
+    let id = big_row["id"].as_i64().unwrap().to_string();
+    let read = env.run(&["--json", "mail", "read", &id]).ok().json();
+    assert_eq!(
+        read["attachments"][0]["name"], "big.bin",
+        "{}",
+        read["attachments"]
+    );
+    let doc = env.run(&["--json", "mail", "attach", &id, "0"]).ok().json();
+    assert_eq!(doc["size"].as_u64().unwrap(), 25 * 1024 * 1024);
+
+    // notes.txt: opened in the viewer, edited there, the new version attached to a reply.
+    let id = small["id"].as_i64().unwrap().to_string();
+    let shown = env.run(&["mail", "attach", &id, "0"]);
+    shown.ok();
+    assert!(
+        shown.stdout.contains("Haushaltsplan 2026"),
+        "{}",
+        shown.stdout
+    );
+    let doc = env.run(&["--json", "mail", "attach", &id, "0"]).ok().json();
+    let doc_id = doc["id"].as_str().unwrap().to_string();
+    let saved = env
+        .run(&[
+            "--json",
+            "app",
+            "act",
+            "viewer",
+            "save",
+            "--doc",
+            &doc_id,
+            "--field",
+            "text=Neue Fassung der Notizen",
+        ])
+        .ok()
+        .json();
+    let edited = saved["saved_documents"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let reply_marker = unique("reply-");
+    let r = env
+        .run(&[
+            "--json",
+            "mail",
+            "reply",
+            &id,
+            "--body",
+            &reply_marker,
+            "--attach",
+            &edited,
+        ])
+        .ok()
+        .json();
+    assert_eq!(r["sent"], true, "{r}");
+    let got = wait_for(Duration::from_secs(10), || {
+        let m = sink_messages(&reply_marker);
+        (!m.is_empty()).then_some(m)
+    })
+    .unwrap();
+    let (info, bytes) = kapsel_runtime::mail::mime::attachment(got[0].as_bytes(), 0).unwrap();
+    assert_eq!(info.name, "notes.txt");
+    assert_eq!(String::from_utf8_lossy(&bytes), "Neue Fassung der Notizen");
+    assert!(got[0].contains("Re: "), "{}", got[0]);
+
+    // Search over sealed mail: body words, field filters, no false hits.
+    let hits = env
+        .run(&["--json", "mail", "search", &format!("subject:{marker}")])
+        .ok()
+        .json();
+    assert!(
+        find(&hits, small["subject"].as_str().unwrap()).is_some(),
+        "{hits}"
+    );
+    let none = env
+        .run(&["--json", "mail", "search", &format!("from:{marker}")])
+        .ok()
+        .json();
+    assert_eq!(none["hits"].as_array().unwrap().len(), 0, "{none}");
+    // The reply was filed in Sent; after a sync its text is searchable here.
+    env.run(&["sync", "now"]).ok();
+    let sent = env
+        .run(&["--json", "mail", "search", &reply_marker])
+        .ok()
+        .json();
+    assert_eq!(sent["hits"].as_array().unwrap().len(), 1, "{sent}");
+    assert_eq!(sent["hits"][0]["folder"], "Sent");
+    // Nothing of it was written outside the container.
+    for f in kapsel_tests::files_under(env.tmp.path()) {
+        if f.starts_with(&env.root) {
+            continue;
+        }
+        let b = std::fs::read(&f).unwrap_or_default();
+        assert!(
+            !kapsel_tests::contains(&b, b"Haushaltsplan"),
+            "{}",
+            f.display()
+        );
+    }
+    imap.run(
+        &format!(
+            "DELETE {}",
+            kapsel_runtime::mail::imap::quote(&folder).unwrap()
+        ),
+        &mut |_| Ok(()),
+    )
+    .unwrap();
+}
+
+#[test]
+fn out_of_office_is_set_shown_and_cleared_from_the_cli_and_replies_only_inside_its_window() {
+    let _t = turn();
+    let user = "alice@corp.test";
+    let env = quiet_env(user);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let day = |offset: i64| {
+        let d = (now / 86400) + offset;
+        // civil from days (Howard Hinnant)
+        let z = d + 719468;
+        let era = z.div_euclid(146097);
+        let doe = z - era * 146097;
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        let y = yoe + era * 400;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let dd = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        format!("{:04}-{m:02}-{dd:02}", if m <= 2 { y + 1 } else { y })
+    };
+    // A window in the future first: no reply.
+    env.run(&[
+        "mail",
+        "oof",
+        "--start",
+        &day(10),
+        "--end",
+        &day(20),
+        "--internal",
+        "Bin weg (intern).",
+        "--external",
+        "Out of office (extern).",
+    ])
+    .ok();
+    let sender = format!("{}@example.org", unique("ext"));
+    lmtp_deliver(&sender, user, &simple_message(&sender, user, "Frage", "?"));
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(
+        sink_messages(&format!("X-RcptTo: {sender}")).is_empty(),
+        "replied outside the window"
+    );
+    // Inside the window: the external text reaches the sender.
+    env.run(&[
+        "mail",
+        "oof",
+        "--start",
+        &day(-1),
+        "--end",
+        &day(1),
+        "--internal",
+        "Bin weg (intern).",
+        "--external",
+        "Out of office (extern).",
+    ])
+    .ok();
+    let shown = env.run(&["mail", "oof"]);
+    shown.ok();
+    assert!(
+        shown.stdout.contains("Out of office (extern)."),
+        "{}",
+        shown.stdout
+    );
+    let sender = format!("{}@example.org", unique("ext"));
+    lmtp_deliver(&sender, user, &simple_message(&sender, user, "Frage", "?"));
+    let replies = wait_for(Duration::from_secs(10), || {
+        let m = sink_messages(&sender);
+        (!m.is_empty()).then_some(m)
+    })
+    .expect("no out-of-office reply inside the window");
+    assert!(
+        replies[0].contains("Out of office (extern)."),
+        "{}",
+        replies[0]
+    );
+    env.run(&["mail", "oof", "--clear"]).ok();
+    let shown = env.run(&["mail", "oof"]);
+    shown.ok();
+    assert!(
+        shown.stdout.contains("No out-of-office"),
+        "{}",
+        shown.stdout
+    );
+    env.run(&[
+        "mail",
+        "oof",
+        "--start",
+        "2026-02-30",
+        "--end",
+        "2026-03-01",
+        "--internal",
+        "x",
+    ])
+    .fails(2, "2026-02-30");
 }

@@ -44,6 +44,11 @@ trust_anchors = ['''{ca}''']
 
 /// An enrolled (not yet unlocked) container for `user` with the mail policy plus `extra`.
 pub fn mail_env(user: &str, extra: &str) -> Env {
+    mail_env_with(user, extra, &[])
+}
+
+/// Like `mail_env`, with more `kapsel enroll` arguments (e.g. `--apps DIR`).
+pub fn mail_env_with(user: &str, extra: &str, args: &[&str]) -> Env {
     let s = test_servers();
     let env = Env::new();
     let text = policy_text(1, &mail_policy(&s, extra));
@@ -51,7 +56,7 @@ pub fn mail_env(user: &str, extra: &str) -> Env {
     env.try_enroll(
         policy.to_str().unwrap(),
         &env.tenant.public_key(),
-        &["--user", user],
+        &[&["--user", user], args].concat(),
         &format!("{MAIL_PASSWORD}\n"),
     )
     .ok();

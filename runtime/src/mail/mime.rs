@@ -71,6 +71,36 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
 
 /// Parse headers and text. `arrival` is the server's INTERNALDATE (fallback for Date).
 pub fn parse(raw: &[u8], arrival: i64) -> Parsed {
+    let parsed = parse_once(raw, arrival);
+    if !parsed.text.trim().is_empty() {
+        return parsed;
+    }
+    // A multipart message cut off before its closing boundary (a truncated send) reads as
+    // empty; closing it ourselves recovers the parts that did arrive.
+    match unclosed_boundary(raw) {
+        Some(b) => {
+            let mut fixed = raw.to_vec();
+            fixed.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+            let repaired = parse_once(&fixed, arrival);
+            if repaired.text.trim().is_empty() {
+                parsed
+            } else {
+                repaired
+            }
+        }
+        None => parsed,
+    }
+}
+
+fn unclosed_boundary(raw: &[u8]) -> Option<String> {
+    let msg = parser().parse_headers(raw)?;
+    let b = msg.content_type()?.attribute("boundary")?.to_string();
+    let closing = format!("--{b}--");
+    let found = raw.windows(closing.len()).any(|w| w == closing.as_bytes());
+    (!found && !b.is_empty()).then_some(b)
+}
+
+fn parse_once(raw: &[u8], arrival: i64) -> Parsed {
     let Some(msg) = parser().parse(raw) else {
         return Parsed {
             summary: Summary {
