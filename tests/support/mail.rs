@@ -110,7 +110,7 @@ pub fn lmtp_deliver(from: &str, rcpt: &str, message: &[u8]) {
     .expect("LMTP is not reachable");
     tcp.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let mut r = BufReader::new(tcp.try_clone().unwrap());
-    let mut expect = |r: &mut BufReader<TcpStream>, code: &str| loop {
+    let expect = |r: &mut BufReader<TcpStream>, code: &str| loop {
         let mut line = String::new();
         r.read_line(&mut line).unwrap();
         assert!(

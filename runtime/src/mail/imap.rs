@@ -356,21 +356,23 @@ impl Imap {
             self.buf.drain(..self.consumed);
             self.consumed = 0;
         }
-        let mut scan = self.consumed;
+        // `line_start`: where the current line begins; `search`: where the CRLF search
+        // resumes after more bytes arrived (a line may span many reads).
+        let mut line_start = self.consumed;
+        let mut search = self.consumed;
         loop {
-            let found = self.buf[scan..]
+            let found = self.buf[search..]
                 .windows(2)
                 .position(|w| w == b"\r\n")
-                .map(|p| scan + p);
+                .map(|p| search + p);
             let Some(eol) = found else {
-                if self.buf.len() - self.consumed > MAX_LINE + MAX_LITERAL {
-                    return Err(Error::Network(format!("{peer} sent an over-long response")));
+                if self.buf.len() - line_start > MAX_LINE {
+                    return Err(Error::Network(format!("{peer} sent an over-long line")));
                 }
-                scan = self.buf.len().saturating_sub(1).max(scan);
+                search = self.buf.len().saturating_sub(1).max(line_start);
                 read_more(&mut self.stream, &mut self.buf, &peer)?;
                 continue;
             };
-            let line_start = scan;
             if eol - line_start > MAX_LINE {
                 return Err(Error::Network(format!("{peer} sent an over-long line")));
             }
@@ -380,7 +382,8 @@ impl Imap {
                     while self.buf.len() < need {
                         read_more(&mut self.stream, &mut self.buf, &peer)?;
                     }
-                    scan = need;
+                    line_start = need;
+                    search = need;
                 }
                 Some(_) => {
                     return Err(Error::Network(format!(
@@ -894,7 +897,7 @@ fn parse_namespace(raw: &[u8]) -> Option<Namespaces> {
         return None;
     }
     let mut pos = 9;
-    let body = &rest[..];
+    let body = rest;
     let mut groups = Vec::new();
     for _ in 0..3 {
         groups.push(parse_sexp(body, &mut pos, 0)?);

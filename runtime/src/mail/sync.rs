@@ -11,15 +11,15 @@ use serde::Serialize;
 use super::imap::{Fetched, Imap, ListedMailbox, Namespaces, uid_set};
 use super::mime;
 use super::search::Index;
-use super::store::{FolderState, MailStore, MessageMeta, Origin};
+use super::store::{self, FolderState, MailStore, MessageMeta, Origin};
 use super::utf7;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Messages up to this size are fetched whole during sync; larger ones (big attachments)
 /// bring their headers now and the rest on first read.
 pub const FULL_FETCH_LIMIT: u32 = 2 * 1024 * 1024;
 /// UIDs per FETCH command and per vault transaction.
-const BATCH: usize = 250;
+const BATCH: usize = 1000;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Progress {
@@ -120,6 +120,12 @@ pub fn sync(
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<SyncReport> {
     let started = Instant::now();
+    // A larger page cache for this connection: the postings B-tree is written in random
+    // order during an initial sync.
+    store
+        .vault()
+        .conn()
+        .execute_batch("PRAGMA cache_size = -16384")?;
     let index = Index::new(store.vault().keys()?);
     let (folders, ns) = wanted(imap, opts)?;
     let mut report = SyncReport {
@@ -139,6 +145,9 @@ pub fn sync(
         let origin = origin_of(&f.raw_name, &ns);
         sync_folder(store, &index, imap, f, origin, &mut report, progress)?;
         report.folders += 1;
+    }
+    if report.expunged > 0 || report.uidvalidity_resets > 0 || opts.only.is_none() {
+        store.transaction(|| store.sweep_postings())?;
     }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
@@ -329,52 +338,111 @@ fn fetch_new(
     )?;
     sizes.sort_unstable();
     let total = sizes.len() as u64;
+    let (small, large): (Vec<_>, Vec<_>) = sizes.iter().partition(|(_, s)| *s <= FULL_FETCH_LIMIT);
     let mut done = 0u64;
-    for chunk in sizes.chunks(BATCH) {
-        let (small, large): (Vec<_>, Vec<_>) =
-            chunk.iter().partition(|(_, s)| *s <= FULL_FETCH_LIMIT);
-        let mut fetched: Vec<Fetched> = Vec::with_capacity(chunk.len());
-        for (list, items) in [
-            (small, "UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[]"),
-            (
-                large,
-                "UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER]",
-            ),
-        ] {
-            if list.is_empty() {
-                continue;
-            }
-            let uids: Vec<u32> = list.iter().map(|(u, _)| *u).collect();
-            imap.uid_fetch(&uid_set(&uids), items, &mut |f: Fetched| {
-                fetched.push(f);
-                Ok(())
-            })?;
+    // One FETCH per kind for the whole folder: the server streams while we parse and seal
+    // (it runs on the other core), and every BATCH messages are committed together.
+    for (list, items) in [
+        (small, "UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[]"),
+        (
+            large,
+            "UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER]",
+        ),
+    ] {
+        if list.is_empty() {
+            continue;
         }
-        store.transaction(|| {
-            for f in &fetched {
-                let id = store_fetched(store, index, folder, f)?;
-                report.bytes += f.body.as_ref().map_or(0, |b| b.len() as u64);
-                state.last_uid = state.last_uid.max(f.uid);
-                if notify {
-                    let (_, _, meta) = store.meta(id)?;
-                    report.arrived.push(NewMail {
-                        id,
-                        folder: state.name.clone(),
-                        from: meta.summary.from.clone(),
-                        subject: meta.summary.subject.clone(),
-                    });
+        let uids: Vec<u32> = list.iter().map(|(u, _)| *u).collect();
+        let conn = store.vault().conn();
+        let keys = store.vault().keys()?;
+        conn.execute_batch("BEGIN")?;
+        // Three stages on two cores: this thread reads the IMAP stream and writes SQL, a
+        // helper parses, seals and indexes. Bounded queues keep memory flat.
+        let result = std::thread::scope(|scope| -> Result<()> {
+            let (to_prepare, inbox) = std::sync::mpsc::sync_channel::<Fetched>(64);
+            let (to_write, prepared) = std::sync::mpsc::sync_channel::<
+                Result<(u32, u64, store::Prepared, (String, String))>,
+            >(64);
+            let worker = scope.spawn(move || {
+                for f in inbox {
+                    let bytes = f.body.as_ref().map_or(0, |b| b.len() as u64);
+                    let r = prepare_fetched(keys, index, folder, &f)
+                        .map(|(p, who)| (f.uid, bytes, p, who));
+                    if to_write.send(r).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut in_batch = 0usize;
+            let mut postings = Vec::new();
+            let mut write_one =
+                |item: Result<(u32, u64, store::Prepared, (String, String))>| -> Result<()> {
+                    let (uid, bytes, p, (from, subject)) = item?;
+                    let id = store.write_deferred(p, &mut postings)?;
+                    report.bytes += bytes;
+                    report.new_messages += 1;
+                    state.last_uid = state.last_uid.max(uid);
+                    if notify {
+                        report.arrived.push(NewMail {
+                            id,
+                            folder: state.name.clone(),
+                            from,
+                            subject,
+                        });
+                    }
+                    in_batch += 1;
+                    done += 1;
+                    if in_batch >= BATCH {
+                        store.flush_postings(&mut postings)?;
+                        conn.execute_batch("COMMIT; BEGIN")?;
+                        in_batch = 0;
+                        progress(&Progress {
+                            folder: state.name.clone(),
+                            done,
+                            total,
+                        });
+                    }
+                    Ok(())
+                };
+            let mut failed: Option<Error> = None;
+            let fetch = imap.uid_fetch(&uid_set(&uids), items, &mut |f: Fetched| {
+                if to_prepare.send(f).is_err() {
+                    return Err(Error::Agent("the mail parser stopped".into()));
+                }
+                while let Ok(item) = prepared.try_recv() {
+                    if let Err(e) = write_one(item) {
+                        failed.get_or_insert(e);
+                    }
+                }
+                Ok(())
+            });
+            drop(to_prepare);
+            for item in prepared.iter() {
+                if let Err(e) = write_one(item) {
+                    failed.get_or_insert(e);
                 }
             }
-            Ok(())
-        })?;
-        report.new_messages += fetched.len() as u64;
-        done += chunk.len() as u64;
-        progress(&Progress {
-            folder: state.name.clone(),
-            done,
-            total,
+            let _ = worker.join();
+            // The tail of the last batch (committed by the caller's COMMIT below).
+            if let Err(e) = store.flush_postings(&mut postings) {
+                failed.get_or_insert(e);
+            }
+            fetch?;
+            match failed {
+                Some(e) => Err(e),
+                None => Ok(()),
+            }
         });
+        // What arrived before an error stays (it is complete and consistent); last_uid is
+        // only saved by the caller after a successful folder, so nothing is skipped.
+        conn.execute_batch("COMMIT")?;
+        result?;
     }
+    progress(&Progress {
+        folder: state.name.clone(),
+        done,
+        total,
+    });
     Ok(())
 }
 
@@ -385,6 +453,17 @@ pub fn store_fetched(
     folder: i64,
     f: &Fetched,
 ) -> Result<i64> {
+    let (prepared, _) = prepare_fetched(store.vault().keys()?, index, folder, f)?;
+    store.write(prepared)
+}
+
+/// Parse, seal and index one fetched message: no database, so it runs beside the reader.
+pub fn prepare_fetched(
+    keys: &crate::vault::Keys,
+    index: &Index,
+    folder: i64,
+    f: &Fetched,
+) -> Result<(store::Prepared, (String, String))> {
     let raw = f.body.as_deref().unwrap_or(b"");
     let arrival = f
         .internal_date
@@ -411,14 +490,17 @@ pub fn store_fetched(
     } else {
         parsed.text.as_str()
     };
-    store.insert(
+    let who = (meta.summary.from.clone(), meta.summary.subject.clone());
+    let prepared = store::prepare(
+        keys,
         index,
         folder,
         f.uid,
         &meta,
         text,
         (!f.header_only).then_some(raw),
-    )
+    )?;
+    Ok((prepared, who))
 }
 
 /// "17-Jul-1996 02:44:25 -0700" → seconds since the epoch.

@@ -52,7 +52,7 @@ const MIGRATIONS: &[&str] = &[
         state   BLOB NOT NULL           -- sealed FolderState
     );
     CREATE TABLE mail_msg (
-        id       INTEGER PRIMARY KEY,
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: postings may outlive a row
         folder   INTEGER NOT NULL REFERENCES mail_folder(id) ON DELETE CASCADE,
         uid      INTEGER NOT NULL,
         dirty    INTEGER NOT NULL DEFAULT 0,  -- local flag changes not yet on the server
@@ -62,12 +62,13 @@ const MIGRATIONS: &[&str] = &[
         raw_blob TEXT,                        -- else the vault blob holding it
         UNIQUE (folder, uid)
     );
+    -- No foreign key and no index by message: both cost a look-up per posting at sync time.
+    -- Postings of removed messages are skipped by search and swept after expunges.
     CREATE TABLE mail_term (
         term INTEGER NOT NULL,
-        msg  INTEGER NOT NULL REFERENCES mail_msg(id) ON DELETE CASCADE,
+        msg  INTEGER NOT NULL,
         PRIMARY KEY (term, msg)
     ) WITHOUT ROWID;
-    CREATE INDEX mail_term_msg ON mail_term(msg);
     "#,
 ];
 

@@ -1,0 +1,219 @@
+//! Mail benchmark against the local Dovecot (tests/servers/servers.sh start):
+//! - initial sync of 10,000 mixed messages (with attachments; `SEED_MIX=1 servers.sh seed`)
+//!   into a fresh sealed vault: messages per second and peak memory, against mbsync (isync)
+//!   syncing the same mailbox to a Maildir in the same run — the ratio is printed (goal:
+//!   at least as fast as mbsync while encrypting);
+//! - search latency over those 10,000 messages (goal: under 50 ms).
+//!
+//! `KAPSEL_BENCH_MESSAGES` changes the mailbox size (default 10000). The mailbox is seeded
+//! (~25 s for 10,000) and deleted again, so the tests that share the user stay fast.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use kapsel_runtime::mail::{self, Account, imap::SCHEMES};
+use kapsel_runtime::net::stream::{Endpoint, Security};
+use kapsel_runtime::vault::{MIN_PARAMS, Vault};
+use kapsel_tests::mail::{MAIL_PASSWORD, imap_as, tls_config};
+use kapsel_tests::servers::test_servers;
+
+const USER: &str = "carol@corp.test";
+
+fn folder(n: u32) -> String {
+    format!("Bench{n}")
+}
+
+/// Peak resident memory of this process since the last reset, in KiB.
+fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn reset_peak() {
+    // "5" resets VmHWM to the current RSS (Linux ≥ 4.0).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Run a child and return (wall time, its own peak RSS in KiB). Reaped with wait4 (which
+/// reports that child's own rusage), not `Child::wait`.
+#[allow(clippy::zombie_processes)]
+fn run_measured(cmd: &mut Command) -> (Duration, u64) {
+    let start = Instant::now();
+    let child = cmd.spawn().expect("spawn");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: wait4 fills the two out-parameters we own; the child is ours and unwaited.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let elapsed = start.elapsed();
+    assert_eq!(rc, pid, "wait4 failed");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{cmd:?} failed"
+    );
+    (elapsed, usage.ru_maxrss as u64)
+}
+
+fn ensure_seeded(n: u32) {
+    let mut imap = imap_as(USER);
+    let existing = imap
+        .list(&folder(n))
+        .unwrap()
+        .iter()
+        .any(|m| m.raw_name == folder(n));
+    let count = if existing {
+        imap.select(&folder(n), true, None).unwrap().exists
+    } else {
+        0
+    };
+    imap.logout();
+    if count == n {
+        return;
+    }
+    eprintln!("seeding {n} mixed messages into {USER} {} …", folder(n));
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let st = Command::new("bash")
+        .arg(root.join("servers/servers.sh"))
+        .args(["seed", USER, &n.to_string(), &folder(n)])
+        .env("SEED_MIX", "1")
+        .status()
+        .expect("servers.sh seed");
+    assert!(st.success(), "seeding failed");
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    xs[xs.len() / 2]
+}
+
+fn main() {
+    let n: u32 = std::env::var("KAPSEL_BENCH_MESSAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let s = test_servers();
+    ensure_seeded(n);
+    let tmp = tempfile::tempdir().unwrap();
+
+    // mbsync: the same mailbox over IMAPS into a Maildir (FSync as in the shared config).
+    let maildir = tmp.path().join("mbsync");
+    std::fs::create_dir_all(&maildir).unwrap();
+    let rc = tmp.path().join("mbsyncrc");
+    std::fs::write(
+        &rc,
+        format!(
+            "FSync no\nIMAPAccount a\nHost localhost\nPort {port}\nUser {USER}\nPass {MAIL_PASSWORD}\nSSLType IMAPS\n\
+             CertificateFile {ca}\nAuthMechs PLAIN\nPipelineDepth 50\n\nIMAPStore r\nAccount a\n\n\
+             MaildirStore l\nPath {dir}/\nInbox {dir}/INBOX\nSubFolders Verbatim\n\n\
+             Channel c\nFar :r:\nNear :l:\nPatterns {f}\nCreate Near\nExpunge None\nSyncState *\n",
+            port = s.get("TEST_IMAPS_PORT"),
+            ca = s.get("TEST_CA_FILE"),
+            dir = maildir.display(),
+            f = folder(n),
+        ),
+    )
+    .unwrap();
+    let (mbsync_time, mbsync_peak) = run_measured(
+        Command::new("mbsync")
+            .arg("-q")
+            .arg("-c")
+            .arg(&rc)
+            .arg("-a"),
+    );
+
+    // Kapsel: the same mailbox into a sealed vault, through the same code the agent runs.
+    let mut vault = Vault::create(&tmp.path().join("c"), "Bench-Password-1", MIN_PARAMS).unwrap();
+    let account = Account {
+        user: USER.into(),
+        password: zeroize::Zeroizing::new(MAIL_PASSWORD.into()),
+        imap: Endpoint::parse(
+            &format!("imaps://127.0.0.1:{}", s.get("TEST_IMAPS_PORT")),
+            SCHEMES,
+        )
+        .unwrap(),
+        submission: None::<Endpoint>,
+        sieve: None,
+        tls: tls_config(&s),
+        timeout: Duration::from_secs(60),
+    };
+    let _ = Security::Implicit;
+    reset_peak();
+    let base_kib = peak_kib();
+    let start = Instant::now();
+    let report = mail::sync_now(&mut vault, &account, Some(vec![folder(n)]), &mut |_| {}).unwrap();
+    let kapsel_time = start.elapsed();
+    let kapsel_peak = peak_kib();
+    assert_eq!(
+        report["new_messages"].as_u64(),
+        Some(u64::from(n)),
+        "{report}"
+    );
+    let bytes = report["bytes"].as_u64().unwrap_or(0);
+
+    let rate = |d: Duration| f64::from(n) / d.as_secs_f64();
+    println!(
+        "mail sync, {n} messages ({:.0} MB) from the local Dovecot:",
+        bytes as f64 / 1e6
+    );
+    println!(
+        "  kapsel (sealed vault, search index) {:>8.0} msg/s  {:>6.2} s  peak RSS {:>6.1} MiB (+{:.1} MiB over the process before)",
+        rate(kapsel_time),
+        kapsel_time.as_secs_f64(),
+        kapsel_peak as f64 / 1024.0,
+        kapsel_peak.saturating_sub(base_kib) as f64 / 1024.0
+    );
+    println!(
+        "  mbsync (plain Maildir)              {:>8.0} msg/s  {:>6.2} s  peak RSS {:>6.1} MiB",
+        rate(mbsync_time),
+        mbsync_time.as_secs_f64(),
+        mbsync_peak as f64 / 1024.0
+    );
+    println!(
+        "  ratio kapsel/mbsync speed: {:.2} (goal ≥ 1.0)",
+        mbsync_time.as_secs_f64() / kapsel_time.as_secs_f64()
+    );
+
+    // Search latency over the synced messages.
+    let queries = [
+        "haushaltsplan",
+        "subject:haushaltsplan",
+        "from:sender",
+        "bericht",
+        "termin projekt",
+        "rechnung",
+        "zzzznotthere",
+        "meeting",
+    ];
+    let mut times = Vec::new();
+    for round in 0..5 {
+        for q in queries {
+            let t = Instant::now();
+            let hits = mail::search(&vault, q, 50).unwrap();
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            if round == 0 {
+                println!("  search {q:<24} {:>4} hit(s) {ms:>7.2} ms", hits.len());
+            }
+            times.push(ms);
+        }
+    }
+    let max = times.iter().cloned().fold(0.0, f64::max);
+    println!(
+        "  search over {n} messages: median {:.2} ms, max {:.2} ms (goal < 50 ms)",
+        median(times),
+        max
+    );
+    // The tests share this user: leave the mailbox as it was.
+    let mut imap = imap_as(USER);
+    imap.run(
+        &format!("DELETE {}", mail::imap::quote(&folder(n)).unwrap()),
+        &mut |_| Ok(()),
+    )
+    .unwrap();
+    imap.logout();
+}
