@@ -929,6 +929,58 @@ fn parse_namespace(raw: &[u8]) -> Option<Namespaces> {
 mod tests {
     use super::*;
 
+    /// A fake server on loopback that answers with `script` dribbled out a few bytes at a
+    /// time, so every frame boundary falls in the middle of some read.
+    fn plain_client(script: &'static [u8]) -> Imap {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            for chunk in script.chunks(3) {
+                if s.write_all(chunk).is_err() {
+                    return;
+                }
+                let _ = s.flush();
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        });
+        let endpoint = Endpoint::parse(&format!("imap://127.0.0.1:{port}"), SCHEMES).unwrap();
+        let tls = crate::net::tls::client_config(&crate::policy::Tls::default()).unwrap();
+        Imap {
+            stream: Stream::connect(&endpoint, &tls, Duration::from_secs(5)).unwrap(),
+            buf: Vec::new(),
+            consumed: 0,
+            next_tag: 1,
+            caps: BTreeSet::new(),
+            qresync: false,
+            endpoint,
+        }
+    }
+
+    #[test]
+    fn literals_split_across_reads_stay_inside_their_frame() {
+        let mut imap = plain_client(
+            b"* 1 FETCH (UID 7 BODY[] {12}\r\nab\r\n{3}\r\nxyz)\r\n* 2 FETCH (UID 8 BODY[] {0}\r\n)\r\n* OK done\r\n",
+        );
+        let f1 = imap.read_frame().unwrap();
+        assert!(
+            f1.starts_with(b"* 1 FETCH") && f1.ends_with(b"xyz)\r\n"),
+            "{f1:?}"
+        );
+        let f2 = imap.read_frame().unwrap();
+        assert!(f2.starts_with(b"* 2 FETCH") && f2.ends_with(b")\r\n"));
+        assert_eq!(imap.read_frame().unwrap(), b"* OK done\r\n");
+        // The server then hangs up: a clear error, not a hang or a panic.
+        assert!(matches!(imap.read_frame(), Err(Error::Network(_))));
+    }
+
+    #[test]
+    fn a_hostile_literal_size_is_refused() {
+        let mut imap = plain_client(b"* 1 FETCH (BODY[] {999999999999}\r\n");
+        let e = imap.read_frame().unwrap_err().to_string();
+        assert!(e.contains("literal"), "{e}");
+    }
+
     #[test]
     fn literal_announcements_are_recognised_and_bounded() {
         assert_eq!(literal_len(b"* 1 FETCH (BODY[] {123}"), Some(Some(123)));

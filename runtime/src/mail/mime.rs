@@ -247,7 +247,8 @@ pub fn unflow(text: &str, delsp: bool) -> String {
         }
         para.clear();
     };
-    for line in text.split('\n') {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    for line in body.split('\n') {
         let line = line.strip_suffix('\r').unwrap_or(line);
         let depth = line.bytes().take_while(|&b| b == b'>').count();
         let mut content = &line[depth..];
