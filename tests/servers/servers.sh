@@ -208,6 +208,8 @@ start_dovecot() {
   for u in $USERS; do echo "$u:{PLAIN}$PASSWORD::::::" >>"$dd/users"; done
   : >"$dd/users-strong"
   for u in $USERS; do echo "$u:{PLAIN}$STRONG_PASSWORD::::::" >>"$dd/users-strong"; done
+  # the demo tenant's employee (scripts/demo): mail with the same login as its WebDAV share
+  echo "alice@demo.example:{PLAIN}Demo-Passwort-2026::::::" >>"$dd/users"
   chmod 644 "$dd/users" "$dd/users-strong"
   # function mailbox Public/poststelle: alice administers it, bob may read/write, carol nothing
   mkdir -p "$dd/public/.poststelle"/{cur,new,tmp}

@@ -193,7 +193,7 @@ fn call(root: &Path, request: MailRequest) -> Result<Value> {
 fn call_progress(root: &Path, request: MailRequest, out: Out) -> Result<Value> {
     open_checked(root)?;
     session::call_with_progress(root, &Request::Mail { request }, &mut |p| {
-        if !out.json {
+        if !out.json && p["total"].as_u64().unwrap_or(0) > 0 {
             eprintln!(
                 "  {} {}/{}",
                 p["folder"].as_str().unwrap_or(""),
