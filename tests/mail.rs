@@ -663,3 +663,111 @@ fn out_of_office_is_set_shown_and_cleared_from_the_cli_and_replies_only_inside_i
     ])
     .fails(2, "2026-02-30");
 }
+
+#[test]
+fn drafts_forward_reply_all_and_move_go_through_the_server() {
+    let _t = turn();
+    let user = "bob@corp.test";
+    let marker = unique("fw");
+    let folder = format!("F{marker}");
+    let mut imap = imap_as(user);
+    imap.create(&folder).unwrap();
+    let original = format!(
+        "From: Carol Conrad <carol@corp.test>\r\nTo: bob@corp.test, alice@corp.test\r\nCc: dave@example.org\r\nSubject: {marker} Planung\r\nMessage-ID: <{marker}@corp.test>\r\nDate: Fri, 27 Nov 2026 08:00:00 +0000\r\n\r\nBitte um Rueckmeldung.\r\n"
+    );
+    imap.append(&folder, &[], original.as_bytes()).unwrap();
+    let env = quiet_env(user);
+    env.run(&["sync", "now", "--folder", &folder]).ok();
+    let id = find(&list(&env, &folder), &format!("{marker} Planung")).unwrap()["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+
+    // A sealed draft, sent later.
+    let d = env
+        .run(&[
+            "--json",
+            "mail",
+            "compose",
+            "--to",
+            "erin@example.org",
+            "--subject",
+            &format!("{marker} Entwurf"),
+            "--body",
+            "spaeter",
+            "--draft",
+        ])
+        .ok()
+        .json();
+    let draft = d["draft"].as_str().unwrap().to_string();
+    assert!(sink_messages(&format!("{marker} Entwurf")).is_empty());
+    let listed = env.run(&["--json", "mail", "drafts"]).ok().json();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    env.run(&["mail", "drafts", "--send", &draft]).ok();
+    assert_eq!(
+        env.run(&["--json", "mail", "drafts"]).ok().json(),
+        serde_json::json!([])
+    );
+
+    // Reply to all: Carol in To, Alice and Dave in Cc, not Bob himself; threaded.
+    env.run(&[
+        "mail",
+        "reply",
+        &id,
+        "--all",
+        "--body",
+        &format!("{marker}-ra"),
+    ])
+    .ok();
+    // Forward to Erin with the original text.
+    env.run(&[
+        "mail",
+        "forward",
+        &id,
+        "--to",
+        "erin@example.org",
+        "--body",
+        &format!("{marker}-fw"),
+    ])
+    .ok();
+    let (ra, fw, dr) = wait_for(Duration::from_secs(10), || {
+        let ra = sink_messages(&format!("{marker}-ra"));
+        let fw = sink_messages(&format!("{marker}-fw"));
+        let dr = sink_messages(&format!("{marker} Entwurf"));
+        (ra.len() == 1 && fw.len() == 1 && dr.len() == 1)
+            .then(|| (ra[0].clone(), fw[0].clone(), dr[0].clone()))
+    })
+    .expect("draft, reply-all and forward at the sink, once each");
+    assert!(dr.contains("erin@example.org"));
+    assert!(
+        ra.contains(&format!("In-Reply-To: <{marker}@corp.test>")),
+        "{ra}"
+    );
+    let rcpts = ra
+        .lines()
+        .find_map(|l| l.strip_prefix("X-RcptTo: "))
+        .expect("the sink records the envelope recipients");
+    for rcpt in ["carol@corp.test", "alice@corp.test", "dave@example.org"] {
+        assert!(rcpts.contains(rcpt), "{rcpt} missing: {rcpts}");
+    }
+    assert!(!rcpts.contains("bob@corp.test"), "{rcpts}");
+    assert!(
+        fw.contains("Bitte um Rueckmeldung.") && fw.contains("Fwd: "),
+        "{fw}"
+    );
+
+    // Move to Trash: gone here and there, present in Trash on the server.
+    env.run(&["mail", "move", &id, "Trash"]).ok();
+    assert!(find(&list(&env, &folder), &format!("{marker} Planung")).is_none());
+    assert!(find(&list(&env, "Trash"), &format!("{marker} Planung")).is_some());
+    imap.select(&folder, false, None).unwrap();
+    assert!(imap.uid_search("ALL").unwrap().is_empty());
+    imap.run(
+        &format!(
+            "DELETE {}",
+            kapsel_runtime::mail::imap::quote(&folder).unwrap()
+        ),
+        &mut |_| Ok(()),
+    )
+    .unwrap();
+}

@@ -25,6 +25,8 @@ pub const SCHEMES: &[(&str, u16, Security)] = &[
 const MAX_LITERAL: usize = 128 * 1024 * 1024;
 /// Largest response line outside literals.
 const MAX_LINE: usize = 4 * 1024 * 1024;
+/// Largest whole response (a line with all its literals).
+const MAX_FRAME: usize = MAX_LITERAL + 16 * 1024 * 1024;
 
 /// One untagged response: parsed when imap-proto knows it, raw otherwise.
 pub enum Untagged<'a> {
@@ -74,8 +76,9 @@ pub struct Selected {
     pub exists: u32,
     pub highest_modseq: Option<u64>,
     pub read_only: bool,
-    /// QRESYNC: UIDs expunged since the given mod-sequence.
-    pub vanished: Vec<u32>,
+    /// QRESYNC: UID ranges expunged since the given mod-sequence (kept as ranges: a server
+    /// may announce millions of UIDs).
+    pub vanished: Vec<std::ops::RangeInclusive<u32>>,
     /// QRESYNC: messages whose flags changed since the given mod-sequence.
     pub changed: Vec<Fetched>,
 }
@@ -377,7 +380,7 @@ impl Imap {
                 return Err(Error::Network(format!("{peer} sent an over-long line")));
             }
             match literal_len(&self.buf[line_start..eol]) {
-                Some(Some(n)) if n <= MAX_LITERAL => {
+                Some(Some(n)) if n <= MAX_LITERAL && eol + n - self.consumed <= MAX_FRAME => {
                     let need = eol + 2 + n;
                     while self.buf.len() < need {
                         read_more(&mut self.stream, &mut self.buf, &peer)?;
@@ -387,7 +390,7 @@ impl Imap {
                 }
                 Some(_) => {
                     return Err(Error::Network(format!(
-                        "{peer} announced a literal over {MAX_LITERAL} bytes"
+                        "{peer} announced a literal over {MAX_LITERAL} bytes (or a response over {MAX_FRAME})"
                     )));
                 }
                 None => {
@@ -431,9 +434,9 @@ impl Imap {
                 )));
             }
             self.absorb_untagged(&frame);
-            let item = match Response::parse(&frame) {
-                Ok((_, r)) => Untagged::Parsed(r),
-                Err(_) => Untagged::Raw(&frame),
+            let item = match parse_response(&frame) {
+                Some(r) => Untagged::Parsed(r),
+                None => Untagged::Raw(&frame),
             };
             // Keep reading to the tagged line even after a handler error, so the
             // connection stays usable.
@@ -550,15 +553,10 @@ impl Imap {
                     Some(ResponseCode::HighestModSeq(v)) => sel.highest_modseq = Some(v),
                     _ => {}
                 },
-                Untagged::Parsed(Response::Vanished { uids, .. }) => {
-                    for r in uids {
-                        // A hostile server could announce 1:4294967295; cap the expansion.
-                        let (a, b) = (*r.start(), *r.end());
-                        if b.saturating_sub(a) > 10_000_000 {
-                            continue;
-                        }
-                        sel.vanished.extend(a..=b);
-                    }
+                Untagged::Parsed(Response::Vanished { uids, .. })
+                    if sel.vanished.len() < 1_000_000 =>
+                {
+                    sel.vanished.extend(uids);
                 }
                 Untagged::Parsed(Response::Fetch(_, attrs)) => {
                     sel.changed.push(fetched(&attrs));
@@ -576,6 +574,13 @@ impl Imap {
         }
         if done.text.to_ascii_uppercase().contains("[READ-ONLY]") {
             sel.read_only = true;
+        }
+        if sel.uid_validity == 0 {
+            return Err(Error::Network(format!(
+                "{} sent no UIDVALIDITY for {}: cannot sync it safely",
+                self.endpoint,
+                super::utf7::decode(raw_name)
+            )));
         }
         Ok(sel)
     }
@@ -604,13 +609,23 @@ impl Imap {
 
     pub fn uid_search(&mut self, criteria: &str) -> Result<Vec<u32>> {
         let mut out = Vec::new();
+        let mut answered = false;
         self.run(&format!("UID SEARCH {criteria}"), &mut |u| {
             if let Untagged::Parsed(Response::MailboxData(MailboxDatum::Search(ids))) = u {
+                answered = true;
                 out.extend(ids);
             }
             Ok(())
         })?
         .ok_or("SEARCH")?;
+        // No SEARCH response at all is not "nothing matched": never treat it as an empty
+        // mailbox (that would delete every local copy).
+        if !answered {
+            return Err(Error::Network(format!(
+                "{} answered SEARCH without results",
+                self.endpoint
+            )));
+        }
         out.sort_unstable();
         Ok(out)
     }
@@ -761,6 +776,11 @@ impl Imap {
                     Err(e) => break Err(e),
                 }
             }
+            if self.buf.len() - self.consumed > MAX_LINE {
+                break Err(Error::Network(format!(
+                    "{peer} sent an over-long line while idle"
+                )));
+            }
             let old = self.buf.len();
             self.buf.resize(old + 64 * 1024, 0);
             match self.stream.read(&mut self.buf[old..]) {
@@ -794,6 +814,64 @@ impl Imap {
     pub fn logout(mut self) {
         let _ = self.run("LOGOUT", &mut |_| Ok(()));
     }
+}
+
+/// Deepest parenthesis nesting we hand to imap-proto (its BODYSTRUCTURE parser recurses
+/// without a limit).
+const MAX_NESTING: usize = 64;
+
+/// Parse one frame with imap-proto, guarded: frames nested too deep are not parsed, and a
+/// panic inside the parser (0.17 unwraps `INTERNALDATE NIL`) is contained and the frame
+/// treated as unknown — a server must not be able to crash the session.
+fn parse_response(frame: &[u8]) -> Option<Response<'_>> {
+    if nesting(frame) > MAX_NESTING {
+        return None;
+    }
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Response::parse(frame).ok().map(|(_, r)| r)
+    }))
+    .ok()
+    .flatten()
+}
+
+/// Parenthesis depth outside quoted strings and literals.
+fn nesting(frame: &[u8]) -> usize {
+    let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
+    let mut quoted = false;
+    while i < frame.len() {
+        let b = frame[i];
+        if quoted {
+            match b {
+                b'\\' => i += 1,
+                b'"' => quoted = false,
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => quoted = true,
+                b'(' => {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+                b')' => depth = depth.saturating_sub(1),
+                b'{' => {
+                    // skip a literal: {N}\r\n then N bytes
+                    if let Some(close) = frame[i..].iter().position(|&c| c == b'}') {
+                        let n = std::str::from_utf8(&frame[i + 1..i + close])
+                            .ok()
+                            .and_then(|d| d.trim_end_matches('+').parse::<usize>().ok());
+                        if let Some(n) = n {
+                            i = i.saturating_add(close + 3).saturating_add(n);
+                            continue;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    max
 }
 
 fn cap_name(c: &imap_proto::Capability<'_>) -> String {
@@ -972,6 +1050,15 @@ mod tests {
         assert_eq!(imap.read_frame().unwrap(), b"* OK done\r\n");
         // The server then hangs up: a clear error, not a hang or a panic.
         assert!(matches!(imap.read_frame(), Err(Error::Network(_))));
+    }
+
+    #[test]
+    fn parser_panics_and_deep_nesting_are_contained() {
+        assert!(parse_response(b"* 1 FETCH (UID 5 INTERNALDATE NIL)\r\n").is_none());
+        let deep = format!("* 1 FETCH (BODYSTRUCTURE {}\r\n", "(".repeat(100_000));
+        assert!(parse_response(deep.as_bytes()).is_none());
+        assert!(parse_response(b"* 2 FETCH (UID 7 FLAGS (\\Seen))\r\n").is_some());
+        assert_eq!(nesting(b"* X (a \"((((\" {3}\r\n((( (b))\r\n"), 2);
     }
 
     #[test]

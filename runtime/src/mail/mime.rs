@@ -193,14 +193,41 @@ fn attachment_name(part: &mail_parser::MessagePart<'_>, index: usize) -> String 
             }
         })
         .unwrap_or_else(|| format!("attachment-{}", index + 1));
-    // The name is shown and used as a document title, never as a path.
-    name.chars()
+    // The name is shown and used as a document title, never as a path; what no document
+    // may be called (empty, dots, over 255 bytes) falls back to a neutral name.
+    let mut clean: String = name
+        .chars()
         .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
-        .take(200)
-        .collect()
+        .collect();
+    let mut cut = clean.len().min(200);
+    while !clean.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    clean.truncate(cut);
+    let trimmed = clean.trim();
+    if trimmed.is_empty() || trimmed.chars().all(|c| c == '.') {
+        format!("attachment-{}", index + 1)
+    } else {
+        trimmed.to_string()
+    }
+}
+
+fn token_ok(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 127
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-".contains(&b))
 }
 
 fn media_type(part: &mail_parser::MessagePart<'_>) -> String {
+    let t = raw_media_type(part);
+    match t.split_once('/') {
+        Some((a, b)) if token_ok(a) && token_ok(b) => t,
+        _ => "application/octet-stream".into(),
+    }
+}
+
+fn raw_media_type(part: &mail_parser::MessagePart<'_>) -> String {
     match part.content_type() {
         Some(ct) => match &ct.c_subtype {
             Some(sub) => format!("{}/{}", ct.c_type, sub).to_ascii_lowercase(),
@@ -328,6 +355,12 @@ mod tests {
         assert!(p.text.contains("Grüße"));
         assert_eq!(p.summary.attachments.len(), 1);
         assert_eq!(p.summary.attachments[0].name, "..notes.txt");
+        let odd = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text\r\nContent-Disposition: attachment; filename=\"..\"\r\n\r\nx\r\n--b--\r\n";
+        let a = &parse(odd, 0).summary.attachments[0];
+        assert_eq!(
+            (a.name.as_str(), a.media_type.as_str()),
+            ("attachment-1", "application/octet-stream")
+        );
         let (info, bytes) = attachment(raw, 0).unwrap();
         assert_eq!(info.media_type, "text/plain");
         assert_eq!(bytes, b"note body");

@@ -271,7 +271,7 @@ pub struct Read {
 }
 
 /// Fetch the whole message of one that sync stored headers-only (it was large).
-fn complete_message(vault: &Vault, account: &Account, id: i64) -> Result<()> {
+pub fn complete_message(vault: &Vault, account: &Account, id: i64) -> Result<()> {
     let store = MailStore::new(vault);
     let (folder, uid, meta) = store.meta(id)?;
     let state = store.folder(folder)?;
@@ -282,7 +282,10 @@ fn complete_message(vault: &Vault, account: &Account, id: i64) -> Result<()> {
         &uid.to_string(),
         "UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[]",
         &mut |f| {
-            got = Some(f);
+            // Only the message asked for (flag updates of others arrive as FETCH too).
+            if f.uid == uid && f.body.is_some() {
+                got = Some(f);
+            }
             Ok(())
         },
     )?;
@@ -604,7 +607,13 @@ pub fn send(
     }
     let built = compose::build(draft, &account.user, attachments)?;
     let entry = outbox::queue(vault, &built, &draft.subject)?;
-    let flush = outbox::flush(vault, account)?;
+    // Queued is what counts from here: a failing send round must not read as "not sent,
+    // try again" (that would send it twice).
+    let flush = outbox::flush(vault, account).unwrap_or_else(|e| outbox::FlushReport {
+        queued: 1,
+        error: Some(e.to_string()),
+        ..outbox::FlushReport::default()
+    });
     let sent = flush.sent.contains(&entry.id);
     Ok(serde_json::json!({
         "outbox": entry.id, "message_id": built.message_id, "sent": sent, "flush": json(&flush)?,

@@ -116,7 +116,13 @@ pub fn recover(vault: &Vault) -> Result<usize> {
 }
 
 pub fn retry(vault: &Vault, id: &str) -> Result<Entry> {
+    let _one = flush_lock();
     let mut e = get(vault, id)?;
+    if e.state == State::Sending {
+        return Err(Error::invalid(format!(
+            "outbox message {id} is being sent right now"
+        )));
+    }
     e.state = State::Queued;
     e.last_error = None;
     put(vault, &e)?;
@@ -141,9 +147,18 @@ fn get(vault: &Vault, id: &str) -> Result<Entry> {
         .map_err(|e| Error::Tampered(format!("an outbox entry is damaged: {e}")))
 }
 
+/// One send round at a time in this process (the background worker and a command may both
+/// start one; each has its own database connection).
+static FLUSH: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn flush_lock() -> std::sync::MutexGuard<'static, ()> {
+    FLUSH.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// Try to send everything queued, oldest first. A server that cannot be reached stops the
 /// round (the rest stays queued); a refused message is kept as `failed` with the reason.
 pub fn flush(vault: &mut Vault, account: &Account) -> Result<FlushReport> {
+    let _one = flush_lock();
     let mut report = FlushReport::default();
     let mut entries = list(vault)?;
     entries.sort_by(|a, b| a.id.cmp(&b.id));

@@ -111,7 +111,31 @@ fn json<T: Serialize>(v: T) -> Result<serde_json::Value> {
     serde_json::to_value(v).map_err(|e| Error::Agent(format!("cannot encode the answer: {e}")))
 }
 
+/// A large message synced headers-only is fetched before it is quoted or forwarded.
+fn ensure_complete(vault: &Vault, account: Option<&Account>, id: i64) -> Result<()> {
+    let (_, _, meta) = MailStore::new(vault).meta(id)?;
+    if meta.complete {
+        return Ok(());
+    }
+    let account =
+        account.ok_or_else(|| Error::Network("no server to fetch the message from".into()))?;
+    super::complete_message(vault, account, id)
+}
+
+/// The foreground does not queue behind a running background sync (the agent would not
+/// answer, not even `kapsel lock`, until it finished).
+fn try_sync_lock(shared: &Shared) -> Result<MutexGuard<'_, ()>> {
+    match shared.sync_lock.try_lock() {
+        Ok(g) => Ok(g),
+        Err(std::sync::TryLockError::Poisoned(p)) => Ok(p.into_inner()),
+        Err(std::sync::TryLockError::WouldBlock) => Err(Error::Network(
+            "a sync is running in the background; see `kapsel sync status` and try again when it is done".into(),
+        )),
+    }
+}
+
 fn draft_reply(vault: &Vault, account: &Account, id: i64, all: bool, body: &str) -> Result<Draft> {
+    ensure_complete(vault, Some(account), id)?;
     let store = MailStore::new(vault);
     let (_, _, meta) = store.meta(id)?;
     let text = store.text(id)?;
@@ -184,7 +208,7 @@ pub fn handle(
         }
         MailRequest::Sync { folders } => {
             let account = account()?;
-            let _g = guard(&shared.sync_lock);
+            let _g = try_sync_lock(shared)?;
             super::sync_now(container.vault_mut(), &account, folders, progress)
         }
         MailRequest::Read { id } => {
@@ -193,7 +217,7 @@ pub fn handle(
         }
         MailRequest::Move { id, folder } => {
             let account = account()?;
-            let _g = guard(&shared.sync_lock);
+            let _g = try_sync_lock(shared)?;
             super::move_to(container.vault_mut(), &account, id, &folder)?;
             Ok(serde_json::json!({ "moved": id, "to": folder }))
         }
@@ -234,10 +258,19 @@ pub fn handle(
             let text = store.text(id)?;
             let mut draft = super::compose::forward(&meta, &text, to, &body);
             // The original's attachments travel along, kept as container documents.
+            let mut skipped = Vec::new();
             for a in &meta.summary.attachments {
                 let account = account().ok();
-                let doc = super::save_attachment(container.vault(), account.as_ref(), id, a.index)?;
-                draft.attachments.push(doc.id);
+                match super::save_attachment(container.vault(), account.as_ref(), id, a.index) {
+                    Ok(doc) => draft.attachments.push(doc.id),
+                    Err(e) => skipped.push(format!("{}: {e}", a.name)),
+                }
+            }
+            if !skipped.is_empty() {
+                draft.body.push_str(&format!(
+                    "\n[Kapsel could not attach: {}]\n",
+                    skipped.join("; ")
+                ));
             }
             send_or_save(container, draft, save_only)
         }
@@ -271,7 +304,7 @@ pub fn handle(
         MailRequest::Mailboxes { open, close } => {
             let account = account()?;
             if let Some(name) = open {
-                let _g = guard(&shared.sync_lock);
+                let _g = try_sync_lock(shared)?;
                 return super::open_mailbox(container.vault_mut(), &account, &name, progress);
             }
             if let Some(name) = close {

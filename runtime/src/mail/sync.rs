@@ -47,6 +47,8 @@ pub struct SyncReport {
     pub bytes: u64,
     pub seconds: f64,
     pub qresync: bool,
+    /// Folders that could not be synced this time, with the reason.
+    pub errors: Vec<String>,
     /// New messages in folders that were already synced before (what notifications show).
     #[serde(skip)]
     pub arrived: Vec<NewMail>,
@@ -85,7 +87,13 @@ fn wanted(imap: &mut Imap, opts: &Options<'_>) -> Result<(Vec<ListedMailbox>, Na
         out.push(raw);
     }
     if let Some(only) = &opts.only {
-        out.retain(|m| only.contains(&m.raw_name));
+        out.retain(|m| {
+            only.iter().any(|o| {
+                o == &m.raw_name
+                    || o == &utf7::decode(&m.raw_name)
+                    || (m.raw_name.eq_ignore_ascii_case("INBOX") && o.eq_ignore_ascii_case("INBOX"))
+            })
+        });
     }
     Ok((out, ns))
 }
@@ -93,9 +101,11 @@ fn wanted(imap: &mut Imap, opts: &Options<'_>) -> Result<(Vec<ListedMailbox>, Na
 fn opened_existing(imap: &mut Imap, opened: &[String]) -> Result<Vec<ListedMailbox>> {
     let mut out = Vec::new();
     for raw in opened {
-        for m in imap.list(raw)? {
-            if m.selectable {
-                out.push(m);
+        for pattern in [raw.clone(), format!("{raw}/*")] {
+            for m in imap.list(&pattern)? {
+                if m.selectable && !out.iter().any(|o: &ListedMailbox| o.raw_name == m.raw_name) {
+                    out.push(m);
+                }
             }
         }
         // Dovecot lists another user's INBOX as the namespace root ("shared/bob@x"), which
@@ -143,14 +153,25 @@ pub fn sync(
     }
     for f in &folders {
         let origin = origin_of(&f.raw_name, &ns);
-        sync_folder(store, &index, imap, f, origin, &mut report, progress)?;
-        report.folders += 1;
+        // One folder that fails (access withdrawn, a damaged message) must not stop the
+        // others, nor the outbox after them; a lost connection ends the round.
+        match sync_folder(store, &index, imap, f, origin, &mut report, progress) {
+            Ok(()) => report.folders += 1,
+            Err(Error::Network(m)) if !imap_alive(imap) => return Err(Error::Network(m)),
+            Err(e) => report
+                .errors
+                .push(format!("{}: {e}", utf7::decode(&f.raw_name))),
+        }
     }
     if report.expunged > 0 || report.uidvalidity_resets > 0 || opts.only.is_none() {
         store.transaction(|| store.sweep_postings())?;
     }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+fn imap_alive(imap: &mut Imap) -> bool {
+    imap.run("NOOP", &mut |_| Ok(())).is_ok()
 }
 
 fn display_name(raw: &str, origin: Origin) -> String {
@@ -209,13 +230,22 @@ fn sync_folder(
     state.uid_validity = sel.uid_validity;
     state.read_only = sel.read_only;
 
-    push_flags(store, imap, folder, &sel, report)?;
+    let pushed = push_flags(store, imap, folder, &sel, report)?;
 
     if was_synced && !reset {
         if imap.qresync() && since.is_some_and(|(_, m)| m > 0) {
+            let gone: Vec<u32> = store
+                .uids(folder)?
+                .into_iter()
+                .filter(|u| sel.vanished.iter().any(|r| r.contains(u)))
+                .collect();
             store.transaction(|| {
-                report.expunged += store.remove_uids(folder, &sel.vanished)? as u64;
+                report.expunged += store.remove_uids(folder, &gone)? as u64;
                 for c in &sel.changed {
+                    // Flags reported at SELECT predate what we just pushed.
+                    if pushed.contains(&c.uid) {
+                        continue;
+                    }
                     if let Some(flags) = &c.flags
                         && store.apply_server_flags(folder, c.uid, flags)?
                     {
@@ -244,31 +274,42 @@ fn sync_folder(
     Ok(())
 }
 
-/// Local flag changes go up first, so the server's answer already includes them.
+/// Local flag changes go up first, so the server's answer already includes them. Returns
+/// the UIDs pushed.
 fn push_flags(
     store: &MailStore<'_>,
     imap: &mut Imap,
     folder: i64,
     sel: &super::imap::Selected,
     report: &mut SyncReport,
-) -> Result<()> {
-    for (id, uid, mut meta) in store.dirty(folder)? {
+) -> Result<HashSet<u32>> {
+    let mut pushed = HashSet::new();
+    for (id, uid, meta) in store.dirty(folder)? {
+        let add: Vec<String> = meta.pending_add.clone();
+        let remove: Vec<String> = meta.pending_remove.clone();
         if !sel.read_only {
-            let add: Vec<&str> = meta.pending_add.iter().map(String::as_str).collect();
-            let remove: Vec<&str> = meta.pending_remove.iter().map(String::as_str).collect();
-            if !add.is_empty() {
-                imap.uid_store(&uid.to_string(), true, &add)?;
+            let a: Vec<&str> = add.iter().map(String::as_str).collect();
+            let r: Vec<&str> = remove.iter().map(String::as_str).collect();
+            if !a.is_empty() {
+                imap.uid_store(&uid.to_string(), true, &a)?;
             }
-            if !remove.is_empty() {
-                imap.uid_store(&uid.to_string(), false, &remove)?;
+            if !r.is_empty() {
+                imap.uid_store(&uid.to_string(), false, &r)?;
             }
             report.flags_pushed += 1;
+            pushed.insert(uid);
         }
-        meta.pending_add.clear();
-        meta.pending_remove.clear();
-        store.transaction(|| store.write_meta(id, &meta, false))?;
+        // Re-read: the user may have changed flags while the STOREs were on the wire; only
+        // what was pushed leaves the pending lists.
+        store.transaction(|| {
+            let (_, _, mut now) = store.meta(id)?;
+            now.pending_add.retain(|f| !add.contains(f));
+            now.pending_remove.retain(|f| !remove.contains(f));
+            let dirty = !now.pending_add.is_empty() || !now.pending_remove.is_empty();
+            store.write_meta(id, &now, dirty)
+        })?;
     }
-    Ok(())
+    Ok(pushed)
 }
 
 /// Without QRESYNC: flags of known messages (only changed ones with CONDSTORE) and the
@@ -405,7 +446,17 @@ fn fetch_new(
                     Ok(())
                 };
             let mut failed: Option<Error> = None;
+            let wanted: HashSet<u32> = uids.iter().copied().collect();
+            let mut flag_updates: Vec<(u32, Vec<String>)> = Vec::new();
             let fetch = imap.uid_fetch(&uid_set(&uids), items, &mut |f: Fetched| {
+                // Unsolicited flag updates (another client, QRESYNC) arrive as FETCH too:
+                // they are not messages and must never overwrite one.
+                if f.body.is_none() || !wanted.contains(&f.uid) {
+                    if let Some(flags) = f.flags {
+                        flag_updates.push((f.uid, flags));
+                    }
+                    return Ok(());
+                }
                 if to_prepare.send(f).is_err() {
                     return Err(Error::Agent("the mail parser stopped".into()));
                 }
@@ -427,6 +478,11 @@ fn fetch_new(
             if let Err(e) = store.flush_postings(&mut postings) {
                 failed.get_or_insert(e);
             }
+            for (uid, flags) in &flag_updates {
+                if let Err(e) = store.apply_server_flags(folder, *uid, flags) {
+                    failed.get_or_insert(e);
+                }
+            }
             fetch?;
             match failed {
                 Some(e) => Err(e),
@@ -435,7 +491,10 @@ fn fetch_new(
         });
         // What arrived before an error stays (it is complete and consistent); last_uid is
         // only saved by the caller after a successful folder, so nothing is skipped.
-        conn.execute_batch("COMMIT")?;
+        if let Err(e) = conn.execute_batch("COMMIT") {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e.into());
+        }
         result?;
     }
     progress(&Progress {
@@ -527,6 +586,16 @@ pub fn parse_internal_date(s: &str) -> Option<i64> {
     );
     let sign = if zone.starts_with('-') { -1 } else { 1 };
     let z: i64 = zone.get(1..)?.parse().ok()?;
+    // Server data: refuse what is no date rather than overflow on it.
+    if !(1..=9999).contains(&year)
+        || !(1..=31).contains(&day)
+        || !(0..24).contains(&h)
+        || !(0..60).contains(&m)
+        || !(0..=60).contains(&sec)
+        || !(0..=1400).contains(&z)
+    {
+        return None;
+    }
     let offset = sign * ((z / 100) * 3600 + (z % 100) * 60);
     Some(days_from_civil(year, month, day) * 86400 + h * 3600 + m * 60 + sec - offset)
 }
@@ -558,5 +627,13 @@ mod tests {
             Some(1770109200)
         );
         assert_eq!(parse_internal_date("garbage"), None);
+        assert_eq!(
+            parse_internal_date("01-Jan-9223372036854775807 00:00:00 +0000"),
+            None
+        );
+        assert_eq!(
+            parse_internal_date("99999999999-Jan-2020 00:00:00 +0000"),
+            None
+        );
     }
 }

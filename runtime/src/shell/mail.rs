@@ -204,16 +204,30 @@ fn call_progress(root: &Path, request: MailRequest, out: Out) -> Result<Value> {
     })
 }
 
+/// Mail is written by strangers: no control character reaches the terminal (escape
+/// sequences could rewrite the screen or the clipboard), only line breaks and tabs.
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 fn s(v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        Value::String(s) => clean(s),
         Value::Null => String::new(),
         other => other.to_string(),
     }
 }
 
 fn date(v: &Value) -> String {
-    format_ts(v.as_i64().unwrap_or(0).max(0) as u64 * 1000)
+    format_ts((v.as_i64().unwrap_or(0).max(0) as u64).saturating_mul(1000))
 }
 
 fn list_text(v: &Value) -> String {
