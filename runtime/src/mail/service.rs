@@ -122,15 +122,23 @@ fn ensure_complete(vault: &Vault, account: Option<&Account>, id: i64) -> Result<
     super::complete_message(vault, account, id)
 }
 
-/// The foreground does not queue behind a running background sync (the agent would not
-/// answer, not even `kapsel lock`, until it finished).
+/// The foreground waits for a running background sync only a bounded time: meanwhile the
+/// agent answers nothing else, not even `kapsel lock`.
 fn try_sync_lock(shared: &Shared) -> Result<MutexGuard<'_, ()>> {
-    match shared.sync_lock.try_lock() {
-        Ok(g) => Ok(g),
-        Err(std::sync::TryLockError::Poisoned(p)) => Ok(p.into_inner()),
-        Err(std::sync::TryLockError::WouldBlock) => Err(Error::Network(
-            "a sync is running in the background; see `kapsel sync status` and try again when it is done".into(),
-        )),
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        match shared.sync_lock.try_lock() {
+            Ok(g) => return Ok(g),
+            Err(std::sync::TryLockError::Poisoned(p)) => return Ok(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(std::sync::TryLockError::WouldBlock) => {
+                return Err(Error::Network(
+                    "a long sync is running in the background; see `kapsel sync status` and try again when it is done".into(),
+                ));
+            }
+        }
     }
 }
 
