@@ -771,3 +771,39 @@ fn drafts_forward_reply_all_and_move_go_through_the_server() {
     )
     .unwrap();
 }
+
+#[test]
+fn a_policy_that_switches_mail_off_retires_the_background_worker() {
+    let _t = turn();
+    let s = test_servers();
+    let user = "carol@corp.test";
+    let env = mail_env(user, "");
+    unlock(&env).ok();
+    wait_for(Duration::from_secs(60), || {
+        let v = env.run(&["--json", "sync", "status"]).ok().json();
+        (v["sync"]["push_active"] == true).then_some(())
+    })
+    .expect("the worker never entered IDLE");
+    let off = format!(
+        "{}\n[modules]\nmail = false\n",
+        kapsel_tests::mail::mail_policy(&s, "")
+    );
+    let file = env
+        .tenant
+        .policy_file("policy-2.toml", &kapsel_tests::policy_text(2, &off));
+    env.run(&["policy", "update", file.to_str().unwrap()]).ok();
+    std::thread::sleep(Duration::from_secs(2));
+    let subject = unique("off-");
+    lmtp_deliver(
+        "bob@corp.test",
+        user,
+        &simple_message("bob@corp.test", user, &subject, "x"),
+    );
+    std::thread::sleep(Duration::from_secs(4));
+    let v = env.run(&["--json", "notifications"]).ok().json();
+    assert!(
+        !v.to_string().contains(&subject),
+        "the retired worker still synced: {v}"
+    );
+    env.run(&["sync", "now"]).fails(6, "has not enabled mail");
+}

@@ -101,6 +101,9 @@ pub struct SyncStatus {
 pub struct Shared {
     pub status: Arc<Mutex<SyncStatus>>,
     pub sync_lock: Arc<Mutex<()>>,
+    /// Bumped to retire the running worker (a new policy: other servers, bounds, or mail
+    /// switched off); each worker exits when it sees a generation other than its own.
+    pub generation: Arc<std::sync::atomic::AtomicU64>,
 }
 
 fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -361,8 +364,11 @@ fn send_or_save(
     super::send(container.vault_mut(), &account, &draft)
 }
 
-/// Start the background worker if the tenant enabled mail and named a server.
+/// Start the background worker if the tenant enabled mail and named a server; a worker
+/// already running retires (call again after a policy update).
 pub fn start_background(container: &Container, shared: &Shared) -> Result<bool> {
+    use std::sync::atomic::Ordering;
+    let generation = shared.generation.fetch_add(1, Ordering::SeqCst) + 1;
     let Ok(account) = Account::from_container(container) else {
         return Ok(false);
     };
@@ -372,7 +378,7 @@ pub fn start_background(container: &Container, shared: &Shared) -> Result<bool> 
     let shared = shared.clone();
     std::thread::Builder::new()
         .name("mail-sync".into())
-        .spawn(move || background(vault, account, bounds, shared))
+        .spawn(move || background(vault, account, bounds, shared, generation))
         .map_err(Error::io("cannot start the mail worker"))?;
     Ok(true)
 }
@@ -382,10 +388,19 @@ fn background(
     account: Account,
     bounds: crate::policy::SyncBounds,
     shared: Shared,
+    generation: u64,
 ) {
+    use std::sync::atomic::Ordering;
+    let retired = {
+        let g = Arc::clone(&shared.generation);
+        move || g.load(Ordering::SeqCst) != generation
+    };
     let mut last_sync: Option<Instant> = None;
     let mut failures = 0u32;
     loop {
+        if retired() {
+            return;
+        }
         let sched =
             schedule::load(&vault, &bounds).unwrap_or_else(|_| Schedule::default_for(&bounds));
         let active = sched.active_now();
@@ -411,6 +426,7 @@ fn background(
                 wait.min(Duration::from_secs(600)),
                 known_next,
                 &shared,
+                &retired,
             ) {
                 Ok(true) => {
                     if !run_sync(&mut vault, &account, &shared, Some(vec!["INBOX".into()])) {
@@ -464,6 +480,7 @@ fn idle_once(
     wait: Duration,
     known_next: Option<u32>,
     shared: &Shared,
+    stop: &dyn Fn() -> bool,
 ) -> Result<bool> {
     let mut imap = account.imap()?;
     if !imap.has("IDLE") {
@@ -478,7 +495,7 @@ fn idle_once(
         return Ok(true);
     }
     guard(&shared.status).push_active = true;
-    let changed = imap.idle(wait, &|| false);
+    let changed = imap.idle(wait, stop);
     guard(&shared.status).push_active = false;
     imap.logout();
     changed

@@ -332,6 +332,14 @@ fn handle(
         Request::PolicyUpdate { text } => {
             let kind = state.container.update_policy(&text)?;
             state.apps = None;
+            // The mail worker runs on the old policy's servers and bounds: replace it.
+            if let Err(e) = crate::mail::service::start_background(&state.container, &state.mail) {
+                audit::append(
+                    state.container.vault(),
+                    "mail-worker-failed",
+                    serde_json::json!({ "error": e.to_string() }),
+                )?;
+            }
             Ok(serde_json::json!({
                 "updated": kind == crate::policy::UpdateKind::Newer,
                 "serial": state.container.policy().serial,
