@@ -170,6 +170,14 @@ pub fn sync(
     Ok(report)
 }
 
+/// New mail is announced for incoming folders, not for what the user filed or sent.
+fn notifies(state: &FolderState) -> bool {
+    !matches!(
+        state.special_use.as_deref(),
+        Some("\\Sent" | "\\Drafts" | "\\Trash" | "\\Junk" | "\\All" | "\\Archive")
+    )
+}
+
 fn imap_alive(imap: &mut Imap) -> bool {
     imap.run("NOOP", &mut |_| Ok(())).is_ok()
 }
@@ -259,15 +267,9 @@ fn sync_folder(
         }
     }
 
+    let notify = was_synced && !reset && notifies(&state);
     fetch_new(
-        store,
-        index,
-        imap,
-        folder,
-        &mut state,
-        was_synced && !reset,
-        report,
-        progress,
+        store, index, imap, folder, &mut state, notify, report, progress,
     )?;
     state.highest_modseq = sel.highest_modseq.unwrap_or(0);
     store.transaction(|| store.save_folder(&state))?;
