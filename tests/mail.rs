@@ -42,6 +42,24 @@ fn quiet_env(user: &str) -> kapsel_tests::Env {
     env
 }
 
+/// Wait until the background worker waits in IDLE (after its first sync).
+fn wait_for_push(env: &kapsel_tests::Env) {
+    wait_for(Duration::from_secs(60), || {
+        let v = env.run(&["--json", "sync", "status"]).ok().json();
+        (v["sync"]["push_active"] == true).then_some(())
+    })
+    .expect("the worker never entered IDLE");
+}
+
+/// The messages at the SMTP sink containing `needle`, once there is at least one.
+fn at_sink(needle: &str) -> Vec<String> {
+    wait_for(Duration::from_secs(10), || {
+        let m = sink_messages(needle);
+        (!m.is_empty()).then_some(m)
+    })
+    .unwrap_or_else(|| panic!("nothing with {needle:?} reached the SMTP sink"))
+}
+
 fn list(env: &kapsel_tests::Env, folder: &str) -> Value {
     env.run(&["--json", "mail", "list", folder, "--limit", "100000"])
         .ok()
@@ -111,14 +129,7 @@ fn sync_round_trips_flags_expunges_and_uidvalidity_resets() {
     let r = env.run(&["--json", "sync", "now"]).ok().json();
     assert_eq!(r["uidvalidity_resets"], 1, "{r}");
     assert_eq!(list(&env, &folder).as_array().unwrap().len(), 2);
-    imap.run(
-        &format!(
-            "DELETE {}",
-            kapsel_runtime::mail::imap::quote(&folder).unwrap()
-        ),
-        &mut |_| Ok(()),
-    )
-    .unwrap();
+    imap.delete(&folder).unwrap();
     let r = env.run(&["--json", "sync", "now"]).ok().json();
     assert!(r["folders"].as_u64().unwrap() >= 1);
     env.run(&["mail", "list", &folder])
@@ -132,11 +143,7 @@ fn push_delivers_new_mail_within_seconds_and_notifies_by_sender_and_subject() {
     let env = mail_env(user, "");
     unlock(&env).ok();
     // Initial sync by the background worker, then it waits in IDLE on INBOX.
-    wait_for(Duration::from_secs(60), || {
-        let v = env.run(&["--json", "sync", "status"]).ok().json();
-        (v["sync"]["push_active"] == true).then_some(())
-    })
-    .expect("the worker never entered IDLE");
+    wait_for_push(&env);
     let subject = unique("push-");
     let started = std::time::Instant::now();
     lmtp_deliver(
@@ -236,11 +243,7 @@ fn outbox_survives_a_server_outage_and_a_killed_session_and_sends_exactly_once()
     let relay = Relay::start(port, target);
     // This sync (or the background worker, whichever runs first) sends it.
     env.run(&["sync", "now"]).ok();
-    let got = wait_for(Duration::from_secs(10), || {
-        let m = sink_messages(&subject);
-        (!m.is_empty()).then_some(m)
-    })
-    .expect("the queued message never reached the server");
+    let got = at_sink(&subject);
     env.run(&["sync", "now"]).ok();
     std::thread::sleep(Duration::from_secs(1));
     assert_eq!(sink_messages(&subject).len(), 1, "sent twice");
@@ -320,11 +323,7 @@ fn delegate_and_function_mailboxes_are_opened_only_where_granted_and_send_on_beh
         .ok()
         .json();
     assert_eq!(r["sent"], true, "{r}");
-    let got = wait_for(Duration::from_secs(10), || {
-        let m = sink_messages(&s2);
-        (!m.is_empty()).then_some(m)
-    })
-    .unwrap();
+    let got = at_sink(&s2);
     assert!(got[0].contains("poststelle@corp.test"), "{}", got[0]);
     assert!(
         got[0].contains("Sender: ") && got[0].contains("bob@corp.test"),
@@ -358,15 +357,7 @@ fn delegate_and_function_mailboxes_are_opened_only_where_granted_and_send_on_beh
     alice.set_acl(&folder, "bob@corp.test", "").unwrap();
     bob.run(&["mail", "mailboxes", "--open", &shared_name])
         .fails(6, "no access");
-    alice
-        .run(
-            &format!(
-                "DELETE {}",
-                kapsel_runtime::mail::imap::quote(&folder).unwrap()
-            ),
-            &mut |_| Ok(()),
-        )
-        .unwrap();
+    alice.delete(&folder).unwrap();
 }
 
 #[test]
@@ -512,11 +503,7 @@ fn attachments_open_in_the_viewer_an_edited_one_goes_out_with_the_reply_and_sear
         .ok()
         .json();
     assert_eq!(r["sent"], true, "{r}");
-    let got = wait_for(Duration::from_secs(10), || {
-        let m = sink_messages(&reply_marker);
-        (!m.is_empty()).then_some(m)
-    })
-    .unwrap();
+    let got = at_sink(&reply_marker);
     let (info, bytes) = kapsel_runtime::mail::mime::attachment(got[0].as_bytes(), 0).unwrap();
     assert_eq!(info.name, "notes.txt");
     assert_eq!(String::from_utf8_lossy(&bytes), "Neue Fassung der Notizen");
@@ -556,14 +543,7 @@ fn attachments_open_in_the_viewer_an_edited_one_goes_out_with_the_reply_and_sear
             f.display()
         );
     }
-    imap.run(
-        &format!(
-            "DELETE {}",
-            kapsel_runtime::mail::imap::quote(&folder).unwrap()
-        ),
-        &mut |_| Ok(()),
-    )
-    .unwrap();
+    imap.delete(&folder).unwrap();
 }
 
 #[test]
@@ -633,11 +613,7 @@ fn out_of_office_is_set_shown_and_cleared_from_the_cli_and_replies_only_inside_i
     );
     let sender = format!("{}@example.org", unique("ext"));
     lmtp_deliver(&sender, user, &simple_message(&sender, user, "Frage", "?"));
-    let replies = wait_for(Duration::from_secs(10), || {
-        let m = sink_messages(&sender);
-        (!m.is_empty()).then_some(m)
-    })
-    .expect("no out-of-office reply inside the window");
+    let replies = at_sink(&sender);
     assert!(
         replies[0].contains("Out of office (extern)."),
         "{}",
@@ -762,14 +738,7 @@ fn drafts_forward_reply_all_and_move_go_through_the_server() {
     assert!(find(&list(&env, "Trash"), &format!("{marker} Planung")).is_some());
     imap.select(&folder, false, None).unwrap();
     assert!(imap.uid_search("ALL").unwrap().is_empty());
-    imap.run(
-        &format!(
-            "DELETE {}",
-            kapsel_runtime::mail::imap::quote(&folder).unwrap()
-        ),
-        &mut |_| Ok(()),
-    )
-    .unwrap();
+    imap.delete(&folder).unwrap();
 }
 
 #[test]
@@ -779,11 +748,7 @@ fn a_policy_that_switches_mail_off_retires_the_background_worker() {
     let user = "carol@corp.test";
     let env = mail_env(user, "");
     unlock(&env).ok();
-    wait_for(Duration::from_secs(60), || {
-        let v = env.run(&["--json", "sync", "status"]).ok().json();
-        (v["sync"]["push_active"] == true).then_some(())
-    })
-    .expect("the worker never entered IDLE");
+    wait_for_push(&env);
     let off = format!(
         "{}\n[modules]\nmail = false\n",
         kapsel_tests::mail::mail_policy(&s, "")

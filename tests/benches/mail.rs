@@ -210,10 +210,6 @@ fn main() {
     );
     // The tests share this user: leave the mailbox as it was.
     let mut imap = imap_as(USER);
-    imap.run(
-        &format!("DELETE {}", mail::imap::quote(&folder(n)).unwrap()),
-        &mut |_| Ok(()),
-    )
-    .unwrap();
+    imap.delete(&folder(n)).unwrap();
     imap.logout();
 }

@@ -697,6 +697,12 @@ impl Imap {
         }
     }
 
+    pub fn delete(&mut self, raw_name: &str) -> Result<()> {
+        self.run(&format!("DELETE {}", quote(raw_name)?), &mut |_| Ok(()))?
+            .ok_or("DELETE")?;
+        Ok(())
+    }
+
     /// The rights the server grants us on a mailbox (RFC 4314 MYRIGHTS), as letters.
     pub fn my_rights(&mut self, raw_name: &str) -> Result<Option<String>> {
         if !self.has("ACL") {

@@ -442,20 +442,6 @@ fn mailbox_address(raw: &str, origin: Origin, ns: &imap::Namespaces, user: &str)
     }
 }
 
-fn origin(raw: &str, ns: &imap::Namespaces) -> Origin {
-    let starts = |l: &[(String, String)]| {
-        l.iter()
-            .any(|(p, _)| !p.is_empty() && raw.starts_with(p.as_str()))
-    };
-    if starts(&ns.other_users) {
-        Origin::OtherUser
-    } else if starts(&ns.shared) {
-        Origin::Shared
-    } else {
-        Origin::Own
-    }
-}
-
 /// Other users' and shared mailboxes the server shows us, with our rights.
 pub fn mailboxes(vault: &Vault, account: &Account) -> Result<Vec<MailboxInfo>> {
     let opened_list = opened(vault)?;
@@ -474,7 +460,7 @@ pub fn mailboxes(vault: &Vault, account: &Account) -> Result<Vec<MailboxInfo>> {
     }
     let mut out = Vec::new();
     for m in seen {
-        let o = origin(&m.raw_name, &ns);
+        let o = sync::origin_of(&m.raw_name, &ns);
         let rights = imap.my_rights(&m.raw_name)?.unwrap_or_default();
         out.push(MailboxInfo {
             name: utf7::decode(&m.raw_name),
@@ -499,7 +485,7 @@ pub fn open_mailbox(
     let raw = utf7::encode(name);
     let mut imap = account.imap()?;
     let ns = imap.namespaces()?;
-    let o = origin(&raw, &ns);
+    let o = sync::origin_of(&raw, &ns);
     if o == Origin::Own {
         imap.logout();
         return Err(Error::invalid(format!(

@@ -293,22 +293,7 @@ impl<'v> MailStore<'v> {
         )? as u64)
     }
 
-    /// Store a message. `raw` is the whole message when it was fetched, `text` its readable
-    /// text; both may be absent for a large message whose body waits for the first read.
-    pub fn insert(
-        &self,
-        index: &Index,
-        folder: i64,
-        uid: u32,
-        meta: &MessageMeta,
-        text: &str,
-        raw: Option<&[u8]>,
-    ) -> Result<i64> {
-        let prepared = prepare(self.vault.keys()?, index, folder, uid, meta, text, raw)?;
-        self.write(prepared)
-    }
-
-    /// The SQL half of `insert` (the sealing half, `prepare`, can run on another thread).
+    /// Store a message sealed by `prepare` (which can run on another thread).
     pub fn write(&self, p: Prepared) -> Result<i64> {
         let mut postings = Vec::new();
         let id = self.write_deferred(p, &mut postings)?;

@@ -61,7 +61,8 @@ pub struct Options<'a> {
     pub opened: &'a [String],
 }
 
-fn origin_of(raw: &str, ns: &Namespaces) -> Origin {
+/// Whose mailbox a server name belongs to, by the NAMESPACE prefixes.
+pub fn origin_of(raw: &str, ns: &Namespaces) -> Origin {
     let starts = |list: &[(String, String)]| {
         list.iter()
             .any(|(p, _)| !p.is_empty() && raw.starts_with(p.as_str()))
