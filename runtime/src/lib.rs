@@ -21,6 +21,7 @@ pub mod host;
 pub mod integrity;
 pub mod mail;
 pub mod net;
+pub mod notifications;
 pub mod policy;
 pub mod session;
 pub mod shell;

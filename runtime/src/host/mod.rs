@@ -47,7 +47,6 @@ use crate::policy::{Policy, signing};
 use crate::vault::Vault;
 
 const APPS_NS: &str = "apps";
-const NOTIFY_NS: &str = "notify";
 const LOG_NS_PREFIX: &str = "applog:";
 
 /// What is stored for an installed app (sealed, in the `apps` namespace).
@@ -529,13 +528,7 @@ impl AppHost {
             vault.batch(&format!("app:{id}"), &ops)?;
         }
         for n in &effects.notifications {
-            let key = format!(
-                "{:016x}-{}",
-                crate::vault::now_ms(),
-                hex::encode(crate::vault::crypto::random_bytes::<4>())
-            );
-            let record = serde_json::json!({ "app": id, "title": n.title, "body": n.body, "ts_ms": crate::vault::now_ms() });
-            vault.put(NOTIFY_NS, &key, record.to_string().as_bytes())?;
+            crate::notifications::file(&vault, id, &n.title, &n.body, serde_json::Value::Null)?;
         }
         Ok(())
     }

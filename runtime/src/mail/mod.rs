@@ -32,8 +32,8 @@ use crate::net::stream::{Endpoint, Security};
 use crate::vault::Vault;
 use store::{MessageMeta, Origin};
 
-const SETTINGS_NS: &str = "mail-settings";
-const NOTIFY_NS: &str = "notify";
+/// The user's mail settings (opened mailboxes, the sync schedule), sealed.
+pub(crate) const SETTINGS_NS: &str = "mail-settings";
 
 /// Everything needed to reach the user's mail servers.
 #[derive(Clone)]
@@ -152,16 +152,13 @@ pub fn sync_now(
     };
     imap.logout();
     for n in &report.arrived {
-        let key = format!(
-            "{:016x}-mail-{}",
-            crate::vault::now_ms(),
-            hex::encode(crate::vault::crypto::random_bytes::<4>())
-        );
-        let record = serde_json::json!({
-            "app": "mail", "title": n.from, "body": n.subject,
-            "message": n.id, "folder": n.folder, "ts_ms": crate::vault::now_ms()
-        });
-        vault.put(NOTIFY_NS, &key, record.to_string().as_bytes())?;
+        crate::notifications::file(
+            vault,
+            "mail",
+            &n.from,
+            &n.subject,
+            serde_json::json!({ "message": n.id, "folder": n.folder }),
+        )?;
     }
     let flush = outbox::flush(vault, account)?;
     audit::append(
@@ -609,11 +606,7 @@ pub fn send(
 pub const DRAFTS_NS: &str = "mail-drafts";
 
 pub fn save_draft(vault: &Vault, draft: &compose::Draft) -> Result<String> {
-    let id = format!(
-        "{:013}-{}",
-        crate::vault::now_ms(),
-        hex::encode(crate::vault::crypto::random_bytes::<3>())
-    );
+    let id = crate::vault::time_ordered_key();
     vault.put(
         DRAFTS_NS,
         &id,

@@ -53,11 +53,7 @@ fn put(vault: &Vault, e: &Entry) -> Result<()> {
 }
 
 pub fn queue(vault: &mut Vault, built: &Built, subject: &str) -> Result<Entry> {
-    let id = format!(
-        "{:013}-{}",
-        crate::vault::now_ms(),
-        hex::encode(crate::vault::crypto::random_bytes::<4>())
-    );
+    let id = crate::vault::time_ordered_key();
     let entry = Entry {
         id: id.clone(),
         state: State::Queued,

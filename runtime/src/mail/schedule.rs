@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::policy::{SyncBounds, Weekday, parse_hhmm};
 use crate::vault::Vault;
 
-const NS: &str = "mail-settings";
+use super::SETTINGS_NS as NS;
 const KEY: &str = "schedule";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

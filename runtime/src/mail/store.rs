@@ -189,6 +189,12 @@ impl<'v> MailStore<'v> {
             .ok_or_else(|| Error::Agent("a folder vanished while saving it".into()))
     }
 
+    fn open_folder(&self, name_id: &[u8], sealed: &[u8]) -> Result<FolderState> {
+        let json = self.open("mail_folder", "state", name_id, sealed)?;
+        serde_json::from_slice(&json)
+            .map_err(|e| Error::Tampered(format!("a mail folder record is damaged: {e}")))
+    }
+
     pub fn folders(&self) -> Result<Vec<(i64, FolderState)>> {
         let mut stmt = self
             .vault
@@ -204,10 +210,7 @@ impl<'v> MailStore<'v> {
         let mut out = Vec::new();
         for row in rows {
             let (id, name_id, sealed) = row?;
-            let json = self.open("mail_folder", "state", &name_id, &sealed)?;
-            let state: FolderState = serde_json::from_slice(&json)
-                .map_err(|e| Error::Tampered(format!("a mail folder record is damaged: {e}")))?;
-            out.push((id, state));
+            out.push((id, self.open_folder(&name_id, &sealed)?));
         }
         out.sort_by(|a, b| {
             (
@@ -225,11 +228,14 @@ impl<'v> MailStore<'v> {
     }
 
     pub fn folder(&self, id: i64) -> Result<FolderState> {
-        self.folders()?
-            .into_iter()
-            .find(|(i, _)| *i == id)
-            .map(|(_, s)| s)
-            .ok_or_else(|| Error::NotFound(format!("no mail folder {id}")))
+        let (name_id, sealed): (Vec<u8>, Vec<u8>) = self
+            .vault
+            .conn()
+            .prepare_cached("SELECT name_id, state FROM mail_folder WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("no mail folder {id}")))?;
+        self.open_folder(&name_id, &sealed)
     }
 
     /// Find a folder by the name people see (case-insensitive for INBOX).

@@ -320,13 +320,7 @@ fn handle(
         }
         Request::CredentialList => to_json(state.container.vault().keys_in("credentials")?),
         Request::Notifications => {
-            let vault = state.container.vault();
-            let mut out = Vec::new();
-            for key in vault.keys_in("notify")? {
-                if let Some(raw) = vault.get("notify", &key)? {
-                    out.push(serde_json::from_slice::<serde_json::Value>(&raw).unwrap_or_default());
-                }
-            }
+            let out = crate::notifications::list(state.container.vault())?;
             Ok(serde_json::json!({ "count": out.len(), "notifications": out }))
         }
         Request::PolicyUpdate { text } => {

@@ -338,7 +338,7 @@ pub fn notifications(root: &Path, out: Out) -> Result<()> {
                     out.done("The container is locked.", json!({ "locked": true }))
                 }
                 _ => {
-                    let count = c.vault().count_in("notify")?;
+                    let count = crate::notifications::count(c.vault())?;
                     out.done(
                         &format!("{count} notification(s) — unlock to read them."),
                         json!({ "locked": true, "count": count }),

@@ -78,6 +78,16 @@ pub struct FailedUnlocks {
     pub retry_after_ms: u64,
 }
 
+/// A record key that sorts by creation time (ms, zero-padded) and is unique within it:
+/// outbox entries, drafts, notifications.
+pub fn time_ordered_key() -> String {
+    format!(
+        "{:013}-{}",
+        now_ms(),
+        hex::encode(crypto::random_bytes::<4>())
+    )
+}
+
 pub fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
