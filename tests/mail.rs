@@ -8,8 +8,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use kapsel_tests::mail::{
-    Relay, doveadm, imap_as, lmtp_deliver, mail_env, mail_env_with, simple_message, sink_messages,
-    unique, unlock, wait_for,
+    Relay, day, doveadm, imap_as, lmtp_deliver, mail_env, mail_env_with, simple_message,
+    sink_messages, unique, unlock, wait_for,
 };
 use kapsel_tests::servers::test_servers;
 use serde_json::Value;
@@ -551,24 +551,6 @@ fn out_of_office_is_set_shown_and_cleared_from_the_cli_and_replies_only_inside_i
     let _t = turn();
     let user = "alice@corp.test";
     let env = quiet_env(user);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    let day = |offset: i64| {
-        let d = (now / 86400) + offset;
-        // civil from days (Howard Hinnant)
-        let z = d + 719468;
-        let era = z.div_euclid(146097);
-        let doe = z - era * 146097;
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        let y = yoe + era * 400;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let dd = doy - (153 * mp + 2) / 5 + 1;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 };
-        format!("{:04}-{m:02}-{dd:02}", if m <= 2 { y + 1 } else { y })
-    };
     // A window in the future first: no reply.
     env.run(&[
         "mail",

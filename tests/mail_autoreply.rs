@@ -7,8 +7,7 @@
 //! Uses bob@corp.test with a fresh sender address per message: Pigeonhole answers each sender
 //! once per `:days`, so a reused address would get no reply.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -17,9 +16,8 @@ use kapsel_runtime::Error;
 use kapsel_runtime::mail::autoreply::{AutoReply, OutOfOffice, SCRIPT_NAME, SieveAutoReply};
 use kapsel_runtime::mail::managesieve::SieveClient;
 use kapsel_runtime::net::stream::{Endpoint, Security};
+use kapsel_tests::mail::{day, lmtp_deliver, tls_config};
 use kapsel_tests::servers::{TestServers, test_servers};
-use rustls::pki_types::CertificateDer;
-use rustls::pki_types::pem::PemObject;
 
 const USER: &str = "bob@corp.test";
 /// A user script the test owns; removed at the end (and at the start, after a crashed run).
@@ -34,20 +32,6 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-fn tls(servers: &TestServers) -> Arc<rustls::ClientConfig> {
-    let mut roots = rustls::RootCertStore::empty();
-    for cert in CertificateDer::pem_file_iter(servers.get("TEST_CA_FILE")).expect("test CA file") {
-        roots.add(cert.expect("test CA PEM")).expect("test CA");
-    }
-    Arc::new(
-        rustls::ClientConfig::builder_with_provider(provider())
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_root_certificates(roots)
-            .with_no_client_auth(),
-    )
-}
-
 fn endpoint(host: &str, port: &str) -> Endpoint {
     Endpoint::parse(
         &format!("sieve://{host}:{port}"),
@@ -59,7 +43,7 @@ fn endpoint(host: &str, port: &str) -> Endpoint {
 fn connect(servers: &TestServers, host: &str, password: &str) -> Result<SieveClient, Error> {
     SieveClient::connect(
         &endpoint(host, &servers.get("TEST_SIEVE_PORT")),
-        &tls(servers),
+        &tls_config(servers),
         USER,
         password,
         TIMEOUT,
@@ -88,69 +72,15 @@ fn token() -> String {
     )
 }
 
-/// The UTC date `offset` days from today as YYYY-MM-DD (the test servers run in UTC; the
-/// windows below are wide enough for any server zone anyway).
-fn date(offset: i64) -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    // Howard Hinnant's civil_from_days.
-    let z = secs.div_euclid(86_400) + offset + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-fn lmtp_reply(reader: &mut impl BufRead, expect: &str, step: &str) {
-    loop {
-        let mut line = String::new();
-        reader
-            .read_line(&mut line)
-            .unwrap_or_else(|e| panic!("LMTP {step}: {e}"));
-        assert!(!line.is_empty(), "LMTP closed the connection at {step}");
-        // "250-" continues a multi-line reply; "250 " ends it.
-        if line.as_bytes().get(3) != Some(&b'-') {
-            assert!(line.starts_with(expect), "LMTP {step}: {line}");
-            return;
-        }
-    }
-}
-
 /// Deliver one message to USER through Dovecot's LMTP (which runs Sieve).
-fn deliver(servers: &TestServers, from: &str, subject: &str) {
-    let sock = TcpStream::connect((
-        servers.get("TEST_HOST").as_str(),
-        servers.get("TEST_LMTP_PORT").parse::<u16>().unwrap(),
-    ))
-    .expect("LMTP server (TEST_LMTP_PORT) is not reachable");
-    sock.set_read_timeout(Some(TIMEOUT)).unwrap();
-    let mut writer = sock.try_clone().unwrap();
-    let mut reader = BufReader::new(sock);
-    lmtp_reply(&mut reader, "220", "greeting");
+fn deliver(from: &str, subject: &str) {
     let id = token();
     let message = format!(
         "From: Sender <{from}>\r\nTo: Bob Berger <{USER}>\r\nSubject: {subject}\r\n\
          Message-ID: <{id}@kapsel.test>\r\nDate: Fri, 27 Nov 2026 10:00:00 +0000\r\n\r\n\
-         Hello Bob,\r\nplease call me back.\r\n.\r\n"
+         Hello Bob,\r\nplease call me back.\r\n"
     );
-    for (command, expect, step) in [
-        ("LHLO client.test\r\n".to_string(), "250", "LHLO"),
-        (format!("MAIL FROM:<{from}>\r\n"), "250", "MAIL FROM"),
-        (format!("RCPT TO:<{USER}>\r\n"), "250", "RCPT TO"),
-        ("DATA\r\n".to_string(), "354", "DATA"),
-        (message, "250", "end of data"),
-        ("QUIT\r\n".to_string(), "221", "QUIT"),
-    ] {
-        writer.write_all(command.as_bytes()).unwrap();
-        lmtp_reply(&mut reader, expect, step);
-    }
+    lmtp_deliver(from, USER, message.as_bytes());
 }
 
 /// A message in the sink: its header block and body, line ends as LF.
@@ -294,8 +224,8 @@ fn out_of_office_replies_through_sieve() {
 
     // 1. A window around today: replies with the text for the sender's side.
     let now = OutOfOffice {
-        start: date(-1),
-        end: date(1),
+        start: day(-1),
+        end: day(1),
         subject: format!("Out of office {tok}"),
         internal_text: "Ich bin nicht im Büro.\nVertretung: \"Carol\" \\ Raum 7".into(),
         external_text: "I am out of the office.\r\nPlease write to info@corp.test.".into(),
@@ -308,7 +238,7 @@ fn out_of_office_replies_through_sieve() {
 
     let external = format!("ext-{tok}@partner.example");
     let t = Instant::now();
-    deliver(&servers, &external, "Termin");
+    deliver(&external, "Termin");
     let lmtp = t.elapsed();
     let (reply, waited) = wait_for(&servers, &external);
     eprintln!("external: LMTP {lmtp:?}, reply in the sink after {waited:?} more");
@@ -326,7 +256,7 @@ fn out_of_office_replies_through_sieve() {
     assert!(!reply.body.contains("Büro"), "{}", reply.body);
 
     let internal = format!("int-{tok}@corp.test");
-    deliver(&servers, &internal, "Rückruf");
+    deliver(&internal, "Rückruf");
     let (reply, waited) = wait_for(&servers, &internal);
     eprintln!("internal: reply after {waited:?}");
     assert!(
@@ -338,15 +268,15 @@ fn out_of_office_replies_through_sieve() {
 
     // 2. A window in the future: stored and readable, but nobody gets a reply yet.
     let later = OutOfOffice {
-        start: date(2),
-        end: date(9),
+        start: day(2),
+        end: day(9),
         internal_domains: vec![],
         ..now.clone()
     };
     oof.set(&later).unwrap();
     assert_eq!(oof.get().unwrap().as_ref(), Some(&later));
     let future = format!("future-{tok}@partner.example");
-    deliver(&servers, &future, "Termin");
+    deliver(&future, "Termin");
     assert_silence(&servers, &future);
 
     // 3. clear removes it; no reply afterwards.
@@ -362,7 +292,7 @@ fn out_of_office_replies_through_sieve() {
     );
     let cleared = format!("cleared-{tok}@partner.example");
     let oof = SieveAutoReply::new(client, USER);
-    deliver(&servers, &cleared, "Termin");
+    deliver(&cleared, "Termin");
     assert_silence(&servers, &cleared);
 
     // 4. The user's own active script keeps running while away and is active again after.
@@ -393,7 +323,7 @@ fn out_of_office_replies_through_sieve() {
         "{ours}"
     );
     let with_rules = format!("rules-{tok}@partner.example");
-    deliver(&servers, &with_rules, &format!("rule-check 1 {tok}"));
+    deliver(&with_rules, &format!("rule-check 1 {tok}"));
     let (reply, _) = wait_for(&servers, &with_rules);
     assert!(
         reply.body.contains(&lf(&now.external_text)),
@@ -434,7 +364,7 @@ fn out_of_office_replies_through_sieve() {
         "{scripts:?}"
     );
     let after = format!("after-{tok}@partner.example");
-    deliver(&servers, &after, &format!("rule-check 2 {tok}"));
+    deliver(&after, &format!("rule-check 2 {tok}"));
     let start = Instant::now();
     loop {
         let copies = sink_messages(&servers, &rule_target);
@@ -472,7 +402,7 @@ fn unreadable_out_of_office_script_is_a_clear_error() {
     let servers = test_servers();
     let mut client = SieveClient::connect(
         &endpoint(&servers.get("TEST_HOST"), &servers.get("TEST_SIEVE_PORT")),
-        &tls(&servers),
+        &tls_config(&servers),
         "carol@corp.test",
         &servers.get("TEST_PASSWORD"),
         TIMEOUT,
@@ -576,7 +506,7 @@ fn server_without_starttls_is_refused_before_the_password() {
     let servers = test_servers();
     let Err(e) = SieveClient::connect(
         &endpoint("127.0.0.1", &port),
-        &tls(&servers),
+        &tls_config(&servers),
         USER,
         "secret",
         TIMEOUT,
@@ -595,7 +525,7 @@ fn other_protocols_are_named_not_waited_for() {
         let t = Instant::now();
         let Err(e) = SieveClient::connect(
             &endpoint(&servers.get("TEST_HOST"), &servers.get(port)),
-            &tls(&servers),
+            &tls_config(&servers),
             USER,
             "secret",
             TIMEOUT,

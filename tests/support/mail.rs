@@ -155,6 +155,25 @@ pub fn simple_message(from: &str, to: &str, subject: &str, body: &str) -> Vec<u8
     .into_bytes()
 }
 
+/// The UTC date `offset` days from today as YYYY-MM-DD (the test servers run in UTC).
+pub fn day(offset: i64) -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    // Howard Hinnant's civil_from_days.
+    let z = secs.div_euclid(86_400) + offset + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 pub fn unique(prefix: &str) -> String {
     use rand::Rng;
     format!("{prefix}{:08x}", rand::thread_rng().r#gen::<u32>())
