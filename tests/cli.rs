@@ -488,7 +488,7 @@ fn wipe_destroys_an_unlocked_container() {
 
 #[test]
 fn secrets_stay_sealed_in_a_live_container() {
-    use kapsel_runtime::container::Container;
+    use kapsel_core::container::Container;
     let env = Env::new();
     env.enroll("");
     env.unlock().ok(); // the agent holds the database open too

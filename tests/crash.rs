@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use kapsel_runtime::vault::{MIN_PARAMS, OnLimit, UnlockRules, Vault};
+use kapsel_core::vault::{MIN_PARAMS, OnLimit, UnlockRules, Vault};
 use kapsel_tests::{PASSWORD, crash_value};
 use rand::Rng;
 

@@ -2,9 +2,9 @@
 //! added by the host): names with spaces, quotes, %, #, umlauts; a folder with thousands of
 //! entries; a download into the container; 401 and 404 as clear messages.
 
-use kapsel_runtime::host::{AppHost, Block, Call, CallOutcome, Credentials};
-use kapsel_runtime::policy::{Policy, signing};
-use kapsel_runtime::vault::{MIN_PARAMS, Vault};
+use kapsel_core::policy::{Policy, signing};
+use kapsel_core::vault::{MIN_PARAMS, Vault};
+use kapsel_host::{AppHost, Block, Call, CallOutcome, Credentials};
 use kapsel_tests::action_for;
 use kapsel_tests::servers::{emulator, test_servers};
 

@@ -6,12 +6,10 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use kapsel_runtime::Error;
-use kapsel_runtime::host::{
-    AppHost, Call, CallOutcome, Credentials, Package, Resolver, SystemResolver,
-};
-use kapsel_runtime::policy::{Policy, signing};
-use kapsel_runtime::vault::{MIN_PARAMS, Vault};
+use kapsel_core::Error;
+use kapsel_core::policy::{Policy, signing};
+use kapsel_core::vault::{MIN_PARAMS, Vault};
+use kapsel_host::{AppHost, Call, CallOutcome, Credentials, Package, Resolver, SystemResolver};
 use kapsel_tests::component;
 use kapsel_tests::https::{self, HttpsServer, Received, Reply, TestCa};
 
@@ -157,7 +155,7 @@ impl Fx {
     }
 
     fn audit_kinds(&self) -> Vec<String> {
-        kapsel_runtime::audit::entries(&self.vault, 10_000)
+        kapsel_core::audit::entries(&self.vault, 10_000)
             .unwrap()
             .into_iter()
             .map(|e| e.kind)

@@ -154,7 +154,7 @@ fn the_superuser_check_follows_the_policy() {
         &[],
         &format!("{PASSWORD}\n"),
     );
-    if kapsel_runtime::integrity::euid() == 0 {
+    if kapsel_core::integrity::euid() == 0 {
         r.fails(5, "superuser");
     } else {
         r.ok();
@@ -174,7 +174,7 @@ fn the_superuser_check_follows_the_policy() {
     r.ok();
     let s = env.run(&["status"]);
     s.ok();
-    if kapsel_runtime::integrity::euid() == 0 {
+    if kapsel_core::integrity::euid() == 0 {
         assert!(
             s.stderr.contains("warning") && s.stderr.contains("superuser"),
             "{}",

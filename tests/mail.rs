@@ -504,7 +504,7 @@ fn attachments_open_in_the_viewer_an_edited_one_goes_out_with_the_reply_and_sear
         .json();
     assert_eq!(r["sent"], true, "{r}");
     let got = at_sink(&reply_marker);
-    let (info, bytes) = kapsel_runtime::mail::mime::attachment(got[0].as_bytes(), 0).unwrap();
+    let (info, bytes) = kapsel_mail::mime::attachment(got[0].as_bytes(), 0).unwrap();
     assert_eq!(info.name, "notes.txt");
     assert_eq!(String::from_utf8_lossy(&bytes), "Neue Fassung der Notizen");
     assert!(got[0].contains("Re: "), "{}", got[0]);

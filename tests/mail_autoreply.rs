@@ -12,10 +12,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use kapsel_runtime::Error;
-use kapsel_runtime::mail::autoreply::{AutoReply, OutOfOffice, SCRIPT_NAME, SieveAutoReply};
-use kapsel_runtime::mail::managesieve::SieveClient;
-use kapsel_runtime::net::stream::{Endpoint, Security};
+use kapsel_core::Error;
+use kapsel_core::net::stream::{Endpoint, Security};
+use kapsel_mail::autoreply::{AutoReply, OutOfOffice, SCRIPT_NAME, SieveAutoReply};
+use kapsel_mail::managesieve::SieveClient;
 use kapsel_tests::mail::{day, lmtp_deliver, tls_config};
 use kapsel_tests::servers::{TestServers, test_servers};
 

@@ -2,7 +2,7 @@
 //! broken MIME, bad charsets, huge headers, active HTML, a 25 MB attachment — each read
 //! without a panic, with the text a person expects and nothing that must not show.
 
-use kapsel_runtime::mail::mime;
+use kapsel_mail::mime;
 use kapsel_tests::mail_corpus::{
     DECODED_HEADERS, MUST_NOT_SHOW, big_attachment_bytes, big_attachment_message, tricky_messages,
 };

@@ -5,9 +5,9 @@
 
 use std::io::Write;
 
-use kapsel_runtime::host::{AppHost, Block, Call, CallOutcome};
-use kapsel_runtime::policy::{Policy, signing};
-use kapsel_runtime::vault::{MIN_PARAMS, Vault};
+use kapsel_core::policy::{Policy, signing};
+use kapsel_core::vault::{MIN_PARAMS, Vault};
+use kapsel_host::{AppHost, Block, Call, CallOutcome};
 use kapsel_tests::action_for;
 use kapsel_tests::servers::test_servers;
 

@@ -2,10 +2,10 @@
 //! reportlab, zipfile) plus damaged ones and a decompression bomb: each is shown as text or
 //! refused with an error view, inside the sandbox; the editor saves a new version.
 
-use kapsel_runtime::documents;
-use kapsel_runtime::host::{AppHost, Call};
-use kapsel_runtime::policy::{Policy, signing};
-use kapsel_runtime::vault::{MIN_PARAMS, Vault};
+use kapsel_core::documents;
+use kapsel_core::policy::{Policy, signing};
+use kapsel_core::vault::{MIN_PARAMS, Vault};
+use kapsel_host::{AppHost, Call};
 
 struct Fx {
     _tmp: tempfile::TempDir,

@@ -7,9 +7,9 @@
 
 use std::time::Instant;
 
-use kapsel_runtime::host::{AppHost, Call, Credentials};
-use kapsel_runtime::policy::{Policy, signing};
-use kapsel_runtime::vault::{MIN_PARAMS, Vault};
+use kapsel_core::policy::{Policy, signing};
+use kapsel_core::vault::{MIN_PARAMS, Vault};
+use kapsel_host::{AppHost, Call, Credentials};
 
 const PROPFIND: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <D:propfind xmlns:D="DAV:"><D:prop><D:displayname/><D:resourcetype/><D:getcontentlength/><D:getlastmodified/><D:getcontenttype/></D:prop></D:propfind>"#;
@@ -95,13 +95,13 @@ fn main() {
         std::fs::write(dir.join(format!("akte-{i:05}.txt")), "x").unwrap();
     }
     let url = format!("{origin}/{sub}/");
-    let target = kapsel_runtime::net::origin::parse_target(&url).unwrap();
-    let tls = kapsel_runtime::net::tls::client_config(&Default::default()).unwrap();
+    let target = kapsel_core::net::origin::parse_target(&url).unwrap();
+    let tls = kapsel_core::net::tls::client_config(&Default::default()).unwrap();
     let addr = std::net::SocketAddr::new(target.ip.unwrap(), target.port);
     let mut raw = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        let req = kapsel_runtime::net::http::Request {
+        let req = kapsel_core::net::http::Request {
             method: "PROPFIND".into(),
             headers: vec![
                 ("Depth".into(), "1".into()),
@@ -117,11 +117,11 @@ fn main() {
             // The same request body the app sends.
             body: Some(PROPFIND.as_bytes().to_vec()),
         };
-        let limits = kapsel_runtime::net::http::Limits {
+        let limits = kapsel_core::net::http::Limits {
             deadline: Instant::now() + std::time::Duration::from_secs(60),
             max_body: 64 << 20,
         };
-        let r = kapsel_runtime::net::http::send(addr, &target, &tls, &req, limits).unwrap();
+        let r = kapsel_core::net::http::send(addr, &target, &tls, &req, limits).unwrap();
         assert_eq!(r.status, 207);
         raw.push(t.elapsed().as_secs_f64() * 1000.0);
     }

@@ -11,9 +11,10 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use kapsel_runtime::mail::{self, Account, imap::SCHEMES};
-use kapsel_runtime::net::stream::{Endpoint, Security};
-use kapsel_runtime::vault::{MIN_PARAMS, Vault};
+use kapsel_core::net::stream::{Endpoint, Security};
+use kapsel_core::vault::{MIN_PARAMS, Vault};
+use kapsel_mail as mail;
+use kapsel_mail::{Account, imap::SCHEMES};
 use kapsel_tests::mail::{MAIL_PASSWORD, imap_as, tls_config};
 use kapsel_tests::servers::test_servers;
 

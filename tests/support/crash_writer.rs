@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use kapsel_runtime::vault::{OnLimit, UnlockRules, Vault};
+use kapsel_core::vault::{OnLimit, UnlockRules, Vault};
 use kapsel_tests::crash_value as value_for;
 
 fn main() {

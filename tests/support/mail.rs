@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use kapsel_runtime::mail::imap::{Imap, SCHEMES};
-use kapsel_runtime::net::stream::Endpoint;
+use kapsel_core::net::stream::Endpoint;
+use kapsel_mail::imap::{Imap, SCHEMES};
 
 use super::servers::{TestServers, test_servers};
 use super::{Env, Run, policy_text};
@@ -91,7 +91,7 @@ pub fn imap_as(user: &str) -> Imap {
 
 pub fn tls_config(s: &TestServers) -> std::sync::Arc<rustls::ClientConfig> {
     let pem = std::fs::read_to_string(s.get("TEST_CA_FILE")).unwrap();
-    kapsel_runtime::net::tls::client_config(&kapsel_runtime::policy::Tls {
+    kapsel_core::net::tls::client_config(&kapsel_core::policy::Tls {
         trust_anchors: vec![pem],
         only_anchors: true,
         ..Default::default()

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
-use kapsel_runtime::policy::{Domain, signing};
+use kapsel_core::policy::{Domain, signing};
 
 pub mod https;
 pub mod mail;
@@ -31,7 +31,7 @@ pub fn kapsel_bin() -> PathBuf {
         let bin = profile_dir.join("kapsel");
         let release = profile_dir.ends_with("release");
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        cmd.args(["build", "-q", "-p", "kapsel-runtime", "--bin", "kapsel"]);
+        cmd.args(["build", "-q", "-p", "kapsel", "--bin", "kapsel"]);
         if release {
             cmd.arg("--release");
         }
@@ -344,7 +344,7 @@ pub fn builtin_apps() -> (PathBuf, String) {
 /// Package the built-in app `apps/<app>` (its manifest and its built component), sign it
 /// with `publisher`, and install it into `host`.
 pub fn install_builtin(
-    host: &mut kapsel_runtime::host::AppHost,
+    host: &mut kapsel_host::AppHost,
     publisher: &signing::SigningKey,
     app: &str,
 ) {
@@ -352,7 +352,7 @@ pub fn install_builtin(
         .join("../apps")
         .join(app);
     let manifest = std::fs::read_to_string(root.join("manifest.toml")).expect("the app's manifest");
-    let mut p = kapsel_runtime::host::Package::new(&manifest, component(&format!("kapsel-{app}")))
+    let mut p = kapsel_host::Package::new(&manifest, component(&format!("kapsel-{app}")))
         .expect("a valid package");
     p.sign(publisher);
     host.install(&p.to_bytes())
@@ -360,12 +360,12 @@ pub fn install_builtin(
 }
 
 /// The action of the list item titled `title` in an app's view.
-pub fn action_for(o: &kapsel_runtime::host::CallOutcome, title: &str) -> String {
+pub fn action_for(o: &kapsel_host::CallOutcome, title: &str) -> String {
     o.view
         .blocks
         .iter()
         .find_map(|b| match b {
-            kapsel_runtime::host::Block::Item {
+            kapsel_host::Block::Item {
                 title: t,
                 action: Some(a),
                 ..

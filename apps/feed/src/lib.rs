@@ -39,7 +39,7 @@ pub fn parse(name: &str, body: &[u8], base: &str) -> Result<Vec<Article>, String
                 if l.href.contains("://") {
                     l.href.clone()
                 } else {
-                    kapsel_app_text::url_join(base, &l.href).unwrap_or(l.href.clone())
+                    kapsel_text::url_join(base, &l.href).unwrap_or(l.href.clone())
                 }
             });
             // Titles may carry markup (Atom type="html"): shown as plain text.
@@ -135,13 +135,13 @@ fn short_id(feed: &str, id: &str) -> String {
 }
 
 fn plain(html: &str) -> String {
-    kapsel_app_text::to_blocks(html, None)
+    kapsel_text::to_blocks(html, None)
         .into_iter()
         .map(|p| match p {
-            kapsel_app_text::Piece::Heading(t)
-            | kapsel_app_text::Piece::Text(t)
-            | kapsel_app_text::Piece::Item(t) => t,
-            kapsel_app_text::Piece::Link { label, .. } => label,
+            kapsel_text::Piece::Heading(t)
+            | kapsel_text::Piece::Text(t)
+            | kapsel_text::Piece::Item(t) => t,
+            kapsel_text::Piece::Link { label, .. } => label,
         })
         .collect::<Vec<_>>()
         .join(" ")

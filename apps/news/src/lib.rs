@@ -171,12 +171,12 @@ fn article(id: &str) -> Result<View, AppError> {
     } else {
         &a.content
     };
-    for piece in kapsel_app_text::to_blocks(html, a.link.as_deref()) {
+    for piece in kapsel_text::to_blocks(html, a.link.as_deref()) {
         view = match piece {
-            kapsel_app_text::Piece::Heading(t) => view.heading(t),
-            kapsel_app_text::Piece::Text(t) => view.text(t),
-            kapsel_app_text::Piece::Item(t) => view.item(Item::new(t)),
-            kapsel_app_text::Piece::Link { label, url } => view.link(label, url),
+            kapsel_text::Piece::Heading(t) => view.heading(t),
+            kapsel_text::Piece::Text(t) => view.text(t),
+            kapsel_text::Piece::Item(t) => view.item(Item::new(t)),
+            kapsel_text::Piece::Link { label, url } => view.link(label, url),
         };
     }
     let is_saved = saved()?.iter().any(|s| s.id == a.id);

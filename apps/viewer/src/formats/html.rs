@@ -1,6 +1,6 @@
 //! HTML documents in the viewer: the shared safe-text conversion, laid out on a page.
 
-use kapsel_app_text::{Piece, to_blocks};
+use kapsel_text::{Piece, to_blocks};
 
 use super::Page;
 

@@ -55,8 +55,8 @@ pub fn render(text: &str, page: &mut Page) -> Result<(), String> {
             }
             Event::End(TagEnd::TableCell) => buf.push_str(" | "),
             Event::Html(h) | Event::InlineHtml(h) => {
-                for piece in kapsel_app_text::to_blocks(&h, None) {
-                    if let kapsel_app_text::Piece::Text(t) = piece {
+                for piece in kapsel_text::to_blocks(&h, None) {
+                    if let kapsel_text::Piece::Text(t) = piece {
                         buf.push_str(&t);
                     }
                 }

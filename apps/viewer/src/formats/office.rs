@@ -115,8 +115,7 @@ pub fn docx(bytes: &[u8], page: &mut Page) -> Result<(), String> {
             Event::GeneralRef(r) if in_text => {
                 if let Some(c) = r.resolve_char_ref().ok().flatten() {
                     flow.para.push(c);
-                } else if let Some(s) = kapsel_app_text::decode_entity(&String::from_utf8_lossy(&r))
-                {
+                } else if let Some(s) = kapsel_text::decode_entity(&String::from_utf8_lossy(&r)) {
                     flow.para.push_str(&s);
                 }
             }
@@ -187,8 +186,7 @@ pub fn odt(bytes: &[u8], page: &mut Page) -> Result<(), String> {
             Event::GeneralRef(r) if depth_in_text > 0 => {
                 if let Some(c) = r.resolve_char_ref().ok().flatten() {
                     flow.para.push(c);
-                } else if let Some(s) = kapsel_app_text::decode_entity(&String::from_utf8_lossy(&r))
-                {
+                } else if let Some(s) = kapsel_text::decode_entity(&String::from_utf8_lossy(&r)) {
                     flow.para.push_str(&s);
                 }
             }

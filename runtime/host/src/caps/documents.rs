@@ -1,0 +1,110 @@
+//! `kapsel:app/documents`: the one document handed to this call, and new documents saved into
+//! the container. There is no path, no listing of other documents, and no way out.
+
+use crate::bindings::v0_1::kapsel::app::documents::{Document, Host};
+use crate::state::HostState;
+use kapsel_core::documents;
+
+const MAX_READ: u32 = 8 * 1024 * 1024;
+const MAX_SAVE: usize = 32 * 1024 * 1024;
+
+fn to_wit(d: &documents::DocumentInfo) -> Document {
+    Document {
+        id: d.id.clone(),
+        name: d.name.clone(),
+        media_type: d.media_type.clone(),
+        size: d.size,
+    }
+}
+
+impl HostState {
+    fn documents_granted(&mut self) -> Result<(), String> {
+        if self.grants.documents {
+            Ok(())
+        } else {
+            Err(self.deny("documents", "documents are not granted to this app".into()))
+        }
+    }
+}
+
+impl Host for HostState {
+    fn current(&mut self) -> wasmtime::Result<Option<Document>> {
+        if self.documents_granted().is_err() {
+            return Ok(None);
+        }
+        Ok(self.document.as_ref().map(to_wit))
+    }
+
+    fn read(&mut self, offset: u64, length: u32) -> wasmtime::Result<Result<Vec<u8>, String>> {
+        if let Err(e) = self.documents_granted() {
+            return Ok(Err(e));
+        }
+        let Some(doc) = self.document.clone() else {
+            return Ok(Err("no document was handed to this app".into()));
+        };
+        if length > MAX_READ {
+            return Ok(Err(format!("read at most {MAX_READ} bytes at a time")));
+        }
+        if offset >= doc.size {
+            return Ok(Ok(Vec::new()));
+        }
+        let vault = self.services.vault();
+        Ok(documents::read_range(&vault, &doc, offset, length as usize).map_err(|e| e.to_string()))
+    }
+
+    fn save(
+        &mut self,
+        name: String,
+        media_type: String,
+        data: Vec<u8>,
+    ) -> wasmtime::Result<Result<Document, String>> {
+        if let Err(e) = self.documents_granted() {
+            return Ok(Err(e));
+        }
+        if data.len() > MAX_SAVE {
+            return Ok(Err(format!(
+                "documents saved by apps are at most {MAX_SAVE} bytes"
+            )));
+        }
+        let parent = self.document.as_ref().map(|d| d.id.clone());
+        let source = format!("app:{}", self.grants.app_id);
+        let saved = {
+            let vault = self.services.vault();
+            documents::save(
+                &vault,
+                &name,
+                &media_type,
+                &source,
+                parent.as_deref(),
+                data.as_slice(),
+            )
+        };
+        match saved {
+            Ok(info) => {
+                let wit = to_wit(&info);
+                self.effects.saved.push(info);
+                Ok(Ok(wit))
+            }
+            Err(e) => Ok(Err(e.to_string())),
+        }
+    }
+
+    fn open(&mut self, id: String) -> wasmtime::Result<Result<(), String>> {
+        if let Err(e) = self.documents_granted() {
+            return Ok(Err(e));
+        }
+        let known = self.effects.saved.iter().any(|d| d.id == id)
+            || self.document.as_ref().is_some_and(|d| d.id == id);
+        let exists = known || {
+            let vault = self.services.vault();
+            matches!(documents::get(&vault, &id), Ok(Some(_)))
+        };
+        if !exists {
+            return Ok(Err(format!("no document {id}")));
+        }
+        if self.effects.open_requests.len() < 4 {
+            self.effects.open_requests.push(id);
+        }
+        Ok(Ok(()))
+    }
+}

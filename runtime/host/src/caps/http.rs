@@ -1,0 +1,221 @@
+//! `kapsel:app/http`: HTTPS to granted origins only.
+//!
+//! Every hop (the request and each redirect) is checked the same way: the URL is vetted
+//! (no userinfo, no odd IP encodings, punycode hosts), its origin must be granted, plain
+//! http needs the tenant's plain-text permission for that host, the name is resolved here
+//! and every address checked against loopback/private/link-local ranges unless the tenant
+//! granted the origin as private, and the connection goes to the checked address (no second
+//! lookup an attacker could rebind). Credentials are added by the host per hop, so they never
+//! follow a redirect to another origin. Size and time are limited.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use base64::Engine as _;
+
+use crate::bindings::v0_1::kapsel::app::http::{Host, HttpError, Method, Request, Response};
+use crate::state::HostState;
+use kapsel_core::net::http::{self as client, FetchError, Limits};
+use kapsel_core::net::origin::{self, Target};
+use kapsel_core::policy::CredentialKind;
+
+const MAX_REDIRECTS: usize = 5;
+const MAX_REQUESTS_PER_CALL: u32 = 100;
+const MAX_REQUEST_BODY: usize = 16 * 1024 * 1024;
+
+fn method_name(m: Method) -> &'static str {
+    match m {
+        Method::Get => "GET",
+        Method::Head => "HEAD",
+        Method::Post => "POST",
+        Method::Put => "PUT",
+        Method::Delete => "DELETE",
+        Method::Patch => "PATCH",
+        Method::Options => "OPTIONS",
+        Method::Propfind => "PROPFIND",
+        Method::Report => "REPORT",
+        Method::Mkcol => "MKCOL",
+    }
+}
+
+impl HostState {
+    fn denied(&mut self, reason: String) -> HttpError {
+        HttpError::Denied(self.deny("http", reason))
+    }
+
+    /// Check one hop; returns the address to connect to.
+    fn vet(&mut self, target: &Target) -> Result<std::net::SocketAddr, HttpError> {
+        if self.grants.origin_for(target).is_none() {
+            return Err(self.denied(format!(
+                "{} is not an origin granted to this app",
+                target.origin_string()
+            )));
+        }
+        if target.scheme == "http"
+            && !self
+                .services
+                .plaintext_hosts
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(&target.host))
+        {
+            return Err(self.denied(format!(
+                "plain http to {} is not allowed by the tenant",
+                target.host
+            )));
+        }
+        let addrs = match target.ip {
+            Some(ip) => vec![std::net::SocketAddr::new(ip, target.port)],
+            None => self
+                .services
+                .resolver
+                .resolve(&target.host, target.port)
+                .map_err(|e| HttpError::Connect(format!("cannot resolve {}: {e}", target.host)))?,
+        };
+        if addrs.is_empty() {
+            return Err(HttpError::Connect(format!(
+                "{} has no address",
+                target.host
+            )));
+        }
+        if !self.grants.private_allowed(target)
+            && let Some(bad) = addrs.iter().find(|a| origin::is_restricted(a.ip()))
+        {
+            return Err(self.denied(format!(
+                "{} resolves to {}, a loopback, private or link-local address the tenant did not grant",
+                target.host,
+                bad.ip()
+            )));
+        }
+        Ok(addrs[0])
+    }
+
+    fn credential_header(
+        &mut self,
+        target: &Target,
+    ) -> Result<Option<(String, String)>, HttpError> {
+        match self.grants.credential_for(target) {
+            None => Ok(None),
+            Some(CredentialKind::Basic) => match &self.services.credentials {
+                Some(c) => {
+                    let token = base64::engine::general_purpose::STANDARD.encode(format!(
+                        "{}:{}",
+                        c.user,
+                        c.password.as_str()
+                    ));
+                    Ok(Some(("Authorization".into(), format!("Basic {token}"))))
+                }
+                None => Err(HttpError::Denied(
+                    "no user credentials in this session".into(),
+                )),
+            },
+            Some(CredentialKind::Bearer) => {
+                let vault = self.services.vault();
+                let origin = target.origin_string();
+                match vault.get("credentials", &origin) {
+                    Ok(Some(tok)) => {
+                        let tok = String::from_utf8_lossy(&tok).into_owned();
+                        Ok(Some(("Authorization".into(), format!("Bearer {tok}"))))
+                    }
+                    Ok(None) => Err(HttpError::Denied(format!("no token stored for {origin}"))),
+                    Err(e) => Err(HttpError::Denied(e.to_string())),
+                }
+            }
+        }
+    }
+
+    fn send_checked(&mut self, req: Request) -> Result<Response, HttpError> {
+        if self.grants.http_origins.is_empty() {
+            return Err(self.denied("http is not granted to this app".into()));
+        }
+        self.effects.http_requests += 1;
+        if self.effects.http_requests > MAX_REQUESTS_PER_CALL {
+            return Err(HttpError::Denied(format!(
+                "at most {MAX_REQUESTS_PER_CALL} requests per call"
+            )));
+        }
+        for (k, v) in &req.headers {
+            if client::forbidden_request_header(k) {
+                return Err(HttpError::InvalidUrl(format!(
+                    "the header {k} is set by the host, not by apps"
+                )));
+            }
+            if !client::valid_header(k, v) {
+                return Err(HttpError::InvalidUrl(format!(
+                    "the header {k:?} is malformed"
+                )));
+            }
+        }
+        if req
+            .body
+            .as_ref()
+            .is_some_and(|b| b.len() > MAX_REQUEST_BODY)
+        {
+            return Err(HttpError::TooLarge(MAX_REQUEST_BODY as u64));
+        }
+        let deadline = (Instant::now() + self.grants.http_timeout).min(self.deadline);
+        let limits = Limits {
+            deadline,
+            max_body: self.grants.http_max_response,
+        };
+        let tls = Arc::clone(&self.services.tls);
+        let mut method = method_name(req.method).to_string();
+        let mut body = req.body;
+        let mut url = req.url;
+        for hop in 0..=MAX_REDIRECTS {
+            let target =
+                origin::parse_target(&url).map_err(|e| HttpError::InvalidUrl(e.to_string()))?;
+            let addr = self.vet(&target)?;
+            let mut headers = req.headers.clone();
+            if let Some(h) = self.credential_header(&target)? {
+                headers.push(h);
+            }
+            let request = client::Request {
+                method: method.clone(),
+                headers,
+                body: body.clone(),
+            };
+            let resp =
+                client::send(addr, &target, &tls, &request, limits).map_err(|e| match e {
+                    FetchError::Timeout(m) => HttpError::Timeout(m),
+                    FetchError::TooLarge(n) => HttpError::TooLarge(n),
+                    FetchError::Tls(m) => HttpError::Tls(m),
+                    FetchError::Connect(m) => HttpError::Connect(m),
+                    FetchError::Protocol(m) => HttpError::Protocol(m),
+                })?;
+            let redirect = matches!(resp.status, 301 | 302 | 303 | 307 | 308);
+            match (redirect, resp.header("location")) {
+                (true, Some(location)) if hop < MAX_REDIRECTS => {
+                    let next = target.url.join(location).map_err(|e| {
+                        HttpError::Protocol(format!("bad redirect location {location:?}: {e}"))
+                    })?;
+                    url = next.to_string();
+                    if resp.status == 303 || (matches!(resp.status, 301 | 302) && method == "POST")
+                    {
+                        method = "GET".into();
+                        body = None;
+                    }
+                }
+                (true, Some(_)) => {
+                    return Err(HttpError::Protocol(format!(
+                        "more than {MAX_REDIRECTS} redirects"
+                    )));
+                }
+                _ => {
+                    return Ok(Response {
+                        status: resp.status,
+                        headers: resp.headers,
+                        body: resp.body,
+                        final_url: target.url.to_string(),
+                    });
+                }
+            }
+        }
+        Err(HttpError::Protocol("too many redirects".into()))
+    }
+}
+
+impl Host for HostState {
+    fn send(&mut self, request: Request) -> wasmtime::Result<Result<Response, HttpError>> {
+        Ok(self.send_checked(request))
+    }
+}

@@ -1,0 +1,78 @@
+//! The one wasmtime Engine of the process: component model, epoch interruption with a ticker
+//! thread, bounded wasm stack, and the pooling allocator where the address space allows it.
+
+use std::time::Duration;
+
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+
+use kapsel_core::error::{Error, Result};
+
+/// How often the epoch advances: the granularity of every call's wall-clock budget.
+pub const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// Apps alive at once in the pool; beyond that an instantiation fails with a clear error.
+const POOL_INSTANCES: u32 = 64;
+
+pub struct EngineInfo {
+    pub engine: Engine,
+    pub pooling: bool,
+}
+
+fn base_config() -> Config {
+    let mut c = Config::new();
+    c.wasm_component_model(true);
+    c.epoch_interruption(true);
+    // Deep recursion traps with a stack overflow long before it touches the host's stack.
+    c.max_wasm_stack(1024 * 1024);
+    c
+}
+
+pub fn build(memory_limit: u64) -> Result<EngineInfo> {
+    let base = base_config();
+    let mut pool = PoolingAllocationConfig::new();
+    pool.total_component_instances(POOL_INSTANCES)
+        .total_core_instances(POOL_INSTANCES * 4)
+        .total_memories(POOL_INSTANCES * 2)
+        .total_tables(POOL_INSTANCES * 4)
+        .total_stacks(POOL_INSTANCES)
+        .max_memory_size(memory_limit as usize)
+        .max_memories_per_module(2)
+        .max_tables_per_module(8)
+        .table_elements(100_000);
+    let mut pooled = base.clone();
+    pooled.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    let (engine, pooling) = match Engine::new(&pooled) {
+        Ok(e) => (e, true),
+        // Under a small address-space limit (ulimit -v) the pool cannot be reserved.
+        Err(_) => (
+            Engine::new(&base)
+                .map_err(|e| Error::Agent(format!("cannot start the app engine: {e}")))?,
+            false,
+        ),
+    };
+    let weak = engine.weak();
+    std::thread::Builder::new()
+        .name("kapsel-epoch".into())
+        .spawn(move || {
+            while let Some(engine) = weak.upgrade() {
+                engine.increment_epoch();
+                drop(engine);
+                std::thread::sleep(EPOCH_TICK);
+            }
+        })
+        .map_err(|e| Error::Agent(format!("cannot start the epoch ticker: {e}")))?;
+    Ok(EngineInfo { engine, pooling })
+}
+
+/// A stable name for "artifacts compiled by this engine can be loaded by it".
+pub fn compatibility_id(engine: &Engine) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    engine.precompile_compatibility_hash().hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+/// Epoch ticks for a wall-clock budget (at least one).
+pub fn ticks(budget: Duration) -> u64 {
+    (budget.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64
+}

@@ -1,0 +1,605 @@
+//! The micro-app host: one facade over small private modules (wasmtime style).
+//!
+//! Install: the package signature must come from a publisher the tenant trusts → the
+//! component's real imports are decoded from the binary → each must be declared by the
+//! manifest AND granted by the policy (sealed WASI aside; sockets and wasi:http never) → the
+//! component is compiled once and the artifact stored sealed in the vault with a MAC, so only
+//! bytes this host produced ever reach `Component::deserialize`.
+//! Launch: a cached `InstancePre` per app (cold: artifact from the vault), a fresh store per
+//! call with sealed WASI, memory/table limits and an epoch deadline; each capability re-checks
+//! its grant on every call; storage writes are applied only if the call returns normally.
+
+mod bindings;
+mod caps;
+mod engine;
+mod grants;
+mod imports;
+mod manifest;
+mod package;
+pub mod report;
+mod state;
+mod view;
+mod wasi;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use wasmtime::component::{Component, Linker};
+use wasmtime::{Engine, Store};
+
+pub use grants::{Grants, ImportDecision};
+pub use imports::{Import, classify, component_imports};
+pub use manifest::{Capability, Manifest};
+pub use package::{Package, sha256_hex};
+pub use state::{Credentials, LogLine, Notification, Resolver, SystemResolver};
+pub use view::{Block, View};
+
+use bindings::v0_1::{MicroApp, MicroAppPre};
+use state::{HostState, Services};
+
+use kapsel_core::audit;
+use kapsel_core::documents::{self, DocumentInfo};
+use kapsel_core::error::{Error, Result};
+use kapsel_core::policy::{Policy, signing};
+use kapsel_core::vault::Vault;
+
+const APPS_NS: &str = "apps";
+const LOG_NS_PREFIX: &str = "applog:";
+
+/// What is stored for an installed app (sealed, in the `apps` namespace).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AppRecord {
+    pub manifest_text: String,
+    pub package_sha256: String,
+    pub component_sha256: String,
+    pub publisher_key: String,
+    pub component_blob: String,
+    pub artifact_blob: String,
+    /// MAC over the engine's compatibility id and the artifact's digest.
+    pub artifact_mac: String,
+    pub engine: String,
+    pub installed_ms: u64,
+    pub imports: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InstalledApp {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub publisher: String,
+    pub installed_ms: u64,
+    pub grants: Grants,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InstallReport {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub compile_ms: f64,
+    pub decisions: Vec<ImportDecision>,
+}
+
+/// What the user asked an app to do.
+#[derive(Debug, Clone)]
+pub enum Call {
+    View(String),
+    Act {
+        action: String,
+        form: Vec<(String, String)>,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CallOutcome {
+    pub app: String,
+    pub view: View,
+    pub notifications: Vec<Notification>,
+    pub saved_documents: Vec<DocumentInfo>,
+    pub open_requests: Vec<String>,
+    pub denials: Vec<String>,
+    pub elapsed_us: u64,
+    pub cold: bool,
+}
+
+struct Loaded {
+    pre: MicroAppPre<HostState>,
+    grants: Arc<Grants>,
+}
+
+pub struct AppHost {
+    engine: Engine,
+    pooling: bool,
+    linker: Linker<HostState>,
+    services: Arc<Services>,
+    policy: Arc<Policy>,
+    loaded: HashMap<String, Loaded>,
+}
+
+fn build_linker(engine: &Engine) -> Result<Linker<HostState>> {
+    let mut linker = Linker::<HostState>::new(engine);
+    wasi::add_to_linker(&mut linker).map_err(|e| Error::Agent(format!("linking WASI: {e}")))?;
+    MicroApp::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
+        &mut linker,
+        |s| s,
+    )
+    .map_err(|e| Error::Agent(format!("linking kapsel:app: {e}")))?;
+    Ok(linker)
+}
+
+/// Why a call failed, in words for the user (the host itself is never at risk).
+fn describe_trap(e: &wasmtime::Error, grants: &Grants) -> String {
+    if let Some(trap) = e.downcast_ref::<wasmtime::Trap>() {
+        return match trap {
+            wasmtime::Trap::Interrupt => format!(
+                "the app ran longer than its {} ms budget and was stopped",
+                grants.call_timeout.as_millis()
+            ),
+            wasmtime::Trap::StackOverflow => "the app overflowed its stack and was stopped".into(),
+            wasmtime::Trap::UnreachableCodeReached => {
+                "the app crashed (it panicked) and was stopped".into()
+            }
+            wasmtime::Trap::MemoryOutOfBounds => {
+                "the app accessed memory out of bounds and was stopped".into()
+            }
+            other => format!("the app was stopped: {other}"),
+        };
+    }
+    if let Some(exit) = e.downcast_ref::<wasmtime_wasi::I32Exit>() {
+        return format!("the app exited with status {}", exit.0);
+    }
+    let text = format!("{e:#}");
+    if text.contains("forcing trap when growing memory")
+        || text.contains("memory") && text.contains("limit")
+    {
+        return format!(
+            "the app exceeded its memory limit of {} MiB and was stopped",
+            grants.memory_limit >> 20
+        );
+    }
+    format!("the app failed: {text}")
+}
+
+impl AppHost {
+    /// A host for this session: its own vault handle, the policy's TLS settings, and the
+    /// user's credentials for origins the tenant marks.
+    pub fn new(
+        vault: &Vault,
+        policy: &Policy,
+        credentials: Option<Credentials>,
+    ) -> Result<AppHost> {
+        Self::with_resolver(vault, policy, credentials, Box::new(SystemResolver))
+    }
+
+    pub fn with_resolver(
+        vault: &Vault,
+        policy: &Policy,
+        credentials: Option<Credentials>,
+        resolver: Box<dyn Resolver>,
+    ) -> Result<AppHost> {
+        let max_memory = policy
+            .apps
+            .values()
+            .filter_map(|g| g.memory_limit_bytes)
+            .chain([grants::DEFAULT_MEMORY])
+            .max()
+            .unwrap_or(grants::DEFAULT_MEMORY);
+        let info = engine::build(max_memory)?;
+        let linker = build_linker(&info.engine)?;
+        let services = Arc::new(Services {
+            vault: std::sync::Mutex::new(vault.share()?),
+            tls: kapsel_core::net::tls::client_config(&policy.tls)?,
+            credentials,
+            resolver,
+            plaintext_hosts: policy.tls.plaintext_hosts.clone(),
+        });
+        Ok(AppHost {
+            engine: info.engine,
+            pooling: info.pooling,
+            linker,
+            services,
+            policy: Arc::new(policy.clone()),
+            loaded: HashMap::new(),
+        })
+    }
+
+    pub fn pooling(&self) -> bool {
+        self.pooling
+    }
+
+    fn vault(&self) -> std::sync::MutexGuard<'_, Vault> {
+        self.services.vault()
+    }
+
+    /// Is this publisher key trusted by the tenant? Returns the publisher's name.
+    pub fn trusted_publisher(policy: &Policy, key: &signing::VerifyingKey) -> Option<String> {
+        let text = signing::encode_public_key(key);
+        policy
+            .publishers
+            .iter()
+            .find(|p| p.key.trim() == text)
+            .map(|p| p.name.clone())
+    }
+
+    /// Install (or update) an app from package bytes. Every refusal is audited.
+    pub fn install(&mut self, bytes: &[u8]) -> Result<InstallReport> {
+        let result = self.install_inner(bytes);
+        let vault = self.vault();
+        match &result {
+            Ok(r) => {
+                audit::append(
+                    &vault,
+                    "app-installed",
+                    serde_json::json!({ "app": r.id, "version": r.version, "package_sha256": sha256_hex(bytes) }),
+                )?;
+            }
+            Err(e) => {
+                let _ = audit::append(
+                    &vault,
+                    "app-install-refused",
+                    serde_json::json!({ "package_sha256": sha256_hex(bytes), "reason": e.to_string() }),
+                );
+            }
+        }
+        result
+    }
+
+    fn install_inner(&mut self, bytes: &[u8]) -> Result<InstallReport> {
+        let package = Package::parse(bytes)?;
+        let key = *package.verify_signature()?;
+        if Self::trusted_publisher(&self.policy, &key).is_none() {
+            return Err(Error::Policy(format!(
+                "the package is signed by {}, which is not a publisher this tenant trusts",
+                signing::encode_public_key(&key)
+            )));
+        }
+        let manifest = package.manifest.clone();
+        if !self.policy.modules.apps {
+            return Err(Error::Policy(
+                "micro-apps are disabled by the tenant".into(),
+            ));
+        }
+        let grants = Grants::effective(&manifest, &self.policy)?;
+        let names = component_imports(&package.component)?;
+        let imports: Vec<Import> = names.iter().map(|n| classify(n)).collect();
+        let decisions = grants::decide(&imports, &manifest, &grants);
+        grants::enforce(&decisions)?;
+        let started = Instant::now();
+        let artifact = self
+            .engine
+            .precompile_component(&package.component)
+            .map_err(|e| Error::invalid(format!("the component does not compile: {e:#}")))?;
+        let compile_ms = started.elapsed().as_secs_f64() * 1000.0;
+        // Check that it links before anything is stored.
+        let component = self.load_artifact_unchecked(&artifact)?;
+        MicroAppPre::new(self.linker.instantiate_pre(&component).map_err(|e| {
+            Error::invalid(format!("the component does not fit kapsel:app: {e:#}"))
+        })?)
+        .map_err(|e| {
+            Error::invalid(format!(
+                "the component does not export kapsel:app/app: {e:#}"
+            ))
+        })?;
+        let engine_id = engine::compatibility_id(&self.engine);
+        let vault = self.vault();
+        let previous = load_record(&vault, &manifest.id)?;
+        let component_blob = write_blob(&vault, &package.component)?;
+        let artifact_blob = write_blob(&vault, &artifact)?;
+        let mac = artifact_mac(&vault, &engine_id, &artifact)?;
+        let record = AppRecord {
+            manifest_text: package.manifest_text.clone(),
+            package_sha256: sha256_hex(bytes),
+            component_sha256: sha256_hex(&package.component),
+            publisher_key: signing::encode_public_key(&key),
+            component_blob,
+            artifact_blob,
+            artifact_mac: mac,
+            engine: engine_id,
+            installed_ms: kapsel_core::vault::now_ms(),
+            imports: names,
+        };
+        vault.put(
+            APPS_NS,
+            &manifest.id,
+            &serde_json::to_vec(&record).expect("serialisable"),
+        )?;
+        if let Some(old) = previous {
+            let _ = vault.blob_delete(&old.component_blob);
+            let _ = vault.blob_delete(&old.artifact_blob);
+        }
+        drop(vault);
+        self.loaded.remove(&manifest.id);
+        Ok(InstallReport {
+            id: manifest.id,
+            name: manifest.name,
+            version: manifest.version,
+            compile_ms,
+            decisions,
+        })
+    }
+
+    fn load_artifact_unchecked(&self, artifact: &[u8]) -> Result<Component> {
+        // SAFETY: `artifact` was produced by `precompile_component` of this very engine a
+        // moment ago (install) or was read back from the vault after its AES-GCM tag and our
+        // MAC over (engine id, artifact digest) verified (launch). No other bytes reach here.
+        unsafe { Component::deserialize(&self.engine, artifact) }
+            .map_err(|e| Error::Tampered(format!("the compiled app cannot be loaded: {e:#}")))
+    }
+
+    pub fn list(&self) -> Result<Vec<InstalledApp>> {
+        let vault = self.vault();
+        let mut out = Vec::new();
+        for id in vault.keys_in(APPS_NS)? {
+            if let Some(rec) = load_record(&vault, &id)? {
+                let manifest = Manifest::parse(&rec.manifest_text)?;
+                let grants = Grants::effective(&manifest, &self.policy)?;
+                out.push(InstalledApp {
+                    id: manifest.id.clone(),
+                    name: manifest.name,
+                    version: manifest.version,
+                    publisher: manifest.publisher,
+                    installed_ms: rec.installed_ms,
+                    grants,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn remove(&mut self, id: &str) -> Result<()> {
+        let vault = self.vault();
+        let rec = load_record(&vault, id)?.ok_or_else(|| Error::NotFound(format!("app {id}")))?;
+        let ns = format!("app:{id}");
+        let keys = vault.keys_in(&ns)?;
+        let ops: Vec<(String, Option<Vec<u8>>)> = keys.into_iter().map(|k| (k, None)).collect();
+        drop(vault);
+        {
+            let mut vault = self.vault();
+            vault.batch(&ns, &ops)?;
+            vault.delete(APPS_NS, id)?;
+            let _ = vault.blob_delete(&rec.component_blob);
+            let _ = vault.blob_delete(&rec.artifact_blob);
+            audit::append(&vault, "app-removed", serde_json::json!({ "app": id }))?;
+        }
+        self.loaded.remove(id);
+        Ok(())
+    }
+
+    /// Load an app for calls: from the cache (warm) or from the vault (cold).
+    fn load(&mut self, id: &str) -> Result<bool> {
+        if self.loaded.contains_key(id) {
+            return Ok(false);
+        }
+        let (component, grants) = {
+            let vault = self.vault();
+            let rec = load_record(&vault, id)?
+                .ok_or_else(|| Error::NotFound(format!("app {id} is not installed")))?;
+            let manifest = Manifest::parse(&rec.manifest_text)?;
+            let grants = Grants::effective(&manifest, &self.policy)?;
+            // The tenant may have revoked a grant since install: check the imports again.
+            let imports: Vec<Import> = rec.imports.iter().map(|n| classify(n)).collect();
+            grants::enforce(&grants::decide(&imports, &manifest, &grants))?;
+            let engine_id = engine::compatibility_id(&self.engine);
+            let artifact = if rec.engine == engine_id {
+                let artifact = vault.blob_reader(&rec.artifact_blob)?.read_all()?;
+                let expected = artifact_mac(&vault, &engine_id, &artifact)?;
+                if !kapsel_core::vault::crypto::ct_eq(
+                    expected.as_bytes(),
+                    rec.artifact_mac.as_bytes(),
+                ) {
+                    return Err(Error::Tampered(format!(
+                        "the compiled code of app {id} does not match its MAC"
+                    )));
+                }
+                artifact.to_vec()
+            } else {
+                // A new engine: recompile from the stored (sealed) component.
+                let component = vault.blob_reader(&rec.component_blob)?.read_all()?;
+                if sha256_hex(&component) != rec.component_sha256 {
+                    return Err(Error::Tampered(format!(
+                        "the stored component of app {id} changed"
+                    )));
+                }
+                self.engine
+                    .precompile_component(&component)
+                    .map_err(|e| Error::invalid(format!("recompiling app {id}: {e:#}")))?
+            };
+            (self.load_artifact_unchecked(&artifact)?, grants)
+        };
+        let pre = MicroAppPre::new(
+            self.linker
+                .instantiate_pre(&component)
+                .map_err(|e| Error::invalid(format!("app {id} does not link: {e:#}")))?,
+        )
+        .map_err(|e| Error::invalid(format!("app {id}: {e:#}")))?;
+        self.loaded.insert(
+            id.to_string(),
+            Loaded {
+                pre,
+                grants: Arc::new(grants),
+            },
+        );
+        Ok(true)
+    }
+
+    /// Forget compiled apps (the next call is cold): after a policy update, or for measuring.
+    pub fn unload_all(&mut self) {
+        self.loaded.clear();
+    }
+
+    /// Call into an app. A trap, timeout or limit stops the app — never the host — and
+    /// discards the call's storage writes.
+    pub fn call(&mut self, id: &str, call: &Call, document: Option<&str>) -> Result<CallOutcome> {
+        let started = Instant::now();
+        let cold = self.load(id)?;
+        let loaded = self
+            .loaded
+            .get(id)
+            .ok_or_else(|| Error::NotFound(format!("app {id}")))?;
+        let grants = Arc::clone(&loaded.grants);
+        let doc = match document {
+            None => None,
+            Some(d) => {
+                if !grants.documents {
+                    return Err(Error::Policy(format!("app {id} may not open documents")));
+                }
+                let vault = self.vault();
+                Some(
+                    documents::get(&vault, d)?
+                        .ok_or_else(|| Error::NotFound(format!("document {d}")))?,
+                )
+            }
+        };
+        let state = HostState::new(Arc::clone(&grants), Arc::clone(&self.services), doc);
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.limits);
+        store.set_epoch_deadline(engine::ticks(grants.call_timeout));
+        let result = loaded.pre.instantiate(&mut store).and_then(|app| {
+            let guest = app.kapsel_app_app();
+            match call {
+                Call::View(route) => guest.call_view(&mut store, route),
+                Call::Act { action, form } => guest.call_act(&mut store, action, form),
+            }
+        });
+        let mut state = store.into_data();
+        let stdout = state.stdout.contents();
+        let stderr = state.stderr.contents();
+        for (level, bytes) in [("stdout", &stdout), ("stderr", &stderr)] {
+            for line in String::from_utf8_lossy(bytes).lines().take(200) {
+                state.effects.log.push(LogLine {
+                    level: level.into(),
+                    message: line.chars().take(4096).collect(),
+                });
+            }
+        }
+        let effects = std::mem::take(&mut state.effects);
+        self.persist_log(id, &effects.log);
+        let view = match result {
+            Err(trap) => {
+                let reason = describe_trap(&trap, &grants);
+                let vault = self.vault();
+                let _ = audit::append(
+                    &vault,
+                    "app-stopped",
+                    serde_json::json!({ "app": id, "reason": reason }),
+                );
+                return Err(Error::Agent(format!("app {id}: {reason}")));
+            }
+            Ok(Err(app_error)) => {
+                use bindings::v0_1::exports::kapsel::app::app::AppError;
+                let (kind, text) = match app_error {
+                    AppError::NotFound(t) => ("not found", t),
+                    AppError::InvalidInput(t) => ("invalid input", t),
+                    AppError::Denied(t) => ("denied", t),
+                    AppError::Failed(t) => ("failed", t),
+                };
+                // The app's own error still commits its writes: it returned normally.
+                self.commit(id, &effects)?;
+                return Err(Error::Remote {
+                    kind: "app".into(),
+                    message: format!("app {id}: {kind}: {text}"),
+                    code: 1,
+                });
+            }
+            Ok(Ok(v)) => View::from_wit(v).map_err(|e| Error::Agent(format!("app {id}: {e}")))?,
+        };
+        self.commit(id, &effects)?;
+        Ok(CallOutcome {
+            app: id.to_string(),
+            view,
+            notifications: effects.notifications,
+            saved_documents: effects.saved,
+            open_requests: effects.open_requests,
+            denials: effects.denials,
+            elapsed_us: started.elapsed().as_micros() as u64,
+            cold,
+        })
+    }
+
+    fn commit(&self, id: &str, effects: &state::CallEffects) -> Result<()> {
+        let mut vault = self.vault();
+        if !effects.pending.is_empty() {
+            let ops: Vec<(String, Option<Vec<u8>>)> = effects
+                .pending
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            vault.batch(&format!("app:{id}"), &ops)?;
+        }
+        for n in &effects.notifications {
+            kapsel_core::notifications::file(
+                &vault,
+                id,
+                &n.title,
+                &n.body,
+                serde_json::Value::Null,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Keep the newest 500 log lines per app, sealed.
+    fn persist_log(&self, id: &str, lines: &[LogLine]) {
+        if lines.is_empty() {
+            return;
+        }
+        let vault = self.vault();
+        let ns = format!("{LOG_NS_PREFIX}{id}");
+        let mut all = read_log(&vault, id).unwrap_or_default();
+        all.extend(lines.iter().cloned());
+        let skip = all.len().saturating_sub(500);
+        let kept: Vec<&LogLine> = all.iter().skip(skip).collect();
+        let _ = vault.put(&ns, "lines", &serde_json::to_vec(&kept).unwrap_or_default());
+    }
+
+    pub fn log(&self, id: &str) -> Result<Vec<LogLine>> {
+        read_log(&self.vault(), id)
+    }
+
+    /// A storage read through the same vault handle the capability uses (for measuring the
+    /// capability's overhead against a native call).
+    pub fn native_storage_get(&self, id: &str, key: &str) -> Result<Option<Vec<u8>>> {
+        let vault = self.vault();
+        Ok(vault.get(&format!("app:{id}"), key)?.map(|v| v.to_vec()))
+    }
+
+    pub fn call_budget(&self, id: &str) -> Option<Duration> {
+        self.loaded.get(id).map(|l| l.grants.call_timeout)
+    }
+}
+
+fn read_log(vault: &Vault, id: &str) -> Result<Vec<LogLine>> {
+    let raw = vault.get(&format!("{LOG_NS_PREFIX}{id}"), "lines")?;
+    Ok(raw
+        .and_then(|r| serde_json::from_slice(&r).ok())
+        .unwrap_or_default())
+}
+
+fn load_record(vault: &Vault, id: &str) -> Result<Option<AppRecord>> {
+    if !manifest::valid_app_id(id) {
+        return Err(Error::invalid(format!("{id:?} is not an app id")));
+    }
+    match vault.get(APPS_NS, id)? {
+        None => Ok(None),
+        Some(raw) => serde_json::from_slice(&raw)
+            .map(Some)
+            .map_err(|_| Error::Tampered(format!("the record of app {id} is malformed"))),
+    }
+}
+
+fn write_blob(vault: &Vault, bytes: &[u8]) -> Result<String> {
+    let mut w = vault.blob_writer(APPS_NS)?;
+    w.write_bytes(bytes)?;
+    w.finish()
+}
+
+fn artifact_mac(vault: &Vault, engine_id: &str, artifact: &[u8]) -> Result<String> {
+    let digest = Sha256::digest(artifact);
+    Ok(hex::encode(
+        vault.keys()?.artifact_mac(&[engine_id.as_bytes(), &digest]),
+    ))
+}

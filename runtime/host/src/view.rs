@@ -1,0 +1,268 @@
+//! Views as the shell sees them: a serde model of the WIT `ui` types, the limits a view must
+//! stay within, and a plain-text rendering. Apps never draw; they describe.
+
+use serde::{Deserialize, Serialize};
+
+use super::bindings::v0_1::kapsel::app::ui as wit;
+use kapsel_core::error::{Error, Result};
+
+/// Largest view accepted from an app: blocks, and text in total.
+pub const MAX_BLOCKS: usize = 5_000;
+pub const MAX_TEXT: usize = 2 * 1024 * 1024;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct View {
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Block {
+    Heading {
+        text: String,
+    },
+    Text {
+        text: String,
+    },
+    Item {
+        title: String,
+        subtitle: Option<String>,
+        action: Option<String>,
+        badge: Option<String>,
+    },
+    Button {
+        label: String,
+        action: String,
+    },
+    Field {
+        name: String,
+        label: String,
+        kind: String,
+        value: String,
+    },
+    Table {
+        columns: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+    Divider,
+    Notice {
+        level: String,
+        text: String,
+    },
+    Link {
+        label: String,
+        url: String,
+    },
+}
+
+impl View {
+    /// Convert what an app returned, refusing views beyond the limits.
+    pub fn from_wit(v: wit::View) -> Result<View> {
+        if v.blocks.len() > MAX_BLOCKS {
+            return Err(Error::invalid(format!(
+                "the app returned {} blocks (at most {MAX_BLOCKS})",
+                v.blocks.len()
+            )));
+        }
+        let mut text = v.title.len();
+        let mut add = |s: &str| {
+            text += s.len();
+        };
+        let blocks: Vec<Block> = v
+            .blocks
+            .into_iter()
+            .map(|b| match b {
+                wit::Block::Heading(t) => Block::Heading { text: t },
+                wit::Block::Text(t) => Block::Text { text: t },
+                wit::Block::Item(i) => Block::Item {
+                    title: i.title,
+                    subtitle: i.subtitle,
+                    action: i.action,
+                    badge: i.badge,
+                },
+                wit::Block::Button(b) => Block::Button {
+                    label: b.label,
+                    action: b.action,
+                },
+                wit::Block::Field(f) => Block::Field {
+                    name: f.name,
+                    label: f.label,
+                    kind: match f.kind {
+                        wit::FieldKind::Text => "text",
+                        wit::FieldKind::Multiline => "multiline",
+                        wit::FieldKind::Number => "number",
+                        wit::FieldKind::Date => "date",
+                        wit::FieldKind::Checkbox => "checkbox",
+                    }
+                    .into(),
+                    value: f.value,
+                },
+                wit::Block::Table(t) => Block::Table {
+                    columns: t.columns,
+                    rows: t.rows,
+                },
+                wit::Block::Divider => Block::Divider,
+                wit::Block::Notice(n) => Block::Notice {
+                    level: match n.level {
+                        wit::NoticeLevel::Info => "info",
+                        wit::NoticeLevel::Warning => "warning",
+                        wit::NoticeLevel::Error => "error",
+                    }
+                    .into(),
+                    text: n.text,
+                },
+                wit::Block::Link(l) => Block::Link {
+                    label: l.label,
+                    url: l.url,
+                },
+            })
+            .collect();
+        for b in &blocks {
+            match b {
+                Block::Heading { text } | Block::Text { text } => add(text),
+                Block::Item {
+                    title,
+                    subtitle,
+                    action,
+                    badge,
+                } => {
+                    add(title);
+                    for s in [subtitle, action, badge].into_iter().flatten() {
+                        add(s);
+                    }
+                }
+                Block::Button { label, action } => {
+                    add(label);
+                    add(action)
+                }
+                Block::Field {
+                    name, label, value, ..
+                } => {
+                    add(name);
+                    add(label);
+                    add(value)
+                }
+                Block::Table { columns, rows } => {
+                    columns.iter().for_each(|c| add(c));
+                    rows.iter().flatten().for_each(|c| add(c));
+                }
+                Block::Notice { text, .. } => add(text),
+                Block::Link { label, url } => {
+                    add(label);
+                    add(url)
+                }
+                Block::Divider => {}
+            }
+        }
+        if text > MAX_TEXT {
+            return Err(Error::invalid(format!(
+                "the app returned {text} bytes of text (at most {MAX_TEXT})"
+            )));
+        }
+        Ok(View {
+            title: v.title,
+            blocks,
+        })
+    }
+
+    /// Plain text for the terminal. Control characters from the app are neutralised so a
+    /// view cannot drive the terminal (no escape sequences).
+    pub fn render_text(&self) -> String {
+        let clean = |s: &str| -> String {
+            s.chars()
+                .map(|c| {
+                    if c.is_control() && c != '\n' && c != '\t' {
+                        '\u{FFFD}'
+                    } else {
+                        c
+                    }
+                })
+                .collect()
+        };
+        let mut out = format!("== {} ==\n", clean(&self.title));
+        for b in &self.blocks {
+            match b {
+                Block::Heading { text } => out.push_str(&format!("\n# {}\n", clean(text))),
+                Block::Text { text } => out.push_str(&format!("{}\n", clean(text))),
+                Block::Item {
+                    title,
+                    subtitle,
+                    action,
+                    badge,
+                } => {
+                    out.push_str(&format!("  • {}", clean(title)));
+                    if let Some(b) = badge {
+                        out.push_str(&format!(" [{}]", clean(b)));
+                    }
+                    if let Some(s) = subtitle {
+                        out.push_str(&format!(" — {}", clean(s)));
+                    }
+                    if let Some(a) = action {
+                        out.push_str(&format!("   → {}", clean(a)));
+                    }
+                    out.push('\n');
+                }
+                Block::Button { label, action } => {
+                    out.push_str(&format!("  [{}]   → {}\n", clean(label), clean(action)))
+                }
+                Block::Field {
+                    name,
+                    label,
+                    kind,
+                    value,
+                } => out.push_str(&format!(
+                    "  {}: {}   (--field {}=…, {kind})\n",
+                    clean(label),
+                    clean(value),
+                    clean(name)
+                )),
+                Block::Table { columns, rows } => {
+                    let mut widths: Vec<usize> =
+                        columns.iter().map(|c| c.chars().count()).collect();
+                    for r in rows {
+                        for (i, c) in r.iter().enumerate() {
+                            if i < widths.len() {
+                                widths[i] = widths[i].max(c.chars().count()).min(40);
+                            }
+                        }
+                    }
+                    let line = |cells: &[String]| -> String {
+                        let mut l = String::from(" ");
+                        for (i, w) in widths.iter().enumerate() {
+                            let c = clean(cells.get(i).map(String::as_str).unwrap_or(""));
+                            let c: String = c.chars().take(*w).collect();
+                            l.push_str(&format!(" {c:<w$} |", w = *w));
+                        }
+                        l.push('\n');
+                        l
+                    };
+                    out.push_str(&line(columns));
+                    out.push_str(&format!(
+                        "  {}\n",
+                        "-".repeat(widths.iter().map(|w| w + 3).sum::<usize>())
+                    ));
+                    for r in rows {
+                        out.push_str(&line(r));
+                    }
+                }
+                Block::Divider => out.push_str("  ────────\n"),
+                Block::Notice { level, text } => {
+                    out.push_str(&format!("  ! {level}: {}\n", clean(text)))
+                }
+                Block::Link { label, url } => {
+                    let origin = url::Url::parse(url)
+                        .ok()
+                        .and_then(|u| u.host_str().map(|h| format!("{}://{h}", u.scheme())))
+                        .unwrap_or_else(|| "not a URL".into());
+                    out.push_str(&format!(
+                        "  ↗ {} <{}> ({origin})\n",
+                        clean(label),
+                        clean(url)
+                    ))
+                }
+            }
+        }
+        out
+    }
+}

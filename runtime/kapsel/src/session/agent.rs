@@ -1,0 +1,388 @@
+//! The session agent process: unlock once, serve requests on the socket, lock on idle.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use zeroize::Zeroizing;
+
+use super::protocol::{Reply, Request};
+use kapsel_core::audit;
+use kapsel_core::container::Container;
+use kapsel_core::error::{Error, Result};
+use kapsel_host::{AppHost, Call, Credentials};
+
+/// Largest request accepted on the socket (policies and later app payloads fit easily).
+const MAX_REQUEST: u64 = 64 * 1024 * 1024;
+
+/// Keep secrets out of core dumps and stop other processes of the same user from attaching
+/// a debugger (a non-dumpable process can only be traced by root).
+pub fn harden_process() {
+    let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
+    let _ = rustix::process::setrlimit(
+        rustix::process::Resource::Core,
+        rustix::process::Rlimit {
+            current: Some(0),
+            maximum: Some(0),
+        },
+    );
+}
+
+struct State {
+    container: Container,
+    mail: kapsel_mail::service::Shared,
+    /// Created on the first app request; dropped on a policy update so grants are re-read.
+    apps: Option<AppHost>,
+    last_use: Instant,
+}
+
+fn lock_state(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn report(reply: &Reply) {
+    let mut out = std::io::stdout().lock();
+    let _ = serde_json::to_writer(&mut out, reply);
+    let _ = out.write_all(b"\n");
+    let _ = out.flush();
+}
+
+fn read_password() -> Result<Zeroizing<String>> {
+    let mut buf = Zeroizing::new(String::new());
+    std::io::stdin()
+        .lock()
+        .take(4096)
+        .read_line(&mut buf)
+        .map_err(Error::io("cannot read the password"))?;
+    let trimmed = Zeroizing::new(buf.trim_end_matches(['\n', '\r']).to_string());
+    if trimmed.is_empty() {
+        return Err(Error::invalid("an empty password was given"));
+    }
+    Ok(trimmed)
+}
+
+fn bind(path: &Path) -> Result<UnixListener> {
+    if path.exists() {
+        if UnixStream::connect(path).is_ok() {
+            return Err(Error::invalid(
+                "the container is already unlocked (a session agent is running)",
+            ));
+        }
+        std::fs::remove_file(path).map_err(Error::io("cannot remove a stale session socket"))?;
+    }
+    let listener = UnixListener::bind(path)
+        .map_err(Error::io(format!("cannot listen on {}", path.display())))?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+        .map_err(Error::io("cannot restrict the session socket"))?;
+    Ok(listener)
+}
+
+fn detach() {
+    let _ = rustix::process::setsid();
+    if let Ok(null) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+    {
+        let _ = rustix::stdio::dup2_stdin(&null);
+        let _ = rustix::stdio::dup2_stdout(&null);
+        let _ = rustix::stdio::dup2_stderr(&null);
+    }
+}
+
+/// Entry point of `kapsel agent`. Reports the unlock result as one JSON line on stdout, then
+/// detaches and serves until locked. Returns the process exit code.
+pub fn run_agent(root: &Path, idle_cap: Option<Duration>, accept_new_binary: bool) -> i32 {
+    harden_process();
+    let setup = || -> Result<(Container, UnixListener, PathBuf, Duration)> {
+        let password = read_password()?;
+        let mut container = Container::open(root)?;
+        container.check_integrity(accept_new_binary)?;
+        let path = super::socket_path(root)?;
+        if UnixStream::connect(&path).is_ok() {
+            return Err(Error::invalid(
+                "the container is already unlocked (a session agent is running)",
+            ));
+        }
+        container.unlock(&password, accept_new_binary)?;
+        let listener = bind(&path)?;
+        let policy_idle = Duration::from_secs(u64::from(container.policy().lock.idle_minutes) * 60);
+        let idle = idle_cap.map_or(policy_idle, |cap| cap.min(policy_idle));
+        Ok((container, listener, path, idle))
+    };
+    let (container, listener, path, idle) = match setup() {
+        Ok(x) => x,
+        Err(e) => {
+            let code = crate::exit::code(&e);
+            report(&Reply::from_result(Err(e)));
+            return code;
+        }
+    };
+    let status = container
+        .status()
+        .map(|s| serde_json::to_value(s).unwrap_or_default());
+    report(&Reply::from_result(status.map(|mut s| {
+        s["idle_lock_seconds"] = idle.as_secs().into();
+        s["agent_pid"] = std::process::id().into();
+        s
+    })));
+    detach();
+    serve(container, listener, path, idle)
+}
+
+fn shutdown(state: &Mutex<State>, path: &Path, reason: &str) -> ! {
+    let mut s = lock_state(state);
+    s.container.lock(reason);
+    let _ = std::fs::remove_file(path);
+    drop(s);
+    std::process::exit(0)
+}
+
+fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Duration) -> i32 {
+    let mail = kapsel_mail::service::Shared::default();
+    if let Err(e) = kapsel_mail::service::start_background(&container, &mail) {
+        let _ = audit::append(
+            container.vault(),
+            "mail-worker-failed",
+            serde_json::json!({ "error": e.to_string() }),
+        );
+    }
+    let state = Arc::new(Mutex::new(State {
+        container,
+        mail,
+        apps: None,
+        last_use: Instant::now(),
+    }));
+    {
+        let state = Arc::clone(&state);
+        let path = path.clone();
+        std::thread::spawn(move || {
+            let tick = (idle / 4).clamp(Duration::from_millis(100), Duration::from_secs(5));
+            loop {
+                std::thread::sleep(tick);
+                let expired = lock_state(&state).last_use.elapsed() >= idle;
+                if expired {
+                    shutdown(&state, &path, "idle");
+                }
+                // The socket or the container vanished (wiped, or removed by hand): lock.
+                if !path.exists() {
+                    shutdown(&state, &path, "socket removed");
+                }
+            }
+        });
+    }
+    let me = rustix::process::geteuid().as_raw();
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        match rustix::net::sockopt::socket_peercred(&stream) {
+            Ok(cred) if cred.uid.as_raw() == me => {}
+            // Another user must not even learn that the session exists.
+            _ => continue,
+        }
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let mut reader = BufReader::new((&stream).take(MAX_REQUEST));
+        let mut line = String::new();
+        if reader.read_line(&mut line).is_err() {
+            continue;
+        }
+        let request: std::result::Result<Request, _> = serde_json::from_str(&line);
+        let (reply, lock_after) = match request {
+            Err(e) => (
+                Reply::from_result(Err(Error::invalid(format!("malformed request: {e}")))),
+                false,
+            ),
+            Ok(Request::Lock) => (Reply::Ok(serde_json::json!({ "locked": true })), true),
+            Ok(req) => {
+                let mut s = lock_state(&state);
+                s.last_use = Instant::now();
+                let remaining = idle.saturating_sub(s.last_use.elapsed());
+                let mut progress = |p: &kapsel_mail::sync::Progress| {
+                    let mut line = serde_json::to_vec(&serde_json::json!({ "progress": p }))
+                        .unwrap_or_default();
+                    line.push(b'\n');
+                    let _ = (&stream).write_all(&line);
+                };
+                (
+                    Reply::from_result(handle(&mut s, req, remaining, &mut progress)),
+                    false,
+                )
+            }
+        };
+        let mut out = serde_json::to_vec(&reply).unwrap_or_default();
+        out.push(b'\n');
+        let _ = (&stream).write_all(&out);
+        if lock_after {
+            shutdown(&state, &path, "user");
+        }
+    }
+    0
+}
+
+fn app_host(state: &mut State) -> Result<&mut AppHost> {
+    if state.apps.is_none() {
+        let c = &state.container;
+        let credentials = match c.user()? {
+            Some(user) => Some(Credentials {
+                user,
+                password: Zeroizing::new(c.password()?.to_string()),
+            }),
+            None => None,
+        };
+        state.apps = Some(AppHost::new(c.vault(), c.policy(), credentials)?);
+    }
+    state
+        .apps
+        .as_mut()
+        .ok_or_else(|| Error::Agent("the app host is not available".into()))
+}
+
+fn to_json<T: serde::Serialize>(v: T) -> Result<serde_json::Value> {
+    serde_json::to_value(v).map_err(|e| Error::Agent(format!("cannot encode the answer: {e}")))
+}
+
+fn handle(
+    state: &mut State,
+    request: Request,
+    idle_left: Duration,
+    progress: &mut dyn FnMut(&kapsel_mail::sync::Progress),
+) -> Result<serde_json::Value> {
+    match request {
+        Request::Mail { request } => {
+            kapsel_mail::service::handle(&mut state.container, &state.mail, request, progress)
+        }
+        Request::AppInstall { path } => {
+            let bytes = std::fs::read(&path).map_err(Error::io(format!("cannot read {path}")))?;
+            to_json(app_host(state)?.install(&bytes)?)
+        }
+        Request::AppList => to_json(app_host(state)?.list()?),
+        Request::AppRemove { id } => {
+            app_host(state)?.remove(&id)?;
+            Ok(serde_json::json!({ "removed": id }))
+        }
+        Request::AppCall {
+            id,
+            route,
+            action,
+            form,
+            document,
+        } => {
+            let call = match (route, action) {
+                (_, Some(action)) => Call::Act { action, form },
+                (route, None) => Call::View(route.unwrap_or_default()),
+            };
+            to_json(app_host(state)?.call(&id, &call, document.as_deref())?)
+        }
+        Request::AppLog { id } => to_json(app_host(state)?.log(&id)?),
+        Request::DocImport { path, media_type } => {
+            let file =
+                std::fs::File::open(&path).map_err(Error::io(format!("cannot read {path}")))?;
+            let media = media_type
+                .unwrap_or_else(|| kapsel_core::documents::guess_media_type(&path).to_string());
+            let vault = state.container.vault();
+            let info = kapsel_core::documents::save(vault, &path, &media, "import", None, file)?;
+            audit::append(
+                vault,
+                "document-imported",
+                serde_json::json!({ "document": info.id, "size": info.size }),
+            )?;
+            to_json(info)
+        }
+        Request::DocList => to_json(kapsel_core::documents::list(state.container.vault())?),
+        Request::CredentialSet { origin, token } => {
+            let key = kapsel_core::net::origin::Origin::parse(&origin)
+                .map_err(|e| Error::invalid(e.to_string()))?
+                .key()
+                .ok_or_else(|| Error::invalid("a token belongs to one origin, not a wildcard"))?;
+            let vault = state.container.vault();
+            let stored = match &token {
+                Some(t) => {
+                    vault.put("credentials", &key, t.as_bytes())?;
+                    true
+                }
+                None => vault.delete("credentials", &key)?,
+            };
+            audit::append(
+                vault,
+                if token.is_some() {
+                    "credential-stored"
+                } else {
+                    "credential-removed"
+                },
+                serde_json::json!({ "origin": key }),
+            )?;
+            state.apps = None;
+            Ok(serde_json::json!({ "origin": key, "changed": stored }))
+        }
+        Request::CredentialList => to_json(state.container.vault().keys_in("credentials")?),
+        Request::Notifications => {
+            let out = kapsel_core::notifications::list(state.container.vault())?;
+            Ok(serde_json::json!({ "count": out.len(), "notifications": out }))
+        }
+        Request::PolicyUpdate { text } => {
+            let kind = state.container.update_policy(&text)?;
+            state.apps = None;
+            // The mail worker runs on the old policy's servers and bounds: replace it.
+            if let Err(e) = kapsel_mail::service::start_background(&state.container, &state.mail) {
+                audit::append(
+                    state.container.vault(),
+                    "mail-worker-failed",
+                    serde_json::json!({ "error": e.to_string() }),
+                )?;
+            }
+            Ok(serde_json::json!({
+                "updated": kind == kapsel_core::policy::UpdateKind::Newer,
+                "serial": state.container.policy().serial,
+            }))
+        }
+        other => handle_container(&mut state.container, other, idle_left),
+    }
+}
+
+fn handle_container(
+    container: &mut Container,
+    request: Request,
+    idle_left: Duration,
+) -> Result<serde_json::Value> {
+    match request {
+        Request::Ping => Ok(serde_json::json!("pong")),
+        Request::Lock => Ok(serde_json::Value::Null),
+        Request::AppInstall { .. }
+        | Request::AppList
+        | Request::AppRemove { .. }
+        | Request::AppCall { .. }
+        | Request::AppLog { .. }
+        | Request::DocImport { .. }
+        | Request::DocList
+        | Request::Notifications
+        | Request::CredentialSet { .. }
+        | Request::CredentialList
+        | Request::Mail { .. } => Err(Error::Agent("misrouted request".into())),
+        Request::Status => {
+            let mut v = serde_json::to_value(container.status()?).unwrap_or_default();
+            v["idle_lock_seconds"] = idle_left.as_secs().into();
+            v["agent_pid"] = std::process::id().into();
+            Ok(v)
+        }
+        Request::AuditLog { limit, verify } => {
+            let entries = audit::entries(container.vault(), limit)?;
+            let verification = if verify {
+                Some(audit::verify(container.vault())?)
+            } else {
+                None
+            };
+            Ok(serde_json::json!({ "entries": entries, "verification": verification }))
+        }
+        Request::PolicyUpdate { text } => {
+            let kind = container.update_policy(&text)?;
+            Ok(serde_json::json!({
+                "updated": kind == kapsel_core::policy::UpdateKind::Newer,
+                "serial": container.policy().serial,
+            }))
+        }
+    }
+}

@@ -1,0 +1,638 @@
+//! The `kapsel` command line: parses arguments, reads passwords, talks to the container
+//! (directly while locked, through the session agent while unlocked) and prints text or
+//! JSON. No business logic lives here.
+
+mod apps;
+mod mail;
+mod password;
+mod render;
+pub mod tenant;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::session::{self, Request};
+use kapsel_core::container::{self, Container};
+use kapsel_core::error::{Error, Result};
+
+#[derive(Parser, Debug)]
+#[command(name = "kapsel", version, about = "Kapsel — the secure work container", long_about = None)]
+pub struct Cli {
+    /// The container folder (default: $XDG_DATA_HOME/kapsel or ~/.local/share/kapsel).
+    #[arg(long, global = true, env = "KAPSEL_CONTAINER", value_name = "DIR")]
+    pub container: Option<PathBuf>,
+    /// Print data as JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone, Copy)]
+pub struct PasswordArgs {
+    /// Read the password(s) from standard input, one per line, instead of the terminal.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the container for a tenant: pins the tenant key, installs its signed policy.
+    Enroll {
+        /// The tenant's signed policy file.
+        #[arg(long, value_name = "FILE")]
+        policy: PathBuf,
+        /// The tenant's public key (`ed25519:...`) or a file holding it, received out of band.
+        #[arg(long, value_name = "KEY|FILE")]
+        tenant_key: String,
+        /// Your directory login (e.g. `alice@agency.example`): used to sign in to the tenant's
+        /// servers; kept sealed.
+        #[arg(long, value_name = "LOGIN")]
+        user: Option<String>,
+        /// Folder with the built-in app packages to preinstall (default: `apps/builtin`
+        /// beside the binary's folder, or $KAPSEL_APPS_DIR).
+        #[arg(long, value_name = "DIR", env = "KAPSEL_APPS_DIR")]
+        apps: Option<PathBuf>,
+        #[command(flatten)]
+        pw: PasswordArgs,
+    },
+    /// Unlock with your directory password; starts the session agent.
+    Unlock {
+        #[command(flatten)]
+        pw: PasswordArgs,
+        /// Accept (and pin) a changed kapsel binary after a legitimate update.
+        #[arg(long)]
+        accept_new_binary: bool,
+        /// Lock after this many idle seconds if that is sooner than the tenant's idle lock.
+        #[arg(long, value_name = "SECONDS")]
+        idle_seconds: Option<u64>,
+    },
+    /// Lock now: the session agent wipes the keys and exits.
+    Lock,
+    /// Change the container password (only the key wrap changes).
+    Passwd {
+        #[command(flatten)]
+        pw: PasswordArgs,
+    },
+    /// Show the container's state.
+    Status,
+    /// Destroy the container and everything in it.
+    Wipe {
+        /// Confirm: without it nothing is deleted.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Show the audit log (needs an unlocked container).
+    AuditLog {
+        /// Check the hash chain and MACs of every entry.
+        #[arg(long)]
+        verify: bool,
+        /// How many of the newest entries to show.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// The tenant policy of this container.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Tenant admin tools: keys and policy signing.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Micro-apps: package, sign, install, open.
+    #[command(subcommand)]
+    App(AppCommand),
+    /// For the security reviewer: what an app package may do, or what a tenant policy allows.
+    Audit {
+        /// The app package (.kapp) to review.
+        package: Option<PathBuf>,
+        /// Judge against this tenant policy file (default: the container's installed policy);
+        /// without a package, review the policy itself.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
+    },
+    /// Documents inside the container.
+    #[command(subcommand)]
+    Doc(DocCommand),
+    /// Notifications from apps and new mail (a bare count while locked).
+    Notifications,
+    /// Mail: folders, reading, search, writing, attachments, shared mailboxes, out-of-office.
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
+    /// Mail sync: now, status, your schedule.
+    #[command(subcommand)]
+    Sync(mail::SyncCommand),
+    /// Bearer tokens the host adds for origins the tenant marks `bearer` (apps never see them).
+    #[command(subcommand)]
+    Credential(CredentialCommand),
+    /// Benchmarks that print ratios against a baseline measured in the same run.
+    Bench {
+        /// What to measure.
+        #[arg(value_enum)]
+        target: crate::bench::Target,
+        /// Fewer iterations (a smoke run, numbers are noisier).
+        #[arg(long)]
+        quick: bool,
+        /// Folder with the benchmark components (kapsel_hello.wasm, bench_bulk.wasm), as
+        /// written by scripts/build-apps.
+        #[arg(long, value_name = "DIR", default_value = "target/apps")]
+        components: PathBuf,
+    },
+    /// The session agent (started by `kapsel unlock`; not for direct use).
+    #[command(hide = true)]
+    Agent {
+        #[arg(long)]
+        idle_seconds: Option<u64>,
+        #[arg(long)]
+        accept_new_binary: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PolicyCommand {
+    /// Install a newer policy signed by the pinned tenant key.
+    Update { file: PathBuf },
+    /// Print the installed policy.
+    Show,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AppCommand {
+    /// Create a publisher signing key pair: PREFIX.key (secret, 0600) and PREFIX.pub.
+    Keygen {
+        #[arg(long, value_name = "PREFIX")]
+        out: PathBuf,
+    },
+    /// Build a package from a manifest and a component (signed when --key is given).
+    Package {
+        #[arg(long, value_name = "FILE")]
+        manifest: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        component: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+    },
+    /// Sign a package with the publisher's secret key (in place).
+    Sign {
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        package: PathBuf,
+    },
+    /// Install (or update) a package the tenant's policy allows.
+    Install { package: PathBuf },
+    /// Installed apps and their effective grants.
+    List,
+    /// Remove an app and all its data.
+    Remove { id: String },
+    /// Show an app's view.
+    Open {
+        id: String,
+        #[arg(default_value = "")]
+        route: String,
+        /// Hand a document (by id) to the app.
+        #[arg(long, value_name = "ID")]
+        doc: Option<String>,
+    },
+    /// Perform an action in an app.
+    Act {
+        id: String,
+        action: String,
+        /// A form value, `name=value` (repeatable).
+        #[arg(long = "field", value_name = "NAME=VALUE")]
+        fields: Vec<String>,
+        #[arg(long, value_name = "ID")]
+        doc: Option<String>,
+    },
+    /// The app's log (its log lines and captured output).
+    Log { id: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CredentialCommand {
+    /// Store a token for an origin, read from standard input (never from the arguments).
+    Set { origin: String },
+    /// Forget the token of an origin.
+    Remove { origin: String },
+    /// Origins with a stored token (the tokens are never shown).
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DocCommand {
+    /// Copy a file from the device into the container (there is no way back out).
+    Import {
+        file: PathBuf,
+        #[arg(long, value_name = "TYPE")]
+        media_type: Option<String>,
+    },
+    /// Documents in the container.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TenantCommand {
+    /// Create a tenant signing key pair: PREFIX.key (secret, 0600) and PREFIX.pub.
+    Keygen {
+        #[arg(long, value_name = "PREFIX")]
+        out: PathBuf,
+    },
+    /// Sign a policy; writes the signed policy to --out or standard output.
+    Sign {
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        policy: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Verify a signed policy against a tenant public key.
+    Verify {
+        policy: PathBuf,
+        #[arg(long, value_name = "KEY|FILE")]
+        key: String,
+    },
+}
+
+/// Run the CLI; returns the process exit code.
+pub fn main() -> i32 {
+    // Whatever kapsel creates is private to the user, whatever the caller's umask.
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+    crate::session::harden_process();
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            if json && !matches!(e, Error::Reported { .. }) {
+                println!(
+                    "{}",
+                    serde_json::json!({ "error": { "kind": e.kind(), "message": e.to_string() } })
+                );
+            }
+            eprintln!("kapsel: {e}");
+            crate::exit::code(&e)
+        }
+    }
+}
+
+fn root_of(cli: &Cli) -> PathBuf {
+    cli.container.clone().unwrap_or_else(container::default_dir)
+}
+
+/// Open the container and run the start-up checks; warnings go to stderr.
+pub(crate) fn open_checked(root: &Path) -> Result<Container> {
+    let c = Container::open(root)?;
+    for f in c.check_integrity(false)? {
+        eprintln!("kapsel: warning: {}", f.message);
+    }
+    Ok(c)
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let root = root_of(&cli);
+    let out = render::Out { json: cli.json };
+    match cli.command {
+        Command::Enroll {
+            policy,
+            tenant_key,
+            user,
+            apps,
+            pw,
+        } => {
+            if let Some(u) = &user
+                && (u.is_empty() || u.len() > 256 || u.chars().any(|c| c.is_control() || c == ':'))
+            {
+                return Err(Error::invalid(format!("{u:?} is not a login name")));
+            }
+            let key = tenant::public_key_arg(&tenant_key)?;
+            let text = tenant::read_text(&policy, "the policy")?;
+            let verified = kapsel_core::policy::verify(&text, Some(&key))?;
+            let findings = kapsel_core::integrity::run(
+                &verified.policy.integrity,
+                &kapsel_core::integrity::Subject {
+                    container: None,
+                    pinned_binary: None,
+                },
+            );
+            kapsel_core::integrity::enforce(&findings)?;
+            if kapsel_core::vault::Vault::exists(&root) {
+                return Err(Error::AlreadyEnrolled(root));
+            }
+            session::socket_path(&root)?;
+            let mut reader = password::Reader::new(pw.password_stdin);
+            let password = reader.read_new("Directory (AD) password: ")?;
+            Container::enroll(&root, &text, &key, user.as_deref(), &password)?;
+            let installed = preinstall(&root, &password, apps)?;
+            if !installed.is_empty() && !cli.json {
+                println!(
+                    "Installed the built-in apps the tenant grants: {}.",
+                    installed.join(", ")
+                );
+            }
+            out.done(
+                &format!(
+                    "Enrolled in {} ({}) at {}. Run `kapsel unlock` to open the container.",
+                    verified.policy.tenant.name,
+                    verified.policy.tenant.id,
+                    root.display()
+                ),
+                serde_json::json!({ "enrolled": true, "container": root, "tenant": verified.policy.tenant.id }),
+            );
+            Ok(())
+        }
+        Command::Unlock {
+            pw,
+            accept_new_binary,
+            idle_seconds,
+        } => {
+            let c = Container::open(&root)?;
+            for f in c.check_integrity(accept_new_binary)? {
+                eprintln!("kapsel: warning: {}", f.message);
+            }
+            drop(c);
+            if session::is_running(&root) {
+                return Err(Error::invalid("the container is already unlocked"));
+            }
+            let mut reader = password::Reader::new(pw.password_stdin);
+            let password = reader.read("Directory (AD) password: ")?;
+            let status = start_agent(&root, &password, idle_seconds, accept_new_binary)?;
+            out.value(&status, render::status);
+            Ok(())
+        }
+        Command::Lock => {
+            match session::call(&root, &Request::Lock) {
+                Ok(_) => {
+                    session::wait_until_gone(&root, Duration::from_secs(10))?;
+                    out.done("Locked.", serde_json::json!({ "locked": true }))
+                }
+                Err(Error::Locked) => {
+                    Container::open(&root)?;
+                    out.done("Already locked.", serde_json::json!({ "locked": true }))
+                }
+                Err(e) => return Err(e),
+            }
+            Ok(())
+        }
+        Command::Passwd { pw } => {
+            let mut c = open_checked(&root)?;
+            let mut reader = password::Reader::new(pw.password_stdin);
+            let old = reader.read("Current password: ")?;
+            let new = reader.read_new("New password: ")?;
+            c.change_password(&old, &new)?;
+            out.done("Password changed.", serde_json::json!({ "changed": true }));
+            Ok(())
+        }
+        Command::Status => {
+            let c = open_checked(&root)?;
+            let status = match session::call(&root, &Request::Status) {
+                Ok(v) => v,
+                Err(Error::Locked) => serde_json::to_value(c.status()?).unwrap_or_default(),
+                Err(e) => return Err(e),
+            };
+            out.value(&status, render::status);
+            Ok(())
+        }
+        Command::Wipe { yes } => {
+            if !yes {
+                return Err(Error::invalid(
+                    "wipe destroys the container and all its data: repeat with --yes to confirm",
+                ));
+            }
+            if session::call(&root, &Request::Lock).is_ok() {
+                session::wait_until_gone(&root, Duration::from_secs(10))?;
+            }
+            Container::open(&root)?.wipe()?;
+            out.done(
+                "The container was wiped.",
+                serde_json::json!({ "wiped": true }),
+            );
+            Ok(())
+        }
+        Command::AuditLog { verify, limit } => {
+            open_checked(&root)?;
+            let v = session::call(&root, &Request::AuditLog { limit, verify })?;
+            out.value(&v, render::audit_log);
+            if verify && v["verification"]["ok"] != serde_json::Value::Bool(true) {
+                return Err(Error::Reported {
+                    message: "the audit log does not verify: it was altered".into(),
+                    code: 8,
+                });
+            }
+            Ok(())
+        }
+        Command::Policy(PolicyCommand::Update { file }) => {
+            open_checked(&root)?;
+            let text = tenant::read_text(&file, "the policy")?;
+            let v = session::call(&root, &Request::PolicyUpdate { text })?;
+            let msg = if v["updated"] == true {
+                format!("Policy serial {} installed.", v["serial"])
+            } else {
+                format!("Policy serial {} is already installed.", v["serial"])
+            };
+            out.done(&msg, v);
+            Ok(())
+        }
+        Command::Policy(PolicyCommand::Show) => {
+            let c = open_checked(&root)?;
+            if cli.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(c.policy()).unwrap_or_default()
+                );
+            } else {
+                print!("{}", c.verified_policy().text);
+            }
+            Ok(())
+        }
+        Command::Tenant(t) => run_tenant(t, out),
+        Command::App(a) => apps::run(&root, a, out),
+        Command::Audit { package, policy } => apps::audit(&root, package, policy, out),
+        Command::Doc(d) => apps::doc(&root, d, out),
+        Command::Notifications => apps::notifications(&root, out),
+        Command::Mail(m) => mail::run(&root, m, out),
+        Command::Sync(s) => mail::run_sync(&root, s, out),
+        Command::Credential(c) => apps::credential(&root, c, out),
+        Command::Bench {
+            target,
+            quick,
+            components,
+        } => {
+            let report = crate::bench::run(target, quick, &components)?;
+            out.value(&report, render::bench);
+            Ok(())
+        }
+        Command::Agent {
+            idle_seconds,
+            accept_new_binary,
+        } => {
+            let code = session::run_agent(
+                &root,
+                idle_seconds.map(Duration::from_secs),
+                accept_new_binary,
+            );
+            std::process::exit(code)
+        }
+    }
+}
+
+fn default_apps_dir() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.parent()?.join("apps/builtin"))
+}
+
+/// Install the apps the tenant marks `preinstall` from the built-in packages. A package the
+/// tenant asks for but that is missing is reported, not fatal: enrolment stands.
+fn preinstall(root: &Path, password: &str, dir: Option<PathBuf>) -> Result<Vec<String>> {
+    let mut c = Container::open(root)?;
+    let wanted: Vec<String> = c
+        .policy()
+        .apps
+        .iter()
+        .filter(|(_, g)| g.preinstall)
+        .map(|(id, _)| id.clone())
+        .collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let dir = dir
+        .or_else(default_apps_dir)
+        .unwrap_or_else(|| PathBuf::from("apps/builtin"));
+    c.unlock(password, false)?;
+    let mut host = kapsel_host::AppHost::new(c.vault(), c.policy(), None)?;
+    let mut installed = Vec::new();
+    for id in wanted {
+        let file = dir.join(format!("{id}.kapp"));
+        match std::fs::read(&file) {
+            Ok(bytes) => {
+                host.install(&bytes)?;
+                installed.push(id);
+            }
+            Err(e) => {
+                eprintln!(
+                    "kapsel: warning: the tenant preinstalls {id}, but {} cannot be read ({e})",
+                    file.display()
+                );
+                let _ = kapsel_core::audit::append(
+                    c.vault(),
+                    "app-preinstall-missing",
+                    serde_json::json!({ "app": id, "file": file }),
+                );
+            }
+        }
+    }
+    drop(host);
+    c.lock("enrolment done");
+    Ok(installed)
+}
+
+fn run_tenant(cmd: TenantCommand, out: render::Out) -> Result<()> {
+    match cmd {
+        TenantCommand::Keygen { out: prefix } => {
+            let (secret, public, key) = tenant::keygen(&prefix)?;
+            out.done(
+                &format!(
+                    "Secret key: {} (keep it offline)\nPublic key: {} = {key}",
+                    secret.display(),
+                    public.display()
+                ),
+                serde_json::json!({ "secret_key_file": secret, "public_key_file": public, "public_key": key }),
+            );
+            Ok(())
+        }
+        TenantCommand::Sign {
+            key,
+            policy,
+            out: target,
+        } => {
+            let signed = tenant::sign(&key, &policy)?;
+            match target {
+                Some(path) => {
+                    std::fs::write(&path, &signed)
+                        .map_err(Error::io(format!("cannot write {}", path.display())))?;
+                    out.done(
+                        &format!("Signed policy written to {}.", path.display()),
+                        serde_json::json!({ "written": path }),
+                    );
+                }
+                None => print!("{signed}"),
+            }
+            Ok(())
+        }
+        TenantCommand::Verify { policy, key } => {
+            let key = tenant::public_key_arg(&key)?;
+            let text = tenant::read_text(&policy, "the policy")?;
+            let v = kapsel_core::policy::verify(&text, Some(&key))?;
+            out.done(
+                &format!(
+                    "Valid: tenant {} ({}), serial {}, sha256 {}",
+                    v.policy.tenant.name,
+                    v.policy.tenant.id,
+                    v.policy.serial,
+                    v.sha256()
+                ),
+                serde_json::json!({ "valid": true, "tenant": v.policy.tenant.id, "serial": v.policy.serial, "sha256": v.sha256() }),
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Start the session agent and hand it the password over a pipe.
+fn start_agent(
+    root: &Path,
+    password: &str,
+    idle_seconds: Option<u64>,
+    accept_new_binary: bool,
+) -> Result<serde_json::Value> {
+    use std::io::{BufRead, Write};
+    use std::process::{Command as Proc, Stdio};
+    let exe = std::env::current_exe().map_err(Error::io("cannot find the kapsel binary"))?;
+    let mut cmd = Proc::new(exe);
+    cmd.arg("--container").arg(root).arg("agent");
+    if let Some(s) = idle_seconds {
+        cmd.arg("--idle-seconds").arg(s.to_string());
+    }
+    if accept_new_binary {
+        cmd.arg("--accept-new-binary");
+    }
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(Error::io("cannot start the session agent"))?;
+    {
+        let mut stdin = child
+            .stdin
+            .take()
+            .ok_or_else(|| Error::Agent("no pipe to the agent".into()))?;
+        let mut line = zeroize::Zeroizing::new(password.as_bytes().to_vec());
+        line.push(b'\n');
+        stdin
+            .write_all(&line)
+            .map_err(Error::io("cannot hand the password to the session agent"))?;
+    }
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| Error::Agent("no pipe from the agent".into()))?;
+    let mut first = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut first)
+        .map_err(Error::io("no answer from the session agent"))?;
+    if first.trim().is_empty() {
+        let status = child.wait().map_err(Error::io("session agent"))?;
+        return Err(Error::Agent(format!(
+            "the session agent ended without an answer ({status})"
+        )));
+    }
+    let reply: session::Reply = serde_json::from_str(&first)
+        .map_err(|e| Error::Agent(format!("unreadable answer: {e}")))?;
+    let result = reply.into_result();
+    if result.is_err() {
+        let _ = child.wait();
+    }
+    // On success the agent lives on, detached; it is reaped by init when it exits.
+    result
+}

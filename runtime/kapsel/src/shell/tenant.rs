@@ -1,0 +1,66 @@
+//! Tenant admin tooling: key generation, policy signing and verification. Runs on the
+//! admin's machine; touches no container.
+
+use std::path::{Path, PathBuf};
+
+use kapsel_core::error::{Error, Result};
+use kapsel_core::policy::{self, Domain, signing};
+
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(Error::io(format!(
+            "cannot create {} (it must not exist yet)",
+            path.display()
+        )))?;
+    f.write_all(text.as_bytes())
+        .map_err(Error::io(format!("cannot write {}", path.display())))
+}
+
+pub fn read_text(path: &Path, what: &str) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            Error::invalid(format!("{what} {} does not exist", path.display()))
+        }
+        _ => Error::io(format!("cannot read {what} {}", path.display()))(e),
+    })?;
+    String::from_utf8(bytes)
+        .map_err(|_| Error::invalid(format!("{what} {} is not UTF-8 text", path.display())))
+}
+
+/// Writes `<prefix>.key` (secret, 0600) and `<prefix>.pub`; returns the public key.
+pub fn keygen(prefix: &Path) -> Result<(PathBuf, PathBuf, String)> {
+    let key = signing::generate_key();
+    let secret = prefix.with_extension("key");
+    let public = prefix.with_extension("pub");
+    let pub_text = signing::encode_public_key(&key.verifying_key());
+    write_private(&secret, &signing::encode_secret_key(&key))?;
+    std::fs::write(&public, format!("{pub_text}\n"))
+        .map_err(Error::io(format!("cannot write {}", public.display())))?;
+    Ok((secret, public, pub_text))
+}
+
+/// A public key given either literally (`ed25519:...`) or as a file holding it.
+pub fn public_key_arg(arg: &str) -> Result<ed25519_dalek::VerifyingKey> {
+    if arg.starts_with("ed25519:") {
+        return signing::parse_public_key(arg);
+    }
+    signing::parse_public_key(&read_text(Path::new(arg), "the public key file")?)
+}
+
+pub fn sign(secret_key: &Path, policy_path: &Path) -> Result<String> {
+    let key = signing::parse_secret_key(&read_text(secret_key, "the secret key file")?)?;
+    let text = read_text(policy_path, "the policy")?;
+    // Refuse to sign something the container would refuse to install.
+    let body = match signing::parse_document(&text) {
+        Ok(doc) => doc.body.to_string(),
+        Err(_) => text.clone(),
+    };
+    policy::Policy::parse(&body)?;
+    Ok(signing::sign_document(Domain::Policy, &key, &text))
+}

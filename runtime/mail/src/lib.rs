@@ -1,0 +1,635 @@
+//! Mail, the core module: the account from the tenant policy and the user's credentials,
+//! and the operations the session agent offers — sync, read, search, flags, moves,
+//! attachments, compose/reply/forward through the outbox, other users' and shared mailboxes,
+//! and out-of-office. Protocol clients live in their own modules; this one decides.
+
+pub mod autoreply;
+pub mod compose;
+pub mod imap;
+pub mod managesieve;
+pub mod mime;
+pub mod outbox;
+pub mod schedule;
+pub mod search;
+pub mod service;
+pub mod smtp;
+pub mod store;
+pub mod sync;
+pub mod utf7;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+pub use store::MailStore;
+
+use kapsel_core::audit;
+use kapsel_core::container::Container;
+use kapsel_core::error::{Error, Result};
+use kapsel_core::net::stream::{Endpoint, Security};
+use kapsel_core::vault::Vault;
+use store::{MessageMeta, Origin};
+
+/// The user's mail settings (opened mailboxes, the sync schedule), sealed.
+pub(crate) const SETTINGS_NS: &str = "mail-settings";
+
+/// Everything needed to reach the user's mail servers.
+#[derive(Clone)]
+pub struct Account {
+    pub user: String,
+    pub password: Zeroizing<String>,
+    pub imap: Endpoint,
+    pub submission: Option<Endpoint>,
+    pub sieve: Option<Endpoint>,
+    pub tls: Arc<rustls::ClientConfig>,
+    pub timeout: Duration,
+}
+
+impl Account {
+    pub fn from_container(c: &Container) -> Result<Account> {
+        let policy = c.policy();
+        if !policy.modules.mail {
+            return Err(Error::Policy("the tenant has not enabled mail".into()));
+        }
+        let imap = policy
+            .servers
+            .imap
+            .as_deref()
+            .ok_or_else(|| Error::Policy("the tenant policy names no IMAP server".into()))?;
+        let user = c.user()?.ok_or_else(|| {
+            Error::invalid("no directory login is stored: enrol with --user LOGIN")
+        })?;
+        let submission = match &policy.servers.submission {
+            Some(s) => Some(Endpoint::parse(
+                s,
+                &[
+                    ("submissions", 465, Security::Implicit),
+                    ("submission", 587, Security::StartTls),
+                ],
+            )?),
+            None => None,
+        };
+        let sieve = match &policy.servers.managesieve {
+            Some(s) => Some(Endpoint::parse(s, &[("sieve", 4190, Security::StartTls)])?),
+            None => None,
+        };
+        Ok(Account {
+            user,
+            password: Zeroizing::new(c.password()?.to_string()),
+            imap: Endpoint::parse(imap, imap::SCHEMES)?,
+            submission,
+            sieve,
+            tls: kapsel_core::net::tls::client_config(&policy.tls)?,
+            timeout: Duration::from_secs(30),
+        })
+    }
+
+    pub fn imap(&self) -> Result<imap::Imap> {
+        imap::Imap::connect(
+            &self.imap,
+            &self.tls,
+            &self.user,
+            &self.password,
+            self.timeout,
+        )
+    }
+
+    pub fn autoreply(&self) -> Result<autoreply::SieveAutoReply> {
+        let endpoint = self
+            .sieve
+            .as_ref()
+            .ok_or_else(|| Error::Policy("the tenant policy names no ManageSieve server".into()))?;
+        let client = managesieve::SieveClient::connect(
+            endpoint,
+            &self.tls,
+            &self.user,
+            &self.password,
+            self.timeout,
+        )?;
+        Ok(autoreply::SieveAutoReply::new(client, &self.user))
+    }
+}
+
+fn json<T: Serialize>(v: T) -> Result<serde_json::Value> {
+    serde_json::to_value(v).map_err(|e| Error::Agent(format!("cannot encode the answer: {e}")))
+}
+
+/// Other users' and shared mailboxes the user opened (server names).
+pub fn opened(vault: &Vault) -> Result<Vec<String>> {
+    Ok(match vault.get(SETTINGS_NS, "opened")? {
+        Some(raw) => serde_json::from_slice(&raw).unwrap_or_default(),
+        None => Vec::new(),
+    })
+}
+
+fn set_opened(vault: &Vault, list: &[String]) -> Result<()> {
+    vault.put(
+        SETTINGS_NS,
+        "opened",
+        &serde_json::to_vec(list).map_err(|e| Error::Agent(e.to_string()))?,
+    )
+}
+
+/// Sync folders (all, or the named ones), file notifications for new mail, then send what
+/// the outbox holds.
+pub fn sync_now(
+    vault: &mut Vault,
+    account: &Account,
+    only: Option<Vec<String>>,
+    progress: &mut dyn FnMut(&sync::Progress),
+) -> Result<serde_json::Value> {
+    let opened_list = opened(vault)?;
+    let mut imap = account.imap()?;
+    let report = {
+        let store = MailStore::new(vault);
+        let opts = sync::Options {
+            only,
+            opened: &opened_list,
+        };
+        sync::sync(&store, &mut imap, &opts, progress)?
+    };
+    imap.logout();
+    for n in &report.arrived {
+        kapsel_core::notifications::file(
+            vault,
+            "mail",
+            &n.from,
+            &n.subject,
+            serde_json::json!({ "message": n.id, "folder": n.folder }),
+        )?;
+    }
+    let flush = outbox::flush(vault, account)?;
+    audit::append(
+        vault,
+        "mail-synced",
+        serde_json::json!({
+            "folders": report.folders, "new": report.new_messages,
+            "expunged": report.expunged, "resets": report.uidvalidity_resets,
+            "sent": flush.sent.len(),
+        }),
+    )?;
+    let mut v = json(&report)?;
+    v["outbox"] = json(&flush)?;
+    Ok(v)
+}
+
+#[derive(Debug, Serialize)]
+pub struct FolderView {
+    pub name: String,
+    pub server_name: String,
+    pub origin: Origin,
+    pub special_use: Option<String>,
+    pub messages: u64,
+    pub unread: u64,
+    pub rights: Option<String>,
+}
+
+pub fn folders(vault: &Vault) -> Result<Vec<FolderView>> {
+    let store = MailStore::new(vault);
+    let mut out = Vec::new();
+    for (id, f) in store.folders()? {
+        let list = store.list(id, usize::MAX)?;
+        out.push(FolderView {
+            name: f.name,
+            server_name: f.raw_name,
+            origin: f.origin,
+            special_use: f.special_use,
+            messages: list.len() as u64,
+            unread: list.iter().filter(|(_, m)| !m.seen()).count() as u64,
+            rights: f.rights,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Serialize)]
+pub struct ListItem {
+    pub id: i64,
+    pub date: i64,
+    pub from: String,
+    pub subject: String,
+    pub seen: bool,
+    pub flagged: bool,
+    pub attachments: usize,
+    pub size: u64,
+    pub folder: Option<String>,
+}
+
+fn item(id: i64, m: &MessageMeta, folder: Option<String>) -> ListItem {
+    ListItem {
+        id,
+        date: m.summary.date,
+        from: m.summary.from.clone(),
+        subject: m.summary.subject.clone(),
+        seen: m.seen(),
+        flagged: m.flags.iter().any(|f| f.eq_ignore_ascii_case("\\Flagged")),
+        attachments: m.summary.attachments.len(),
+        size: m.size,
+        folder,
+    }
+}
+
+pub fn list(vault: &Vault, folder: &str, limit: usize) -> Result<Vec<ListItem>> {
+    let store = MailStore::new(vault);
+    let (id, _) = store.folder_by_name(folder)?;
+    Ok(store
+        .list(id, limit)?
+        .iter()
+        .map(|(i, m)| item(*i, m, None))
+        .collect())
+}
+
+pub fn search(vault: &Vault, query: &str, limit: usize) -> Result<Vec<ListItem>> {
+    let store = MailStore::new(vault);
+    let index = search::Index::new(vault.keys()?);
+    let groups = index.query(query)?;
+    let names: std::collections::HashMap<i64, String> = store
+        .folders()?
+        .into_iter()
+        .map(|(i, f)| (i, f.name))
+        .collect();
+    let mut out = Vec::new();
+    for (id, meta) in store.search(&groups, limit)? {
+        let (folder, _) = store.locate(id)?;
+        out.push(item(id, &meta, names.get(&folder).cloned()));
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Serialize)]
+pub struct Read {
+    pub id: i64,
+    pub folder: String,
+    #[serde(flatten)]
+    pub meta: MessageMeta,
+    pub text: String,
+}
+
+/// Fetch the whole message of one that sync stored headers-only (it was large).
+pub fn complete_message(vault: &Vault, account: &Account, id: i64) -> Result<()> {
+    let store = MailStore::new(vault);
+    let (folder, uid, meta) = store.meta(id)?;
+    let state = store.folder(folder)?;
+    let mut imap = account.imap()?;
+    imap.select(&state.raw_name, true, None)?;
+    let mut got = None;
+    imap.uid_fetch(
+        &uid.to_string(),
+        "UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[]",
+        &mut |f| {
+            // Only the message asked for (flag updates of others arrive as FETCH too).
+            if f.uid == uid && f.body.is_some() {
+                got = Some(f);
+            }
+            Ok(())
+        },
+    )?;
+    imap.logout();
+    let f = got.ok_or_else(|| {
+        Error::NotFound(format!(
+            "message {id} is no longer on the server (it was moved or deleted)"
+        ))
+    })?;
+    let index = search::Index::new(vault.keys()?);
+    store.transaction(|| {
+        let new_id = sync::store_fetched(&store, &index, folder, &f)?;
+        // Keep local flag changes made before the body arrived.
+        let (_, _, mut fresh) = store.meta(new_id)?;
+        fresh.flags = meta.flags.clone();
+        fresh.pending_add = meta.pending_add.clone();
+        fresh.pending_remove = meta.pending_remove.clone();
+        let dirty = !fresh.pending_add.is_empty() || !fresh.pending_remove.is_empty();
+        store.write_meta(new_id, &fresh, dirty)
+    })
+}
+
+/// Show a message; marks it read (pushed at the next sync). A large message is fetched
+/// now if it is not in the container yet.
+pub fn read(vault: &Vault, account: Option<&Account>, id: i64) -> Result<Read> {
+    let store = MailStore::new(vault);
+    let (_, _, meta) = store.meta(id)?;
+    if !meta.complete {
+        let account = account.ok_or_else(|| {
+            Error::Network("this large message is not downloaded yet and no server is set".into())
+        })?;
+        complete_message(vault, account, id)?;
+    }
+    set_flag(vault, id, "\\Seen", true)?;
+    let (folder, _, meta) = store.meta(id)?;
+    Ok(Read {
+        id,
+        folder: store.folder(folder)?.name,
+        meta,
+        text: store.text(id)?,
+    })
+}
+
+/// Change a flag here; it reaches the server at the next sync.
+pub fn set_flag(vault: &Vault, id: i64, flag: &str, on: bool) -> Result<bool> {
+    let store = MailStore::new(vault);
+    let (_, _, mut meta) = store.meta(id)?;
+    let has = meta.flags.iter().any(|f| f.eq_ignore_ascii_case(flag));
+    if has == on {
+        return Ok(false);
+    }
+    if on {
+        meta.flags.push(flag.to_string());
+        meta.pending_remove
+            .retain(|f| !f.eq_ignore_ascii_case(flag));
+        meta.pending_add.push(flag.to_string());
+    } else {
+        meta.flags.retain(|f| !f.eq_ignore_ascii_case(flag));
+        meta.pending_add.retain(|f| !f.eq_ignore_ascii_case(flag));
+        meta.pending_remove.push(flag.to_string());
+    }
+    store.write_meta(id, &meta, true)?;
+    Ok(true)
+}
+
+/// Move a message to another folder now (online), then sync both folders.
+pub fn move_to(vault: &mut Vault, account: &Account, id: i64, target: &str) -> Result<()> {
+    let (source, target_raw, uid) = {
+        let store = MailStore::new(vault);
+        let (folder, uid, _) = store.meta(id)?;
+        let source = store.folder(folder)?.raw_name;
+        let (_, t) = store.folder_by_name(target)?;
+        (source, t.raw_name, uid)
+    };
+    let mut imap = account.imap()?;
+    imap.select(&source, false, None)?;
+    imap.uid_move(&uid.to_string(), &target_raw)?;
+    imap.logout();
+    sync_now(vault, account, Some(vec![source, target_raw]), &mut |_| {})?;
+    Ok(())
+}
+
+/// Keep an attachment inside the container as a document (for the viewer and editor).
+pub fn save_attachment(
+    vault: &Vault,
+    account: Option<&Account>,
+    id: i64,
+    index: usize,
+) -> Result<kapsel_core::documents::DocumentInfo> {
+    let store = MailStore::new(vault);
+    let (_, _, meta) = store.meta(id)?;
+    if !meta.complete {
+        let account = account.ok_or_else(|| Error::Network("no server to fetch from".into()))?;
+        complete_message(vault, account, id)?;
+    }
+    let raw = store
+        .raw(id)?
+        .ok_or_else(|| Error::NotFound(format!("message {id} has no content here")))?;
+    let (info, bytes) = mime::attachment(&raw, index).ok_or_else(|| {
+        Error::NotFound(format!(
+            "message {id} has no attachment {index} (it has {})",
+            meta.summary.attachments.len()
+        ))
+    })?;
+    let media = if info.media_type == "application/octet-stream" {
+        kapsel_core::documents::guess_media_type(&info.name).to_string()
+    } else {
+        info.media_type.clone()
+    };
+    let doc = kapsel_core::documents::save(
+        vault,
+        &info.name,
+        &media,
+        &format!("mail:{id}"),
+        None,
+        &bytes[..],
+    )?;
+    audit::append(
+        vault,
+        "mail-attachment-opened",
+        serde_json::json!({ "message": id, "attachment": index, "document": doc.id }),
+    )?;
+    Ok(doc)
+}
+
+#[derive(Debug, Serialize)]
+pub struct MailboxInfo {
+    pub name: String,
+    pub server_name: String,
+    pub kind: Origin,
+    /// The address one sends as on its behalf.
+    pub address: Option<String>,
+    pub rights: String,
+    pub opened: bool,
+}
+
+/// The address of another user's or a function mailbox: `shared/bob@x/…` → bob@x,
+/// `Public/poststelle` → poststelle@<the user's domain>.
+fn mailbox_address(raw: &str, origin: Origin, ns: &imap::Namespaces, user: &str) -> Option<String> {
+    let prefixes = match origin {
+        Origin::OtherUser => &ns.other_users,
+        Origin::Shared => &ns.shared,
+        Origin::Own => return None,
+    };
+    let rest = prefixes
+        .iter()
+        .find_map(|(p, _)| raw.strip_prefix(p.as_str()))?;
+    let first = rest.split('/').next()?;
+    if first.contains('@') {
+        Some(first.to_string())
+    } else {
+        let domain = user.rsplit_once('@')?.1;
+        Some(format!("{first}@{domain}"))
+    }
+}
+
+/// Other users' and shared mailboxes the server shows us, with our rights.
+pub fn mailboxes(vault: &Vault, account: &Account) -> Result<Vec<MailboxInfo>> {
+    let opened_list = opened(vault)?;
+    let mut imap = account.imap()?;
+    let ns = imap.namespaces()?;
+    let mut seen = Vec::new();
+    for (prefix, _) in ns.other_users.iter().chain(&ns.shared) {
+        for m in imap.list(&format!("{prefix}*"))? {
+            if !seen
+                .iter()
+                .any(|x: &imap::ListedMailbox| x.raw_name == m.raw_name)
+            {
+                seen.push(m);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for m in seen {
+        let o = sync::origin_of(&m.raw_name, &ns);
+        let rights = imap.my_rights(&m.raw_name)?.unwrap_or_default();
+        out.push(MailboxInfo {
+            name: utf7::decode(&m.raw_name),
+            address: mailbox_address(&m.raw_name, o, &ns, &account.user),
+            opened: opened_list.contains(&m.raw_name),
+            server_name: m.raw_name,
+            kind: o,
+            rights,
+        });
+    }
+    imap.logout();
+    Ok(out)
+}
+
+/// Open another user's or a shared mailbox: only where the server grants us read access.
+pub fn open_mailbox(
+    vault: &mut Vault,
+    account: &Account,
+    name: &str,
+    progress: &mut dyn FnMut(&sync::Progress),
+) -> Result<serde_json::Value> {
+    let raw = utf7::encode(name);
+    let mut imap = account.imap()?;
+    let ns = imap.namespaces()?;
+    let o = sync::origin_of(&raw, &ns);
+    if o == Origin::Own {
+        imap.logout();
+        return Err(Error::invalid(format!(
+            "{name} is one of your own folders; open another user's (e.g. shared/bob@agency) or a shared mailbox (kapsel mail mailboxes)"
+        )));
+    }
+    let rights = imap.my_rights(&raw)?.unwrap_or_default();
+    let denied = || {
+        Error::Policy(format!(
+            "you have no access to {name}: its owner has not granted you read rights (IMAP ACL)"
+        ))
+    };
+    if !rights.contains('r') {
+        imap.logout();
+        return Err(denied());
+    }
+    if let Err(e) = imap.select(&raw, true, None) {
+        imap.logout();
+        return Err(match e {
+            Error::Network(m) if m.contains("cannot open mailbox") => denied(),
+            e => e,
+        });
+    }
+    imap.logout();
+    let mut list = opened(vault)?;
+    if !list.contains(&raw) {
+        list.push(raw.clone());
+        set_opened(vault, &list)?;
+    }
+    audit::append(
+        vault,
+        "mail-mailbox-opened",
+        serde_json::json!({ "mailbox": name, "rights": rights }),
+    )?;
+    let report = sync_now(vault, account, Some(vec![raw]), progress)?;
+    Ok(serde_json::json!({ "opened": name, "rights": rights, "sync": report }))
+}
+
+pub fn close_mailbox(vault: &Vault, name: &str) -> Result<()> {
+    let raw = utf7::encode(name);
+    let mut list = opened(vault)?;
+    list.retain(|x| x != &raw);
+    set_opened(vault, &list)?;
+    let store = MailStore::new(vault);
+    for (id, f) in store.folders()? {
+        if f.origin != Origin::Own
+            && (f.raw_name == raw || f.raw_name.starts_with(&format!("{raw}/")))
+        {
+            store.transaction(|| store.delete_folder(id))?;
+        }
+    }
+    audit::append(
+        vault,
+        "mail-mailbox-closed",
+        serde_json::json!({ "mailbox": name }),
+    )?;
+    Ok(())
+}
+
+/// Check that the user may send on behalf of `address`: one of the opened mailboxes has it
+/// and grants the post right ('p', RFC 4314).
+pub fn check_send_on_behalf(vault: &Vault, account: &Account, address: &str) -> Result<()> {
+    let (_, wanted) = compose::split_address(address)?;
+    if wanted.eq_ignore_ascii_case(&account.user) {
+        return Ok(());
+    }
+    let store = MailStore::new(vault);
+    let mut imap = account.imap()?;
+    let ns = imap.namespaces()?;
+    imap.logout();
+    for (_, f) in store.folders()? {
+        if f.origin == Origin::Own {
+            continue;
+        }
+        let addr = mailbox_address(&f.raw_name, f.origin, &ns, &account.user);
+        if addr.is_some_and(|a| a.eq_ignore_ascii_case(&wanted)) {
+            if f.rights.as_deref().is_some_and(|r| r.contains('p')) {
+                return Ok(());
+            }
+            return Err(Error::Policy(format!(
+                "you may read {wanted}'s mailbox but not send on its behalf (no post right)"
+            )));
+        }
+    }
+    Err(Error::Policy(format!(
+        "you cannot send on behalf of {wanted}: open its mailbox first (kapsel mail mailboxes --open NAME) — the server must grant it to you"
+    )))
+}
+
+/// Build, queue and try to send; returns the outbox entry and what the send round did.
+pub fn send(
+    vault: &mut Vault,
+    account: &Account,
+    draft: &compose::Draft,
+) -> Result<serde_json::Value> {
+    if let Some(addr) = &draft.on_behalf_of {
+        check_send_on_behalf(vault, account, addr)?;
+    }
+    let mut attachments = Vec::new();
+    for doc in &draft.attachments {
+        let info = kapsel_core::documents::get(vault, doc)?
+            .ok_or_else(|| Error::NotFound(format!("no document {doc} (see `kapsel doc list`)")))?;
+        let bytes = vault.blob_reader(&info.blob)?.read_all()?.to_vec();
+        attachments.push((info.name, info.media_type, bytes));
+    }
+    let built = compose::build(draft, &account.user, attachments)?;
+    let entry = outbox::queue(vault, &built, &draft.subject)?;
+    // Queued is what counts from here: a failing send round must not read as "not sent,
+    // try again" (that would send it twice).
+    let flush = outbox::flush(vault, account).unwrap_or_else(|e| outbox::FlushReport {
+        queued: 1,
+        error: Some(e.to_string()),
+        ..outbox::FlushReport::default()
+    });
+    let sent = flush.sent.contains(&entry.id);
+    Ok(serde_json::json!({
+        "outbox": entry.id, "message_id": built.message_id, "sent": sent, "flush": json(&flush)?,
+    }))
+}
+
+pub const DRAFTS_NS: &str = "mail-drafts";
+
+pub fn save_draft(vault: &Vault, draft: &compose::Draft) -> Result<String> {
+    let id = kapsel_core::vault::time_ordered_key();
+    vault.put(
+        DRAFTS_NS,
+        &id,
+        &serde_json::to_vec(draft).map_err(|e| Error::Agent(e.to_string()))?,
+    )?;
+    Ok(id)
+}
+
+pub fn drafts(vault: &Vault) -> Result<Vec<(String, compose::Draft)>> {
+    let mut out = Vec::new();
+    for k in vault.keys_in(DRAFTS_NS)? {
+        if let Some(raw) = vault.get(DRAFTS_NS, &k)? {
+            let d: compose::Draft = serde_json::from_slice(&raw)
+                .map_err(|e| Error::Tampered(format!("a draft is damaged: {e}")))?;
+            out.push((k, d));
+        }
+    }
+    Ok(out)
+}
+
+pub fn take_draft(vault: &Vault, id: &str) -> Result<compose::Draft> {
+    let raw = vault
+        .get(DRAFTS_NS, id)?
+        .ok_or_else(|| Error::NotFound(format!("no draft {id} (see `kapsel mail drafts`)")))?;
+    serde_json::from_slice(&raw).map_err(|e| Error::Tampered(format!("a draft is damaged: {e}")))
+}

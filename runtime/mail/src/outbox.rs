@@ -1,0 +1,294 @@
+//! The outbox: every message is sealed in the vault before the first attempt and removed only
+//! after the submission server accepted it, so nothing is lost across a server outage or a
+//! killed process. A message is marked `sending` (durably) right before the final "." of
+//! DATA; one still `sending` when the session starts was possibly delivered, so it becomes
+//! `in-doubt` and is never resent automatically — `kapsel mail outbox --retry` decides.
+
+use serde::{Deserialize, Serialize};
+
+use super::compose::Built;
+use super::smtp::{Envelope, SendError, Submission};
+use super::{Account, MailStore};
+use kapsel_core::audit;
+use kapsel_core::error::{Error, Result};
+use kapsel_core::vault::Vault;
+
+const NS: &str = "mail-outbox";
+const RAW_NS: &str = "mail-outbox-raw";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    Queued,
+    Sending,
+    InDoubt,
+    Failed,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: String,
+    pub state: State,
+    pub from: String,
+    pub to: Vec<String>,
+    pub subject: String,
+    pub message_id: String,
+    pub created_ms: u64,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FlushReport {
+    pub sent: Vec<String>,
+    pub queued: usize,
+    pub failed: usize,
+    pub in_doubt: usize,
+    pub error: Option<String>,
+}
+
+fn put(vault: &Vault, e: &Entry) -> Result<()> {
+    let json = serde_json::to_vec(e).map_err(|e| Error::Agent(e.to_string()))?;
+    vault.put(NS, &e.id, &json)
+}
+
+pub fn queue(vault: &mut Vault, built: &Built, subject: &str) -> Result<Entry> {
+    let id = kapsel_core::vault::time_ordered_key();
+    let entry = Entry {
+        id: id.clone(),
+        state: State::Queued,
+        from: built.envelope.from.clone(),
+        to: built.envelope.to.clone(),
+        subject: subject.to_string(),
+        message_id: built.message_id.clone(),
+        created_ms: kapsel_core::vault::now_ms(),
+        attempts: 0,
+        last_error: None,
+    };
+    let json = serde_json::to_vec(&entry).map_err(|e| Error::Agent(e.to_string()))?;
+    // Message and entry in one transaction: a crash leaves both or neither.
+    let tx = vault.conn().unchecked_transaction()?;
+    vault.put(RAW_NS, &id, &built.message)?;
+    vault.put(NS, &id, &json)?;
+    tx.commit()?;
+    audit::append(
+        vault,
+        "mail-queued",
+        serde_json::json!({ "outbox": id, "recipients": entry.to.len() }),
+    )?;
+    Ok(entry)
+}
+
+pub fn list(vault: &Vault) -> Result<Vec<Entry>> {
+    let mut out = Vec::new();
+    for key in vault.keys_in(NS)? {
+        if let Some(raw) = vault.get(NS, &key)? {
+            out.push(
+                serde_json::from_slice::<Entry>(&raw)
+                    .map_err(|e| Error::Tampered(format!("an outbox entry is damaged: {e}")))?,
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// At session start: a message left `sending` by a killed process may have gone out.
+pub fn recover(vault: &Vault) -> Result<usize> {
+    let mut n = 0;
+    for mut e in list(vault)? {
+        if e.state == State::Sending {
+            e.state = State::InDoubt;
+            e.last_error = Some(
+                "the session ended while this message was being handed to the server; it may \
+                 have been sent. Check Sent or ask the recipient, then `kapsel mail outbox --retry` \
+                 or `--discard`."
+                    .into(),
+            );
+            put(vault, &e)?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+pub fn retry(vault: &Vault, id: &str) -> Result<Entry> {
+    let _one = flush_lock();
+    let mut e = get(vault, id)?;
+    if e.state == State::Sending {
+        return Err(Error::invalid(format!(
+            "outbox message {id} is being sent right now"
+        )));
+    }
+    e.state = State::Queued;
+    e.last_error = None;
+    put(vault, &e)?;
+    Ok(e)
+}
+
+pub fn discard(vault: &mut Vault, id: &str) -> Result<()> {
+    get(vault, id)?;
+    let tx = vault.conn().unchecked_transaction()?;
+    vault.delete(NS, id)?;
+    vault.delete(RAW_NS, id)?;
+    tx.commit()?;
+    audit::append(vault, "mail-discarded", serde_json::json!({ "outbox": id }))?;
+    Ok(())
+}
+
+fn get(vault: &Vault, id: &str) -> Result<Entry> {
+    let raw = vault
+        .get(NS, id)?
+        .ok_or_else(|| Error::NotFound(format!("no outbox message {id}")))?;
+    serde_json::from_slice(&raw)
+        .map_err(|e| Error::Tampered(format!("an outbox entry is damaged: {e}")))
+}
+
+/// One send round at a time in this process (the background worker and a command may both
+/// start one; each has its own database connection).
+static FLUSH: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn flush_lock() -> std::sync::MutexGuard<'static, ()> {
+    FLUSH.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Try to send everything queued, oldest first. A server that cannot be reached stops the
+/// round (the rest stays queued); a refused message is kept as `failed` with the reason.
+pub fn flush(vault: &mut Vault, account: &Account) -> Result<FlushReport> {
+    let _one = flush_lock();
+    let mut report = FlushReport::default();
+    let mut entries = list(vault)?;
+    entries.sort_by(|a, b| a.id.cmp(&b.id));
+    let Some(endpoint) = account.submission.clone() else {
+        report.queued = entries.iter().filter(|e| e.state == State::Queued).count();
+        if report.queued > 0 {
+            report.error = Some("the tenant policy names no submission server".into());
+        }
+        return Ok(report);
+    };
+    let mut session: Option<Submission> = None;
+    let mut sent_copies = Vec::new();
+    for mut e in entries {
+        match e.state {
+            State::Failed => {
+                report.failed += 1;
+                continue;
+            }
+            State::InDoubt | State::Sending => {
+                report.in_doubt += 1;
+                continue;
+            }
+            State::Queued => {}
+        }
+        if report.error.is_some() {
+            report.queued += 1;
+            continue;
+        }
+        let Some(raw) = vault.get(RAW_NS, &e.id)? else {
+            return Err(Error::Tampered(format!(
+                "outbox message {} lost its content",
+                e.id
+            )));
+        };
+        if session.is_none() {
+            match Submission::connect(
+                &endpoint,
+                &account.tls,
+                &account.user,
+                &account.password,
+                account.timeout,
+            ) {
+                Ok(s) => session = Some(s),
+                Err(err) => {
+                    e.attempts += 1;
+                    e.last_error = Some(err.to_string());
+                    put(vault, &e)?;
+                    report.error = Some(err.to_string());
+                    report.queued += 1;
+                    continue;
+                }
+            }
+        }
+        let Some(s) = session.as_mut() else { continue };
+        e.attempts += 1;
+        let envelope = Envelope {
+            from: e.from.clone(),
+            to: e.to.clone(),
+        };
+        let mut marked = e.clone();
+        marked.state = State::Sending;
+        let v: &Vault = vault;
+        let result = s.send(&envelope, &raw, || {
+            put(v, &marked).map_err(|x| x.to_string())
+        });
+        match result {
+            Ok(()) => {
+                let tx = vault.conn().unchecked_transaction()?;
+                vault.delete(NS, &e.id)?;
+                vault.delete(RAW_NS, &e.id)?;
+                tx.commit()?;
+                audit::append(
+                    vault,
+                    "mail-sent",
+                    serde_json::json!({ "outbox": e.id, "recipients": e.to.len() }),
+                )?;
+                sent_copies.push(raw.to_vec());
+                report.sent.push(e.id.clone());
+            }
+            Err(SendError::Permanent(msg)) => {
+                e.state = State::Failed;
+                e.last_error = Some(msg);
+                put(vault, &e)?;
+                report.failed += 1;
+            }
+            Err(err) => {
+                // A failure after "sending" was recorded (the final dot's answer was lost) is
+                // in doubt; anything earlier stays queued.
+                let after_commit = vault
+                    .get(NS, &e.id)?
+                    .and_then(|r| serde_json::from_slice::<Entry>(&r).ok())
+                    .is_some_and(|x| x.state == State::Sending);
+                e.state = if after_commit {
+                    report.in_doubt += 1;
+                    State::InDoubt
+                } else {
+                    report.queued += 1;
+                    State::Queued
+                };
+                e.last_error = Some(err.to_string());
+                put(vault, &e)?;
+                report.error = Some(err.to_string());
+                session = None;
+            }
+        }
+    }
+    if let Some(s) = session {
+        s.quit();
+    }
+    if !sent_copies.is_empty() {
+        // The copy in Sent is a courtesy: failing to file it never un-sends the message.
+        if let Err(e) = file_sent_copies(vault, account, &sent_copies) {
+            audit::append(
+                vault,
+                "mail-sent-copy-failed",
+                serde_json::json!({ "error": e.to_string() }),
+            )?;
+        }
+    }
+    Ok(report)
+}
+
+fn file_sent_copies(vault: &Vault, account: &Account, copies: &[Vec<u8>]) -> Result<()> {
+    let store = MailStore::new(vault);
+    let sent = store
+        .folders()?
+        .into_iter()
+        .find(|(_, f)| f.special_use.as_deref() == Some("\\Sent"))
+        .map(|(_, f)| f.raw_name)
+        .unwrap_or_else(|| "Sent".into());
+    let mut imap = account.imap()?;
+    for c in copies {
+        imap.append(&sent, &["\\Seen"], c)?;
+    }
+    imap.logout();
+    Ok(())
+}

@@ -1,0 +1,502 @@
+//! Mail inside the session agent: the requests the CLI sends, and the background worker
+//! that syncs on the user's schedule, waits in IDLE for push, files notifications and
+//! empties the outbox. Foreground and background sync never overlap (one sync lock).
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::autoreply::{AutoReply, OutOfOffice};
+use super::compose::Draft;
+use super::schedule::{self, Schedule};
+use super::{Account, MailStore, outbox, sync};
+use kapsel_core::audit;
+use kapsel_core::container::Container;
+use kapsel_core::error::{Error, Result};
+use kapsel_core::vault::Vault;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "kebab-case")]
+pub enum MailRequest {
+    Sync {
+        folders: Option<Vec<String>>,
+    },
+    Status,
+    Schedule {
+        set: Option<Schedule>,
+    },
+    Folders,
+    List {
+        folder: String,
+        limit: usize,
+    },
+    Read {
+        id: i64,
+    },
+    Search {
+        query: String,
+        limit: usize,
+    },
+    Flag {
+        id: i64,
+        flag: String,
+        on: bool,
+    },
+    Move {
+        id: i64,
+        folder: String,
+    },
+    Attach {
+        id: i64,
+        index: usize,
+    },
+    Send {
+        draft: Draft,
+        save_only: bool,
+    },
+    Reply {
+        id: i64,
+        all: bool,
+        body: String,
+        attachments: Vec<String>,
+        save_only: bool,
+    },
+    Forward {
+        id: i64,
+        to: Vec<String>,
+        body: String,
+        save_only: bool,
+    },
+    Drafts,
+    SendDraft {
+        id: String,
+    },
+    Outbox {
+        retry: Option<String>,
+        discard: Option<String>,
+    },
+    Mailboxes {
+        open: Option<String>,
+        close: Option<String>,
+    },
+    Oof {
+        set: Option<OutOfOffice>,
+        clear: bool,
+    },
+}
+
+/// What `kapsel sync status` shows about the background worker.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncStatus {
+    pub running: bool,
+    pub progress: Option<sync::Progress>,
+    pub last_sync_ms: Option<u64>,
+    pub last_error: Option<String>,
+    pub last_new: u64,
+    pub push_active: bool,
+}
+
+#[derive(Clone, Default)]
+pub struct Shared {
+    pub status: Arc<Mutex<SyncStatus>>,
+    pub sync_lock: Arc<Mutex<()>>,
+    /// Bumped to retire the running worker (a new policy: other servers, bounds, or mail
+    /// switched off); each worker exits when it sees a generation other than its own.
+    pub generation: Arc<std::sync::atomic::AtomicU64>,
+}
+
+fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn json<T: Serialize>(v: T) -> Result<serde_json::Value> {
+    serde_json::to_value(v).map_err(|e| Error::Agent(format!("cannot encode the answer: {e}")))
+}
+
+/// A large message synced headers-only is fetched before it is quoted or forwarded.
+fn ensure_complete(vault: &Vault, account: Option<&Account>, id: i64) -> Result<()> {
+    let (_, _, meta) = MailStore::new(vault).meta(id)?;
+    if meta.complete {
+        return Ok(());
+    }
+    let account =
+        account.ok_or_else(|| Error::Network("no server to fetch the message from".into()))?;
+    super::complete_message(vault, account, id)
+}
+
+/// The foreground waits for a running background sync only a bounded time: meanwhile the
+/// agent answers nothing else, not even `kapsel lock`.
+fn try_sync_lock(shared: &Shared) -> Result<MutexGuard<'_, ()>> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        match shared.sync_lock.try_lock() {
+            Ok(g) => return Ok(g),
+            Err(std::sync::TryLockError::Poisoned(p)) => return Ok(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(std::sync::TryLockError::WouldBlock) => {
+                return Err(Error::Network(
+                    "a long sync is running in the background; see `kapsel sync status` and try again when it is done".into(),
+                ));
+            }
+        }
+    }
+}
+
+fn draft_reply(vault: &Vault, account: &Account, id: i64, all: bool, body: &str) -> Result<Draft> {
+    ensure_complete(vault, Some(account), id)?;
+    let store = MailStore::new(vault);
+    let (_, _, meta) = store.meta(id)?;
+    let text = store.text(id)?;
+    Ok(super::compose::reply(
+        &meta,
+        &text,
+        all,
+        &account.user,
+        body,
+    ))
+}
+
+pub fn handle(
+    container: &mut Container,
+    shared: &Shared,
+    request: MailRequest,
+    progress: &mut dyn FnMut(&sync::Progress),
+) -> Result<serde_json::Value> {
+    let account = || Account::from_container(container);
+    match request {
+        MailRequest::Status => {
+            let status = guard(&shared.status).clone();
+            let outbox = outbox::list(container.vault())?;
+            let schedule = schedule::load(container.vault(), &container.policy().sync)?;
+            Ok(serde_json::json!({ "sync": status, "outbox": outbox.len(), "schedule": schedule }))
+        }
+        MailRequest::Schedule { set } => {
+            let bounds = container.policy().sync.clone();
+            if let Some(s) = set {
+                schedule::save(container.vault(), &s, &bounds)?;
+                audit::append(container.vault(), "mail-schedule-set", json(&s)?)?;
+            }
+            Ok(serde_json::json!({
+                "schedule": schedule::load(container.vault(), &bounds)?,
+                "tenant_bounds": bounds,
+            }))
+        }
+        MailRequest::Folders => json(super::folders(container.vault())?),
+        MailRequest::List { folder, limit } => {
+            json(super::list(container.vault(), &folder, limit)?)
+        }
+        MailRequest::Search { query, limit } => {
+            let started = Instant::now();
+            let hits = super::search(container.vault(), &query, limit)?;
+            Ok(serde_json::json!({
+                "hits": hits, "micros": started.elapsed().as_micros() as u64,
+            }))
+        }
+        MailRequest::Flag { id, flag, on } => {
+            let flag = match flag.to_ascii_lowercase().as_str() {
+                "seen" | "read" => "\\Seen".to_string(),
+                "flagged" | "star" => "\\Flagged".to_string(),
+                "answered" => "\\Answered".to_string(),
+                other
+                    if !other.is_empty()
+                        && other
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '$' || c == '_') =>
+                {
+                    flag.clone()
+                }
+                _ => {
+                    return Err(Error::invalid(format!(
+                        "{flag:?} is not a flag (seen, flagged, answered or a keyword)"
+                    )));
+                }
+            };
+            let changed = super::set_flag(container.vault(), id, &flag, on)?;
+            Ok(serde_json::json!({ "id": id, "flag": flag, "on": on, "changed": changed }))
+        }
+        MailRequest::Sync { folders } => {
+            let account = account()?;
+            let _g = try_sync_lock(shared)?;
+            super::sync_now(container.vault_mut(), &account, folders, progress)
+        }
+        MailRequest::Read { id } => {
+            let account = account().ok();
+            json(super::read(container.vault(), account.as_ref(), id)?)
+        }
+        MailRequest::Move { id, folder } => {
+            let account = account()?;
+            let _g = try_sync_lock(shared)?;
+            super::move_to(container.vault_mut(), &account, id, &folder)?;
+            Ok(serde_json::json!({ "moved": id, "to": folder }))
+        }
+        MailRequest::Attach { id, index } => {
+            let account = account().ok();
+            json(super::save_attachment(
+                container.vault(),
+                account.as_ref(),
+                id,
+                index,
+            )?)
+        }
+        MailRequest::Send { draft, save_only } => send_or_save(container, draft, save_only),
+        MailRequest::Reply {
+            id,
+            all,
+            body,
+            attachments,
+            save_only,
+        } => {
+            let account = account()?;
+            let mut draft = draft_reply(container.vault(), &account, id, all, &body)?;
+            draft.attachments = attachments;
+            let v = send_or_save(container, draft, save_only)?;
+            if !save_only {
+                super::set_flag(container.vault(), id, "\\Answered", true)?;
+            }
+            Ok(v)
+        }
+        MailRequest::Forward {
+            id,
+            to,
+            body,
+            save_only,
+        } => {
+            let store = MailStore::new(container.vault());
+            let (_, _, meta) = store.meta(id)?;
+            let text = store.text(id)?;
+            let mut draft = super::compose::forward(&meta, &text, to, &body);
+            // The original's attachments travel along, kept as container documents.
+            let mut skipped = Vec::new();
+            for a in &meta.summary.attachments {
+                let account = account().ok();
+                match super::save_attachment(container.vault(), account.as_ref(), id, a.index) {
+                    Ok(doc) => draft.attachments.push(doc.id),
+                    Err(e) => skipped.push(format!("{}: {e}", a.name)),
+                }
+            }
+            if !skipped.is_empty() {
+                draft.body.push_str(&format!(
+                    "\n[Kapsel could not attach: {}]\n",
+                    skipped.join("; ")
+                ));
+            }
+            send_or_save(container, draft, save_only)
+        }
+        MailRequest::Drafts => {
+            let list: Vec<serde_json::Value> = super::drafts(container.vault())?
+                .into_iter()
+                .map(|(id, d)| serde_json::json!({ "id": id, "draft": d }))
+                .collect();
+            Ok(serde_json::Value::Array(list))
+        }
+        MailRequest::SendDraft { id } => {
+            let draft = super::take_draft(container.vault(), &id)?;
+            let account = account()?;
+            let v = super::send(container.vault_mut(), &account, &draft)?;
+            container.vault().delete(super::DRAFTS_NS, &id)?;
+            Ok(v)
+        }
+        MailRequest::Outbox { retry, discard } => {
+            if let Some(id) = retry {
+                outbox::retry(container.vault(), &id)?;
+                let account = account()?;
+                let flush = outbox::flush(container.vault_mut(), &account)?;
+                return Ok(serde_json::json!({ "retried": id, "flush": flush }));
+            }
+            if let Some(id) = discard {
+                outbox::discard(container.vault_mut(), &id)?;
+                return Ok(serde_json::json!({ "discarded": id }));
+            }
+            json(outbox::list(container.vault())?)
+        }
+        MailRequest::Mailboxes { open, close } => {
+            let account = account()?;
+            if let Some(name) = open {
+                let _g = try_sync_lock(shared)?;
+                return super::open_mailbox(container.vault_mut(), &account, &name, progress);
+            }
+            if let Some(name) = close {
+                super::close_mailbox(container.vault(), &name)?;
+                return Ok(serde_json::json!({ "closed": name }));
+            }
+            json(super::mailboxes(container.vault(), &account)?)
+        }
+        MailRequest::Oof { set, clear } => {
+            if !container.policy().modules.autoreply {
+                return Err(Error::Policy(
+                    "the tenant has not enabled out-of-office replies".into(),
+                ));
+            }
+            let account = account()?;
+            let mut backend = account.autoreply()?;
+            if clear {
+                backend.clear()?;
+                audit::append(container.vault(), "mail-oof-cleared", serde_json::json!({}))?;
+            }
+            if let Some(oof) = set {
+                backend.set(&oof)?;
+                audit::append(
+                    container.vault(),
+                    "mail-oof-set",
+                    serde_json::json!({ "start": oof.start, "end": oof.end }),
+                )?;
+            }
+            let current = backend.get()?;
+            backend.into_client().logout();
+            Ok(serde_json::json!({ "out_of_office": current }))
+        }
+    }
+}
+
+fn send_or_save(
+    container: &mut Container,
+    draft: Draft,
+    save_only: bool,
+) -> Result<serde_json::Value> {
+    if save_only {
+        let id = super::save_draft(container.vault(), &draft)?;
+        return Ok(serde_json::json!({ "draft": id }));
+    }
+    let account = Account::from_container(container)?;
+    super::send(container.vault_mut(), &account, &draft)
+}
+
+/// Start the background worker if the tenant enabled mail and named a server; a worker
+/// already running retires (call again after a policy update).
+pub fn start_background(container: &Container, shared: &Shared) -> Result<bool> {
+    use std::sync::atomic::Ordering;
+    let generation = shared.generation.fetch_add(1, Ordering::SeqCst) + 1;
+    let Ok(account) = Account::from_container(container) else {
+        return Ok(false);
+    };
+    let vault = container.vault().share()?;
+    outbox::recover(&vault)?;
+    let bounds = container.policy().sync.clone();
+    let shared = shared.clone();
+    std::thread::Builder::new()
+        .name("mail-sync".into())
+        .spawn(move || background(vault, account, bounds, shared, generation))
+        .map_err(Error::io("cannot start the mail worker"))?;
+    Ok(true)
+}
+
+fn background(
+    mut vault: Vault,
+    account: Account,
+    bounds: kapsel_core::policy::SyncBounds,
+    shared: Shared,
+    generation: u64,
+) {
+    use std::sync::atomic::Ordering;
+    let retired = {
+        let g = Arc::clone(&shared.generation);
+        move || g.load(Ordering::SeqCst) != generation
+    };
+    let mut last_sync: Option<Instant> = None;
+    let mut failures = 0u32;
+    loop {
+        if retired() {
+            return;
+        }
+        let sched =
+            schedule::load(&vault, &bounds).unwrap_or_else(|_| Schedule::default_for(&bounds));
+        let active = sched.active_now();
+        let interval = Duration::from_secs(u64::from(sched.interval_minutes) * 60);
+        let backoff = Duration::from_secs(15 * u64::from(failures.min(20)));
+        let due = last_sync.is_none_or(|t| t.elapsed() >= interval.max(backoff));
+        if active && due {
+            let ok = run_sync(&mut vault, &account, &shared, None);
+            failures = if ok { 0 } else { failures + 1 };
+            last_sync = Some(Instant::now());
+            continue;
+        }
+        if active && sched.push && failures == 0 {
+            let wait = last_sync.map_or(interval, |t| interval.saturating_sub(t.elapsed()));
+            let known_next = MailStore::new(&vault)
+                .folder_id("INBOX")
+                .ok()
+                .flatten()
+                .and_then(|id| MailStore::new(&vault).folder(id).ok())
+                .map(|f| f.last_uid.saturating_add(1));
+            match idle_once(
+                &account,
+                wait.min(Duration::from_secs(600)),
+                known_next,
+                &shared,
+                &retired,
+            ) {
+                Ok(true) => {
+                    if !run_sync(&mut vault, &account, &shared, Some(vec!["INBOX".into()])) {
+                        failures += 1;
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    guard(&shared.status).last_error = Some(format!("push: {e}"));
+                    failures += 1;
+                }
+            }
+            continue;
+        }
+        std::thread::sleep(Duration::from_secs(2));
+    }
+}
+
+fn run_sync(
+    vault: &mut Vault,
+    account: &Account,
+    shared: &Shared,
+    only: Option<Vec<String>>,
+) -> bool {
+    let _g = guard(&shared.sync_lock);
+    guard(&shared.status).running = true;
+    let status = Arc::clone(&shared.status);
+    let result = super::sync_now(vault, account, only, &mut |p| {
+        guard(&status).progress = Some(p.clone());
+    });
+    let mut s = guard(&shared.status);
+    s.running = false;
+    s.progress = None;
+    match result {
+        Ok(v) => {
+            s.last_sync_ms = Some(kapsel_core::vault::now_ms());
+            s.last_error = v["outbox"]["error"].as_str().map(str::to_string);
+            s.last_new = v["new_messages"].as_u64().unwrap_or(0);
+            true
+        }
+        Err(e) => {
+            s.last_error = Some(e.to_string());
+            false
+        }
+    }
+}
+
+/// One IDLE round on INBOX: true when the server reported a change.
+fn idle_once(
+    account: &Account,
+    wait: Duration,
+    known_next: Option<u32>,
+    shared: &Shared,
+    stop: &dyn Fn() -> bool,
+) -> Result<bool> {
+    let mut imap = account.imap()?;
+    if !imap.has("IDLE") {
+        imap.logout();
+        std::thread::sleep(wait.min(Duration::from_secs(60)));
+        return Ok(false);
+    }
+    let sel = imap.select("INBOX", true, None)?;
+    // Mail that arrived between the last sync and this IDLE would otherwise wait a round.
+    if known_next.is_some_and(|n| sel.uid_next > n) {
+        imap.logout();
+        return Ok(true);
+    }
+    guard(&shared.status).push_active = true;
+    let changed = imap.idle(wait, stop);
+    guard(&shared.status).push_active = false;
+    imap.logout();
+    changed
+}

@@ -1,0 +1,586 @@
+//! Mail in the vault: folders, messages, flags, bodies and the search postings, in the
+//! tables of schema v2. Everything but row ids and UIDs is sealed with the vault's key; the
+//! AAD names table, column and the row's identity so a sealed value cannot be moved.
+
+use std::collections::HashSet;
+
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use super::mime::Summary;
+use super::search::Index;
+use kapsel_core::error::{Error, Result};
+use kapsel_core::vault::{Aad, Vault};
+
+/// Messages larger than this keep their raw form in a chunked blob instead of the row. All
+/// that sync fetches whole (≤ 2 MiB) stays in the row: a file per message cost a third of
+/// the initial sync on ext4; blobs are for large messages fetched on first read.
+const INLINE_RAW: usize = 4 * 1024 * 1024;
+
+/// Where a folder comes from: the user's own mailbox, another user's (delegate) or a
+/// shared function mailbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    Own,
+    OtherUser,
+    Shared,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FolderState {
+    /// The server's name (modified UTF-7).
+    pub raw_name: String,
+    /// For people.
+    pub name: String,
+    pub origin: Origin,
+    pub special_use: Option<String>,
+    pub uid_validity: u32,
+    pub highest_modseq: u64,
+    /// Highest UID stored locally.
+    pub last_uid: u32,
+    pub read_only: bool,
+    /// Our rights on it (RFC 4314 letters) when the server told us.
+    pub rights: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct MessageMeta {
+    #[serde(flatten)]
+    pub summary: Summary,
+    pub flags: Vec<String>,
+    pub size: u64,
+    /// The whole message is in the container (else it is fetched on first read).
+    pub complete: bool,
+    /// Flag changes made here and not yet on the server.
+    #[serde(default)]
+    pub pending_add: Vec<String>,
+    #[serde(default)]
+    pub pending_remove: Vec<String>,
+}
+
+impl MessageMeta {
+    pub fn seen(&self) -> bool {
+        self.flags.iter().any(|f| f.eq_ignore_ascii_case("\\Seen"))
+    }
+}
+
+/// A message sealed and indexed, ready to be written.
+pub struct Prepared {
+    folder: i64,
+    uid: u32,
+    summary: Vec<u8>,
+    body: Vec<u8>,
+    raw: PreparedRaw,
+    terms: Vec<i64>,
+}
+
+enum PreparedRaw {
+    None,
+    Inline(Vec<u8>),
+    /// Large: goes into a chunked blob (sealed by the blob writer).
+    Blob(Vec<u8>),
+}
+
+/// Seal a message and compute its postings: CPU only, no database, any thread.
+pub fn prepare(
+    keys: &kapsel_core::vault::Keys,
+    index: &Index,
+    folder: i64,
+    uid: u32,
+    meta: &MessageMeta,
+    text: &str,
+    raw: Option<&[u8]>,
+) -> Result<Prepared> {
+    let row = msg_row(folder, uid);
+    let seal = |column: &str, data: &[u8]| {
+        keys.seal(
+            &Aad {
+                table: "mail_msg",
+                column,
+                row: &row,
+            },
+            data,
+        )
+    };
+    let json = serde_json::to_vec(meta).map_err(|e| Error::Agent(e.to_string()))?;
+    let mut to = meta.summary.to.clone();
+    to.extend(meta.summary.cc.iter().cloned());
+    Ok(Prepared {
+        folder,
+        uid,
+        summary: seal("summary", &json),
+        body: seal("body", text.as_bytes()),
+        raw: match raw {
+            None => PreparedRaw::None,
+            Some(r) if r.len() <= INLINE_RAW => PreparedRaw::Inline(seal("raw", r)),
+            Some(r) => PreparedRaw::Blob(r.to_vec()),
+        },
+        terms: index.terms(&meta.summary.subject, &meta.summary.from, &to, text),
+    })
+}
+
+pub struct MailStore<'v> {
+    vault: &'v Vault,
+}
+
+fn msg_row(folder: i64, uid: u32) -> Vec<u8> {
+    format!("{folder}:{uid}").into_bytes()
+}
+
+impl<'v> MailStore<'v> {
+    pub fn new(vault: &'v Vault) -> MailStore<'v> {
+        MailStore { vault }
+    }
+
+    pub fn vault(&self) -> &Vault {
+        self.vault
+    }
+
+    fn seal(&self, table: &str, column: &str, row: &[u8], data: &[u8]) -> Result<Vec<u8>> {
+        Ok(self.vault.keys()?.seal(&Aad { table, column, row }, data))
+    }
+
+    fn open(&self, table: &str, column: &str, row: &[u8], data: &[u8]) -> Result<Vec<u8>> {
+        Ok(self
+            .vault
+            .keys()?
+            .open(&Aad { table, column, row }, data)?
+            .to_vec())
+    }
+
+    fn name_id(&self, raw_name: &str) -> Result<[u8; 32]> {
+        Ok(self
+            .vault
+            .keys()?
+            .index_id("mail-folder", &[raw_name.as_bytes()]))
+    }
+
+    /// Run `f` in one transaction (batched sync writes: one fsync per batch).
+    pub fn transaction<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let tx = self.vault.conn().unchecked_transaction()?;
+        let out = f()?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    pub fn folder_id(&self, raw_name: &str) -> Result<Option<i64>> {
+        let id = self.name_id(raw_name)?;
+        Ok(self
+            .vault
+            .conn()
+            .prepare_cached("SELECT id FROM mail_folder WHERE name_id = ?1")?
+            .query_row([&id[..]], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn save_folder(&self, state: &FolderState) -> Result<i64> {
+        let id = self.name_id(&state.raw_name)?;
+        let json = serde_json::to_vec(state).map_err(|e| Error::Agent(e.to_string()))?;
+        let sealed = self.seal("mail_folder", "state", &id, &json)?;
+        self.vault
+            .conn()
+            .prepare_cached(
+                "INSERT INTO mail_folder(name_id, state) VALUES (?1, ?2)
+                 ON CONFLICT(name_id) DO UPDATE SET state = excluded.state",
+            )?
+            .execute(params![&id[..], sealed])?;
+        self.folder_id(&state.raw_name)?
+            .ok_or_else(|| Error::Agent("a folder vanished while saving it".into()))
+    }
+
+    fn open_folder(&self, name_id: &[u8], sealed: &[u8]) -> Result<FolderState> {
+        let json = self.open("mail_folder", "state", name_id, sealed)?;
+        serde_json::from_slice(&json)
+            .map_err(|e| Error::Tampered(format!("a mail folder record is damaged: {e}")))
+    }
+
+    pub fn folders(&self) -> Result<Vec<(i64, FolderState)>> {
+        let mut stmt = self
+            .vault
+            .conn()
+            .prepare_cached("SELECT id, name_id, state FROM mail_folder")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, name_id, sealed) = row?;
+            out.push((id, self.open_folder(&name_id, &sealed)?));
+        }
+        out.sort_by(|a, b| {
+            (
+                a.1.origin != Origin::Own,
+                a.1.raw_name != "INBOX",
+                &a.1.name,
+            )
+                .cmp(&(
+                    b.1.origin != Origin::Own,
+                    b.1.raw_name != "INBOX",
+                    &b.1.name,
+                ))
+        });
+        Ok(out)
+    }
+
+    pub fn folder(&self, id: i64) -> Result<FolderState> {
+        let (name_id, sealed): (Vec<u8>, Vec<u8>) = self
+            .vault
+            .conn()
+            .prepare_cached("SELECT name_id, state FROM mail_folder WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("no mail folder {id}")))?;
+        self.open_folder(&name_id, &sealed)
+    }
+
+    /// Find a folder by the name people see (case-insensitive for INBOX).
+    pub fn folder_by_name(&self, name: &str) -> Result<(i64, FolderState)> {
+        self.folders()?
+            .into_iter()
+            .find(|(_, s)| {
+                s.name == name
+                    || s.raw_name == name
+                    || (s.raw_name == "INBOX" && name.eq_ignore_ascii_case("inbox"))
+            })
+            .ok_or_else(|| {
+                Error::NotFound(format!(
+                    "no mail folder {name:?} (see `kapsel mail folders`)"
+                ))
+            })
+    }
+
+    pub fn delete_folder(&self, id: i64) -> Result<()> {
+        self.clear_folder(id)?;
+        self.vault
+            .conn()
+            .execute("DELETE FROM mail_folder WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// Drop every message of a folder (UIDVALIDITY changed: the old UIDs mean nothing).
+    pub fn clear_folder(&self, id: i64) -> Result<usize> {
+        let blobs: Vec<String> = {
+            let mut stmt = self.vault.conn().prepare_cached(
+                "SELECT raw_blob FROM mail_msg WHERE folder = ?1 AND raw_blob IS NOT NULL",
+            )?;
+            stmt.query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        for b in blobs {
+            self.vault.blob_delete(&b)?;
+        }
+        Ok(self
+            .vault
+            .conn()
+            .execute("DELETE FROM mail_msg WHERE folder = ?1", [id])?)
+    }
+
+    pub fn uids(&self, folder: i64) -> Result<Vec<u32>> {
+        let mut stmt = self
+            .vault
+            .conn()
+            .prepare_cached("SELECT uid FROM mail_msg WHERE folder = ?1 ORDER BY uid")?;
+        let out = stmt
+            .query_map([folder], |r| r.get::<_, u32>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(out)
+    }
+
+    pub fn count(&self, folder: i64) -> Result<u64> {
+        Ok(self.vault.conn().query_row(
+            "SELECT COUNT(*) FROM mail_msg WHERE folder = ?1",
+            [folder],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
+    /// Store a message sealed by `prepare` (which can run on another thread).
+    pub fn write(&self, p: Prepared) -> Result<i64> {
+        let mut postings = Vec::new();
+        let id = self.write_deferred(p, &mut postings)?;
+        self.flush_postings(&mut postings)?;
+        Ok(id)
+    }
+
+    /// Write the message row now and add its postings to `postings`, for `flush_postings`:
+    /// inserting many postings sorted by term is several times faster than per message.
+    pub fn write_deferred(&self, p: Prepared, postings: &mut Vec<(i64, i64)>) -> Result<i64> {
+        let (raw_inline, raw_blob) = match p.raw {
+            PreparedRaw::None => (None, None),
+            PreparedRaw::Inline(sealed) => (Some(sealed), None),
+            PreparedRaw::Blob(bytes) => {
+                let mut w = self.vault.blob_writer("mail")?;
+                w.write_bytes(&bytes)?;
+                (None, Some(w.finish()?))
+            }
+        };
+        let (folder, uid) = (p.folder, p.uid);
+        self.vault
+            .conn()
+            .prepare_cached(
+                "INSERT INTO mail_msg(folder, uid, summary, body, raw, raw_blob) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(folder, uid) DO UPDATE SET summary = excluded.summary, body = excluded.body,
+                 raw = excluded.raw, raw_blob = excluded.raw_blob, dirty = 0",
+            )?
+            .execute(params![folder, uid, p.summary, p.body, raw_inline, raw_blob])?;
+        let id: i64 = self
+            .vault
+            .conn()
+            .prepare_cached("SELECT id FROM mail_msg WHERE folder = ?1 AND uid = ?2")?
+            .query_row(params![folder, uid], |r| r.get(0))?;
+        postings.extend(p.terms.iter().map(|&t| (t, id)));
+        Ok(id)
+    }
+
+    pub fn flush_postings(&self, postings: &mut Vec<(i64, i64)>) -> Result<()> {
+        postings.sort_unstable();
+        postings.dedup();
+        // Many rows per statement: per-statement overhead dominated initial sync.
+        const CHUNK: usize = 128;
+        let sql = format!(
+            "INSERT OR IGNORE INTO mail_term(term, msg) VALUES {}",
+            vec!["(?, ?)"; CHUNK].join(",")
+        );
+        let mut chunks = postings.chunks_exact(CHUNK);
+        for chunk in &mut chunks {
+            let mut stmt = self.vault.conn().prepare_cached(&sql)?;
+            let params: Vec<i64> = chunk.iter().flat_map(|&(t, m)| [t, m]).collect();
+            stmt.execute(rusqlite::params_from_iter(params.iter()))?;
+        }
+        let mut stmt = self
+            .vault
+            .conn()
+            .prepare_cached("INSERT OR IGNORE INTO mail_term(term, msg) VALUES (?1, ?2)")?;
+        for &(t, m) in chunks.remainder() {
+            stmt.execute(params![t, m])?;
+        }
+        postings.clear();
+        Ok(())
+    }
+
+    pub fn remove_uids(&self, folder: i64, uids: &[u32]) -> Result<usize> {
+        let mut n = 0;
+        for &uid in uids {
+            let blob: Option<Option<String>> = self
+                .vault
+                .conn()
+                .prepare_cached("SELECT raw_blob FROM mail_msg WHERE folder = ?1 AND uid = ?2")?
+                .query_row(params![folder, uid], |r| r.get(0))
+                .optional()?;
+            if let Some(Some(b)) = blob {
+                self.vault.blob_delete(&b)?;
+            }
+            n += self
+                .vault
+                .conn()
+                .prepare_cached("DELETE FROM mail_msg WHERE folder = ?1 AND uid = ?2")?
+                .execute(params![folder, uid])?;
+        }
+        Ok(n)
+    }
+
+    fn read_meta(&self, folder: i64, uid: u32, sealed: &[u8]) -> Result<MessageMeta> {
+        let json = self.open("mail_msg", "summary", &msg_row(folder, uid), sealed)?;
+        serde_json::from_slice(&json)
+            .map_err(|e| Error::Tampered(format!("a mail record is damaged: {e}")))
+    }
+
+    pub fn write_meta(&self, id: i64, meta: &MessageMeta, dirty: bool) -> Result<()> {
+        let (folder, uid) = self.locate(id)?;
+        let json = serde_json::to_vec(meta).map_err(|e| Error::Agent(e.to_string()))?;
+        let sealed = self.seal("mail_msg", "summary", &msg_row(folder, uid), &json)?;
+        self.vault
+            .conn()
+            .prepare_cached("UPDATE mail_msg SET summary = ?1, dirty = ?2 WHERE id = ?3")?
+            .execute(params![sealed, dirty as i64, id])?;
+        Ok(())
+    }
+
+    pub fn locate(&self, id: i64) -> Result<(i64, u32)> {
+        self.vault
+            .conn()
+            .prepare_cached("SELECT folder, uid FROM mail_msg WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("no message {id} (see `kapsel mail list`)")))
+    }
+
+    pub fn id_of(&self, folder: i64, uid: u32) -> Result<Option<i64>> {
+        Ok(self
+            .vault
+            .conn()
+            .prepare_cached("SELECT id FROM mail_msg WHERE folder = ?1 AND uid = ?2")?
+            .query_row(params![folder, uid], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn meta(&self, id: i64) -> Result<(i64, u32, MessageMeta)> {
+        let (folder, uid, sealed): (i64, u32, Vec<u8>) = self
+            .vault
+            .conn()
+            .prepare_cached("SELECT folder, uid, summary FROM mail_msg WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("no message {id} (see `kapsel mail list`)")))?;
+        Ok((folder, uid, self.read_meta(folder, uid, &sealed)?))
+    }
+
+    /// Set the server's flags for a message (no-op when it is not stored); local changes
+    /// not yet pushed win until the next push.
+    pub fn apply_server_flags(&self, folder: i64, uid: u32, flags: &[String]) -> Result<bool> {
+        let Some(id) = self.id_of(folder, uid)? else {
+            return Ok(false);
+        };
+        let (_, _, mut meta) = self.meta(id)?;
+        let mut next: Vec<String> = flags
+            .iter()
+            .filter(|f| !f.eq_ignore_ascii_case("\\Recent"))
+            .cloned()
+            .collect();
+        for f in &meta.pending_add {
+            if !next.iter().any(|x| x.eq_ignore_ascii_case(f)) {
+                next.push(f.clone());
+            }
+        }
+        next.retain(|f| {
+            !meta
+                .pending_remove
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(f))
+        });
+        next.sort();
+        let mut old = meta.flags.clone();
+        old.sort();
+        if old == next {
+            return Ok(false);
+        }
+        meta.flags = next;
+        let dirty = !meta.pending_add.is_empty() || !meta.pending_remove.is_empty();
+        self.write_meta(id, &meta, dirty)?;
+        Ok(true)
+    }
+
+    pub fn dirty(&self, folder: i64) -> Result<Vec<(i64, u32, MessageMeta)>> {
+        let rows: Vec<(i64, u32, Vec<u8>)> = {
+            let mut stmt = self.vault.conn().prepare_cached(
+                "SELECT id, uid, summary FROM mail_msg WHERE folder = ?1 AND dirty = 1",
+            )?;
+            stmt.query_map([folder], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        rows.into_iter()
+            .map(|(id, uid, s)| Ok((id, uid, self.read_meta(folder, uid, &s)?)))
+            .collect()
+    }
+
+    /// Newest first.
+    pub fn list(&self, folder: i64, limit: usize) -> Result<Vec<(i64, MessageMeta)>> {
+        let rows: Vec<(i64, u32, Vec<u8>)> = {
+            let mut stmt = self
+                .vault
+                .conn()
+                .prepare_cached("SELECT id, uid, summary FROM mail_msg WHERE folder = ?1")?;
+            stmt.query_map([folder], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, uid, s) in rows {
+            out.push((id, self.read_meta(folder, uid, &s)?));
+        }
+        out.sort_by(|a, b| b.1.summary.date.cmp(&a.1.summary.date).then(b.0.cmp(&a.0)));
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    pub fn text(&self, id: i64) -> Result<String> {
+        let (folder, uid) = self.locate(id)?;
+        let sealed: Option<Vec<u8>> = self
+            .vault
+            .conn()
+            .prepare_cached("SELECT body FROM mail_msg WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))?;
+        match sealed {
+            None => Ok(String::new()),
+            Some(s) => Ok(String::from_utf8_lossy(&self.open(
+                "mail_msg",
+                "body",
+                &msg_row(folder, uid),
+                &s,
+            )?)
+            .into_owned()),
+        }
+    }
+
+    /// The whole message, if it is in the container.
+    pub fn raw(&self, id: i64) -> Result<Option<Vec<u8>>> {
+        let (folder, uid) = self.locate(id)?;
+        let (inline, blob): (Option<Vec<u8>>, Option<String>) = self
+            .vault
+            .conn()
+            .prepare_cached("SELECT raw, raw_blob FROM mail_msg WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if let Some(s) = inline {
+            return Ok(Some(self.open(
+                "mail_msg",
+                "raw",
+                &msg_row(folder, uid),
+                &s,
+            )?));
+        }
+        if let Some(b) = blob {
+            return Ok(Some(self.vault.blob_reader(&b)?.read_all()?.to_vec()));
+        }
+        Ok(None)
+    }
+
+    /// Drop postings whose message is gone (after expunges and resets).
+    pub fn sweep_postings(&self) -> Result<usize> {
+        Ok(self.vault.conn().execute(
+            "DELETE FROM mail_term WHERE msg NOT IN (SELECT id FROM mail_msg)",
+            [],
+        )?)
+    }
+
+    /// Message ids matching every group of a parsed query (see search.rs), newest first.
+    pub fn search(&self, groups: &[Vec<i64>], limit: usize) -> Result<Vec<(i64, MessageMeta)>> {
+        let mut hits: Option<HashSet<i64>> = None;
+        for group in groups {
+            let placeholders = vec!["?"; group.len()].join(",");
+            let sql = format!("SELECT DISTINCT msg FROM mail_term WHERE term IN ({placeholders})");
+            let mut stmt = self.vault.conn().prepare_cached(&sql)?;
+            let found: HashSet<i64> = stmt
+                .query_map(rusqlite::params_from_iter(group.iter()), |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            hits = Some(match hits {
+                None => found,
+                Some(h) => h.intersection(&found).copied().collect(),
+            });
+            if hits.as_ref().is_some_and(HashSet::is_empty) {
+                break;
+            }
+        }
+        // Only the newest `limit` hits are opened: row ids grow with arrival, so the highest
+        // ids are (nearly always) the newest mail, and a common word costs no more than a
+        // rare one.
+        let mut ids: Vec<i64> = hits.unwrap_or_default().into_iter().collect();
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        ids.truncate(limit);
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            match self.meta(id) {
+                Ok((_, _, meta)) => out.push((id, meta)),
+                // A posting of a message removed since (swept after the next sync).
+                Err(Error::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        out.sort_by(|a, b| b.1.summary.date.cmp(&a.1.summary.date).then(b.0.cmp(&a.0)));
+        out.truncate(limit);
+        Ok(out)
+    }
+}

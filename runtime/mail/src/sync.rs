@@ -1,0 +1,642 @@
+//! Two-way IMAP sync of folders into the vault: new messages, flags both ways, expunges,
+//! moves (an expunge here plus a new message there) and UIDVALIDITY resets. With QRESYNC the
+//! server says what changed since our mod-sequence; without it, flags and UIDs are compared.
+//! Runs only in the unlocked session (the store needs the key).
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::imap::{Fetched, Imap, ListedMailbox, Namespaces, uid_set};
+use super::mime;
+use super::search::Index;
+use super::store::{self, FolderState, MailStore, MessageMeta, Origin};
+use super::utf7;
+use kapsel_core::error::{Error, Result};
+
+/// Messages up to this size are fetched whole during sync; larger ones (big attachments)
+/// bring their headers now and the rest on first read.
+pub const FULL_FETCH_LIMIT: u32 = 2 * 1024 * 1024;
+/// UIDs per FETCH command and per vault transaction.
+const BATCH: usize = 1000;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub folder: String,
+    pub done: u64,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NewMail {
+    pub id: i64,
+    pub folder: String,
+    pub from: String,
+    pub subject: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncReport {
+    pub folders: usize,
+    pub new_messages: u64,
+    pub flag_updates: u64,
+    pub flags_pushed: u64,
+    pub expunged: u64,
+    pub uidvalidity_resets: u64,
+    pub bytes: u64,
+    pub seconds: f64,
+    pub qresync: bool,
+    /// Folders that could not be synced this time, with the reason.
+    pub errors: Vec<String>,
+    /// New messages in folders that were already synced before (what notifications show).
+    #[serde(skip)]
+    pub arrived: Vec<NewMail>,
+}
+
+pub struct Options<'a> {
+    /// Only these folders (server names); None: all personal folders plus opened ones.
+    pub only: Option<Vec<String>>,
+    /// Other users' and shared mailboxes the user opened (server names).
+    pub opened: &'a [String],
+}
+
+/// Whose mailbox a server name belongs to, by the NAMESPACE prefixes.
+pub fn origin_of(raw: &str, ns: &Namespaces) -> Origin {
+    let starts = |list: &[(String, String)]| {
+        list.iter()
+            .any(|(p, _)| !p.is_empty() && raw.starts_with(p.as_str()))
+    };
+    if starts(&ns.other_users) {
+        Origin::OtherUser
+    } else if starts(&ns.shared) {
+        Origin::Shared
+    } else {
+        Origin::Own
+    }
+}
+
+/// Which server folders to sync.
+fn wanted(imap: &mut Imap, opts: &Options<'_>) -> Result<(Vec<ListedMailbox>, Namespaces)> {
+    let ns = imap.namespaces()?;
+    let mut out: Vec<ListedMailbox> = imap
+        .list("*")?
+        .into_iter()
+        .filter(|m| m.selectable && origin_of(&m.raw_name, &ns) == Origin::Own)
+        .collect();
+    for raw in opened_existing(imap, opts.opened)? {
+        out.push(raw);
+    }
+    if let Some(only) = &opts.only {
+        out.retain(|m| {
+            only.iter().any(|o| {
+                o == &m.raw_name
+                    || o == &utf7::decode(&m.raw_name)
+                    || (m.raw_name.eq_ignore_ascii_case("INBOX") && o.eq_ignore_ascii_case("INBOX"))
+            })
+        });
+    }
+    Ok((out, ns))
+}
+
+fn opened_existing(imap: &mut Imap, opened: &[String]) -> Result<Vec<ListedMailbox>> {
+    let mut out = Vec::new();
+    for raw in opened {
+        for pattern in [raw.clone(), format!("{raw}/*")] {
+            for m in imap.list(&pattern)? {
+                if m.selectable && !out.iter().any(|o: &ListedMailbox| o.raw_name == m.raw_name) {
+                    out.push(m);
+                }
+            }
+        }
+        // Dovecot lists another user's INBOX as the namespace root ("shared/bob@x"), which
+        // LIST may not show as selectable even though SELECT works.
+        if !out.iter().any(|m| &m.raw_name == raw) {
+            out.push(ListedMailbox {
+                raw_name: raw.clone(),
+                delimiter: Some("/".into()),
+                selectable: true,
+                special_use: None,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Sync every wanted folder. Progress is reported per batch.
+pub fn sync(
+    store: &MailStore<'_>,
+    imap: &mut Imap,
+    opts: &Options<'_>,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<SyncReport> {
+    let started = Instant::now();
+    // A larger page cache for this connection: the postings B-tree is written in random
+    // order during an initial sync.
+    store
+        .vault()
+        .conn()
+        .execute_batch("PRAGMA cache_size = -16384")?;
+    let index = Index::new(store.vault().keys()?);
+    let (folders, ns) = wanted(imap, opts)?;
+    let mut report = SyncReport {
+        qresync: imap.qresync(),
+        ..SyncReport::default()
+    };
+    // Own folders deleted on the server go here too (opened ones stay until closed).
+    if opts.only.is_none() {
+        let present: HashSet<&str> = folders.iter().map(|f| f.raw_name.as_str()).collect();
+        for (id, state) in store.folders()? {
+            if !present.contains(state.raw_name.as_str()) {
+                store.transaction(|| store.delete_folder(id))?;
+            }
+        }
+    }
+    for f in &folders {
+        let origin = origin_of(&f.raw_name, &ns);
+        // One folder that fails (access withdrawn, a damaged message) must not stop the
+        // others, nor the outbox after them; a lost connection ends the round.
+        match sync_folder(store, &index, imap, f, origin, &mut report, progress) {
+            Ok(()) => report.folders += 1,
+            Err(Error::Network(m)) if !imap_alive(imap) => return Err(Error::Network(m)),
+            Err(e) => report
+                .errors
+                .push(format!("{}: {e}", utf7::decode(&f.raw_name))),
+        }
+    }
+    if report.expunged > 0 || report.uidvalidity_resets > 0 || opts.only.is_none() {
+        store.transaction(|| store.sweep_postings())?;
+    }
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// New mail is announced for incoming folders, not for what the user filed or sent.
+fn notifies(state: &FolderState) -> bool {
+    !matches!(
+        state.special_use.as_deref(),
+        Some("\\Sent" | "\\Drafts" | "\\Trash" | "\\Junk" | "\\All" | "\\Archive")
+    )
+}
+
+fn imap_alive(imap: &mut Imap) -> bool {
+    imap.run("NOOP", &mut |_| Ok(())).is_ok()
+}
+
+fn display_name(raw: &str, origin: Origin) -> String {
+    let name = utf7::decode(raw);
+    if origin == Origin::Own && raw.eq_ignore_ascii_case("INBOX") {
+        "INBOX".into()
+    } else {
+        name
+    }
+}
+
+fn sync_folder(
+    store: &MailStore<'_>,
+    index: &Index,
+    imap: &mut Imap,
+    listed: &ListedMailbox,
+    origin: Origin,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<()> {
+    let raw = &listed.raw_name;
+    let existing = match store.folder_id(raw)? {
+        Some(id) => Some((id, store.folder(id)?)),
+        None => None,
+    };
+    let mut state = existing
+        .as_ref()
+        .map(|e| e.1.clone())
+        .unwrap_or(FolderState {
+            raw_name: raw.clone(),
+            name: display_name(raw, origin),
+            origin,
+            special_use: listed.special_use.clone(),
+            uid_validity: 0,
+            highest_modseq: 0,
+            last_uid: 0,
+            read_only: false,
+            rights: None,
+        });
+    state.special_use = listed.special_use.clone().or(state.special_use);
+    if origin != Origin::Own {
+        state.rights = imap.my_rights(raw)?;
+    }
+    let since = (state.uid_validity != 0).then_some((state.uid_validity, state.highest_modseq));
+    let sel = imap.select(raw, false, since)?;
+    let folder = store.transaction(|| store.save_folder(&state))?;
+    let was_synced = state.uid_validity != 0;
+    let mut reset = false;
+    if was_synced && sel.uid_validity != state.uid_validity {
+        store.transaction(|| store.clear_folder(folder))?;
+        state.last_uid = 0;
+        state.highest_modseq = 0;
+        report.uidvalidity_resets += 1;
+        reset = true;
+    }
+    state.uid_validity = sel.uid_validity;
+    state.read_only = sel.read_only;
+
+    let pushed = push_flags(store, imap, folder, &sel, report)?;
+
+    if was_synced && !reset {
+        if imap.qresync() && since.is_some_and(|(_, m)| m > 0) {
+            let gone: Vec<u32> = store
+                .uids(folder)?
+                .into_iter()
+                .filter(|u| sel.vanished.iter().any(|r| r.contains(u)))
+                .collect();
+            store.transaction(|| {
+                report.expunged += store.remove_uids(folder, &gone)? as u64;
+                for c in &sel.changed {
+                    // Flags reported at SELECT predate what we just pushed.
+                    if pushed.contains(&c.uid) {
+                        continue;
+                    }
+                    if let Some(flags) = &c.flags
+                        && store.apply_server_flags(folder, c.uid, flags)?
+                    {
+                        report.flag_updates += 1;
+                    }
+                }
+                Ok(())
+            })?;
+        } else if state.last_uid > 0 {
+            compare_known(store, imap, folder, &state, report)?;
+        }
+    }
+
+    let notify = was_synced && !reset && notifies(&state);
+    fetch_new(
+        store, index, imap, folder, &mut state, notify, report, progress,
+    )?;
+    state.highest_modseq = sel.highest_modseq.unwrap_or(0);
+    store.transaction(|| store.save_folder(&state))?;
+    Ok(())
+}
+
+/// Local flag changes go up first, so the server's answer already includes them. Returns
+/// the UIDs pushed.
+fn push_flags(
+    store: &MailStore<'_>,
+    imap: &mut Imap,
+    folder: i64,
+    sel: &super::imap::Selected,
+    report: &mut SyncReport,
+) -> Result<HashSet<u32>> {
+    let mut pushed = HashSet::new();
+    for (id, uid, meta) in store.dirty(folder)? {
+        let add: Vec<String> = meta.pending_add.clone();
+        let remove: Vec<String> = meta.pending_remove.clone();
+        if !sel.read_only {
+            let a: Vec<&str> = add.iter().map(String::as_str).collect();
+            let r: Vec<&str> = remove.iter().map(String::as_str).collect();
+            if !a.is_empty() {
+                imap.uid_store(&uid.to_string(), true, &a)?;
+            }
+            if !r.is_empty() {
+                imap.uid_store(&uid.to_string(), false, &r)?;
+            }
+            report.flags_pushed += 1;
+            pushed.insert(uid);
+        }
+        // Re-read: the user may have changed flags while the STOREs were on the wire; only
+        // what was pushed leaves the pending lists.
+        store.transaction(|| {
+            let (_, _, mut now) = store.meta(id)?;
+            now.pending_add.retain(|f| !add.contains(f));
+            now.pending_remove.retain(|f| !remove.contains(f));
+            let dirty = !now.pending_add.is_empty() || !now.pending_remove.is_empty();
+            store.write_meta(id, &now, dirty)
+        })?;
+    }
+    Ok(pushed)
+}
+
+/// Without QRESYNC: flags of known messages (only changed ones with CONDSTORE) and the
+/// UIDs still present.
+fn compare_known(
+    store: &MailStore<'_>,
+    imap: &mut Imap,
+    folder: i64,
+    state: &FolderState,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let range = format!("1:{}", state.last_uid);
+    let items = if imap.condstore() && state.highest_modseq > 0 {
+        format!("UID FLAGS) (CHANGEDSINCE {}", state.highest_modseq)
+    } else {
+        "UID FLAGS".to_string()
+    };
+    let mut changes = Vec::new();
+    imap.uid_fetch(&range, &items, &mut |f: Fetched| {
+        if let Some(flags) = f.flags {
+            changes.push((f.uid, flags));
+        }
+        Ok(())
+    })?;
+    let on_server: HashSet<u32> = imap
+        .uid_search(&format!("UID {range}"))?
+        .into_iter()
+        .collect();
+    let gone: Vec<u32> = store
+        .uids(folder)?
+        .into_iter()
+        .filter(|u| !on_server.contains(u))
+        .collect();
+    store.transaction(|| {
+        for (uid, flags) in &changes {
+            if store.apply_server_flags(folder, *uid, flags)? {
+                report.flag_updates += 1;
+            }
+        }
+        report.expunged += store.remove_uids(folder, &gone)? as u64;
+        Ok(())
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fetch_new(
+    store: &MailStore<'_>,
+    index: &Index,
+    imap: &mut Imap,
+    folder: i64,
+    state: &mut FolderState,
+    notify: bool,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<()> {
+    let mut sizes: Vec<(u32, u32)> = Vec::new();
+    let first = state.last_uid.saturating_add(1);
+    imap.uid_fetch(
+        &format!("{first}:*"),
+        "UID RFC822.SIZE",
+        &mut |f: Fetched| {
+            if f.uid >= first {
+                sizes.push((f.uid, f.size.unwrap_or(0)));
+            }
+            Ok(())
+        },
+    )?;
+    sizes.sort_unstable();
+    let total = sizes.len() as u64;
+    let (small, large): (Vec<_>, Vec<_>) = sizes.iter().partition(|(_, s)| *s <= FULL_FETCH_LIMIT);
+    let mut done = 0u64;
+    // One FETCH per kind for the whole folder: the server streams while we parse and seal
+    // (it runs on the other core), and every BATCH messages are committed together.
+    for (list, items) in [
+        (small, "UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[]"),
+        (
+            large,
+            "UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER]",
+        ),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let uids: Vec<u32> = list.iter().map(|(u, _)| *u).collect();
+        let conn = store.vault().conn();
+        let keys = store.vault().keys()?;
+        conn.execute_batch("BEGIN")?;
+        // Three stages on two cores: this thread reads the IMAP stream and writes SQL, a
+        // helper parses, seals and indexes. Bounded queues keep memory flat.
+        let result = std::thread::scope(|scope| -> Result<()> {
+            let (to_prepare, inbox) = std::sync::mpsc::sync_channel::<Fetched>(64);
+            let (to_write, prepared) = std::sync::mpsc::sync_channel::<
+                Result<(u32, u64, store::Prepared, (String, String))>,
+            >(64);
+            let worker = scope.spawn(move || {
+                for f in inbox {
+                    let bytes = f.body.as_ref().map_or(0, |b| b.len() as u64);
+                    let r = prepare_fetched(keys, index, folder, &f)
+                        .map(|(p, who)| (f.uid, bytes, p, who));
+                    if to_write.send(r).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut in_batch = 0usize;
+            let mut postings = Vec::new();
+            let mut write_one =
+                |item: Result<(u32, u64, store::Prepared, (String, String))>| -> Result<()> {
+                    let (uid, bytes, p, (from, subject)) = item?;
+                    let id = store.write_deferred(p, &mut postings)?;
+                    report.bytes += bytes;
+                    report.new_messages += 1;
+                    state.last_uid = state.last_uid.max(uid);
+                    if notify {
+                        report.arrived.push(NewMail {
+                            id,
+                            folder: state.name.clone(),
+                            from,
+                            subject,
+                        });
+                    }
+                    in_batch += 1;
+                    done += 1;
+                    if in_batch >= BATCH {
+                        store.flush_postings(&mut postings)?;
+                        conn.execute_batch("COMMIT; BEGIN")?;
+                        in_batch = 0;
+                        progress(&Progress {
+                            folder: state.name.clone(),
+                            done,
+                            total,
+                        });
+                    }
+                    Ok(())
+                };
+            let mut failed: Option<Error> = None;
+            let wanted: HashSet<u32> = uids.iter().copied().collect();
+            let mut flag_updates: Vec<(u32, Vec<String>)> = Vec::new();
+            let fetch = imap.uid_fetch(&uid_set(&uids), items, &mut |f: Fetched| {
+                // Unsolicited flag updates (another client, QRESYNC) arrive as FETCH too:
+                // they are not messages and must never overwrite one.
+                if f.body.is_none() || !wanted.contains(&f.uid) {
+                    if let Some(flags) = f.flags {
+                        flag_updates.push((f.uid, flags));
+                    }
+                    return Ok(());
+                }
+                if to_prepare.send(f).is_err() {
+                    return Err(Error::Agent("the mail parser stopped".into()));
+                }
+                while let Ok(item) = prepared.try_recv() {
+                    if let Err(e) = write_one(item) {
+                        failed.get_or_insert(e);
+                    }
+                }
+                Ok(())
+            });
+            drop(to_prepare);
+            for item in prepared.iter() {
+                if let Err(e) = write_one(item) {
+                    failed.get_or_insert(e);
+                }
+            }
+            let _ = worker.join();
+            // The tail of the last batch (committed by the caller's COMMIT below).
+            if let Err(e) = store.flush_postings(&mut postings) {
+                failed.get_or_insert(e);
+            }
+            for (uid, flags) in &flag_updates {
+                if let Err(e) = store.apply_server_flags(folder, *uid, flags) {
+                    failed.get_or_insert(e);
+                }
+            }
+            fetch?;
+            match failed {
+                Some(e) => Err(e),
+                None => Ok(()),
+            }
+        });
+        // What arrived before an error stays (it is complete and consistent); last_uid is
+        // only saved by the caller after a successful folder, so nothing is skipped.
+        if let Err(e) = conn.execute_batch("COMMIT") {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e.into());
+        }
+        result?;
+    }
+    progress(&Progress {
+        folder: state.name.clone(),
+        done,
+        total,
+    });
+    Ok(())
+}
+
+/// Parse and store one fetched message (whole or headers only).
+pub fn store_fetched(
+    store: &MailStore<'_>,
+    index: &Index,
+    folder: i64,
+    f: &Fetched,
+) -> Result<i64> {
+    let (prepared, _) = prepare_fetched(store.vault().keys()?, index, folder, f)?;
+    store.write(prepared)
+}
+
+/// Parse, seal and index one fetched message: no database, so it runs beside the reader.
+pub fn prepare_fetched(
+    keys: &kapsel_core::vault::Keys,
+    index: &Index,
+    folder: i64,
+    f: &Fetched,
+) -> Result<(store::Prepared, (String, String))> {
+    let raw = f.body.as_deref().unwrap_or(b"");
+    let arrival = f
+        .internal_date
+        .as_deref()
+        .and_then(parse_internal_date)
+        .unwrap_or(0);
+    let parsed = mime::parse(raw, arrival);
+    let meta = MessageMeta {
+        summary: parsed.summary,
+        flags: f
+            .flags
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|x| !x.eq_ignore_ascii_case("\\Recent"))
+            .collect(),
+        size: u64::from(f.size.unwrap_or(raw.len() as u32)),
+        complete: !f.header_only,
+        pending_add: Vec::new(),
+        pending_remove: Vec::new(),
+    };
+    let text = if f.header_only {
+        ""
+    } else {
+        parsed.text.as_str()
+    };
+    let who = (meta.summary.from.clone(), meta.summary.subject.clone());
+    let prepared = store::prepare(
+        keys,
+        index,
+        folder,
+        f.uid,
+        &meta,
+        text,
+        (!f.header_only).then_some(raw),
+    )?;
+    Ok((prepared, who))
+}
+
+/// "17-Jul-1996 02:44:25 -0700" → seconds since the epoch.
+pub fn parse_internal_date(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (date, rest) = s.split_once(' ')?;
+    let (time, zone) = rest.trim().split_once(' ')?;
+    let mut d = date.trim().split('-');
+    let day: i64 = d.next()?.trim().parse().ok()?;
+    let month = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .iter()
+    .position(|m| d.clone().next().is_some_and(|x| x.eq_ignore_ascii_case(m)))?
+        as i64
+        + 1;
+    d.next()?;
+    let year: i64 = d.next()?.parse().ok()?;
+    let mut t = time.split(':');
+    let (h, m, sec): (i64, i64, i64) = (
+        t.next()?.parse().ok()?,
+        t.next()?.parse().ok()?,
+        t.next()?.parse().ok()?,
+    );
+    let sign = if zone.starts_with('-') { -1 } else { 1 };
+    let z: i64 = zone.get(1..)?.parse().ok()?;
+    // Server data: refuse what is no date rather than overflow on it.
+    if !(1..=9999).contains(&year)
+        || !(1..=31).contains(&day)
+        || !(0..24).contains(&h)
+        || !(0..60).contains(&m)
+        || !(0..=60).contains(&sec)
+        || !(0..=1400).contains(&z)
+    {
+        return None;
+    }
+    let offset = sign * ((z / 100) * 3600 + (z % 100) * 60);
+    Some(days_from_civil(year, month, day) * 86400 + h * 3600 + m * 60 + sec - offset)
+}
+
+/// Days since 1970-01-01 (proleptic Gregorian).
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_dates_parse() {
+        assert_eq!(parse_internal_date("01-Jan-1970 00:00:00 +0000"), Some(0));
+        assert_eq!(
+            parse_internal_date("17-Jul-1996 02:44:25 -0700"),
+            Some(837596665)
+        );
+        assert_eq!(
+            parse_internal_date(" 3-Feb-2026 10:00:00 +0100"),
+            Some(1770109200)
+        );
+        assert_eq!(parse_internal_date("garbage"), None);
+        assert_eq!(
+            parse_internal_date("01-Jan-9223372036854775807 00:00:00 +0000"),
+            None
+        );
+        assert_eq!(
+            parse_internal_date("99999999999-Jan-2020 00:00:00 +0000"),
+            None
+        );
+    }
+}
