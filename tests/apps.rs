@@ -161,6 +161,20 @@ fn develop_review_install_use_remove() {
             .stdout
             .contains("4 time(s)")
     );
+    // A signed policy with a malformed origin is refused at update with a clear message
+    // (it is parsed once, into types), and the installed apps keep working.
+    let bad = env.tenant.policy_file(
+        "p4-bad-origin.toml",
+        &policy_with(
+            &dev,
+            4,
+            "[apps.hello]\nstorage_quota_bytes = 100000\nhttp_origins = [\"intranet.example/path\"]\n",
+        ),
+    );
+    env.run(&["policy", "update", bad.to_str().unwrap()])
+        .fails(6, "intranet.example/path");
+    assert!(env.run(&["app", "list"]).ok().stdout.contains("hello"));
+    assert_eq!(env.run(&["--json", "status"]).json()["policy_serial"], 3);
 
     env.run(&["app", "remove", "hello"]).ok();
     assert!(

@@ -2,10 +2,9 @@
 //! added by the host): names with spaces, quotes, %, #, umlauts; a folder with thousands of
 //! entries; a download into the container; 401 and 404 as clear messages.
 
-use kapsel_core::policy::{Policy, signing};
-use kapsel_core::vault::{MIN_PARAMS, Vault};
-use kapsel_host::{AppHost, Block, Call, CallOutcome, Credentials};
+use kapsel_host::{Block, Call, CallOutcome};
 use kapsel_tests::action_for;
+use kapsel_tests::host::TestHost;
 use kapsel_tests::servers::{emulator, test_servers};
 
 const NAMES: &[&str] = &[
@@ -16,8 +15,7 @@ const NAMES: &[&str] = &[
 ];
 
 struct Fx {
-    _tmp: tempfile::TempDir,
-    host: AppHost,
+    h: TestHost,
     share: std::path::PathBuf,
     sub: String,
 }
@@ -56,34 +54,21 @@ fn fixture() -> Fx {
         .next()
         .unwrap()
         .to_string();
-    let tmp = tempfile::tempdir().unwrap();
-    let vault = Vault::create(&tmp.path().join("c"), "Test-Password-1", MIN_PARAMS).unwrap();
-    let publisher = signing::generate_key();
-    let policy = Policy::parse(&format!(
-        "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n[tls]\nplaintext_hosts = [\"{host_name}\"]\n\
-         [[publishers]]\nname = \"Kapsel\"\nkey = \"{}\"\n\
-         [apps.documents]\ndocuments = true\nlog = true\ncall_timeout_ms = 30000\n\
-         http_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\nhttp_credentials = {{ \"{origin}\" = \"basic\" }}\n\
-         [apps.documents.settings]\n\"library:Team\" = \"webdav:{url}{sub}/\"\n\"library:Fehlt\" = \"webdav:{url}{sub}/gibt-es-nicht/\"\n",
-        signing::encode_public_key(&publisher.verifying_key())
-    ))
-    .unwrap();
-    let creds = Credentials {
-        user: "alice@corp.test".into(),
-        password: zeroize::Zeroizing::new("secret".into()),
-    };
-    let mut host = AppHost::new(&vault, &policy, Some(creds)).unwrap();
-    kapsel_tests::install_builtin(&mut host, &publisher, "documents");
-    Fx {
-        _tmp: tmp,
-        host,
-        share,
-        sub,
-    }
+    let mut h = TestHost::builder()
+        .plaintext_host(&host_name)
+        .credentials("alice@corp.test", "secret")
+        .apps(&format!(
+            "[apps.documents]\ndocuments = true\nlog = true\ncall_timeout_ms = 30000\n\
+             http_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\nhttp_credentials = {{ \"{origin}\" = \"basic\" }}\n\
+             [apps.documents.settings]\n\"library:Team\" = \"webdav:{url}{sub}/\"\n\"library:Fehlt\" = \"webdav:{url}{sub}/gibt-es-nicht/\"\n"
+        ))
+        .build();
+    h.install_builtin("documents");
+    Fx { h, share, sub }
 }
 
 fn act(fx: &mut Fx, action: &str) -> CallOutcome {
-    fx.host
+    fx.h.host
         .call(
             "documents",
             &Call::Act {
@@ -98,10 +83,10 @@ fn act(fx: &mut Fx, action: &str) -> CallOutcome {
 #[test]
 fn browse_a_webdav_share_and_open_files_inside_the_container() {
     let mut fx = fixture();
-    let home = fx
-        .host
-        .call("documents", &Call::View(String::new()), None)
-        .unwrap();
+    let home =
+        fx.h.host
+            .call("documents", &Call::View(String::new()), None)
+            .unwrap();
     let root = act(&mut fx, &action_for(&home, "Team"));
     let t = root.view.render_text();
     for n in NAMES {
@@ -158,30 +143,26 @@ fn browse_a_webdav_share_and_open_files_inside_the_container() {
 #[test]
 fn missing_folders_and_missing_credentials_give_clear_messages() {
     let mut fx = fixture();
-    let home = fx
-        .host
-        .call("documents", &Call::View(String::new()), None)
-        .unwrap();
+    let home =
+        fx.h.host
+            .call("documents", &Call::View(String::new()), None)
+            .unwrap();
     let t = act(&mut fx, &action_for(&home, "Fehlt")).view.render_text();
     assert!(t.contains("HTTP 404"), "{t}");
     // The same share without the tenant's credential grant: 401 in words.
     let servers = test_servers();
     let url = servers.get("TEST_WEBDAV_URL");
     let origin = url.trim_end_matches('/').to_string();
-    let tmp = tempfile::tempdir().unwrap();
-    let vault = Vault::create(&tmp.path().join("c"), "Test-Password-1", MIN_PARAMS).unwrap();
-    let publisher = signing::generate_key();
-    let policy = Policy::parse(&format!(
-        "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n[tls]\nplaintext_hosts = [\"127.0.0.1\"]\n\
-         [[publishers]]\nname = \"Kapsel\"\nkey = \"{}\"\n\
-         [apps.documents]\ndocuments = true\nlog = true\nhttp_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\n\
-         [apps.documents.settings]\n\"library:Team\" = \"webdav:{url}{}/\"\n",
-        signing::encode_public_key(&publisher.verifying_key()),
-        fx.sub
-    ))
-    .unwrap();
-    let mut host = AppHost::new(&vault, &policy, None).unwrap();
-    kapsel_tests::install_builtin(&mut host, &publisher, "documents");
+    let mut h = TestHost::builder()
+        .plaintext_host("127.0.0.1")
+        .apps(&format!(
+            "[apps.documents]\ndocuments = true\nlog = true\nhttp_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\n\
+             [apps.documents.settings]\n\"library:Team\" = \"webdav:{url}{}/\"\n",
+            fx.sub
+        ))
+        .build();
+    h.install_builtin("documents");
+    let host = &mut h.host;
     let o = host
         .call(
             "documents",
@@ -205,27 +186,23 @@ fn sharepoint_sites_through_the_rest_api_in_both_json_shapes() {
     let origin = format!("https://localhost:{}", em.port);
     let site = format!("{origin}/sites/team");
     let ca = std::fs::read_to_string(test_servers().get("TEST_CA_FILE")).unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let vault = Vault::create(&tmp.path().join("c"), "Test-Password-1", MIN_PARAMS).unwrap();
-    vault
+    let mut h = TestHost::builder()
+        .trust(&ca)
+        .apps(&format!(
+            "[apps.documents]\ndocuments = true\nlog = true\ncall_timeout_ms = 30000\n\
+             http_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\nhttp_credentials = {{ \"{origin}\" = \"bearer\" }}\n\
+             [apps.documents.settings]\n\"library:Intranet\" = \"sharepoint:{site}\"\n\"library:Intranet-verbose\" = \"sharepoint:{site};odata=verbose\"\n"
+        ))
+        .build();
+    h.vault
         .put(
             "credentials",
             &format!("https://localhost:{}", em.port),
             b"tok-sp-1",
         )
         .unwrap();
-    let publisher = signing::generate_key();
-    let policy = Policy::parse(&format!(
-        "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n[tls]\ntrust_anchors = ['''\n{ca}''']\n\
-         [[publishers]]\nname = \"Kapsel\"\nkey = \"{}\"\n\
-         [apps.documents]\ndocuments = true\nlog = true\ncall_timeout_ms = 30000\n\
-         http_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\nhttp_credentials = {{ \"{origin}\" = \"bearer\" }}\n\
-         [apps.documents.settings]\n\"library:Intranet\" = \"sharepoint:{site}\"\n\"library:Intranet-verbose\" = \"sharepoint:{site};odata=verbose\"\n",
-        signing::encode_public_key(&publisher.verifying_key())
-    ))
-    .unwrap();
-    let mut host = AppHost::new(&vault, &policy, None).unwrap();
-    kapsel_tests::install_builtin(&mut host, &publisher, "documents");
+    h.install_builtin("documents");
+    let (host, vault) = (&mut h.host, &h.vault);
     let mut act = |action: String, form: Vec<(String, String)>| {
         host.call(
             "documents",

@@ -7,10 +7,10 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use kapsel_core::Error;
-use kapsel_core::policy::{Policy, signing};
-use kapsel_core::vault::{MIN_PARAMS, Vault};
-use kapsel_host::{AppHost, Call, CallOutcome, Credentials, Package, Resolver, SystemResolver};
+use kapsel_core::policy::signing;
+use kapsel_host::{Call, CallOutcome, Package, Resolver, SystemResolver};
 use kapsel_tests::component;
+use kapsel_tests::host::{TestHost, manifest};
 use kapsel_tests::https::{self, HttpsServer, Received, Reply, TestCa};
 
 /// `metadata.test` resolves to the cloud metadata address; everything else as usual.
@@ -68,16 +68,7 @@ fn servers() -> Servers {
 }
 
 struct Fx {
-    _tmp: tempfile::TempDir,
-    host: AppHost,
-    publisher: signing::SigningKey,
-    vault: Vault,
-}
-
-fn manifest(id: &str, caps: &str) -> String {
-    format!(
-        "id = \"{id}\"\nname = \"{id}\"\nversion = \"1.0.0\"\npublisher = \"Test\"\napi = \"0.1\"\n\n[capabilities]\n{caps}\n"
-    )
+    h: TestHost,
 }
 
 fn hello_manifest() -> String {
@@ -86,55 +77,41 @@ fn hello_manifest() -> String {
 
 impl Fx {
     fn new(s: &Servers, apps_toml: &str) -> Fx {
-        let tmp = tempfile::tempdir().unwrap();
-        let vault = Vault::create(&tmp.path().join("c"), "Test-Password-1", MIN_PARAMS).unwrap();
-        let publisher = signing::generate_key();
-        let policy_text = format!(
-            "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n\n[tls]\ntrust_anchors = ['''\n{}''']\nonly_anchors = true\n\n\
-             [[publishers]]\nname = \"Test publisher\"\nkey = \"{}\"\n\n[apps.hello]\nstorage_quota_bytes = 100000\n\n{apps_toml}\n",
-            s.ca.pem,
-            signing::encode_public_key(&publisher.verifying_key())
-        );
-        let policy = Policy::parse(&policy_text).unwrap();
-        let creds = Credentials {
-            user: "alice@corp.test".into(),
-            password: zeroize::Zeroizing::new("secret".into()),
-        };
-        let host =
-            AppHost::with_resolver(&vault, &policy, Some(creds), Box::new(TestResolver)).unwrap();
-        let mut fx = Fx {
-            _tmp: tmp,
-            host,
-            publisher,
-            vault,
-        };
+        let h = TestHost::builder()
+            .trust(&s.ca.pem)
+            .credentials("alice@corp.test", "secret")
+            .resolver(Box::new(TestResolver))
+            .apps(&format!(
+                "[apps.hello]\nstorage_quota_bytes = 100000\n\n{apps_toml}"
+            ))
+            .build();
+        let mut fx = Fx { h };
         fx.install_ok(&hello_manifest(), "kapsel-hello");
         fx
     }
 
     fn package(&self, manifest: &str, crate_name: &str) -> Vec<u8> {
-        let mut p = Package::new(manifest, component(crate_name)).unwrap();
-        p.sign(&self.publisher);
-        p.to_bytes()
+        self.h.package(manifest, crate_name)
     }
 
     fn install_ok(&mut self, manifest: &str, crate_name: &str) {
         let bytes = self.package(manifest, crate_name);
-        self.host
+        self.h
+            .host
             .install(&bytes)
             .unwrap_or_else(|e| panic!("install {crate_name}: {e}"));
     }
 
     fn install_err(&mut self, manifest: &str, crate_name: &str) -> String {
         let bytes = self.package(manifest, crate_name);
-        match self.host.install(&bytes) {
+        match self.h.host.install(&bytes) {
             Ok(_) => panic!("{crate_name} was installed but must be refused"),
             Err(e) => e.to_string(),
         }
     }
 
     fn view(&mut self, id: &str, route: &str) -> Result<CallOutcome, Error> {
-        self.host.call(id, &Call::View(route.into()), None)
+        self.h.host.call(id, &Call::View(route.into()), None)
     }
 
     fn text(&mut self, id: &str, route: &str) -> String {
@@ -146,7 +123,7 @@ impl Fx {
 
     /// The well-behaved app still works: its counter goes up by one.
     fn hello_still_works(&mut self) {
-        let before = self.host.native_storage_get("hello", "visits").unwrap();
+        let before = self.h.host.native_storage_get("hello", "visits").unwrap();
         let n: u64 = before
             .map(|b| String::from_utf8(b).unwrap().parse().unwrap())
             .unwrap_or(0);
@@ -155,7 +132,7 @@ impl Fx {
     }
 
     fn audit_kinds(&self) -> Vec<String> {
-        kapsel_core::audit::entries(&self.vault, 10_000)
+        kapsel_core::audit::entries(&self.h.vault, 10_000)
             .unwrap()
             .into_iter()
             .map(|e| e.kind)
@@ -189,7 +166,7 @@ fn runaway_apps_are_stopped_and_the_host_lives() {
         ("stdout-flood", "", "app stdout-flood"),
     ];
     for (id, route, expected) in cases {
-        if fx.host.call_budget(id).is_none() {
+        if fx.h.host.call_budget(id).is_none() {
             let caps = if *id == "trap-mid-write" || *id == "quota-overflow" {
                 "storage = { quota_bytes = 50000 }"
             } else {
@@ -219,16 +196,16 @@ fn runaway_apps_are_stopped_and_the_host_lives() {
     );
     assert!(fx.view("trap-mid-write", "crash").is_err());
     assert_eq!(
-        fx.host.native_storage_get("trap-mid-write", "a").unwrap(),
+        fx.h.host.native_storage_get("trap-mid-write", "a").unwrap(),
         None
     );
     assert_eq!(
-        fx.host.native_storage_get("trap-mid-write", "b").unwrap(),
+        fx.h.host.native_storage_get("trap-mid-write", "b").unwrap(),
         None
     );
     fx.text("trap-mid-write", "");
     assert_eq!(
-        fx.host
+        fx.h.host
             .native_storage_get("trap-mid-write", "a")
             .unwrap()
             .as_deref(),
@@ -290,27 +267,27 @@ fn imports_that_are_not_declared_and_granted_are_refused_at_install() {
     let mut bytes = fx.package(&hello_manifest(), "kapsel-hello");
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x01;
-    let e = fx.host.install(&bytes).unwrap_err().to_string();
+    let e = fx.h.host.install(&bytes).unwrap_err().to_string();
     assert!(e.contains("altered"), "{e}");
     let mut p = Package::new(&hello_manifest(), component("kapsel-hello")).unwrap();
     p.sign(&signing::generate_key());
-    let e = fx.host.install(&p.to_bytes()).unwrap_err().to_string();
+    let e = fx.h.host.install(&p.to_bytes()).unwrap_err().to_string();
     assert!(e.contains("not a publisher this tenant trusts"), "{e}");
-    let e = fx
-        .host
-        .install(
-            &Package::new(&hello_manifest(), component("kapsel-hello"))
-                .unwrap()
-                .to_bytes(),
-        )
-        .unwrap_err()
-        .to_string();
+    let e =
+        fx.h.host
+            .install(
+                &Package::new(&hello_manifest(), component("kapsel-hello"))
+                    .unwrap()
+                    .to_bytes(),
+            )
+            .unwrap_err()
+            .to_string();
     assert!(e.contains("not signed"), "{e}");
-    let e = fx
-        .host
-        .install(b"KAPP\x01\x00\x00\x00\x05ab")
-        .unwrap_err()
-        .to_string();
+    let e =
+        fx.h.host
+            .install(b"KAPP\x01\x00\x00\x00\x05ab")
+            .unwrap_err()
+            .to_string();
     assert!(e.contains("truncated"), "{e}");
     assert!(
         fx.audit_kinds()
@@ -342,7 +319,7 @@ fn sealed_wasi_gives_nothing() {
 fn storage_namespaces_do_not_leak() {
     let s = servers();
     let mut fx = Fx::new(&s, "[apps.key-escape]\nstorage_quota_bytes = 1000\n");
-    fx.host
+    fx.h.host
         .call(
             "hello",
             &Call::Act {
@@ -510,7 +487,7 @@ fn bearer_tokens_come_from_the_vault_and_only_for_their_origin() {
     );
     let t = fx.text("fetcher", &format!("{a}/ok"));
     assert!(t.contains("no token stored for"), "{t}");
-    fx.vault
+    fx.h.vault
         .put(
             "credentials",
             &format!("https://127.0.0.1:{}", s.a.port),

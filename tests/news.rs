@@ -5,10 +5,9 @@
 
 use std::io::Write;
 
-use kapsel_core::policy::{Policy, signing};
-use kapsel_core::vault::{MIN_PARAMS, Vault};
-use kapsel_host::{AppHost, Block, Call, CallOutcome};
+use kapsel_host::{Block, Call, CallOutcome};
 use kapsel_tests::action_for;
+use kapsel_tests::host::TestHost;
 use kapsel_tests::servers::test_servers;
 
 const RSS2: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -47,8 +46,7 @@ const RSS091: &str = r#"<?xml version="1.0"?>
 const JSON_FEED: &str = r#"{"version":"https://jsonfeed.org/version/1.1","title":"Bibliothek","items":[{"id":"b1","title":"Neue Bücher","content_html":"<p>Über 20 neue Titel</p>","url":"https://localhost/bib/1","date_published":"2026-11-20T12:00:00Z","tags":["Bibliothek"]}]}"#;
 
 struct Fx {
-    _tmp: tempfile::TempDir,
-    host: AppHost,
+    h: TestHost,
     dir: std::path::PathBuf,
     prefix: String,
     access_log: std::path::PathBuf,
@@ -98,24 +96,18 @@ fn fixture() -> Fx {
     .iter()
     .map(|(n, f)| format!("\"feed:{n}\" = \"{prefix}/{f}\""))
     .collect();
-    let tmp = tempfile::tempdir().unwrap();
-    let vault = Vault::create(&tmp.path().join("c"), "Test-Password-1", MIN_PARAMS).unwrap();
-    let publisher = signing::generate_key();
-    let policy = Policy::parse(&format!(
-        "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n[tls]\ntrust_anchors = ['''\n{ca}''']\n\
-         [[publishers]]\nname = \"Kapsel\"\nkey = \"{}\"\n\
-         [apps.news]\nstorage_quota_bytes = 16777216\nnotify = true\nlog = true\n\
-         http_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\ncall_timeout_ms = 20000\n\
-         [apps.news.settings]\nimportant = \"amt\"\n{}\n",
-        signing::encode_public_key(&publisher.verifying_key()),
-        settings.join("\n")
-    ))
-    .unwrap();
-    let mut host = AppHost::new(&vault, &policy, None).unwrap();
-    kapsel_tests::install_builtin(&mut host, &publisher, "news");
+    let mut h = TestHost::builder()
+        .trust(&ca)
+        .apps(&format!(
+            "[apps.news]\nstorage_quota_bytes = 16777216\nnotify = true\nlog = true\n\
+             http_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\ncall_timeout_ms = 20000\n\
+             [apps.news.settings]\nimportant = \"amt\"\n{}\n",
+            settings.join("\n")
+        ))
+        .build();
+    h.install_builtin("news");
     Fx {
-        _tmp: tmp,
-        host,
+        h,
         dir,
         prefix: format!("/{sub}"),
         access_log: servers.dir.join("nginx/access.log"),
@@ -140,10 +132,10 @@ fn badge_of(o: &CallOutcome, title: &str) -> Option<String> {
 #[test]
 fn feeds_of_every_shape_are_read_through_the_capability() {
     let mut fx = fixture();
-    let o = fx
-        .host
-        .call("news", &Call::View(String::new()), None)
-        .unwrap();
+    let o =
+        fx.h.host
+            .call("news", &Call::View(String::new()), None)
+            .unwrap();
     let t = o.view.render_text();
     for title in [
         "Neue Öffnungszeiten & Termine",
@@ -161,17 +153,17 @@ fn feeds_of_every_shape_are_read_through_the_capability() {
     assert_eq!(badge_of(&o, "Zweite Meldung").as_deref(), Some("new"));
 
     // An article: safe text, links resolved against the feed and shown with their origin.
-    let a = fx
-        .host
-        .call(
-            "news",
-            &Call::Act {
-                action: action_for(&o, "Neue Öffnungszeiten & Termine"),
-                form: vec![],
-            },
-            None,
-        )
-        .unwrap();
+    let a =
+        fx.h.host
+            .call(
+                "news",
+                &Call::Act {
+                    action: action_for(&o, "Neue Öffnungszeiten & Termine"),
+                    form: vec![],
+                },
+                None,
+            )
+            .unwrap();
     let at = a.view.render_text();
     assert!(at.contains("Ab Dezember gelten neue Zeiten."), "{at}");
     assert!(
@@ -191,27 +183,27 @@ fn feeds_of_every_shape_are_read_through_the_capability() {
         at.contains("news/oeffnungszeiten.html> (https://localhost)"),
         "{at}"
     );
-    let atom = fx
-        .host
-        .call(
-            "news",
-            &Call::Act {
-                action: action_for(&o, "Update heute"),
-                form: vec![],
-            },
-            None,
-        )
-        .unwrap();
+    let atom =
+        fx.h.host
+            .call(
+                "news",
+                &Call::Act {
+                    action: action_for(&o, "Update heute"),
+                    form: vec![],
+                },
+                None,
+            )
+            .unwrap();
     assert!(
         atom.view.render_text().contains("Bitte Passwörter ändern."),
         "{}",
         atom.view.render_text()
     );
     // Read now; saved on request.
-    let o = fx
-        .host
-        .call("news", &Call::View(String::new()), None)
-        .unwrap();
+    let o =
+        fx.h.host
+            .call("news", &Call::View(String::new()), None)
+            .unwrap();
     assert_eq!(
         badge_of(&o, "Neue Öffnungszeiten & Termine").as_deref(),
         Some("")
@@ -219,7 +211,7 @@ fn feeds_of_every_shape_are_read_through_the_capability() {
     let id = action_for(&o, "Zweite Meldung")
         .trim_start_matches("item:")
         .to_string();
-    fx.host
+    fx.h.host
         .call(
             "news",
             &Call::Act {
@@ -229,17 +221,17 @@ fn feeds_of_every_shape_are_read_through_the_capability() {
             None,
         )
         .unwrap();
-    let saved = fx
-        .host
-        .call("news", &Call::View("saved".into()), None)
-        .unwrap();
+    let saved =
+        fx.h.host
+            .call("news", &Call::View("saved".into()), None)
+            .unwrap();
     assert!(saved.view.render_text().contains("Zweite Meldung"));
-    let cat = fx
-        .host
-        .call("news", &Call::View("category:IT".into()), None)
-        .unwrap()
-        .view
-        .render_text();
+    let cat =
+        fx.h.host
+            .call("news", &Call::View("category:IT".into()), None)
+            .unwrap()
+            .view
+            .render_text();
     assert!(
         cat.contains("Zweite Meldung") && !cat.contains("Personalversammlung"),
         "{cat}"
@@ -259,11 +251,11 @@ fn port(fx: &Fx) -> String {
 #[test]
 fn refresh_is_conditional_notifies_and_works_offline() {
     let mut fx = fixture();
-    fx.host
+    fx.h.host
         .call("news", &Call::View(String::new()), None)
         .unwrap();
     // Unchanged feeds: nginx answers 304 to our ETag / If-Modified-Since.
-    fx.host
+    fx.h.host
         .call(
             "news",
             &Call::Act {
@@ -287,34 +279,34 @@ fn refresh_is_conditional_notifies_and_works_offline() {
         &fx.dir.join("rss2.xml"),
         RSS2.replace("EXTRA", extra).as_bytes(),
     );
-    let o = fx
-        .host
-        .call(
-            "news",
-            &Call::Act {
-                action: "refresh".into(),
-                form: vec![],
-            },
-            None,
-        )
-        .unwrap();
+    let o =
+        fx.h.host
+            .call(
+                "news",
+                &Call::Act {
+                    action: "refresh".into(),
+                    form: vec![],
+                },
+                None,
+            )
+            .unwrap();
     assert!(o.view.render_text().contains("Eilmeldung"));
     assert_eq!(o.notifications.len(), 1, "{:?}", o.notifications);
     assert_eq!(o.notifications[0].title, "News: amt");
     assert_eq!(o.notifications[0].body, "Eilmeldung");
     // The feed disappears: the stored articles are still readable.
     std::fs::remove_file(fx.dir.join("rss2.xml")).unwrap();
-    let o = fx
-        .host
-        .call(
-            "news",
-            &Call::Act {
-                action: "refresh".into(),
-                form: vec![],
-            },
-            None,
-        )
-        .unwrap();
+    let o =
+        fx.h.host
+            .call(
+                "news",
+                &Call::Act {
+                    action: "refresh".into(),
+                    form: vec![],
+                },
+                None,
+            )
+            .unwrap();
     let t = o.view.render_text();
     assert!(
         t.contains("amt: the feed does not exist (HTTP 404) — showing the stored articles"),
@@ -324,16 +316,16 @@ fn refresh_is_conditional_notifies_and_works_offline() {
         t.contains("Eilmeldung") && t.contains("Zweite Meldung"),
         "{t}"
     );
-    let a = fx
-        .host
-        .call(
-            "news",
-            &Call::Act {
-                action: action_for(&o, "Eilmeldung"),
-                form: vec![],
-            },
-            None,
-        )
-        .unwrap();
+    let a =
+        fx.h.host
+            .call(
+                "news",
+                &Call::Act {
+                    action: action_for(&o, "Eilmeldung"),
+                    form: vec![],
+                },
+                None,
+            )
+            .unwrap();
     assert!(a.view.render_text().contains("Sofort"));
 }

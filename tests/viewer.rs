@@ -3,15 +3,13 @@
 //! refused with an error view, inside the sandbox; the editor saves a new version.
 
 use kapsel_core::documents;
-use kapsel_core::policy::{Policy, signing};
-use kapsel_core::vault::{MIN_PARAMS, Vault};
-use kapsel_host::{AppHost, Call};
+use kapsel_host::Call;
+use kapsel_tests::host::TestHost;
 
 struct Fx {
     _tmp: tempfile::TempDir,
     corpus: std::path::PathBuf,
-    vault: Vault,
-    host: AppHost,
+    h: TestHost,
 }
 
 fn fixture() -> Fx {
@@ -28,21 +26,14 @@ fn fixture() -> Fx {
         status.success(),
         "making the corpus failed (tests/servers/install.sh installs its libraries)"
     );
-    let vault = Vault::create(&tmp.path().join("c"), "Test-Password-1", MIN_PARAMS).unwrap();
-    let publisher = signing::generate_key();
-    let policy = Policy::parse(&format!(
-        "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n[[publishers]]\nname = \"Kapsel\"\nkey = \"{}\"\n\
-         [apps.viewer]\ndocuments = true\nlog = true\ncall_timeout_ms = 10000\n",
-        signing::encode_public_key(&publisher.verifying_key())
-    ))
-    .unwrap();
-    let mut host = AppHost::new(&vault, &policy, None).unwrap();
-    kapsel_tests::install_builtin(&mut host, &publisher, "viewer");
+    let mut h = TestHost::builder()
+        .apps("[apps.viewer]\ndocuments = true\nlog = true\ncall_timeout_ms = 10000\n")
+        .build();
+    h.install_builtin("viewer");
     Fx {
         _tmp: tmp,
         corpus,
-        vault,
-        host,
+        h,
     }
 }
 
@@ -50,7 +41,7 @@ impl Fx {
     fn import(&self, name: &str) -> String {
         let file = std::fs::File::open(self.corpus.join(name)).unwrap();
         documents::save(
-            &self.vault,
+            &self.h.vault,
             name,
             documents::guess_media_type(name),
             "import",
@@ -64,6 +55,7 @@ impl Fx {
     fn show(&mut self, name: &str) -> String {
         let id = self.import(name);
         let o = self
+            .h
             .host
             .call("viewer", &Call::View(String::new()), Some(&id))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -176,10 +168,10 @@ fn damaged_files_and_bombs_give_an_error_view() {
         );
     }
     // Without a document: a notice, not an error.
-    let o = fx
-        .host
-        .call("viewer", &Call::View(String::new()), None)
-        .unwrap();
+    let o =
+        fx.h.host
+            .call("viewer", &Call::View(String::new()), None)
+            .unwrap();
     assert!(o.view.render_text().contains("No document was handed"));
 }
 
@@ -187,53 +179,53 @@ fn damaged_files_and_bombs_give_an_error_view() {
 fn the_editor_saves_a_new_version_inside_the_container() {
     let mut fx = fixture();
     let id = fx.import("notiz.txt");
-    let edit = fx
-        .host
-        .call("viewer", &Call::View("edit".into()), Some(&id))
-        .unwrap()
-        .view
-        .render_text();
+    let edit =
+        fx.h.host
+            .call("viewer", &Call::View("edit".into()), Some(&id))
+            .unwrap()
+            .view
+            .render_text();
     assert!(
         edit.contains("Besprechung am Dienstag") && edit.contains("multiline"),
         "{edit}"
     );
-    let o = fx
-        .host
-        .call(
-            "viewer",
-            &Call::Act {
-                action: "save".into(),
-                form: vec![("text".into(), "Neue Fassung: Straße bleibt offen.".into())],
-            },
-            Some(&id),
-        )
-        .unwrap();
+    let o =
+        fx.h.host
+            .call(
+                "viewer",
+                &Call::Act {
+                    action: "save".into(),
+                    form: vec![("text".into(), "Neue Fassung: Straße bleibt offen.".into())],
+                },
+                Some(&id),
+            )
+            .unwrap();
     assert_eq!(o.saved_documents.len(), 1);
     let new = &o.saved_documents[0];
     assert_eq!(new.parent.as_deref(), Some(id.as_str()));
     assert_eq!(new.name, "notiz.txt");
-    let t = fx
-        .host
-        .call("viewer", &Call::View(String::new()), Some(&new.id))
-        .unwrap()
-        .view
-        .render_text();
+    let t =
+        fx.h.host
+            .call("viewer", &Call::View(String::new()), Some(&new.id))
+            .unwrap()
+            .view
+            .render_text();
     assert!(t.contains("Neue Fassung: Straße bleibt offen."), "{t}");
     // The original is unchanged.
-    let t = fx
-        .host
-        .call("viewer", &Call::View(String::new()), Some(&id))
-        .unwrap()
-        .view
-        .render_text();
+    let t =
+        fx.h.host
+            .call("viewer", &Call::View(String::new()), Some(&id))
+            .unwrap()
+            .view
+            .render_text();
     assert!(t.contains("Besprechung am Dienstag"));
     // Binary formats are not editable.
     let pdf = fx.import("bericht.pdf");
-    let t = fx
-        .host
-        .call("viewer", &Call::View("edit".into()), Some(&pdf))
-        .unwrap()
-        .view
-        .render_text();
+    let t =
+        fx.h.host
+            .call("viewer", &Call::View("edit".into()), Some(&pdf))
+            .unwrap()
+            .view
+            .render_text();
     assert!(t.contains("cannot be edited"), "{t}");
 }

@@ -34,6 +34,14 @@ pub mod bindings {
     });
 }
 
+/// The `kapsel:app` API version this SDK binds, recorded in the component's binary so the host
+/// (and the reviewer's `kapsel audit`) read it from the code, not only from the manifest.
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+#[used]
+#[unsafe(link_section = "kapsel:api-version")]
+pub static KAPSEL_API_VERSION: [u8; 5] = *b"0.1.0";
+
 pub mod config;
 pub mod documents;
 pub mod http;

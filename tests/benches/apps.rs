@@ -7,9 +7,8 @@
 
 use std::time::Instant;
 
-use kapsel_core::policy::{Policy, signing};
-use kapsel_core::vault::{MIN_PARAMS, Vault};
-use kapsel_host::{AppHost, Call, Credentials};
+use kapsel_host::Call;
+use kapsel_tests::host::TestHost;
 
 const PROPFIND: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <D:propfind xmlns:D="DAV:"><D:prop><D:displayname/><D:resourcetype/><D:getcontentlength/><D:getlastmodified/><D:getcontenttype/></D:prop></D:propfind>"#;
@@ -21,9 +20,6 @@ fn median(mut xs: Vec<f64>) -> f64 {
 
 fn main() {
     let rounds = 15;
-    let tmp = tempfile::tempdir().unwrap();
-    let vault = Vault::create(&tmp.path().join("c"), "Bench-Password-1", MIN_PARAMS).unwrap();
-    let publisher = signing::generate_key();
     let servers = std::fs::read_to_string("/tmp/kts/env")
         .ok()
         .map(|_| kapsel_tests::servers::test_servers());
@@ -33,22 +29,18 @@ fn main() {
         .map(|u| u.trim_end_matches('/').to_string())
         .unwrap_or_else(|| "http://127.0.0.1:18088".into());
     let sub = format!("bench-{}", std::process::id());
-    let policy = Policy::parse(&format!(
-        "serial = 1\n[tenant]\nid = \"b\"\nname = \"B\"\n[tls]\nplaintext_hosts = [\"127.0.0.1\"]\n\
-         [[publishers]]\nname = \"Kapsel\"\nkey = \"{}\"\n\
-         [apps.news]\nstorage_quota_bytes = 16777216\nnotify = true\nlog = true\ncall_timeout_ms = 60000\nhttp_origins = [\"https://intranet.example\"]\n\
-         [apps.documents]\ndocuments = true\nlog = true\ncall_timeout_ms = 60000\nhttp_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\n\
-         http_credentials = {{ \"{origin}\" = \"basic\" }}\n[apps.documents.settings]\n\"library:Bench\" = \"webdav:{origin}/{sub}/\"\n",
-        signing::encode_public_key(&publisher.verifying_key())
-    ))
-    .unwrap();
-    let creds = Credentials {
-        user: "alice@corp.test".into(),
-        password: zeroize::Zeroizing::new("secret".into()),
-    };
-    let mut host = AppHost::new(&vault, &policy, Some(creds)).unwrap();
-    kapsel_tests::install_builtin(&mut host, &publisher, "news");
-    kapsel_tests::install_builtin(&mut host, &publisher, "documents");
+    let mut h = TestHost::builder()
+        .plaintext_host("127.0.0.1")
+        .credentials("alice@corp.test", "secret")
+        .apps(&format!(
+            "[apps.news]\nstorage_quota_bytes = 16777216\nnotify = true\nlog = true\ncall_timeout_ms = 60000\nhttp_origins = [\"https://intranet.example\"]\n\
+             [apps.documents]\ndocuments = true\nlog = true\ncall_timeout_ms = 60000\nhttp_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\n\
+             http_credentials = {{ \"{origin}\" = \"basic\" }}\n[apps.documents.settings]\n\"library:Bench\" = \"webdav:{origin}/{sub}/\"\n"
+        ))
+        .build();
+    h.install_builtin("news");
+    h.install_builtin("documents");
+    let host = &mut h.host;
 
     // news: the same parse + list code, natively and inside Wasm.
     let mut native = Vec::new();

@@ -1,166 +1,68 @@
 //! Two parties must agree: what an app's manifest declares and what the tenant's policy
-//! grants. This module computes the intersection (the effective grants) and checks a
-//! component's real imports against it. Enforcement happens in each capability, per call.
+//! grants. This module assembles the effective grants (each capability computes its own part,
+//! see `caps/`) with the limits of every call, and decides a component's real imports against
+//! them. Enforcement happens in each capability, per call.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Serialize;
 
-use super::imports::Import;
-use super::manifest::{Capability, Manifest};
+use crate::caps::{self, Capability};
+use crate::imports::Import;
+use crate::manifest::Manifest;
 use kapsel_core::error::{Error, Result};
-use kapsel_core::net::origin::{HostPattern, Origin, Target};
-use kapsel_core::policy::{AppGrant, CredentialKind, Policy};
+use kapsel_core::policy::{AppGrant, Policy};
 
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_MEMORY: u64 = 64 * 1024 * 1024;
-pub const DEFAULT_HTTP_MAX: u64 = 8 * 1024 * 1024;
-pub const DEFAULT_HTTP_TIMEOUT: Duration = Duration::from_secs(15);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Grants {
     pub app_id: String,
-    pub storage_quota: Option<u64>,
-    #[serde(serialize_with = "origins_as_text")]
-    pub http_origins: Vec<Origin>,
-    #[serde(serialize_with = "origins_as_text")]
-    pub http_private: Vec<Origin>,
-    #[serde(skip)]
-    pub http_credentials: Vec<(Origin, CredentialKind)>,
-    pub http_max_response: u64,
-    pub http_timeout: Duration,
-    pub notify: bool,
-    pub documents: bool,
-    pub log: bool,
+    /// What the app gets of each capability.
+    pub caps: caps::Granted,
+    #[serde(serialize_with = "as_millis")]
     pub call_timeout: Duration,
     pub memory_limit: u64,
+    /// The tenant's settings for this app (`kapsel:app/config`).
     #[serde(skip)]
-    pub settings: std::collections::BTreeMap<String, String>,
+    pub settings: BTreeMap<String, String>,
 }
 
-fn origins_as_text<S: serde::Serializer>(
-    o: &[Origin],
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    s.collect_seq(o.iter().map(|o| o.to_string()))
-}
-
-/// Is every target `declared` allows also allowed by `granted`?
-fn covered(declared: &Origin, granted: &Origin) -> bool {
-    if declared == granted {
-        return true;
-    }
-    if declared.scheme != granted.scheme || declared.port != granted.port {
-        return false;
-    }
-    match (&declared.host, &granted.host) {
-        (HostPattern::Exact(h), HostPattern::Subdomains(s)) => {
-            h.ends_with(s.as_str()) && h.len() > s.len()
-        }
-        (HostPattern::Subdomains(d), HostPattern::Subdomains(g)) => d.ends_with(g.as_str()),
-        _ => false,
-    }
-}
-
-fn parse_all(list: &[String], what: &str) -> Result<Vec<Origin>> {
-    list.iter()
-        .map(|o| Origin::parse(o).map_err(|e| Error::Policy(format!("{what}: {e}"))))
-        .collect()
+fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_millis() as u64)
 }
 
 impl Grants {
     /// The intersection of manifest and policy. An app without a policy entry gets nothing.
-    pub fn effective(manifest: &Manifest, policy: &Policy) -> Result<Grants> {
+    pub fn effective(manifest: &Manifest, policy: &Policy) -> Grants {
         let none = AppGrant::default();
         let grant = policy.apps.get(&manifest.id).unwrap_or(&none);
-        let granted = parse_all(
-            &grant.http_origins,
-            &format!("apps.{}.http_origins", manifest.id),
-        )?;
-        let private = parse_all(
-            &grant.http_private_origins,
-            &format!("apps.{}.http_private_origins", manifest.id),
-        )?;
-        let declared = match &manifest.capabilities.http {
-            Some(h) if h.tenant_configured() => granted.clone(),
-            Some(h) => parse_all(&h.origins, "manifest http.origins")?,
-            None => Vec::new(),
-        };
-        let http_origins: Vec<Origin> = declared
-            .iter()
-            .filter(|d| granted.iter().any(|g| covered(d, g)))
-            .cloned()
-            .collect();
-        let http_private: Vec<Origin> = http_origins
-            .iter()
-            .filter(|d| private.iter().any(|g| covered(d, g)))
-            .cloned()
-            .collect();
-        let mut http_credentials = Vec::new();
-        for (origin, kind) in &grant.http_credentials {
-            let o = Origin::parse(origin).map_err(|e| {
-                Error::Policy(format!("apps.{}.http_credentials: {e}", manifest.id))
-            })?;
-            // Credentials go over plain http only to a host the tenant explicitly allows
-            // plain text for (a legacy intranet share); never otherwise.
-            let plaintext_ok = matches!(&o.host, HostPattern::Exact(h) if policy.tls.plaintext_hosts.iter().any(|p| p.eq_ignore_ascii_case(h)));
-            if o.scheme != "https" && !plaintext_ok {
-                return Err(Error::Policy(format!(
-                    "apps.{}.http_credentials: credentials are never sent over plain http ({origin})",
-                    manifest.id
-                )));
-            }
-            http_credentials.push((o, *kind));
-        }
-        let storage_quota = match (&manifest.capabilities.storage, grant.storage_quota_bytes) {
-            (Some(decl), Some(quota)) if quota > 0 => Some(decl.quota_bytes.min(quota)),
-            _ => None,
-        };
-        let caps = &manifest.capabilities;
-        Ok(Grants {
+        Grants {
             app_id: manifest.id.clone(),
-            storage_quota,
-            http_origins,
-            http_private,
-            http_credentials,
-            http_max_response: grant.http_max_response_bytes.unwrap_or(DEFAULT_HTTP_MAX),
-            http_timeout: grant
-                .http_timeout_ms
-                .map_or(DEFAULT_HTTP_TIMEOUT, Duration::from_millis),
-            notify: caps.notify && grant.notify,
-            documents: caps.documents && grant.documents,
-            log: caps.log && grant.log,
+            caps: caps::Granted::compute(&manifest.capabilities, grant, policy),
             call_timeout: grant
                 .call_timeout_ms
                 .map_or(DEFAULT_CALL_TIMEOUT, Duration::from_millis),
             memory_limit: grant.memory_limit_bytes.unwrap_or(DEFAULT_MEMORY),
             settings: grant.settings.clone(),
-        })
-    }
-
-    pub fn allows(&self, cap: Capability) -> bool {
-        match cap {
-            Capability::Storage => self.storage_quota.is_some(),
-            Capability::Http => !self.http_origins.is_empty(),
-            Capability::Notify => self.notify,
-            Capability::Log => self.log,
-            Capability::Documents => self.documents,
         }
     }
 
-    pub fn origin_for(&self, target: &Target) -> Option<&Origin> {
-        self.http_origins.iter().find(|o| o.matches(target))
+    pub fn allows(&self, cap: Capability) -> bool {
+        cap.granted(self).is_some()
     }
 
-    pub fn private_allowed(&self, target: &Target) -> bool {
-        self.http_private.iter().any(|o| o.matches(target))
-    }
-
-    pub fn credential_for(&self, target: &Target) -> Option<CredentialKind> {
-        self.http_credentials
-            .iter()
-            .find(|(o, _)| o.matches(target))
-            .map(|(_, k)| *k)
+    #[cfg(test)]
+    pub fn for_test(app_id: &str, caps: caps::Granted) -> Grants {
+        Grants {
+            app_id: app_id.into(),
+            caps,
+            call_timeout: DEFAULT_CALL_TIMEOUT,
+            memory_limit: DEFAULT_MEMORY,
+            settings: BTreeMap::new(),
+        }
     }
 }
 
@@ -169,36 +71,43 @@ impl Grants {
 pub struct ImportDecision {
     pub import: Import,
     pub declared: Option<bool>,
+    /// `None` where no tenant policy was given to judge the grant.
     pub granted: Option<bool>,
     pub allowed: bool,
     pub reason: String,
 }
 
-/// Decide every import; `Err` names the first refused one.
-pub fn decide(imports: &[Import], manifest: &Manifest, grants: &Grants) -> Vec<ImportDecision> {
+/// Decide every import. With `grants: None` (a reviewer without a tenant policy) a declared
+/// capability is judged on the declaration alone, and the reason says so.
+pub fn decide(
+    imports: &[Import],
+    manifest: &Manifest,
+    grants: Option<&Grants>,
+) -> Vec<ImportDecision> {
     imports
         .iter()
         .map(|import| match import {
             Import::Capability { capability, name } => {
                 let declared = manifest.declares(*capability);
-                let granted = grants.allows(*capability);
+                let granted = grants.map(|g| g.allows(*capability));
                 let reason = match (declared, granted) {
-                    (true, true) => "declared and granted".to_string(),
                     (false, _) => format!(
                         "imports {name} but the manifest does not declare {}",
                         capability.interface()
                     ),
-                    (true, false) => format!(
+                    (true, Some(true)) => "declared and granted".to_string(),
+                    (true, Some(false)) => format!(
                         "the tenant policy does not grant {} to {}",
                         capability.interface(),
                         manifest.id
                     ),
+                    (true, None) => "declared; no tenant policy was given to judge it".to_string(),
                 };
                 ImportDecision {
                     import: import.clone(),
                     declared: Some(declared),
-                    granted: Some(granted),
-                    allowed: declared && granted,
+                    granted,
+                    allowed: declared && granted != Some(false),
                     reason,
                 }
             }
@@ -227,6 +136,7 @@ pub fn decide(imports: &[Import], manifest: &Manifest, grants: &Grants) -> Vec<I
         .collect()
 }
 
+/// `Err` names the first refused import.
 pub fn enforce(decisions: &[ImportDecision]) -> Result<()> {
     match decisions.iter().find(|d| !d.allowed) {
         Some(d) => Err(Error::Policy(format!(
@@ -235,5 +145,59 @@ pub fn enforce(decisions: &[ImportDecision]) -> Result<()> {
             d.reason
         ))),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::imports::classify;
+
+    fn manifest(caps: &str) -> Manifest {
+        Manifest::parse(&format!(
+            "id = \"a\"\nname = \"A\"\nversion = \"1\"\npublisher = \"P\"\napi = \"0.1\"\n[capabilities]\n{caps}\n"
+        ))
+        .unwrap()
+    }
+
+    fn policy(apps: &str) -> Policy {
+        Policy::parse(&format!(
+            "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n[apps.a]\n{apps}\n"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_import_needs_declaration_and_grant() {
+        let imports = [classify("kapsel:app/storage@0.1.0")];
+        let m = manifest("storage = { quota_bytes = 10 }");
+        let granted = Grants::effective(&m, &policy("storage_quota_bytes = 10"));
+        let refused = Grants::effective(&m, &policy(""));
+        assert!(enforce(&decide(&imports, &m, Some(&granted))).is_ok());
+        let e = enforce(&decide(&imports, &m, Some(&refused))).unwrap_err();
+        assert!(e.to_string().contains("does not grant storage"), "{e}");
+        let undeclared = manifest("");
+        let e = enforce(&decide(&imports, &undeclared, Some(&granted))).unwrap_err();
+        assert!(e.to_string().contains("does not declare storage"), "{e}");
+        // Without a policy: declared is allowed, but never called granted.
+        let d = decide(&imports, &m, None);
+        assert!(d[0].allowed && d[0].granted.is_none());
+        assert!(!d[0].reason.contains("granted"), "{}", d[0].reason);
+    }
+
+    #[test]
+    fn refused_interfaces_stay_refused_whatever_the_grants() {
+        let m = manifest("storage = { quota_bytes = 10 }");
+        let g = Grants::effective(&m, &policy("storage_quota_bytes = 10"));
+        for name in [
+            "wasi:sockets/tcp@0.2.6",
+            "wasi:http/outgoing-handler@0.2.6",
+            "kapsel:app/clipboard@0.1.0",
+        ] {
+            let d = decide(&[classify(name)], &m, Some(&g));
+            assert!(!d[0].allowed, "{name}");
+            let d = decide(&[classify(name)], &m, None);
+            assert!(!d[0].allowed, "{name} without a policy");
+        }
     }
 }

@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use super::manifest::Capability;
+use crate::caps::Capability;
+use crate::manifest::Manifest;
+use crate::wit::{ApiVersion, VERSION_SECTION};
 use kapsel_core::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -54,7 +56,10 @@ pub fn classify(name: &str) -> Import {
     };
     match pkg {
         "kapsel:app" => {
-            if !version.is_some_and(|v| v.starts_with("0.1.")) {
+            if !version
+                .and_then(ApiVersion::parse)
+                .is_some_and(ApiVersion::supported)
+            {
                 return refused("unsupported kapsel:app version");
             }
             if iface == "ui" || iface == "config" {
@@ -120,6 +125,86 @@ pub fn component_imports(bytes: &[u8]) -> Result<Vec<String>> {
         }
     }
     Ok(out)
+}
+
+/// The API version a component was built against, as its binary says it: the custom section
+/// the SDK writes, and the version of its exported `kapsel:app/app`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EmbeddedApi {
+    pub section: Option<ApiVersion>,
+    pub export: Option<ApiVersion>,
+}
+
+pub fn api_version_of(bytes: &[u8]) -> Result<EmbeddedApi> {
+    use wasmparser::{Parser, Payload};
+    let malformed = |e: wasmparser::BinaryReaderError| {
+        Error::invalid(format!("the component is malformed: {e}"))
+    };
+    let mut out = EmbeddedApi::default();
+    let mut depth = 0u32;
+    for payload in Parser::new(0).parse_all(bytes) {
+        match payload.map_err(malformed)? {
+            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => depth += 1,
+            Payload::End(_) => depth = depth.saturating_sub(1),
+            Payload::CustomSection(c) if c.name() == VERSION_SECTION => {
+                let text = std::str::from_utf8(c.data()).map_err(|_| {
+                    Error::invalid(format!("the {VERSION_SECTION} section is not text"))
+                })?;
+                let v = ApiVersion::parse(text).ok_or_else(|| {
+                    Error::invalid(format!(
+                        "the {VERSION_SECTION} section says {text:?}, not a version"
+                    ))
+                })?;
+                if out.section.is_some_and(|s| s != v) {
+                    return Err(Error::invalid(format!(
+                        "the component names two different API versions in {VERSION_SECTION}"
+                    )));
+                }
+                out.section = Some(v);
+            }
+            Payload::ComponentExportSection(reader) if depth == 0 => {
+                for export in reader {
+                    let name = export.map_err(malformed)?.name.name;
+                    if let Some(v) = name.strip_prefix("kapsel:app/app@") {
+                        out.export = ApiVersion::parse(v);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The manifest, the SDK's section and the export must agree on the API version, and the
+/// host must support it. A component built without the SDK has no section; its export decides.
+pub fn check_api_version(component: &[u8], manifest: &Manifest) -> Result<ApiVersion> {
+    let embedded = api_version_of(component)?;
+    let declared = ApiVersion::require(&manifest.api, "app manifest")?;
+    let built = embedded.section.or(embedded.export).ok_or_else(|| {
+        Error::invalid("the component does not export kapsel:app/app: it is not a Kapsel app")
+    })?;
+    if let (Some(section), Some(export)) = (embedded.section, embedded.export)
+        && section != export
+    {
+        return Err(Error::invalid(format!(
+            "the component says it was built for API {section} but exports kapsel:app/app@{export}"
+        )));
+    }
+    if built != declared {
+        return Err(Error::invalid(format!(
+            "the manifest says api = {:?}, but the component was built against {built}: \
+             rebuild it or correct the manifest",
+            manifest.api
+        )));
+    }
+    if !built.supported() {
+        return Err(Error::invalid(format!(
+            "the component was built against kapsel:app {built}; this host accepts {}",
+            ApiVersion::supported_list()
+        )));
+    }
+    Ok(built)
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@
 //! call with sealed WASI, memory/table limits and an epoch deadline; each capability re-checks
 //! its grant on every call; storage writes are applied only if the call returns normally.
 
-mod bindings;
 mod caps;
 mod engine;
 mod grants;
@@ -20,6 +19,7 @@ pub mod report;
 mod state;
 mod view;
 mod wasi;
+pub mod wit;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -30,15 +30,16 @@ use sha2::{Digest, Sha256};
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Engine, Store};
 
+pub use caps::{Capabilities, Capability};
 pub use grants::{Grants, ImportDecision};
-pub use imports::{Import, classify, component_imports};
-pub use manifest::{Capability, Manifest};
+pub use imports::{Import, api_version_of, classify, component_imports};
+pub use manifest::Manifest;
 pub use package::{Package, sha256_hex};
 pub use state::{Credentials, LogLine, Notification, Resolver, SystemResolver};
 pub use view::{Block, View};
 
-use bindings::v0_1::{MicroApp, MicroAppPre};
 use state::{HostState, Services};
+use wit::latest::{MicroApp, MicroAppPre};
 
 use kapsel_core::audit;
 use kapsel_core::documents::{self, DocumentInfo};
@@ -152,16 +153,10 @@ fn describe_trap(e: &wasmtime::Error, grants: &Grants) -> String {
     if let Some(exit) = e.downcast_ref::<wasmtime_wasi::I32Exit>() {
         return format!("the app exited with status {}", exit.0);
     }
-    let text = format!("{e:#}");
-    if text.contains("forcing trap when growing memory")
-        || text.contains("memory") && text.contains("limit")
-    {
-        return format!(
-            "the app exceeded its memory limit of {} MiB and was stopped",
-            grants.memory_limit >> 20
-        );
+    if let Some(limit) = e.downcast_ref::<state::LimitExceeded>() {
+        return format!("the app exceeded its {limit} and was stopped");
     }
-    format!("the app failed: {text}")
+    format!("the app failed: {e:#}")
 }
 
 impl AppHost {
@@ -195,7 +190,6 @@ impl AppHost {
             tls: kapsel_core::net::tls::client_config(&policy.tls)?,
             credentials,
             resolver,
-            plaintext_hosts: policy.tls.plaintext_hosts.clone(),
         });
         Ok(AppHost {
             engine: info.engine,
@@ -263,10 +257,11 @@ impl AppHost {
                 "micro-apps are disabled by the tenant".into(),
             ));
         }
-        let grants = Grants::effective(&manifest, &self.policy)?;
+        let grants = Grants::effective(&manifest, &self.policy);
         let names = component_imports(&package.component)?;
+        imports::check_api_version(&package.component, &manifest)?;
         let imports: Vec<Import> = names.iter().map(|n| classify(n)).collect();
-        let decisions = grants::decide(&imports, &manifest, &grants);
+        let decisions = grants::decide(&imports, &manifest, Some(&grants));
         grants::enforce(&decisions)?;
         let started = Instant::now();
         let artifact = self
@@ -336,7 +331,7 @@ impl AppHost {
         for id in vault.keys_in(APPS_NS)? {
             if let Some(rec) = load_record(&vault, &id)? {
                 let manifest = Manifest::parse(&rec.manifest_text)?;
-                let grants = Grants::effective(&manifest, &self.policy)?;
+                let grants = Grants::effective(&manifest, &self.policy);
                 out.push(InstalledApp {
                     id: manifest.id.clone(),
                     name: manifest.name,
@@ -379,10 +374,10 @@ impl AppHost {
             let rec = load_record(&vault, id)?
                 .ok_or_else(|| Error::NotFound(format!("app {id} is not installed")))?;
             let manifest = Manifest::parse(&rec.manifest_text)?;
-            let grants = Grants::effective(&manifest, &self.policy)?;
+            let grants = Grants::effective(&manifest, &self.policy);
             // The tenant may have revoked a grant since install: check the imports again.
             let imports: Vec<Import> = rec.imports.iter().map(|n| classify(n)).collect();
-            grants::enforce(&grants::decide(&imports, &manifest, &grants))?;
+            grants::enforce(&grants::decide(&imports, &manifest, Some(&grants)))?;
             let engine_id = engine::compatibility_id(&self.engine);
             let artifact = if rec.engine == engine_id {
                 let artifact = vault.blob_reader(&rec.artifact_blob)?.read_all()?;
@@ -444,7 +439,7 @@ impl AppHost {
         let doc = match document {
             None => None,
             Some(d) => {
-                if !grants.documents {
+                if grants.caps.documents.is_none() {
                     return Err(Error::Policy(format!("app {id} may not open documents")));
                 }
                 let vault = self.vault();
@@ -470,14 +465,15 @@ impl AppHost {
         let stderr = state.stderr.contents();
         for (level, bytes) in [("stdout", &stdout), ("stderr", &stderr)] {
             for line in String::from_utf8_lossy(bytes).lines().take(200) {
-                state.effects.log.push(LogLine {
+                state.effects.log.lines.push(LogLine {
                     level: level.into(),
                     message: line.chars().take(4096).collect(),
                 });
             }
         }
         let effects = std::mem::take(&mut state.effects);
-        self.persist_log(id, &effects.log);
+        let denials = std::mem::take(&mut state.denials);
+        self.persist_log(id, &effects.log.lines);
         let view = match result {
             Err(trap) => {
                 let reason = describe_trap(&trap, &grants);
@@ -490,7 +486,7 @@ impl AppHost {
                 return Err(Error::Agent(format!("app {id}: {reason}")));
             }
             Ok(Err(app_error)) => {
-                use bindings::v0_1::exports::kapsel::app::app::AppError;
+                use wit::latest::exports::kapsel::app::app::AppError;
                 let (kind, text) = match app_error {
                     AppError::NotFound(t) => ("not found", t),
                     AppError::InvalidInput(t) => ("invalid input", t),
@@ -511,26 +507,27 @@ impl AppHost {
         Ok(CallOutcome {
             app: id.to_string(),
             view,
-            notifications: effects.notifications,
-            saved_documents: effects.saved,
-            open_requests: effects.open_requests,
-            denials: effects.denials,
+            notifications: effects.notify.posted,
+            saved_documents: effects.documents.saved,
+            open_requests: effects.documents.open_requests,
+            denials,
             elapsed_us: started.elapsed().as_micros() as u64,
             cold,
         })
     }
 
-    fn commit(&self, id: &str, effects: &state::CallEffects) -> Result<()> {
+    fn commit(&self, id: &str, effects: &caps::CallState) -> Result<()> {
         let mut vault = self.vault();
-        if !effects.pending.is_empty() {
+        if !effects.storage.pending.is_empty() {
             let ops: Vec<(String, Option<Vec<u8>>)> = effects
+                .storage
                 .pending
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
             vault.batch(&format!("app:{id}"), &ops)?;
         }
-        for n in &effects.notifications {
+        for n in &effects.notify.posted {
             kapsel_core::notifications::file(
                 &vault,
                 id,
@@ -551,7 +548,7 @@ impl AppHost {
         let ns = format!("{LOG_NS_PREFIX}{id}");
         let mut all = read_log(&vault, id).unwrap_or_default();
         all.extend(lines.iter().cloned());
-        let skip = all.len().saturating_sub(500);
+        let skip = all.len().saturating_sub(caps::log::KEPT_LINES);
         let kept: Vec<&LogLine> = all.iter().skip(skip).collect();
         let _ = vault.put(&ns, "lines", &serde_json::to_vec(&kept).unwrap_or_default());
     }

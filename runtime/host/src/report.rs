@@ -4,13 +4,12 @@
 
 use serde::Serialize;
 
-use super::grants::{self, Grants, ImportDecision};
-use super::imports::{Import, classify, component_imports};
-use super::manifest::Capability;
-use super::package::{Package, sha256_hex};
+use crate::caps::Capability;
+use crate::grants::{self, Grants, ImportDecision};
+use crate::imports::{Import, classify, component_imports};
+use crate::package::{Package, sha256_hex};
 use kapsel_core::error::Result;
-use kapsel_core::net::origin::{HostPattern, Origin};
-use kapsel_core::policy::{CheckMode, CredentialKind, Policy, signing};
+use kapsel_core::policy::{CheckMode, Policy, signing};
 
 #[derive(Debug, Serialize)]
 pub struct Signature {
@@ -62,39 +61,14 @@ pub struct PackageReport {
 }
 
 fn declared_list(p: &Package) -> Vec<Declared> {
-    let c = &p.manifest.capabilities;
-    let mut out = Vec::new();
-    if let Some(s) = &c.storage {
-        out.push(Declared {
-            capability: Capability::Storage,
-            scope: format!("quota {} bytes", s.quota_bytes),
-        });
-    }
-    if let Some(h) = &c.http {
-        out.push(Declared {
-            capability: Capability::Http,
-            scope: h.origins.join(", "),
-        });
-    }
-    if c.notify {
-        out.push(Declared {
-            capability: Capability::Notify,
-            scope: "notifications".into(),
-        });
-    }
-    if c.log {
-        out.push(Declared {
-            capability: Capability::Log,
-            scope: "app log in the container".into(),
-        });
-    }
-    if c.documents {
-        out.push(Declared {
-            capability: Capability::Documents,
-            scope: "the handed-over document; save new ones".into(),
-        });
-    }
-    out
+    Capability::ALL
+        .into_iter()
+        .filter_map(|capability| {
+            capability
+                .declared(&p.manifest.capabilities)
+                .map(|scope| Declared { capability, scope })
+        })
+        .collect()
 }
 
 /// Audit a package file's bytes, optionally against a tenant policy.
@@ -156,36 +130,9 @@ pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageRep
 
     let names = component_imports(&package.component)?;
     let imports: Vec<Import> = names.iter().map(|n| classify(n)).collect();
-    // Without a policy, judge against the manifest alone (as if everything declared were granted).
-    let grants = match policy {
-        Some(p) => Grants::effective(m, p)?,
-        None => {
-            let mut everything =
-                Policy::parse("serial = 0\n[tenant]\nid = \"review\"\nname = \"review\"\n")?;
-            let mut g = kapsel_core::policy::AppGrant {
-                storage_quota_bytes: Some(u64::MAX),
-                notify: true,
-                documents: true,
-                log: true,
-                ..Default::default()
-            };
-            if let Some(h) = &m.capabilities.http {
-                g.http_origins = h
-                    .origins
-                    .iter()
-                    .filter(|o| *o != super::manifest::TENANT_CONFIGURED)
-                    .cloned()
-                    .collect();
-                if h.tenant_configured() {
-                    g.http_origins
-                        .push("https://tenant-configured.invalid".into());
-                }
-            }
-            everything.apps.insert(m.id.clone(), g);
-            Grants::effective(m, &everything)?
-        }
-    };
-    let decisions = grants::decide(&imports, m, &grants);
+    // Without a policy the grant is unknown: imports are judged on the manifest alone.
+    let grants = policy.map(|p| Grants::effective(m, p));
+    let decisions = grants::decide(&imports, m, grants.as_ref());
     for d in decisions.iter().filter(|d| !d.allowed) {
         raise(
             Verdict::Reject,
@@ -221,36 +168,32 @@ pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageRep
                 &mut reasons,
             );
         }
-        if declared && policy.is_some() && !grants.allows(cap) {
+        if declared && grants.as_ref().is_some_and(|g| !g.allows(cap)) {
             mismatches.push(format!(
                 "declares {} but the tenant does not grant it",
                 cap.interface()
             ));
         }
     }
-    if let Some(h) = &m.capabilities.http {
-        if h.tenant_configured() {
-            reasons.push("http origins are chosen by the tenant's grant, not by the app".into());
+    for cap in Capability::ALL {
+        for concern in cap.concerns(&m.capabilities) {
+            if concern.review {
+                raise(Verdict::Review, concern.text, &mut reasons);
+            } else {
+                reasons.push(concern.text);
+            }
         }
-        for o in &h.origins {
-            if let Ok(origin) = Origin::parse(o) {
-                if policy.is_some() && !grants.http_origins.contains(&origin) {
-                    mismatches.push(format!("origin {o} is declared but not granted"));
-                }
-                if matches!(origin.host, HostPattern::Subdomains(_)) {
-                    raise(
-                        Verdict::Review,
-                        format!("wildcard origin {o}"),
-                        &mut reasons,
-                    );
-                }
-                if origin.scheme == "http" {
-                    raise(
-                        Verdict::Review,
-                        format!("plain-text origin {o}"),
-                        &mut reasons,
-                    );
-                }
+    }
+    if let (Some(h), Some(g)) = (&m.capabilities.http, &grants) {
+        let granted = g
+            .caps
+            .http
+            .as_ref()
+            .map(|h| h.origins.as_slice())
+            .unwrap_or(&[]);
+        for o in h.named() {
+            if !granted.contains(o) {
+                mismatches.push(format!("origin {o} is declared but not granted"));
             }
         }
     }
@@ -313,48 +256,10 @@ pub fn audit_policy(policy: &Policy, signed_by: Option<String>) -> PolicyReport 
     for (id, g) in &policy.apps {
         let mut grants = Vec::new();
         let mut app_findings = Vec::new();
-        if let Some(q) = g.storage_quota_bytes {
-            grants.push(format!("storage {q} bytes"));
-            if q > 1 << 30 {
-                app_findings.push(format!("storage quota above 1 GiB ({q})"));
-            }
-        }
-        for o in &g.http_origins {
-            grants.push(format!("http {o}"));
-            match Origin::parse(o) {
-                Err(e) => app_findings.push(e.to_string()),
-                Ok(origin) => {
-                    if matches!(origin.host, HostPattern::Subdomains(_)) {
-                        app_findings.push(format!("wildcard origin {o}"));
-                    }
-                    if origin.scheme == "http" {
-                        app_findings.push(format!("plain-text origin {o}"));
-                    }
-                }
-            }
-        }
-        for o in &g.http_private_origins {
-            grants.push(format!("private network {o}"));
-            app_findings.push(format!("may reach loopback/private addresses at {o}"));
-        }
-        for (o, kind) in &g.http_credentials {
-            grants.push(format!(
-                "credentials ({}) to {o}",
-                match kind {
-                    CredentialKind::Basic => "basic",
-                    CredentialKind::Bearer => "bearer",
-                }
-            ));
-            app_findings.push(format!("the user's credentials are sent to {o}"));
-        }
-        for (on, what) in [
-            (g.notify, "notify"),
-            (g.documents, "documents"),
-            (g.log, "log"),
-        ] {
-            if on {
-                grants.push(what.into());
-            }
+        for cap in Capability::ALL {
+            let lines = cap.policy_lines(g);
+            grants.extend(lines.grants);
+            app_findings.extend(lines.findings);
         }
         if !app_findings.is_empty() {
             verdict = verdict.max(Verdict::Review);
@@ -415,5 +320,174 @@ pub fn audit_policy(policy: &Policy, signed_by: Option<String>) -> PolicyReport 
         integrity,
         findings,
         verdict,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_encoder::{
+        Component, ComponentExportKind, ComponentImportSection, ComponentTypeRef,
+        ComponentTypeSection, CustomSection, InstanceType,
+    };
+
+    /// A component that imports `imports` (as empty instances), exports the first import as
+    /// `kapsel:app/app@0.1.0` and carries the SDK's version section: enough for the report,
+    /// which reads the binary and never runs it.
+    fn component(imports: &[&str]) -> Vec<u8> {
+        let mut c = Component::new();
+        let mut types = ComponentTypeSection::new();
+        types.instance(&InstanceType::new());
+        c.section(&types);
+        let mut section = ComponentImportSection::new();
+        for name in imports.iter().copied().chain(["kapsel:app/ui@0.1.0"]) {
+            section.import(name, ComponentTypeRef::Instance(0));
+        }
+        c.section(&section);
+        let mut exports = wasm_encoder::ComponentExportSection::new();
+        exports.export(
+            "kapsel:app/app@0.1.0",
+            ComponentExportKind::Instance,
+            0,
+            None,
+        );
+        c.section(&exports);
+        c.section(&CustomSection {
+            name: crate::wit::VERSION_SECTION.into(),
+            data: b"0.1.0".as_slice().into(),
+        });
+        c.finish()
+    }
+
+    fn package(caps: &str, imports: &[&str], key: &signing::SigningKey) -> Vec<u8> {
+        let manifest = format!(
+            "id = \"canteen\"\nname = \"Canteen\"\nversion = \"1.0.0\"\npublisher = \"Agency\"\napi = \"0.1\"\n[capabilities]\n{caps}\n"
+        );
+        let mut p = Package::new(&manifest, component(imports)).unwrap();
+        p.sign(key);
+        p.to_bytes()
+    }
+
+    fn policy(key: &signing::SigningKey, apps: &str) -> Policy {
+        Policy::parse(&format!(
+            "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n[[publishers]]\nname = \"Agency IT\"\nkey = \"{}\"\n[apps.canteen]\n{apps}\n",
+            signing::encode_public_key(&key.verifying_key())
+        ))
+        .unwrap()
+    }
+
+    const STORAGE: &str = "kapsel:app/storage@0.1.0";
+
+    #[test]
+    fn without_a_policy_nothing_is_called_granted() {
+        let key = signing::generate_key();
+        let r = audit_package(
+            &package("storage = { quota_bytes = 100 }", &[STORAGE], &key),
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.signature.trusted, None);
+        let storage = r
+            .imports
+            .iter()
+            .find(|d| d.import.name() == STORAGE)
+            .unwrap();
+        assert!(storage.allowed && storage.granted.is_none());
+        assert!(!storage.reason.contains("granted"), "{}", storage.reason);
+    }
+
+    #[test]
+    fn declared_and_granted_under_a_policy_approves() {
+        let key = signing::generate_key();
+        let p = policy(&key, "storage_quota_bytes = 1000");
+        let r = audit_package(
+            &package("storage = { quota_bytes = 100 }", &[STORAGE], &key),
+            Some(&p),
+        )
+        .unwrap();
+        assert_eq!(r.verdict, Verdict::Approve, "{:?}", r.reasons);
+        assert_eq!(r.signature.publisher_name.as_deref(), Some("Agency IT"));
+    }
+
+    #[test]
+    fn undeclared_imports_and_refused_interfaces_reject() {
+        let key = signing::generate_key();
+        let r = audit_package(&package("", &[STORAGE], &key), None).unwrap();
+        assert_eq!(r.verdict, Verdict::Reject);
+        assert!(r.mismatches.iter().any(|m| m.contains("without declaring")));
+        for refused in ["wasi:sockets/tcp@0.2.6", "wasi:http/outgoing-handler@0.2.6"] {
+            let r = audit_package(&package("", &[refused], &key), None).unwrap();
+            assert_eq!(r.verdict, Verdict::Reject, "{refused}");
+            assert!(
+                !r.wasi_sealed || refused.starts_with("wasi:http"),
+                "{refused}"
+            );
+        }
+    }
+
+    #[test]
+    fn over_asking_and_wildcards_need_a_review() {
+        let key = signing::generate_key();
+        let r = audit_package(
+            &package(
+                "storage = { quota_bytes = 100 }\nnotify = true",
+                &[STORAGE],
+                &key,
+            ),
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.verdict, Verdict::Review);
+        assert!(
+            r.reasons.iter().any(|m| m.contains("notify")),
+            "{:?}",
+            r.reasons
+        );
+        let r = audit_package(
+            &package(
+                "http = { origins = [\"https://*.corp.example\"] }",
+                &["kapsel:app/http@0.1.0"],
+                &key,
+            ),
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.verdict, Verdict::Review);
+        assert!(r.reasons.iter().any(|m| m.contains("wildcard")));
+    }
+
+    #[test]
+    fn a_publisher_the_tenant_does_not_trust_rejects() {
+        let key = signing::generate_key();
+        let stranger = signing::generate_key();
+        let p = policy(&key, "storage_quota_bytes = 1000");
+        let r = audit_package(
+            &package("storage = { quota_bytes = 100 }", &[STORAGE], &stranger),
+            Some(&p),
+        )
+        .unwrap();
+        assert_eq!(r.verdict, Verdict::Reject);
+        assert_eq!(r.signature.trusted, Some(false));
+    }
+
+    #[test]
+    fn declared_but_not_granted_is_a_mismatch_and_rejects() {
+        let key = signing::generate_key();
+        let p = policy(&key, "");
+        let r = audit_package(
+            &package("storage = { quota_bytes = 100 }", &[STORAGE], &key),
+            Some(&p),
+        )
+        .unwrap();
+        assert_eq!(r.verdict, Verdict::Reject);
+        assert!(r.mismatches.iter().any(|m| m.contains("does not grant")));
+    }
+
+    #[test]
+    fn the_embedded_api_version_is_read_from_the_binary() {
+        let embedded = crate::imports::api_version_of(&component(&[])).unwrap();
+        let v01 = crate::wit::ApiVersion { major: 0, minor: 1 };
+        assert_eq!(embedded.section, Some(v01));
+        assert_eq!(embedded.export, Some(v01));
     }
 }

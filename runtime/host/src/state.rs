@@ -4,12 +4,9 @@
 //! A fresh `HostState` per call: nothing leaks from one call into the next except through
 //! the app's own storage.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use serde::Serialize;
-use wasmtime::StoreLimits;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -45,8 +42,6 @@ pub struct Services {
     pub tls: Arc<rustls::ClientConfig>,
     pub credentials: Option<Credentials>,
     pub resolver: Box<dyn Resolver>,
-    /// Hosts where the tenant allows plain http.
-    pub plaintext_hosts: Vec<String>,
 }
 
 impl Services {
@@ -55,39 +50,88 @@ impl Services {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Notification {
-    pub title: String,
-    pub body: String,
+pub use crate::caps::log::LogLine;
+pub use crate::caps::notify::Notification;
+
+/// A limit an app ran into: the error a growth beyond it traps with, recognised by its type
+/// (never by wasmtime's message text).
+#[derive(Debug, Clone, Copy)]
+pub enum LimitExceeded {
+    Memory { limit: usize },
+    Table { limit: usize },
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct LogLine {
-    pub level: String,
-    pub message: String,
+impl std::fmt::Display for LimitExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LimitExceeded::Memory { limit } => write!(f, "memory limit of {} MiB", limit >> 20),
+            LimitExceeded::Table { limit } => write!(f, "table limit of {limit} elements"),
+        }
+    }
 }
 
-/// What a call produced besides its view.
-#[derive(Debug, Default)]
-pub struct CallEffects {
-    /// Storage writes, applied together when the call returns normally.
-    pub pending: BTreeMap<String, Option<Vec<u8>>>,
-    pub notifications: Vec<Notification>,
-    pub log: Vec<LogLine>,
-    pub open_requests: Vec<String>,
-    pub saved: Vec<DocumentInfo>,
-    pub denials: Vec<String>,
-    pub http_requests: u32,
+impl std::error::Error for LimitExceeded {}
+
+/// Table elements per table (function references of large guests fit easily).
+const MAX_TABLE_ELEMENTS: usize = 100_000;
+
+/// The store's resource limits: growth beyond them traps with a typed [`LimitExceeded`].
+pub struct CallLimiter {
+    memory: usize,
+}
+
+impl wasmtime::ResourceLimiter for CallLimiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.memory {
+            return Err(LimitExceeded::Memory { limit: self.memory }.into());
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > MAX_TABLE_ELEMENTS {
+            return Err(LimitExceeded::Table {
+                limit: MAX_TABLE_ELEMENTS,
+            }
+            .into());
+        }
+        Ok(true)
+    }
+
+    fn instances(&self) -> usize {
+        32
+    }
+
+    fn tables(&self) -> usize {
+        32
+    }
+
+    fn memories(&self) -> usize {
+        4
+    }
 }
 
 pub struct HostState {
     pub(super) wasi: WasiCtx,
     pub(super) table: ResourceTable,
-    pub(super) limits: StoreLimits,
+    pub(super) limits: CallLimiter,
     pub(super) grants: Arc<Grants>,
     pub(super) services: Arc<Services>,
     pub(super) document: Option<DocumentInfo>,
-    pub(super) effects: CallEffects,
+    /// What this call produced, per capability.
+    pub(super) effects: crate::caps::CallState,
+    /// Requests refused in this call (returned to the shell; the first few audited).
+    pub(super) denials: Vec<String>,
     pub(super) stdout: MemoryOutputPipe,
     pub(super) stderr: MemoryOutputPipe,
     pub(super) deadline: std::time::Instant,
@@ -100,14 +144,9 @@ impl HostState {
         document: Option<DocumentInfo>,
     ) -> HostState {
         let (wasi, stdout, stderr) = super::wasi::sealed_ctx();
-        let limits = wasmtime::StoreLimitsBuilder::new()
-            .memory_size(grants.memory_limit as usize)
-            .table_elements(100_000)
-            .instances(32)
-            .tables(32)
-            .memories(4)
-            .trap_on_grow_failure(true)
-            .build();
+        let limits = CallLimiter {
+            memory: grants.memory_limit as usize,
+        };
         let deadline = std::time::Instant::now() + grants.call_timeout;
         HostState {
             wasi,
@@ -116,7 +155,8 @@ impl HostState {
             grants,
             services,
             document,
-            effects: CallEffects::default(),
+            effects: crate::caps::CallState::default(),
+            denials: Vec::new(),
             stdout,
             stderr,
             deadline,
@@ -131,7 +171,7 @@ impl HostState {
     /// (at most a few per call, so a looping app cannot flood the log).
     pub(super) fn deny(&mut self, capability: &str, reason: String) -> String {
         let msg = format!("{capability}: {reason}");
-        if self.effects.denials.len() < 8 {
+        if self.denials.len() < 8 {
             let vault = self.services.vault();
             let _ = kapsel_core::audit::append(
                 &vault,
@@ -139,7 +179,7 @@ impl HostState {
                 serde_json::json!({ "app": self.grants.app_id, "capability": capability, "reason": reason }),
             );
         }
-        self.effects.denials.push(msg.clone());
+        self.denials.push(msg.clone());
         msg
     }
 }

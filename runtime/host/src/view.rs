@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::bindings::v0_1::kapsel::app::ui as wit;
+use crate::wit::latest::kapsel::app::ui as wit;
 use kapsel_core::error::{Error, Result};
 
 /// Largest view accepted from an app: blocks, and text in total.

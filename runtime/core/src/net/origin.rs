@@ -13,7 +13,7 @@ use url::{Host, Url};
 
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum HostPattern {
     /// An exact ASCII host name or IP address (IPv6 without brackets).
     Exact(String),
@@ -21,11 +21,36 @@ pub enum HostPattern {
     Subdomains(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A granted origin, parsed once where the document that names it (policy, manifest) is
+/// read; everything inside works with this type, never with the text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Origin {
     pub scheme: String,
     pub host: HostPattern,
     pub port: u16,
+}
+
+impl std::str::FromStr for Origin {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Origin> {
+        Origin::parse(s)
+    }
+}
+
+impl serde::Serialize for Origin {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Origin {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Origin, D::Error> {
+        let text = String::deserialize(d)?;
+        Origin::parse(&text).map_err(|e| match e {
+            Error::Policy(m) => serde::de::Error::custom(m),
+            other => serde::de::Error::custom(other),
+        })
+    }
 }
 
 fn default_port(scheme: &str) -> Option<u16> {
@@ -54,6 +79,11 @@ impl std::fmt::Display for Origin {
 impl Origin {
     /// Parse a granted origin; every refusal says what to write instead.
     pub fn parse(text: &str) -> Result<Origin> {
+        if text.len() > 1024 {
+            return Err(Error::Policy(
+                "an origin is at most 1,024 characters".into(),
+            ));
+        }
         let bad = |why: &str| Error::Policy(format!("origin {text:?}: {why}"));
         let t = text.trim();
         if t == "*" || t.contains("://*:") || t.ends_with("://*") {
@@ -118,6 +148,23 @@ impl Origin {
             }
             HostPattern::Exact(h) => Some(format!("{}://{h}:{}", self.scheme, self.port)),
             HostPattern::Subdomains(_) => None,
+        }
+    }
+
+    /// Does every target this origin allows also fall under `granted`?
+    pub fn covered_by(&self, granted: &Origin) -> bool {
+        if self == granted {
+            return true;
+        }
+        if self.scheme != granted.scheme || self.port != granted.port {
+            return false;
+        }
+        match (&self.host, &granted.host) {
+            (HostPattern::Exact(h), HostPattern::Subdomains(s)) => {
+                h.ends_with(s.as_str()) && h.len() > s.len()
+            }
+            (HostPattern::Subdomains(d), HostPattern::Subdomains(g)) => d.ends_with(g.as_str()),
+            _ => false,
         }
     }
 

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::net::origin::{HostPattern, Origin};
 use crate::vault::{KdfParams, OnLimit, UnlockRules};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -256,11 +257,11 @@ pub struct AppGrant {
     /// Storage quota in bytes; the app gets min(this, its manifest's). None: no storage.
     pub storage_quota_bytes: Option<u64>,
     /// Origins (`https://host[:port]`, `*.` only as a sub-domain prefix) the app may call.
-    pub http_origins: Vec<String>,
+    pub http_origins: Vec<Origin>,
     /// Of those, origins that may resolve to loopback or private addresses (intranet hosts).
-    pub http_private_origins: Vec<String>,
+    pub http_private_origins: Vec<Origin>,
     /// Origins to which the host adds the user's credentials, and how.
-    pub http_credentials: BTreeMap<String, CredentialKind>,
+    pub http_credentials: BTreeMap<Origin, CredentialKind>,
     /// Largest response body an HTTP call may return (default 8 MiB).
     pub http_max_response_bytes: Option<u64>,
     /// Time limit of one HTTP call including redirects (default 15 s).
@@ -426,6 +427,90 @@ impl Policy {
                 ));
             }
         }
+        for (id, grant) in &self.apps {
+            grant.validate(id, &self.tls)?;
+        }
         Ok(())
+    }
+
+    /// Is plain http allowed to this origin's host (a named legacy host)?
+    pub fn plaintext_allowed(&self, origin: &Origin) -> bool {
+        self.tls.plaintext_allowed(origin)
+    }
+}
+
+impl Tls {
+    pub fn plaintext_allowed(&self, origin: &Origin) -> bool {
+        matches!(&origin.host, HostPattern::Exact(h)
+            if self.plaintext_hosts.iter().any(|p| p.eq_ignore_ascii_case(h)))
+    }
+}
+
+/// Same rule as the manifest's: `[a-z0-9-]`, 1-64 characters, not starting with `-`.
+pub fn valid_app_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && !id.starts_with('-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+impl AppGrant {
+    /// Checks of one `[apps.<id>]` table that the origins' own parsing cannot make.
+    fn validate(&self, id: &str, tls: &Tls) -> Result<()> {
+        let bad = |m: String| Err(Error::Policy(format!("apps.{id}: {m}")));
+        if !valid_app_id(id) {
+            return bad("an app id is 1-64 of a-z, 0-9, - (not starting with -)".into());
+        }
+        for origin in self.http_credentials.keys() {
+            // Credentials go over plain http only to a host the tenant explicitly allows
+            // plain text for (a legacy intranet share); never otherwise.
+            if origin.scheme != "https" && !tls.plaintext_allowed(origin) {
+                return bad(format!(
+                    "http_credentials: credentials are never sent over plain http ({origin}); \
+                     use https or name the host in tls.plaintext_hosts"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_app(grant: &str) -> Result<Policy> {
+        Policy::parse(&format!(
+            "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n[apps.news]\n{grant}\n"
+        ))
+    }
+
+    #[test]
+    fn app_grants_are_parsed_into_origins_when_the_policy_is_read() {
+        let p = with_app("http_origins = [\"https://intranet.example\"]").unwrap();
+        assert_eq!(p.apps["news"].http_origins[0].port, 443);
+        for (bad, needle) in [
+            ("http_origins = [\"intranet.example\"]", "needs a scheme"),
+            ("http_origins = [\"https://a.example/path\"]", "no path"),
+            ("http_private_origins = [\"*\"]", "bare *"),
+            (
+                "http_credentials = { \"https://u@a.example\" = \"basic\" }",
+                "user name",
+            ),
+            (
+                "http_credentials = { \"http://a.example\" = \"basic\" }",
+                "plain http",
+            ),
+        ] {
+            let e = with_app(bad).unwrap_err().to_string();
+            assert!(e.contains(needle), "{bad}: {e}");
+        }
+        let e =
+            Policy::parse("serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n[apps.\"Bad Id\"]\n")
+                .unwrap_err()
+                .to_string();
+        assert!(e.contains("apps.Bad Id"), "{e}");
     }
 }

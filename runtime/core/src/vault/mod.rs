@@ -426,7 +426,7 @@ impl Vault {
                 &key_id[..],
                 key_sealed,
                 value_sealed,
-                value.len() as i64
+                (key.len() + value.len()) as i64
             ])?;
         Ok(())
     }
@@ -465,7 +465,8 @@ impl Vault {
         Ok(n > 0)
     }
 
-    /// Plaintext size of one record without opening it (for quotas).
+    /// Bytes one record is charged (its key and its value, in plain text) without opening
+    /// it: what quotas count.
     pub fn value_size(&self, ns: &str, key: &str) -> Result<Option<u64>> {
         let key_id = self.kv_ids(ns, key)?;
         Ok(self

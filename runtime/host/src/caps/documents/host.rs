@@ -1,9 +1,15 @@
-//! `kapsel:app/documents`: the one document handed to this call, and new documents saved into
-//! the container. There is no path, no listing of other documents, and no way out.
+//! Document calls: read the handed-over document, save new ones, ask the shell to open one.
 
-use crate::bindings::v0_1::kapsel::app::documents::{Document, Host};
 use crate::state::HostState;
-use kapsel_core::documents;
+use crate::wit::latest::kapsel::app::documents::{Document, Host};
+use kapsel_core::documents::{self, DocumentInfo};
+
+/// What the current call did with documents.
+#[derive(Debug, Default)]
+pub struct CallState {
+    pub saved: Vec<DocumentInfo>,
+    pub open_requests: Vec<String>,
+}
 
 const MAX_READ: u32 = 8 * 1024 * 1024;
 const MAX_SAVE: usize = 32 * 1024 * 1024;
@@ -19,7 +25,7 @@ fn to_wit(d: &documents::DocumentInfo) -> Document {
 
 impl HostState {
     fn documents_granted(&mut self) -> Result<(), String> {
-        if self.grants.documents {
+        if self.grants.caps.documents.is_some() {
             Ok(())
         } else {
             Err(self.deny("documents", "documents are not granted to this app".into()))
@@ -82,7 +88,7 @@ impl Host for HostState {
         match saved {
             Ok(info) => {
                 let wit = to_wit(&info);
-                self.effects.saved.push(info);
+                self.effects.documents.saved.push(info);
                 Ok(Ok(wit))
             }
             Err(e) => Ok(Err(e.to_string())),
@@ -93,7 +99,7 @@ impl Host for HostState {
         if let Err(e) = self.documents_granted() {
             return Ok(Err(e));
         }
-        let known = self.effects.saved.iter().any(|d| d.id == id)
+        let known = self.effects.documents.saved.iter().any(|d| d.id == id)
             || self.document.as_ref().is_some_and(|d| d.id == id);
         let exists = known || {
             let vault = self.services.vault();
@@ -102,8 +108,8 @@ impl Host for HostState {
         if !exists {
             return Ok(Err(format!("no document {id}")));
         }
-        if self.effects.open_requests.len() < 4 {
-            self.effects.open_requests.push(id);
+        if self.effects.documents.open_requests.len() < 4 {
+            self.effects.documents.open_requests.push(id);
         }
         Ok(Ok(()))
     }

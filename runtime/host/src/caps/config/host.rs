@@ -1,7 +1,7 @@
-//! `kapsel:app/config`: the tenant's read-only settings for this app, from its policy.
+//! Config calls: the settings of this app's own grant, nothing else.
 
-use crate::bindings::v0_1::kapsel::app::config::Host;
 use crate::state::HostState;
+use crate::wit::latest::kapsel::app::config::Host;
 
 impl Host for HostState {
     fn get(&mut self, key: String) -> wasmtime::Result<Option<String>> {

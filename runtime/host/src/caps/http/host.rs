@@ -1,6 +1,4 @@
-//! `kapsel:app/http`: HTTPS to granted origins only.
-//!
-//! Every hop (the request and each redirect) is checked the same way: the URL is vetted
+//! HTTP calls. Every hop (the request and each redirect) is checked the same way: the URL is vetted
 //! (no userinfo, no odd IP encodings, punycode hosts), its origin must be granted, plain
 //! http needs the tenant's plain-text permission for that host, the name is resolved here
 //! and every address checked against loopback/private/link-local ranges unless the tenant
@@ -13,11 +11,26 @@ use std::time::Instant;
 
 use base64::Engine as _;
 
-use crate::bindings::v0_1::kapsel::app::http::{Host, HttpError, Method, Request, Response};
 use crate::state::HostState;
+use crate::wit::latest::kapsel::app::http::{Host, HttpError, Method, Request, Response};
 use kapsel_core::net::http::{self as client, FetchError, Limits};
 use kapsel_core::net::origin::{self, Target};
 use kapsel_core::policy::CredentialKind;
+
+/// Requests made in the current call.
+#[derive(Debug, Default)]
+pub struct CallState {
+    pub requests: u32,
+}
+
+/// Why a request failed: the guest sees it as an `http-error`.
+pub struct Failure(HttpError);
+
+impl From<HttpError> for Failure {
+    fn from(e: HttpError) -> Failure {
+        Failure(e)
+    }
+}
 
 const MAX_REDIRECTS: usize = 5;
 const MAX_REQUESTS_PER_CALL: u32 = 100;
@@ -44,20 +57,18 @@ impl HostState {
     }
 
     /// Check one hop; returns the address to connect to.
-    fn vet(&mut self, target: &Target) -> Result<std::net::SocketAddr, HttpError> {
-        if self.grants.origin_for(target).is_none() {
+    fn vet(
+        &mut self,
+        grant: &super::Granted,
+        target: &Target,
+    ) -> Result<std::net::SocketAddr, HttpError> {
+        if grant.origin_for(target).is_none() {
             return Err(self.denied(format!(
                 "{} is not an origin granted to this app",
                 target.origin_string()
             )));
         }
-        if target.scheme == "http"
-            && !self
-                .services
-                .plaintext_hosts
-                .iter()
-                .any(|h| h.eq_ignore_ascii_case(&target.host))
-        {
+        if target.scheme == "http" && !grant.plaintext_allowed(&target.host) {
             return Err(self.denied(format!(
                 "plain http to {} is not allowed by the tenant",
                 target.host
@@ -77,7 +88,7 @@ impl HostState {
                 target.host
             )));
         }
-        if !self.grants.private_allowed(target)
+        if !grant.private_allowed(target)
             && let Some(bad) = addrs.iter().find(|a| origin::is_restricted(a.ip()))
         {
             return Err(self.denied(format!(
@@ -91,9 +102,10 @@ impl HostState {
 
     fn credential_header(
         &mut self,
+        grant: &super::Granted,
         target: &Target,
     ) -> Result<Option<(String, String)>, HttpError> {
-        match self.grants.credential_for(target) {
+        match grant.credential_for(target) {
             None => Ok(None),
             Some(CredentialKind::Basic) => match &self.services.credentials {
                 Some(c) => {
@@ -124,11 +136,11 @@ impl HostState {
     }
 
     fn send_checked(&mut self, req: Request) -> Result<Response, HttpError> {
-        if self.grants.http_origins.is_empty() {
+        let Some(grant) = self.grants.caps.http.clone() else {
             return Err(self.denied("http is not granted to this app".into()));
-        }
-        self.effects.http_requests += 1;
-        if self.effects.http_requests > MAX_REQUESTS_PER_CALL {
+        };
+        self.effects.http.requests += 1;
+        if self.effects.http.requests > MAX_REQUESTS_PER_CALL {
             return Err(HttpError::Denied(format!(
                 "at most {MAX_REQUESTS_PER_CALL} requests per call"
             )));
@@ -152,10 +164,10 @@ impl HostState {
         {
             return Err(HttpError::TooLarge(MAX_REQUEST_BODY as u64));
         }
-        let deadline = (Instant::now() + self.grants.http_timeout).min(self.deadline);
+        let deadline = (Instant::now() + grant.timeout).min(self.deadline);
         let limits = Limits {
             deadline,
-            max_body: self.grants.http_max_response,
+            max_body: grant.max_response,
         };
         let tls = Arc::clone(&self.services.tls);
         let mut method = method_name(req.method).to_string();
@@ -164,9 +176,9 @@ impl HostState {
         for hop in 0..=MAX_REDIRECTS {
             let target =
                 origin::parse_target(&url).map_err(|e| HttpError::InvalidUrl(e.to_string()))?;
-            let addr = self.vet(&target)?;
+            let addr = self.vet(&grant, &target)?;
             let mut headers = req.headers.clone();
-            if let Some(h) = self.credential_header(&target)? {
+            if let Some(h) = self.credential_header(&grant, &target)? {
                 headers.push(h);
             }
             let request = client::Request {
@@ -215,7 +227,11 @@ impl HostState {
 }
 
 impl Host for HostState {
-    fn send(&mut self, request: Request) -> wasmtime::Result<Result<Response, HttpError>> {
-        Ok(self.send_checked(request))
+    fn send(&mut self, request: Request) -> Result<Response, Failure> {
+        Ok(self.send_checked(request)?)
+    }
+
+    fn convert_http_error(&mut self, err: Failure) -> wasmtime::Result<HttpError> {
+        Ok(err.0)
     }
 }

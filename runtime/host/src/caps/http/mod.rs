@@ -1,0 +1,240 @@
+//! `kapsel:app/http`: HTTPS to granted origins only. Declaration (origins, or
+//! "tenant-configured"), the grant (origins, private ones, credentials, limits) and report
+//! lines here; every hop's checks in `host.rs`.
+
+mod host;
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+pub use host::{CallState, Failure};
+
+use super::{Concern, PolicyLines};
+use kapsel_core::error::{Error, Result};
+use kapsel_core::net::origin::{HostPattern, Origin, Target};
+use kapsel_core::policy::{AppGrant, CredentialKind, Policy};
+
+pub const DEFAULT_MAX_RESPONSE: u64 = 8 * 1024 * 1024;
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The `origins` entry that defers the choice of servers to the tenant's grant (news feeds,
+/// document libraries): such an app gets exactly the origins the tenant grants.
+pub const TENANT_CONFIGURED: &str = "tenant-configured";
+
+/// One entry of the manifest's `http.origins`, parsed when the manifest is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeclaredOrigin {
+    Origin(Origin),
+    TenantConfigured,
+}
+
+impl std::fmt::Display for DeclaredOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DeclaredOrigin::Origin(o) => o.fmt(f),
+            DeclaredOrigin::TenantConfigured => f.write_str(TENANT_CONFIGURED),
+        }
+    }
+}
+
+impl Serialize for DeclaredOrigin {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for DeclaredOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        if text == TENANT_CONFIGURED {
+            return Ok(DeclaredOrigin::TenantConfigured);
+        }
+        Origin::parse(&text)
+            .map(DeclaredOrigin::Origin)
+            .map_err(|e| serde::de::Error::custom(e.to_string()))
+    }
+}
+
+/// `http = { origins = [...] }` in the manifest.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Declared {
+    pub origins: Vec<DeclaredOrigin>,
+}
+
+impl Declared {
+    pub fn tenant_configured(&self) -> bool {
+        self.origins.contains(&DeclaredOrigin::TenantConfigured)
+    }
+
+    /// The named origins (none for a tenant-configured app).
+    pub fn named(&self) -> impl Iterator<Item = &Origin> {
+        self.origins.iter().filter_map(|o| match o {
+            DeclaredOrigin::Origin(o) => Some(o),
+            DeclaredOrigin::TenantConfigured => None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Granted {
+    pub origins: Vec<Origin>,
+    /// Of those, the ones that may resolve to loopback/private addresses.
+    pub private: Vec<Origin>,
+    #[serde(skip)]
+    pub credentials: Vec<(Origin, CredentialKind)>,
+    pub max_response: u64,
+    #[serde(serialize_with = "as_millis")]
+    pub timeout: Duration,
+    /// Hosts where the tenant allows plain http.
+    #[serde(skip)]
+    pub plaintext_hosts: Vec<String>,
+}
+
+fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_millis() as u64)
+}
+
+impl Granted {
+    pub fn origin_for(&self, target: &Target) -> Option<&Origin> {
+        self.origins.iter().find(|o| o.matches(target))
+    }
+
+    pub fn private_allowed(&self, target: &Target) -> bool {
+        self.private.iter().any(|o| o.matches(target))
+    }
+
+    pub fn credential_for(&self, target: &Target) -> Option<CredentialKind> {
+        self.credentials
+            .iter()
+            .find(|(o, _)| o.matches(target))
+            .map(|(_, k)| *k)
+    }
+
+    pub fn plaintext_allowed(&self, host: &str) -> bool {
+        self.plaintext_hosts
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(host))
+    }
+}
+
+pub fn validate(d: &Declared) -> Result<()> {
+    if d.tenant_configured() && d.origins.len() != 1 {
+        return Err(Error::invalid(format!(
+            "app manifest: http.origins: {TENANT_CONFIGURED:?} stands alone"
+        )));
+    }
+    Ok(())
+}
+
+pub fn grant(d: &Declared, g: &AppGrant, policy: &Policy) -> Option<Granted> {
+    let declared: Vec<Origin> = if d.tenant_configured() {
+        g.http_origins.clone()
+    } else {
+        d.named().cloned().collect()
+    };
+    let origins: Vec<Origin> = declared
+        .into_iter()
+        .filter(|d| g.http_origins.iter().any(|granted| d.covered_by(granted)))
+        .collect();
+    if origins.is_empty() {
+        return None;
+    }
+    let private = origins
+        .iter()
+        .filter(|d| g.http_private_origins.iter().any(|p| d.covered_by(p)))
+        .cloned()
+        .collect();
+    Some(Granted {
+        origins,
+        private,
+        credentials: g
+            .http_credentials
+            .iter()
+            .map(|(o, k)| (o.clone(), *k))
+            .collect(),
+        max_response: g.http_max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE),
+        timeout: g
+            .http_timeout_ms
+            .map_or(DEFAULT_TIMEOUT, Duration::from_millis),
+        plaintext_hosts: policy.tls.plaintext_hosts.clone(),
+    })
+}
+
+pub fn describe_declared(d: &Declared) -> Option<String> {
+    if d.origins.is_empty() {
+        return None;
+    }
+    Some(
+        d.origins
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}
+
+pub fn describe_granted(g: &Granted) -> String {
+    g.origins
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Wildcards and plain text in what the app asks for.
+pub fn concerns(d: &Declared) -> Vec<Concern> {
+    let mut out = Vec::new();
+    if d.tenant_configured() {
+        out.push(Concern {
+            review: false,
+            text: "http origins are chosen by the tenant's grant, not by the app".into(),
+        });
+    }
+    for o in d.named() {
+        if matches!(o.host, HostPattern::Subdomains(_)) {
+            out.push(Concern {
+                review: true,
+                text: format!("wildcard origin {o}"),
+            });
+        }
+        if o.scheme == "http" {
+            out.push(Concern {
+                review: true,
+                text: format!("plain-text origin {o}"),
+            });
+        }
+    }
+    out
+}
+
+pub fn policy_lines(g: &AppGrant) -> PolicyLines {
+    let mut out = PolicyLines::default();
+    for o in &g.http_origins {
+        out.grants.push(format!("http {o}"));
+        if matches!(o.host, HostPattern::Subdomains(_)) {
+            out.findings.push(format!("wildcard origin {o}"));
+        }
+        if o.scheme == "http" {
+            out.findings.push(format!("plain-text origin {o}"));
+        }
+    }
+    for o in &g.http_private_origins {
+        out.grants.push(format!("private network {o}"));
+        out.findings
+            .push(format!("may reach loopback/private addresses at {o}"));
+    }
+    for (o, kind) in &g.http_credentials {
+        out.grants.push(format!(
+            "credentials ({}) to {o}",
+            match kind {
+                CredentialKind::Basic => "basic",
+                CredentialKind::Bearer => "bearer",
+            }
+        ));
+        out.findings
+            .push(format!("the user's credentials are sent to {o}"));
+    }
+    out
+}

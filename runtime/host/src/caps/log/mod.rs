@@ -1,0 +1,40 @@
+//! `kapsel:app/log`: the app's log lines, kept inside the container with the call's captured
+//! stdout and stderr. Without the grant, lines are dropped.
+
+mod host;
+
+use serde::Serialize;
+
+pub use host::{CallState, KEPT_LINES, LogLine};
+
+use super::PolicyLines;
+use kapsel_core::policy::AppGrant;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Granted {
+    pub kept_lines: usize,
+}
+
+pub fn grant(declared: bool, g: &AppGrant) -> Option<Granted> {
+    (declared && g.log).then_some(Granted {
+        kept_lines: KEPT_LINES,
+    })
+}
+
+pub fn describe_declared() -> String {
+    "app log in the container".into()
+}
+
+pub fn describe_granted(g: &Granted) -> String {
+    format!(
+        "app log in the container (the newest {} lines)",
+        g.kept_lines
+    )
+}
+
+pub fn policy_lines(g: &AppGrant) -> PolicyLines {
+    PolicyLines {
+        grants: if g.log { vec!["log".into()] } else { vec![] },
+        findings: vec![],
+    }
+}

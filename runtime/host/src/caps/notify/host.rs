@@ -1,0 +1,42 @@
+//! Notification calls: checked against the grant, bounded per call.
+
+use crate::state::HostState;
+use crate::wit::latest::kapsel::app::notify::Host;
+
+pub const MAX_PER_CALL: usize = 20;
+const MAX_TEXT: usize = 1024;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Notification {
+    pub title: String,
+    pub body: String,
+}
+
+/// Notifications posted in the current call.
+#[derive(Debug, Default)]
+pub struct CallState {
+    pub posted: Vec<Notification>,
+}
+
+impl Host for HostState {
+    fn post(&mut self, title: String, body: String) -> wasmtime::Result<Result<(), String>> {
+        Ok(self.post_checked(title, body))
+    }
+}
+
+impl HostState {
+    fn post_checked(&mut self, title: String, body: String) -> Result<(), String> {
+        if self.grants.caps.notify.is_none() {
+            return Err(self.deny("notify", "notifications are not granted to this app".into()));
+        }
+        if self.effects.notify.posted.len() >= MAX_PER_CALL {
+            return Err(format!("at most {MAX_PER_CALL} notifications per call"));
+        }
+        let cut = |s: String| s.chars().take(MAX_TEXT).collect::<String>();
+        self.effects.notify.posted.push(Notification {
+            title: cut(title),
+            body: cut(body),
+        });
+        Ok(())
+    }
+}

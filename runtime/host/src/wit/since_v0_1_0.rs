@@ -1,0 +1,16 @@
+//! Bindings of the frozen `kapsel:app@0.1.0` (`wit/since_v0.1.0`). Never edited once
+//! released; a newer version gets a sibling module.
+//!
+//! Capability errors that are WIT variants (`storage-error`, `http-error`) are trappable: a
+//! host function returns `Result<T, Failure>` and the conversion decides whether the guest
+//! sees the variant or the call traps — no hand-built `Ok(Err(..))`.
+
+wasmtime::component::bindgen!({
+    world: "micro-app",
+    path: "../../wit/since_v0.1.0",
+    imports: { default: trappable },
+    trappable_error_type: {
+        "kapsel:app/storage.storage-error" => crate::caps::storage::Failure,
+        "kapsel:app/http.http-error" => crate::caps::http::Failure,
+    },
+});

@@ -1,0 +1,181 @@
+//! A micro-app host built from an inline policy, for tests that drive the host in process
+//! (Spin's `factors-test` in spirit): a fresh unlocked vault in a temporary folder, a tenant
+//! policy made of the `[apps.*]` text the test writes (plus TLS anchors, plain-text hosts and
+//! a trusted publisher), and helpers to package, install and call apps.
+//!
+//! ```ignore
+//! let mut h = TestHost::builder()
+//!     .apps("[apps.hello]\nstorage_quota_bytes = 1000\n")
+//!     .build();
+//! h.install(&manifest("hello", "storage = { quota_bytes = 500 }"), "kapsel-hello").unwrap();
+//! let text = h.text("hello", "");
+//! ```
+
+use kapsel_core::Error;
+use kapsel_core::policy::{Policy, signing};
+use kapsel_core::vault::{MIN_PARAMS, Vault};
+use kapsel_host::{AppHost, Call, CallOutcome, Credentials, InstallReport, Package, Resolver};
+
+/// A test app manifest: `id`, API 0.1, publisher "Test", and the given `[capabilities]` lines.
+pub fn manifest(id: &str, caps: &str) -> String {
+    format!(
+        "id = \"{id}\"\nname = \"{id}\"\nversion = \"1.0.0\"\npublisher = \"Test\"\napi = \"0.1\"\n\n[capabilities]\n{caps}\n"
+    )
+}
+
+pub struct TestHost {
+    pub host: AppHost,
+    pub vault: Vault,
+    pub policy: Policy,
+    /// The publisher the policy trusts (as "Test publisher"); packages are signed with it.
+    pub publisher: signing::SigningKey,
+    _tmp: tempfile::TempDir,
+}
+
+#[derive(Default)]
+pub struct HostBuilder {
+    apps: String,
+    anchors: Vec<String>,
+    plaintext: Vec<String>,
+    credentials: Option<(String, String)>,
+    resolver: Option<Box<dyn Resolver>>,
+}
+
+impl HostBuilder {
+    /// Policy text appended after the tenant, TLS and publisher tables: `[apps.<id>]` grants.
+    pub fn apps(mut self, toml: &str) -> Self {
+        self.apps.push_str(toml);
+        self.apps.push('\n');
+        self
+    }
+
+    /// Trust this CA (PEM) and only it.
+    pub fn trust(mut self, pem: &str) -> Self {
+        self.anchors.push(pem.to_string());
+        self
+    }
+
+    /// Allow plain http to this host.
+    pub fn plaintext_host(mut self, host: &str) -> Self {
+        self.plaintext.push(host.to_string());
+        self
+    }
+
+    /// The user's directory credentials in this session (for `basic` credential grants).
+    pub fn credentials(mut self, user: &str, password: &str) -> Self {
+        self.credentials = Some((user.into(), password.into()));
+        self
+    }
+
+    pub fn resolver(mut self, r: Box<dyn Resolver>) -> Self {
+        self.resolver = Some(r);
+        self
+    }
+
+    pub fn policy_text(&self, publisher: &signing::SigningKey) -> String {
+        let mut tls = String::new();
+        if !self.anchors.is_empty() {
+            let pems: Vec<String> = self
+                .anchors
+                .iter()
+                .map(|p| format!("'''\n{p}'''"))
+                .collect();
+            tls.push_str(&format!(
+                "trust_anchors = [{}]\nonly_anchors = true\n",
+                pems.join(", ")
+            ));
+        }
+        if !self.plaintext.is_empty() {
+            let hosts: Vec<String> = self.plaintext.iter().map(|h| format!("{h:?}")).collect();
+            tls.push_str(&format!("plaintext_hosts = [{}]\n", hosts.join(", ")));
+        }
+        format!(
+            "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n\n[tls]\n{tls}\n\
+             [[publishers]]\nname = \"Test publisher\"\nkey = \"{}\"\n\n{}",
+            signing::encode_public_key(&publisher.verifying_key()),
+            self.apps
+        )
+    }
+
+    pub fn build(self) -> TestHost {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let vault =
+            Vault::create(&tmp.path().join("c"), "Test-Password-1", MIN_PARAMS).expect("vault");
+        let publisher = signing::generate_key();
+        let text = self.policy_text(&publisher);
+        let policy =
+            Policy::parse(&text).unwrap_or_else(|e| panic!("the test policy: {e}\n{text}"));
+        let credentials = self.credentials.map(|(user, password)| Credentials {
+            user,
+            password: zeroize::Zeroizing::new(password),
+        });
+        let host = match self.resolver {
+            Some(r) => AppHost::with_resolver(&vault, &policy, credentials, r),
+            None => AppHost::new(&vault, &policy, credentials),
+        }
+        .expect("the app host");
+        TestHost {
+            host,
+            vault,
+            policy,
+            publisher,
+            _tmp: tmp,
+        }
+    }
+}
+
+impl TestHost {
+    pub fn builder() -> HostBuilder {
+        HostBuilder::default()
+    }
+
+    /// A package of `component` (a crate built by scripts/build-apps) with `manifest`,
+    /// signed by the trusted publisher.
+    pub fn package(&self, manifest: &str, component: &str) -> Vec<u8> {
+        let mut p = Package::new(manifest, crate::component(component)).expect("a valid package");
+        p.sign(&self.publisher);
+        p.to_bytes()
+    }
+
+    pub fn install(&mut self, manifest: &str, component: &str) -> Result<InstallReport, Error> {
+        let bytes = self.package(manifest, component);
+        self.host.install(&bytes)
+    }
+
+    /// Install the built-in app `apps/<app>` with its own manifest.
+    pub fn install_builtin(&mut self, app: &str) {
+        crate::install_builtin(&mut self.host, &self.publisher, app);
+    }
+
+    pub fn view(&mut self, id: &str, route: &str) -> Result<CallOutcome, Error> {
+        self.host.call(id, &Call::View(route.into()), None)
+    }
+
+    pub fn act(
+        &mut self,
+        id: &str,
+        action: &str,
+        form: &[(&str, &str)],
+    ) -> Result<CallOutcome, Error> {
+        let form = form
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.host.call(
+            id,
+            &Call::Act {
+                action: action.into(),
+                form,
+            },
+            None,
+        )
+    }
+
+    /// The text of a view, or a panic naming the app and route.
+    pub fn text(&mut self, id: &str, route: &str) -> String {
+        match self.view(id, route) {
+            Ok(o) => o.view.render_text(),
+            Err(e) => panic!("{id} {route:?}: {e}"),
+        }
+    }
+}
