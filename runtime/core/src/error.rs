@@ -44,6 +44,10 @@ pub enum Error {
     /// A server could not be reached, refused us, or broke its protocol (mail, directory, …).
     #[error("{0}")]
     Network(String),
+    /// The TLS check failed (handshake, certificate, pin): never healed by waiting, never
+    /// retried silently.
+    #[error("{0}")]
+    Tls(String),
     /// An error the session agent reported, with the exit code it maps to there.
     #[error("{message}")]
     Remote {
@@ -90,6 +94,7 @@ impl Error {
             Error::NotFound(_) => "not-found",
             Error::Agent(_) => "agent",
             Error::Network(_) => "network",
+            Error::Tls(_) => "tls",
             Error::Remote { .. } => "remote",
             Error::Reported { .. } => "reported",
             Error::Storage(_) => "storage",

@@ -15,7 +15,7 @@ pub fn code(e: &Error) -> i32 {
         Error::Tampered(_) => 8,
         Error::Wiped(_) => 9,
         Error::Remote { code, .. } | Error::Reported { code, .. } => *code,
-        Error::Network(_) => 10,
+        Error::Network(_) | Error::Tls(_) => 10,
         Error::Agent(_) | Error::Storage(_) | Error::Io { .. } => 1,
     }
 }

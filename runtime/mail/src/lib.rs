@@ -15,7 +15,9 @@ pub mod service;
 pub mod smtp;
 pub mod store;
 pub mod sync;
-pub mod utf7;
+pub mod transport;
+
+pub use kapsel_mail_wire::utf7;
 
 use std::sync::Arc;
 use std::time::Duration;

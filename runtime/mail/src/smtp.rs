@@ -13,15 +13,17 @@
 //! [`Tls`]: SendError::Tls
 
 use std::fmt;
-use std::io::{Read, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
 use zeroize::Zeroizing;
 
+use kapsel_mail_wire::smtp::{Body, Caps, Reply, ReplyReader};
+
+use crate::transport::{self, Handshake, Refusal, Transport};
 use kapsel_core::error::Error;
-use kapsel_core::net::stream::{Endpoint, Security, Stream, describe};
+use kapsel_core::net::stream::{Endpoint, Security, Stream};
 
 /// Accepted server addresses, for [`Endpoint::parse`].
 pub const SCHEMES: &[(&str, u16, Security)] = &[
@@ -31,14 +33,9 @@ pub const SCHEMES: &[(&str, u16, Security)] = &[
 
 /// The EHLO name: a reserved name, so the greeting does not reveal the device's host name.
 const CLIENT_NAME: &str = "kapsel.invalid";
-/// Longest reply line accepted (RFC 5321 promises 512; extensions push real servers past it).
-const MAX_LINE: usize = 64 * 1024;
-const MAX_REPLY_LINES: usize = 1000;
 /// RFC 5321 4.5.3.2.6: the server may take this long to accept the final dot. Giving up
 /// earlier leaves the message in doubt (sent or not), which is worse than waiting.
 const DATA_END_TIMEOUT: Duration = Duration::from_secs(600);
-/// Server text quoted in error messages is cut here (a hostile server could send 64 MB).
-const MAX_QUOTE: usize = 500;
 
 /// Who sends and who receives, as given to MAIL FROM and RCPT TO (bare addresses, no `<>`).
 /// An empty `from` is the null reverse-path.
@@ -80,255 +77,28 @@ impl fmt::Display for SendError {
 
 impl std::error::Error for SendError {}
 
-/// One reply: the code and each line's text (control characters replaced, lossy UTF-8).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Reply {
-    code: u16,
-    lines: Vec<String>,
-}
-
-impl Reply {
-    fn class(&self) -> u16 {
-        self.code / 100
-    }
-
-    /// The enhanced status code (RFC 3463) the first line starts with, if any.
-    fn enhanced(&self) -> Option<(u16, u16, u16)> {
-        let first = self.lines.first()?.split(' ').next()?;
-        let number = |p: &str| -> Option<u16> {
-            if (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) {
-                p.parse().ok()
-            } else {
-                None
-            }
-        };
-        let mut parts = first.split('.');
-        let class = number(parts.next()?)?;
-        let subject = number(parts.next()?)?;
-        let detail = number(parts.next()?)?;
-        (parts.next().is_none() && class == self.class()).then_some((class, subject, detail))
-    }
-
-    /// 552, or 5.3.4 under another code: the message, not the account, is the problem.
-    fn too_big(&self) -> bool {
-        self.code == 552 || matches!(self.enhanced(), Some((5, 3, 4)))
-    }
-}
-
-/// "550 5.1.1 <x@y>: user unknown", lines joined, cut at [`MAX_QUOTE`] characters.
-impl fmt::Display for Reply {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let joined = self.lines.join(" ");
-        let text = joined.trim();
-        let mut cut: String = text.chars().take(MAX_QUOTE).collect();
-        if cut.len() < text.len() {
-            cut.push('…');
-        }
-        if cut.is_empty() {
-            write!(f, "{}", self.code)
-        } else {
-            write!(f, "{} {cut}", self.code)
-        }
-    }
-}
-
-/// Split one reply line (CRLF already removed) into code, "is the last line", and text.
-fn parse_reply_line(line: &[u8]) -> std::result::Result<(u16, bool, &[u8]), String> {
-    let code = match line {
-        [a @ b'2'..=b'5', b @ b'0'..=b'9', c @ b'0'..=b'9', ..] => {
-            u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0')
-        }
-        _ => return Err("a reply line does not start with a reply code".into()),
-    };
-    match line.get(3) {
-        None => Ok((code, true, &[])),
-        Some(b' ') => Ok((code, true, &line[4..])),
-        Some(b'-') => Ok((code, false, &line[4..])),
-        Some(_) => Err("a reply code is not followed by a space or a dash".into()),
-    }
-}
-
-fn clean(text: &[u8]) -> String {
-    String::from_utf8_lossy(text)
-        .chars()
-        .map(|c| match c {
-            '\t' => ' ',
-            c if c.is_control() => '?',
-            c => c,
-        })
-        .collect::<String>()
-        .trim_end()
-        .to_string()
-}
-
-/// What EHLO announced.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct Caps {
-    starttls: bool,
-    /// SASL mechanisms, upper case.
-    auth: Vec<String>,
-    /// SIZE was announced (then MAIL FROM carries SIZE=).
-    size: bool,
-    /// The announced limit; None when absent or 0 ("no fixed limit").
-    size_limit: Option<u64>,
-    eight_bit: bool,
-    smtputf8: bool,
-}
-
-impl Caps {
-    fn parse(ehlo: &Reply) -> Caps {
-        let mut caps = Caps::default();
-        // The first line is the server's name and greeting text, not a keyword.
-        for line in ehlo.lines.iter().skip(1) {
-            let mut words = line.split_ascii_whitespace();
-            let Some(keyword) = words.next() else {
-                continue;
-            };
-            let keyword = keyword.to_ascii_uppercase();
-            // "AUTH=PLAIN LOGIN" is how pre-RFC 4954 servers spelled it; some still do.
-            if let Some(first) = keyword.strip_prefix("AUTH=") {
-                caps.auth.push(first.to_string());
-                caps.auth.extend(words.map(str::to_ascii_uppercase));
-                continue;
-            }
-            match keyword.as_str() {
-                "AUTH" => caps.auth.extend(words.map(str::to_ascii_uppercase)),
-                "STARTTLS" => caps.starttls = true,
-                "SIZE" => {
-                    caps.size = true;
-                    caps.size_limit = words.next().and_then(|n| n.parse().ok()).filter(|&n| n > 0);
-                }
-                "8BITMIME" => caps.eight_bit = true,
-                "SMTPUTF8" => caps.smtputf8 = true,
-                _ => {}
-            }
-        }
-        caps.auth.dedup();
-        caps
-    }
-
-    fn has_auth(&self, mechanism: &str) -> bool {
-        self.auth.iter().any(|m| m == mechanism)
-    }
-}
-
-/// The message as it goes on the wire between `354` and the final dot.
-#[derive(Debug, PartialEq, Eq)]
-struct Body {
-    /// CRLF line endings, dot-stuffed, WITHOUT the CRLF that ends the last line: that CRLF
-    /// is part of the final "\r\n.\r\n", so nothing sent before the commit point can end the
-    /// message.
-    bytes: Vec<u8>,
-    /// RFC 1870 size: CRLF-normalised octets, without stuffing dots.
-    size: u64,
-    eight_bit: bool,
-}
-
-impl Body {
-    fn encode(message: &[u8]) -> Body {
-        let mut bytes = Vec::with_capacity(message.len() + message.len() / 32 + 8);
-        let mut stuffed = 0u64;
-        let mut eight_bit = false;
-        let mut line_start = true;
-        let mut i = 0;
-        while i < message.len() {
-            let b = message[i];
-            i += 1;
-            if line_start && b == b'.' {
-                bytes.push(b'.');
-                stuffed += 1;
-            }
-            match b {
-                // A bare CR or LF is a line break to every reader; sent bare, servers split
-                // lines differently from each other (the "SMTP smuggling" family).
-                b'\r' => {
-                    if message.get(i) == Some(&b'\n') {
-                        i += 1;
-                    }
-                    bytes.extend_from_slice(b"\r\n");
-                    line_start = true;
-                }
-                b'\n' => {
-                    bytes.extend_from_slice(b"\r\n");
-                    line_start = true;
-                }
-                _ => {
-                    eight_bit |= b >= 0x80;
-                    bytes.push(b);
-                    line_start = false;
-                }
-            }
-        }
-        if !bytes.is_empty() && !bytes.ends_with(b"\r\n") {
-            bytes.extend_from_slice(b"\r\n");
-        }
-        let size = bytes.len() as u64 - stuffed;
-        if bytes.ends_with(b"\r\n") {
-            bytes.truncate(bytes.len() - 2);
-        }
-        Body {
-            bytes,
-            size,
-            eight_bit,
-        }
-    }
-
-    fn terminator(&self) -> &'static [u8] {
-        if self.size == 0 {
-            b".\r\n"
-        } else {
-            b"\r\n.\r\n"
-        }
-    }
-}
-
-/// What the session needs from a connection beyond bytes (a trait so tests can script a
-/// server).
-trait Transport: Read + Write {
-    fn wait_up_to(&mut self, timeout: Duration);
-    /// Drop the connection so the server aborts an unfinished DATA.
-    fn abort(&mut self);
-}
-
-impl Transport for Stream {
-    fn wait_up_to(&mut self, timeout: Duration) {
-        // Best effort: a failure here shows up as a read error right after.
-        let _ = self.set_read_timeout(Some(timeout));
-    }
-
-    fn abort(&mut self) {
-        if let Ok(socket) = self.shutdown_handle() {
-            let _ = socket.shutdown(std::net::Shutdown::Both);
-        }
-    }
-}
-
-/// Line framing over a connection. Any I/O or protocol error marks it broken: the session
-/// can no longer tell where the server is in the dialogue.
+/// Replies over a connection. Any I/O or protocol error marks it broken: the session can
+/// no longer tell where the server is in the dialogue.
 struct Wire<S> {
     io: S,
-    buf: Vec<u8>,
-    start: usize,
-    end: usize,
+    replies: ReplyReader,
     peer: String,
     broken: bool,
 }
 
 impl<S: Transport> Wire<S> {
-    fn new(io: S, peer: String) -> Wire<S> {
+    fn new(io: S) -> Wire<S> {
         Wire {
+            peer: io.peer().to_string(),
             io,
-            buf: vec![0; 16 * 1024],
-            start: 0,
-            end: 0,
-            peer,
+            replies: ReplyReader::default(),
             broken: false,
         }
     }
 
-    fn io_failed(&mut self, e: &std::io::Error) -> SendError {
+    fn io_failed(&mut self, e: Error) -> SendError {
         self.broken = true;
-        SendError::Transient(describe(e, &self.peer).to_string())
+        SendError::Transient(e.to_string())
     }
 
     fn protocol(&mut self, what: &str) -> SendError {
@@ -336,86 +106,36 @@ impl<S: Transport> Wire<S> {
         SendError::Transient(format!("{} broke the SMTP protocol: {what}", self.peer))
     }
 
-    fn has_buffered(&self) -> bool {
-        self.start < self.end
-    }
-
-    fn read_line(&mut self) -> Result<Vec<u8>, SendError> {
-        let mut line = Vec::new();
-        loop {
-            let avail = &self.buf[self.start..self.end];
-            if let Some(at) = avail.iter().position(|&b| b == b'\n') {
-                line.extend_from_slice(&avail[..at]);
-                self.start += at + 1;
-                if line.last() == Some(&b'\r') {
-                    line.pop();
-                }
-                if line.len() > MAX_LINE {
-                    return Err(self.protocol("a reply line is longer than 64 KiB"));
-                }
-                return Ok(line);
-            }
-            line.extend_from_slice(avail);
-            self.start = self.end;
-            if line.len() > MAX_LINE + 1 {
-                return Err(self.protocol("a reply line is longer than 64 KiB"));
-            }
-            match self.io.read(&mut self.buf) {
-                Ok(0) => {
-                    let eof = std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
-                    return Err(self.io_failed(&eof));
-                }
-                Ok(n) => {
-                    self.start = 0;
-                    self.end = n;
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(self.io_failed(&e)),
-            }
-        }
-    }
-
     fn read_reply(&mut self) -> Result<Reply, SendError> {
-        let mut lines = Vec::new();
-        let mut code = None;
+        let mut buf = [0u8; 16 * 1024];
         loop {
-            let raw = self.read_line()?;
-            let (this, last, text) = match parse_reply_line(&raw) {
-                Ok(parsed) => parsed,
-                Err(why) => return Err(self.protocol(&why)),
-            };
-            if *code.get_or_insert(this) != this {
-                return Err(self.protocol("the lines of one reply carry different codes"));
+            match self.replies.next_reply() {
+                Ok(Some(reply)) => return Ok(reply),
+                Ok(None) => {}
+                Err(e) => return Err(self.protocol(&e.0)),
             }
-            if lines.len() == MAX_REPLY_LINES {
-                return Err(self.protocol("a reply has more than 1000 lines"));
-            }
-            lines.push(clean(text));
-            if last {
-                return Ok(Reply { code: this, lines });
+            match transport::read_some(&mut self.io, &mut buf) {
+                Ok(0) => {
+                    let closed = Error::Network(format!("{} closed the connection", self.peer));
+                    return Err(self.io_failed(closed));
+                }
+                Ok(n) => self.replies.push(&buf[..n]),
+                Err(e) => return Err(self.io_failed(e)),
             }
         }
     }
 
-    fn write_all(&mut self, bytes: &[u8]) -> Result<(), SendError> {
-        match self.io.write_all(bytes) {
+    /// Write the pieces of one command or one block of data, then flush once.
+    fn send(&mut self, parts: &[&[u8]]) -> Result<(), SendError> {
+        match transport::write_parts(&mut self.io, parts) {
             Ok(()) => Ok(()),
-            Err(e) => Err(self.io_failed(&e)),
-        }
-    }
-
-    fn flush(&mut self) -> Result<(), SendError> {
-        match self.io.flush() {
-            Ok(()) => Ok(()),
-            Err(e) => Err(self.io_failed(&e)),
+            Err(e) => Err(self.io_failed(e)),
         }
     }
 
     /// Send one command line (the caller keeps CR and LF out of it) and read the reply.
     fn command(&mut self, line: &str) -> Result<Reply, SendError> {
-        self.write_all(line.as_bytes())?;
-        self.write_all(b"\r\n")?;
-        self.flush()?;
+        self.send(&[line.as_bytes(), b"\r\n"])?;
         self.read_reply()
     }
 
@@ -434,9 +154,8 @@ impl<S: Transport> Wire<S> {
 /// The login and TLS failures of the stream module arrive as crate errors; sort them.
 fn stream_error(e: Error) -> SendError {
     match e {
-        // Every TLS failure in net::stream (handshake, certificate, rustls set-up) is
-        // worded "TLS with <peer>…"; none of them heals by waiting.
-        Error::Network(m) if m.starts_with("TLS with ") => SendError::Tls(m),
+        // A TLS failure (handshake, certificate, rustls set-up) never heals by waiting.
+        Error::Tls(m) => SendError::Tls(m),
         // An endpoint host that is not a valid TLS name: a configuration problem.
         Error::Policy(m) => SendError::Tls(m),
         other => SendError::Transient(other.to_string()),
@@ -492,16 +211,11 @@ fn login<S: Transport>(
         token.push(0);
         token.extend_from_slice(password.as_bytes());
         let encoded = Zeroizing::new(b64.encode(&*token));
-        wire.write_all(b"AUTH PLAIN ")?;
-        wire.write_all(encoded.as_bytes())?;
-        wire.write_all(b"\r\n")?;
-        wire.flush()?;
+        wire.send(&[b"AUTH PLAIN ", encoded.as_bytes(), b"\r\n"])?;
         let mut reply = wire.read_reply()?;
         // A server that ignores the initial response asks again with an empty challenge.
         if reply.code == 334 {
-            wire.write_all(encoded.as_bytes())?;
-            wire.write_all(b"\r\n")?;
-            wire.flush()?;
+            wire.send(&[encoded.as_bytes(), b"\r\n"])?;
             reply = wire.read_reply()?;
         }
         return match reply.code {
@@ -516,9 +230,7 @@ fn login<S: Transport>(
                 return Err(auth_refused(wire, user, &reply));
             }
             let encoded = Zeroizing::new(b64.encode(secret));
-            wire.write_all(encoded.as_bytes())?;
-            wire.write_all(b"\r\n")?;
-            wire.flush()?;
+            wire.send(&[encoded.as_bytes(), b"\r\n"])?;
             reply = wire.read_reply()?;
         }
         return match reply.code {
@@ -681,8 +393,7 @@ fn transact<S: Transport>(
         }
         _ => return Err(wire.unexpected("DATA", &reply)),
     }
-    wire.write_all(&body.bytes)?;
-    wire.flush()?;
+    wire.send(&[&body.bytes])?;
     if let Err(why) = before_commit() {
         // RSET would be read as message text while DATA is open; only closing the connection
         // before the final dot makes the server drop the message.
@@ -692,12 +403,14 @@ fn transact<S: Transport>(
             "sending was stopped before the server took the message: {why}"
         )));
     }
-    wire.write_all(body.terminator())
-        .and_then(|()| wire.flush())
+    wire.send(&[body.terminator()])
         .map_err(|e| in_doubt(&wire.peer, e))?;
-    wire.io.wait_up_to(DATA_END_TIMEOUT.max(timeout));
+    // Best effort: a failure to change the time-out shows up as a read error right after.
+    let _ = wire
+        .io
+        .set_read_timeout(Some(DATA_END_TIMEOUT.max(timeout)));
     let reply = wire.read_reply().map_err(|e| in_doubt(&wire.peer, e))?;
-    wire.io.wait_up_to(timeout);
+    let _ = wire.io.set_read_timeout(Some(timeout));
     match reply.class() {
         2 => Ok(()),
         4 => Err(SendError::Transient(format!(
@@ -725,13 +438,94 @@ fn in_doubt(peer: &str, e: SendError) -> SendError {
 }
 
 /// A logged-in submission session; send any number of messages, then [`quit`](Self::quit).
-pub struct Submission {
-    wire: Wire<Stream>,
+pub struct Submission<T: Transport = Stream> {
+    wire: Wire<T>,
     caps: Caps,
     timeout: Duration,
 }
 
-impl Submission {
+/// EHLO and STARTTLS for [`transport::secure`].
+struct Greeter<T: Transport> {
+    wire: Wire<T>,
+    caps: Caps,
+}
+
+impl<T: Transport> Handshake for Greeter<T> {
+    type Error = SendError;
+
+    fn is_tls(&self) -> bool {
+        self.wire.io.is_tls()
+    }
+
+    fn greet(&mut self) -> Result<bool, SendError> {
+        let greeting = self.wire.read_reply()?;
+        if greeting.code != 220 {
+            return Err(SendError::Transient(format!(
+                "{} does not take mail now: {greeting}",
+                self.wire.peer
+            )));
+        }
+        self.caps = ehlo(&mut self.wire)?;
+        Ok(self.caps.starttls)
+    }
+
+    fn request_tls(&mut self) -> Result<(), SendError> {
+        let reply = self.wire.command("STARTTLS")?;
+        if reply.code != 220 {
+            return Err(SendError::Transient(format!(
+                "{} did not start TLS: {reply}",
+                self.wire.peer
+            )));
+        }
+        Ok(())
+    }
+
+    fn buffered(&self) -> usize {
+        self.wire.replies.buffered()
+    }
+
+    fn upgrade(
+        self,
+        endpoint: &Endpoint,
+        tls: &Arc<rustls::ClientConfig>,
+    ) -> Result<Self, SendError> {
+        let io = self
+            .wire
+            .io
+            .start_tls(endpoint, tls)
+            .map_err(stream_error)?;
+        Ok(Greeter {
+            wire: Wire::new(io),
+            caps: Caps::default(),
+        })
+    }
+
+    fn greet_again(&mut self) -> Result<(), SendError> {
+        self.caps = ehlo(&mut self.wire)?;
+        Ok(())
+    }
+
+    fn refuse(&self, why: Refusal) -> SendError {
+        match why {
+            Refusal::NoStartTls => SendError::Transient(format!(
+                "{} does not offer STARTTLS; Kapsel never sends a password in clear",
+                self.wire.peer
+            )),
+            Refusal::Injection => SendError::Tls(format!(
+                "{} sent data before the TLS handshake (possible injection)",
+                self.wire.peer
+            )),
+        }
+    }
+}
+
+impl From<Error> for SendError {
+    fn from(e: Error) -> SendError {
+        stream_error(e)
+    }
+}
+
+impl Submission<Stream> {
     /// endpoint: `submission://host:port` (StartTls, default 587) or `submissions://host:port`
     /// (Implicit, default 465); see [`SCHEMES`]. The password never goes out before TLS is on.
     pub fn connect(
@@ -742,38 +536,25 @@ impl Submission {
         timeout: Duration,
     ) -> Result<Submission, SendError> {
         let stream = Stream::connect(endpoint, tls, timeout).map_err(stream_error)?;
-        let mut wire = Wire::new(stream, endpoint.to_string());
-        let greeting = wire.read_reply()?;
-        if greeting.code != 220 {
-            return Err(SendError::Transient(format!(
-                "{endpoint} does not take mail now: {greeting}"
-            )));
-        }
-        let mut caps = ehlo(&mut wire)?;
-        if !wire.io.is_tls() {
-            if !caps.starttls {
-                return Err(SendError::Transient(format!(
-                    "{endpoint} does not offer STARTTLS; Kapsel never sends a password in clear"
-                )));
-            }
-            let reply = wire.command("STARTTLS")?;
-            if reply.code != 220 {
-                return Err(SendError::Transient(format!(
-                    "{endpoint} did not start TLS: {reply}"
-                )));
-            }
-            // Bytes after the 220 came before the handshake, unprotected: a plain-text
-            // injection (CVE-2011-0411 family) would have them read as TLS-protected replies.
-            if wire.has_buffered() {
-                return Err(SendError::Tls(format!(
-                    "{endpoint} sent data before the TLS handshake (possible injection)"
-                )));
-            }
-            let stream = wire.io.start_tls(endpoint, tls).map_err(stream_error)?;
-            wire = Wire::new(stream, endpoint.to_string());
-            // RFC 3207: forget everything learnt before TLS.
-            caps = ehlo(&mut wire)?;
-        }
+        Submission::login_over(stream, endpoint, tls, user, password, timeout)
+    }
+}
+
+impl<T: Transport> Submission<T> {
+    /// Greeting, EHLO, STARTTLS where needed, EHLO again over TLS, login.
+    pub fn login_over(
+        io: T,
+        endpoint: &Endpoint,
+        tls: &Arc<rustls::ClientConfig>,
+        user: &str,
+        password: &str,
+        timeout: Duration,
+    ) -> Result<Submission<T>, SendError> {
+        let greeter = Greeter {
+            wire: Wire::new(io),
+            caps: Caps::default(),
+        };
+        let Greeter { mut wire, caps } = transport::secure(greeter, endpoint, tls)?;
         login(&mut wire, &caps, user, password)?;
         Ok(Submission {
             wire,
@@ -819,76 +600,15 @@ impl Submission {
 mod tests {
     use super::*;
 
-    /// A scripted server: replies are all queued up front (the client never pipelines, so
-    /// order is all that matters); what the client writes is kept.
-    struct Script {
-        replies: std::io::Cursor<Vec<u8>>,
-        // shared, so a commit hook can look at what went out before it ran
-        sent: std::rc::Rc<std::cell::RefCell<Vec<u8>>>,
-        aborted: bool,
-    }
+    use crate::transport::Script;
 
-    impl Read for Script {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            self.replies.read(buf)
-        }
-    }
-
-    impl Write for Script {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.sent.borrow_mut().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl Transport for Script {
-        fn wait_up_to(&mut self, _: Duration) {}
-        fn abort(&mut self) {
-            self.aborted = true;
-        }
-    }
-
+    /// Replies all queued up front (the client never pipelines, so order is all that matters).
     fn wire(replies: impl AsRef<[u8]>) -> Wire<Script> {
-        Wire::new(
-            Script {
-                replies: std::io::Cursor::new(replies.as_ref().to_vec()),
-                sent: Default::default(),
-                aborted: false,
-            },
-            "submission://mx.test:587".into(),
-        )
+        Wire::new(Script::whole(replies.as_ref()))
     }
 
     fn sent(w: &Wire<Script>) -> String {
-        String::from_utf8_lossy(&w.io.sent.borrow()).into_owned()
-    }
-
-    #[test]
-    fn replies_parse_single_and_multi_line() {
-        let mut w =
-            wire("220 mx.test ESMTP\r\n250-mx.test\r\n250-SIZE 1000\r\n250 8BITMIME\r\n250\r\n");
-        let r = w.read_reply().unwrap();
-        assert_eq!(
-            (r.code, r.lines.clone()),
-            (220, vec!["mx.test ESMTP".to_string()])
-        );
-        let r = w.read_reply().unwrap();
-        assert_eq!(r.code, 250);
-        assert_eq!(r.lines, ["mx.test", "SIZE 1000", "8BITMIME"]);
-        let r = w.read_reply().unwrap();
-        assert_eq!((r.code, r.lines.len()), (250, 1));
-        assert_eq!(r.to_string(), "250");
-    }
-
-    #[test]
-    fn replies_accept_bare_lf_and_clean_control_characters() {
-        let mut w = wire(b"550 5.1.1 bad\x1b[31m\tuser \xff\n");
-        let r = w.read_reply().unwrap();
-        assert_eq!(r.to_string(), "550 5.1.1 bad?[31m user \u{fffd}");
-        assert_eq!(r.enhanced(), Some((5, 1, 1)));
+        w.io.sent_text()
     }
 
     #[test]
@@ -909,85 +629,6 @@ mod tests {
             );
             assert!(w.broken, "{bad:?}");
         }
-    }
-
-    #[test]
-    fn replies_are_bounded() {
-        let long = format!("250 {}\r\n", "x".repeat(MAX_LINE + 10));
-        assert!(wire(long).read_reply().is_err());
-        let fits = format!("250 {}\r\n", "x".repeat(MAX_LINE - 10));
-        assert!(wire(fits).read_reply().is_ok());
-        let many = "250-x\r\n".repeat(MAX_REPLY_LINES + 1) + "250 end\r\n";
-        assert!(wire(many).read_reply().is_err());
-        let quoted = wire(format!("550 {}\r\n", "y".repeat(5000)))
-            .read_reply()
-            .unwrap()
-            .to_string();
-        assert!(quoted.chars().count() <= MAX_QUOTE + 5);
-    }
-
-    #[test]
-    fn enhanced_codes_must_match_the_reply_class() {
-        let reply = |code, text: &str| Reply {
-            code,
-            lines: vec![text.to_string()],
-        };
-        assert_eq!(reply(552, "5.3.4 too big").enhanced(), Some((5, 3, 4)));
-        assert_eq!(reply(452, "5.3.4 mismatch").enhanced(), None);
-        assert_eq!(reply(250, "2.0.0").enhanced(), Some((2, 0, 0)));
-        assert_eq!(reply(250, "Ok: queued").enhanced(), None);
-        assert_eq!(reply(250, "1.2.3.4 x").enhanced(), None);
-        assert!(reply(554, "5.3.4 Message too big for system").too_big());
-    }
-
-    #[test]
-    fn ehlo_capabilities_parse() {
-        let mut w = wire(
-            "250-mail.corp.test\r\n250-8BITMIME\r\n250-AUTH PLAIN login\r\n250-AUTH=XOAUTH2\r\n\
-             250-STARTTLS\r\n250-SIZE 52428800\r\n250 SMTPUTF8\r\n",
-        );
-        let caps = Caps::parse(&w.read_reply().unwrap());
-        assert!(caps.starttls && caps.eight_bit && caps.smtputf8 && caps.size);
-        assert_eq!(caps.size_limit, Some(52_428_800));
-        assert_eq!(caps.auth, ["PLAIN", "LOGIN", "XOAUTH2"]);
-        let caps = Caps::parse(&wire("250-x\r\n250 SIZE\r\n").read_reply().unwrap());
-        assert!(caps.size && caps.size_limit.is_none() && !caps.starttls);
-        // the first line is the greeting, never a keyword
-        let caps = Caps::parse(&wire("250 STARTTLS\r\n").read_reply().unwrap());
-        assert!(!caps.starttls);
-    }
-
-    #[test]
-    fn bodies_are_normalised_and_dot_stuffed() {
-        let b = Body::encode(b".first\nplain\r\n..two\r.\rend");
-        assert_eq!(b.bytes, b"..first\r\nplain\r\n...two\r\n..\r\nend");
-        assert_eq!(b.terminator(), b"\r\n.\r\n");
-        // size: normalised, not stuffed, with the final CRLF
-        assert_eq!(
-            b.size,
-            ".first\r\nplain\r\n..two\r\n.\r\nend\r\n".len() as u64
-        );
-        assert!(!b.eight_bit);
-
-        // a body that already ends in CRLF gets no second one
-        let b = Body::encode("Grüße\r\n".as_bytes());
-        assert_eq!(b.bytes, "Grüße".as_bytes());
-        assert!(b.eight_bit);
-
-        // an embedded "\r\n.\r\n" cannot end the message early
-        let b = Body::encode(b"a\r\n.\r\nMAIL FROM:<x>\r\n");
-        assert_eq!(b.bytes, b"a\r\n..\r\nMAIL FROM:<x>");
-
-        let b = Body::encode(b"");
-        assert_eq!(
-            (b.bytes.len(), b.size, b.terminator()),
-            (0, 0, &b".\r\n"[..])
-        );
-        let b = Body::encode(b"\n");
-        assert_eq!(
-            (b.bytes.len(), b.size, b.terminator()),
-            (0, 2, &b"\r\n.\r\n"[..])
-        );
     }
 
     fn caps() -> Caps {
@@ -1195,7 +836,7 @@ mod tests {
 
     #[test]
     fn tls_failures_from_the_stream_are_not_retried_silently() {
-        let tls = stream_error(Error::Network(
+        let tls = stream_error(Error::Tls(
             "TLS with submissions://x:465 failed: the server certificate is not issued by a CA \
              the tenant trusts"
                 .into(),
@@ -1203,5 +844,82 @@ mod tests {
         assert!(matches!(tls, SendError::Tls(_)));
         let refused = stream_error(Error::Network("x refused the connection".into()));
         assert!(matches!(refused, SendError::Transient(_)));
+    }
+
+    fn endpoint() -> Endpoint {
+        Endpoint::parse("submission://mx.test", SCHEMES).unwrap()
+    }
+
+    fn tls() -> Arc<rustls::ClientConfig> {
+        kapsel_core::net::tls::client_config(&kapsel_core::policy::Tls::default()).unwrap()
+    }
+
+    #[test]
+    fn starttls_comes_before_the_password_and_ehlo_is_repeated() {
+        let script = Script::new(&[
+            b"220 mx.test ESMTP\r\n",
+            b"250-mx.test\r\n250 STARTTLS\r\n",
+            b"220 go ahead\r\n",
+            b"250-mx.test\r\n250 AUTH PLAIN\r\n",
+            b"235 ok\r\n",
+        ]);
+        let sent = script.sent.clone();
+        let s = Submission::login_over(
+            script,
+            &endpoint(),
+            &tls(),
+            "alice",
+            "secret",
+            Duration::from_secs(5),
+        )
+        .unwrap();
+        assert!(s.wire.io.tls);
+        let sent = String::from_utf8_lossy(&sent.borrow()).into_owned();
+        assert!(
+            sent.find("STARTTLS").unwrap() < sent.find("AUTH PLAIN").unwrap(),
+            "{sent}"
+        );
+        assert_eq!(sent.matches("EHLO").count(), 2, "{sent}");
+    }
+
+    #[test]
+    fn a_server_without_starttls_never_sees_the_password() {
+        let script = Script::new(&[
+            b"220 mx.test ESMTP\r\n",
+            b"250-mx.test\r\n250 AUTH PLAIN\r\n",
+        ]);
+        let sent = script.sent.clone();
+        let e = Submission::login_over(
+            script,
+            &endpoint(),
+            &tls(),
+            "alice",
+            "secret",
+            Duration::from_secs(5),
+        )
+        .err()
+        .unwrap();
+        assert!(e.to_string().contains("does not offer STARTTLS"), "{e}");
+        assert!(!String::from_utf8_lossy(&sent.borrow()).contains("AUTH"));
+    }
+
+    #[test]
+    fn replies_injected_before_the_handshake_are_refused() {
+        let script = Script::new(&[
+            b"220 mx.test ESMTP\r\n",
+            b"250-mx.test\r\n250 STARTTLS\r\n",
+            b"220 go ahead\r\n250-forged\r\n250 AUTH PLAIN\r\n",
+        ]);
+        let e = Submission::login_over(
+            script,
+            &endpoint(),
+            &tls(),
+            "alice",
+            "secret",
+            Duration::from_secs(5),
+        )
+        .err()
+        .unwrap();
+        assert!(matches!(e, SendError::Tls(_)), "{e:?}");
     }
 }

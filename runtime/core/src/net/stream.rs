@@ -99,7 +99,7 @@ pub struct Stream {
 /// the certificate problem, time-outs say so.
 pub fn describe(e: &std::io::Error, peer: &str) -> Error {
     if let Some(tls) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-        return Error::Network(format!("TLS with {peer} failed: {}", tls_reason(tls)));
+        return Error::Tls(format!("TLS with {peer} failed: {}", tls_reason(tls)));
     }
     match e.kind() {
         std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
@@ -179,11 +179,11 @@ impl Stream {
         let tcp = match self.inner {
             Inner::Plain(tcp) => tcp,
             Inner::Tls(_) => {
-                return Err(Error::Network(format!("{}: TLS is already on", self.peer)));
+                return Err(Error::Tls(format!("{}: TLS is already on", self.peer)));
             }
         };
         let conn = rustls::ClientConnection::new(Arc::clone(tls), endpoint.server_name()?)
-            .map_err(|e| Error::Network(format!("TLS with {}: {e}", self.peer)))?;
+            .map_err(|e| Error::Tls(format!("TLS with {}: {e}", self.peer)))?;
         let mut stream = rustls::StreamOwned::new(conn, tcp);
         while stream.conn.is_handshaking() {
             stream
