@@ -151,11 +151,12 @@ fn main() {
     let kapsel_time = start.elapsed();
     let kapsel_peak = peak_kib();
     assert_eq!(
-        report["new_messages"].as_u64(),
-        Some(u64::from(n)),
-        "{report}"
+        report.report.new_messages,
+        u64::from(n),
+        "{:?}",
+        report.report
     );
-    let bytes = report["bytes"].as_u64().unwrap_or(0);
+    let bytes = report.report.bytes;
 
     let rate = |d: Duration| f64::from(n) / d.as_secs_f64();
     println!(

@@ -44,7 +44,7 @@ pub struct Container {
     password: Option<Zeroizing<String>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Status {
     pub container: PathBuf,
     pub unlocked: bool,

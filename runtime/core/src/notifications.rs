@@ -2,35 +2,57 @@
 //! one vault namespace, newest last. While locked only their number is readable — the
 //! namespace's record count needs no key.
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::Result;
 use crate::vault::{Vault, time_ordered_key};
 
 pub const NS: &str = "notify";
 
-/// File one notification from `source` ("mail" or an app id); `extra` (an object) adds
-/// fields such as the message it is about.
+/// One notification as stored and shown.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Notification {
+    /// "mail" or an app id.
+    pub app: String,
+    pub title: String,
+    pub body: String,
+    pub ts_ms: u64,
+    /// Where it points, if anywhere (a message id and its folder for mail).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
+}
+
+/// File one notification from `source` ("mail" or an app id), optionally about a message.
 pub fn file(
     vault: &Vault,
     source: &str,
     title: &str,
     body: &str,
-    extra: serde_json::Value,
+    about: Option<(i64, &str)>,
 ) -> Result<()> {
-    let mut record = serde_json::json!({
-        "app": source, "title": title, "body": body, "ts_ms": crate::vault::now_ms(),
-    });
-    if let (Some(r), serde_json::Value::Object(more)) = (record.as_object_mut(), extra) {
-        r.extend(more);
-    }
-    vault.put(NS, &time_ordered_key(), record.to_string().as_bytes())
+    let record = Notification {
+        app: source.to_string(),
+        title: title.to_string(),
+        body: body.to_string(),
+        ts_ms: crate::vault::now_ms(),
+        message: about.map(|(m, _)| m),
+        folder: about.map(|(_, f)| f.to_string()),
+    };
+    let bytes = serde_json::to_vec(&record)
+        .map_err(|e| crate::Error::Agent(format!("cannot encode a notification: {e}")))?;
+    vault.put(NS, &time_ordered_key(), &bytes)
 }
 
-/// All notifications, oldest first.
-pub fn list(vault: &Vault) -> Result<Vec<serde_json::Value>> {
+/// All notifications, oldest first; a record that does not read is skipped.
+pub fn list(vault: &Vault) -> Result<Vec<Notification>> {
     let mut out = Vec::new();
     for key in vault.keys_in(NS)? {
-        if let Some(raw) = vault.get(NS, &key)? {
-            out.push(serde_json::from_slice(&raw).unwrap_or_default());
+        if let Some(raw) = vault.get(NS, &key)?
+            && let Ok(n) = serde_json::from_slice(&raw)
+        {
+            out.push(n);
         }
     }
     Ok(out)

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::caps::{self, Capability};
 use crate::imports::Import;
@@ -17,21 +17,17 @@ use kapsel_core::policy::{AppGrant, Policy};
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_MEMORY: u64 = 64 * 1024 * 1024;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Grants {
     pub app_id: String,
     /// What the app gets of each capability.
     pub caps: caps::Granted,
-    #[serde(serialize_with = "as_millis")]
+    #[serde(with = "crate::millis")]
     pub call_timeout: Duration,
     pub memory_limit: u64,
     /// The tenant's settings for this app (`kapsel:app/config`).
     #[serde(skip)]
     pub settings: BTreeMap<String, String>,
-}
-
-fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
-    s.serialize_u64(d.as_millis() as u64)
 }
 
 impl Grants {
@@ -67,7 +63,7 @@ impl Grants {
 }
 
 /// One line of the install decision, for the reviewer's report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ImportDecision {
     pub import: Import,
     pub declared: Option<bool>,

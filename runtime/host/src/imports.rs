@@ -1,14 +1,14 @@
 //! What a component really imports, decoded from its binary (never taken from the manifest),
 //! and what each import means for the sandbox.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::caps::Capability;
 use crate::manifest::Manifest;
 use crate::wit::{ApiVersion, VERSION_SECTION};
 use kapsel_core::error::{Error, Result};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Import {
     /// A `kapsel:app` capability interface.
@@ -20,7 +20,7 @@ pub enum Import {
     /// read-only settings for this app).
     Types { name: String },
     /// WASI that Rust std needs, linked sealed: nothing granted behind it.
-    SealedWasi { name: String, note: &'static str },
+    SealedWasi { name: String, note: String },
     /// Never linked: networking outside the host's checks, and anything unknown.
     Refused { name: String, reason: String },
 }
@@ -77,7 +77,7 @@ pub fn classify(name: &str) -> Import {
         }
         "wasi:io" | "wasi:clocks" | "wasi:random" => Import::SealedWasi {
             name: name.to_string(),
-            note: "in-process streams, clocks and randomness only",
+            note: "in-process streams, clocks and randomness only".into(),
         },
         "wasi:cli" => Import::SealedWasi {
             name: name.to_string(),
@@ -87,11 +87,12 @@ pub fn classify(name: &str) -> Import {
                 "stdout" | "stderr" => "written into the app's log inside the container",
                 "exit" => "ends the call with an error",
                 _ => "no terminal",
-            },
+            }
+            .into(),
         },
         "wasi:filesystem" => Import::SealedWasi {
             name: name.to_string(),
-            note: "no preopened directories: nothing can be opened",
+            note: "no preopened directories: nothing can be opened".into(),
         },
         "wasi:sockets" => refused("sockets bypass the host's origin checks; use kapsel:app/http"),
         "wasi:http" => refused("wasi:http bypasses the host's origin checks; use kapsel:app/http"),

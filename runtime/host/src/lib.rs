@@ -9,6 +9,7 @@
 //! call with sealed WASI, memory/table limits and an epoch deadline; each capability re-checks
 //! its grant on every call; storage writes are applied only if the call returns normally.
 
+pub mod builtin;
 mod caps;
 mod engine;
 mod grants;
@@ -20,6 +21,19 @@ mod state;
 mod view;
 mod wasi;
 pub mod wit;
+
+/// Durations as whole milliseconds in JSON (reports and answers are read by tools).
+mod millis {
+    use std::time::Duration;
+
+    pub fn serialize<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(d.as_millis() as u64)
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        <u64 as serde::Deserialize>::deserialize(d).map(Duration::from_millis)
+    }
+}
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -66,7 +80,7 @@ pub struct AppRecord {
     pub imports: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InstalledApp {
     pub id: String,
     pub name: String,
@@ -76,7 +90,7 @@ pub struct InstalledApp {
     pub grants: Grants,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InstallReport {
     pub id: String,
     pub name: String,
@@ -95,7 +109,7 @@ pub enum Call {
     },
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CallOutcome {
     pub app: String,
     pub view: View,
@@ -105,6 +119,23 @@ pub struct CallOutcome {
     pub denials: Vec<String>,
     pub elapsed_us: u64,
     pub cold: bool,
+    /// The documents the app asked to open, as the viewer showed them (see
+    /// [`AppHost::open_requested`]).
+    #[serde(default)]
+    pub opened: Vec<Opened>,
+}
+
+/// The built-in app that shows documents; apps hand documents to it, never to the device.
+pub const VIEWER: &str = "viewer";
+/// Documents one call may ask to open.
+const MAX_OPEN: usize = 4;
+
+/// A document an app asked to open: the viewer's view of it, or why it could not.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Opened {
+    Shown(Box<CallOutcome>),
+    Failed { error: String, document: String },
 }
 
 struct Loaded {
@@ -513,6 +544,7 @@ impl AppHost {
             denials,
             elapsed_us: started.elapsed().as_micros() as u64,
             cold,
+            opened: Vec::new(),
         })
     }
 
@@ -528,13 +560,7 @@ impl AppHost {
             vault.batch(&format!("app:{id}"), &ops)?;
         }
         for n in &effects.notify.posted {
-            kapsel_core::notifications::file(
-                &vault,
-                id,
-                &n.title,
-                &n.body,
-                serde_json::Value::Null,
-            )?;
+            kapsel_core::notifications::file(&vault, id, &n.title, &n.body, None)?;
         }
         Ok(())
     }
@@ -562,6 +588,28 @@ impl AppHost {
     pub fn native_storage_get(&self, id: &str, key: &str) -> Result<Option<Vec<u8>>> {
         let vault = self.vault();
         Ok(vault.get(&format!("app:{id}"), key)?.map(|v| v.to_vec()))
+    }
+
+    /// Hand the documents `outcome`'s app asked to open to the viewer app (inside the
+    /// container, as everything else); the viewer's own requests are not followed.
+    pub fn open_requested(&mut self, outcome: &CallOutcome) -> Vec<Opened> {
+        if outcome.app == VIEWER {
+            return Vec::new();
+        }
+        outcome
+            .open_requests
+            .iter()
+            .take(MAX_OPEN)
+            .map(
+                |doc| match self.call(VIEWER, &Call::View(String::new()), Some(doc)) {
+                    Ok(o) => Opened::Shown(Box::new(o)),
+                    Err(e) => Opened::Failed {
+                        error: e.to_string(),
+                        document: doc.clone(),
+                    },
+                },
+            )
+            .collect()
     }
 
     pub fn call_budget(&self, id: &str) -> Option<Duration> {

@@ -39,6 +39,16 @@ pub enum Verdict {
     Reject,
 }
 
+impl Verdict {
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Approve => "approve",
+            Verdict::Review => "review",
+            Verdict::Reject => "reject",
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct PackageReport {
     pub id: String,

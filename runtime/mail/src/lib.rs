@@ -3,6 +3,7 @@
 //! attachments, compose/reply/forward through the outbox, other users' and shared mailboxes,
 //! and out-of-office. Protocol clients live in their own modules; this one decides.
 
+pub mod answers;
 pub mod autoreply;
 pub mod compose;
 pub mod imap;
@@ -22,7 +23,7 @@ pub use kapsel_mail_wire::utf7;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 pub use store::MailStore;
@@ -114,10 +115,6 @@ impl Account {
     }
 }
 
-fn json<T: Serialize>(v: T) -> Result<serde_json::Value> {
-    serde_json::to_value(v).map_err(|e| Error::Agent(format!("cannot encode the answer: {e}")))
-}
-
 /// Other users' and shared mailboxes the user opened (server names).
 pub fn opened(vault: &Vault) -> Result<Vec<String>> {
     Ok(match vault.get(SETTINGS_NS, "opened")? {
@@ -141,7 +138,7 @@ pub fn sync_now(
     account: &Account,
     only: Option<Vec<String>>,
     progress: &mut dyn FnMut(&sync::Progress),
-) -> Result<serde_json::Value> {
+) -> Result<answers::Synced> {
     let opened_list = opened(vault)?;
     let mut imap = account.imap()?;
     let report = {
@@ -159,7 +156,7 @@ pub fn sync_now(
             "mail",
             &n.from,
             &n.subject,
-            serde_json::json!({ "message": n.id, "folder": n.folder }),
+            Some((n.id, n.folder.as_str())),
         )?;
     }
     let flush = outbox::flush(vault, account)?;
@@ -172,12 +169,13 @@ pub fn sync_now(
             "sent": flush.sent.len(),
         }),
     )?;
-    let mut v = json(&report)?;
-    v["outbox"] = json(&flush)?;
-    Ok(v)
+    Ok(answers::Synced {
+        report,
+        outbox: flush,
+    })
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FolderView {
     pub name: String,
     pub server_name: String,
@@ -206,7 +204,7 @@ pub fn folders(vault: &Vault) -> Result<Vec<FolderView>> {
     Ok(out)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ListItem {
     pub id: i64,
     pub date: i64,
@@ -260,7 +258,7 @@ pub fn search(vault: &Vault, query: &str, limit: usize) -> Result<Vec<ListItem>>
     Ok(out)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Read {
     pub id: i64,
     pub folder: String,
@@ -410,7 +408,7 @@ pub fn save_attachment(
     Ok(doc)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MailboxInfo {
     pub name: String,
     pub server_name: String,
@@ -480,7 +478,7 @@ pub fn open_mailbox(
     account: &Account,
     name: &str,
     progress: &mut dyn FnMut(&sync::Progress),
-) -> Result<serde_json::Value> {
+) -> Result<answers::MailboxesAnswer> {
     let raw = utf7::encode(name);
     let mut imap = account.imap()?;
     let ns = imap.namespaces()?;
@@ -520,7 +518,11 @@ pub fn open_mailbox(
         serde_json::json!({ "mailbox": name, "rights": rights }),
     )?;
     let report = sync_now(vault, account, Some(vec![raw]), progress)?;
-    Ok(serde_json::json!({ "opened": name, "rights": rights, "sync": report }))
+    Ok(answers::MailboxesAnswer::Opened {
+        opened: name.to_string(),
+        rights,
+        sync: Box::new(report),
+    })
 }
 
 pub fn close_mailbox(vault: &Vault, name: &str) -> Result<()> {
@@ -575,11 +577,7 @@ pub fn check_send_on_behalf(vault: &Vault, account: &Account, address: &str) -> 
 }
 
 /// Build, queue and try to send; returns the outbox entry and what the send round did.
-pub fn send(
-    vault: &mut Vault,
-    account: &Account,
-    draft: &compose::Draft,
-) -> Result<serde_json::Value> {
+pub fn send(vault: &mut Vault, account: &Account, draft: &compose::Draft) -> Result<answers::Sent> {
     if let Some(addr) = &draft.on_behalf_of {
         check_send_on_behalf(vault, account, addr)?;
     }
@@ -600,9 +598,12 @@ pub fn send(
         ..outbox::FlushReport::default()
     });
     let sent = flush.sent.contains(&entry.id);
-    Ok(serde_json::json!({
-        "outbox": entry.id, "message_id": built.message_id, "sent": sent, "flush": json(&flush)?,
-    }))
+    Ok(answers::Sent::Queued {
+        outbox: entry.id,
+        message_id: built.message_id,
+        sent,
+        flush,
+    })
 }
 
 pub const DRAFTS_NS: &str = "mail-drafts";

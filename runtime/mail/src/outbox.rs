@@ -25,6 +25,17 @@ pub enum State {
     Failed,
 }
 
+impl State {
+    pub fn word(self) -> &'static str {
+        match self {
+            State::Queued => "queued",
+            State::Sending => "sending",
+            State::InDoubt => "in-doubt",
+            State::Failed => "failed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
     pub id: String,
@@ -38,7 +49,7 @@ pub struct Entry {
     pub last_error: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FlushReport {
     pub sent: Vec<String>,
     pub queued: usize,

@@ -7,6 +7,10 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use super::answers::{
+    DraftEntry, Flagged, MailAnswer, MailStatus, MailboxesAnswer, Moved, OofAnswer, OutboxAnswer,
+    ScheduleAnswer, SearchAnswer, Sent,
+};
 use super::autoreply::{AutoReply, OutOfOffice};
 use super::compose::Draft;
 use super::schedule::{self, Schedule};
@@ -87,7 +91,7 @@ pub enum MailRequest {
 }
 
 /// What `kapsel sync status` shows about the background worker.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct SyncStatus {
     pub running: bool,
     pub progress: Option<sync::Progress>,
@@ -164,14 +168,18 @@ pub fn handle(
     shared: &Shared,
     request: MailRequest,
     progress: &mut dyn FnMut(&sync::Progress),
-) -> Result<serde_json::Value> {
+) -> Result<MailAnswer> {
     let account = || Account::from_container(container);
     match request {
         MailRequest::Status => {
             let status = guard(&shared.status).clone();
             let outbox = outbox::list(container.vault())?;
             let schedule = schedule::load(container.vault(), &container.policy().sync)?;
-            Ok(serde_json::json!({ "sync": status, "outbox": outbox.len(), "schedule": schedule }))
+            Ok(MailAnswer::Status(MailStatus {
+                sync: status,
+                outbox: outbox.len(),
+                schedule,
+            }))
         }
         MailRequest::Schedule { set } => {
             let bounds = container.policy().sync.clone();
@@ -179,20 +187,23 @@ pub fn handle(
                 schedule::save(container.vault(), &s, &bounds)?;
                 audit::append(container.vault(), "mail-schedule-set", json(&s)?)?;
             }
-            Ok(serde_json::json!({
-                "schedule": schedule::load(container.vault(), &bounds)?,
-                "tenant_bounds": bounds,
+            Ok(MailAnswer::Schedule(ScheduleAnswer {
+                schedule: schedule::load(container.vault(), &bounds)?,
+                tenant_bounds: bounds,
             }))
         }
-        MailRequest::Folders => json(super::folders(container.vault())?),
-        MailRequest::List { folder, limit } => {
-            json(super::list(container.vault(), &folder, limit)?)
-        }
+        MailRequest::Folders => Ok(MailAnswer::Folders(super::folders(container.vault())?)),
+        MailRequest::List { folder, limit } => Ok(MailAnswer::List(super::list(
+            container.vault(),
+            &folder,
+            limit,
+        )?)),
         MailRequest::Search { query, limit } => {
             let started = Instant::now();
             let hits = super::search(container.vault(), &query, limit)?;
-            Ok(serde_json::json!({
-                "hits": hits, "micros": started.elapsed().as_micros() as u64,
+            Ok(MailAnswer::Search(SearchAnswer {
+                hits,
+                micros: started.elapsed().as_micros() as u64,
             }))
         }
         MailRequest::Flag { id, flag, on } => {
@@ -215,31 +226,48 @@ pub fn handle(
                 }
             };
             let changed = super::set_flag(container.vault(), id, &flag, on)?;
-            Ok(serde_json::json!({ "id": id, "flag": flag, "on": on, "changed": changed }))
+            Ok(MailAnswer::Flagged(Flagged {
+                id,
+                flag,
+                on,
+                changed,
+            }))
         }
         MailRequest::Sync { folders } => {
             let account = account()?;
             let _g = try_sync_lock(shared)?;
-            super::sync_now(container.vault_mut(), &account, folders, progress)
+            Ok(MailAnswer::Synced(super::sync_now(
+                container.vault_mut(),
+                &account,
+                folders,
+                progress,
+            )?))
         }
         MailRequest::Read { id } => {
             let account = account().ok();
-            json(super::read(container.vault(), account.as_ref(), id)?)
+            Ok(MailAnswer::Read(Box::new(super::read(
+                container.vault(),
+                account.as_ref(),
+                id,
+            )?)))
         }
         MailRequest::Move { id, folder } => {
             let account = account()?;
             let _g = try_sync_lock(shared)?;
             super::move_to(container.vault_mut(), &account, id, &folder)?;
-            Ok(serde_json::json!({ "moved": id, "to": folder }))
+            Ok(MailAnswer::Moved(Moved {
+                moved: id,
+                to: folder,
+            }))
         }
         MailRequest::Attach { id, index } => {
             let account = account().ok();
-            json(super::save_attachment(
+            Ok(MailAnswer::Attachment(super::save_attachment(
                 container.vault(),
                 account.as_ref(),
                 id,
                 index,
-            )?)
+            )?))
         }
         MailRequest::Send { draft, save_only } => send_or_save(container, draft, save_only),
         MailRequest::Reply {
@@ -286,43 +314,59 @@ pub fn handle(
             send_or_save(container, draft, save_only)
         }
         MailRequest::Drafts => {
-            let list: Vec<serde_json::Value> = super::drafts(container.vault())?
+            let list = super::drafts(container.vault())?
                 .into_iter()
-                .map(|(id, d)| serde_json::json!({ "id": id, "draft": d }))
+                .map(|(id, draft)| DraftEntry { id, draft })
                 .collect();
-            Ok(serde_json::Value::Array(list))
+            Ok(MailAnswer::Drafts(list))
         }
         MailRequest::SendDraft { id } => {
             let draft = super::take_draft(container.vault(), &id)?;
             let account = account()?;
-            let v = super::send(container.vault_mut(), &account, &draft)?;
+            let sent = super::send(container.vault_mut(), &account, &draft)?;
             container.vault().delete(super::DRAFTS_NS, &id)?;
-            Ok(v)
+            Ok(MailAnswer::Sent(sent))
         }
         MailRequest::Outbox { retry, discard } => {
             if let Some(id) = retry {
                 outbox::retry(container.vault(), &id)?;
                 let account = account()?;
                 let flush = outbox::flush(container.vault_mut(), &account)?;
-                return Ok(serde_json::json!({ "retried": id, "flush": flush }));
+                return Ok(MailAnswer::Outbox(OutboxAnswer::Retried {
+                    retried: id,
+                    flush,
+                }));
             }
             if let Some(id) = discard {
                 outbox::discard(container.vault_mut(), &id)?;
-                return Ok(serde_json::json!({ "discarded": id }));
+                return Ok(MailAnswer::Outbox(OutboxAnswer::Discarded {
+                    discarded: id,
+                }));
             }
-            json(outbox::list(container.vault())?)
+            Ok(MailAnswer::Outbox(OutboxAnswer::List(outbox::list(
+                container.vault(),
+            )?)))
         }
         MailRequest::Mailboxes { open, close } => {
             let account = account()?;
             if let Some(name) = open {
                 let _g = try_sync_lock(shared)?;
-                return super::open_mailbox(container.vault_mut(), &account, &name, progress);
+                return Ok(MailAnswer::Mailboxes(super::open_mailbox(
+                    container.vault_mut(),
+                    &account,
+                    &name,
+                    progress,
+                )?));
             }
             if let Some(name) = close {
                 super::close_mailbox(container.vault(), &name)?;
-                return Ok(serde_json::json!({ "closed": name }));
+                return Ok(MailAnswer::Mailboxes(MailboxesAnswer::Closed {
+                    closed: name,
+                }));
             }
-            json(super::mailboxes(container.vault(), &account)?)
+            Ok(MailAnswer::Mailboxes(MailboxesAnswer::List(
+                super::mailboxes(container.vault(), &account)?,
+            )))
         }
         MailRequest::Oof { set, clear } => {
             if !container.policy().modules.autoreply {
@@ -346,22 +390,24 @@ pub fn handle(
             }
             let current = backend.get()?;
             backend.into_client().logout();
-            Ok(serde_json::json!({ "out_of_office": current }))
+            Ok(MailAnswer::Oof(OofAnswer {
+                out_of_office: current,
+            }))
         }
     }
 }
 
-fn send_or_save(
-    container: &mut Container,
-    draft: Draft,
-    save_only: bool,
-) -> Result<serde_json::Value> {
+fn send_or_save(container: &mut Container, draft: Draft, save_only: bool) -> Result<MailAnswer> {
     if save_only {
         let id = super::save_draft(container.vault(), &draft)?;
-        return Ok(serde_json::json!({ "draft": id }));
+        return Ok(MailAnswer::Sent(Sent::Draft { draft: id }));
     }
     let account = Account::from_container(container)?;
-    super::send(container.vault_mut(), &account, &draft)
+    Ok(MailAnswer::Sent(super::send(
+        container.vault_mut(),
+        &account,
+        &draft,
+    )?))
 }
 
 /// Start the background worker if the tenant enabled mail and named a server; a worker
@@ -463,8 +509,8 @@ fn run_sync(
     match result {
         Ok(v) => {
             s.last_sync_ms = Some(kapsel_core::vault::now_ms());
-            s.last_error = v["outbox"]["error"].as_str().map(str::to_string);
-            s.last_new = v["new_messages"].as_u64().unwrap_or(0);
+            s.last_error = v.outbox.error.clone();
+            s.last_new = v.report.new_messages;
             true
         }
         Err(e) => {

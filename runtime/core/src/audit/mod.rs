@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::error::Result;
 use crate::vault::{Vault, crypto, now_ms};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Entry {
     pub seq: u64,
     pub ts_ms: u64,
@@ -26,7 +26,7 @@ pub struct Entry {
     pub sealed: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Verification {
     pub entries: u64,
     pub sealed: u64,

@@ -72,7 +72,7 @@ impl UnlockRules {
 }
 
 /// The failed-unlock state as stored (readable while locked).
-#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct FailedUnlocks {
     pub count: u32,
     pub retry_after_ms: u64,

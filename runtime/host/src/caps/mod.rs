@@ -26,7 +26,7 @@ use kapsel_core::policy::{AppGrant, Policy};
 impl ui::Host for HostState {}
 
 /// The capability interfaces of `kapsel:app`, as named in WIT.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Capability {
     Storage,
@@ -52,7 +52,7 @@ pub struct Capabilities {
 
 /// What the app gets of each capability (declared by its manifest *and* granted by the
 /// tenant); `None` where it gets nothing.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Granted {
     pub storage: Option<storage::Granted>,
     pub http: Option<http::Granted>,

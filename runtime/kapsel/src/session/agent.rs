@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 
 use zeroize::Zeroizing;
 
-use super::protocol::{Reply, Request};
+use super::protocol::{
+    AgentStatus, Answer, AuditLog, CredentialChanged, Locked, Notifications, PolicyUpdated,
+    Removed, Reply, Request,
+};
 use kapsel_core::audit;
 use kapsel_core::container::Container;
 use kapsel_core::error::{Error, Result};
@@ -45,7 +48,7 @@ fn lock_state(state: &Mutex<State>) -> MutexGuard<'_, State> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn report(reply: &Reply) {
+fn report(reply: &Reply<Answer>) {
     let mut out = std::io::stdout().lock();
     let _ = serde_json::to_writer(&mut out, reply);
     let _ = out.write_all(b"\n");
@@ -123,14 +126,14 @@ pub fn run_agent(root: &Path, idle_cap: Option<Duration>, accept_new_binary: boo
             return code;
         }
     };
-    let status = container
-        .status()
-        .map(|s| serde_json::to_value(s).unwrap_or_default());
-    report(&Reply::from_result(status.map(|mut s| {
-        s["idle_lock_seconds"] = idle.as_secs().into();
-        s["agent_pid"] = std::process::id().into();
-        s
-    })));
+    let status = container.status().map(|s| {
+        Answer::Status(Box::new(AgentStatus {
+            container: s,
+            idle_lock_seconds: idle.as_secs(),
+            agent_pid: std::process::id(),
+        }))
+    });
+    report(&Reply::from_result(status));
     detach();
     serve(container, listener, path, idle)
 }
@@ -196,14 +199,16 @@ fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Dura
                 Reply::from_result(Err(Error::invalid(format!("malformed request: {e}")))),
                 false,
             ),
-            Ok(Request::Lock) => (Reply::Ok(serde_json::json!({ "locked": true })), true),
+            Ok(Request::Lock) => (Reply::Ok(Answer::Locked(Locked { locked: true })), true),
             Ok(req) => {
                 let mut s = lock_state(&state);
                 s.last_use = Instant::now();
                 let remaining = idle.saturating_sub(s.last_use.elapsed());
                 let mut progress = |p: &kapsel_mail::sync::Progress| {
-                    let mut line = serde_json::to_vec(&serde_json::json!({ "progress": p }))
-                        .unwrap_or_default();
+                    let progress = super::protocol::ProgressLine {
+                        progress: p.clone(),
+                    };
+                    let mut line = serde_json::to_vec(&progress).unwrap_or_default();
                     line.push(b'\n');
                     let _ = (&stream).write_all(&line);
                 };
@@ -241,28 +246,29 @@ fn app_host(state: &mut State) -> Result<&mut AppHost> {
         .ok_or_else(|| Error::Agent("the app host is not available".into()))
 }
 
-fn to_json<T: serde::Serialize>(v: T) -> Result<serde_json::Value> {
-    serde_json::to_value(v).map_err(|e| Error::Agent(format!("cannot encode the answer: {e}")))
-}
-
 fn handle(
     state: &mut State,
     request: Request,
     idle_left: Duration,
     progress: &mut dyn FnMut(&kapsel_mail::sync::Progress),
-) -> Result<serde_json::Value> {
+) -> Result<Answer> {
     match request {
-        Request::Mail { request } => {
-            kapsel_mail::service::handle(&mut state.container, &state.mail, request, progress)
-        }
+        Request::Mail { request } => Ok(Answer::Mail(Box::new(kapsel_mail::service::handle(
+            &mut state.container,
+            &state.mail,
+            request,
+            progress,
+        )?))),
         Request::AppInstall { path } => {
             let bytes = std::fs::read(&path).map_err(Error::io(format!("cannot read {path}")))?;
-            to_json(app_host(state)?.install(&bytes)?)
+            Ok(Answer::Installed(Box::new(
+                app_host(state)?.install(&bytes)?,
+            )))
         }
-        Request::AppList => to_json(app_host(state)?.list()?),
+        Request::AppList => Ok(Answer::Apps(app_host(state)?.list()?)),
         Request::AppRemove { id } => {
             app_host(state)?.remove(&id)?;
-            Ok(serde_json::json!({ "removed": id }))
+            Ok(Answer::Removed(Removed { removed: id }))
         }
         Request::AppCall {
             id,
@@ -275,9 +281,12 @@ fn handle(
                 (_, Some(action)) => Call::Act { action, form },
                 (route, None) => Call::View(route.unwrap_or_default()),
             };
-            to_json(app_host(state)?.call(&id, &call, document.as_deref())?)
+            let host = app_host(state)?;
+            let mut outcome = host.call(&id, &call, document.as_deref())?;
+            outcome.opened = host.open_requested(&outcome);
+            Ok(Answer::Outcome(Box::new(outcome)))
         }
-        Request::AppLog { id } => to_json(app_host(state)?.log(&id)?),
+        Request::AppLog { id } => Ok(Answer::Log(app_host(state)?.log(&id)?)),
         Request::DocImport { path, media_type } => {
             let file =
                 std::fs::File::open(&path).map_err(Error::io(format!("cannot read {path}")))?;
@@ -290,9 +299,11 @@ fn handle(
                 "document-imported",
                 serde_json::json!({ "document": info.id, "size": info.size }),
             )?;
-            to_json(info)
+            Ok(Answer::Document(info))
         }
-        Request::DocList => to_json(kapsel_core::documents::list(state.container.vault())?),
+        Request::DocList => Ok(Answer::Documents(kapsel_core::documents::list(
+            state.container.vault(),
+        )?)),
         Request::CredentialSet { origin, token } => {
             let key = kapsel_core::net::origin::Origin::parse(&origin)
                 .map_err(|e| Error::invalid(e.to_string()))?
@@ -316,12 +327,20 @@ fn handle(
                 serde_json::json!({ "origin": key }),
             )?;
             state.apps = None;
-            Ok(serde_json::json!({ "origin": key, "changed": stored }))
+            Ok(Answer::CredentialChanged(CredentialChanged {
+                origin: key,
+                changed: stored,
+            }))
         }
-        Request::CredentialList => to_json(state.container.vault().keys_in("credentials")?),
+        Request::CredentialList => Ok(Answer::Origins(
+            state.container.vault().keys_in("credentials")?,
+        )),
         Request::Notifications => {
-            let out = kapsel_core::notifications::list(state.container.vault())?;
-            Ok(serde_json::json!({ "count": out.len(), "notifications": out }))
+            let notifications = kapsel_core::notifications::list(state.container.vault())?;
+            Ok(Answer::Notifications(Notifications {
+                count: notifications.len(),
+                notifications,
+            }))
         }
         Request::PolicyUpdate { text } => {
             let kind = state.container.update_policy(&text)?;
@@ -334,9 +353,9 @@ fn handle(
                     serde_json::json!({ "error": e.to_string() }),
                 )?;
             }
-            Ok(serde_json::json!({
-                "updated": kind == kapsel_core::policy::UpdateKind::Newer,
-                "serial": state.container.policy().serial,
+            Ok(Answer::PolicyUpdated(PolicyUpdated {
+                updated: kind == kapsel_core::policy::UpdateKind::Newer,
+                serial: state.container.policy().serial,
             }))
         }
         other => handle_container(&mut state.container, other, idle_left),
@@ -347,11 +366,31 @@ fn handle_container(
     container: &mut Container,
     request: Request,
     idle_left: Duration,
-) -> Result<serde_json::Value> {
+) -> Result<Answer> {
     match request {
-        Request::Ping => Ok(serde_json::json!("pong")),
-        Request::Lock => Ok(serde_json::Value::Null),
-        Request::AppInstall { .. }
+        Request::Ping => Ok(Answer::Text("pong".into())),
+        Request::Status => Ok(Answer::Status(Box::new(AgentStatus {
+            container: container.status()?,
+            idle_lock_seconds: idle_left.as_secs(),
+            agent_pid: std::process::id(),
+        }))),
+        Request::AuditLog { limit, verify } => {
+            let entries = audit::entries(container.vault(), limit)?;
+            let verification = if verify {
+                Some(audit::verify(container.vault())?)
+            } else {
+                None
+            };
+            Ok(Answer::AuditLog(AuditLog {
+                entries,
+                verification,
+            }))
+        }
+        // Served by `handle` (they need the app host or the mail worker) or by the
+        // connection loop (lock).
+        Request::Lock
+        | Request::PolicyUpdate { .. }
+        | Request::AppInstall { .. }
         | Request::AppList
         | Request::AppRemove { .. }
         | Request::AppCall { .. }
@@ -362,27 +401,5 @@ fn handle_container(
         | Request::CredentialSet { .. }
         | Request::CredentialList
         | Request::Mail { .. } => Err(Error::Agent("misrouted request".into())),
-        Request::Status => {
-            let mut v = serde_json::to_value(container.status()?).unwrap_or_default();
-            v["idle_lock_seconds"] = idle_left.as_secs().into();
-            v["agent_pid"] = std::process::id().into();
-            Ok(v)
-        }
-        Request::AuditLog { limit, verify } => {
-            let entries = audit::entries(container.vault(), limit)?;
-            let verification = if verify {
-                Some(audit::verify(container.vault())?)
-            } else {
-                None
-            };
-            Ok(serde_json::json!({ "entries": entries, "verification": verification }))
-        }
-        Request::PolicyUpdate { text } => {
-            let kind = container.update_policy(&text)?;
-            Ok(serde_json::json!({
-                "updated": kind == kapsel_core::policy::UpdateKind::Newer,
-                "serial": container.policy().serial,
-            }))
-        }
     }
 }

@@ -61,23 +61,25 @@ pub fn is_running(root: &Path) -> bool {
     matches!(connect(root), Ok(Some(_)))
 }
 
-/// Send one request to the agent. `Err(Locked)` when no agent runs.
-pub fn call(root: &Path, request: &Request) -> Result<serde_json::Value> {
-    call_with_progress(root, request, &mut |_| {})
+/// Send one request to the agent and read its typed answer. `Err(Locked)` when no agent
+/// runs.
+pub fn ask<T: serde::de::DeserializeOwned>(root: &Path, request: &Request) -> Result<T> {
+    ask_with_progress(root, request, &mut |_| {})
 }
 
-/// Like `call`, for long requests (sync): `{"progress": …}` lines before the reply go to
+/// Like `ask`, for long requests (sync): progress lines before the reply go to
 /// `on_progress`.
-pub fn call_with_progress(
+pub fn ask_with_progress<T: serde::de::DeserializeOwned>(
     root: &Path,
     request: &Request,
-    on_progress: &mut dyn FnMut(&serde_json::Value),
-) -> Result<serde_json::Value> {
+    on_progress: &mut dyn FnMut(&kapsel_mail::sync::Progress),
+) -> Result<T> {
     let mut stream = connect(root)?.ok_or(Error::Locked)?;
     stream
         .set_read_timeout(Some(Duration::from_secs(600)))
         .map_err(Error::io("session socket"))?;
-    let mut line = serde_json::to_vec(request).expect("serialisable");
+    let mut line = serde_json::to_vec(request)
+        .map_err(|e| Error::Agent(format!("cannot encode the request: {e}")))?;
     line.push(b'\n');
     stream
         .write_all(&line)
@@ -89,9 +91,9 @@ pub fn call_with_progress(
         reader
             .read_line(&mut reply)
             .map_err(Error::io("no answer from the session agent"))?;
-        match serde_json::from_str::<serde_json::Value>(&reply) {
-            Ok(v) if v.get("progress").is_some() => on_progress(&v["progress"]),
-            _ => break,
+        match serde_json::from_str::<protocol::ProgressLine>(&reply) {
+            Ok(p) => on_progress(&p.progress),
+            Err(_) => break,
         }
     }
     if reply.is_empty() {
@@ -99,7 +101,7 @@ pub fn call_with_progress(
             "the session agent closed the connection (it may have locked itself)".into(),
         ));
     }
-    let reply: Reply = serde_json::from_str(&reply)
+    let reply: Reply<T> = serde_json::from_str(&reply)
         .map_err(|e| Error::Agent(format!("unreadable answer: {e}")))?;
     reply.into_result()
 }

@@ -1,32 +1,40 @@
-//! The session socket's wire format: one JSON request line, one JSON reply line.
-//! Later modules (mail, apps, sync) add request variants here.
+//! The session socket's wire format: one JSON request line; then, for long requests,
+//! `{"progress": …}` lines; then one reply line. Typed both ways: the agent answers with
+//! the type each request names below, and clients read that type, never JSON by key.
 
 use serde::{Deserialize, Serialize};
 
+use kapsel_core::audit;
+use kapsel_core::container::Status;
+use kapsel_core::documents::DocumentInfo;
 use kapsel_core::error::{Error, Result};
+use kapsel_core::notifications::Notification;
+use kapsel_host::{CallOutcome, InstallReport, InstalledApp, LogLine};
+use kapsel_mail::answers::MailAnswer;
+use kapsel_mail::service::MailRequest;
+use kapsel_mail::sync::Progress;
 
+/// A request, and (in its doc comment) the answer it gets.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "kebab-case")]
 pub enum Request {
+    /// → `String` ("pong").
     Ping,
+    /// → [`AgentStatus`].
     Status,
+    /// → [`Locked`]; the agent then wipes its keys and exits.
     Lock,
-    AuditLog {
-        limit: usize,
-        verify: bool,
-    },
-    PolicyUpdate {
-        text: String,
-    },
-    /// Install the app package at `path` (read by the agent, same user).
-    AppInstall {
-        path: String,
-    },
+    /// → [`AuditLog`].
+    AuditLog { limit: usize, verify: bool },
+    /// → [`PolicyUpdated`].
+    PolicyUpdate { text: String },
+    /// Install the app package at `path` (read by the agent, same user). → [`InstallReport`].
+    AppInstall { path: String },
+    /// → `Vec<InstalledApp>`.
     AppList,
-    AppRemove {
-        id: String,
-    },
-    /// `route` for a view, or `action` (with `form`) for an act.
+    /// → [`Removed`].
+    AppRemove { id: String },
+    /// `route` for a view, or `action` (with `form`) for an act. → [`CallOutcome`].
     AppCall {
         id: String,
         route: Option<String>,
@@ -35,25 +43,97 @@ pub enum Request {
         form: Vec<(String, String)>,
         document: Option<String>,
     },
-    AppLog {
-        id: String,
-    },
+    /// → `Vec<LogLine>`.
+    AppLog { id: String },
+    /// → [`DocumentInfo`].
     DocImport {
         path: String,
         media_type: Option<String>,
     },
+    /// → `Vec<DocumentInfo>`.
     DocList,
+    /// → [`Notifications`].
     Notifications,
-    /// Store (or with `token: None` remove) a bearer token for an origin.
+    /// Store (or with `token: None` remove) a bearer token for an origin. → [`CredentialChanged`].
     CredentialSet {
         origin: String,
         token: Option<String>,
     },
+    /// → `Vec<String>` (origins).
     CredentialList,
-    /// Everything mail (see mail/service.rs).
-    Mail {
-        request: kapsel_mail::service::MailRequest,
-    },
+    /// Everything mail (see kapsel-mail's `service` and `answers`).
+    Mail { request: MailRequest },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AgentStatus {
+    #[serde(flatten)]
+    pub container: Status,
+    /// Seconds until the session locks itself if nothing happens.
+    pub idle_lock_seconds: u64,
+    pub agent_pid: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Locked {
+    pub locked: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditLog {
+    pub entries: Vec<audit::Entry>,
+    pub verification: Option<audit::Verification>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PolicyUpdated {
+    pub updated: bool,
+    pub serial: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Removed {
+    pub removed: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Notifications {
+    pub count: usize,
+    pub notifications: Vec<Notification>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CredentialChanged {
+    pub origin: String,
+    pub changed: bool,
+}
+
+/// Whatever the agent answered; serialised as the answer itself.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Answer {
+    Text(String),
+    Status(Box<AgentStatus>),
+    Locked(Locked),
+    AuditLog(AuditLog),
+    PolicyUpdated(PolicyUpdated),
+    Installed(Box<InstallReport>),
+    Apps(Vec<InstalledApp>),
+    Removed(Removed),
+    Outcome(Box<CallOutcome>),
+    Log(Vec<LogLine>),
+    Document(DocumentInfo),
+    Documents(Vec<DocumentInfo>),
+    Notifications(Notifications),
+    CredentialChanged(CredentialChanged),
+    Origins(Vec<String>),
+    Mail(Box<MailAnswer>),
+}
+
+/// A progress line sent before the reply of a long request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProgressLine {
+    pub progress: Progress,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -65,13 +145,13 @@ pub struct RemoteError {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Reply {
-    Ok(serde_json::Value),
+pub enum Reply<T> {
+    Ok(T),
     Error(RemoteError),
 }
 
-impl Reply {
-    pub fn from_result(r: Result<serde_json::Value>) -> Reply {
+impl Reply<Answer> {
+    pub fn from_result(r: Result<Answer>) -> Reply<Answer> {
         match r {
             Ok(v) => Reply::Ok(v),
             Err(e) => Reply::Error(RemoteError {
@@ -81,8 +161,10 @@ impl Reply {
             }),
         }
     }
+}
 
-    pub fn into_result(self) -> Result<serde_json::Value> {
+impl<T> Reply<T> {
+    pub fn into_result(self) -> Result<T> {
         match self {
             Reply::Ok(v) => Ok(v),
             Reply::Error(e) if e.kind == "locked" => Err(Error::Locked),

@@ -4,15 +4,18 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::render::{self, Out, items};
+use super::render::{self, Out};
 use super::{AppCommand, CredentialCommand, DocCommand, open_checked, tenant};
+use crate::session::protocol::{CredentialChanged, Notifications, Removed};
 use crate::session::{self, Request};
 use kapsel_core::container::Container;
+use kapsel_core::documents::DocumentInfo;
 use kapsel_core::error::{Error, Result};
 use kapsel_core::policy::{NotificationDetail, signing};
-use kapsel_host::{Package, report};
+use kapsel_host::report::{PackageReport, PolicyReport};
+use kapsel_host::{CallOutcome, InstallReport, InstalledApp, LogLine, Opened, Package, report};
 
 fn absolute(path: &Path) -> Result<String> {
     let p = std::fs::canonicalize(path).map_err(|e| match e.kind() {
@@ -45,7 +48,7 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             let (secret, public, key) = tenant::keygen(&prefix)?;
             out.done(
                 &format!("Publisher secret key: {} (keep it safe)\nPublisher public key: {} = {key}\nThe tenant lists it under [[publishers]].", secret.display(), public.display()),
-                json!({ "secret_key_file": secret, "public_key_file": public, "public_key": key }),
+                &json!({ "secret_key_file": secret, "public_key_file": public, "public_key": key }),
             );
             Ok(())
         }
@@ -72,7 +75,7 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
                     bytes.len(),
                     if package.signature.is_some() { "signed" } else { "unsigned: sign it with `kapsel app sign`" }
                 ),
-                json!({ "package": target, "id": package.manifest.id, "signed": package.signature.is_some(), "sha256": kapsel_host::sha256_hex(&bytes) }),
+                &json!({ "package": target, "id": package.manifest.id, "signed": package.signature.is_some(), "sha256": kapsel_host::sha256_hex(&bytes) }),
             );
             Ok(())
         }
@@ -83,39 +86,31 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
                 .map_err(Error::io(format!("cannot write {}", package.display())))?;
             out.done(
                 &format!("Signed {}.", package.display()),
-                json!({ "signed": package }),
+                &json!({ "signed": package }),
             );
             Ok(())
         }
         AppCommand::Install { package } => {
             open_checked(root)?;
             let path = absolute(&package)?;
-            let v = session::call(root, &Request::AppInstall { path })?;
-            let text = format!(
-                "Installed {} ({}) {} — compiled in {:.0} ms.\n",
-                v["name"].as_str().unwrap_or("?"),
-                v["id"].as_str().unwrap_or("?"),
-                v["version"].as_str().unwrap_or("?"),
-                v["compile_ms"].as_f64().unwrap_or(0.0)
-            );
-            out.value(&v, |_| String::new());
-            if !out.json {
-                print!("{text}");
-            }
+            let v: InstallReport = session::ask(root, &Request::AppInstall { path })?;
+            out.show(&v, |v| {
+                format!(
+                    "Installed {} ({}) {} — compiled in {:.0} ms.\n",
+                    v.name, v.id, v.version, v.compile_ms
+                )
+            });
             Ok(())
         }
         AppCommand::List => {
             open_checked(root)?;
-            let v = session::call(root, &Request::AppList)?;
-            out.value(&v, |v| {
+            let v: Vec<InstalledApp> = session::ask(root, &Request::AppList)?;
+            out.show(&v, |v| {
                 let mut s = String::new();
-                for a in items(v) {
+                for a in v {
                     s.push_str(&format!(
                         "{:<16} {:<28} {:<10} {}\n",
-                        a["id"].as_str().unwrap_or(""),
-                        a["name"].as_str().unwrap_or(""),
-                        a["version"].as_str().unwrap_or(""),
-                        a["publisher"].as_str().unwrap_or("")
+                        a.id, a.name, a.version, a.publisher
                     ));
                 }
                 if s.is_empty() {
@@ -127,13 +122,13 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
         }
         AppCommand::Remove { id } => {
             open_checked(root)?;
-            let v = session::call(root, &Request::AppRemove { id: id.clone() })?;
-            out.done(&format!("Removed {id} and its data."), v);
+            let v: Removed = session::ask(root, &Request::AppRemove { id: id.clone() })?;
+            out.done(&format!("Removed {id} and its data."), &v);
             Ok(())
         }
         AppCommand::Open { id, route, doc } => {
             open_checked(root)?;
-            let v = session::call(
+            let v: CallOutcome = session::ask(
                 root,
                 &Request::AppCall {
                     id,
@@ -143,7 +138,7 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
                     document: doc,
                 },
             )?;
-            show_outcome(root, v, out);
+            show_outcome(v, out);
             Ok(())
         }
         AppCommand::Act {
@@ -160,7 +155,7 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
                     .ok_or_else(|| Error::invalid(format!("--field {f:?} must be name=value")))?;
                 form.push((k.to_string(), v.to_string()));
             }
-            let v = session::call(
+            let v: CallOutcome = session::ask(
                 root,
                 &Request::AppCall {
                     id,
@@ -170,22 +165,15 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
                     document: doc,
                 },
             )?;
-            show_outcome(root, v, out);
+            show_outcome(v, out);
             Ok(())
         }
         AppCommand::Log { id } => {
             open_checked(root)?;
-            let v = session::call(root, &Request::AppLog { id })?;
-            out.value(&v, |v| {
-                items(v)
-                    .iter()
-                    .map(|l| {
-                        format!(
-                            "{:<6} {}\n",
-                            l["level"].as_str().unwrap_or(""),
-                            l["message"].as_str().unwrap_or("")
-                        )
-                    })
+            let v: Vec<LogLine> = session::ask(root, &Request::AppLog { id })?;
+            out.show(&v, |v| {
+                v.iter()
+                    .map(|l| format!("{:<6} {}\n", l.level, l.message))
                     .collect()
             });
             Ok(())
@@ -193,68 +181,36 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
     }
 }
 
-/// Show what an app returned; documents it asked to open are handed to the viewer app
-/// right away (inside the container, as everything else).
-pub(crate) fn show_outcome(root: &Path, mut v: Value, out: Out) {
-    let from_viewer = v["app"] == "viewer";
-    let mut opened = Vec::new();
-    for id in items(&v["open_requests"])
-        .iter()
-        .filter_map(|i| i.as_str())
-        .take(4)
-    {
-        if from_viewer {
-            break;
+/// Show what an app returned, with the documents it asked to open as the viewer showed them
+/// (the agent hands them to the viewer, inside the container).
+pub(crate) fn show_outcome(outcome: CallOutcome, out: Out) {
+    out.show(&outcome, |o| {
+        let mut text = render_outcome(o);
+        for opened in &o.opened {
+            match opened {
+                Opened::Failed { error, .. } => {
+                    text.push_str(&format!("\n(the viewer could not open it: {error})\n"))
+                }
+                Opened::Shown(o) => text.push_str(&format!("\n{}", render_outcome(o))),
+            }
         }
-        let call = Request::AppCall {
-            id: "viewer".into(),
-            route: Some(String::new()),
-            action: None,
-            form: Vec::new(),
-            document: Some(id.to_string()),
-        };
-        match session::call(root, &call) {
-            Ok(o) => opened.push(o),
-            Err(e) => opened.push(json!({ "error": e.to_string(), "document": id })),
-        }
-    }
-    if out.json {
-        v["opened"] = Value::Array(opened);
-        out.value(&v, |_| String::new());
-        return;
-    }
-    print!("{}", render_outcome(&v));
-    for o in opened {
-        match o.get("error").and_then(Value::as_str) {
-            Some(e) => println!("\n(the viewer could not open it: {e})"),
-            None => print!("\n{}", render_outcome(&o)),
-        }
-    }
+        text
+    });
 }
 
-fn render_outcome(v: &Value) -> String {
-    let view: kapsel_host::View = match serde_json::from_value(v["view"].clone()) {
-        Ok(view) => view,
-        Err(_) => return "(the app returned no view)\n".into(),
-    };
-    let mut s = view.render_text();
-    for n in items(&v["notifications"]) {
-        s.push_str(&format!(
-            "\n(notification) {}: {}\n",
-            n["title"].as_str().unwrap_or(""),
-            n["body"].as_str().unwrap_or("")
-        ));
+fn render_outcome(o: &CallOutcome) -> String {
+    let mut s = o.view.render_text();
+    for n in &o.notifications {
+        s.push_str(&format!("\n(notification) {}: {}\n", n.title, n.body));
     }
-    for d in items(&v["saved_documents"]) {
+    for d in &o.saved_documents {
         s.push_str(&format!(
             "\n(saved in the container) {} — document {}\n",
-            d["name"].as_str().unwrap_or(""),
-            d["id"].as_str().unwrap_or("")
+            d.name, d.id
         ));
     }
-
-    for d in items(&v["denials"]) {
-        s.push_str(&format!("\n(denied) {}\n", d.as_str().unwrap_or("")));
+    for d in &o.denials {
+        s.push_str(&format!("\n(denied) {d}\n"));
     }
     s
 }
@@ -264,30 +220,27 @@ pub fn doc(root: &Path, cmd: DocCommand, out: Out) -> Result<()> {
     match cmd {
         DocCommand::Import { file, media_type } => {
             let path = absolute(&file)?;
-            let v = session::call(root, &Request::DocImport { path, media_type })?;
+            let v: DocumentInfo = session::ask(root, &Request::DocImport { path, media_type })?;
             out.done(
                 &format!(
                     "Imported {} as document {} ({} bytes, {}).",
-                    v["name"].as_str().unwrap_or(""),
-                    v["id"].as_str().unwrap_or(""),
-                    v["size"],
-                    v["media_type"].as_str().unwrap_or("")
+                    v.name, v.id, v.size, v.media_type
                 ),
-                v,
+                &v,
             );
         }
         DocCommand::List => {
-            let v = session::call(root, &Request::DocList)?;
-            out.value(&v, |v| {
+            let v: Vec<DocumentInfo> = session::ask(root, &Request::DocList)?;
+            out.show(&v, |v| {
                 let mut s = String::new();
-                for d in items(v) {
+                for d in v {
                     s.push_str(&format!(
                         "{}  {:>10}  {:<40} {:<12} {}\n",
-                        d["id"].as_str().unwrap_or(""),
-                        d["size"],
-                        d["name"].as_str().unwrap_or(""),
-                        d["source"].as_str().unwrap_or(""),
-                        render::format_ts(d["created_ms"].as_u64().unwrap_or(0))
+                        d.id,
+                        d.size,
+                        d.name,
+                        d.source,
+                        render::format_ts(d.created_ms)
                     ));
                 }
                 if s.is_empty() {
@@ -303,19 +256,19 @@ pub fn doc(root: &Path, cmd: DocCommand, out: Out) -> Result<()> {
 pub fn notifications(root: &Path, out: Out) -> Result<()> {
     let c = open_checked(root)?;
     let dlp = c.policy().dlp.clone();
-    match session::call(root, &Request::Notifications) {
+    match session::ask::<Notifications>(root, &Request::Notifications) {
         Ok(v) => {
-            let count = v["count"].as_u64().unwrap_or(0);
+            let count = v.count;
             if dlp.notifications_unlocked == NotificationDetail::SenderSubject {
-                out.value(&v, |v| {
+                out.show(&v, |v| {
                     let mut s = String::new();
-                    for n in items(&v["notifications"]) {
+                    for n in &v.notifications {
                         s.push_str(&format!(
                             "{}  [{}] {}: {}\n",
-                            render::format_ts(n["ts_ms"].as_u64().unwrap_or(0)),
-                            n["app"].as_str().unwrap_or(""),
-                            n["title"].as_str().unwrap_or(""),
-                            n["body"].as_str().unwrap_or("")
+                            render::format_ts(n.ts_ms),
+                            n.app,
+                            n.title,
+                            n.body
                         ));
                     }
                     if s.is_empty() {
@@ -326,7 +279,7 @@ pub fn notifications(root: &Path, out: Out) -> Result<()> {
             } else {
                 out.done(
                     &format!("{count} notification(s)."),
-                    json!({ "count": count }),
+                    &json!({ "count": count }),
                 );
             }
             Ok(())
@@ -335,13 +288,13 @@ pub fn notifications(root: &Path, out: Out) -> Result<()> {
             // Locked: the tenant decides between nothing and a bare count; never content.
             match dlp.notifications_locked {
                 NotificationDetail::None => {
-                    out.done("The container is locked.", json!({ "locked": true }))
+                    out.done("The container is locked.", &json!({ "locked": true }))
                 }
                 _ => {
                     let count = kapsel_core::notifications::count(c.vault())?;
                     out.done(
                         &format!("{count} notification(s) — unlock to read them."),
-                        json!({ "locked": true, "count": count }),
+                        &json!({ "locked": true, "count": count }),
                     );
                 }
             }
@@ -382,7 +335,7 @@ pub fn audit(
         Some(path) => {
             let bytes = read_file(&path, "the package")?;
             let r = report::audit_package(&bytes, policy.as_ref())?;
-            out.value(&r, render_package_report);
+            out.show(&r, render_package_report);
             if r.verdict == report::Verdict::Reject {
                 return Err(Error::Reported {
                     message: format!("verdict for {}: reject", r.id),
@@ -398,129 +351,105 @@ pub fn audit(
                 )
             })?;
             let r = report::audit_policy(&policy, signed_by);
-            out.value(&r, render_policy_report);
+            out.show(&r, render_policy_report);
             Ok(())
         }
     }
 }
 
-fn render_package_report(v: &Value) -> String {
-    let s = |x: &Value| x.as_str().unwrap_or("-").to_string();
+fn render_package_report(v: &PackageReport) -> String {
     let mut o = String::new();
     o.push_str(&format!(
         "App          {} ({}) {} by {} — kapsel:app {}\n",
-        s(&v["name"]),
-        s(&v["id"]),
-        s(&v["version"]),
-        s(&v["publisher"]),
-        s(&v["api"])
+        v.name, v.id, v.version, v.publisher, v.api
     ));
-    if let Some(d) = v["description"].as_str().filter(|d| !d.is_empty()) {
-        o.push_str(&format!("             {d}\n"));
+    if !v.description.is_empty() {
+        o.push_str(&format!("             {}\n", v.description));
     }
-    o.push_str(&format!(
-        "Package      sha256 {}\n",
-        s(&v["package_sha256"])
-    ));
-    o.push_str(&format!(
-        "Manifest     sha256 {}\n",
-        s(&v["manifest_sha256"])
-    ));
+    o.push_str(&format!("Package      sha256 {}\n", v.package_sha256));
+    o.push_str(&format!("Manifest     sha256 {}\n", v.manifest_sha256));
     o.push_str(&format!(
         "Component    sha256 {} ({} bytes)\n",
-        s(&v["component_sha256"]),
-        v["component_bytes"]
+        v.component_sha256, v.component_bytes
     ));
-    let sig = &v["signature"];
-    let sig_text = if sig["valid"] == true {
-        let trust = match sig["trusted"].as_bool() {
-            Some(true) => format!("trusted by the tenant as {:?}", s(&sig["publisher_name"])),
+    let sig = &v.signature;
+    let key = sig.publisher_key.as_deref().unwrap_or("-");
+    let sig_text = if sig.valid {
+        let trust = match sig.trusted {
+            Some(true) => format!(
+                "trusted by the tenant as {:?}",
+                sig.publisher_name.as_deref().unwrap_or("-")
+            ),
             Some(false) => "NOT a publisher this tenant trusts".into(),
             None => "trust unknown (no tenant policy given)".into(),
         };
-        format!("valid, key {}, {trust}", s(&sig["publisher_key"]))
+        format!("valid, key {key}, {trust}")
     } else {
-        format!("INVALID: {}", s(&sig["problem"]))
+        format!("INVALID: {}", sig.problem.as_deref().unwrap_or("-"))
     };
     o.push_str(&format!("Signature    {sig_text}\n"));
     o.push_str("Declared capabilities\n");
-    for d in items(&v["declared"]) {
-        o.push_str(&format!(
-            "  {:<10} {}\n",
-            s(&d["capability"]),
-            s(&d["scope"])
-        ));
+    for d in &v.declared {
+        o.push_str(&format!("  {:<10} {}\n", d.capability.interface(), d.scope));
     }
     o.push_str("Imports (decoded from the component binary)\n");
-    for i in items(&v["imports"]) {
-        let mark = if i["allowed"] == true { "ok " } else { "NO " };
-        o.push_str(&format!(
-            "  {mark} {:<44} {}\n",
-            s(&i["import"]["name"]),
-            s(&i["reason"])
-        ));
+    for i in &v.imports {
+        let mark = if i.allowed { "ok " } else { "NO " };
+        o.push_str(&format!("  {mark} {:<44} {}\n", i.import.name(), i.reason));
     }
     o.push_str(&format!(
         "WASI         {}\n",
-        if v["wasi_sealed"] == true {
+        if v.wasi_sealed {
             "sealed: no preopened directories, no sockets, empty environment"
         } else {
             "asks for WASI that Kapsel never provides"
         }
     ));
-    let mm = items(&v["mismatches"]);
-    if !mm.is_empty() {
+    if !v.mismatches.is_empty() {
         o.push_str("Mismatches\n");
-        for m in mm {
-            o.push_str(&format!("  - {}\n", s(m)));
+        for m in &v.mismatches {
+            o.push_str(&format!("  - {m}\n"));
         }
     }
     o.push_str(&format!(
         "Verdict      {}\n",
-        s(&v["verdict"]).to_uppercase()
+        v.verdict.word().to_uppercase()
     ));
-    for r in items(&v["reasons"]) {
-        o.push_str(&format!("  - {}\n", s(r)));
+    for r in &v.reasons {
+        o.push_str(&format!("  - {r}\n"));
     }
     o
 }
 
-fn render_policy_report(v: &Value) -> String {
-    let s = |x: &Value| x.as_str().unwrap_or("-").to_string();
-    let mut o = format!("Tenant       {} serial {}\n", s(&v["tenant"]), v["serial"]);
+fn render_policy_report(v: &PolicyReport) -> String {
+    let mut o = format!("Tenant       {} serial {}\n", v.tenant, v.serial);
     o.push_str(&format!(
         "Signed by    {}\n",
-        v["signed_by"].as_str().unwrap_or("NOT SIGNED")
+        v.signed_by.as_deref().unwrap_or("NOT SIGNED")
     ));
     o.push_str("Publishers\n");
-    for p in items(&v["publishers"]) {
-        o.push_str(&format!("  {}\n", s(p)));
+    for p in &v.publishers {
+        o.push_str(&format!("  {p}\n"));
     }
     o.push_str("Apps\n");
-    for a in items(&v["apps"]) {
-        let grants: Vec<String> = items(&a["grants"]).iter().map(s).collect();
+    for a in &v.apps {
         o.push_str(&format!(
             "  {}{}: {}\n",
-            s(&a["id"]),
-            if a["preinstall"] == true {
-                " (preinstalled)"
-            } else {
-                ""
-            },
-            grants.join("; ")
+            a.id,
+            if a.preinstall { " (preinstalled)" } else { "" },
+            a.grants.join("; ")
         ));
-        for f in items(&a["findings"]) {
-            o.push_str(&format!("      ! {}\n", s(f)));
+        for f in &a.findings {
+            o.push_str(&format!("      ! {f}\n"));
         }
     }
-    let integrity: Vec<String> = items(&v["integrity"]).iter().map(s).collect();
-    o.push_str(&format!("Integrity    {}\n", integrity.join(", ")));
-    for f in items(&v["findings"]) {
-        o.push_str(&format!("  ! {}\n", s(f)));
+    o.push_str(&format!("Integrity    {}\n", v.integrity.join(", ")));
+    for f in &v.findings {
+        o.push_str(&format!("  ! {f}\n"));
     }
     o.push_str(&format!(
         "Verdict      {}\n",
-        s(&v["verdict"]).to_uppercase()
+        v.verdict.word().to_uppercase()
     ));
     o
 }
@@ -541,39 +470,28 @@ pub fn credential(root: &Path, cmd: CredentialCommand, out: Out) -> Result<()> {
                     "give the token on standard input, one line, no spaces",
                 ));
             }
-            let v = session::call(
+            let v: CredentialChanged = session::ask(
                 root,
                 &Request::CredentialSet {
                     origin,
                     token: Some(token.to_string()),
                 },
             )?;
-            out.done(
-                &format!("Token stored for {}.", v["origin"].as_str().unwrap_or("")),
-                v,
-            );
+            out.done(&format!("Token stored for {}.", v.origin), &v);
         }
         CredentialCommand::Remove { origin } => {
-            let v = session::call(
+            let v: CredentialChanged = session::ask(
                 root,
                 &Request::CredentialSet {
                     origin,
                     token: None,
                 },
             )?;
-            out.done(
-                &format!("Token for {} removed.", v["origin"].as_str().unwrap_or("")),
-                v,
-            );
+            out.done(&format!("Token for {} removed.", v.origin), &v);
         }
         CredentialCommand::List => {
-            let v = session::call(root, &Request::CredentialList)?;
-            out.value(&v, |v| {
-                items(v)
-                    .iter()
-                    .map(|o| format!("{}\n", o.as_str().unwrap_or("")))
-                    .collect()
-            });
+            let v: Vec<String> = session::ask(root, &Request::CredentialList)?;
+            out.show(&v, |v| v.iter().map(|o| format!("{o}\n")).collect());
         }
     }
     Ok(())

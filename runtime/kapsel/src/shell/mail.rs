@@ -5,16 +5,20 @@ use std::io::Read;
 use std::path::Path;
 
 use clap::{Args, Subcommand};
-use serde_json::Value;
 
 use super::open_checked;
-use super::render::{Out, format_ts, items};
+use super::render::{Out, format_ts};
 use crate::session::{self, Request};
 use kapsel_core::error::{Error, Result};
+use kapsel_mail::answers::{
+    DraftEntry, Flagged, MailStatus, MailboxesAnswer, Moved, OofAnswer, OutboxAnswer,
+    ScheduleAnswer, SearchAnswer, Sent, Synced,
+};
 use kapsel_mail::autoreply::OutOfOffice;
 use kapsel_mail::compose::Draft;
 use kapsel_mail::schedule::{Schedule, parse_days};
 use kapsel_mail::service::MailRequest;
+use kapsel_mail::{FolderView, ListItem, Read as Message};
 
 #[derive(Subcommand, Debug)]
 pub enum SyncCommand {
@@ -185,21 +189,20 @@ pub enum MailCommand {
     },
 }
 
-fn call(root: &Path, request: MailRequest) -> Result<Value> {
+fn call<T: serde::de::DeserializeOwned>(root: &Path, request: MailRequest) -> Result<T> {
     open_checked(root)?;
-    session::call(root, &Request::Mail { request })
+    session::ask(root, &Request::Mail { request })
 }
 
-fn call_progress(root: &Path, request: MailRequest, out: Out) -> Result<Value> {
+fn call_progress<T: serde::de::DeserializeOwned>(
+    root: &Path,
+    request: MailRequest,
+    out: Out,
+) -> Result<T> {
     open_checked(root)?;
-    session::call_with_progress(root, &Request::Mail { request }, &mut |p| {
-        if !out.json && p["total"].as_u64().unwrap_or(0) > 0 {
-            eprintln!(
-                "  {} {}/{}",
-                p["folder"].as_str().unwrap_or(""),
-                p["done"],
-                p["total"]
-            );
+    session::ask_with_progress(root, &Request::Mail { request }, &mut |p| {
+        if !out.json && p.total > 0 {
+            eprintln!("  {} {}/{}", clean(&p.folder), p.done, p.total);
         }
     })
 }
@@ -218,40 +221,27 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
-fn s(v: &Value) -> String {
-    match v {
-        Value::String(s) => clean(s),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
+fn date(secs: i64) -> String {
+    format_ts((secs.max(0) as u64).saturating_mul(1000))
 }
 
-fn date(v: &Value) -> String {
-    format_ts((v.as_i64().unwrap_or(0).max(0) as u64).saturating_mul(1000))
-}
-
-fn list_text(v: &Value) -> String {
-    let rows = if v.get("hits").is_some() {
-        &v["hits"]
-    } else {
-        v
-    };
+fn list_text(items: &[ListItem], micros: Option<u64>) -> String {
     let mut out = String::new();
-    for m in items(rows) {
+    for m in items {
         out.push_str(&format!(
             "{:>6} {} {}{} {:<28.28} {}{}{}\n",
-            m["id"],
-            date(&m["date"]),
-            if m["seen"] == true { ' ' } else { '*' },
-            if m["flagged"] == true { '!' } else { ' ' },
-            s(&m["from"]),
-            s(&m["subject"]),
-            match m["attachments"].as_u64() {
-                Some(n) if n > 0 => format!("  [{n} attachment(s)]"),
+            m.id,
+            date(m.date),
+            if m.seen { ' ' } else { '*' },
+            if m.flagged { '!' } else { ' ' },
+            clean(&m.from),
+            clean(&m.subject),
+            match m.attachments {
+                n if n > 0 => format!("  [{n} attachment(s)]"),
                 _ => String::new(),
             },
-            match m["folder"].as_str() {
-                Some(f) => format!("  ({f})"),
+            match &m.folder {
+                Some(f) => format!("  ({})", clean(f)),
                 None => String::new(),
             }
         ));
@@ -259,100 +249,114 @@ fn list_text(v: &Value) -> String {
     if out.is_empty() {
         out.push_str("No messages.\n");
     }
-    if let Some(us) = v.get("micros").and_then(Value::as_u64) {
+    if let Some(us) = micros {
         out.push_str(&format!(
             "({} hit(s) in {:.1} ms)\n",
-            items(rows).len(),
+            items.len(),
             us as f64 / 1000.0
         ));
     }
     out
 }
 
-fn read_text(v: &Value) -> String {
+fn day_list(days: &[kapsel_core::policy::Weekday]) -> String {
+    days.iter()
+        .map(|d| {
+            serde_json::to_value(d)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn origin_word(o: kapsel_mail::store::Origin) -> &'static str {
+    match o {
+        kapsel_mail::store::Origin::Own => "own",
+        kapsel_mail::store::Origin::OtherUser => "other-user",
+        kapsel_mail::store::Origin::Shared => "shared",
+    }
+}
+
+fn join(list: &[String]) -> String {
+    list.iter().map(|a| clean(a)).collect::<Vec<_>>().join(", ")
+}
+
+fn read_text(v: &Message) -> String {
+    let m = &v.meta.summary;
     let mut out = format!(
         "From:    {}\nTo:      {}\n{}Date:    {}\nSubject: {}\nFolder:  {}   (message {})\n",
-        s(&v["from"]),
-        items(&v["to"]).iter().map(s).collect::<Vec<_>>().join(", "),
-        if items(&v["cc"]).is_empty() {
+        clean(&m.from),
+        join(&m.to),
+        if m.cc.is_empty() {
             String::new()
         } else {
-            format!(
-                "Cc:      {}\n",
-                items(&v["cc"]).iter().map(s).collect::<Vec<_>>().join(", ")
-            )
+            format!("Cc:      {}\n", join(&m.cc))
         },
-        date(&v["date"]),
-        s(&v["subject"]),
-        s(&v["folder"]),
-        v["id"]
+        date(m.date),
+        clean(&m.subject),
+        clean(&v.folder),
+        v.id
     );
-    if let Some(sender) = v["sender"].as_str() {
-        out.push_str(&format!("Sender:  {sender}\n"));
+    if let Some(sender) = &m.sender {
+        out.push_str(&format!("Sender:  {}\n", clean(sender)));
     }
-    for a in items(&v["attachments"]) {
+    for a in &m.attachments {
         out.push_str(&format!(
             "Attachment {}: {} ({}, {} bytes) — kapsel mail attach {} {}\n",
-            a["index"],
-            s(&a["name"]),
-            s(&a["media_type"]),
-            a["size"],
-            v["id"],
-            a["index"]
+            a.index,
+            clean(&a.name),
+            clean(&a.media_type),
+            a.size,
+            v.id,
+            a.index
         ));
     }
     out.push('\n');
-    out.push_str(&s(&v["text"]));
+    out.push_str(&clean(&v.text));
     out.push('\n');
     out
 }
 
-fn sync_text(v: &Value) -> String {
+fn sync_text(v: &Synced) -> String {
+    let r = &v.report;
     let mut out = format!(
         "Synced {} folder(s): {} new, {} flag update(s), {} flag change(s) sent, {} removed, {} UIDVALIDITY reset(s) in {:.1} s{}.\n",
-        v["folders"],
-        v["new_messages"],
-        v["flag_updates"],
-        v["flags_pushed"],
-        v["expunged"],
-        v["uidvalidity_resets"],
-        v["seconds"].as_f64().unwrap_or(0.0),
-        if v["qresync"] == true {
-            " (QRESYNC)"
-        } else {
-            ""
-        }
+        r.folders,
+        r.new_messages,
+        r.flag_updates,
+        r.flags_pushed,
+        r.expunged,
+        r.uidvalidity_resets,
+        r.seconds,
+        if r.qresync { " (QRESYNC)" } else { "" }
     );
-    let o = &v["outbox"];
-    if !items(&o["sent"]).is_empty() {
-        out.push_str(&format!(
-            "Sent {} queued message(s).\n",
-            items(&o["sent"]).len()
-        ));
+    let o = &v.outbox;
+    if !o.sent.is_empty() {
+        out.push_str(&format!("Sent {} queued message(s).\n", o.sent.len()));
     }
-    if let Some(e) = o["error"].as_str() {
+    if let Some(e) = &o.error {
         out.push_str(&format!(
-            "{} message(s) still in the outbox: {e}\n",
-            o["queued"]
+            "{} message(s) still in the outbox: {}\n",
+            o.queued,
+            clean(e)
         ));
     }
     out
 }
 
-fn send_text(v: &Value) -> String {
-    if let Some(d) = v["draft"].as_str() {
-        return format!(
-            "Saved as draft {d} (sealed). Send it with: kapsel mail drafts --send {d}\n"
-        );
+fn send_text(v: &Sent) -> String {
+    match v {
+        Sent::Draft { draft: d } => {
+            format!("Saved as draft {d} (sealed). Send it with: kapsel mail drafts --send {d}\n")
+        }
+        Sent::Queued { sent: true, .. } => "Sent.\n".into(),
+        Sent::Queued { outbox, flush, .. } => format!(
+            "Queued in the outbox ({outbox}): {}. It is sent as soon as the server is reachable.\n",
+            flush.error.as_deref().map_or("not sent yet".into(), clean)
+        ),
     }
-    if v["sent"] == true {
-        return "Sent.\n".into();
-    }
-    format!(
-        "Queued in the outbox ({}): {}. It is sent as soon as the server is reachable.\n",
-        s(&v["outbox"]),
-        v["flush"]["error"].as_str().unwrap_or("not sent yet")
-    )
 }
 
 fn draft(
@@ -381,30 +385,30 @@ pub fn run_sync(root: &Path, cmd: SyncCommand, out: Out) -> Result<()> {
             let request = MailRequest::Sync {
                 folders: (!folders.is_empty()).then_some(folders),
             };
-            let v = call_progress(root, request, out)?;
-            out.value(&v, sync_text);
+            let v: Synced = call_progress(root, request, out)?;
+            out.show(&v, sync_text);
         }
         SyncCommand::Status => {
-            let v = call(root, MailRequest::Status)?;
-            out.value(&v, |v| {
-                let st = &v["sync"];
+            let v: MailStatus = call(root, MailRequest::Status)?;
+            out.show(&v, |v| {
+                let st = &v.sync;
+                let sc = &v.schedule;
                 format!(
                     "Last sync: {}{}\nRunning: {}{}\nPush (IDLE) waiting now: {}\nOutbox: {} message(s)\nSchedule: {} {}–{}, every {} min, push {}\n",
-                    st["last_sync_ms"].as_u64().map_or("never".into(), format_ts),
-                    st["last_error"].as_str().map_or(String::new(), |e| format!(" (error: {e})")),
-                    st["running"] == true,
-                    if st["progress"].is_object() {
-                        format!(" ({} {}/{})", s(&st["progress"]["folder"]), st["progress"]["done"], st["progress"]["total"])
-                    } else {
-                        String::new()
+                    st.last_sync_ms.map_or("never".into(), format_ts),
+                    st.last_error.as_deref().map_or(String::new(), |e| format!(" (error: {})", clean(e))),
+                    st.running,
+                    match &st.progress {
+                        Some(p) => format!(" ({} {}/{})", clean(&p.folder), p.done, p.total),
+                        None => String::new(),
                     },
-                    st["push_active"] == true,
-                    v["outbox"],
-                    items(&v["schedule"]["days"]).iter().map(s).collect::<Vec<_>>().join(","),
-                    s(&v["schedule"]["from"]),
-                    s(&v["schedule"]["to"]),
-                    v["schedule"]["interval_minutes"],
-                    if v["schedule"]["push"] == true { "on" } else { "off" },
+                    st.push_active,
+                    v.outbox,
+                    day_list(&sc.days),
+                    sc.from,
+                    sc.to,
+                    sc.interval_minutes,
+                    if sc.push { "on" } else { "off" },
                 )
             });
         }
@@ -423,9 +427,8 @@ pub fn run_sync(root: &Path, cmd: SyncCommand, out: Out) -> Result<()> {
             {
                 None
             } else {
-                let current = call(root, MailRequest::Schedule { set: None })?;
-                let mut s: Schedule = serde_json::from_value(current["schedule"].clone())
-                    .map_err(|e| Error::Agent(format!("unreadable schedule: {e}")))?;
+                let current: ScheduleAnswer = call(root, MailRequest::Schedule { set: None })?;
+                let mut s: Schedule = current.schedule;
                 if let Some(d) = days {
                     s.days = parse_days(&d)?;
                 }
@@ -451,18 +454,18 @@ pub fn run_sync(root: &Path, cmd: SyncCommand, out: Out) -> Result<()> {
                 }
                 Some(s)
             };
-            let v = call(root, MailRequest::Schedule { set })?;
-            out.value(&v, |v| {
-                let sc = &v["schedule"];
-                let b = &v["tenant_bounds"];
+            let v: ScheduleAnswer = call(root, MailRequest::Schedule { set })?;
+            out.show(&v, |v| {
+                let sc = &v.schedule;
+                let b = &v.tenant_bounds;
                 format!(
                     "Sync on {} from {} to {}, every {} minutes, push {}.\nTenant allows: {} from {} to {}, every {}–{} minutes, push {}.\n",
-                    items(&sc["days"]).iter().map(s).collect::<Vec<_>>().join(","),
-                    s(&sc["from"]), s(&sc["to"]), sc["interval_minutes"],
-                    if sc["push"] == true { "on" } else { "off" },
-                    items(&b["days"]).iter().map(s).collect::<Vec<_>>().join(","),
-                    s(&b["earliest"]), s(&b["latest"]), b["min_interval_minutes"], b["max_interval_minutes"],
-                    if b["push"] == true { "allowed" } else { "not allowed" },
+                    day_list(&sc.days),
+                    sc.from, sc.to, sc.interval_minutes,
+                    if sc.push { "on" } else { "off" },
+                    day_list(&b.days),
+                    b.earliest, b.latest, b.min_interval_minutes, b.max_interval_minutes,
+                    if b.push { "allowed" } else { "not allowed" },
                 )
             });
         }
@@ -473,18 +476,22 @@ pub fn run_sync(root: &Path, cmd: SyncCommand, out: Out) -> Result<()> {
 pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
     match cmd {
         MailCommand::Folders => {
-            let v = call(root, MailRequest::Folders)?;
-            out.value(&v, |v| {
+            let v: Vec<FolderView> = call(root, MailRequest::Folders)?;
+            out.show(&v, |v| {
                 let mut o = String::new();
-                for f in items(v) {
+                for f in v {
                     o.push_str(&format!(
                         "{:<40} {:>6} messages {:>5} unread{}\n",
-                        s(&f["name"]),
-                        f["messages"],
-                        f["unread"],
-                        match f["origin"].as_str() {
-                            Some("own") | None => String::new(),
-                            Some(k) => format!("  ({k}, rights {})", s(&f["rights"])),
+                        clean(&f.name),
+                        f.messages,
+                        f.unread,
+                        match f.origin {
+                            kapsel_mail::store::Origin::Own => String::new(),
+                            k => format!(
+                                "  ({}, rights {})",
+                                origin_word(k),
+                                f.rights.as_deref().unwrap_or("")
+                            ),
                         }
                     ));
                 }
@@ -495,56 +502,58 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
             });
         }
         MailCommand::List { folder, limit } => {
-            let v = call(root, MailRequest::List { folder, limit })?;
-            out.value(&v, list_text);
+            let v: Vec<ListItem> = call(root, MailRequest::List { folder, limit })?;
+            out.show(&v, |v| list_text(v, None));
         }
         MailCommand::Read { id } => {
-            let v = call(root, MailRequest::Read { id })?;
-            out.value(&v, read_text);
+            let v: Message = call(root, MailRequest::Read { id })?;
+            out.show(&v, read_text);
         }
         MailCommand::Search { query, limit } => {
-            let v = call(
+            let v: SearchAnswer = call(
                 root,
                 MailRequest::Search {
                     query: query.join(" "),
                     limit,
                 },
             )?;
-            out.value(&v, list_text);
+            out.show(&v, |v| list_text(&v.hits, Some(v.micros)));
         }
         MailCommand::Flag { id, flag, off } => {
-            let v = call(root, MailRequest::Flag { id, flag, on: !off })?;
+            let v: Flagged = call(root, MailRequest::Flag { id, flag, on: !off })?;
             out.done(
                 &format!(
                     "{} {} on message {id} (sent to the server at the next sync).",
-                    s(&v["flag"]),
+                    v.flag,
                     if off { "cleared" } else { "set" }
                 ),
-                v,
+                &v,
             );
         }
         MailCommand::Move { id, folder } => {
-            let v = call(
+            let v: Moved = call(
                 root,
                 MailRequest::Move {
                     id,
                     folder: folder.clone(),
                 },
             )?;
-            out.done(&format!("Moved message {id} to {folder}."), v);
+            out.done(&format!("Moved message {id} to {}.", clean(&folder)), &v);
         }
         MailCommand::Attach { id, index } => {
-            let doc = call(root, MailRequest::Attach { id, index })?;
-            let doc_id = s(&doc["id"]);
+            let doc: kapsel_core::documents::DocumentInfo =
+                call(root, MailRequest::Attach { id, index })?;
             if out.json {
-                out.done("", doc);
+                out.done("", &doc);
                 return Ok(());
             }
             println!(
-                "Kept in the container as document {doc_id} ({}).",
-                s(&doc["name"])
+                "Kept in the container as document {} ({}).",
+                doc.id,
+                clean(&doc.name)
             );
-            let opened = session::call(
+            let doc_id = doc.id;
+            let opened = session::ask::<kapsel_host::CallOutcome>(
                 root,
                 &Request::AppCall {
                     id: "viewer".into(),
@@ -555,7 +564,7 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
                 },
             );
             match opened {
-                Ok(v) => super::apps::show_outcome(root, v, out),
+                Ok(v) => super::apps::show_outcome(v, out),
                 Err(e) => println!("(the viewer could not open it: {e})"),
             }
         }
@@ -569,17 +578,17 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
         } => {
             let save_only = body.draft;
             let d = draft(&body, to, cc, bcc, subject, from)?;
-            let v = call(
+            let v: Sent = call(
                 root,
                 MailRequest::Send {
                     draft: d,
                     save_only,
                 },
             )?;
-            out.value(&v, send_text);
+            out.show(&v, send_text);
         }
         MailCommand::Reply { id, all, body } => {
-            let v = call(
+            let v: Sent = call(
                 root,
                 MailRequest::Reply {
                     id,
@@ -589,10 +598,10 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
                     save_only: body.draft,
                 },
             )?;
-            out.value(&v, send_text);
+            out.show(&v, send_text);
         }
         MailCommand::Forward { id, to, body } => {
-            let v = call(
+            let v: Sent = call(
                 root,
                 MailRequest::Forward {
                     id,
@@ -601,27 +610,23 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
                     save_only: body.draft,
                 },
             )?;
-            out.value(&v, send_text);
+            out.show(&v, send_text);
         }
         MailCommand::Drafts { send } => match send {
             Some(id) => {
-                let v = call(root, MailRequest::SendDraft { id })?;
-                out.value(&v, send_text);
+                let v: Sent = call(root, MailRequest::SendDraft { id })?;
+                out.show(&v, send_text);
             }
             None => {
-                let v = call(root, MailRequest::Drafts)?;
-                out.value(&v, |v| {
+                let v: Vec<DraftEntry> = call(root, MailRequest::Drafts)?;
+                out.show(&v, |v| {
                     let mut o = String::new();
-                    for d in items(v) {
+                    for d in v {
                         o.push_str(&format!(
                             "{}  to {}  {}\n",
-                            s(&d["id"]),
-                            items(&d["draft"]["to"])
-                                .iter()
-                                .map(s)
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                            s(&d["draft"]["subject"])
+                            d.id,
+                            join(&d.draft.to),
+                            clean(&d.draft.subject)
                         ));
                     }
                     if o.is_empty() {
@@ -632,23 +637,32 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
             }
         },
         MailCommand::Outbox { retry, discard } => {
-            let v = call(root, MailRequest::Outbox { retry, discard })?;
-            out.value(&v, |v| {
-                if v.is_object() {
-                    return format!("{v}\n");
-                }
+            let v: OutboxAnswer = call(root, MailRequest::Outbox { retry, discard })?;
+            out.show(&v, |v| {
+                let list = match v {
+                    OutboxAnswer::Retried { retried, flush } => {
+                        return format!(
+                            "Retried {retried}: {}\n",
+                            flush.error.as_deref().map_or("sent".into(), clean)
+                        );
+                    }
+                    OutboxAnswer::Discarded { discarded } => {
+                        return format!("Discarded {discarded}.\n");
+                    }
+                    OutboxAnswer::List(list) => list,
+                };
                 let mut o = String::new();
-                for e in items(v) {
+                for e in list {
                     o.push_str(&format!(
                         "{}  {:<9} to {}  {}  (attempts {}){}\n",
-                        s(&e["id"]),
-                        s(&e["state"]),
-                        items(&e["to"]).iter().map(s).collect::<Vec<_>>().join(", "),
-                        s(&e["subject"]),
-                        e["attempts"],
-                        e["last_error"]
-                            .as_str()
-                            .map_or(String::new(), |x| format!("\n    {x}"))
+                        e.id,
+                        e.state.word(),
+                        join(&e.to),
+                        clean(&e.subject),
+                        e.attempts,
+                        e.last_error
+                            .as_deref()
+                            .map_or(String::new(), |x| format!("\n    {}", clean(x)))
                     ));
                 }
                 if o.is_empty() {
@@ -660,32 +674,36 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
         MailCommand::Mailboxes { open, close } => {
             let opening = open.is_some();
             let request = MailRequest::Mailboxes { open, close };
-            let v = if opening {
+            let v: MailboxesAnswer = if opening {
                 call_progress(root, request, out)?
             } else {
                 call(root, request)?
             };
-            out.value(&v, |v| {
-                if let Some(name) = v["opened"].as_str() {
-                    return format!(
-                        "Opened {name} (rights {}); its folders are synced now.\n",
-                        s(&v["rights"])
-                    );
-                }
-                if let Some(name) = v["closed"].as_str() {
-                    return format!(
-                        "Closed {name}; its messages were removed from the container.\n"
-                    );
-                }
+            out.show(&v, |v| {
+                let list = match v {
+                    MailboxesAnswer::Opened { opened, rights, .. } => {
+                        return format!(
+                            "Opened {} (rights {rights}); its folders are synced now.\n",
+                            clean(opened)
+                        );
+                    }
+                    MailboxesAnswer::Closed { closed } => {
+                        return format!(
+                            "Closed {}; its messages were removed from the container.\n",
+                            clean(closed)
+                        );
+                    }
+                    MailboxesAnswer::List(list) => list,
+                };
                 let mut o = String::new();
-                for m in items(v) {
+                for m in list {
                     o.push_str(&format!(
                         "{:<40} {:<10} rights {:<12} {}{}\n",
-                        s(&m["name"]),
-                        s(&m["kind"]),
-                        s(&m["rights"]),
-                        s(&m["address"]),
-                        if m["opened"] == true { "  (open)" } else { "" }
+                        clean(&m.name),
+                        origin_word(m.kind),
+                        clean(&m.rights),
+                        m.address.as_deref().map(clean).unwrap_or_default(),
+                        if m.opened { "  (open)" } else { "" }
                     ));
                 }
                 if o.is_empty() {
@@ -719,15 +737,14 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
                     ));
                 }
             };
-            let v = call(root, MailRequest::Oof { set, clear })?;
-            out.value(&v, |v| {
-                let o = &v["out_of_office"];
-                if o.is_null() {
+            let v: OofAnswer = call(root, MailRequest::Oof { set, clear })?;
+            out.show(&v, |v| {
+                let Some(o) = &v.out_of_office else {
                     return "No out-of-office reply is set.\n".into();
-                }
+                };
                 format!(
                     "Out of office from {} to {} (inclusive)\nSubject: {}\nTo colleagues:\n{}\nTo others:\n{}\n",
-                    s(&o["start"]), s(&o["end"]), s(&o["subject"]), s(&o["internal_text"]), s(&o["external_text"])
+                    o.start, o.end, clean(&o.subject), clean(&o.internal_text), clean(&o.external_text)
                 )
             });
         }

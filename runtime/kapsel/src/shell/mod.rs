@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::session::protocol::{AgentStatus, AuditLog, Locked, PolicyUpdated};
 use crate::session::{self, Request};
 use kapsel_core::container::{self, Container};
 use kapsel_core::error::{Error, Result};
@@ -337,7 +338,7 @@ fn run(cli: Cli) -> Result<()> {
                     verified.policy.tenant.id,
                     root.display()
                 ),
-                serde_json::json!({ "enrolled": true, "container": root, "tenant": verified.policy.tenant.id }),
+                &serde_json::json!({ "enrolled": true, "container": root, "tenant": verified.policy.tenant.id }),
             );
             Ok(())
         }
@@ -357,18 +358,19 @@ fn run(cli: Cli) -> Result<()> {
             let mut reader = password::Reader::new(pw.password_stdin);
             let password = reader.read("Directory (AD) password: ")?;
             let status = start_agent(&root, &password, idle_seconds, accept_new_binary)?;
-            out.value(&status, render::status);
+            out.show(&status, |a| render::status(&a.container, Some(a)));
             Ok(())
         }
         Command::Lock => {
-            match session::call(&root, &Request::Lock) {
+            let locked = Locked { locked: true };
+            match session::ask::<Locked>(&root, &Request::Lock) {
                 Ok(_) => {
                     session::wait_until_gone(&root, Duration::from_secs(10))?;
-                    out.done("Locked.", serde_json::json!({ "locked": true }))
+                    out.done("Locked.", &locked)
                 }
                 Err(Error::Locked) => {
                     Container::open(&root)?;
-                    out.done("Already locked.", serde_json::json!({ "locked": true }))
+                    out.done("Already locked.", &locked)
                 }
                 Err(e) => return Err(e),
             }
@@ -380,17 +382,16 @@ fn run(cli: Cli) -> Result<()> {
             let old = reader.read("Current password: ")?;
             let new = reader.read_new("New password: ")?;
             c.change_password(&old, &new)?;
-            out.done("Password changed.", serde_json::json!({ "changed": true }));
+            out.done("Password changed.", &serde_json::json!({ "changed": true }));
             Ok(())
         }
         Command::Status => {
             let c = open_checked(&root)?;
-            let status = match session::call(&root, &Request::Status) {
-                Ok(v) => v,
-                Err(Error::Locked) => serde_json::to_value(c.status()?).unwrap_or_default(),
+            match session::ask::<AgentStatus>(&root, &Request::Status) {
+                Ok(a) => out.show(&a, |a| render::status(&a.container, Some(a))),
+                Err(Error::Locked) => out.show(&c.status()?, |s| render::status(s, None)),
                 Err(e) => return Err(e),
-            };
-            out.value(&status, render::status);
+            }
             Ok(())
         }
         Command::Wipe { yes } => {
@@ -399,21 +400,21 @@ fn run(cli: Cli) -> Result<()> {
                     "wipe destroys the container and all its data: repeat with --yes to confirm",
                 ));
             }
-            if session::call(&root, &Request::Lock).is_ok() {
+            if session::ask::<Locked>(&root, &Request::Lock).is_ok() {
                 session::wait_until_gone(&root, Duration::from_secs(10))?;
             }
             Container::open(&root)?.wipe()?;
             out.done(
                 "The container was wiped.",
-                serde_json::json!({ "wiped": true }),
+                &serde_json::json!({ "wiped": true }),
             );
             Ok(())
         }
         Command::AuditLog { verify, limit } => {
             open_checked(&root)?;
-            let v = session::call(&root, &Request::AuditLog { limit, verify })?;
-            out.value(&v, render::audit_log);
-            if verify && v["verification"]["ok"] != serde_json::Value::Bool(true) {
+            let v: AuditLog = session::ask(&root, &Request::AuditLog { limit, verify })?;
+            out.show(&v, render::audit_log);
+            if verify && !v.verification.as_ref().is_some_and(|ver| ver.ok) {
                 return Err(Error::Reported {
                     message: "the audit log does not verify: it was altered".into(),
                     code: 8,
@@ -424,13 +425,13 @@ fn run(cli: Cli) -> Result<()> {
         Command::Policy(PolicyCommand::Update { file }) => {
             open_checked(&root)?;
             let text = tenant::read_text(&file, "the policy")?;
-            let v = session::call(&root, &Request::PolicyUpdate { text })?;
-            let msg = if v["updated"] == true {
-                format!("Policy serial {} installed.", v["serial"])
+            let v: PolicyUpdated = session::ask(&root, &Request::PolicyUpdate { text })?;
+            let msg = if v.updated {
+                format!("Policy serial {} installed.", v.serial)
             } else {
-                format!("Policy serial {} is already installed.", v["serial"])
+                format!("Policy serial {} is already installed.", v.serial)
             };
-            out.done(&msg, v);
+            out.done(&msg, &v);
             Ok(())
         }
         Command::Policy(PolicyCommand::Show) => {
@@ -459,7 +460,7 @@ fn run(cli: Cli) -> Result<()> {
             components,
         } => {
             let report = crate::bench::run(target, quick, &components)?;
-            out.value(&report, render::bench);
+            out.show(&report, render::bench);
             Ok(())
         }
         Command::Agent {
@@ -476,54 +477,24 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn default_apps_dir() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    Some(exe.parent()?.parent()?.join("apps/builtin"))
-}
-
 /// Install the apps the tenant marks `preinstall` from the built-in packages. A package the
 /// tenant asks for but that is missing is reported, not fatal: enrolment stands.
 fn preinstall(root: &Path, password: &str, dir: Option<PathBuf>) -> Result<Vec<String>> {
     let mut c = Container::open(root)?;
-    let wanted: Vec<String> = c
-        .policy()
-        .apps
-        .iter()
-        .filter(|(_, g)| g.preinstall)
-        .map(|(id, _)| id.clone())
-        .collect();
-    if wanted.is_empty() {
+    if !c.policy().apps.values().any(|g| g.preinstall) {
         return Ok(Vec::new());
     }
     let dir = dir
-        .or_else(default_apps_dir)
+        .or_else(kapsel_host::builtin::default_dir)
         .unwrap_or_else(|| PathBuf::from("apps/builtin"));
     c.unlock(password, false)?;
-    let mut host = kapsel_host::AppHost::new(c.vault(), c.policy(), None)?;
-    let mut installed = Vec::new();
-    for id in wanted {
-        let file = dir.join(format!("{id}.kapp"));
-        match std::fs::read(&file) {
-            Ok(bytes) => {
-                host.install(&bytes)?;
-                installed.push(id);
-            }
-            Err(e) => {
-                eprintln!(
-                    "kapsel: warning: the tenant preinstalls {id}, but {} cannot be read ({e})",
-                    file.display()
-                );
-                let _ = kapsel_core::audit::append(
-                    c.vault(),
-                    "app-preinstall-missing",
-                    serde_json::json!({ "app": id, "file": file }),
-                );
-            }
-        }
-    }
-    drop(host);
+    let done = kapsel_host::builtin::preinstall(&c, &dir);
     c.lock("enrolment done");
-    Ok(installed)
+    let done = done?;
+    for (id, why) in &done.missing {
+        eprintln!("kapsel: warning: the tenant preinstalls {id}, but {why}");
+    }
+    Ok(done.installed)
 }
 
 fn run_tenant(cmd: TenantCommand, out: render::Out) -> Result<()> {
@@ -536,7 +507,7 @@ fn run_tenant(cmd: TenantCommand, out: render::Out) -> Result<()> {
                     secret.display(),
                     public.display()
                 ),
-                serde_json::json!({ "secret_key_file": secret, "public_key_file": public, "public_key": key }),
+                &serde_json::json!({ "secret_key_file": secret, "public_key_file": public, "public_key": key }),
             );
             Ok(())
         }
@@ -552,7 +523,7 @@ fn run_tenant(cmd: TenantCommand, out: render::Out) -> Result<()> {
                         .map_err(Error::io(format!("cannot write {}", path.display())))?;
                     out.done(
                         &format!("Signed policy written to {}.", path.display()),
-                        serde_json::json!({ "written": path }),
+                        &serde_json::json!({ "written": path }),
                     );
                 }
                 None => print!("{signed}"),
@@ -571,7 +542,7 @@ fn run_tenant(cmd: TenantCommand, out: render::Out) -> Result<()> {
                     v.policy.serial,
                     v.sha256()
                 ),
-                serde_json::json!({ "valid": true, "tenant": v.policy.tenant.id, "serial": v.policy.serial, "sha256": v.sha256() }),
+                &serde_json::json!({ "valid": true, "tenant": v.policy.tenant.id, "serial": v.policy.serial, "sha256": v.sha256() }),
             );
             Ok(())
         }
@@ -584,7 +555,7 @@ fn start_agent(
     password: &str,
     idle_seconds: Option<u64>,
     accept_new_binary: bool,
-) -> Result<serde_json::Value> {
+) -> Result<AgentStatus> {
     use std::io::{BufRead, Write};
     use std::process::{Command as Proc, Stdio};
     let exe = std::env::current_exe().map_err(Error::io("cannot find the kapsel binary"))?;
@@ -627,7 +598,7 @@ fn start_agent(
             "the session agent ended without an answer ({status})"
         )));
     }
-    let reply: session::Reply = serde_json::from_str(&first)
+    let reply: session::Reply<AgentStatus> = serde_json::from_str(&first)
         .map_err(|e| Error::Agent(format!("unreadable answer: {e}")))?;
     let result = reply.into_result();
     if result.is_err() {

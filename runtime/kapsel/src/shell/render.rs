@@ -1,7 +1,11 @@
 //! Text and JSON rendering of command results. Text is for people, JSON for tools; both
-//! come from the same value so they never disagree.
+//! come from the same typed value so they never disagree.
 
-use serde_json::Value;
+use serde::Serialize;
+
+use crate::bench::Report;
+use crate::session::protocol::{AgentStatus, AuditLog};
+use kapsel_core::container::Status;
 
 #[derive(Clone, Copy)]
 pub struct Out {
@@ -9,110 +13,88 @@ pub struct Out {
 }
 
 impl Out {
-    pub fn done(&self, text: &str, value: Value) {
+    /// A short confirmation for people, or `value` for tools.
+    pub fn done<T: Serialize>(&self, text: &str, value: &T) {
         if self.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&value).unwrap_or_default()
-            );
+            println!("{}", to_json(value));
         } else {
             println!("{text}");
         }
     }
 
-    pub fn value<T: serde::Serialize>(&self, value: &T, text: fn(&Value) -> String) {
-        let v = serde_json::to_value(value).unwrap_or_default();
+    /// `value` as JSON for tools, or `text(value)` for people.
+    pub fn show<T: Serialize>(&self, value: &T, text: impl FnOnce(&T) -> String) {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            println!("{}", to_json(value));
         } else {
-            print!("{}", text(&v));
+            print!("{}", text(value));
         }
     }
 }
 
-fn s(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => "-".into(),
-        other => other.to_string(),
-    }
+pub fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
-pub fn status(v: &Value) -> String {
+pub fn status(s: &Status, agent: Option<&AgentStatus>) -> String {
     let mut out = String::new();
-    let state = if v["unlocked"] == true {
-        format!(
-            "unlocked (locks after {} s idle)",
-            s(&v["idle_lock_seconds"])
-        )
-    } else {
-        "locked".to_string()
+    let state = match agent {
+        Some(a) => format!("unlocked (locks after {} s idle)", a.idle_lock_seconds),
+        None => "locked".to_string(),
     };
     let rows = [
-        ("Container", s(&v["container"])),
+        ("Container", s.container.display().to_string()),
         ("State", state),
-        (
-            "Tenant",
-            format!("{} ({})", s(&v["tenant_name"]), s(&v["tenant_id"])),
-        ),
-        ("Tenant key", s(&v["tenant_key"])),
+        ("Tenant", format!("{} ({})", s.tenant_name, s.tenant_id)),
+        ("Tenant key", s.tenant_key.clone()),
         (
             "Policy",
-            format!(
-                "serial {}, sha256 {}",
-                s(&v["policy_serial"]),
-                s(&v["policy_sha256"])
-            ),
+            format!("serial {}, sha256 {}", s.policy_serial, s.policy_sha256),
         ),
-        ("Failed unlocks", s(&v["failed_unlocks"]["count"])),
+        ("Failed unlocks", s.failed_unlocks.count.to_string()),
         (
             "Key derivation",
             format!(
                 "Argon2id m={} KiB, t={}, p={}",
-                s(&v["kdf"]["memory_kib"]),
-                s(&v["kdf"]["iterations"]),
-                s(&v["kdf"]["parallelism"])
+                s.kdf.memory_kib, s.kdf.iterations, s.kdf.parallelism
             ),
         ),
     ];
     for (k, val) in rows {
         out.push_str(&format!("{k:<15} {val}\n"));
     }
-    if let Some(fp) = v["data_key_fingerprint"].as_str() {
+    if let Some(fp) = &s.data_key_fingerprint {
         out.push_str(&format!("{:<15} {fp}\n", "Data key id"));
     }
     out
 }
 
-pub fn audit_log(v: &Value) -> String {
+pub fn audit_log(v: &AuditLog) -> String {
     let mut out = String::new();
-    for e in items(&v["entries"]) {
-        let ts = e["ts_ms"].as_u64().unwrap_or(0);
-        let detail = if e["detail"].as_object().is_some_and(|o| o.is_empty()) {
+    for e in &v.entries {
+        let detail = if e.detail.as_object().is_some_and(|o| o.is_empty()) {
             String::new()
         } else {
-            e["detail"].to_string()
+            e.detail.to_string()
         };
         out.push_str(&format!(
             "{:>5}  {}  {}{:<16} {detail}\n",
-            s(&e["seq"]),
-            format_ts(ts),
-            if e["sealed"] == true { " " } else { "*" },
-            s(&e["kind"]),
+            e.seq,
+            format_ts(e.ts_ms),
+            if e.sealed { " " } else { "*" },
+            e.kind,
         ));
     }
-    if let Some(ver) = v["verification"].as_object() {
-        if ver.get("ok") == Some(&Value::Bool(true)) {
+    if let Some(ver) = &v.verification {
+        if ver.ok {
             out.push_str(&format!(
                 "Verified: {} entries, chain intact, {} sealed, {} pending seal.\n",
-                s(&v["verification"]["entries"]),
-                s(&v["verification"]["sealed"]),
-                s(&v["verification"]["pending"])
+                ver.entries, ver.sealed, ver.pending
             ));
         } else {
             out.push_str("VERIFICATION FAILED:\n");
-            for p in items(&v["verification"]["problems"]) {
-                out.push_str(&format!("  - {}\n", s(p)));
+            for p in &ver.problems {
+                out.push_str(&format!("  - {p}\n"));
             }
         }
     }
@@ -140,30 +122,18 @@ pub fn format_ts(ms: u64) -> String {
     )
 }
 
-pub fn bench(v: &Value) -> String {
+pub fn bench(v: &Report) -> String {
     let mut out = String::new();
-    if let Some(rows) = v["rows"].as_array() {
-        for r in rows {
-            out.push_str(&format!(
-                "{:<34} {:>14} {:<8} baseline {:>14}  ratio {:>6}  goal {}\n",
-                s(&r["name"]),
-                s(&r["value"]),
-                s(&r["unit"]),
-                s(&r["baseline"]),
-                s(&r["ratio"]),
-                s(&r["goal"]),
-            ));
-        }
+    for r in &v.rows {
+        out.push_str(&format!(
+            "{:<34} {:>14} {:<8} baseline {:>14}  ratio {:>6}  goal {}\n",
+            r.name, r.value, r.unit, r.baseline, r.ratio, r.goal,
+        ));
     }
-    for n in items(&v["notes"]) {
-        out.push_str(&format!("note: {}\n", s(n)));
+    for n in &v.notes {
+        out.push_str(&format!("note: {n}\n"));
     }
     out
-}
-
-/// The elements of a JSON array, or none.
-pub fn items(v: &Value) -> &[Value] {
-    v.as_array().map(Vec::as_slice).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ pub use host::CallState;
 use super::PolicyLines;
 use kapsel_core::policy::AppGrant;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Granted {}
 
 pub fn grant(declared: bool, g: &AppGrant) -> Option<Granted> {

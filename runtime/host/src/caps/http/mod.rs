@@ -77,7 +77,7 @@ impl Declared {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Granted {
     pub origins: Vec<Origin>,
     /// Of those, the ones that may resolve to loopback/private addresses.
@@ -85,15 +85,11 @@ pub struct Granted {
     #[serde(skip)]
     pub credentials: Vec<(Origin, CredentialKind)>,
     pub max_response: u64,
-    #[serde(serialize_with = "as_millis")]
+    #[serde(with = "crate::millis")]
     pub timeout: Duration,
     /// Hosts where the tenant allows plain http.
     #[serde(skip)]
     pub plaintext_hosts: Vec<String>,
-}
-
-fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
-    s.serialize_u64(d.as_millis() as u64)
 }
 
 impl Granted {

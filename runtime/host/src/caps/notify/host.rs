@@ -6,7 +6,7 @@ use crate::wit::latest::kapsel::app::notify::Host;
 pub const MAX_PER_CALL: usize = 20;
 const MAX_TEXT: usize = 1024;
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Notification {
     pub title: String,
     pub body: String,

@@ -10,7 +10,7 @@ pub use host::{CallState, MAX_PER_CALL, Notification};
 use super::PolicyLines;
 use kapsel_core::policy::AppGrant;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Granted {
     pub per_call: usize,
 }

@@ -19,7 +19,7 @@ pub struct Declared {
     pub quota_bytes: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Granted {
     /// min(manifest, policy), in bytes of keys and values stored.
     pub quota: u64,
