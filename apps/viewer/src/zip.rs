@@ -18,14 +18,28 @@ pub struct Archive<'a> {
     pub entries: Vec<Entry>,
 }
 
+/// `base + off`, where a sum past the address space means a damaged (or hostile) file:
+/// every offset and length here comes from the archive itself.
+fn add(base: usize, off: usize) -> Result<usize, String> {
+    base.checked_add(off)
+        .ok_or_else(|| "the ZIP file is damaged (an offset is out of range)".to_string())
+}
+
+fn slice(b: &[u8], at: usize, len: usize) -> Result<&[u8], String> {
+    b.get(at..add(at, len)?)
+        .ok_or_else(|| "the ZIP file is truncated".to_string())
+}
+
 fn u16_at(b: &[u8], at: usize) -> Result<u16, String> {
-    b.get(at..at + 2)
+    slice(b, at, 2)
+        .ok()
         .map(|s| u16::from_le_bytes([s[0], s[1]]))
         .ok_or_else(|| "the ZIP file is truncated".to_string())
 }
 
 fn u32_at(b: &[u8], at: usize) -> Result<u32, String> {
-    b.get(at..at + 4)
+    slice(b, at, 4)
+        .ok()
         .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
         .ok_or_else(|| "the ZIP file is truncated".to_string())
 }
@@ -61,22 +75,20 @@ impl<'a> Archive<'a> {
             if u32_at(bytes, at)? != 0x0201_4b50 {
                 return Err("a central directory entry is damaged".into());
             }
-            let method = u16_at(bytes, at + 10)?;
-            let compressed = u32_at(bytes, at + 20)? as usize;
-            let name_len = u16_at(bytes, at + 28)? as usize;
-            let extra_len = u16_at(bytes, at + 30)? as usize;
-            let comment_len = u16_at(bytes, at + 32)? as usize;
-            let local_offset = u32_at(bytes, at + 42)? as usize;
-            let name = bytes
-                .get(at + 46..at + 46 + name_len)
-                .ok_or("the ZIP file is truncated")?;
+            let method = u16_at(bytes, add(at, 10)?)?;
+            let compressed = u32_at(bytes, add(at, 20)?)? as usize;
+            let name_len = u16_at(bytes, add(at, 28)?)? as usize;
+            let extra_len = u16_at(bytes, add(at, 30)?)? as usize;
+            let comment_len = u16_at(bytes, add(at, 32)?)? as usize;
+            let local_offset = u32_at(bytes, add(at, 42)?)? as usize;
+            let name = slice(bytes, add(at, 46)?, name_len)?;
             entries.push(Entry {
                 name: String::from_utf8_lossy(name).into_owned(),
                 method,
                 compressed,
                 local_offset,
             });
-            at += 46 + name_len + extra_len + comment_len;
+            at = add(add(add(add(at, 46)?, name_len)?, extra_len)?, comment_len)?;
         }
         Ok(Archive { bytes, entries })
     }
@@ -96,12 +108,10 @@ impl<'a> Archive<'a> {
         if u32_at(b, e.local_offset)? != 0x0403_4b50 {
             return Err(format!("the local header of {name} is damaged"));
         }
-        let name_len = u16_at(b, e.local_offset + 26)? as usize;
-        let extra_len = u16_at(b, e.local_offset + 28)? as usize;
-        let start = e.local_offset + 30 + name_len + extra_len;
-        let data = b
-            .get(start..start + e.compressed)
-            .ok_or_else(|| format!("{name} is truncated"))?;
+        let name_len = u16_at(b, add(e.local_offset, 26)?)? as usize;
+        let extra_len = u16_at(b, add(e.local_offset, 28)?)? as usize;
+        let start = add(add(add(e.local_offset, 30)?, name_len)?, extra_len)?;
+        let data = slice(b, start, e.compressed).map_err(|_| format!("{name} is truncated"))?;
         match e.method {
             0 if data.len() <= limit => Ok(data.to_vec()),
             0 => Err(format!("{name} is larger than {limit} bytes")),

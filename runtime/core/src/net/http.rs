@@ -225,23 +225,43 @@ pub fn valid_header(name: &str, value: &str) -> bool {
             .all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f))
 }
 
-fn read_some(
-    stream: &mut dyn Stream,
-    buf: &mut [u8],
-    limits: &Limits,
-) -> Result<usize, FetchError> {
-    stream
-        .set_timeout(remaining(limits)?)
-        .map_err(|e| FetchError::Protocol(e.to_string()))?;
-    loop {
-        match stream.read(buf) {
-            Ok(n) => return Ok(n),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            // A peer that closes without TLS close_notify: treat as end of stream, framing
-            // (Content-Length / chunked) still catches a truncated body.
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(0),
-            Err(e) => return Err(io_error(e, limits)),
+/// Where response bytes come from: the live connection (under the deadline) or, for tests
+/// and fuzzing, a byte slice.
+trait Source {
+    /// Some bytes into `buf`; 0 at the end of the stream.
+    fn read_some(&mut self, buf: &mut [u8]) -> Result<usize, FetchError>;
+}
+
+struct Live<'a> {
+    stream: &'a mut dyn Stream,
+    limits: Limits,
+}
+
+impl Source for Live<'_> {
+    fn read_some(&mut self, buf: &mut [u8]) -> Result<usize, FetchError> {
+        self.stream
+            .set_timeout(remaining(&self.limits)?)
+            .map_err(|e| FetchError::Protocol(e.to_string()))?;
+        loop {
+            match self.stream.read(buf) {
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                // A peer that closes without TLS close_notify: treat as end of stream,
+                // framing (Content-Length / chunked) still catches a truncated body.
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(0),
+                Err(e) => return Err(io_error(e, &self.limits)),
+            }
         }
+    }
+}
+
+impl Source for &[u8] {
+    fn read_some(&mut self, buf: &mut [u8]) -> Result<usize, FetchError> {
+        // A few bytes at a time, so every frame boundary falls mid-read somewhere.
+        let n = self.len().min(buf.len()).min(7);
+        buf[..n].copy_from_slice(&self[..n]);
+        *self = &self[n..];
+        Ok(n)
     }
 }
 
@@ -250,10 +270,31 @@ fn read_response(
     head_request: bool,
     limits: Limits,
 ) -> Result<Response, FetchError> {
+    parse_response(&mut Live { stream, limits }, head_request, limits.max_body)
+}
+
+/// Parse a whole response from `bytes` (tests and the fuzz harness: the same code as a live
+/// response, without a socket).
+pub fn parse_response_bytes(
+    mut bytes: &[u8],
+    head_request: bool,
+    max_body: u64,
+) -> Result<Response, FetchError> {
+    parse_response(&mut bytes, head_request, max_body)
+}
+
+/// Framing slack beyond the body limit: chunk-size lines and their line ends.
+const FRAMING_SLACK: u64 = 64 * 1024;
+
+fn parse_response(
+    source: &mut dyn Source,
+    head_request: bool,
+    max_body: u64,
+) -> Result<Response, FetchError> {
     let mut buf = Vec::with_capacity(8192);
     let mut chunk = vec![0u8; 16 * 1024];
     let (status, headers, body_start) = loop {
-        let n = read_some(stream, &mut chunk, &limits)?;
+        let n = source.read_some(&mut chunk)?;
         if n == 0 {
             return Err(FetchError::Protocol(
                 "the connection closed before a complete response head".into(),
@@ -318,34 +359,44 @@ fn read_response(
         _ => None,
     };
     if let Some(len) = length
-        && len > limits.max_body
+        && len > max_body
     {
-        return Err(FetchError::TooLarge(limits.max_body));
+        return Err(FetchError::TooLarge(max_body));
     }
     let mut raw = rest;
     let mut eof = false;
+    let ceiling = max_body.saturating_add(FRAMING_SLACK);
     let mut pull = |raw: &mut Vec<u8>, eof: &mut bool| -> Result<(), FetchError> {
-        let n = read_some(stream, &mut chunk, &limits)?;
+        let n = source.read_some(&mut chunk)?;
         if n == 0 {
             *eof = true;
         }
         raw.extend_from_slice(&chunk[..n]);
         // Chunk framing adds a little; anything far beyond the limit is too large already.
-        if raw.len() as u64 > limits.max_body + 64 * 1024 {
-            return Err(FetchError::TooLarge(limits.max_body));
+        if raw.len() as u64 > ceiling {
+            return Err(FetchError::TooLarge(max_body));
         }
         Ok(())
     };
     if chunked {
-        let mut pos = 0;
+        let mut pos = 0usize;
+        // Where the search for the current size line's end resumes.
+        let mut scanned = 0usize;
         loop {
             let line_end = loop {
-                if let Some(i) = raw[pos..].windows(2).position(|w| w == b"\r\n") {
-                    break pos + i;
+                let from = pos.max(scanned);
+                if let Some(i) = raw[from..].windows(2).position(|w| w == b"\r\n") {
+                    break from + i;
+                }
+                if raw.len().saturating_sub(pos) > 4096 {
+                    return Err(FetchError::Protocol(
+                        "a chunk-size line is over 4 KiB".into(),
+                    ));
                 }
                 if eof {
                     return Err(FetchError::Protocol("the chunked body ended early".into()));
                 }
+                scanned = raw.len().saturating_sub(1);
                 pull(&mut raw, &mut eof)?;
             };
             let size_text = String::from_utf8_lossy(&raw[pos..line_end]).into_owned();
@@ -356,22 +407,37 @@ fn read_response(
             if size == 0 {
                 break;
             }
-            if response.body.len() as u64 + size > limits.max_body {
-                return Err(FetchError::TooLarge(limits.max_body));
+            // Every sum a server controls is checked: a chunk size near 2^64 is "too large",
+            // never an overflow.
+            let total = (response.body.len() as u64).checked_add(size);
+            if total.is_none_or(|t| t > max_body) {
+                return Err(FetchError::TooLarge(max_body));
             }
-            let data_end = data_start + size as usize;
-            while raw.len() < data_end + 2 {
+            let Some(data_end) = usize::try_from(size)
+                .ok()
+                .and_then(|s| data_start.checked_add(s))
+            else {
+                return Err(FetchError::TooLarge(max_body));
+            };
+            while raw.len() < data_end.saturating_add(2) {
                 if eof {
                     return Err(FetchError::Protocol("the chunked body ended early".into()));
                 }
                 pull(&mut raw, &mut eof)?;
             }
+            if &raw[data_end..data_end + 2] != b"\r\n" {
+                return Err(FetchError::Protocol(
+                    "a chunk does not end with CRLF".into(),
+                ));
+            }
             response.body.extend_from_slice(&raw[data_start..data_end]);
             pos = data_end + 2;
+            scanned = pos;
             // Keep the buffer small on long bodies.
             if pos > 1 << 20 {
                 raw.drain(..pos);
                 pos = 0;
+                scanned = 0;
             }
         }
         return Ok(response);
@@ -392,14 +458,60 @@ fn read_response(
             }
             break;
         }
-        if raw.len() as u64 > limits.max_body {
-            return Err(FetchError::TooLarge(limits.max_body));
+        if raw.len() as u64 > max_body {
+            return Err(FetchError::TooLarge(max_body));
         }
         pull(&mut raw, &mut eof)?;
     }
-    if raw.len() as u64 > limits.max_body {
-        return Err(FetchError::TooLarge(limits.max_body));
+    if raw.len() as u64 > max_body {
+        return Err(FetchError::TooLarge(max_body));
     }
     response.body = raw;
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(bytes: &[u8]) -> Result<Response, FetchError> {
+        parse_response_bytes(bytes, false, 1024 * 1024)
+    }
+
+    #[test]
+    fn a_huge_chunk_size_is_too_large_not_an_overflow() {
+        for size in ["ffffffffffffffff", "fffffffffffffff0", "8000000000000000"] {
+            let r = format!(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n{size}\r\nx"
+            );
+            assert_eq!(
+                parse(r.as_bytes()).unwrap_err(),
+                FetchError::TooLarge(1024 * 1024),
+                "{size}"
+            );
+        }
+        // A limit near u64::MAX (a tenant's "no limit") does not overflow either.
+        let r =
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\nffffffffffffffff\r\n";
+        assert!(parse_response_bytes(r, false, u64::MAX).is_err());
+    }
+
+    #[test]
+    fn chunked_and_sized_bodies_parse() {
+        let r = parse(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n6\r\n world\r\n0\r\n\r\n").unwrap();
+        assert_eq!(r.body, b"hello world");
+        let r = parse(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nabcdef").unwrap();
+        assert_eq!((r.status, r.body.as_slice()), (404, &b"abc"[..]));
+        assert!(parse(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort").is_err());
+        assert!(
+            parse(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n")
+                .is_err()
+        );
+        let endless = [
+            &b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"[..],
+            &[b'1'; 10_000],
+        ]
+        .concat();
+        assert!(parse(&endless).is_err());
+    }
 }
