@@ -147,6 +147,7 @@ fn shutdown(state: &Mutex<State>, path: &Path, reason: &str) -> ! {
 }
 
 fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Duration) -> i32 {
+    super::crash::install_hook(container.root());
     let mail = kapsel_mail::service::Shared::default();
     if let Err(e) = kapsel_mail::service::start_background(&container, &mail) {
         let _ = audit::append(
@@ -212,10 +213,21 @@ fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Dura
                     line.push(b'\n');
                     let _ = (&stream).write_all(&line);
                 };
-                (
-                    Reply::from_result(handle(&mut s, req, remaining, &mut progress)),
-                    false,
-                )
+                // A panic while serving one request ends that request with an error (the
+                // hook has recorded it), not the session; the app host, which may have been
+                // in the middle of a call, is rebuilt on the next app request.
+                let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    handle(&mut s, req, remaining, &mut progress)
+                }));
+                let result = served.unwrap_or_else(|_| {
+                    s.apps = None;
+                    Err(Error::Agent(
+                        "an internal error stopped this request; it was recorded and the \
+                         session goes on (see `kapsel audit-log`)"
+                            .into(),
+                    ))
+                });
+                (Reply::from_result(result), false)
             }
         };
         let mut out = serde_json::to_vec(&reply).unwrap_or_default();
@@ -369,6 +381,8 @@ fn handle_container(
 ) -> Result<Answer> {
     match request {
         Request::Ping => Ok(Answer::Text("pong".into())),
+        #[cfg(debug_assertions)]
+        Request::DebugPanic => panic!("a panic requested by a debug-build test"),
         Request::Status => Ok(Answer::Status(Box::new(AgentStatus {
             container: container.status()?,
             idle_lock_seconds: idle_left.as_secs(),

@@ -10,6 +10,7 @@
 //! is locked.
 
 mod agent;
+pub mod crash;
 pub mod protocol;
 
 use std::io::{BufRead, BufReader, Write};

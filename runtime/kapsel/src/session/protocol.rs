@@ -63,6 +63,10 @@ pub enum Request {
     CredentialList,
     /// Everything mail (see kapsel-mail's `service` and `answers`).
     Mail { request: MailRequest },
+    /// Debug builds only: panic while serving, so the tests can prove a crash is recorded
+    /// and reported. Never compiled into a release.
+    #[cfg(debug_assertions)]
+    DebugPanic,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

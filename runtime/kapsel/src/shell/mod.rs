@@ -277,6 +277,19 @@ pub fn main() -> i32 {
     }
 }
 
+/// Tell the user, once, that the session agent crashed since the last command.
+fn report_crash(c: &Container) {
+    if let Some(r) = session::crash::take(c) {
+        eprintln!(
+            "kapsel: the session agent failed at {} UTC ({}{}) — the error is recorded in the \
+             audit log; if the container is locked now, unlock it again",
+            render::format_ts(r.ts_ms),
+            r.location,
+            r.message.map_or(String::new(), |m| format!(": {m}")),
+        );
+    }
+}
+
 fn root_of(cli: &Cli) -> PathBuf {
     cli.container.clone().unwrap_or_else(container::default_dir)
 }
@@ -284,6 +297,7 @@ fn root_of(cli: &Cli) -> PathBuf {
 /// Open the container and run the start-up checks; warnings go to stderr.
 pub(crate) fn open_checked(root: &Path) -> Result<Container> {
     let c = Container::open(root)?;
+    report_crash(&c);
     for f in c.check_integrity(false)? {
         eprintln!("kapsel: warning: {}", f.message);
     }
@@ -348,6 +362,7 @@ fn run(cli: Cli) -> Result<()> {
             idle_seconds,
         } => {
             let c = Container::open(&root)?;
+            report_crash(&c);
             for f in c.check_integrity(accept_new_binary)? {
                 eprintln!("kapsel: warning: {}", f.message);
             }

@@ -1,0 +1,68 @@
+//! What happens when the agent panics. Its stderr goes to /dev/null (it is detached), so a
+//! panic would leave no trace and the CLI could only say "the agent closed the connection".
+//! A panic hook writes a small record into the container (`crash.json`: when, where, which
+//! thread — never the panic's formatted text, which may carry data), and the next command
+//! reports it plainly, files it in the audit log and removes it.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use kapsel_core::audit;
+use kapsel_core::container::Container;
+
+const FILE: &str = "crash.json";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CrashRecord {
+    pub ts_ms: u64,
+    /// `file:line` in Kapsel's source.
+    pub location: String,
+    pub thread: String,
+    /// The panic's text when it is a literal from the code; formatted text is left out.
+    pub message: Option<String>,
+}
+
+fn path(root: &Path) -> PathBuf {
+    root.join(FILE)
+}
+
+/// Record every panic of this process in `root`, then run the default hook.
+pub fn install_hook(root: &Path) {
+    let file = path(root);
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let record = CrashRecord {
+            ts_ms: kapsel_core::vault::now_ms(),
+            location: info
+                .location()
+                .map_or_else(|| "unknown".into(), |l| format!("{}:{}", l.file(), l.line())),
+            thread: std::thread::current().name().unwrap_or("unnamed").to_string(),
+            message: info
+                .payload()
+                .downcast_ref::<&'static str>()
+                .map(|s| s.chars().take(200).collect()),
+        };
+        if let Ok(bytes) = serde_json::to_vec(&record) {
+            // Best effort: a panic hook has no one to report a failure to.
+            let _ = std::fs::write(&file, bytes);
+        }
+        previous(info);
+    }));
+}
+
+/// A crash recorded since the last command: audited, removed, and returned for the user.
+pub fn take(container: &Container) -> Option<CrashRecord> {
+    let file = path(container.root());
+    let bytes = std::fs::read(&file).ok()?;
+    let _ = std::fs::remove_file(&file);
+    let record: CrashRecord = serde_json::from_slice(&bytes).ok()?;
+    let _ = audit::append(
+        container.vault(),
+        "agent-crashed",
+        serde_json::json!({
+            "ts_ms": record.ts_ms, "location": record.location, "thread": record.thread,
+        }),
+    );
+    Some(record)
+}
