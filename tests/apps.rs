@@ -2,62 +2,8 @@
 //! the reviewer's (`kapsel audit`), and the employee's (install, open, act, remove), with the
 //! session agent in between; documents and notifications under the tenant's DLP rules.
 
-use kapsel_tests::{Env, PASSWORD, component, policy_text};
-
-fn write(env: &Env, name: &str, bytes: &[u8]) -> String {
-    let p = env.tmp.path().join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p.to_str().unwrap().to_string()
-}
-
-struct Dev {
-    key: String,
-    public: String,
-}
-
-fn publisher(env: &Env) -> Dev {
-    let prefix = env.tmp.path().join("publisher");
-    let r = env.run(&["--json", "app", "keygen", "--out", prefix.to_str().unwrap()]);
-    r.ok();
-    Dev {
-        key: prefix.with_extension("key").to_str().unwrap().into(),
-        public: r.json()["public_key"].as_str().unwrap().into(),
-    }
-}
-
-fn package(env: &Env, dev: &Dev, id: &str, caps: &str, crate_name: &str) -> String {
-    let manifest = write(
-        env,
-        &format!("{id}.toml"),
-        format!("id = \"{id}\"\nname = \"{id} app\"\nversion = \"1.0.0\"\npublisher = \"Agency IT\"\napi = \"0.1\"\n[capabilities]\n{caps}\n").as_bytes(),
-    );
-    let wasm = write(env, &format!("{id}.wasm"), &component(crate_name));
-    let out = env.tmp.path().join(format!("{id}.kapp"));
-    env.run(&[
-        "app",
-        "package",
-        "--manifest",
-        &manifest,
-        "--component",
-        &wasm,
-        "--out",
-        out.to_str().unwrap(),
-        "--key",
-        &dev.key,
-    ])
-    .ok();
-    out.to_str().unwrap().to_string()
-}
-
-fn policy_with(dev: &Dev, serial: u64, apps: &str) -> String {
-    policy_text(serial, "").replace(
-        "[integrity]",
-        &format!(
-            "[[publishers]]\nname = \"Agency IT\"\nkey = \"{}\"\n\n{apps}\n[integrity]",
-            dev.public
-        ),
-    )
-}
+use kapsel_tests::apps::{package, policy_with, publisher, write};
+use kapsel_tests::{Env, PASSWORD, policy_text};
 
 #[test]
 fn develop_review_install_use_remove() {

@@ -44,3 +44,126 @@ fn a_panic_in_the_agent_is_recorded_reported_and_does_not_end_the_session() {
     assert!(r.stderr.contains("the session agent failed at"), "{}", r.stderr);
     assert!(r.stderr.contains("agent.rs"), "{}", r.stderr);
 }
+
+/// Every byte a terminal would obey, or a fake line, in what the CLI printed.
+fn terminal_violations(output: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (i, c) in output.chars().enumerate() {
+        let bad = (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if bad {
+            let from = i.saturating_sub(30);
+            let context: String = output.chars().skip(from).take(60).collect();
+            found.push(format!("U+{:04X} in {context:?}", c as u32));
+        }
+    }
+    for line in output.lines() {
+        if line.trim_start().starts_with("Bcc:") || line.starts_with("kapsel: everything is fine") {
+            found.push(format!("a faked line: {line:?}"));
+        }
+    }
+    found
+}
+
+#[test]
+fn hostile_text_never_reaches_the_terminal_as_control_sequences() {
+    use kapsel_tests::apps::{package, package_named, publisher};
+    use kapsel_tests::mail::{lmtp_deliver, mail_env, unique, unlock};
+
+    let servers = kapsel_tests::servers::test_servers();
+    let _ = servers;
+    let probe = Env::new();
+    let dev = publisher(&probe);
+    let grants = format!(
+        "\n[[publishers]]\nname = \"Agency IT\"\nkey = \"{}\"\n\n[apps.tricks]\nnotify = true\nlog = true\ndocuments = true\n",
+        dev.public
+    );
+    let env = mail_env("carol@corp.test", &grants);
+    let mut output = String::new();
+    let mut run = |args: &[&str]| {
+        let r = env.run(args);
+        output.push_str(&r.stdout);
+        output.push_str(&r.stderr);
+        r
+    };
+    // A manifest whose name hides text with escape sequences: the reviewer sees it flagged,
+    // the install refuses it.
+    let sneaky = package_named(
+        &probe,
+        &dev,
+        "tricks",
+        "Tricks\\u001b[8m hidden \\u202e",
+        "notify = true\nlog = true\ndocuments = true",
+        "hostile-terminal-tricks",
+    );
+    let r = run(&["audit", &sneaky]);
+    assert_eq!(r.code, 6, "{}", r.stdout);
+    assert!(r.stdout.contains("characters a terminal would obey"), "{}", r.stdout);
+    unlock(&env).ok();
+    run(&["app", "install", &sneaky]).fails(6, "characters a terminal would obey");
+    let pkg = package(
+        &probe,
+        &dev,
+        "tricks",
+        "notify = true\nlog = true\ndocuments = true",
+        "hostile-terminal-tricks",
+    );
+    run(&["app", "install", &pkg]).ok();
+    let shown = run(&["app", "open", "tricks"]);
+    shown.ok();
+    assert!(shown.stdout.contains("a link was removed"), "{}", shown.stdout);
+    assert!(shown.stdout.contains("https://ok.example/page"), "{}", shown.stdout);
+    for bad in ["javascript:", "file:///etc/passwd", "data:text"] {
+        assert!(!shown.stdout.contains(&format!("<{bad}")), "{bad} was shown as a link");
+    }
+    run(&["app", "act", "tricks", "go"]);
+    run(&["app", "list"]).ok();
+    run(&["app", "log", "tricks"]).ok();
+    run(&["doc", "list"]).ok();
+    run(&["notifications"]).ok();
+
+    // A mail whose subject, sender and attachment name carry the same tricks.
+    let marker = unique("tricky");
+    let subject_b64 = base64_encode(
+        format!("Rechnung {marker}\u{1b}]52;c;ZXZpbA==\u{7}\r\nBcc: attacker@evil.test").as_bytes(),
+    );
+    let message = format!(
+        "From: =?UTF-8?B?{}?= <evil@evil.test>\r\nTo: carol@corp.test\r\nSubject: =?UTF-8?B?{subject_b64}?=\r\n\
+         Date: Fri, 27 Nov 2026 09:00:00 +0000\r\nMessage-ID: <{marker}@evil.test>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Hello \u{1b}[2J\u{1b}]0;pwned\u{7} there\r\n--b\r\nContent-Type: application/octet-stream\r\n\
+         Content-Disposition: attachment; filename*=UTF-8''invoice_%E2%80%AEtxt.exe\r\n\r\nMZ\r\n--b--\r\n",
+        base64_encode("Evil\u{1b}[2J Corp".as_bytes())
+    );
+    lmtp_deliver("evil@evil.test", "carol@corp.test", message.as_bytes());
+    run(&["sync", "now"]).ok();
+    let listed = run(&["--json", "mail", "search", &marker]);
+    let id = listed.json()["hits"][0]["id"].as_i64().expect("the tricky mail arrived");
+    run(&["mail", "list"]).ok();
+    run(&["mail", "search", &marker]).ok();
+    let read = run(&["mail", "read", &id.to_string()]);
+    read.ok();
+    assert!(read.stdout.contains("invoice_⟨U+202E⟩txt.exe"), "{}", read.stdout);
+    run(&["notifications"]).ok();
+    let violations = terminal_violations(&output);
+    assert!(violations.is_empty(), "{violations:#?}");
+    assert!(output.contains('\u{241B}'), "escape characters are shown visibly");
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}

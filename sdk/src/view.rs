@@ -99,11 +99,15 @@ impl View {
             text: text.into(),
         }))
     }
+    /// A link the shell shows with its origin and never follows on its own. Only absolute
+    /// http(s) addresses make a link; anything else (`file:`, `javascript:`, `data:`, a
+    /// relative path) becomes plain text, as the host would refuse it anyway.
     pub fn link(self, label: impl Into<String>, url: impl Into<String>) -> View {
-        self.push(wit::Block::Link(wit::Link {
-            label: label.into(),
-            url: url.into(),
-        }))
+        let (label, url) = (label.into(), url.into());
+        if !is_web_address(&url) {
+            return self.text(label);
+        }
+        self.push(wit::Block::Link(wit::Link { label, url }))
     }
     /// Append blocks in a loop: `view.extend(items, |v, it| v.item(...))`.
     pub fn extend<T>(
@@ -117,6 +121,29 @@ impl View {
         wit::View {
             title: self.title,
             blocks: self.blocks,
+        }
+    }
+}
+
+/// `http://host…` or `https://host…` (scheme case-insensitive), nothing else.
+pub fn is_web_address(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|r| r.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '['))
+        && !url.chars().any(|c| c.is_control() || c == ' ')
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_web_addresses_make_links() {
+        for ok in ["https://intranet.example/a", "HTTP://x.example", "https://[::1]/"] {
+            assert!(super::is_web_address(ok), "{ok}");
+        }
+        for bad in ["file:///etc/passwd", "javascript:alert(1)", "data:text/html,x", "/relative", "https://", "https://a b"] {
+            assert!(!super::is_web_address(bad), "{bad}");
         }
     }
 }

@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use kapsel_core::policy::{Domain, signing};
 
+pub mod apps;
 pub mod host;
 pub mod https;
 pub mod mail;

@@ -8,6 +8,7 @@
 //! - [`net`]: origins, TLS settings, line-protocol streams and the HTTP client.
 //! - [`documents`]: documents inside the container.
 //! - [`notifications`]: notifications filed by apps and modules, shown by the DLP rules.
+//! - [`terminal`]: the one sanitiser for text on its way to a terminal.
 //! - [`container`]: enrolment, unlock and policy updates — the vault, policy and audit together.
 
 pub mod audit;
@@ -18,6 +19,7 @@ pub mod integrity;
 pub mod net;
 pub mod notifications;
 pub mod policy;
+pub mod terminal;
 pub mod vault;
 
 pub use error::{Error, Result};

@@ -283,6 +283,13 @@ impl AppHost {
             )));
         }
         let manifest = package.manifest.clone();
+        if let Some((field, chars, _)) = manifest.deceptive_text().into_iter().next() {
+            return Err(Error::Policy(format!(
+                "the manifest's {field} contains characters a terminal would obey ({}): \
+                 refused, they could hide or reverse text for the user and the reviewer",
+                chars.join(", ")
+            )));
+        }
         if !self.policy.modules.apps {
             return Err(Error::Policy(
                 "micro-apps are disabled by the tenant".into(),
@@ -526,9 +533,14 @@ impl AppHost {
                 };
                 // The app's own error still commits its writes: it returned normally.
                 self.commit(id, &effects)?;
+                // The app's words are one line: a CR/LF in them must not print a line of
+                // its own under Kapsel's name.
                 return Err(Error::Remote {
                     kind: "app".into(),
-                    message: format!("app {id}: {kind}: {text}"),
+                    message: format!(
+                        "app {id}: {kind}: {}",
+                        kapsel_core::terminal::line(&text)
+                    ),
                     code: 1,
                 });
             }

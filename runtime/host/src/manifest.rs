@@ -58,6 +58,24 @@ impl Manifest {
         ApiVersion::parse(&self.api)
     }
 
+    /// Text fields a terminal would not show as written: escape sequences could hide lines
+    /// from a reviewer, bidi overrides reverse a name. (field, characters, any control?)
+    pub fn deceptive_text(&self) -> Vec<(&'static str, Vec<String>, bool)> {
+        [
+            ("name", &self.name),
+            ("version", &self.version),
+            ("publisher", &self.publisher),
+            ("description", &self.description),
+        ]
+        .into_iter()
+        .filter_map(|(field, text)| {
+            let found = kapsel_core::terminal::unsafe_chars(text);
+            let control = text.chars().any(char::is_control);
+            (!found.is_empty()).then_some((field, found, control))
+        })
+        .collect()
+    }
+
     pub fn declares(&self, cap: Capability) -> bool {
         cap.declared(&self.capabilities).is_some()
     }

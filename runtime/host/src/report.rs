@@ -138,6 +138,25 @@ pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageRep
         );
     }
 
+    for (field, chars, control) in m.deceptive_text() {
+        raise(
+            if control {
+                Verdict::Reject
+            } else {
+                Verdict::Review
+            },
+            format!(
+                "the manifest's {field} contains characters a terminal would obey ({}): {}",
+                chars.join(", "),
+                if control {
+                    "escape sequences can hide lines of this report; install refuses it"
+                } else {
+                    "bidirectional overrides can make a name read backwards"
+                }
+            ),
+            &mut reasons,
+        );
+    }
     let names = component_imports(&package.component)?;
     let imports: Vec<Import> = names.iter().map(|n| classify(n)).collect();
     // Without a policy the grant is unknown: imports are judged on the manifest alone.

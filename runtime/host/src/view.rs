@@ -6,6 +6,18 @@ use serde::{Deserialize, Serialize};
 use crate::wit::latest::kapsel::app::ui as wit;
 use kapsel_core::error::{Error, Result};
 
+/// `Ok` for an absolute http(s) URL; otherwise why not.
+pub fn web_link(url: &str) -> std::result::Result<(), String> {
+    match url::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(()),
+        Ok(u) => Err(format!(
+            "only http(s) links are shown, not {}:",
+            kapsel_core::terminal::line(u.scheme())
+        )),
+        Err(_) => Err("it is not an absolute web address".into()),
+    }
+}
+
 /// Largest view accepted from an app: blocks, and text in total.
 pub const MAX_BLOCKS: usize = 5_000;
 pub const MAX_TEXT: usize = 2 * 1024 * 1024;
@@ -112,9 +124,17 @@ impl View {
                     .into(),
                     text: n.text,
                 },
-                wit::Block::Link(l) => Block::Link {
-                    label: l.label,
-                    url: l.url,
+                wit::Block::Link(l) => match web_link(&l.url) {
+                    Ok(()) => Block::Link {
+                        label: l.label,
+                        url: l.url,
+                    },
+                    // Only web links: `file:`, `javascript:`, `data:` and the like never
+                    // reach the shell, which could otherwise be asked to follow them.
+                    Err(why) => Block::Notice {
+                        level: "warning".into(),
+                        text: format!("a link was removed: {why}"),
+                    },
                 },
             })
             .collect();
@@ -166,25 +186,15 @@ impl View {
         })
     }
 
-    /// Plain text for the terminal. Control characters from the app are neutralised so a
-    /// view cannot drive the terminal (no escape sequences).
+    /// Plain text for the terminal, through the one sanitiser: control and bidi characters
+    /// from the app are shown, never obeyed (no escape sequences, no fake lines).
     pub fn render_text(&self) -> String {
-        let clean = |s: &str| -> String {
-            s.chars()
-                .map(|c| {
-                    if c.is_control() && c != '\n' && c != '\t' {
-                        '\u{FFFD}'
-                    } else {
-                        c
-                    }
-                })
-                .collect()
-        };
+        use kapsel_core::terminal::{block, line as clean};
         let mut out = format!("== {} ==\n", clean(&self.title));
         for b in &self.blocks {
             match b {
                 Block::Heading { text } => out.push_str(&format!("\n# {}\n", clean(text))),
-                Block::Text { text } => out.push_str(&format!("{}\n", clean(text))),
+                Block::Text { text } => out.push_str(&format!("{}\n", block(text))),
                 Block::Item {
                     title,
                     subtitle,
@@ -248,7 +258,7 @@ impl View {
                 }
                 Block::Divider => out.push_str("  ────────\n"),
                 Block::Notice { level, text } => {
-                    out.push_str(&format!("  ! {level}: {}\n", clean(text)))
+                    out.push_str(&format!("  ! {}: {}\n", clean(level), block(text)))
                 }
                 Block::Link { label, url } => {
                     let origin = url::Url::parse(url)

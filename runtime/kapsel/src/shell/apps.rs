@@ -11,6 +11,7 @@ use super::{AppCommand, CredentialCommand, DocCommand, open_checked, tenant};
 use crate::session::protocol::{CredentialChanged, Notifications, Removed};
 use crate::session::{self, Request};
 use kapsel_core::container::Container;
+use kapsel_core::terminal::line;
 use kapsel_core::documents::DocumentInfo;
 use kapsel_core::error::{Error, Result};
 use kapsel_core::policy::{NotificationDetail, signing};
@@ -97,7 +98,10 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             out.show(&v, |v| {
                 format!(
                     "Installed {} ({}) {} — compiled in {:.0} ms.\n",
-                    v.name, v.id, v.version, v.compile_ms
+                    line(&v.name),
+                    v.id,
+                    line(&v.version),
+                    v.compile_ms
                 )
             });
             Ok(())
@@ -110,7 +114,10 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
                 for a in v {
                     s.push_str(&format!(
                         "{:<16} {:<28} {:<10} {}\n",
-                        a.id, a.name, a.version, a.publisher
+                        a.id,
+                        line(&a.name),
+                        line(&a.version),
+                        line(&a.publisher)
                     ));
                 }
                 if s.is_empty() {
@@ -173,7 +180,7 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             let v: Vec<LogLine> = session::ask(root, &Request::AppLog { id })?;
             out.show(&v, |v| {
                 v.iter()
-                    .map(|l| format!("{:<6} {}\n", l.level, l.message))
+                    .map(|l| format!("{:<6} {}\n", line(&l.level), line(&l.message)))
                     .collect()
             });
             Ok(())
@@ -201,16 +208,21 @@ pub(crate) fn show_outcome(outcome: CallOutcome, out: Out) {
 fn render_outcome(o: &CallOutcome) -> String {
     let mut s = o.view.render_text();
     for n in &o.notifications {
-        s.push_str(&format!("\n(notification) {}: {}\n", n.title, n.body));
+        s.push_str(&format!(
+            "\n(notification) {}: {}\n",
+            line(&n.title),
+            line(&n.body)
+        ));
     }
     for d in &o.saved_documents {
         s.push_str(&format!(
             "\n(saved in the container) {} — document {}\n",
-            d.name, d.id
+            line(&d.name),
+            d.id
         ));
     }
     for d in &o.denials {
-        s.push_str(&format!("\n(denied) {d}\n"));
+        s.push_str(&format!("\n(denied) {}\n", line(d)));
     }
     s
 }
@@ -224,7 +236,10 @@ pub fn doc(root: &Path, cmd: DocCommand, out: Out) -> Result<()> {
             out.done(
                 &format!(
                     "Imported {} as document {} ({} bytes, {}).",
-                    v.name, v.id, v.size, v.media_type
+                    line(&v.name),
+                    v.id,
+                    v.size,
+                    line(&v.media_type)
                 ),
                 &v,
             );
@@ -238,8 +253,8 @@ pub fn doc(root: &Path, cmd: DocCommand, out: Out) -> Result<()> {
                         "{}  {:>10}  {:<40} {:<12} {}\n",
                         d.id,
                         d.size,
-                        d.name,
-                        d.source,
+                        line(&d.name),
+                        line(&d.source),
                         render::format_ts(d.created_ms)
                     ));
                 }
@@ -266,9 +281,9 @@ pub fn notifications(root: &Path, out: Out) -> Result<()> {
                         s.push_str(&format!(
                             "{}  [{}] {}: {}\n",
                             render::format_ts(n.ts_ms),
-                            n.app,
-                            n.title,
-                            n.body
+                            line(&n.app),
+                            line(&n.title),
+                            line(&n.body)
                         ));
                     }
                     if s.is_empty() {
@@ -361,10 +376,14 @@ fn render_package_report(v: &PackageReport) -> String {
     let mut o = String::new();
     o.push_str(&format!(
         "App          {} ({}) {} by {} — kapsel:app {}\n",
-        v.name, v.id, v.version, v.publisher, v.api
+        line(&v.name),
+        v.id,
+        line(&v.version),
+        line(&v.publisher),
+        line(&v.api)
     ));
     if !v.description.is_empty() {
-        o.push_str(&format!("             {}\n", v.description));
+        o.push_str(&format!("             {}\n", line(&v.description)));
     }
     o.push_str(&format!("Package      sha256 {}\n", v.package_sha256));
     o.push_str(&format!("Manifest     sha256 {}\n", v.manifest_sha256));

@@ -207,18 +207,11 @@ fn call_progress<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// Mail is written by strangers: no control character reaches the terminal (escape
-/// sequences could rewrite the screen or the clipboard), only line breaks and tabs.
+/// Mail is written by strangers: a field is one line, whatever it carries (a CR/LF in a
+/// decoded Subject must not print a fake `Bcc:` line), and nothing reaches the terminal as a
+/// control sequence.
 fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                '\u{FFFD}'
-            } else {
-                c
-            }
-        })
-        .collect()
+    kapsel_core::terminal::line(text)
 }
 
 fn date(secs: i64) -> String {
@@ -314,7 +307,7 @@ fn read_text(v: &Message) -> String {
         ));
     }
     out.push('\n');
-    out.push_str(&clean(&v.text));
+    out.push_str(&kapsel_core::terminal::block(&v.text));
     out.push('\n');
     out
 }

@@ -271,7 +271,7 @@ pub fn main() -> i32 {
                     serde_json::json!({ "error": { "kind": e.kind(), "message": e.to_string() } })
                 );
             }
-            eprintln!("kapsel: {e}");
+            eprintln!("kapsel: {}", kapsel_core::terminal::block(&e.to_string()));
             crate::exit::code(&e)
         }
     }
@@ -299,7 +299,7 @@ pub(crate) fn open_checked(root: &Path) -> Result<Container> {
     let c = Container::open(root)?;
     report_crash(&c);
     for f in c.check_integrity(false)? {
-        eprintln!("kapsel: warning: {}", f.message);
+        eprintln!("kapsel: warning: {}", kapsel_core::terminal::line(&f.message));
     }
     Ok(c)
 }
@@ -507,7 +507,10 @@ fn preinstall(root: &Path, password: &str, dir: Option<PathBuf>) -> Result<Vec<S
     c.lock("enrolment done");
     let done = done?;
     for (id, why) in &done.missing {
-        eprintln!("kapsel: warning: the tenant preinstalls {id}, but {why}");
+        eprintln!(
+            "kapsel: warning: the tenant preinstalls {id}, but {}",
+            kapsel_core::terminal::line(why)
+        );
     }
     Ok(done.installed)
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::bench::Report;
 use crate::session::protocol::{AgentStatus, AuditLog};
 use kapsel_core::container::Status;
+use kapsel_core::terminal;
 
 #[derive(Clone, Copy)]
 pub struct Out {
@@ -18,16 +19,18 @@ impl Out {
         if self.json {
             println!("{}", to_json(value));
         } else {
-            println!("{text}");
+            println!("{}", terminal::block(text));
         }
     }
 
-    /// `value` as JSON for tools, or `text(value)` for people.
+    /// `value` as JSON for tools, or `text(value)` for people. Text for people passes the
+    /// one terminal sanitiser: whatever a field carries, no control sequence reaches the
+    /// terminal (single-line fields are additionally cut at line breaks by their renderer).
     pub fn show<T: Serialize>(&self, value: &T, text: impl FnOnce(&T) -> String) {
         if self.json {
             println!("{}", to_json(value));
         } else {
-            print!("{}", text(value));
+            print!("{}", terminal::block(&text(value)));
         }
     }
 }

@@ -1,0 +1,77 @@
+//! The developer's side through the real binary: a publisher key, a signed package from a
+//! manifest and a built component, and a tenant policy that trusts the publisher.
+
+use crate::{Env, component, policy_text};
+
+/// `kapsel app package` of `crate_name` with a manifest whose name is `name`.
+pub fn package_named(env: &Env, dev: &Dev, id: &str, name: &str, caps: &str, crate_name: &str) -> String {
+    let manifest = write(
+        env,
+        &format!("{id}-named.toml"),
+        format!("id = \"{id}\"\nname = \"{name}\"\nversion = \"1.0.0\"\npublisher = \"Agency IT\"\napi = \"0.1\"\n[capabilities]\n{caps}\n").as_bytes(),
+    );
+    let wasm = write(env, &format!("{id}.wasm"), &component(crate_name));
+    let out = env.tmp.path().join(format!("{id}-named.kapp"));
+    env.run(&[
+        "app", "package", "--manifest", &manifest, "--component", &wasm, "--out",
+        out.to_str().unwrap(), "--key", &dev.key,
+    ])
+    .ok();
+    out.to_str().unwrap().to_string()
+}
+
+pub fn write(env: &Env, name: &str, bytes: &[u8]) -> String {
+    let p = env.tmp.path().join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+pub struct Dev {
+    pub key: String,
+    pub public: String,
+}
+
+pub fn publisher(env: &Env) -> Dev {
+    let prefix = env.tmp.path().join("publisher");
+    let r = env.run(&["--json", "app", "keygen", "--out", prefix.to_str().unwrap()]);
+    r.ok();
+    Dev {
+        key: prefix.with_extension("key").to_str().unwrap().into(),
+        public: r.json()["public_key"].as_str().unwrap().into(),
+    }
+}
+
+pub fn package(env: &Env, dev: &Dev, id: &str, caps: &str, crate_name: &str) -> String {
+    let manifest = write(
+        env,
+        &format!("{id}.toml"),
+        format!("id = \"{id}\"\nname = \"{id} app\"\nversion = \"1.0.0\"\npublisher = \"Agency IT\"\napi = \"0.1\"\n[capabilities]\n{caps}\n").as_bytes(),
+    );
+    let wasm = write(env, &format!("{id}.wasm"), &component(crate_name));
+    let out = env.tmp.path().join(format!("{id}.kapp"));
+    env.run(&[
+        "app",
+        "package",
+        "--manifest",
+        &manifest,
+        "--component",
+        &wasm,
+        "--out",
+        out.to_str().unwrap(),
+        "--key",
+        &dev.key,
+    ])
+    .ok();
+    out.to_str().unwrap().to_string()
+}
+
+pub fn policy_with(dev: &Dev, serial: u64, apps: &str) -> String {
+    policy_text(serial, "").replace(
+        "[integrity]",
+        &format!(
+            "[[publishers]]\nname = \"Agency IT\"\nkey = \"{}\"\n\n{apps}\n[integrity]",
+            dev.public
+        ),
+    )
+}
+
