@@ -41,7 +41,11 @@ fn a_panic_in_the_agent_is_recorded_reported_and_does_not_end_the_session() {
     raw_request(&env, r#"{"op":"debug-panic"}"#);
     let r = env.run(&["status"]);
     r.ok();
-    assert!(r.stderr.contains("the session agent failed at"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the session agent failed at"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("agent.rs"), "{}", r.stderr);
 }
 
@@ -98,7 +102,11 @@ fn hostile_text_never_reaches_the_terminal_as_control_sequences() {
     );
     let r = run(&["audit", &sneaky]);
     assert_eq!(r.code, 6, "{}", r.stdout);
-    assert!(r.stdout.contains("characters a terminal would obey"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("characters a terminal would obey"),
+        "{}",
+        r.stdout
+    );
     unlock(&env).ok();
     run(&["app", "install", &sneaky]).fails(6, "characters a terminal would obey");
     let pkg = package(
@@ -111,10 +119,21 @@ fn hostile_text_never_reaches_the_terminal_as_control_sequences() {
     run(&["app", "install", &pkg]).ok();
     let shown = run(&["app", "open", "tricks"]);
     shown.ok();
-    assert!(shown.stdout.contains("a link was removed"), "{}", shown.stdout);
-    assert!(shown.stdout.contains("https://ok.example/page"), "{}", shown.stdout);
+    assert!(
+        shown.stdout.contains("a link was removed"),
+        "{}",
+        shown.stdout
+    );
+    assert!(
+        shown.stdout.contains("https://ok.example/page"),
+        "{}",
+        shown.stdout
+    );
     for bad in ["javascript:", "file:///etc/passwd", "data:text"] {
-        assert!(!shown.stdout.contains(&format!("<{bad}")), "{bad} was shown as a link");
+        assert!(
+            !shown.stdout.contains(&format!("<{bad}")),
+            "{bad} was shown as a link"
+        );
     }
     run(&["app", "act", "tricks", "go"]);
     run(&["app", "list"]).ok();
@@ -138,16 +157,25 @@ fn hostile_text_never_reaches_the_terminal_as_control_sequences() {
     lmtp_deliver("evil@evil.test", "carol@corp.test", message.as_bytes());
     run(&["sync", "now"]).ok();
     let listed = run(&["--json", "mail", "search", &marker]);
-    let id = listed.json()["hits"][0]["id"].as_i64().expect("the tricky mail arrived");
+    let id = listed.json()["hits"][0]["id"]
+        .as_i64()
+        .expect("the tricky mail arrived");
     run(&["mail", "list"]).ok();
     run(&["mail", "search", &marker]).ok();
     let read = run(&["mail", "read", &id.to_string()]);
     read.ok();
-    assert!(read.stdout.contains("invoice_⟨U+202E⟩txt.exe"), "{}", read.stdout);
+    assert!(
+        read.stdout.contains("invoice_⟨U+202E⟩txt.exe"),
+        "{}",
+        read.stdout
+    );
     run(&["notifications"]).ok();
     let violations = terminal_violations(&output);
     assert!(violations.is_empty(), "{violations:#?}");
-    assert!(output.contains('\u{241B}'), "escape characters are shown visibly");
+    assert!(
+        output.contains('\u{241B}'),
+        "escape characters are shown visibly"
+    );
 }
 
 fn base64_encode(bytes: &[u8]) -> String {
@@ -166,4 +194,105 @@ fn base64_encode(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+fn host(apps: &str) -> kapsel_tests::host::TestHost {
+    kapsel_tests::host::TestHost::builder().apps(apps).build()
+}
+
+#[test]
+fn many_small_keys_cannot_exceed_the_storage_quota() {
+    use kapsel_tests::host::manifest;
+    let mut h = host("[apps.quota-overflow]\nstorage_quota_bytes = 4096\n");
+    h.install(
+        &manifest("quota-overflow", "storage = { quota_bytes = 4096 }"),
+        "hostile-quota-overflow",
+    )
+    .unwrap();
+    let t = h.text("quota-overflow", "keys");
+    let written: usize = t
+        .split("written=")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{t}"));
+    // 250-byte keys with 1-byte values: 16 fit in 4,096 bytes, not 906.
+    assert!(
+        written <= 16,
+        "{written} keys of 250 bytes under a 4,096-byte quota: {t}"
+    );
+    assert!(t.contains("quota=4096"), "{t}");
+    let used: u64 = t
+        .split("used=")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(
+        used > 3500 && used <= 4096,
+        "usage counts what is stored: {t}"
+    );
+    // Across calls, too: what was committed counts at the next call.
+    let again = h.text("quota-overflow", "keys");
+    assert!(again.contains("quota=4096"), "{again}");
+    assert!(
+        h.vault.usage("app:quota-overflow").unwrap() <= 4096,
+        "committed usage stays under the quota"
+    );
+}
+
+#[test]
+fn documents_saved_by_a_stopped_call_are_discarded_and_bounded() {
+    use kapsel_core::documents;
+    use kapsel_tests::host::manifest;
+    let mut h = host(
+        "[apps.doc-flood]\ndocuments = true\ndocuments_quota_bytes = 4194304\ncall_timeout_ms = 1500\n",
+    );
+    h.install(
+        &manifest("doc-flood", "documents = true"),
+        "hostile-doc-flood",
+    )
+    .unwrap();
+    for route in ["trap", "spin"] {
+        let e = h.view("doc-flood", route).unwrap_err().to_string();
+        assert!(e.contains("discarded"), "{route}: {e}");
+        assert!(
+            documents::list(&h.vault).unwrap().is_empty(),
+            "{route}: documents of a stopped call stayed"
+        );
+    }
+    // No blobs of theirs are left either.
+    assert_eq!(
+        h.vault.usage("appdocs:doc-flood").unwrap(),
+        0,
+        "orphaned blobs"
+    );
+    // A call that returns keeps its documents, up to the tenant's quota (4 MiB).
+    let t = h.text("doc-flood", "");
+    assert!(t.contains("saved=4"), "{t}");
+    assert!(t.contains("quota"), "{t}");
+    assert_eq!(documents::list(&h.vault).unwrap().len(), 4);
+}
+
+#[test]
+fn notifications_are_bounded_across_calls() {
+    use kapsel_tests::host::manifest;
+    let mut h = host("[apps.notify-spam]\nnotify = true\n");
+    h.install(
+        &manifest("notify-spam", "notify = true"),
+        "hostile-notify-spam",
+    )
+    .unwrap();
+    for _ in 0..15 {
+        h.view("notify-spam", "").unwrap();
+    }
+    let stored = kapsel_core::notifications::count(&h.vault).unwrap();
+    assert_eq!(
+        stored,
+        kapsel_core::notifications::MAX_PER_SOURCE,
+        "300 posted over 15 calls"
+    );
+    // The newest are kept.
+    let list = kapsel_core::notifications::list(&h.vault).unwrap();
+    assert_eq!(list.last().unwrap().title, "spam 19");
 }

@@ -131,18 +131,32 @@ pub fn is_web_address(url: &str) -> bool {
     let rest = lower
         .strip_prefix("https://")
         .or_else(|| lower.strip_prefix("http://"));
-    rest.is_some_and(|r| r.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '['))
-        && !url.chars().any(|c| c.is_control() || c == ' ')
+    rest.is_some_and(|r| {
+        r.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '[')
+    }) && !url.chars().any(|c| c.is_control() || c == ' ')
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn only_web_addresses_make_links() {
-        for ok in ["https://intranet.example/a", "HTTP://x.example", "https://[::1]/"] {
+        for ok in [
+            "https://intranet.example/a",
+            "HTTP://x.example",
+            "https://[::1]/",
+        ] {
             assert!(super::is_web_address(ok), "{ok}");
         }
-        for bad in ["file:///etc/passwd", "javascript:alert(1)", "data:text/html,x", "/relative", "https://", "https://a b"] {
+        for bad in [
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "/relative",
+            "https://",
+            "https://a b",
+        ] {
             assert!(!super::is_web_address(bad), "{bad}");
         }
     }

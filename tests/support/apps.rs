@@ -4,7 +4,14 @@
 use crate::{Env, component, policy_text};
 
 /// `kapsel app package` of `crate_name` with a manifest whose name is `name`.
-pub fn package_named(env: &Env, dev: &Dev, id: &str, name: &str, caps: &str, crate_name: &str) -> String {
+pub fn package_named(
+    env: &Env,
+    dev: &Dev,
+    id: &str,
+    name: &str,
+    caps: &str,
+    crate_name: &str,
+) -> String {
     let manifest = write(
         env,
         &format!("{id}-named.toml"),
@@ -13,8 +20,16 @@ pub fn package_named(env: &Env, dev: &Dev, id: &str, name: &str, caps: &str, cra
     let wasm = write(env, &format!("{id}.wasm"), &component(crate_name));
     let out = env.tmp.path().join(format!("{id}-named.kapp"));
     env.run(&[
-        "app", "package", "--manifest", &manifest, "--component", &wasm, "--out",
-        out.to_str().unwrap(), "--key", &dev.key,
+        "app",
+        "package",
+        "--manifest",
+        &manifest,
+        "--component",
+        &wasm,
+        "--out",
+        out.to_str().unwrap(),
+        "--key",
+        &dev.key,
     ])
     .ok();
     out.to_str().unwrap().to_string()
@@ -74,4 +89,3 @@ pub fn policy_with(dev: &Dev, serial: u64, apps: &str) -> String {
         ),
     )
 }
-

@@ -77,9 +77,29 @@ pub fn guess_media_type(name: &str) -> &'static str {
     }
 }
 
-/// Store a document from a stream (bounded by `MAX_DOCUMENT`).
+/// Store a document from a stream (bounded by `MAX_DOCUMENT`): its blob and its record.
 pub fn save(
     vault: &Vault,
+    name: &str,
+    media_type: &str,
+    source: &str,
+    parent: Option<&str>,
+    data: impl Read,
+) -> Result<DocumentInfo> {
+    let info = stage(vault, BLOB_NS, name, media_type, source, parent, data)?;
+    if let Err(e) = record(vault, &info) {
+        discard(vault, &info);
+        return Err(e);
+    }
+    Ok(info)
+}
+
+/// Write a document's sealed blob (under blob namespace `blob_ns`, which quotas count) but
+/// no record yet: the document exists once [`record`] runs, or never if [`discard`] runs
+/// instead (an app call that traps after saving).
+pub fn stage(
+    vault: &Vault,
+    blob_ns: &str,
     name: &str,
     media_type: &str,
     source: &str,
@@ -97,7 +117,7 @@ pub fn save(
     {
         return Err(Error::NotFound(format!("document {p}")));
     }
-    let mut writer = vault.blob_writer(BLOB_NS)?;
+    let mut writer = vault.blob_writer(blob_ns)?;
     let mut buf = vec![0u8; 64 * 1024];
     let mut size = 0u64;
     loop {
@@ -117,7 +137,7 @@ pub fn save(
     }
     zeroize::Zeroize::zeroize(&mut buf);
     let blob = writer.finish()?;
-    let info = DocumentInfo {
+    Ok(DocumentInfo {
         id: hex::encode(crate::vault::crypto::random_bytes::<8>()),
         name,
         media_type: media_type.to_string(),
@@ -126,13 +146,19 @@ pub fn save(
         created_ms: crate::vault::now_ms(),
         source: source.to_string(),
         parent: parent.map(str::to_string),
-    };
-    vault.put(
-        NS,
-        &info.id,
-        &serde_json::to_vec(&info).expect("serialisable"),
-    )?;
-    Ok(info)
+    })
+}
+
+/// Make a staged document part of the container.
+pub fn record(vault: &Vault, info: &DocumentInfo) -> Result<()> {
+    let bytes = serde_json::to_vec(info)
+        .map_err(|e| Error::Agent(format!("cannot encode a document record: {e}")))?;
+    vault.put(NS, &info.id, &bytes)
+}
+
+/// Drop a staged document's blob (best effort: an orphan is swept at the next unlock).
+pub fn discard(vault: &Vault, info: &DocumentInfo) {
+    let _ = vault.blob_delete(&info.blob);
 }
 
 pub fn get(vault: &Vault, id: &str) -> Result<Option<DocumentInfo>> {

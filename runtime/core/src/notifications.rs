@@ -1,13 +1,18 @@
-//! Notifications the user sees (`kapsel notifications`): filed by apps and by mail, sealed in
-//! one vault namespace, newest last. While locked only their number is readable — the
-//! namespace's record count needs no key.
+//! Notifications the user sees (`kapsel notifications`): filed by apps and by mail, sealed
+//! per source in `notify:<source>`, newest last. While locked only their number is readable —
+//! a namespace's record count needs no key.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::vault::{Vault, time_ordered_key};
 
+/// Where every notification lived before they were kept per source; still read.
 pub const NS: &str = "notify";
+const NS_PREFIX: &str = "notify:";
+/// Notifications kept per source: an app that posts on every call cannot fill the container
+/// (the oldest go first).
+pub const MAX_PER_SOURCE: u64 = 200;
 
 /// One notification as stored and shown.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -42,22 +47,37 @@ pub fn file(
     };
     let bytes = serde_json::to_vec(&record)
         .map_err(|e| crate::Error::Agent(format!("cannot encode a notification: {e}")))?;
-    vault.put(NS, &time_ordered_key(), &bytes)
+    let ns = format!("{NS_PREFIX}{source}");
+    if vault.count_in(&ns)? >= MAX_PER_SOURCE {
+        let keys = vault.keys_in(&ns)?;
+        let excess = keys.len().saturating_sub(MAX_PER_SOURCE as usize - 1);
+        for old in keys.iter().take(excess) {
+            vault.delete(&ns, old)?;
+        }
+    }
+    vault.put(&ns, &time_ordered_key(), &bytes)
 }
 
 /// All notifications, oldest first; a record that does not read is skipped.
 pub fn list(vault: &Vault) -> Result<Vec<Notification>> {
-    let mut out = Vec::new();
-    for key in vault.keys_in(NS)? {
-        if let Some(raw) = vault.get(NS, &key)?
-            && let Ok(n) = serde_json::from_slice(&raw)
-        {
-            out.push(n);
+    let mut out: Vec<(String, Notification)> = Vec::new();
+    let mut namespaces = vault.namespaces_with_prefix(NS_PREFIX)?;
+    namespaces.push(NS.to_string());
+    for ns in namespaces {
+        for key in vault.keys_in(&ns)? {
+            if let Some(raw) = vault.get(&ns, &key)?
+                && let Ok(n) = serde_json::from_slice(&raw)
+            {
+                out.push((key, n));
+            }
         }
     }
-    Ok(out)
+    // Keys are time-ordered: one order across sources.
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out.into_iter().map(|(_, n)| n).collect())
 }
 
+/// How many are stored (no key needed: readable while locked).
 pub fn count(vault: &Vault) -> Result<u64> {
-    vault.count_in(NS)
+    Ok(vault.count_with_prefix(NS_PREFIX)? + vault.count_in(NS)?)
 }

@@ -84,7 +84,10 @@ mod tests {
         assert!(!l.chars().any(|c| c.is_control()), "{l:?}");
         assert!(l.contains('\u{241B}') && l.contains("⟨U+009B⟩"), "{l}");
         assert_eq!(block("x\r\ny\rz\tw\n"), "x\ny\nz\tw\n");
-        assert_eq!(line("Subject\r\nBcc: a@b"), "Subject\u{240D}\u{240A}Bcc: a@b");
+        assert_eq!(
+            line("Subject\r\nBcc: a@b"),
+            "Subject\u{240D}\u{240A}Bcc: a@b"
+        );
     }
 
     #[test]

@@ -516,12 +516,25 @@ impl AppHost {
             Err(trap) => {
                 let reason = describe_trap(&trap, &grants);
                 let vault = self.vault();
+                // Nothing the stopped call produced stays: its storage writes were never
+                // applied, its notifications are dropped, its staged documents deleted.
+                for doc in &effects.documents.saved {
+                    documents::discard(&vault, doc);
+                }
                 let _ = audit::append(
                     &vault,
                     "app-stopped",
-                    serde_json::json!({ "app": id, "reason": reason }),
+                    serde_json::json!({
+                        "app": id, "reason": reason,
+                        "discarded_documents": effects.documents.saved.len(),
+                        "discarded_writes": effects.storage.pending.len(),
+                    }),
                 );
-                return Err(Error::Agent(format!("app {id}: {reason}")));
+                let discarded = match effects.documents.saved.len() {
+                    0 => String::new(),
+                    n => format!("; the {n} document(s) it saved in this call were discarded"),
+                };
+                return Err(Error::Agent(format!("app {id}: {reason}{discarded}")));
             }
             Ok(Err(app_error)) => {
                 use wit::latest::exports::kapsel::app::app::AppError;
@@ -537,10 +550,7 @@ impl AppHost {
                 // its own under Kapsel's name.
                 return Err(Error::Remote {
                     kind: "app".into(),
-                    message: format!(
-                        "app {id}: {kind}: {}",
-                        kapsel_core::terminal::line(&text)
-                    ),
+                    message: format!("app {id}: {kind}: {}", kapsel_core::terminal::line(&text)),
                     code: 1,
                 });
             }
@@ -560,20 +570,33 @@ impl AppHost {
         })
     }
 
+    /// Apply what a call that returned produced: storage writes, staged documents and
+    /// notifications, in one transaction.
     fn commit(&self, id: &str, effects: &caps::CallState) -> Result<()> {
-        let mut vault = self.vault();
-        if !effects.storage.pending.is_empty() {
-            let ops: Vec<(String, Option<Vec<u8>>)> = effects
-                .storage
-                .pending
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            vault.batch(&format!("app:{id}"), &ops)?;
+        let vault = self.vault();
+        let tx = vault.conn().unchecked_transaction()?;
+        let ops: Vec<(String, Option<Vec<u8>>)> = effects
+            .storage
+            .pending
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let ns = format!("app:{id}");
+        for (key, value) in &ops {
+            match value {
+                Some(v) => vault.put(&ns, key, v)?,
+                None => {
+                    vault.delete(&ns, key)?;
+                }
+            }
+        }
+        for doc in &effects.documents.saved {
+            documents::record(&vault, doc)?;
         }
         for n in &effects.notify.posted {
             kapsel_core::notifications::file(&vault, id, &n.title, &n.body, None)?;
         }
+        tx.commit()?;
         Ok(())
     }
 

@@ -268,6 +268,8 @@ pub struct AppGrant {
     pub http_timeout_ms: Option<u64>,
     pub notify: bool,
     pub documents: bool,
+    /// Bytes of documents the app may save into the container (default 256 MiB).
+    pub documents_quota_bytes: Option<u64>,
     pub log: bool,
     /// Wall-clock budget per call into the app (default 5 s).
     pub call_timeout_ms: Option<u64>,

@@ -518,6 +518,29 @@ impl Vault {
             })? as u64)
     }
 
+    /// Records in every namespace starting with `prefix` (readable while locked: counts
+    /// need no key).
+    pub fn count_with_prefix(&self, prefix: &str) -> Result<u64> {
+        validate_ns(prefix)?;
+        let like = format!("{}%", prefix.replace('%', "\\%").replace('_', "\\_"));
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM kv WHERE ns LIKE ?1 ESCAPE '\\'",
+            [like],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
+    /// Every namespace that starts with `prefix`.
+    pub fn namespaces_with_prefix(&self, prefix: &str) -> Result<Vec<String>> {
+        validate_ns(prefix)?;
+        let like = format!("{}%", prefix.replace('%', "\\%").replace('_', "\\_"));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT ns FROM kv WHERE ns LIKE ?1 ESCAPE '\\' ORDER BY ns",
+        )?;
+        let rows = stmt.query_map([like], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
+    }
+
     /// Bytes stored in a namespace (records and blobs), for quotas.
     pub fn usage(&self, ns: &str) -> Result<u64> {
         let kv: i64 = self.conn.query_row(

@@ -34,10 +34,14 @@ pub fn install_hook(root: &Path) {
     std::panic::set_hook(Box::new(move |info| {
         let record = CrashRecord {
             ts_ms: kapsel_core::vault::now_ms(),
-            location: info
-                .location()
-                .map_or_else(|| "unknown".into(), |l| format!("{}:{}", l.file(), l.line())),
-            thread: std::thread::current().name().unwrap_or("unnamed").to_string(),
+            location: info.location().map_or_else(
+                || "unknown".into(),
+                |l| format!("{}:{}", l.file(), l.line()),
+            ),
+            thread: std::thread::current()
+                .name()
+                .unwrap_or("unnamed")
+                .to_string(),
             message: info
                 .payload()
                 .downcast_ref::<&'static str>()

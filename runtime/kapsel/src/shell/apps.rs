@@ -11,10 +11,10 @@ use super::{AppCommand, CredentialCommand, DocCommand, open_checked, tenant};
 use crate::session::protocol::{CredentialChanged, Notifications, Removed};
 use crate::session::{self, Request};
 use kapsel_core::container::Container;
-use kapsel_core::terminal::line;
 use kapsel_core::documents::DocumentInfo;
 use kapsel_core::error::{Error, Result};
 use kapsel_core::policy::{NotificationDetail, signing};
+use kapsel_core::terminal::line;
 use kapsel_host::report::{PackageReport, PolicyReport};
 use kapsel_host::{CallOutcome, InstallReport, InstalledApp, LogLine, Opened, Package, report};
 

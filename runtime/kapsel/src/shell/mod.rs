@@ -299,7 +299,10 @@ pub(crate) fn open_checked(root: &Path) -> Result<Container> {
     let c = Container::open(root)?;
     report_crash(&c);
     for f in c.check_integrity(false)? {
-        eprintln!("kapsel: warning: {}", kapsel_core::terminal::line(&f.message));
+        eprintln!(
+            "kapsel: warning: {}",
+            kapsel_core::terminal::line(&f.message)
+        );
     }
     Ok(c)
 }

@@ -5,7 +5,22 @@ use kapsel_sdk::prelude::*;
 struct QuotaOverflow;
 
 impl App for QuotaOverflow {
-    fn view(_route: &str) -> Result<View, AppError> {
+    fn view(route: &str) -> Result<View, AppError> {
+        if route == "keys" {
+            // Many small values under long keys: the keys must count too.
+            let mut written = 0;
+            for i in 0..2000 {
+                let key = format!("{i:05}-{}", "k".repeat(244));
+                if storage::set(&key, b"v").is_err() {
+                    break;
+                }
+                written += 1;
+            }
+            let (used, quota) = storage::usage()?;
+            return Ok(View::new("keys")
+                .text(format!("written={written}"))
+                .text(format!("used={used} quota={quota}")));
+        }
         let chunk = vec![7u8; 10 * 1024];
         let mut written = 0;
         let mut error = String::new();

@@ -4,7 +4,9 @@ use crate::state::HostState;
 use crate::wit::latest::kapsel::app::documents::{Document, Host};
 use kapsel_core::documents::{self, DocumentInfo};
 
-/// What the current call did with documents.
+/// What the current call did with documents. Saved documents are staged (their blobs
+/// written) and become part of the container only when the call returns normally; a call
+/// that traps or runs out of time leaves none behind.
 #[derive(Debug, Default)]
 pub struct CallState {
     pub saved: Vec<DocumentInfo>,
@@ -72,12 +74,27 @@ impl Host for HostState {
                 "documents saved by apps are at most {MAX_SAVE} bytes"
             )));
         }
+        let quota = self.grants.caps.documents.as_ref().map_or(0, |g| g.quota);
+        let blob_ns = super::blob_ns(&self.grants.app_id);
+        let used = match self.services.vault().usage(&blob_ns) {
+            Ok(u) => u,
+            Err(e) => return Ok(Err(e.to_string())),
+        };
+        // The namespace's usage already counts this call's staged blobs.
+        let after = used.saturating_add(data.len() as u64);
+        if after > quota {
+            return Ok(Err(self.deny(
+                "documents",
+                format!("the app's documents would exceed its quota of {quota} bytes"),
+            )));
+        }
         let parent = self.document.as_ref().map(|d| d.id.clone());
         let source = format!("app:{}", self.grants.app_id);
-        let saved = {
+        let staged = {
             let vault = self.services.vault();
-            documents::save(
+            documents::stage(
                 &vault,
+                &blob_ns,
                 &name,
                 &media_type,
                 &source,
@@ -85,7 +102,7 @@ impl Host for HostState {
                 data.as_slice(),
             )
         };
-        match saved {
+        match staged {
             Ok(info) => {
                 let wit = to_wit(&info);
                 self.effects.documents.saved.push(info);

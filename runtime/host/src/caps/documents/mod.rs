@@ -10,25 +10,44 @@ pub use host::CallState;
 use super::PolicyLines;
 use kapsel_core::policy::AppGrant;
 
+/// Bytes of documents an app may save when the tenant sets no quota.
+pub const DEFAULT_QUOTA: u64 = 256 * 1024 * 1024;
+
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct Granted {}
+pub struct Granted {
+    /// Bytes of documents this app may keep saved in the container.
+    pub quota: u64,
+}
 
 pub fn grant(declared: bool, g: &AppGrant) -> Option<Granted> {
-    (declared && g.documents).then_some(Granted {})
+    (declared && g.documents).then_some(Granted {
+        quota: g.documents_quota_bytes.unwrap_or(DEFAULT_QUOTA),
+    })
+}
+
+/// The blob namespace of the documents an app saved (what its quota counts).
+pub fn blob_ns(app: &str) -> String {
+    format!("appdocs:{app}")
 }
 
 pub fn describe_declared() -> String {
     "the handed-over document; save new ones".into()
 }
 
-pub fn describe_granted(_: &Granted) -> String {
-    "the handed-over document; save new ones into the container".into()
+pub fn describe_granted(g: &Granted) -> String {
+    format!(
+        "the handed-over document; save new ones into the container (up to {} bytes)",
+        g.quota
+    )
 }
 
 pub fn policy_lines(g: &AppGrant) -> PolicyLines {
     PolicyLines {
         grants: if g.documents {
-            vec!["documents".into()]
+            vec![format!(
+                "documents (saves up to {} bytes)",
+                g.documents_quota_bytes.unwrap_or(DEFAULT_QUOTA)
+            )]
         } else {
             vec![]
         },
