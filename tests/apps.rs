@@ -276,7 +276,7 @@ fn enrolment_preinstalls_the_built_in_apps_the_tenant_grants() {
     let policy = policy_text(1, "").replace(
         "[integrity]",
         &format!(
-            "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\n\n[apps.viewer]\npreinstall = true\ndocuments = true\nlog = true\n\n\
+            "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\nbuiltin = true\n\n[apps.viewer]\npreinstall = true\ndocuments = true\nlog = true\n\n\
              [apps.news]\npreinstall = false\n\n[integrity]"
         ),
     );
@@ -349,7 +349,7 @@ fn the_built_in_apps_pass_the_reviewers_audit() {
     let policy = policy_text(1, "").replace(
         "[integrity]",
         &format!(
-            "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\n\n\
+            "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\nbuiltin = true\n\n\
              [apps.viewer]\ndocuments = true\nlog = true\n\n\
              [apps.news]\nstorage_quota_bytes = 16777216\nnotify = true\nlog = true\nhttp_origins = [\"https://intranet.example\"]\n\n\
              [apps.documents]\ndocuments = true\nlog = true\nhttp_origins = [\"https://intranet.example\"]\n\n[integrity]"
@@ -386,7 +386,7 @@ fn a_document_an_app_downloads_is_shown_by_the_viewer() {
     let ca =
         std::fs::read_to_string(kapsel_tests::servers::test_servers().get("TEST_CA_FILE")).unwrap();
     let grants = format!(
-        "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\n\n[apps.viewer]\npreinstall = true\ndocuments = true\nlog = true\n\n\
+        "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\nbuiltin = true\n\n[apps.viewer]\npreinstall = true\ndocuments = true\nlog = true\n\n\
          [apps.documents]\npreinstall = true\ndocuments = true\nlog = true\nhttp_origins = [\"{origin}\"]\n\
          http_private_origins = [\"{origin}\"]\nhttp_credentials = {{ \"{origin}\" = \"bearer\" }}\n\n\
          [apps.documents.settings]\n\"library:Intranet\" = \"sharepoint:{origin}/sites/team\"\n\n\

@@ -409,7 +409,7 @@ fn attachments_open_in_the_viewer_an_edited_one_goes_out_with_the_reply_and_sear
     let user = "carol@corp.test";
     let (apps, key) = kapsel_tests::builtin_apps();
     let viewer = format!(
-        "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\n\n[apps.viewer]\npreinstall = true\ndocuments = true\nlog = true\n"
+        "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\nbuiltin = true\n\n[apps.viewer]\npreinstall = true\ndocuments = true\nlog = true\n"
     );
     let marker = unique("att");
     let folder = format!("Att{marker}");

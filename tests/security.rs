@@ -296,3 +296,130 @@ fn notifications_are_bounded_across_calls() {
     let list = kapsel_core::notifications::list(&h.vault).unwrap();
     assert_eq!(list.last().unwrap().title, "spam 19");
 }
+
+fn manifest_v(id: &str, version: &str, publisher_claim: &str) -> String {
+    format!(
+        "id = \"{id}\"\nname = \"{id}\"\nversion = \"{version}\"\npublisher = \"{publisher_claim}\"\napi = \"0.1\"\n\n[capabilities]\nstorage = {{ quota_bytes = 65536 }}\n"
+    )
+}
+
+#[test]
+fn an_app_id_belongs_to_its_publisher() {
+    let apps = "[apps.hello]\npublisher = \"Agency IT\"\nstorage_quota_bytes = 100000\n\
+                [apps.notes]\nstorage_quota_bytes = 100000\n\
+                [apps.news]\nstorage_quota_bytes = 100000\n";
+    let mut h = kapsel_tests::host::TestHost::builder()
+        .publisher("Agency IT", false)
+        .publisher("Other Dept", false)
+        .apps(apps)
+        .build();
+    let hello = manifest_v("hello", "1.0.0", "Agency IT");
+    h.install_as("Agency IT", &hello, "kapsel-hello").unwrap();
+    h.view("hello", "").unwrap();
+    // Another trusted publisher cannot take the id the tenant bound to Agency IT.
+    let e = h
+        .install_as(
+            "Other Dept",
+            &manifest_v("hello", "9.0.0", "Agency IT"),
+            "kapsel-hello",
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("binds the app id \"hello\" to the publisher \"Agency IT\""),
+        "{e}"
+    );
+    // Without a binding, the first signer owns the id: another cannot replace it.
+    h.install_as(
+        "Agency IT",
+        &manifest_v("notes", "1.0.0", "x"),
+        "kapsel-hello",
+    )
+    .unwrap();
+    let e = h
+        .install_as(
+            "Other Dept",
+            &manifest_v("notes", "2.0.0", "x"),
+            "kapsel-hello",
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("is installed from \"Agency IT\""), "{e}");
+    // Built-in ids are reserved for the built-in publisher.
+    let e = h
+        .install_as(
+            "Agency IT",
+            &manifest_v("news", "1.0.0", "Kapsel"),
+            "kapsel-hello",
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("reserved for Kapsel's built-in apps"), "{e}");
+    // The stored data stayed with the real app.
+    assert!(
+        h.host
+            .native_storage_get("hello", "visits")
+            .unwrap()
+            .is_some()
+    );
+    // No downgrade, unless the tenant allows one.
+    h.install_as(
+        "Agency IT",
+        &manifest_v("hello", "1.2.0", "Agency IT"),
+        "kapsel-hello",
+    )
+    .unwrap();
+    let e = h
+        .install_as(
+            "Agency IT",
+            &manifest_v("hello", "1.1.0", "Agency IT"),
+            "kapsel-hello",
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("downgrade"), "{e}");
+    // The list shows who signed, not what the manifest claims.
+    h.install_as(
+        "Agency IT",
+        &manifest_v("notes", "1.1.0", "Bundesamt (official)"),
+        "kapsel-hello",
+    )
+    .unwrap();
+    let notes = h
+        .host
+        .list()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id == "notes")
+        .unwrap();
+    assert_eq!(notes.publisher, "Agency IT");
+    assert_eq!(notes.publisher_claim, "Bundesamt (official)");
+}
+
+#[test]
+fn a_tenant_can_allow_a_rollback_to_a_minimum_version() {
+    let mut h = kapsel_tests::host::TestHost::builder()
+        .publisher("Agency IT", false)
+        .apps("[apps.hello]\nstorage_quota_bytes = 100000\nmin_version = \"1.1.0\"\n")
+        .build();
+    h.install_as(
+        "Agency IT",
+        &manifest_v("hello", "1.3.0", "a"),
+        "kapsel-hello",
+    )
+    .unwrap();
+    h.install_as(
+        "Agency IT",
+        &manifest_v("hello", "1.1.0", "a"),
+        "kapsel-hello",
+    )
+    .unwrap();
+    assert!(
+        h.install_as(
+            "Agency IT",
+            &manifest_v("hello", "1.0.0", "a"),
+            "kapsel-hello"
+        )
+        .is_err()
+    );
+}

@@ -29,6 +29,8 @@ pub struct TestHost {
     pub policy: Policy,
     /// The publisher the policy trusts (as "Test publisher"); packages are signed with it.
     pub publisher: signing::SigningKey,
+    /// More publishers the policy trusts, by name (see [`HostBuilder::publisher`]).
+    pub publishers: std::collections::BTreeMap<String, signing::SigningKey>,
     _tmp: tempfile::TempDir,
 }
 
@@ -39,6 +41,8 @@ pub struct HostBuilder {
     plaintext: Vec<String>,
     credentials: Option<(String, String)>,
     resolver: Option<Box<dyn Resolver>>,
+    /// (name, builtin, key)
+    publishers: Vec<(String, bool, signing::SigningKey)>,
 }
 
 impl HostBuilder {
@@ -67,6 +71,13 @@ impl HostBuilder {
         self
     }
 
+    /// Another publisher the tenant trusts (not the built-in one unless `builtin`).
+    pub fn publisher(mut self, name: &str, builtin: bool) -> Self {
+        self.publishers
+            .push((name.to_string(), builtin, signing::generate_key()));
+        self
+    }
+
     pub fn resolver(mut self, r: Box<dyn Resolver>) -> Self {
         self.resolver = Some(r);
         self
@@ -89,9 +100,16 @@ impl HostBuilder {
             let hosts: Vec<String> = self.plaintext.iter().map(|h| format!("{h:?}")).collect();
             tls.push_str(&format!("plaintext_hosts = [{}]\n", hosts.join(", ")));
         }
+        let mut more = String::new();
+        for (name, builtin, key) in &self.publishers {
+            more.push_str(&format!(
+                "[[publishers]]\nname = {name:?}\nkey = \"{}\"\nbuiltin = {builtin}\n\n",
+                signing::encode_public_key(&key.verifying_key())
+            ));
+        }
         format!(
             "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n\n[tls]\n{tls}\n\
-             [[publishers]]\nname = \"Test publisher\"\nkey = \"{}\"\n\n{}",
+             [[publishers]]\nname = \"Test publisher\"\nkey = \"{}\"\nbuiltin = true\n\n{more}{}",
             signing::encode_public_key(&publisher.verifying_key()),
             self.apps
         )
@@ -119,6 +137,11 @@ impl HostBuilder {
             vault,
             policy,
             publisher,
+            publishers: self
+                .publishers
+                .into_iter()
+                .map(|(name, _, key)| (name, key))
+                .collect(),
             _tmp: tmp,
         }
     }
@@ -135,6 +158,18 @@ impl TestHost {
         let mut p = Package::new(manifest, crate::component(component)).expect("a valid package");
         p.sign(&self.publisher);
         p.to_bytes()
+    }
+
+    /// Install a package signed by the named extra publisher.
+    pub fn install_as(
+        &mut self,
+        publisher: &str,
+        manifest: &str,
+        component: &str,
+    ) -> Result<InstallReport, Error> {
+        let mut p = Package::new(manifest, crate::component(component)).expect("a valid package");
+        p.sign(&self.publishers[publisher]);
+        self.host.install(&p.to_bytes())
     }
 
     pub fn install(&mut self, manifest: &str, component: &str) -> Result<InstallReport, Error> {

@@ -13,6 +13,7 @@ pub mod builtin;
 mod caps;
 mod engine;
 mod grants;
+pub mod identity;
 mod imports;
 mod manifest;
 mod package;
@@ -85,7 +86,10 @@ pub struct InstalledApp {
     pub id: String,
     pub name: String,
     pub version: String,
+    /// Who signed it, as the tenant names that key (never the manifest's own claim).
     pub publisher: String,
+    /// What the manifest says about its publisher (unverified text).
+    pub publisher_claim: String,
     pub installed_ms: u64,
     pub grants: Grants,
 }
@@ -242,12 +246,7 @@ impl AppHost {
 
     /// Is this publisher key trusted by the tenant? Returns the publisher's name.
     pub fn trusted_publisher(policy: &Policy, key: &signing::VerifyingKey) -> Option<String> {
-        let text = signing::encode_public_key(key);
-        policy
-            .publishers
-            .iter()
-            .find(|p| p.key.trim() == text)
-            .map(|p| p.name.clone())
+        identity::publisher_of(policy, key).map(|p| p.name.clone())
     }
 
     /// Install (or update) an app from package bytes. Every refusal is audited.
@@ -276,13 +275,31 @@ impl AppHost {
     fn install_inner(&mut self, bytes: &[u8]) -> Result<InstallReport> {
         let package = Package::parse(bytes)?;
         let key = *package.verify_signature()?;
-        if Self::trusted_publisher(&self.policy, &key).is_none() {
+        let Some(signer) = identity::publisher_of(&self.policy, &key).cloned() else {
             return Err(Error::Policy(format!(
                 "the package is signed by {}, which is not a publisher this tenant trusts",
                 signing::encode_public_key(&key)
             )));
-        }
+        };
         let manifest = package.manifest.clone();
+        {
+            let vault = self.vault();
+            let installed = load_record(&vault, &manifest.id)?;
+            let installed_version = installed
+                .as_ref()
+                .and_then(|r| Manifest::parse(&r.manifest_text).ok())
+                .map(|m| m.version);
+            identity::check(
+                &self.policy,
+                &manifest.id,
+                &signer,
+                &manifest.version,
+                installed
+                    .as_ref()
+                    .map(|r| r.publisher_key.as_str())
+                    .zip(installed_version.as_deref()),
+            )?;
+        }
         if let Some((field, chars, _)) = manifest.deceptive_text().into_iter().next() {
             return Err(Error::Policy(format!(
                 "the manifest's {field} contains characters a terminal would obey ({}): \
@@ -374,7 +391,9 @@ impl AppHost {
                     id: manifest.id.clone(),
                     name: manifest.name,
                     version: manifest.version,
-                    publisher: manifest.publisher,
+                    publisher: identity::name_of_key(&self.policy, &rec.publisher_key)
+                        .unwrap_or_else(|| "a publisher the tenant no longer trusts".into()),
+                    publisher_claim: manifest.publisher,
                     installed_ms: rec.installed_ms,
                     grants,
                 });

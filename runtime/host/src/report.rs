@@ -138,6 +138,13 @@ pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageRep
         );
     }
 
+    // Who may publish this id, under the given policy.
+    if let (Some(p), Some((key, _))) = (policy, &package.signature)
+        && let Some(signer) = crate::identity::publisher_of(p, key)
+        && let Err(e) = crate::identity::check(p, &m.id, signer, &m.version, None)
+    {
+        raise(Verdict::Reject, e.to_string(), &mut reasons);
+    }
     for (field, chars, control) in m.deceptive_text() {
         raise(
             if control {

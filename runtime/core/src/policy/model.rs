@@ -245,6 +245,10 @@ pub struct Publisher {
     pub name: String,
     /// `ed25519:<base64 public key>`
     pub key: String,
+    /// This key signs Kapsel's built-in apps: only it may install the reserved ids
+    /// (`viewer`, `news`, `documents`).
+    #[serde(default)]
+    pub builtin: bool,
 }
 
 /// What the tenant grants one app. An app gets a capability only where its manifest
@@ -254,6 +258,13 @@ pub struct Publisher {
 pub struct AppGrant {
     /// Install this app at enrolment (built-in apps).
     pub preinstall: bool,
+    /// The publisher (by its `[[publishers]]` name) whose signature this id belongs to;
+    /// a package signed by anyone else is refused. Without it, the first trusted signer
+    /// to install the id owns it.
+    pub publisher: Option<String>,
+    /// Installing an older version than the one installed is refused, except down to this
+    /// version (the tenant's way to roll back a bad update).
+    pub min_version: Option<String>,
     /// Storage quota in bytes; the app gets min(this, its manifest's). None: no storage.
     pub storage_quota_bytes: Option<u64>,
     /// Origins (`https://host[:port]`, `*.` only as a sub-domain prefix) the app may call.
@@ -431,6 +442,13 @@ impl Policy {
         }
         for (id, grant) in &self.apps {
             grant.validate(id, &self.tls)?;
+            if let Some(name) = &grant.publisher
+                && !self.publishers.iter().any(|p| &p.name == name)
+            {
+                return bad(format!(
+                    "apps.{id}.publisher = {name:?} names no [[publishers]] entry"
+                ));
+            }
         }
         Ok(())
     }

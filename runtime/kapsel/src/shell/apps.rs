@@ -374,12 +374,18 @@ pub fn audit(
 
 fn render_package_report(v: &PackageReport) -> String {
     let mut o = String::new();
+    let by = match (&v.signature.publisher_name, v.signature.trusted) {
+        (Some(name), Some(true)) => line(name),
+        _ => format!(
+            "{:?} (the manifest's claim, not verified)",
+            line(&v.publisher)
+        ),
+    };
     o.push_str(&format!(
-        "App          {} ({}) {} by {} — kapsel:app {}\n",
+        "App          {} ({}) {} by {by} — kapsel:app {}\n",
         line(&v.name),
         v.id,
         line(&v.version),
-        line(&v.publisher),
         line(&v.api)
     ));
     if !v.description.is_empty() {
