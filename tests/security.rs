@@ -423,3 +423,53 @@ fn a_tenant_can_allow_a_rollback_to_a_minimum_version() {
         .is_err()
     );
 }
+
+#[test]
+fn injected_credentials_never_come_back_to_the_app() {
+    use kapsel_tests::host::{TestHost, manifest};
+    use kapsel_tests::https::{self, Received, Reply, TestCa};
+    // An endpoint that echoes the request headers in its body and a response header, and a
+    // redirect that carries them in the URL.
+    fn echo(r: &Received) -> Reply {
+        let auth = r.header("authorization").unwrap_or("none").to_string();
+        match r.path.as_str() {
+            "/echo" | "/dav/echo" | "/public/echo" => Reply::Full {
+                status: 200,
+                headers: vec![("X-Echo".into(), auth.clone())],
+                body: format!("{{\"Authorization\": \"{auth}\", \"path\": \"{}\"}}", r.path).into_bytes(),
+            },
+            _ => Reply::Full {
+                status: 404,
+                headers: vec![],
+                body: b"no".to_vec(),
+            },
+        }
+    }
+    let ca = TestCa::new();
+    let server = https::serve(&ca, echo);
+    let origin = server.origin();
+    let password = "Geheim/Passwort+2026";
+    let mut h = TestHost::builder()
+        .trust(&ca.pem)
+        .credentials("alice@corp.test", password)
+        .apps(&format!(
+            "[apps.fetcher]\nhttp_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\n\
+             http_credentials = {{ \"{origin}\" = {{ kind = \"basic\", paths = [\"/dav/\", \"/echo\"] }} }}\n"
+        ))
+        .build();
+    h.install(
+        &manifest("fetcher", &format!("http = {{ origins = [\"{origin}\"] }}")),
+        "hostile-fetcher",
+    )
+    .unwrap();
+    let basic = base64_encode(format!("alice@corp.test:{password}").as_bytes());
+    for path in ["/echo", "/dav/echo"] {
+        let t = h.text("fetcher", &format!("SHOW {origin}{path}"));
+        assert!(t.contains("[redacted by Kapsel]"), "{path}: {t}");
+        assert!(!t.contains(&basic), "{path}: the Basic token reached the app: {t}");
+        assert!(!t.contains("Geheim"), "{path}: the password reached the app: {t}");
+    }
+    // Outside the tenant's path prefixes the host adds nothing.
+    let t = h.text("fetcher", &format!("SHOW {origin}/public/echo"));
+    assert!(t.contains("\"Authorization\": \"none\""), "{t}");
+}

@@ -271,8 +271,10 @@ pub struct AppGrant {
     pub http_origins: Vec<Origin>,
     /// Of those, origins that may resolve to loopback or private addresses (intranet hosts).
     pub http_private_origins: Vec<Origin>,
-    /// Origins to which the host adds the user's credentials, and how.
-    pub http_credentials: BTreeMap<Origin, CredentialKind>,
+    /// Origins to which the host adds the user's credentials, and how: `"basic"`,
+    /// `"bearer"`, or `{ kind = "basic", paths = ["/dav/"] }` to add them only below some
+    /// path prefixes.
+    pub http_credentials: BTreeMap<Origin, CredentialGrant>,
     /// Largest response body an HTTP call may return (default 8 MiB).
     pub http_max_response_bytes: Option<u64>,
     /// Time limit of one HTTP call including redirects (default 15 s).
@@ -288,6 +290,48 @@ pub struct AppGrant {
     pub memory_limit_bytes: Option<u64>,
     /// Settings the app reads through `kapsel:app/config` (feeds, libraries, …).
     pub settings: BTreeMap<String, String>,
+}
+
+/// Credentials for one origin: how, and (optionally) only below which path prefixes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CredentialGrant {
+    pub kind: CredentialKind,
+    /// Path prefixes (`/dav/`) the credentials are added for; empty: every path.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+}
+
+impl CredentialGrant {
+    /// Are credentials added for a request to `path` (the URL's path, percent-encoded)?
+    pub fn covers(&self, path: &str) -> bool {
+        self.paths.is_empty() || self.paths.iter().any(|p| path.starts_with(p.as_str()))
+    }
+}
+
+impl<'de> Deserialize<'de> for CredentialGrant {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Kind(CredentialKind),
+            Scoped {
+                kind: CredentialKind,
+                #[serde(default)]
+                paths: Vec<String>,
+            },
+        }
+        match Form::deserialize(d).map_err(|_| {
+            serde::de::Error::custom(
+                "expected \"basic\", \"bearer\" or { kind = \"basic\", paths = [\"/prefix/\"] }",
+            )
+        })? {
+            Form::Kind(kind) => Ok(CredentialGrant {
+                kind,
+                paths: Vec::new(),
+            }),
+            Form::Scoped { kind, paths } => Ok(CredentialGrant { kind, paths }),
+        }
+    }
 }
 
 /// How the host authenticates the user to an origin on an app's behalf. Negotiate/NTLM will
@@ -483,7 +527,16 @@ impl AppGrant {
         if !valid_app_id(id) {
             return bad("an app id is 1-64 of a-z, 0-9, - (not starting with -)".into());
         }
-        for origin in self.http_credentials.keys() {
+        for (origin, grant) in &self.http_credentials {
+            if let Some(p) = grant
+                .paths
+                .iter()
+                .find(|p| !p.starts_with('/') || p.contains("..") || p.chars().any(char::is_control))
+            {
+                return bad(format!(
+                    "http_credentials: the path prefix {p:?} for {origin} must start with / and not contain .."
+                ));
+            }
             // Credentials go over plain http only to a host the tenant explicitly allows
             // plain text for (a legacy intranet share); never otherwise.
             if origin.scheme != "https" && !tls.plaintext_allowed(origin) {

@@ -100,20 +100,23 @@ impl HostState {
         Ok(addrs[0])
     }
 
+    /// The Authorization header for this hop, if the tenant grants one; every form in which
+    /// the secret could come back is added to `secrets` for redaction.
     fn credential_header(
         &mut self,
         grant: &super::Granted,
         target: &Target,
+        secrets: &mut super::redact::Secrets,
     ) -> Result<Option<(String, String)>, HttpError> {
         match grant.credential_for(target) {
             None => Ok(None),
             Some(CredentialKind::Basic) => match &self.services.credentials {
                 Some(c) => {
-                    let token = base64::engine::general_purpose::STANDARD.encode(format!(
-                        "{}:{}",
-                        c.user,
-                        c.password.as_str()
-                    ));
+                    let pair = zeroize::Zeroizing::new(format!("{}:{}", c.user, c.password.as_str()));
+                    let token = base64::engine::general_purpose::STANDARD.encode(pair.as_bytes());
+                    secrets.add(c.password.as_bytes());
+                    secrets.add(pair.as_bytes());
+                    secrets.add(token.as_bytes());
                     Ok(Some(("Authorization".into(), format!("Basic {token}"))))
                 }
                 None => Err(HttpError::Denied(
@@ -125,6 +128,7 @@ impl HostState {
                 let origin = target.origin_string();
                 match vault.get("credentials", &origin) {
                     Ok(Some(tok)) => {
+                        secrets.add(&tok);
                         let tok = String::from_utf8_lossy(&tok).into_owned();
                         Ok(Some(("Authorization".into(), format!("Bearer {tok}"))))
                     }
@@ -170,6 +174,7 @@ impl HostState {
             max_body: grant.max_response,
         };
         let tls = Arc::clone(&self.services.tls);
+        let mut secrets = super::redact::Secrets::default();
         let mut method = method_name(req.method).to_string();
         let mut body = req.body;
         let mut url = req.url;
@@ -178,7 +183,7 @@ impl HostState {
                 origin::parse_target(&url).map_err(|e| HttpError::InvalidUrl(e.to_string()))?;
             let addr = self.vet(&grant, &target)?;
             let mut headers = req.headers.clone();
-            if let Some(h) = self.credential_header(&grant, &target)? {
+            if let Some(h) = self.credential_header(&grant, &target, &mut secrets)? {
                 headers.push(h);
             }
             let request = client::Request {
@@ -213,12 +218,33 @@ impl HostState {
                     )));
                 }
                 _ => {
-                    return Ok(Response {
+                    // Whatever the server sends back (an endpoint that echoes request headers,
+                    // a redirect to a URL with the token in it) never hands the app the
+                    // credentials the host added.
+                    let mut response = Response {
                         status: resp.status,
                         headers: resp.headers,
                         body: resp.body,
                         final_url: target.url.to_string(),
-                    });
+                    };
+                    if !secrets.is_empty() {
+                        let mut hits = secrets.redact(&mut response.body);
+                        for (_, v) in &mut response.headers {
+                            hits += secrets.redact_text(v);
+                        }
+                        hits += secrets.redact_text(&mut response.final_url);
+                        if hits > 0 {
+                            self.deny(
+                                "http",
+                                format!(
+                                    "{} sent the injected credentials back; {hits} occurrence(s) \
+                                     were redacted before the app saw the response",
+                                    target.origin_string()
+                                ),
+                            );
+                        }
+                    }
+                    return Ok(response);
                 }
             }
         }

@@ -3,6 +3,7 @@
 //! lines here; every hop's checks in `host.rs`.
 
 mod host;
+mod redact;
 
 use std::time::Duration;
 
@@ -13,7 +14,7 @@ pub use host::{CallState, Failure};
 use super::{Concern, PolicyLines};
 use kapsel_core::error::{Error, Result};
 use kapsel_core::net::origin::{HostPattern, Origin, Target};
-use kapsel_core::policy::{AppGrant, CredentialKind, Policy};
+use kapsel_core::policy::{AppGrant, CredentialGrant, CredentialKind, Policy};
 
 pub const DEFAULT_MAX_RESPONSE: u64 = 8 * 1024 * 1024;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -83,7 +84,7 @@ pub struct Granted {
     /// Of those, the ones that may resolve to loopback/private addresses.
     pub private: Vec<Origin>,
     #[serde(skip)]
-    pub credentials: Vec<(Origin, CredentialKind)>,
+    pub credentials: Vec<(Origin, CredentialGrant)>,
     pub max_response: u64,
     #[serde(with = "crate::millis")]
     pub timeout: Duration,
@@ -101,11 +102,14 @@ impl Granted {
         self.private.iter().any(|o| o.matches(target))
     }
 
+    /// The credentials the host adds to a request for `target`: the first grant whose
+    /// origin matches; none where its path prefixes do not cover the URL's path.
     pub fn credential_for(&self, target: &Target) -> Option<CredentialKind> {
         self.credentials
             .iter()
             .find(|(o, _)| o.matches(target))
-            .map(|(_, k)| *k)
+            .filter(|(_, g)| g.covers(target.url.path()))
+            .map(|(_, g)| g.kind)
     }
 
     pub fn plaintext_allowed(&self, host: &str) -> bool {
@@ -148,7 +152,7 @@ pub fn grant(d: &Declared, g: &AppGrant, policy: &Policy) -> Option<Granted> {
         credentials: g
             .http_credentials
             .iter()
-            .map(|(o, k)| (o.clone(), *k))
+            .map(|(o, g)| (o.clone(), g.clone()))
             .collect(),
         max_response: g.http_max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE),
         timeout: g
@@ -221,16 +225,29 @@ pub fn policy_lines(g: &AppGrant) -> PolicyLines {
         out.findings
             .push(format!("may reach loopback/private addresses at {o}"));
     }
-    for (o, kind) in &g.http_credentials {
-        out.grants.push(format!(
-            "credentials ({}) to {o}",
-            match kind {
-                CredentialKind::Basic => "basic",
-                CredentialKind::Bearer => "bearer",
+    for (o, cred) in &g.http_credentials {
+        let scope = if cred.paths.is_empty() {
+            "every path".to_string()
+        } else {
+            format!("paths {}", cred.paths.join(", "))
+        };
+        match cred.kind {
+            CredentialKind::Basic => {
+                out.grants
+                    .push(format!("credentials (basic: the directory password) to {o}, {scope}"));
+                out.findings.push(format!(
+                    "the user's directory password goes to {o} (Basic) on {scope}: a server that \
+                     echoes request headers would show it to the app (the host redacts it from \
+                     responses, but a per-origin token limits the damage to that one service)"
+                ));
             }
-        ));
-        out.findings
-            .push(format!("the user's credentials are sent to {o}"));
+            CredentialKind::Bearer => {
+                out.grants
+                    .push(format!("credentials (bearer token stored for it) to {o}, {scope}"));
+                out.findings
+                    .push(format!("the user's token for {o} is added to the app's requests"));
+            }
+        }
     }
     out
 }
