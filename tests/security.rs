@@ -436,7 +436,11 @@ fn injected_credentials_never_come_back_to_the_app() {
             "/echo" | "/dav/echo" | "/public/echo" => Reply::Full {
                 status: 200,
                 headers: vec![("X-Echo".into(), auth.clone())],
-                body: format!("{{\"Authorization\": \"{auth}\", \"path\": \"{}\"}}", r.path).into_bytes(),
+                body: format!(
+                    "{{\"Authorization\": \"{auth}\", \"path\": \"{}\"}}",
+                    r.path
+                )
+                .into_bytes(),
             },
             _ => Reply::Full {
                 status: 404,
@@ -466,10 +470,120 @@ fn injected_credentials_never_come_back_to_the_app() {
     for path in ["/echo", "/dav/echo"] {
         let t = h.text("fetcher", &format!("SHOW {origin}{path}"));
         assert!(t.contains("[redacted by Kapsel]"), "{path}: {t}");
-        assert!(!t.contains(&basic), "{path}: the Basic token reached the app: {t}");
-        assert!(!t.contains("Geheim"), "{path}: the password reached the app: {t}");
+        assert!(
+            !t.contains(&basic),
+            "{path}: the Basic token reached the app: {t}"
+        );
+        assert!(
+            !t.contains("Geheim"),
+            "{path}: the password reached the app: {t}"
+        );
     }
     // Outside the tenant's path prefixes the host adds nothing.
     let t = h.text("fetcher", &format!("SHOW {origin}/public/echo"));
     assert!(t.contains("\"Authorization\": \"none\""), "{t}");
+}
+
+/// Paths a hostile SharePoint was asked for (the handler is a plain fn, so a static).
+static EVIL_REQUESTS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn evil_sharepoint(r: &kapsel_tests::https::Received) -> kapsel_tests::https::Reply {
+    use kapsel_tests::https::Reply;
+    EVIL_REQUESTS.lock().unwrap().push(r.path.clone());
+    let json = |body: &str| Reply::Full {
+        status: 200,
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: body.as_bytes().to_vec(),
+    };
+    if r.path.contains("/Folders") {
+        return json(
+            r#"{"value":[{"Name":"..","ServerRelativeUrl":"/sites/evil","ItemCount":1},
+               {"Name":"Projekte","ServerRelativeUrl":"/sites/evil/Shared Documents/Projekte","ItemCount":0}]}"#,
+        );
+    }
+    if r.path.contains("/Files") {
+        return json(
+            r#"{"value":[
+              {"Name":"../../../../home/user/.bashrc","ServerRelativeUrl":"/sites/evil/Shared Documents/../../../../home/user/.bashrc","Length":"5"},
+              {"Name":"harmlos.txt","ServerRelativeUrl":"/sites/other/secret.txt","Length":"5"},
+              {"Name":"a\\b.txt","ServerRelativeUrl":"/sites/evil/Shared Documents/a\\b.txt","Length":"5"},
+              {"Name":"Bericht.txt","ServerRelativeUrl":"/sites/evil/Shared Documents/Bericht.txt","Length":"5"}]}"#,
+        );
+    }
+    if r.path.contains("$value") {
+        return Reply::ok("hello");
+    }
+    Reply::Full {
+        status: 404,
+        headers: vec![],
+        body: b"{}".to_vec(),
+    }
+}
+
+#[test]
+fn names_from_a_server_are_data_not_paths() {
+    use kapsel_tests::https::{self, TestCa};
+    let ca = TestCa::new();
+    let server = https::serve(&ca, evil_sharepoint);
+    let origin = server.origin();
+    let mut h = kapsel_tests::host::TestHost::builder()
+        .trust(&ca.pem)
+        .apps(&format!(
+            "[apps.viewer]\ndocuments = true\nlog = true\n[apps.documents]\ndocuments = true\nlog = true\n\
+             http_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\n\
+             http_credentials = {{ \"{origin}\" = \"bearer\" }}\n\
+             [apps.documents.settings]\n\"library:Evil\" = \"sharepoint:{origin}/sites/evil\"\n"
+        ))
+        .build();
+    h.vault
+        .put("credentials", &format!("{origin}"), b"tok-evil")
+        .unwrap();
+    h.install_builtin("viewer");
+    h.install_builtin("documents");
+    let o = h
+        .act(
+            "documents",
+            "sp:Evil:root:/sites/evil/Shared Documents",
+            &[],
+        )
+        .unwrap();
+    let t = o.view.render_text();
+    assert!(t.contains("not plain file names"), "{t}");
+    for name in [
+        "../../../../home/user/.bashrc",
+        "harmlos.txt",
+        "a\\b.txt",
+        "..",
+    ] {
+        let item = o.view.blocks.iter().find_map(|b| match b {
+            kapsel_host::Block::Item {
+                title,
+                action,
+                subtitle,
+                ..
+            } if title.trim_end_matches('/') == name => Some((action.clone(), subtitle.clone())),
+            _ => None,
+        });
+        let (action, subtitle) = item.unwrap_or_else(|| panic!("{name} is not listed: {t}"));
+        assert!(action.is_none(), "{name} can be followed: {action:?}");
+        assert!(
+            subtitle.unwrap_or_default().contains("not opened"),
+            "{name}"
+        );
+    }
+    // The plain one opens, at the path the app built from the folder and the name.
+    let bericht = kapsel_tests::action_for(&o, "Bericht.txt");
+    h.act("documents", &bericht, &[]).unwrap();
+    let asked = EVIL_REQUESTS.lock().unwrap().clone();
+    assert!(
+        asked.iter().all(|p| !p.contains("..")
+            && !p.contains("%2E%2E")
+            && !p.contains("home")
+            && !p.contains("other")),
+        "a request left the folder: {asked:#?}"
+    );
+    assert!(
+        asked.iter().any(|p| p.contains("Bericht.txt")),
+        "{asked:#?}"
+    );
 }

@@ -15,6 +15,27 @@ use kapsel_sdk::prelude::*;
 /// Largest file downloaded into the container.
 const MAX_FILE: usize = 32 * 1024 * 1024;
 
+/// Why a name a server gave us cannot be followed: names are data, and a separator or a dot
+/// segment in one would make the next request (which carries the user's credentials) go
+/// somewhere else on the server.
+pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
+    if name.is_empty() || name == "." || name == ".." {
+        return Some("it is empty or a dot segment");
+    }
+    if name.contains('/') || name.contains('\\') {
+        return Some("it contains a path separator");
+    }
+    if name.chars().any(char::is_control) {
+        return Some("it contains control characters");
+    }
+    None
+}
+
+/// An entry that is shown but not followed, with the reason.
+fn unfollowed(view: View, name: &str, why: &str) -> View {
+    view.item(Item::new(name.to_string()).subtitle(format!("⚠ not opened: {why}")))
+}
+
 struct Documents;
 
 struct Library {
@@ -84,7 +105,18 @@ fn sp_listing(name: &str, path: &str) -> Result<View, AppError> {
         Err(msg) => return Ok(view.notice(Level::Error, msg).button("Back", "home")),
     };
     view = view.text(format!("{} entries", entries.len()));
+    let odd = entries.iter().filter(|e| e.problem.is_some()).count();
+    if odd > 0 {
+        view = view.notice(
+            Level::Warning,
+            format!("{odd} entries have names that are not plain file names: they are shown, not opened."),
+        );
+    }
     for e in entries.iter().take(PAGE) {
+        if let Some(why) = &e.problem {
+            view = unfollowed(view, &e.name, why);
+            continue;
+        }
         view = if e.folder {
             view.item(Item::new(format!("{}/", e.name)).action(format!("sp:{name}:dir:{}", e.path)))
         } else {
@@ -183,7 +215,18 @@ fn listing_at(lib: &Library, path: &str, offset: usize) -> Result<View, AppError
         ));
     }
     let total = entries.len();
+    let odd = entries.iter().filter(|e| e.problem.is_some()).count();
+    if odd > 0 {
+        view = view.notice(
+            Level::Warning,
+            format!("{odd} entries have names that are not plain file names: they are shown, not opened."),
+        );
+    }
     for e in entries.iter().skip(offset).take(PAGE) {
+        if let Some(why) = &e.problem {
+            view = unfollowed(view, &e.name, why);
+            continue;
+        }
         let rel = format!("{path}{}", e.href_name);
         if e.folder {
             view = view
@@ -260,9 +303,15 @@ impl App for Documents {
                     Ok(h) => h,
                     Err(msg) => return Ok(View::new("Search").notice(Level::Error, msg)),
                 };
+                let site_path = site(name)?.server_relative_base();
                 return Ok(View::new(format!("Search: {q}"))
                     .text(format!("{} results", hits.len()))
                     .extend(hits, |v, (title, path, size)| {
+                        let inside = path.starts_with(&format!("{site_path}/"))
+                            && !path.split('/').any(|s| s == ".." || s == ".");
+                        if !inside {
+                            return unfollowed(v, &title, "the result lies outside this site");
+                        }
                         v.item(
                             Item::new(title)
                                 .subtitle(format!("{path} · {size} bytes"))

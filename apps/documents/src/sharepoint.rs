@@ -16,10 +16,34 @@ pub struct Site {
 
 pub struct Entry {
     pub name: String,
+    /// The folder's path plus the name — built here, never taken from the server.
     pub path: String,
     pub folder: bool,
     pub size: u64,
     pub modified: Option<String>,
+    /// Why this entry is shown but not followed.
+    pub problem: Option<String>,
+}
+
+/// An entry of `folder` called `name`: its path is ours (`folder/name`), and it is only
+/// followed when the name is a plain name and the server's own URL for it agrees.
+fn entry(folder: &str, name: String, server_url: &str, folder_kind: bool) -> Entry {
+    let path = format!("{}/{name}", folder.trim_end_matches('/'));
+    let problem = match crate::name_problem(&name) {
+        Some(why) => Some(why.to_string()),
+        None if server_url != path => {
+            Some(format!("the server places it elsewhere ({server_url})"))
+        }
+        None => None,
+    };
+    Entry {
+        name,
+        path,
+        folder: folder_kind,
+        size: 0,
+        modified: None,
+        problem,
+    }
 }
 
 /// Pages followed at most per folder (100 entries a page by default).
@@ -121,6 +145,17 @@ impl Site {
         Ok(all)
     }
 
+    /// The site's server-relative path (`/sites/team`).
+    pub fn server_relative_base(&self) -> String {
+        let after = self
+            .base
+            .split_once("://")
+            .map_or(self.base.as_str(), |(_, r)| r);
+        after
+            .find('/')
+            .map_or(String::new(), |i| crate::webdav::decode(&after[i..]))
+    }
+
     /// Document libraries: (title, server-relative URL).
     pub fn libraries(&self) -> Result<Vec<(String, String)>, String> {
         let url = format!(
@@ -153,14 +188,8 @@ impl Site {
             if library_root && name == "Forms" {
                 continue;
             }
-            let path = f["ServerRelativeUrl"].as_str().unwrap_or("").to_string();
-            out.push(Entry {
-                name,
-                path,
-                folder: true,
-                size: 0,
-                modified: None,
-            });
+            let server_url = f["ServerRelativeUrl"].as_str().unwrap_or("");
+            out.push(entry(folder, name, server_url, true));
         }
         for f in self.paged(format!("{api}/Files"))? {
             // Length is a string in SharePoint's JSON (it is an Int64).
@@ -168,13 +197,12 @@ impl Site {
                 Value::String(s) => s.parse().unwrap_or(0),
                 v => v.as_u64().unwrap_or(0),
             };
-            out.push(Entry {
-                name: f["Name"].as_str().unwrap_or("").to_string(),
-                path: f["ServerRelativeUrl"].as_str().unwrap_or("").to_string(),
-                folder: false,
-                size,
-                modified: f["TimeLastModified"].as_str().map(str::to_string),
-            });
+            let name = f["Name"].as_str().unwrap_or("").to_string();
+            let server_url = f["ServerRelativeUrl"].as_str().unwrap_or("");
+            let mut e = entry(folder, name, server_url, false);
+            e.size = size;
+            e.modified = f["TimeLastModified"].as_str().map(str::to_string);
+            out.push(e);
         }
         Ok(out)
     }

@@ -15,10 +15,29 @@ pub struct Entry {
     pub folder: bool,
     pub size: u64,
     pub modified: Option<String>,
+    /// Why this entry is shown but not followed.
+    pub problem: Option<String>,
 }
 
 const PROPFIND: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <D:propfind xmlns:D="DAV:"><D:prop><D:displayname/><D:resourcetype/><D:getcontentlength/><D:getlastmodified/><D:getcontenttype/></D:prop></D:propfind>"#;
+
+/// A name as one path segment: everything but unreserved characters percent-encoded, so
+/// nothing in it can act as a separator or a dot segment in the next request.
+pub fn encode(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() * 3);
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric()
+            || b"-_~".contains(&b)
+            || (b == b'.' && name != "." && name != "..")
+        {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
 
 /// `base` (a folder URL ending in /) plus an already-encoded relative path.
 pub fn join(base: &str, path: &str) -> String {
@@ -89,7 +108,7 @@ pub fn list(url: &str) -> Result<Vec<Entry>, String> {
     let own = decode(path_of(url).trim_end_matches('/'));
     let mut entries = parse_multistatus(resp.body())?;
     // The first response is the folder itself.
-    entries.retain(|(href, _)| decode(href.trim_end_matches('/')) != own);
+    entries.retain(|(href, _)| decode(path_of(href).trim_end_matches('/')) != own);
     let mut out: Vec<Entry> = entries
         .into_iter()
         .map(|(href, mut e)| {
@@ -99,10 +118,22 @@ pub fn list(url: &str) -> Result<Vec<Entry>, String> {
                 .next()
                 .unwrap_or("")
                 .to_string();
+            let decoded = decode(&seg);
             if e.name.is_empty() {
-                e.name = decode(&seg);
+                e.name = decoded.clone();
             }
-            e.href_name = seg;
+            // The href must name a child of this folder, by a plain name; the path the app
+            // builds from it is our own encoding of that name.
+            let parent = decode(path_of(&href).trim_end_matches('/'))
+                .rsplit_once('/')
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_default();
+            e.problem = match crate::name_problem(&decoded) {
+                Some(why) => Some(why.to_string()),
+                None if parent != own => Some("the server places it outside this folder".into()),
+                None => None,
+            };
+            e.href_name = encode(&decoded);
             e
         })
         .collect();
@@ -137,6 +168,7 @@ fn parse_multistatus(xml: &[u8]) -> Result<Vec<(String, Entry)>, String> {
                             folder: false,
                             size: 0,
                             modified: None,
+                            problem: None,
                         },
                     ));
                 }

@@ -528,11 +528,9 @@ impl AppGrant {
             return bad("an app id is 1-64 of a-z, 0-9, - (not starting with -)".into());
         }
         for (origin, grant) in &self.http_credentials {
-            if let Some(p) = grant
-                .paths
-                .iter()
-                .find(|p| !p.starts_with('/') || p.contains("..") || p.chars().any(char::is_control))
-            {
+            if let Some(p) = grant.paths.iter().find(|p| {
+                !p.starts_with('/') || p.contains("..") || p.chars().any(char::is_control)
+            }) {
                 return bad(format!(
                     "http_credentials: the path prefix {p:?} for {origin} must start with / and not contain .."
                 ));

@@ -112,7 +112,8 @@ impl HostState {
             None => Ok(None),
             Some(CredentialKind::Basic) => match &self.services.credentials {
                 Some(c) => {
-                    let pair = zeroize::Zeroizing::new(format!("{}:{}", c.user, c.password.as_str()));
+                    let pair =
+                        zeroize::Zeroizing::new(format!("{}:{}", c.user, c.password.as_str()));
                     let token = base64::engine::general_purpose::STANDARD.encode(pair.as_bytes());
                     secrets.add(c.password.as_bytes());
                     secrets.add(pair.as_bytes());

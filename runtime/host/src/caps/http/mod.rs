@@ -233,8 +233,9 @@ pub fn policy_lines(g: &AppGrant) -> PolicyLines {
         };
         match cred.kind {
             CredentialKind::Basic => {
-                out.grants
-                    .push(format!("credentials (basic: the directory password) to {o}, {scope}"));
+                out.grants.push(format!(
+                    "credentials (basic: the directory password) to {o}, {scope}"
+                ));
                 out.findings.push(format!(
                     "the user's directory password goes to {o} (Basic) on {scope}: a server that \
                      echoes request headers would show it to the app (the host redacts it from \
@@ -242,10 +243,12 @@ pub fn policy_lines(g: &AppGrant) -> PolicyLines {
                 ));
             }
             CredentialKind::Bearer => {
-                out.grants
-                    .push(format!("credentials (bearer token stored for it) to {o}, {scope}"));
-                out.findings
-                    .push(format!("the user's token for {o} is added to the app's requests"));
+                out.grants.push(format!(
+                    "credentials (bearer token stored for it) to {o}, {scope}"
+                ));
+                out.findings.push(format!(
+                    "the user's token for {o} is added to the app's requests"
+                ));
             }
         }
     }

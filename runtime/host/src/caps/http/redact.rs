@@ -116,7 +116,8 @@ mod tests {
         let mut s = Secrets::default();
         s.add(b"alice@corp.test:S3cret/Pass+word");
         s.add(b"S3cret/Pass+word");
-        let b64 = base64::engine::general_purpose::STANDARD.encode("alice@corp.test:S3cret/Pass+word");
+        let b64 =
+            base64::engine::general_purpose::STANDARD.encode("alice@corp.test:S3cret/Pass+word");
         let mut body = format!(
             "{{\"headers\":{{\"Authorization\":\"Basic {}\"}},\"raw\":\"S3cret/Pass+word\",\"pct\":\"S3cret%2FPass%2Bword\"}}",
             b64.replace('/', "\\/")
