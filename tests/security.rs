@@ -536,7 +536,7 @@ fn names_from_a_server_are_data_not_paths() {
         ))
         .build();
     h.vault
-        .put("credentials", &format!("{origin}"), b"tok-evil")
+        .put("credentials", &origin, b"tok-evil")
         .unwrap();
     h.install_builtin("viewer");
     h.install_builtin("documents");
