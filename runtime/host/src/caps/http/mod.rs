@@ -237,9 +237,10 @@ pub fn policy_lines(g: &AppGrant) -> PolicyLines {
                     "credentials (basic: the directory password) to {o}, {scope}"
                 ));
                 out.findings.push(format!(
-                    "the user's directory password goes to {o} (Basic) on {scope}: a server that \
-                     echoes request headers would show it to the app (the host redacts it from \
-                     responses, but a per-origin token limits the damage to that one service)"
+                    "the user's credentials, the directory password itself (Basic), go to {o} on \
+                     {scope}: that server sees the password, and one that echoes request headers \
+                     would show it to the app (the host redacts it from responses; a per-origin \
+                     token limits the damage to that one service)"
                 ));
             }
             CredentialKind::Bearer => {
