@@ -246,7 +246,7 @@ fn documents_saved_by_a_stopped_call_are_discarded_and_bounded() {
     use kapsel_core::documents;
     use kapsel_tests::host::manifest;
     let mut h = host(
-        "[apps.doc-flood]\ndocuments = true\ndocuments_quota_bytes = 4194304\ncall_timeout_ms = 1500\n",
+        "[apps.doc-flood]\ndocuments = true\ndocuments_quota_bytes = 4194304\ncall_timeout_ms = 4000\n",
     );
     h.install(
         &manifest("doc-flood", "documents = true"),
@@ -535,9 +535,7 @@ fn names_from_a_server_are_data_not_paths() {
              [apps.documents.settings]\n\"library:Evil\" = \"sharepoint:{origin}/sites/evil\"\n"
         ))
         .build();
-    h.vault
-        .put("credentials", &origin, b"tok-evil")
-        .unwrap();
+    h.vault.put("credentials", &origin, b"tok-evil").unwrap();
     h.install_builtin("viewer");
     h.install_builtin("documents");
     let o = h

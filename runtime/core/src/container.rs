@@ -15,12 +15,16 @@ use crate::audit;
 use crate::error::{Error, Result};
 use crate::integrity;
 use crate::policy::{self, Policy, UpdateKind, VerifiedPolicy, signing};
-use crate::vault::{FailedUnlocks, Vault};
+use crate::vault::{FailedUnlocks, UnlockRules, Vault};
 
 const META_TENANT_KEY: &str = "tenant_key";
 const META_POLICY: &str = "policy";
 const META_BINDING: &str = "policy_binding";
 const META_BINARY: &str = "binary_sha256";
+/// The failed-unlock rules of the last policy verified with the key (enrolment, unlock,
+/// update): a policy swapped in while locked cannot loosen them unless this row is edited
+/// too; the built-in bounds hold even then.
+const META_UNLOCK_FLOOR: &str = "unlock_floor";
 /// Sealed account data: the user's directory login name.
 const ACCOUNT_NS: &str = "account";
 
@@ -62,6 +66,27 @@ pub struct Status {
     pub user: Option<String>,
 }
 
+fn remember_unlock_rules(vault: &Vault, policy: &VerifiedPolicy) -> Result<()> {
+    let rules = serde_json::to_vec(&policy.policy.lock.unlock_rules())
+        .map_err(|e| Error::invalid(format!("cannot record the unlock rules: {e}")))?;
+    vault.meta_put(META_UNLOCK_FLOOR, &rules)
+}
+
+/// The rules in force before the password is typed: the stored policy's, bounded, and never
+/// looser than the last verified policy's.
+fn unlock_rules_before_key(vault: &Vault, policy: &VerifiedPolicy) -> UnlockRules {
+    let rules = policy.policy.lock.unlock_rules();
+    let remembered = vault
+        .meta_get(META_UNLOCK_FLOOR)
+        .ok()
+        .flatten()
+        .and_then(|v| serde_json::from_slice::<UnlockRules>(&v).ok());
+    match remembered {
+        Some(r) => rules.tightened_by(&r.within_builtin_bounds()),
+        None => rules,
+    }
+}
+
 fn binding(vault: &Vault, tenant_key: &VerifyingKey, policy: &VerifiedPolicy) -> Result<String> {
     let keys = vault.keys()?;
     Ok(hex::encode(keys.index_id(
@@ -98,6 +123,7 @@ impl Container {
             binding(&vault, tenant_key, &policy)?.as_bytes(),
         )?;
         vault.meta_put(META_BINARY, binary.as_bytes())?;
+        remember_unlock_rules(&vault, &policy)?;
         tx.commit()?;
         if let Some(user) = user {
             vault.put(ACCOUNT_NS, "user", user.as_bytes())?;
@@ -186,10 +212,15 @@ impl Container {
             .map(|b| String::from_utf8_lossy(&b).into_owned()))
     }
 
-    /// Run the start-up checks under this container's policy. Warnings are audited and
-    /// returned; an enforced finding is audited and refused.
-    pub fn check_integrity(&self, skip_binary: bool) -> Result<Vec<integrity::Finding>> {
-        let mut rules = self.policy.policy.integrity.clone();
+    /// Run the start-up checks under this container's policy (raised to the built-in floor
+    /// when a password is read next). Warnings are audited and returned; an enforced finding
+    /// is audited and refused.
+    pub fn check_integrity(
+        &self,
+        skip_binary: bool,
+        stage: integrity::Stage,
+    ) -> Result<Vec<integrity::Finding>> {
+        let mut rules = integrity::rules_for(&self.policy.policy.integrity, stage);
         if skip_binary {
             rules.binary = policy::CheckMode::Off;
         }
@@ -218,7 +249,7 @@ impl Container {
         if self.is_unlocked() {
             return Ok(());
         }
-        let rules = self.policy.policy.lock.unlock_rules();
+        let rules = unlock_rules_before_key(&self.vault, &self.policy);
         match self.vault.unlock(password, &rules) {
             Ok(()) => {}
             Err(e @ Error::WrongPassword { .. }) => {
@@ -248,6 +279,9 @@ impl Container {
             ));
         }
         audit::seal_pending(&self.vault)?;
+        // Verified with the key now: the tenant's current rules become the remembered ones
+        // (a tenant may loosen them by a signed update).
+        remember_unlock_rules(&self.vault, &self.policy)?;
         if accept_new_binary {
             let binary = integrity::current_binary_sha256()?;
             if self.pinned_binary()?.as_deref() != Some(binary.as_str()) {
@@ -346,6 +380,7 @@ impl Container {
             META_BINDING,
             binding(&self.vault, &self.tenant_key, &new)?.as_bytes(),
         )?;
+        remember_unlock_rules(&self.vault, &new)?;
         tx.commit()?;
         audit::append(
             &self.vault,

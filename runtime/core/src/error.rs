@@ -60,12 +60,26 @@ pub enum Error {
     #[error("{message}")]
     Reported { message: String, code: i32 },
     #[error("storage error: {0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(rusqlite::Error),
     #[error("{context}: {source}")]
     Io {
         context: String,
         source: std::io::Error,
     },
+}
+
+/// A database file SQLite finds damaged is an integrity error (exit 8), not a passing
+/// storage failure: the user must learn that data may be gone.
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+        match e.sqlite_error_code() {
+            Some(DatabaseCorrupt | NotADatabase) => {
+                Error::Tampered(format!("the container's database file is damaged ({e})"))
+            }
+            _ => Error::Storage(e),
+        }
+    }
 }
 
 impl Error {

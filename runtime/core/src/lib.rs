@@ -7,6 +7,7 @@
 //! - [`integrity`]: start-up checks of the device and the installation.
 //! - [`net`]: origins, TLS settings, line-protocol streams and the HTTP client.
 //! - [`documents`]: documents inside the container.
+//! - [`files`]: reading user-named files with a size bound.
 //! - [`notifications`]: notifications filed by apps and modules, shown by the DLP rules.
 //! - [`terminal`]: the one sanitiser for text on its way to a terminal.
 //! - [`container`]: enrolment, unlock and policy updates — the vault, policy and audit together.
@@ -15,6 +16,7 @@ pub mod audit;
 pub mod container;
 pub mod documents;
 pub mod error;
+pub mod files;
 pub mod integrity;
 pub mod net;
 pub mod notifications;

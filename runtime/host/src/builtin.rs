@@ -41,7 +41,7 @@ pub fn preinstall(container: &Container, dir: &Path) -> Result<Preinstalled> {
     let mut host = AppHost::new(container.vault(), container.policy(), None)?;
     for id in wanted {
         let file = dir.join(format!("{id}.kapp"));
-        match std::fs::read(&file) {
+        match kapsel_core::files::read_bounded(&file, crate::MAX_PACKAGE as u64, "the package") {
             Ok(bytes) => {
                 host.install(&bytes)?;
                 out.installed.push(id);

@@ -49,7 +49,7 @@ pub use caps::{Capabilities, Capability};
 pub use grants::{Grants, ImportDecision};
 pub use imports::{Import, api_version_of, classify, component_imports};
 pub use manifest::Manifest;
-pub use package::{Package, sha256_hex};
+pub use package::{MAX_COMPONENT, MAX_MANIFEST, MAX_PACKAGE, Package, sha256_hex};
 pub use state::{Credentials, LogLine, Notification, Resolver, SystemResolver};
 pub use view::{Block, View};
 
@@ -127,6 +127,30 @@ pub struct CallOutcome {
     /// [`AppHost::open_requested`]).
     #[serde(default)]
     pub opened: Vec<Opened>,
+    /// Damaged container data the call met (the app may have shown its own error text):
+    /// the shell reports these and exits with the tamper code.
+    #[serde(default)]
+    pub integrity_errors: Vec<String>,
+}
+
+impl CallOutcome {
+    /// The first damage this call or a document it opened met.
+    pub fn integrity_error(&self) -> Option<&str> {
+        self.integrity_errors
+            .first()
+            .map(String::as_str)
+            .or_else(|| {
+                self.opened.iter().find_map(|o| match o {
+                    Opened::Shown(o) => o.integrity_error(),
+                    Opened::Failed {
+                        error,
+                        damaged: true,
+                        ..
+                    } => Some(error.as_str()),
+                    Opened::Failed { .. } => None,
+                })
+            })
+    }
 }
 
 /// The built-in app that shows documents; apps hand documents to it, never to the device.
@@ -139,7 +163,13 @@ const MAX_OPEN: usize = 4;
 #[serde(untagged)]
 pub enum Opened {
     Shown(Box<CallOutcome>),
-    Failed { error: String, document: String },
+    Failed {
+        error: String,
+        document: String,
+        /// The document's data in the container is damaged (not just unreadable to the app).
+        #[serde(default)]
+        damaged: bool,
+    },
 }
 
 struct Loaded {
@@ -530,6 +560,14 @@ impl AppHost {
         }
         let effects = std::mem::take(&mut state.effects);
         let denials = std::mem::take(&mut state.denials);
+        let integrity_errors = std::mem::take(&mut state.integrity);
+        if !integrity_errors.is_empty() {
+            let _ = audit::append(
+                &self.vault(),
+                "app-integrity-error",
+                serde_json::json!({ "app": id, "errors": integrity_errors }),
+            );
+        }
         self.persist_log(id, &effects.log.lines);
         let view = match result {
             Err(trap) => {
@@ -565,6 +603,11 @@ impl AppHost {
                 };
                 // The app's own error still commits its writes: it returned normally.
                 self.commit(id, &effects)?;
+                if let Some(damage) = integrity_errors.first() {
+                    return Err(Error::Tampered(format!(
+                        "app {id} met damaged data in the container: {damage}"
+                    )));
+                }
                 // The app's words are one line: a CR/LF in them must not print a line of
                 // its own under Kapsel's name.
                 return Err(Error::Remote {
@@ -586,6 +629,7 @@ impl AppHost {
             elapsed_us: started.elapsed().as_micros() as u64,
             cold,
             opened: Vec::new(),
+            integrity_errors,
         })
     }
 
@@ -593,30 +637,24 @@ impl AppHost {
     /// notifications, in one transaction.
     fn commit(&self, id: &str, effects: &caps::CallState) -> Result<()> {
         let vault = self.vault();
-        let tx = vault.conn().unchecked_transaction()?;
-        let ops: Vec<(String, Option<Vec<u8>>)> = effects
-            .storage
-            .pending
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
         let ns = format!("app:{id}");
-        for (key, value) in &ops {
-            match value {
-                Some(v) => vault.put(&ns, key, v)?,
-                None => {
-                    vault.delete(&ns, key)?;
+        vault.write_tx(|| {
+            for (key, value) in &effects.storage.pending {
+                match value {
+                    Some(v) => vault.put(&ns, key, v)?,
+                    None => {
+                        vault.delete(&ns, key)?;
+                    }
                 }
             }
-        }
-        for doc in &effects.documents.saved {
-            documents::record(&vault, doc)?;
-        }
-        for n in &effects.notify.posted {
-            kapsel_core::notifications::file(&vault, id, &n.title, &n.body, None)?;
-        }
-        tx.commit()?;
-        Ok(())
+            for doc in &effects.documents.saved {
+                documents::record(&vault, doc)?;
+            }
+            for n in &effects.notify.posted {
+                kapsel_core::notifications::file(&vault, id, &n.title, &n.body, None)?;
+            }
+            Ok(())
+        })
     }
 
     /// Keep the newest 500 log lines per app, sealed.
@@ -658,6 +696,7 @@ impl AppHost {
                 |doc| match self.call(VIEWER, &Call::View(String::new()), Some(doc)) {
                     Ok(o) => Opened::Shown(Box::new(o)),
                     Err(e) => Opened::Failed {
+                        damaged: matches!(e, Error::Tampered(_)),
                         error: e.to_string(),
                         document: doc.clone(),
                     },

@@ -15,6 +15,8 @@ const MAGIC: &[u8; 4] = b"KAPP";
 const VERSION: u8 = 1;
 pub const MAX_MANIFEST: usize = 64 * 1024;
 pub const MAX_COMPONENT: usize = 64 * 1024 * 1024;
+/// A whole package: both parts plus the header and the signature block.
+pub const MAX_PACKAGE: usize = MAX_MANIFEST + MAX_COMPONENT + 4096;
 
 #[derive(Debug, Clone)]
 pub struct Package {

@@ -132,6 +132,9 @@ pub struct HostState {
     pub(super) effects: crate::caps::CallState,
     /// Requests refused in this call (returned to the shell; the first few audited).
     pub(super) denials: Vec<String>,
+    /// Damaged container data met in this call. The app sees an error it may render; the
+    /// host also reports it to the shell and the audit log, so it is never swallowed.
+    pub(super) integrity: Vec<String>,
     pub(super) stdout: MemoryOutputPipe,
     pub(super) stderr: MemoryOutputPipe,
     pub(super) deadline: std::time::Instant,
@@ -157,6 +160,7 @@ impl HostState {
             document,
             effects: crate::caps::CallState::default(),
             denials: Vec::new(),
+            integrity: Vec::new(),
             stdout,
             stderr,
             deadline,
@@ -181,6 +185,20 @@ impl HostState {
         }
         self.denials.push(msg.clone());
         msg
+    }
+}
+
+impl HostState {
+    /// A vault error on its way to the app, as text; damaged data is also kept for the shell.
+    pub(super) fn vault_failure(&mut self, e: kapsel_core::Error) -> String {
+        let message = e.to_string();
+        if matches!(e, kapsel_core::Error::Tampered(_))
+            && self.integrity.len() < 8
+            && !self.integrity.contains(&message)
+        {
+            self.integrity.push(message.clone());
+        }
+        message
     }
 }
 

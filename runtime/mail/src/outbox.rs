@@ -78,10 +78,10 @@ pub fn queue(vault: &mut Vault, built: &Built, subject: &str) -> Result<Entry> {
     };
     let json = serde_json::to_vec(&entry).map_err(|e| Error::Agent(e.to_string()))?;
     // Message and entry in one transaction: a crash leaves both or neither.
-    let tx = vault.conn().unchecked_transaction()?;
-    vault.put(RAW_NS, &id, &built.message)?;
-    vault.put(NS, &id, &json)?;
-    tx.commit()?;
+    vault.write_tx(|| {
+        vault.put(RAW_NS, &id, &built.message)?;
+        vault.put(NS, &id, &json)
+    })?;
     audit::append(
         vault,
         "mail-queued",
@@ -138,10 +138,10 @@ pub fn retry(vault: &Vault, id: &str) -> Result<Entry> {
 
 pub fn discard(vault: &mut Vault, id: &str) -> Result<()> {
     get(vault, id)?;
-    let tx = vault.conn().unchecked_transaction()?;
-    vault.delete(NS, id)?;
-    vault.delete(RAW_NS, id)?;
-    tx.commit()?;
+    vault.write_tx(|| {
+        vault.delete(NS, id)?;
+        vault.delete(RAW_NS, id)
+    })?;
     audit::append(vault, "mail-discarded", serde_json::json!({ "outbox": id }))?;
     Ok(())
 }
@@ -233,10 +233,10 @@ pub fn flush(vault: &mut Vault, account: &Account) -> Result<FlushReport> {
         });
         match result {
             Ok(()) => {
-                let tx = vault.conn().unchecked_transaction()?;
-                vault.delete(NS, &e.id)?;
-                vault.delete(RAW_NS, &e.id)?;
-                tx.commit()?;
+                vault.write_tx(|| {
+                    vault.delete(NS, &e.id)?;
+                    vault.delete(RAW_NS, &e.id)
+                })?;
                 audit::append(
                     vault,
                     "mail-sent",

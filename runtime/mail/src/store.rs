@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::mime::Summary;
 use super::search::Index;
 use kapsel_core::error::{Error, Result};
+use kapsel_core::vault::state::{RowKey, tag};
 use kapsel_core::vault::{Aad, Vault};
 
 /// Messages larger than this keep their raw form in a chunked blob instead of the row. All
@@ -158,10 +159,56 @@ impl<'v> MailStore<'v> {
 
     /// Run `f` in one transaction (batched sync writes: one fsync per batch).
     pub fn transaction<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
-        let tx = self.vault.conn().unchecked_transaction()?;
-        let out = f()?;
-        tx.commit()?;
-        Ok(out)
+        self.vault.write_tx(f)
+    }
+
+    /// The elements of a message's sealed parts in the vault's state (see core's
+    /// vault/state.rs): summary, body, and raw (inline or the blob that holds it).
+    fn track_message(
+        &self,
+        id: i64,
+        summary: Option<&[u8]>,
+        body: Option<Option<&[u8]>>,
+        raw: Option<(Option<&[u8]>, Option<&str>)>,
+    ) -> Result<()> {
+        let mut rows = Vec::new();
+        if let Some(s) = summary {
+            let e =
+                self.vault
+                    .element("mail_msg", RowKey::IntPart(id, "summary"), &[tag(Some(s))])?;
+            rows.push((RowKey::IntPart(id, "summary"), Some(e)));
+        }
+        if let Some(b) = body {
+            let e = self
+                .vault
+                .element("mail_msg", RowKey::IntPart(id, "body"), &[tag(b)])?;
+            rows.push((RowKey::IntPart(id, "body"), Some(e)));
+        }
+        if let Some((inline, blob)) = raw {
+            let e = self.vault.element(
+                "mail_msg",
+                RowKey::IntPart(id, "raw"),
+                &[tag(inline), blob.unwrap_or("").as_bytes()],
+            )?;
+            rows.push((RowKey::IntPart(id, "raw"), Some(e)));
+        }
+        self.vault.track_many("mail_msg", &rows)
+    }
+
+    fn untrack_messages(&self, ids: &[i64]) -> Result<()> {
+        let rows: Vec<(RowKey<'_>, Option<[u8; 32]>)> = ids
+            .iter()
+            .flat_map(|&id| {
+                ["summary", "body", "raw"].map(|part| (RowKey::IntPart(id, part), None))
+            })
+            .collect();
+        self.vault.track_many("mail_msg", &rows)
+    }
+
+    /// On read: this part of the message is the one last written.
+    fn check(&self, id: i64, part: &'static str, parts: &[&[u8]]) -> Result<()> {
+        self.vault
+            .check_element("mail_msg", RowKey::IntPart(id, part), parts)
     }
 
     pub fn folder_id(&self, raw_name: &str) -> Result<Option<i64>> {
@@ -178,18 +225,28 @@ impl<'v> MailStore<'v> {
         let id = self.name_id(&state.raw_name)?;
         let json = serde_json::to_vec(state).map_err(|e| Error::Agent(e.to_string()))?;
         let sealed = self.seal("mail_folder", "state", &id, &json)?;
-        self.vault
-            .conn()
-            .prepare_cached(
-                "INSERT INTO mail_folder(name_id, state) VALUES (?1, ?2)
-                 ON CONFLICT(name_id) DO UPDATE SET state = excluded.state",
-            )?
-            .execute(params![&id[..], sealed])?;
-        self.folder_id(&state.raw_name)?
-            .ok_or_else(|| Error::Agent("a folder vanished while saving it".into()))
+        self.vault.write_tx(|| {
+            self.vault
+                .conn()
+                .prepare_cached(
+                    "INSERT INTO mail_folder(name_id, state) VALUES (?1, ?2)
+                     ON CONFLICT(name_id) DO UPDATE SET state = excluded.state",
+                )?
+                .execute(params![&id[..], &sealed])?;
+            let row = self
+                .folder_id(&state.raw_name)?
+                .ok_or_else(|| Error::Agent("a folder vanished while saving it".into()))?;
+            let e = self
+                .vault
+                .element("mail_folder", RowKey::Int(row), &[tag(Some(&sealed))])?;
+            self.vault.track("mail_folder", RowKey::Int(row), Some(e))?;
+            Ok(row)
+        })
     }
 
-    fn open_folder(&self, name_id: &[u8], sealed: &[u8]) -> Result<FolderState> {
+    fn open_folder(&self, id: i64, name_id: &[u8], sealed: &[u8]) -> Result<FolderState> {
+        self.vault
+            .check_element("mail_folder", RowKey::Int(id), &[tag(Some(sealed))])?;
         let json = self.open("mail_folder", "state", name_id, sealed)?;
         serde_json::from_slice(&json)
             .map_err(|e| Error::Tampered(format!("a mail folder record is damaged: {e}")))
@@ -210,7 +267,7 @@ impl<'v> MailStore<'v> {
         let mut out = Vec::new();
         for row in rows {
             let (id, name_id, sealed) = row?;
-            out.push((id, self.open_folder(&name_id, &sealed)?));
+            out.push((id, self.open_folder(id, &name_id, &sealed)?));
         }
         out.sort_by(|a, b| {
             (
@@ -235,7 +292,7 @@ impl<'v> MailStore<'v> {
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
             .ok_or_else(|| Error::NotFound(format!("no mail folder {id}")))?;
-        self.open_folder(&name_id, &sealed)
+        self.open_folder(id, &name_id, &sealed)
     }
 
     /// Find a folder by the name people see (case-insensitive for INBOX).
@@ -255,11 +312,13 @@ impl<'v> MailStore<'v> {
     }
 
     pub fn delete_folder(&self, id: i64) -> Result<()> {
-        self.clear_folder(id)?;
-        self.vault
-            .conn()
-            .execute("DELETE FROM mail_folder WHERE id = ?1", [id])?;
-        Ok(())
+        self.vault.write_tx(|| {
+            self.clear_folder(id)?;
+            self.vault
+                .conn()
+                .execute("DELETE FROM mail_folder WHERE id = ?1", [id])?;
+            self.vault.track("mail_folder", RowKey::Int(id), None)
+        })
     }
 
     /// Drop every message of a folder (UIDVALIDITY changed: the old UIDs mean nothing).
@@ -274,10 +333,21 @@ impl<'v> MailStore<'v> {
         for b in blobs {
             self.vault.blob_delete(&b)?;
         }
-        Ok(self
-            .vault
-            .conn()
-            .execute("DELETE FROM mail_msg WHERE folder = ?1", [id])?)
+        self.vault.write_tx(|| {
+            let ids: Vec<i64> = {
+                let mut stmt = self
+                    .vault
+                    .conn()
+                    .prepare_cached("SELECT id FROM mail_msg WHERE folder = ?1")?;
+                stmt.query_map([id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?
+            };
+            self.untrack_messages(&ids)?;
+            Ok(self
+                .vault
+                .conn()
+                .execute("DELETE FROM mail_msg WHERE folder = ?1", [id])?)
+        })
     }
 
     pub fn uids(&self, folder: i64) -> Result<Vec<u32>> {
@@ -327,12 +397,18 @@ impl<'v> MailStore<'v> {
                  ON CONFLICT(folder, uid) DO UPDATE SET summary = excluded.summary, body = excluded.body,
                  raw = excluded.raw, raw_blob = excluded.raw_blob, dirty = 0",
             )?
-            .execute(params![folder, uid, p.summary, p.body, raw_inline, raw_blob])?;
+            .execute(params![folder, uid, &p.summary, &p.body, &raw_inline, &raw_blob])?;
         let id: i64 = self
             .vault
             .conn()
             .prepare_cached("SELECT id FROM mail_msg WHERE folder = ?1 AND uid = ?2")?
             .query_row(params![folder, uid], |r| r.get(0))?;
+        self.track_message(
+            id,
+            Some(&p.summary),
+            Some(Some(&p.body)),
+            Some((raw_inline.as_deref(), raw_blob.as_deref())),
+        )?;
         postings.extend(p.terms.iter().map(|&t| (t, id)));
         Ok(id)
     }
@@ -375,11 +451,16 @@ impl<'v> MailStore<'v> {
             if let Some(Some(b)) = blob {
                 self.vault.blob_delete(&b)?;
             }
-            n += self
-                .vault
-                .conn()
-                .prepare_cached("DELETE FROM mail_msg WHERE folder = ?1 AND uid = ?2")?
-                .execute(params![folder, uid])?;
+            if let Some(id) = self.id_of(folder, uid)? {
+                n += self.vault.write_tx(|| {
+                    self.untrack_messages(&[id])?;
+                    Ok(self
+                        .vault
+                        .conn()
+                        .prepare_cached("DELETE FROM mail_msg WHERE id = ?1")?
+                        .execute([id])?)
+                })?;
+            }
         }
         Ok(n)
     }
@@ -394,11 +475,13 @@ impl<'v> MailStore<'v> {
         let (folder, uid) = self.locate(id)?;
         let json = serde_json::to_vec(meta).map_err(|e| Error::Agent(e.to_string()))?;
         let sealed = self.seal("mail_msg", "summary", &msg_row(folder, uid), &json)?;
-        self.vault
-            .conn()
-            .prepare_cached("UPDATE mail_msg SET summary = ?1, dirty = ?2 WHERE id = ?3")?
-            .execute(params![sealed, dirty as i64, id])?;
-        Ok(())
+        self.vault.write_tx(|| {
+            self.vault
+                .conn()
+                .prepare_cached("UPDATE mail_msg SET summary = ?1, dirty = ?2 WHERE id = ?3")?
+                .execute(params![&sealed, dirty as i64, id])?;
+            self.track_message(id, Some(&sealed), None, None)
+        })
     }
 
     pub fn locate(&self, id: i64) -> Result<(i64, u32)> {
@@ -427,6 +510,7 @@ impl<'v> MailStore<'v> {
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?
             .ok_or_else(|| Error::NotFound(format!("no message {id} (see `kapsel mail list`)")))?;
+        self.check(id, "summary", &[tag(Some(&sealed))])?;
         Ok((folder, uid, self.read_meta(folder, uid, &sealed)?))
     }
 
@@ -504,6 +588,7 @@ impl<'v> MailStore<'v> {
             .conn()
             .prepare_cached("SELECT body FROM mail_msg WHERE id = ?1")?
             .query_row([id], |r| r.get(0))?;
+        self.check(id, "body", &[tag(sealed.as_deref())])?;
         match sealed {
             None => Ok(String::new()),
             Some(s) => Ok(String::from_utf8_lossy(&self.open(
@@ -524,6 +609,14 @@ impl<'v> MailStore<'v> {
             .conn()
             .prepare_cached("SELECT raw, raw_blob FROM mail_msg WHERE id = ?1")?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        self.check(
+            id,
+            "raw",
+            &[
+                tag(inline.as_deref()),
+                blob.as_deref().unwrap_or("").as_bytes(),
+            ],
+        )?;
         if let Some(s) = inline {
             return Ok(Some(self.open(
                 "mail_msg",

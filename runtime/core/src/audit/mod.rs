@@ -65,7 +65,8 @@ struct Anchor {
 
 /// MAC every entry written while locked and move the anchor to the end. Runs inside the
 /// caller's transaction when there is one.
-fn seal_pending_in(conn: &rusqlite::Connection, keys: &crypto::Keys) -> Result<usize> {
+fn seal_pending_in(vault: &Vault, keys: &crypto::Keys) -> Result<usize> {
+    let conn = vault.conn();
     let pending: Vec<(u64, Vec<u8>)> = {
         let mut stmt =
             conn.prepare_cached("SELECT seq, hash FROM audit WHERE mac IS NULL ORDER BY seq")?;
@@ -75,10 +76,14 @@ fn seal_pending_in(conn: &rusqlite::Connection, keys: &crypto::Keys) -> Result<u
         rows.collect::<rusqlite::Result<_>>()?
     };
     for (seq, hash) in &pending {
+        let mac = keys.audit_mac(hash);
         conn.execute(
             "UPDATE audit SET mac = ?1 WHERE seq = ?2",
-            params![&keys.audit_mac(hash)[..], *seq as i64],
+            params![&mac[..], *seq as i64],
         )?;
+        // Sealed entries are part of the vault's state: one removed from the end (with the
+        // anchor rewritten) no longer adds up at the next unlock.
+        track(vault, *seq, hash, &mac)?;
     }
     if let Some((seq, hash)) = pending.last() {
         write_anchor(conn, keys, *seq, hash)?;
@@ -104,23 +109,38 @@ fn write_anchor(
     Ok(())
 }
 
+fn track(vault: &Vault, seq: u64, hash: &[u8], mac: &[u8]) -> Result<()> {
+    use crate::vault::state::RowKey;
+    let e = vault.element("audit", RowKey::Int(seq as i64), &[hash, mac])?;
+    vault.track("audit", RowKey::Int(seq as i64), Some(e))
+}
+
 /// Seal what was written while locked (called right after an unlock).
 pub fn seal_pending(vault: &Vault) -> Result<usize> {
     let keys = vault.keys()?;
-    let tx = rusqlite::Transaction::new_unchecked(vault.conn(), TransactionBehavior::Immediate)?;
-    let n = seal_pending_in(&tx, keys)?;
-    tx.commit()?;
-    Ok(n)
+    vault.write_tx(|| seal_pending_in(vault, keys))
 }
 
 /// Append one entry; sealed at once when the vault is unlocked. One transaction.
 pub fn append(vault: &Vault, kind: &str, detail: serde_json::Value) -> Result<u64> {
     let detail = detail.to_string();
-    let conn = vault.conn();
-    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    if vault.is_unlocked() {
+        vault.write_tx(|| append_in(vault, kind, &detail))
+    } else {
+        // Locked: no state to update (the entry joins it when sealed at the next unlock).
+        let tx =
+            rusqlite::Transaction::new_unchecked(vault.conn(), TransactionBehavior::Immediate)?;
+        let seq = append_in(vault, kind, &detail)?;
+        tx.commit()?;
+        Ok(seq)
+    }
+}
+
+fn append_in(vault: &Vault, kind: &str, detail: &str) -> Result<u64> {
+    let tx = vault.conn();
     let keys = vault.keys().ok();
     if let Some(keys) = keys {
-        seal_pending_in(&tx, keys)?;
+        seal_pending_in(vault, keys)?;
     }
     let last: Option<(i64, Vec<u8>)> = tx
         .query_row(
@@ -134,16 +154,16 @@ pub fn append(vault: &Vault, kind: &str, detail: serde_json::Value) -> Result<u6
         None => (1, vec![0u8; 32]),
     };
     let ts = now_ms();
-    let hash = entry_hash(&prev, seq, ts, kind, &detail);
+    let hash = entry_hash(&prev, seq, ts, kind, detail);
     let mac = keys.map(|k| k.audit_mac(&hash).to_vec());
     tx.execute(
         "INSERT INTO audit(seq, ts_ms, kind, detail, prev, hash, mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![seq as i64, ts as i64, kind, detail, prev, &hash[..], mac],
     )?;
-    if let Some(keys) = keys {
-        write_anchor(&tx, keys, seq, &hash)?;
+    if let (Some(keys), Some(mac)) = (keys, &mac) {
+        write_anchor(tx, keys, seq, &hash)?;
+        track(vault, seq, &hash, mac)?;
     }
-    tx.commit()?;
     Ok(seq)
 }
 

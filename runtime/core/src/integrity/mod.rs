@@ -155,6 +155,28 @@ pub fn euid() -> u32 {
     rustix::process::geteuid().as_raw()
 }
 
+/// When the checks run: a password about to be read gets a floor that no stored file lowers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// A command that reads no secret: the policy's modes apply as written.
+    Command,
+    /// The directory password is read next (enrol, unlock, password change, the agent).
+    BeforePassword,
+}
+
+/// The policy's rules, raised to the built-in floor where a password is read next: a tracer
+/// or an injected library would capture it, and the stored policy that could switch these
+/// checks off may have been replaced while the container was locked (an older, validly
+/// signed one). Tenants can tighten the other checks, never loosen these two here.
+pub fn rules_for(policy: &IntegrityPolicy, stage: Stage) -> IntegrityPolicy {
+    let mut rules = policy.clone();
+    if stage == Stage::BeforePassword {
+        rules.tracer = CheckMode::Enforce;
+        rules.preload = CheckMode::Enforce;
+    }
+    rules
+}
+
 /// What the probes need besides the policy.
 pub struct Subject<'a> {
     pub container: Option<&'a Path>,
@@ -240,6 +262,21 @@ pub fn enforce(findings: &[Finding]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_floor_before_a_password_cannot_be_switched_off() {
+        let off = IntegrityPolicy {
+            tracer: CheckMode::Off,
+            preload: CheckMode::Warn,
+            permissions: CheckMode::Off,
+            ..IntegrityPolicy::default()
+        };
+        let floor = rules_for(&off, Stage::BeforePassword);
+        assert_eq!(floor.tracer, CheckMode::Enforce);
+        assert_eq!(floor.preload, CheckMode::Enforce);
+        assert_eq!(floor.permissions, CheckMode::Off);
+        assert_eq!(rules_for(&off, Stage::Command).tracer, CheckMode::Off);
+    }
 
     #[test]
     fn tracer_pid_is_read() {

@@ -30,8 +30,24 @@ impl VerifiedPolicy {
     }
 }
 
+/// The largest signed policy accepted anywhere (file, agent request, stored copy): a real
+/// one is a few KiB, and every command reads and verifies it.
+pub const MAX_POLICY_BYTES: usize = 1 << 20;
+
+fn check_size(text: &str) -> Result<()> {
+    if text.len() > MAX_POLICY_BYTES {
+        return Err(Error::Policy(format!(
+            "the policy is too large ({}); the limit is {}",
+            crate::files::size_text(text.len() as u64),
+            crate::files::size_text(MAX_POLICY_BYTES as u64)
+        )));
+    }
+    Ok(())
+}
+
 /// Verify a signed policy. With `pinned`, the signer must be that key.
 pub fn verify(text: &str, pinned: Option<&VerifyingKey>) -> Result<VerifiedPolicy> {
+    check_size(text)?;
     let doc = signing::parse_document(text)?;
     if let Some(pinned) = pinned
         && doc.key != *pinned

@@ -119,6 +119,9 @@ impl Default for LockRules {
 }
 
 impl LockRules {
+    /// The rules as the vault applies them: bounded by the built-in ceiling (at most ten
+    /// attempts, a lockout of at least a minute), because the stored policy is a file an
+    /// attacker can swap for an older signed one while the container is locked.
     pub fn unlock_rules(&self) -> UnlockRules {
         UnlockRules {
             max_failed: self.max_failed_unlocks,
@@ -126,6 +129,7 @@ impl LockRules {
             backoff_base: std::time::Duration::from_millis(self.backoff_base_ms),
             backoff_max: std::time::Duration::from_secs(self.backoff_max_seconds),
         }
+        .within_builtin_bounds()
     }
 }
 
@@ -411,6 +415,7 @@ impl Default for IntegrityPolicy {
 
 impl Policy {
     pub fn parse(text: &str) -> Result<Policy> {
+        super::check_size(text)?;
         let policy: Policy = toml::from_str(text)
             .map_err(|e| Error::Policy(format!("the policy is not valid: {e}")))?;
         policy.validate()?;

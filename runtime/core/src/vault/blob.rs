@@ -155,16 +155,24 @@ impl<'v> BlobWriter<'v> {
             .rename(format!("{}.tmp", self.id), &blobs, &self.id)
             .map_err(Error::io("cannot commit a blob file"))?;
         sync_dir(self.vault)?;
-        self.vault.conn().execute(
-            "INSERT INTO blobs(id, ns, size, chunks, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                self.id,
-                self.ns,
-                self.size as i64,
-                self.index as i64,
-                super::now_ms() as i64
+        let (size, chunks) = (self.size as i64, self.index as i64);
+        let e = self.vault.element(
+            "blobs",
+            super::state::RowKey::Text(&self.id, b""),
+            &[
+                self.ns.as_bytes(),
+                size.to_string().as_bytes(),
+                chunks.to_string().as_bytes(),
             ],
         )?;
+        self.vault.write_tx(|| {
+            self.vault.conn().execute(
+                "INSERT INTO blobs(id, ns, size, chunks, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![self.id, self.ns, size, chunks, super::now_ms() as i64],
+            )?;
+            self.vault
+                .track("blobs", super::state::RowKey::Text(&self.id, b""), Some(e))
+        })?;
         Ok(std::mem::take(&mut self.id))
     }
 }
@@ -196,6 +204,7 @@ pub struct BlobReader<'v> {
     vault: &'v Vault,
     id: String,
     file: cap_std::fs::File,
+    file_len: u64,
     remaining: u64,
     index: u64,
     expected_chunks: u64,
@@ -243,6 +252,7 @@ impl<'v> BlobReader<'v> {
             vault,
             id: id.to_string(),
             file,
+            file_len: len,
             remaining: len.saturating_sub(HEADER_LEN as u64),
             index: 0,
             expected_chunks: info.chunks,
@@ -296,6 +306,11 @@ impl<'v> BlobReader<'v> {
                     ))
                 }
             })?;
+        // Every chunk but the last is full (the writer emits them so): that is what lets
+        // `seek_to` find a chunk by arithmetic.
+        if !last && plain.len() != CHUNK_SIZE {
+            return Err(self.tampered(&format!("chunk {} is short", self.index)));
+        }
         self.index += 1;
         self.produced += plain.len() as u64;
         if last && (self.index != self.expected_chunks || self.produced != self.expected_size) {
@@ -304,6 +319,39 @@ impl<'v> BlobReader<'v> {
         self.pos = plain.start;
         self.end = plain.end;
         self.done = last;
+        Ok(())
+    }
+
+    /// Continue reading at plaintext `offset`: jumps to the chunk holding it (the chunks
+    /// before it are neither read nor decrypted), so reading a range costs its length, not
+    /// its offset. Every chunk handed out is still authenticated with its index.
+    pub fn seek_to(&mut self, offset: u64) -> Result<()> {
+        if offset >= self.expected_size {
+            zeroize::Zeroize::zeroize(&mut self.buf);
+            self.pos = 0;
+            self.end = 0;
+            self.done = true;
+            return Ok(());
+        }
+        let chunk = offset / CHUNK_SIZE as u64;
+        let stride = (4 + CHUNK_SIZE + crypto::SEAL_OVERHEAD) as u64;
+        let at = chunk
+            .checked_mul(stride)
+            .and_then(|b| b.checked_add(HEADER_LEN as u64))
+            .filter(|at| *at < self.file_len)
+            .ok_or_else(|| self.tampered("is shorter than its recorded size"))?;
+        std::io::Seek::seek(&mut self.file, std::io::SeekFrom::Start(at))
+            .map_err(Error::io("cannot read a blob file"))?;
+        self.remaining = self.file_len - at;
+        self.index = chunk;
+        self.produced = chunk * CHUNK_SIZE as u64;
+        self.done = false;
+        self.next_chunk()?;
+        let skip = (offset - chunk * CHUNK_SIZE as u64) as usize;
+        if skip > self.end - self.pos {
+            return Err(self.tampered("does not match its recorded size"));
+        }
+        self.pos += skip;
         Ok(())
     }
 
@@ -369,9 +417,15 @@ pub(super) fn delete(vault: &Vault, id: &str) -> Result<bool> {
     if !valid_id(id) {
         return Err(Error::invalid(format!("{id:?} is not a blob id")));
     }
-    let n = vault
-        .conn()
-        .execute("DELETE FROM blobs WHERE id = ?1", [id])?;
+    let n = vault.write_tx(|| {
+        let n = vault
+            .conn()
+            .execute("DELETE FROM blobs WHERE id = ?1", [id])?;
+        if n > 0 {
+            vault.track("blobs", super::state::RowKey::Text(id, b""), None)?;
+        }
+        Ok(n)
+    })?;
     let blobs = vault
         .dir()
         .open_dir(BLOB_DIR)

@@ -5,6 +5,13 @@
 //! that a MAC key can never be used to decrypt and vice versa. A sealed value is
 //! `version(1) || nonce(12) || ciphertext+tag`. Nonces are random: at 2^-32 collision risk per
 //! key this allows far more than the ~2^32 seals a container will ever make.
+//!
+//! Records (`seal`/`open`) are version 2: the plaintext is framed with its length and padded
+//! to a size class before sealing, so a ciphertext's length tells only the class (a token's
+//! row no longer gives away the token's length). The AAD of a padded seal ends in the
+//! version byte, so a version byte changed on disk makes the record fail to open instead of
+//! being read under the other framing. Version 1 records (exact size) still open. Blob
+//! chunks stay version 1: they are full 64 KiB except the last, and their count is public.
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -16,7 +23,21 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::error::{Error, Result};
 
 pub const SEAL_VERSION: u8 = 1;
+/// Length-framed and padded to a size class (see the module comment).
+pub const SEAL_PADDED: u8 = 2;
 const NONCE_LEN: usize = 12;
+const FRAME: usize = 4;
+
+/// The padded plaintext length for a value of `len` bytes: at least 64, the next power of
+/// two up to 4 KiB, then whole 4 KiB pages. What a record's stored size reveals.
+pub fn padded_len(len: usize) -> usize {
+    let framed = len.saturating_add(FRAME);
+    match framed {
+        0..=64 => 64,
+        65..=4096 => framed.next_power_of_two(),
+        _ => framed.div_ceil(4096).saturating_mul(4096),
+    }
+}
 pub const SEAL_OVERHEAD: usize = 1 + NONCE_LEN + 16;
 
 /// The schema version every AAD carries: a ciphertext written under one layout never opens
@@ -59,6 +80,7 @@ pub struct Keys {
     index_key: Zeroizing<[u8; 32]>,
     audit_key: Zeroizing<[u8; 32]>,
     artifact_key: Zeroizing<[u8; 32]>,
+    state_key: Zeroizing<[u8; 32]>,
 }
 
 fn derive(dek: &[u8; 32], label: &str) -> Zeroizing<[u8; 32]> {
@@ -89,6 +111,7 @@ impl Keys {
             index_key: derive(&dek, "index"),
             audit_key: derive(&dek, "audit"),
             artifact_key: derive(&dek, "artifact"),
+            state_key: derive(&dek, "state"),
             dek,
         }
     }
@@ -110,19 +133,45 @@ impl Keys {
         hex::encode(&hmac(&self.dek, &[b"fingerprint"])[..8])
     }
 
+    /// Seal a record: framed, padded to its size class, bound to where it lives.
     pub fn seal(&self, aad: &Aad, plaintext: &[u8]) -> Vec<u8> {
-        seal_with(&self.cipher, &aad.encode(), plaintext)
+        let mut framed = Zeroizing::new(Vec::with_capacity(padded_len(plaintext.len())));
+        framed.extend_from_slice(&(plaintext.len() as u32).to_be_bytes());
+        framed.extend_from_slice(plaintext);
+        framed.resize(padded_len(plaintext.len()), 0);
+        let mut sealed = seal_with(&self.cipher, &padded_aad(aad), &framed);
+        sealed[0] = SEAL_PADDED;
+        sealed
     }
 
     pub fn open(&self, aad: &Aad, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-        open_with(&self.cipher, &aad.encode(), sealed)
-            .map(Zeroizing::new)
-            .ok_or_else(|| {
-                Error::Tampered(format!(
-                    "{}.{} for this row does not authenticate",
-                    aad.table, aad.column
-                ))
-            })
+        let damaged = || {
+            Error::Tampered(format!(
+                "{}.{} for this row does not authenticate",
+                aad.table, aad.column
+            ))
+        };
+        match sealed.first() {
+            Some(&SEAL_PADDED) => {
+                let mut plain = Zeroizing::new(
+                    decrypt_body(&self.cipher, &padded_aad(aad), sealed).ok_or_else(damaged)?,
+                );
+                let len = plain
+                    .get(..FRAME)
+                    .map(|l| u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize)
+                    .filter(|len| FRAME + len <= plain.len())
+                    .ok_or_else(damaged)?;
+                // Shift the value to the front and wipe the frame and padding behind it.
+                plain.copy_within(FRAME..FRAME + len, 0);
+                let tail = plain.len();
+                plain[len..tail].fill(0);
+                plain.truncate(len);
+                Ok(plain)
+            }
+            _ => open_with(&self.cipher, &aad.encode(), sealed)
+                .map(Zeroizing::new)
+                .ok_or_else(damaged),
+        }
     }
 
     /// Seal with raw AAD bytes (blob chunks build their own).
@@ -175,6 +224,17 @@ impl Keys {
     pub fn artifact_mac(&self, parts: &[&[u8]]) -> [u8; 32] {
         hmac(&self.artifact_key, parts)
     }
+
+    /// Elements and summaries of the vault's state (see `state.rs`).
+    pub fn state_mac(&self, parts: &[&[u8]]) -> [u8; 32] {
+        hmac(&self.state_key, parts)
+    }
+}
+
+fn padded_aad(aad: &Aad) -> Vec<u8> {
+    let mut encoded = aad.encode();
+    encoded.push(SEAL_PADDED);
+    encoded
 }
 
 pub(crate) fn seal_with(cipher: &Aes256Gcm, aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
@@ -197,7 +257,15 @@ pub(crate) fn seal_with(cipher: &Aes256Gcm, aad: &[u8], plaintext: &[u8]) -> Vec
 }
 
 pub(crate) fn open_with(cipher: &Aes256Gcm, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
-    if sealed.len() < SEAL_OVERHEAD || sealed[0] != SEAL_VERSION {
+    if sealed.first() != Some(&SEAL_VERSION) {
+        return None;
+    }
+    decrypt_body(cipher, aad, sealed)
+}
+
+/// Nonce and ciphertext after the version byte, which the caller has checked.
+fn decrypt_body(cipher: &Aes256Gcm, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
+    if sealed.len() < SEAL_OVERHEAD {
         return None;
     }
     let nonce = Nonce::from_slice(&sealed[1..1 + NONCE_LEN]);
@@ -228,6 +296,46 @@ mod tests {
             column: "value",
             row,
         }
+    }
+
+    #[test]
+    fn sealed_records_reveal_only_their_size_class() {
+        let keys = Keys::generate();
+        let a = keys.seal(&aad(b"r"), b"tok");
+        let b = keys.seal(&aad(b"r"), &[7u8; 40]);
+        assert_eq!(a.len(), b.len(), "3 and 40 bytes share a class");
+        assert_eq!(a[0], SEAL_PADDED);
+        assert_eq!(keys.open(&aad(b"r"), &b).unwrap().as_slice(), &[7u8; 40]);
+        assert_eq!(keys.open(&aad(b"r"), &a).unwrap().as_slice(), b"tok");
+        assert_eq!(
+            keys.open(&aad(b"r"), &keys.seal(&aad(b"r"), b""))
+                .unwrap()
+                .len(),
+            0
+        );
+        let c = keys.seal(&aad(b"r"), &[1u8; 100]);
+        assert_eq!(c.len(), SEAL_OVERHEAD + 128);
+        let big = keys.seal(&aad(b"r"), &[1u8; 5000]);
+        assert_eq!(big.len(), SEAL_OVERHEAD + 8192);
+        for n in [0, 1, 60, 61, 4092, 4093, 10_000] {
+            assert!(padded_len(n) >= n + 4);
+        }
+    }
+
+    #[test]
+    fn a_changed_version_byte_does_not_open_under_the_other_framing() {
+        let keys = Keys::generate();
+        let mut padded = keys.seal(&aad(b"r"), b"secret");
+        padded[0] = SEAL_VERSION;
+        assert!(keys.open(&aad(b"r"), &padded).is_err());
+        let mut exact = seal_with(&keys.cipher, &aad(b"r").encode(), b"secret");
+        assert_eq!(
+            keys.open(&aad(b"r"), &exact).unwrap().as_slice(),
+            b"secret",
+            "version 1 records still open"
+        );
+        exact[0] = SEAL_PADDED;
+        assert!(keys.open(&aad(b"r"), &exact).is_err());
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod blob;
 pub mod crypto;
 pub mod kdf;
 mod schema;
+pub mod state;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -48,7 +49,7 @@ impl std::fmt::Display for OnLimit {
 }
 
 /// The tenant's rules for failed unlocks, passed in by the layer that read the policy.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UnlockRules {
     pub max_failed: u32,
     pub on_limit: OnLimit,
@@ -56,7 +57,32 @@ pub struct UnlockRules {
     pub backoff_max: Duration,
 }
 
+/// The loosest failed-unlock rules any stored file can bring into force before the password
+/// is typed: a policy (even a validly signed older one swapped in while locked) may only
+/// tighten them.
+pub const MAX_FAILED_CEILING: u32 = 10;
+/// The shortest lockout, for the same reason.
+pub const LOCKOUT_FLOOR: Duration = Duration::from_secs(60);
+
 impl UnlockRules {
+    /// These rules bounded by the built-in ceiling and floor.
+    pub fn within_builtin_bounds(mut self) -> UnlockRules {
+        self.max_failed = self.max_failed.clamp(1, MAX_FAILED_CEILING);
+        self.backoff_max = self.backoff_max.max(LOCKOUT_FLOOR);
+        self
+    }
+
+    /// The tighter of the two on each rule: fewer attempts, a wipe over a lockout, longer waits.
+    pub fn tightened_by(mut self, other: &UnlockRules) -> UnlockRules {
+        self.max_failed = self.max_failed.min(other.max_failed);
+        if other.on_limit == OnLimit::Wipe {
+            self.on_limit = OnLimit::Wipe;
+        }
+        self.backoff_base = self.backoff_base.max(other.backoff_base);
+        self.backoff_max = self.backoff_max.max(other.backoff_max);
+        self
+    }
+
     /// Wait after the n-th consecutive failure: base · 2^(n-1), capped.
     pub fn backoff_after(&self, failures: u32) -> Duration {
         if failures == 0 {
@@ -94,6 +120,10 @@ pub fn now_ms() -> u64 {
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0)
 }
+
+/// The meta rows holding the two copies of the key wrap record.
+const WRAP: &str = "wrap";
+const WRAP_COPY: &str = "wrap.2";
 
 pub struct Vault {
     root: PathBuf,
@@ -159,20 +189,20 @@ impl Vault {
         let keys = Keys::generate();
         let wrapped = kdf::wrap(keys.dek(), password, params)?;
         let tx = conn.transaction()?;
-        meta_put_tx(
-            &tx,
-            "wrap",
-            &serde_json::to_vec(&wrapped).expect("serialisable"),
-        )?;
+        let record = serde_json::to_vec(&wrapped).expect("serialisable");
+        meta_put_tx(&tx, WRAP, &record)?;
+        meta_put_tx(&tx, WRAP_COPY, &record)?;
         meta_put_tx(&tx, "created_ms", now_ms().to_string().as_bytes())?;
         tx.commit()?;
-        Ok(Vault {
+        let vault = Vault {
             root: root.to_path_buf(),
             dir,
             conn,
             keys: Some(std::sync::Arc::new(keys)),
             wiped: false,
-        })
+        };
+        vault.adopt_state()?;
+        Ok(vault)
     }
 
     /// Open an existing container, locked.
@@ -229,20 +259,43 @@ impl Vault {
     }
 
     /// Drop the keys; `Keys` wipes its memory on drop.
+    /// Drop the keys and fold the WAL into the database file and empty it: a locked
+    /// container keeps no frames that a damaged byte could silently drop.
     pub fn lock(&mut self) {
         self.keys = None;
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
     }
 
-    fn wrapped_key(&self) -> Result<kdf::WrappedKey> {
-        let raw = self
-            .meta_get("wrap")?
-            .ok_or_else(|| Error::Tampered("the key wrap is missing".into()))?;
-        serde_json::from_slice(&raw)
-            .map_err(|_| Error::Tampered("the key wrap is malformed".into()))
+    /// The stored wrap records (`None` where missing or not even JSON).
+    fn wrap_records(&self) -> Result<[Option<kdf::WrappedKey>; 2]> {
+        let read = |name: &str| -> Result<Option<kdf::WrappedKey>> {
+            Ok(self
+                .meta_get(name)?
+                .and_then(|raw| serde_json::from_slice(&raw).ok()))
+        };
+        Ok([read(WRAP)?, read(WRAP_COPY)?])
+    }
+
+    fn write_wrap(&self, wrapped: &kdf::WrappedKey) -> Result<()> {
+        let record = serde_json::to_vec(wrapped).expect("serialisable");
+        let tx = self.conn.unchecked_transaction()?;
+        meta_put_tx(&tx, WRAP, &record)?;
+        meta_put_tx(&tx, WRAP_COPY, &record)?;
+        tx.commit()?;
+        Ok(())
     }
 
     pub fn kdf_params(&self) -> Result<KdfParams> {
-        Ok(self.wrapped_key()?.params)
+        let records = self.wrap_records()?;
+        records
+            .iter()
+            .flatten()
+            .find(|r| r.intact())
+            .or_else(|| records.iter().flatten().next())
+            .map(|r| r.params)
+            .ok_or_else(|| Error::Tampered("the key wrap is missing".into()))
     }
 
     pub fn failed_unlocks(&self) -> Result<FailedUnlocks> {
@@ -272,20 +325,51 @@ impl Vault {
         }
         let failures = state.count.saturating_add(1);
         self.meta_put("failed_unlocks", failures.to_string().as_bytes())?;
-        let wrapped = self.wrapped_key()?;
-        match kdf::unwrap(&wrapped, password)? {
-            Some(dek) => {
+        let records = self.wrap_records()?;
+        let outcome = match kdf::unwrap(&records, password) {
+            Ok(o) => o,
+            Err(e) => {
+                // Not an attempt at the password: the record itself is unusable.
+                self.meta_put("failed_unlocks", state.count.to_string().as_bytes())?;
+                return Err(e);
+            }
+        };
+        match outcome {
+            kdf::Unwrapped::Damaged(why) => {
+                // Damage is not a failed attempt: it neither counts nor wipes.
+                self.meta_put("failed_unlocks", state.count.to_string().as_bytes())?;
+                Err(Error::Tampered(format!(
+                    "{why}. The container's key record was altered or damaged; this attempt \
+                     was not counted. Your helpdesk can restore the container or enrol you again"
+                )))
+            }
+            kdf::Unwrapped::Key { dek, repair } => {
                 let mut dek = Zeroizing::new(dek);
                 let tx = self.conn.transaction()?;
                 meta_put_tx(&tx, "failed_unlocks", b"0")?;
                 meta_put_tx(&tx, "retry_after_ms", b"0")?;
                 tx.commit()?;
-                self.keys = Some(std::sync::Arc::new(Keys::from_dek(*dek)));
+                let keys = Keys::from_dek(*dek);
                 zeroize::Zeroize::zeroize(&mut *dek);
+                if repair {
+                    // A damaged copy or an old record: write both anew, same password.
+                    let params = self
+                        .kdf_params()
+                        .unwrap_or_default()
+                        .max_with(kdf::MIN_PARAMS);
+                    let wrapped = kdf::wrap(keys.dek(), password, params)?;
+                    self.write_wrap(&wrapped)?;
+                }
+                self.keys = Some(std::sync::Arc::new(keys));
+                // The records as a whole: nothing removed, moved, added or lost.
+                if let Err(e) = self.verify_state() {
+                    self.keys = None;
+                    return Err(e);
+                }
                 self.sweep_orphan_blobs()?;
                 Ok(())
             }
-            None => {
+            kdf::Unwrapped::WrongPassword => {
                 if failures >= rules.max_failed {
                     match rules.on_limit {
                         OnLimit::Wipe => {
@@ -323,7 +407,7 @@ impl Vault {
     pub fn rewrap(&mut self, new_password: &str, params: KdfParams) -> Result<()> {
         let keys = self.keys()?;
         let wrapped = kdf::wrap(keys.dek(), new_password, params)?;
-        self.meta_put("wrap", &serde_json::to_vec(&wrapped).expect("serialisable"))
+        self.write_wrap(&wrapped)
     }
 
     /// Crypto-shred, then delete the container's own files. Anything else a user put into
@@ -332,7 +416,7 @@ impl Vault {
         self.keys = None;
         let junk = crypto::random_bytes::<64>();
         self.conn.execute(
-            "UPDATE meta SET value = ?1 WHERE name = 'wrap'",
+            "UPDATE meta SET value = ?1 WHERE name IN ('wrap', 'wrap.2')",
             [&junk[..]],
         )?;
         let _ = self
@@ -415,33 +499,69 @@ impl Vault {
             },
             value,
         );
-        self.conn
-            .prepare_cached(
-                "INSERT INTO kv(ns, key_id, key_sealed, value, size) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT(ns, key_id) DO UPDATE SET key_sealed = excluded.key_sealed,
-                 value = excluded.value, size = excluded.size",
-            )?
-            .execute(params![
-                ns,
-                &key_id[..],
-                key_sealed,
-                value_sealed,
-                (key.len() + value.len()) as i64
-            ])?;
-        Ok(())
+        let e = self.element(
+            "kv",
+            state::RowKey::Text(ns, &key_id),
+            &[
+                state::tag(Some(&key_sealed)),
+                state::tag(Some(&value_sealed)),
+            ],
+        )?;
+        self.write_tx(|| {
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO kv(ns, key_id, key_sealed, value, size) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT(ns, key_id) DO UPDATE SET key_sealed = excluded.key_sealed,
+                     value = excluded.value, size = excluded.size",
+                )?
+                .execute(params![
+                    ns,
+                    &key_id[..],
+                    key_sealed,
+                    value_sealed,
+                    charged_size(key.len(), value.len()) as i64
+                ])?;
+            self.track("kv", state::RowKey::Text(ns, &key_id), Some(e))
+        })
+    }
+
+    /// Run `f` in the caller's transaction, or in one of its own (BEGIN IMMEDIATE: a writer
+    /// takes the write lock at once); after its own commit the state file follows.
+    pub fn write_tx<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return f();
+        }
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f() {
+            Ok(v) => {
+                self.conn.execute_batch("COMMIT")?;
+                self.note_commit();
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 
     pub fn get(&self, ns: &str, key: &str) -> Result<Option<Zeroizing<Vec<u8>>>> {
         let keys = self.keys()?;
         let key_id = self.kv_ids(ns, key)?;
-        let sealed: Option<Vec<u8>> = self
+        let sealed: Option<(Vec<u8>, Vec<u8>)> = self
             .conn
-            .prepare_cached("SELECT value FROM kv WHERE ns = ?1 AND key_id = ?2")?
-            .query_row(params![ns, &key_id[..]], |r| r.get(0))
+            .prepare_cached("SELECT key_sealed, value FROM kv WHERE ns = ?1 AND key_id = ?2")?
+            .query_row(params![ns, &key_id[..]], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         match sealed {
             None => Ok(None),
-            Some(s) => {
+            Some((key_sealed, s)) => {
+                // The record must be the one last written, not an older genuine copy.
+                self.check_element(
+                    "kv",
+                    state::RowKey::Text(ns, &key_id),
+                    &[state::tag(Some(&key_sealed)), state::tag(Some(&s))],
+                )?;
                 let row = Self::kv_row(ns, &key_id);
                 keys.open(
                     &Aad {
@@ -458,15 +578,19 @@ impl Vault {
 
     pub fn delete(&self, ns: &str, key: &str) -> Result<bool> {
         let key_id = self.kv_ids(ns, key)?;
-        let n = self
-            .conn
-            .prepare_cached("DELETE FROM kv WHERE ns = ?1 AND key_id = ?2")?
-            .execute(params![ns, &key_id[..]])?;
-        Ok(n > 0)
+        self.write_tx(|| {
+            let n = self
+                .conn
+                .prepare_cached("DELETE FROM kv WHERE ns = ?1 AND key_id = ?2")?
+                .execute(params![ns, &key_id[..]])?;
+            if n > 0 {
+                self.track("kv", state::RowKey::Text(ns, &key_id), None)?;
+            }
+            Ok(n > 0)
+        })
     }
 
-    /// Bytes one record is charged (its key and its value, in plain text) without opening
-    /// it: what quotas count.
+    /// Bytes one record is charged ([`charged_size`]) without opening it: what quotas count.
     pub fn value_size(&self, ns: &str, key: &str) -> Result<Option<u64>> {
         let key_id = self.kv_ids(ns, key)?;
         Ok(self
@@ -558,17 +682,17 @@ impl Vault {
 
     /// Apply several puts and deletes atomically: all or none.
     pub fn batch(&mut self, ns: &str, ops: &[(String, Option<Vec<u8>>)]) -> Result<()> {
-        let tx = self.conn.unchecked_transaction()?;
-        for (key, value) in ops {
-            match value {
-                Some(v) => self.put(ns, key, v)?,
-                None => {
-                    self.delete(ns, key)?;
+        self.write_tx(|| {
+            for (key, value) in ops {
+                match value {
+                    Some(v) => self.put(ns, key, v)?,
+                    None => {
+                        self.delete(ns, key)?;
+                    }
                 }
             }
-        }
-        tx.commit()?;
-        Ok(())
+            Ok(())
+        })
     }
 
     // ---- sealed blobs ----
@@ -593,6 +717,13 @@ impl Vault {
     fn sweep_orphan_blobs(&self) -> Result<()> {
         blob::sweep_orphans(self)
     }
+}
+
+/// Bytes a record of this key and value is charged against quotas, and what its `size`
+/// column says: the two padded size classes as sealed, so the column reveals no more than
+/// the ciphertexts beside it.
+pub fn charged_size(key_len: usize, value_len: usize) -> u64 {
+    (crypto::padded_len(key_len) + crypto::padded_len(value_len)) as u64
 }
 
 fn meta_put_tx(tx: &rusqlite::Transaction, name: &str, value: &[u8]) -> Result<()> {
@@ -626,7 +757,15 @@ fn set_mode(path: &Path, mode: u32) -> Result<()> {
 
 /// Remove exactly the files a container consists of, then the folder if it is empty.
 pub fn remove_container_files(root: &Path) -> Result<()> {
-    for name in [DB_FILE, "vault.db-wal", "vault.db-shm", "vault.db-journal"] {
+    for name in [
+        DB_FILE,
+        "vault.db-wal",
+        "vault.db-shm",
+        "vault.db-journal",
+        state::STATE_FILE,
+        "state.tmp",
+        "crash.json",
+    ] {
         match std::fs::remove_file(root.join(name)) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

@@ -70,6 +70,20 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (term, msg)
     ) WITHOUT ROWID;
     "#,
+    // v3: the state of the vault as a whole (see vault/state.rs): one keyed element per
+    // tracked row; their sum, count and a commit counter live sealed in meta.
+    r#"
+    CREATE TABLE vstate (
+        tbl TEXT NOT NULL,
+        a   NOT NULL,        -- the row's key: text (kv namespace, blob id) or integer
+        b   BLOB NOT NULL,   -- the rest of it (kv key id), or x''
+        e   BLOB NOT NULL,   -- HMAC(state key, table, key, the row's seal tags)
+        PRIMARY KEY (tbl, a, b)
+    ) WITHOUT ROWID;
+    -- Rows written before this version get their elements at the next unlock (it needs the
+    -- key); without this marker a missing state record is an integrity error.
+    INSERT INTO meta(name, value) VALUES ('state_adopt_pending', '1');
+    "#,
 ];
 
 pub const CURRENT: u32 = MIGRATIONS.len() as u32;

@@ -38,8 +38,10 @@ fn records_round_trip_and_list() {
     v.put("app:news", "a", b"other namespace").unwrap();
     assert_eq!(v.get("mail", "a").unwrap().unwrap().as_slice(), b"one");
     assert_eq!(v.keys_in("mail").unwrap(), vec!["a", "b"]);
-    // Keys count as well as values: many small keys cannot hide from a quota.
-    assert_eq!(v.usage("mail").unwrap(), 8);
+    // Keys count as well as values, each at its sealed size class: many small keys cannot
+    // hide from a quota.
+    assert_eq!(v.usage("mail").unwrap(), 2 * super::charged_size(1, 3));
+    assert_eq!(super::charged_size(1, 3), 128);
     assert!(v.delete("mail", "a").unwrap());
     assert!(v.get("mail", "a").unwrap().is_none());
     assert!(v.put("bad ns", "k", b"v").is_err());
@@ -154,6 +156,60 @@ fn blobs_round_trip_at_chunk_boundaries() {
         let info = v.blob_info(&id).unwrap().unwrap();
         assert_eq!(info.size, size as u64);
     }
+}
+
+#[test]
+fn a_range_read_seeks_to_its_chunk_and_still_authenticates_it() {
+    use std::io::Read;
+    let (_t, root, v) = fresh();
+    let data: Vec<u8> = (0..5 * blob::CHUNK_SIZE + 333)
+        .map(|i| (i % 241) as u8)
+        .collect();
+    let id = write_blob(&v, &data);
+    let c = blob::CHUNK_SIZE;
+    for (offset, len) in [
+        (0, 10),
+        (c - 1, 2),
+        (c, c),
+        (2 * c + 5, 3 * c),
+        (5 * c + 300, 100),
+        (data.len() - 1, 1),
+    ] {
+        let mut r = v.blob_reader(&id).unwrap();
+        r.seek_to(offset as u64).unwrap();
+        let mut out = Vec::new();
+        r.take(len as u64).read_to_end(&mut out).unwrap();
+        let end = (offset + len).min(data.len());
+        assert_eq!(out, &data[offset..end], "offset {offset}");
+    }
+    let mut r = v.blob_reader(&id).unwrap();
+    r.seek_to(data.len() as u64 + 10).unwrap();
+    assert_eq!(
+        r.read(&mut [0u8; 8]).unwrap(),
+        0,
+        "past the end reads nothing"
+    );
+    // A chunk moved onto the sought position is still caught by its index.
+    let path = blob_file(&root, &id);
+    let original = std::fs::read(&path).unwrap();
+    let stride = 4 + crypto::SEAL_OVERHEAD + c;
+    let mut moved = original.clone();
+    moved.copy_within(9..9 + stride, 9 + 2 * stride);
+    std::fs::write(&path, &moved).unwrap();
+    let mut r = v.blob_reader(&id).unwrap();
+    assert!(matches!(
+        r.seek_to(2 * c as u64 + 1),
+        Err(Error::Tampered(_))
+    ));
+    // The chunks before the range are never decrypted: damage there does not matter to it.
+    let mut early = original.clone();
+    early[9 + 100] ^= 1;
+    std::fs::write(&path, &early).unwrap();
+    let mut r = v.blob_reader(&id).unwrap();
+    r.seek_to(3 * c as u64).unwrap();
+    let mut out = vec![0u8; 16];
+    r.read_exact(&mut out).unwrap();
+    assert_eq!(out, &data[3 * c..3 * c + 16]);
 }
 
 #[test]
@@ -356,8 +412,10 @@ fn a_weakened_wrap_is_refused() {
     let mut w: kdf::WrappedKey =
         serde_json::from_slice(&v.meta_get("wrap").unwrap().unwrap()).unwrap();
     w.params.memory_kib = 8;
-    v.meta_put("wrap", &serde_json::to_vec(&w).unwrap())
-        .unwrap();
+    w.reseal_checksum();
+    for name in ["wrap", "wrap.2"] {
+        v.meta_put(name, &serde_json::to_vec(&w).unwrap()).unwrap();
+    }
     drop(v);
     let mut v = Vault::open(&root).unwrap();
     assert!(matches!(
@@ -445,4 +503,132 @@ fn files_are_private() {
     }
     let mode = std::fs::metadata(&root).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o700);
+}
+
+#[test]
+fn a_damaged_wrap_neither_counts_nor_wipes_and_one_copy_repairs_the_other() {
+    let (_t, root, v) = fresh();
+    v.put("mail", "k", b"kept").unwrap();
+    let original = v.meta_get("wrap").unwrap().unwrap();
+    // One character of one copy changed: the other opens it and rewrites both.
+    let mut damaged = original.clone();
+    let at = damaged.len() / 2;
+    damaged[at] = if damaged[at] == b'A' { b'B' } else { b'A' };
+    v.meta_put("wrap", &damaged).unwrap();
+    drop(v);
+    let r = rules(2, OnLimit::Wipe);
+    let mut v = Vault::open(&root).unwrap();
+    v.unlock(PW, &r).unwrap();
+    assert_eq!(v.get("mail", "k").unwrap().unwrap().as_slice(), b"kept");
+    assert_ne!(v.meta_get("wrap").unwrap().unwrap(), damaged, "repaired");
+    drop(v);
+    // Both copies damaged: five right passwords are five "damaged", never a wipe.
+    let v = Vault::open(&root).unwrap();
+    for name in ["wrap", "wrap.2"] {
+        let mut raw = v.meta_get(name).unwrap().unwrap();
+        let text = String::from_utf8(raw.clone()).unwrap();
+        let ct = text.find("\"ciphertext\":\"").unwrap() + 14;
+        raw[ct] = if raw[ct] == b'A' { b'B' } else { b'A' };
+        let bk = text.find("\"backup\":[\"").unwrap();
+        let second = text[bk..].find("\",\"").unwrap() + bk + 3;
+        raw[second] = if raw[second] == b'A' { b'B' } else { b'A' };
+        v.meta_put(name, &raw).unwrap();
+    }
+    drop(v);
+    for _ in 0..5 {
+        let mut v = Vault::open(&root).unwrap();
+        let e = v.unlock(PW, &r).unwrap_err();
+        assert!(matches!(e, Error::Tampered(_)), "{e:?}");
+        assert_eq!(
+            v.failed_unlocks().unwrap().count,
+            0,
+            "damage is not an attempt"
+        );
+    }
+    assert!(Vault::exists(&root), "never wiped");
+}
+
+/// Open `root` with the test password: the outcome of the unlock.
+fn reopen(root: &Path) -> (Vault, Result<()>) {
+    let mut v = Vault::open(root).unwrap();
+    let r = v.unlock(PW, &rules(10, OnLimit::Wipe));
+    (v, r)
+}
+
+fn raw_conn(root: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(root.join("vault.db")).unwrap()
+}
+
+#[test]
+fn a_deleted_or_moved_record_is_found_at_unlock() {
+    for attack in [
+        "DELETE FROM kv WHERE ns = 'documents'",
+        "UPDATE kv SET ns = 'app:evil' WHERE ns = 'documents'",
+        "DELETE FROM kv WHERE ns = 'documents'; DELETE FROM vstate WHERE tbl = 'kv' AND a = 'documents'",
+    ] {
+        let (_t, root, mut v) = fresh();
+        v.put("documents", "d1", b"Haushaltsplan").unwrap();
+        v.put("app:news", "k", b"v").unwrap();
+        v.lock();
+        drop(v);
+        raw_conn(&root).execute_batch(attack).unwrap();
+        let (v, r) = reopen(&root);
+        let e = r.unwrap_err();
+        assert!(matches!(e, Error::Tampered(_)), "{attack}: {e:?}");
+        assert!(!v.is_unlocked(), "{attack}: unlocked anyway");
+    }
+}
+
+#[test]
+fn an_older_copy_of_a_record_put_back_is_found_on_read_and_at_unlock() {
+    let (_t, root, mut v) = fresh();
+    v.put("app:news", "read", b"old").unwrap();
+    let old: Vec<u8> = v
+        .conn()
+        .query_row("SELECT value FROM kv WHERE ns = 'app:news'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    v.put("app:news", "read", b"new").unwrap();
+    // Put back behind the open vault's back: the next read finds it.
+    raw_conn(&root)
+        .execute("UPDATE kv SET value = ?1 WHERE ns = 'app:news'", [&old])
+        .unwrap();
+    let e = v.get("app:news", "read").unwrap_err();
+    assert!(e.to_string().contains("older copy"), "{e}");
+    // And the next unlock, before anything is read.
+    v.lock();
+    drop(v);
+    let (v, r) = reopen(&root);
+    let e = r.unwrap_err();
+    assert!(e.to_string().contains("older sealed copy"), "{e}");
+    assert!(!v.is_unlocked());
+}
+
+#[test]
+fn lost_commits_are_found_and_the_wal_is_empty_after_lock() {
+    let (_t, root, mut v) = fresh();
+    v.put("documents", "d1", b"first").unwrap();
+    // Lock folds the WAL into the database and empties it.
+    v.lock();
+    let wal = std::fs::metadata(root.join("vault.db-wal")).map_or(0, |m| m.len());
+    assert_eq!(wal, 0, "the WAL keeps frames after lock");
+    let snapshot = std::fs::read(root.join("vault.db")).unwrap();
+    drop(v);
+    let (mut v, r) = reopen(&root);
+    r.unwrap();
+    v.put("documents", "d2", b"second").unwrap();
+    v.lock();
+    drop(v);
+    // The database put back to an older copy (as a damaged WAL would leave it): the state
+    // file beside it knows a later commit.
+    let _ = std::fs::remove_file(root.join("vault.db-wal"));
+    let _ = std::fs::remove_file(root.join("vault.db-shm"));
+    std::fs::write(root.join("vault.db"), snapshot).unwrap();
+    let (_v, r) = reopen(&root);
+    let e = r.unwrap_err().to_string();
+    assert!(
+        e.contains("committed changes were lost") || e.contains("does not add up"),
+        "{e}"
+    );
 }

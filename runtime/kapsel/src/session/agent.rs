@@ -103,9 +103,12 @@ fn detach() {
 pub fn run_agent(root: &Path, idle_cap: Option<Duration>, accept_new_binary: bool) -> i32 {
     harden_process();
     let setup = || -> Result<(Container, UnixListener, PathBuf, Duration)> {
-        let password = read_password()?;
         let mut container = Container::open(root)?;
-        container.check_integrity(accept_new_binary)?;
+        container.check_integrity(
+            accept_new_binary,
+            kapsel_core::integrity::Stage::BeforePassword,
+        )?;
+        let password = read_password()?;
         let path = super::socket_path(root)?;
         if UnixStream::connect(&path).is_ok() {
             return Err(Error::invalid(
@@ -272,7 +275,11 @@ fn handle(
             progress,
         )?))),
         Request::AppInstall { path } => {
-            let bytes = std::fs::read(&path).map_err(Error::io(format!("cannot read {path}")))?;
+            let bytes = kapsel_core::files::read_bounded(
+                std::path::Path::new(&path),
+                kapsel_host::MAX_PACKAGE as u64,
+                "the package",
+            )?;
             Ok(Answer::Installed(Box::new(
                 app_host(state)?.install(&bytes)?,
             )))

@@ -30,17 +30,16 @@ fn absolute(path: &Path) -> Result<String> {
         .ok_or_else(|| Error::invalid("the path is not UTF-8"))
 }
 
-fn read_file(path: &Path, what: &str) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            Error::invalid(format!("{what} {} does not exist", path.display()))
-        }
-        _ => Error::io(format!("cannot read {what} {}", path.display()))(e),
-    })
+fn read_file(path: &Path, max: usize, what: &str) -> Result<Vec<u8>> {
+    kapsel_core::files::read_bounded(path, max as u64, what)
 }
 
 fn secret_key(path: &Path) -> Result<signing::SigningKey> {
-    signing::parse_secret_key(&tenant::read_text(path, "the secret key file")?)
+    signing::parse_secret_key(&tenant::read_text(
+        path,
+        tenant::MAX_KEY_FILE,
+        "the secret key file",
+    )?)
 }
 
 pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
@@ -59,8 +58,12 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             out: target,
             key,
         } => {
-            let text = tenant::read_text(&manifest, "the manifest")?;
-            let mut package = Package::new(&text, read_file(&component, "the component")?)?;
+            let text =
+                tenant::read_text(&manifest, kapsel_host::MAX_MANIFEST as u64, "the manifest")?;
+            let mut package = Package::new(
+                &text,
+                read_file(&component, kapsel_host::MAX_COMPONENT, "the component")?,
+            )?;
             if let Some(k) = key {
                 package.sign(&secret_key(&k)?);
             }
@@ -81,7 +84,11 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             Ok(())
         }
         AppCommand::Sign { key, package } => {
-            let mut p = Package::parse(&read_file(&package, "the package")?)?;
+            let mut p = Package::parse(&read_file(
+                &package,
+                kapsel_host::MAX_PACKAGE,
+                "the package",
+            )?)?;
             p.sign(&secret_key(&key)?);
             std::fs::write(&package, p.to_bytes())
                 .map_err(Error::io(format!("cannot write {}", package.display())))?;
@@ -145,8 +152,7 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
                     document: doc,
                 },
             )?;
-            show_outcome(v, out);
-            Ok(())
+            show_outcome(v, out)
         }
         AppCommand::Act {
             id,
@@ -172,8 +178,7 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
                     document: doc,
                 },
             )?;
-            show_outcome(v, out);
-            Ok(())
+            show_outcome(v, out)
         }
         AppCommand::Log { id } => {
             open_checked(root)?;
@@ -189,8 +194,9 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
 }
 
 /// Show what an app returned, with the documents it asked to open as the viewer showed them
-/// (the agent hands them to the viewer, inside the container).
-pub(crate) fn show_outcome(outcome: CallOutcome, out: Out) {
+/// (the agent hands them to the viewer, inside the container). Damaged data met on the way
+/// is an error after the view: the command exits with the tamper code.
+pub(crate) fn show_outcome(outcome: CallOutcome, out: Out) -> Result<()> {
     out.show(&outcome, |o| {
         let mut text = render_outcome(o);
         for opened in &o.opened {
@@ -203,6 +209,14 @@ pub(crate) fn show_outcome(outcome: CallOutcome, out: Out) {
         }
         text
     });
+    match outcome.integrity_error() {
+        Some(damage) => Err(Error::Tampered(format!(
+            "app {} met damaged data in the container (recorded in the audit log): {}",
+            outcome.app,
+            line(damage)
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn render_outcome(o: &CallOutcome) -> String {
@@ -328,7 +342,7 @@ pub fn audit(
     // The policy to judge against: a given file (signed or a draft), else the container's.
     let (policy, signed_by) = match &policy_file {
         Some(path) => {
-            let text = tenant::read_text(path, "the policy")?;
+            let text = tenant::read_policy(path)?;
             match kapsel_core::policy::verify(&text, None) {
                 Ok(v) => (Some(v.policy), Some(signing::encode_public_key(&v.signer))),
                 Err(_) => match signing::parse_document(&text) {
@@ -348,7 +362,7 @@ pub fn audit(
     };
     match package {
         Some(path) => {
-            let bytes = read_file(&path, "the package")?;
+            let bytes = read_file(&path, kapsel_host::MAX_PACKAGE, "the package")?;
             let r = report::audit_package(&bytes, policy.as_ref())?;
             out.show(&r, render_package_report);
             if r.verdict == report::Verdict::Reject {

@@ -557,7 +557,8 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
                 },
             );
             match opened {
-                Ok(v) => super::apps::show_outcome(v, out),
+                Ok(v) => super::apps::show_outcome(v, out)?,
+                Err(e @ Error::Tampered(_)) => return Err(e),
                 Err(e) => println!("(the viewer could not open it: {e})"),
             }
         }

@@ -17,6 +17,7 @@ use crate::session::protocol::{AgentStatus, AuditLog, Locked, PolicyUpdated};
 use crate::session::{self, Request};
 use kapsel_core::container::{self, Container};
 use kapsel_core::error::{Error, Result};
+use kapsel_core::integrity::Stage;
 
 #[derive(Parser, Debug)]
 #[command(name = "kapsel", version, about = "Kapsel — the secure work container", long_about = None)]
@@ -296,9 +297,13 @@ fn root_of(cli: &Cli) -> PathBuf {
 
 /// Open the container and run the start-up checks; warnings go to stderr.
 pub(crate) fn open_checked(root: &Path) -> Result<Container> {
+    open_checked_at(root, Stage::Command)
+}
+
+fn open_checked_at(root: &Path, stage: Stage) -> Result<Container> {
     let c = Container::open(root)?;
     report_crash(&c);
-    for f in c.check_integrity(false)? {
+    for f in c.check_integrity(false, stage)? {
         eprintln!(
             "kapsel: warning: {}",
             kapsel_core::terminal::line(&f.message)
@@ -324,10 +329,13 @@ fn run(cli: Cli) -> Result<()> {
                 return Err(Error::invalid(format!("{u:?} is not a login name")));
             }
             let key = tenant::public_key_arg(&tenant_key)?;
-            let text = tenant::read_text(&policy, "the policy")?;
+            let text = tenant::read_policy(&policy)?;
             let verified = kapsel_core::policy::verify(&text, Some(&key))?;
             let findings = kapsel_core::integrity::run(
-                &verified.policy.integrity,
+                &kapsel_core::integrity::rules_for(
+                    &verified.policy.integrity,
+                    Stage::BeforePassword,
+                ),
                 &kapsel_core::integrity::Subject {
                     container: None,
                     pinned_binary: None,
@@ -340,8 +348,11 @@ fn run(cli: Cli) -> Result<()> {
             session::socket_path(&root)?;
             let mut reader = password::Reader::new(pw.password_stdin);
             let password = reader.read_new("Directory (AD) password: ")?;
-            Container::enroll(&root, &text, &key, user.as_deref(), &password)?;
-            let installed = preinstall(&root, &password, apps)?;
+            // All or nothing: a container whose enrolment or preinstall failed half-way is
+            // removed again, so the next attempt starts clean.
+            let installed = Container::enroll(&root, &text, &key, user.as_deref(), &password)
+                .and_then(|()| preinstall(&root, &password, apps))
+                .map_err(|e| undo_enrolment(&root, e))?;
             if !installed.is_empty() && !cli.json {
                 println!(
                     "Installed the built-in apps the tenant grants: {}.",
@@ -366,7 +377,7 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let c = Container::open(&root)?;
             report_crash(&c);
-            for f in c.check_integrity(accept_new_binary)? {
+            for f in c.check_integrity(accept_new_binary, Stage::BeforePassword)? {
                 eprintln!("kapsel: warning: {}", f.message);
             }
             drop(c);
@@ -395,7 +406,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Passwd { pw } => {
-            let mut c = open_checked(&root)?;
+            let mut c = open_checked_at(&root, Stage::BeforePassword)?;
             let mut reader = password::Reader::new(pw.password_stdin);
             let old = reader.read("Current password: ")?;
             let new = reader.read_new("New password: ")?;
@@ -442,7 +453,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Policy(PolicyCommand::Update { file }) => {
             open_checked(&root)?;
-            let text = tenant::read_text(&file, "the policy")?;
+            let text = tenant::read_policy(&file)?;
             let v: PolicyUpdated = session::ask(&root, &Request::PolicyUpdate { text })?;
             let msg = if v.updated {
                 format!("Policy serial {} installed.", v.serial)
@@ -497,6 +508,35 @@ fn run(cli: Cli) -> Result<()> {
 
 /// Install the apps the tenant marks `preinstall` from the built-in packages. A package the
 /// tenant asks for but that is missing is reported, not fatal: enrolment stands.
+/// Remove what a failed enrolment created and say so alongside the reason; the exit code
+/// stays the reason's.
+fn undo_enrolment(root: &Path, cause: Error) -> Error {
+    if !kapsel_core::vault::Vault::exists(root) {
+        return cause;
+    }
+    let code = crate::exit::code(&cause);
+    let undone = match Container::open(root) {
+        Ok(c) => c.wipe(),
+        Err(_) => kapsel_core::vault::remove_container_files(root),
+    };
+    let message = match undone {
+        Ok(()) => format!(
+            "enrolment failed and was undone (nothing was left at {}): {cause}",
+            root.display()
+        ),
+        Err(e) => format!(
+            "enrolment failed: {cause}; removing the half-made container at {} failed too \
+             ({e}): delete that folder before enrolling again",
+            root.display()
+        ),
+    };
+    Error::Remote {
+        kind: cause.kind().to_string(),
+        message,
+        code,
+    }
+}
+
 fn preinstall(root: &Path, password: &str, dir: Option<PathBuf>) -> Result<Vec<String>> {
     let mut c = Container::open(root)?;
     if !c.policy().apps.values().any(|g| g.preinstall) {
@@ -553,7 +593,7 @@ fn run_tenant(cmd: TenantCommand, out: render::Out) -> Result<()> {
         }
         TenantCommand::Verify { policy, key } => {
             let key = tenant::public_key_arg(&key)?;
-            let text = tenant::read_text(&policy, "the policy")?;
+            let text = tenant::read_policy(&policy)?;
             let v = kapsel_core::policy::verify(&text, Some(&key))?;
             out.done(
                 &format!(

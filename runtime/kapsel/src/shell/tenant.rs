@@ -22,15 +22,20 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
         .map_err(Error::io(format!("cannot write {}", path.display())))
 }
 
-pub fn read_text(path: &Path, what: &str) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            Error::invalid(format!("{what} {} does not exist", path.display()))
-        }
-        _ => Error::io(format!("cannot read {what} {}", path.display()))(e),
-    })?;
-    String::from_utf8(bytes)
-        .map_err(|_| Error::invalid(format!("{what} {} is not UTF-8 text", path.display())))
+/// The largest key file read (a key is one line of text).
+pub const MAX_KEY_FILE: u64 = 4096;
+
+pub fn read_text(path: &Path, max: u64, what: &str) -> Result<String> {
+    kapsel_core::files::read_text_bounded(path, max, what)
+}
+
+/// A signed policy file, refused above the policy size limit before it is read whole.
+pub fn read_policy(path: &Path) -> Result<String> {
+    read_text(
+        path,
+        kapsel_core::policy::MAX_POLICY_BYTES as u64,
+        "the policy",
+    )
 }
 
 /// Writes `<prefix>.key` (secret, 0600) and `<prefix>.pub`; returns the public key.
@@ -50,12 +55,17 @@ pub fn public_key_arg(arg: &str) -> Result<ed25519_dalek::VerifyingKey> {
     if arg.starts_with("ed25519:") {
         return signing::parse_public_key(arg);
     }
-    signing::parse_public_key(&read_text(Path::new(arg), "the public key file")?)
+    signing::parse_public_key(&read_text(
+        Path::new(arg),
+        MAX_KEY_FILE,
+        "the public key file",
+    )?)
 }
 
 pub fn sign(secret_key: &Path, policy_path: &Path) -> Result<String> {
-    let key = signing::parse_secret_key(&read_text(secret_key, "the secret key file")?)?;
-    let text = read_text(policy_path, "the policy")?;
+    let key =
+        signing::parse_secret_key(&read_text(secret_key, MAX_KEY_FILE, "the secret key file")?)?;
+    let text = read_policy(policy_path)?;
     // Refuse to sign something the container would refuse to install.
     let body = match signing::parse_document(&text) {
         Ok(doc) => doc.body.to_string(),

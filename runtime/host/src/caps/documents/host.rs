@@ -56,8 +56,11 @@ impl Host for HostState {
         if offset >= doc.size {
             return Ok(Ok(Vec::new()));
         }
-        let vault = self.services.vault();
-        Ok(documents::read_range(&vault, &doc, offset, length as usize).map_err(|e| e.to_string()))
+        let read = {
+            let vault = self.services.vault();
+            documents::read_range(&vault, &doc, offset, length as usize)
+        };
+        Ok(read.map_err(|e| self.vault_failure(e)))
     }
 
     fn save(

@@ -1,7 +1,8 @@
 //! Storage calls: writes of one call are kept aside and applied in one transaction when the
 //! call returns; a trap discards them. The grant is checked on every call.
 //!
-//! Usage counts what is stored: every key's bytes and its value's (`Vault::usage`), so many
+//! Usage counts what is stored: every key and its value, each padded to its sealed size class
+//! (`Vault::usage`, `vault::charged_size`), so many
 //! small keys cannot hide from the quota. The check is O(1) per write: the namespace's usage
 //! is read once per call and each pending write carries what it changes.
 
@@ -46,9 +47,9 @@ fn check_key(key: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Bytes a stored entry is charged: its key and its value.
+/// Bytes a stored entry is charged: its key and its value as sealed (the vault's rule).
 fn charge(key: &str, value: &[u8]) -> u64 {
-    (key.len() + value.len()) as u64
+    kapsel_core::vault::charged_size(key.len(), value.len())
 }
 
 impl HostState {
@@ -135,8 +136,11 @@ impl Host for HostState {
         if let Some(v) = self.effects.storage.pending.get(&key) {
             return Ok(v.clone());
         }
-        let vault = self.services.vault();
-        let value = vault.get(&self.ns(), &key).map_err(failed)?;
+        let value = {
+            let vault = self.services.vault();
+            vault.get(&self.ns(), &key)
+        };
+        let value = value.map_err(|e| failed(self.vault_failure(e)))?;
         Ok(value.map(|v| v.to_vec()))
     }
 
