@@ -548,19 +548,30 @@ impl Vault {
     pub fn get(&self, ns: &str, key: &str) -> Result<Option<Zeroizing<Vec<u8>>>> {
         let keys = self.keys()?;
         let key_id = self.kv_ids(ns, key)?;
-        let sealed: Option<(Vec<u8>, Vec<u8>)> = self
+        // The row and its recorded element in one look-up.
+        type Found = (Vec<u8>, Vec<u8>, Option<Vec<u8>>);
+        let sealed: Option<Found> = self
             .conn
-            .prepare_cached("SELECT key_sealed, value FROM kv WHERE ns = ?1 AND key_id = ?2")?
-            .query_row(params![ns, &key_id[..]], |r| Ok((r.get(0)?, r.get(1)?)))
+            .prepare_cached(
+                // A scalar subquery, not a join: with a join SQLite propagates the bound
+                // values into the plan and re-prepares the statement on every call (5x slower).
+                "SELECT kv.key_sealed, kv.value,
+                   (SELECT v.e FROM vstate v WHERE v.tbl = 'kv' AND v.a = ?1 AND v.b = ?2)
+                 FROM kv WHERE kv.ns = ?1 AND kv.key_id = ?2",
+            )?
+            .query_row(params![ns, &key_id[..]], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()?;
         match sealed {
             None => Ok(None),
-            Some((key_sealed, s)) => {
+            Some((key_sealed, s, recorded)) => {
                 // The record must be the one last written, not an older genuine copy.
-                self.check_element(
+                self.compare_element(
                     "kv",
                     state::RowKey::Text(ns, &key_id),
                     &[state::tag(Some(&key_sealed)), state::tag(Some(&s))],
+                    recorded.as_deref(),
                 )?;
                 let row = Self::kv_row(ns, &key_id);
                 keys.open(

@@ -28,6 +28,8 @@ use crate::error::{Error, Result};
 
 /// The file beside the database that repeats the commit counter.
 pub const STATE_FILE: &str = "state";
+/// One MACed summary in the state file; the file holds two (see `note_commit`).
+const SLOT: usize = 80;
 const META_STATE: &str = "state";
 /// Set by the schema migration that introduced the state; cleared once it is built.
 const ADOPT_PENDING: &str = "state_adopt_pending";
@@ -144,7 +146,9 @@ impl Summary {
     }
 }
 
-/// The tracked tables, how their rows map to `vstate`, and which rows count.
+/// The tracked tables, how their rows map to `vstate`, and which rows count. `+col` on an
+/// integer column strips its affinity, so `vstate`'s key index (column `a` has none) serves
+/// the look-up instead of a scan per row.
 struct Tracked {
     table: &'static str,
     /// SQL for "rows of `table` without an element" and "elements without a row".
@@ -181,21 +185,21 @@ const TRACKED: &[Tracked] = &[
     Tracked {
         table: "audit",
         orphans: "SELECT COUNT(*) FROM audit WHERE mac IS NOT NULL AND NOT EXISTS
-                  (SELECT 1 FROM vstate v WHERE v.tbl = 'audit' AND v.a = audit.seq AND v.b = x'')",
+                  (SELECT 1 FROM vstate v WHERE v.tbl = 'audit' AND v.a = +audit.seq AND v.b = x'')",
         missing: "SELECT COUNT(*) FROM vstate v WHERE v.tbl = 'audit' AND NOT EXISTS
                   (SELECT 1 FROM audit WHERE audit.seq = v.a AND audit.mac IS NOT NULL)",
     },
     Tracked {
         table: "mail_folder",
         orphans: "SELECT COUNT(*) FROM mail_folder f WHERE NOT EXISTS
-                  (SELECT 1 FROM vstate v WHERE v.tbl = 'mail_folder' AND v.a = f.id AND v.b = x'')",
+                  (SELECT 1 FROM vstate v WHERE v.tbl = 'mail_folder' AND v.a = +f.id AND v.b = x'')",
         missing: "SELECT COUNT(*) FROM vstate v WHERE v.tbl = 'mail_folder' AND NOT EXISTS
                   (SELECT 1 FROM mail_folder f WHERE f.id = v.a)",
     },
     Tracked {
         table: "mail_msg",
         orphans: "SELECT COUNT(*) FROM mail_msg m WHERE NOT EXISTS
-                  (SELECT 1 FROM vstate v WHERE v.tbl = 'mail_msg' AND v.a = m.id AND v.b = CAST('summary' AS BLOB))",
+                  (SELECT 1 FROM vstate v WHERE v.tbl = 'mail_msg' AND v.a = +m.id AND v.b = CAST('summary' AS BLOB))",
         missing: "SELECT COUNT(*) FROM vstate v WHERE v.tbl = 'mail_msg' AND NOT EXISTS
                   (SELECT 1 FROM mail_msg m WHERE m.id = v.a)",
     },
@@ -292,15 +296,27 @@ impl Vault {
     /// On read: the row's element must be the one recorded (an older copy of a record put
     /// back opens fine — its seal is genuine — but its tags differ).
     pub fn check_element(&self, table: &str, key: RowKey<'_>, parts: &[&[u8]]) -> Result<()> {
-        let want = self.element(table, key, parts)?;
         let (a, b) = split(key);
         let have: Option<Vec<u8>> = self
             .conn
             .prepare_cached("SELECT e FROM vstate WHERE tbl = ?1 AND a = ?2 AND b = ?3")?
             .query_row(params![table, a, b], |r| r.get(0))
             .optional()?;
-        match have {
-            Some(h) if ct_eq(&h, &want) => Ok(()),
+        self.compare_element(table, key, parts, have.as_deref())
+    }
+
+    /// Like `check_element`, with the recorded element already looked up (`None`: there is
+    /// none).
+    pub fn compare_element(
+        &self,
+        table: &str,
+        key: RowKey<'_>,
+        parts: &[&[u8]],
+        recorded: Option<&[u8]>,
+    ) -> Result<()> {
+        let want = self.element(table, key, parts)?;
+        match recorded {
+            Some(h) if ct_eq(h, &want) => Ok(()),
             Some(_) => Err(Error::Tampered(format!(
                 "a {table} record is not the one last written (an older copy was put back)"
             ))),
@@ -322,16 +338,15 @@ impl Vault {
         };
         let bytes = s.sealed(keys, STATE_FILE.as_bytes());
         use cap_std::fs::OpenOptionsExt;
-        use std::io::Write;
-        // Written aside and renamed: a process killed mid-write leaves the old file whole.
-        let tmp = format!("{STATE_FILE}.tmp");
+        // Two slots, written in turn in place: a write cut short (a kill, a power cut)
+        // damages only the slot being written, and the other still holds the previous
+        // counter. No truncate and no rename: replacing a file by rename makes the file
+        // system flush it, which cost more than the commit itself.
         let mut opts = cap_std::fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true).mode(0o600);
-        if let Ok(mut f) = self.dir.open_with(&tmp, &opts)
-            && f.write_all(&bytes).is_ok()
-        {
-            drop(f);
-            let _ = self.dir.rename(&tmp, &self.dir, STATE_FILE);
+        opts.write(true).create(true).mode(0o600);
+        if let Ok(f) = self.dir.open_with(STATE_FILE, &opts) {
+            let slot = (s.commits % 2) * SLOT as u64;
+            let _ = rustix::io::pwrite(&f, &bytes, slot);
         }
     }
 
@@ -571,14 +586,21 @@ impl Vault {
             }
         }
         match self.dir.read(STATE_FILE) {
-            Ok(raw) => match Summary::open(keys, STATE_FILE.as_bytes(), &raw) {
-                Some(file) if file.commits > s.commits => problems.push(format!(
-                    "the database is older than the container's last recorded commit ({} < {}): committed changes were lost",
-                    s.commits, file.commits
-                )),
-                Some(_) => {}
-                None => problems.push("the state file does not authenticate".into()),
-            },
+            Ok(raw) => {
+                let newest = raw
+                    .chunks(SLOT)
+                    .filter_map(|slot| Summary::open(keys, STATE_FILE.as_bytes(), slot))
+                    .map(|f| f.commits)
+                    .max();
+                match newest {
+                    Some(file) if file > s.commits => problems.push(format!(
+                        "the database is older than the container's last recorded commit ({} < {file}): committed changes were lost",
+                        s.commits
+                    )),
+                    Some(_) => {}
+                    None => problems.push("the state file does not authenticate".into()),
+                }
+            }
             Err(_) if s.commits > 0 => {
                 problems.push("the state file beside the database is missing".into())
             }

@@ -632,3 +632,32 @@ fn lost_commits_are_found_and_the_wal_is_empty_after_lock() {
         "{e}"
     );
 }
+
+#[test]
+fn a_torn_state_slot_keeps_the_other_and_both_torn_is_reported() {
+    let (_t, root, v) = fresh();
+    for i in 0..3 {
+        v.put("mail", &format!("k{i}"), b"v").unwrap();
+    }
+    drop(v);
+    let path = root.join(super::state::STATE_FILE);
+    let good = std::fs::read(&path).unwrap();
+    assert_eq!(good.len(), 160, "two slots of 80 bytes");
+    // A write cut short damages the slot being written; the other still authenticates.
+    let mut torn = good.clone();
+    torn[100..].fill(0);
+    std::fs::write(&path, &torn).unwrap();
+    let mut v = Vault::open(&root).unwrap();
+    v.unlock(PW, &rules(5, OnLimit::Lockout)).unwrap();
+    assert_eq!(v.get("mail", "k2").unwrap().unwrap().as_slice(), b"v");
+    drop(v);
+    // Both slots damaged: the counter can no longer be checked, and that is said.
+    std::fs::write(&path, vec![0u8; 160]).unwrap();
+    let mut v = Vault::open(&root).unwrap();
+    let e = v
+        .unlock(PW, &rules(5, OnLimit::Lockout))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("state file does not authenticate"), "{e}");
+}
