@@ -36,7 +36,10 @@ for i, (uid, given, sn) in enumerate(users):
       f"cn: {given} {sn}\nsn: {sn}\ngivenName: {given}\ndisplayName: {sn}, {given}\n"
       f"uid: {uid}\nmail: {uid}@corp.test\nsAMAccountName: {uid}\nuserPrincipalName: {uid}@corp.test\n"
       + attr("department", dept) + f"company: {COMPANIES[i % 2]}\ntitle: Sachbearbeiter\n"
-      f"telephoneNumber: +49 30 {1000000 + i}\nuserPassword: secret\n\n")
+      f"telephoneNumber: +49 30 {1000000 + i}\nuserPassword: secret\n"
+      # the mail users' strong password too (servers.sh users-strong): Kapsel binds as the
+      # user with the password that opens the container
+      + ("userPassword: Kapsel-Test-2026\n" if i < len(named) else "") + "\n")
 w("dn: cn=Poststelle,ou=Groups,dc=corp,dc=test\nobjectClass: groupOfNames\ncn: Poststelle\n"
   "description: Funktionspostfach poststelle@corp.test\n"
   "member: cn=Alice Anders,ou=Users,dc=corp,dc=test\nmember: cn=Bob Berger,ou=Users,dc=corp,dc=test\n\n")

@@ -39,6 +39,119 @@ pub struct Policy {
     pub tls: Tls,
     #[serde(default)]
     pub integrity: IntegrityPolicy,
+    #[serde(default)]
+    pub directory: DirectoryPolicy,
+}
+
+/// How the directory module binds and searches (`[directory]`); the server and base DN are
+/// `servers.ldap` and `servers.ldap_base_dn`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DirectoryPolicy {
+    pub bind: DirectoryBind,
+    /// The service account's DN for `bind = "service"` (its password is stored sealed in the
+    /// container with `kapsel dir service-password`, never in the policy).
+    pub service_dn: Option<String>,
+    /// The most entries one search returns (1-5000); more are counted, not kept.
+    pub max_results: u32,
+    /// The server-side and client-side bound of one search, in seconds (1-120).
+    pub time_limit_seconds: u32,
+    pub attributes: DirectoryAttributes,
+}
+
+impl Default for DirectoryPolicy {
+    fn default() -> Self {
+        DirectoryPolicy {
+            bind: DirectoryBind::User,
+            service_dn: None,
+            max_results: 200,
+            time_limit_seconds: 10,
+            attributes: DirectoryAttributes::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DirectoryBind {
+    /// The user's own login and password (the ones that open the container). A login that
+    /// is not a DN is looked up first (`userPrincipalName`, `mail` or `sAMAccountName`).
+    User,
+    /// The tenant's service account (`service_dn`).
+    Service,
+}
+
+/// The directory's attribute for each field Kapsel shows (Active Directory names by default).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DirectoryAttributes {
+    pub display_name: String,
+    pub given_name: String,
+    pub surname: String,
+    pub mail: String,
+    pub phone: String,
+    pub mobile: String,
+    pub department: String,
+    pub title: String,
+    pub office: String,
+    pub manager: String,
+    pub company: String,
+    pub login: String,
+    pub upn: String,
+}
+
+impl Default for DirectoryAttributes {
+    fn default() -> Self {
+        let s = |v: &str| v.to_string();
+        DirectoryAttributes {
+            display_name: s("displayName"),
+            given_name: s("givenName"),
+            surname: s("sn"),
+            mail: s("mail"),
+            phone: s("telephoneNumber"),
+            mobile: s("mobile"),
+            department: s("department"),
+            title: s("title"),
+            office: s("physicalDeliveryOfficeName"),
+            manager: s("manager"),
+            company: s("company"),
+            login: s("sAMAccountName"),
+            upn: s("userPrincipalName"),
+        }
+    }
+}
+
+impl DirectoryAttributes {
+    /// (field name, attribute) for every field, in display order.
+    pub fn fields(&self) -> [(&'static str, &str); 13] {
+        [
+            ("display_name", &self.display_name),
+            ("given_name", &self.given_name),
+            ("surname", &self.surname),
+            ("mail", &self.mail),
+            ("phone", &self.phone),
+            ("mobile", &self.mobile),
+            ("department", &self.department),
+            ("title", &self.title),
+            ("office", &self.office),
+            ("manager", &self.manager),
+            ("company", &self.company),
+            ("login", &self.login),
+            ("upn", &self.upn),
+        ]
+    }
+}
+
+/// An LDAP attribute description: a name (letter, then letters, digits, `-`) or an OID.
+fn valid_attribute(a: &str) -> bool {
+    let name = a.len() <= 64
+        && a.starts_with(|c: char| c.is_ascii_alphabetic())
+        && a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let oid = !a.is_empty()
+        && a.len() <= 128
+        && a.split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    name || oid
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -486,6 +599,23 @@ impl Policy {
             if host.is_empty() || host.contains('*') {
                 return bad(format!(
                     "tls.plaintext_hosts entry {host:?} must name one host"
+                ));
+            }
+        }
+        let d = &self.directory;
+        if d.max_results == 0 || d.max_results > 5000 {
+            return bad("directory.max_results must be between 1 and 5000".into());
+        }
+        if d.time_limit_seconds == 0 || d.time_limit_seconds > 120 {
+            return bad("directory.time_limit_seconds must be between 1 and 120".into());
+        }
+        if d.bind == DirectoryBind::Service && d.service_dn.as_deref().unwrap_or("").is_empty() {
+            return bad("directory.bind = \"service\" needs directory.service_dn".into());
+        }
+        for (field, attr) in d.attributes.fields() {
+            if !valid_attribute(attr) {
+                return bad(format!(
+                    "directory.attributes.{field} = {attr:?} is not an LDAP attribute name"
                 ));
             }
         }

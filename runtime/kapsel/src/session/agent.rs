@@ -274,6 +274,9 @@ fn handle(
             request,
             progress,
         )?))),
+        Request::Directory { request } => Ok(Answer::Directory(Box::new(
+            kapsel_directory::handle(&state.container, request)?,
+        ))),
         Request::AppInstall { path } => {
             let bytes = kapsel_core::files::read_bounded(
                 std::path::Path::new(&path),
@@ -421,6 +424,7 @@ fn handle_container(
         | Request::Notifications
         | Request::CredentialSet { .. }
         | Request::CredentialList
-        | Request::Mail { .. } => Err(Error::Agent("misrouted request".into())),
+        | Request::Mail { .. }
+        | Request::Directory { .. } => Err(Error::Agent("misrouted request".into())),
     }
 }

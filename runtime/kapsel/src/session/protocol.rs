@@ -9,6 +9,7 @@ use kapsel_core::container::Status;
 use kapsel_core::documents::DocumentInfo;
 use kapsel_core::error::{Error, Result};
 use kapsel_core::notifications::Notification;
+use kapsel_directory::{DirectoryAnswer, DirectoryRequest};
 use kapsel_host::{CallOutcome, InstallReport, InstalledApp, LogLine};
 use kapsel_mail::answers::MailAnswer;
 use kapsel_mail::service::MailRequest;
@@ -63,6 +64,8 @@ pub enum Request {
     CredentialList,
     /// Everything mail (see kapsel-mail's `service` and `answers`).
     Mail { request: MailRequest },
+    /// Directory look-up (see kapsel-directory).
+    Directory { request: DirectoryRequest },
     /// Debug builds only: panic while serving, so the tests can prove a crash is recorded
     /// and reported. Never compiled into a release.
     #[cfg(debug_assertions)]
@@ -132,6 +135,7 @@ pub enum Answer {
     CredentialChanged(CredentialChanged),
     Origins(Vec<String>),
     Mail(Box<MailAnswer>),
+    Directory(Box<DirectoryAnswer>),
 }
 
 /// A progress line sent before the reply of a long request.

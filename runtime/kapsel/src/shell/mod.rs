@@ -3,6 +3,7 @@
 //! JSON. No business logic lives here.
 
 mod apps;
+mod directory;
 mod mail;
 mod password;
 mod render;
@@ -121,6 +122,9 @@ pub enum Command {
     /// Mail: folders, reading, search, writing, attachments, shared mailboxes, out-of-office.
     #[command(subcommand)]
     Mail(mail::MailCommand),
+    /// The agency directory: look people up (online only, nothing is kept).
+    #[command(subcommand)]
+    Dir(directory::DirCommand),
     /// Mail sync: now, status, your schedule.
     #[command(subcommand)]
     Sync(mail::SyncCommand),
@@ -481,6 +485,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Doc(d) => apps::doc(&root, d, out),
         Command::Notifications => apps::notifications(&root, out),
         Command::Mail(m) => mail::run(&root, m, out),
+        Command::Dir(d) => directory::run(&root, d, out),
         Command::Sync(s) => mail::run_sync(&root, s, out),
         Command::Credential(c) => apps::credential(&root, c, out),
         Command::Bench {

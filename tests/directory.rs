@@ -1,0 +1,203 @@
+//! The directory module against the real slapd of tests/servers (AD attribute names, a size
+//! limit of 1,000 like AD's MaxPageSize, thousands of generated people), through the binary:
+//! paging returns every match, input cannot widen a filter, nothing of a result stays in the
+//! container, and a wrong password or an untrusted certificate say what is wrong.
+
+use kapsel_tests::Env;
+use kapsel_tests::https::TestCa;
+use kapsel_tests::mail::MAIL_PASSWORD;
+use kapsel_tests::policy_text;
+use kapsel_tests::servers::{TestServers, test_servers};
+
+const USER: &str = "alice@corp.test";
+
+/// A container for alice whose tenant names the test directory at `url`, trusting `ca`.
+fn dir_env(url: &str, ca: &str, directory: &str) -> Env {
+    let extra = format!(
+        r#"[servers]
+ldap = "{url}"
+ldap_base_dn = "dc=corp,dc=test"
+
+[tls]
+trust_anchors = ['''{ca}''']
+only_anchors = true
+
+[directory]
+{directory}
+"#
+    );
+    let env = Env::new();
+    let policy = env
+        .tenant
+        .policy_file("policy-1.toml", &policy_text(1, &extra));
+    env.try_enroll(
+        policy.to_str().unwrap(),
+        &env.tenant.public_key(),
+        &["--user", USER],
+        &format!("{MAIL_PASSWORD}\n"),
+    )
+    .ok();
+    env.run_stdin(
+        &["unlock", "--password-stdin"],
+        &format!("{MAIL_PASSWORD}\n"),
+    )
+    .ok();
+    env
+}
+
+fn test_ca(s: &TestServers) -> String {
+    std::fs::read_to_string(s.get("TEST_CA_FILE")).unwrap()
+}
+
+fn search(env: &Env, args: &[&str]) -> serde_json::Value {
+    let r = env.run(&[&["--json", "dir", "search"], args].concat());
+    r.ok();
+    r.json()
+}
+
+fn names(found: &serde_json::Value) -> Vec<String> {
+    found["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["dn"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_search_beyond_the_servers_size_limit_pages_and_returns_every_match() {
+    let s = test_servers();
+    let env = dir_env(&s.get("TEST_LDAPS_URL"), &test_ca(&s), "max_results = 5000");
+    let generated = s.get("TEST_LDAP_USER_COUNT").parse::<usize>().unwrap() - 3;
+    // "Vorname1" is in the display name of every generated person whose number starts with 1.
+    let expected = (0..generated)
+        .filter(|i| i.to_string().starts_with('1'))
+        .count();
+    assert!(
+        expected > 1000,
+        "the test needs more matches than the server's size limit"
+    );
+    let found = search(&env, &["--field", "name", "Vorname1"]);
+    assert_eq!(found["truncated"], false);
+    let mut dns = names(&found);
+    assert_eq!(dns.len(), expected);
+    dns.sort();
+    dns.dedup();
+    assert_eq!(dns.len(), expected, "no entry twice");
+
+    // The tenant's bound: more matches are reported, not returned.
+    let env = dir_env(&s.get("TEST_LDAPS_URL"), &test_ca(&s), "max_results = 25");
+    let found = search(&env, &["--field", "name", "Vorname1"]);
+    assert_eq!(names(&found).len(), 25);
+    assert_eq!(found["truncated"], true);
+    let text = env.run(&["dir", "search", "--field", "name", "Vorname1"]);
+    text.ok();
+    assert!(
+        text.stdout.contains("25 shown; more match"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn input_is_a_literal_text_and_never_widens_the_filter() {
+    let s = test_servers();
+    // ldap:// is upgraded with StartTLS (no plain text: the host is not in plaintext_hosts).
+    let env = dir_env(&s.get("TEST_LDAP_URL"), &test_ca(&s), "");
+    let bob = search(&env, &["Berger"]);
+    assert_eq!(names(&bob), ["cn=Bob Berger,ou=Users,dc=corp,dc=test"]);
+    assert_eq!(bob["people"][0]["phone"], "+49 30 1000001");
+    assert_eq!(bob["people"][0]["department"], "Einkauf");
+    assert_eq!(bob["people"][0]["login"], "bob");
+    // No entry contains these texts literally, so a literal search finds no one: were the
+    // input pasted into the filter, each would match every entry.
+    for hostile in [
+        "*",
+        "*)(mail=*",
+        "bob)(|(objectClass=*",
+        "*)(|(cn=*))(cn=*",
+        r"\2a",
+    ] {
+        for field in ["any", "mail", "login", "name"] {
+            let found = search(&env, &["--field", field, hostile]);
+            assert_eq!(names(&found), Vec::<String>::new(), "{field} {hostile:?}");
+        }
+    }
+    // Bad input is refused with a reason.
+    env.run(&["dir", "search", "  "]).fails(2, "type a name");
+    env.run(&["dir", "search", "--field", "everything", "x"])
+        .fails(2, "everything");
+}
+
+#[test]
+fn nothing_of_a_result_stays_in_the_container() {
+    let s = test_servers();
+    let env = dir_env(&s.get("TEST_LDAPS_URL"), &test_ca(&s), "");
+    let found = search(&env, &["--field", "login", "carol"]);
+    assert_eq!(found["people"][0]["display_name"], "Conrad, Carol");
+    // The audit log says a search ran, not what was looked for or found.
+    let log = env.run(&["--json", "audit-log"]);
+    log.ok();
+    assert!(log.stdout.contains("directory-search"), "{}", log.stdout);
+    assert!(!log.stdout.contains("carol") && !log.stdout.contains("Conrad"));
+    env.run(&["lock"]).ok();
+    let mut files = 0;
+    for entry in walk(&env.root) {
+        let bytes = std::fs::read(&entry).unwrap();
+        files += 1;
+        for needle in ["Conrad", "carol@corp.test", "+49 30 1000002"] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "{needle} in {}",
+                entry.display()
+            );
+        }
+    }
+    assert!(files > 0);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_wrong_password_and_an_untrusted_certificate_say_what_is_wrong() {
+    let s = test_servers();
+    let ldaps = s.get("TEST_LDAPS_URL");
+    let service = format!(
+        "bind = \"service\"\nservice_dn = \"{}\"",
+        s.get("TEST_LDAP_BIND_DN")
+    );
+    let env = dir_env(&ldaps, &test_ca(&s), &service);
+    env.run(&["dir", "search", "Berger"])
+        .fails(2, "kapsel dir service-password");
+    env.run_stdin(&["dir", "service-password", "--password-stdin"], "wrong\n")
+        .ok();
+    env.run(&["dir", "search", "Berger"])
+        .fails(10, "refused the login: invalid credentials");
+    env.run_stdin(
+        &["dir", "service-password", "--password-stdin"],
+        &format!("{}\n", s.get("TEST_LDAP_BIND_PASSWORD")),
+    )
+    .ok();
+    assert_eq!(names(&search(&env, &["Berger"])).len(), 1);
+
+    // A tenant that trusts another CA: the test server's certificate is refused.
+    let other = TestCa::new();
+    let env = dir_env(&ldaps, &other.pem, "");
+    env.run(&["dir", "search", "Berger"])
+        .fails(10, "certificate");
+    // StartTLS gets the same check.
+    let env = dir_env(&s.get("TEST_LDAP_URL"), &other.pem, "");
+    env.run(&["dir", "search", "Berger"])
+        .fails(10, "certificate");
+}
