@@ -69,15 +69,25 @@ fn a_search_beyond_the_servers_size_limit_pages_and_returns_every_match() {
     let s = test_servers();
     let env = dir_env(&s.get("TEST_LDAPS_URL"), &test_ca(&s), "max_results = 5000");
     let generated = s.get("TEST_LDAP_USER_COUNT").parse::<usize>().unwrap() - 3;
-    // "Vorname1" is in the display name of every generated person whose number starts with 1.
-    let expected = (0..generated)
-        .filter(|i| i.to_string().starts_with('1'))
-        .count();
+    // "Vorname1…" is in the display name of every generated person whose number starts with
+    // those digits: take the shortest prefix that matches more than the server's size limit
+    // (1,000) and no more than the tenant's bound (5,000).
+    let count = |digits: &str| {
+        (0..generated)
+            .filter(|i| i.to_string().starts_with(digits))
+            .count()
+    };
+    let digits = ["1", "12", "123"]
+        .into_iter()
+        .find(|d| count(d) <= 5000)
+        .unwrap();
+    let expected = count(digits);
     assert!(
         expected > 1000,
         "the test needs more matches than the server's size limit"
     );
-    let found = search(&env, &["--field", "name", "Vorname1"]);
+    let name = format!("Vorname{digits}");
+    let found = search(&env, &["--field", "name", &name]);
     assert_eq!(found["truncated"], false);
     let mut dns = names(&found);
     assert_eq!(dns.len(), expected);
@@ -87,10 +97,10 @@ fn a_search_beyond_the_servers_size_limit_pages_and_returns_every_match() {
 
     // The tenant's bound: more matches are reported, not returned.
     let env = dir_env(&s.get("TEST_LDAPS_URL"), &test_ca(&s), "max_results = 25");
-    let found = search(&env, &["--field", "name", "Vorname1"]);
+    let found = search(&env, &["--field", "name", &name]);
     assert_eq!(names(&found).len(), 25);
     assert_eq!(found["truncated"], true);
-    let text = env.run(&["dir", "search", "--field", "name", "Vorname1"]);
+    let text = env.run(&["dir", "search", "--field", "name", &name]);
     text.ok();
     assert!(
         text.stdout.contains("25 shown; more match"),

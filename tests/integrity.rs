@@ -111,7 +111,19 @@ fn a_modified_binary_is_refused_until_accepted() {
     )
     .ok();
     env.run_bin(&copy, &["status"], None).ok();
+    // While that session runs, a client started from the original binary is refused by the
+    // agent (it does not check itself when an agent runs), and the refusal is audited.
+    env.run(&["status"])
+        .fails(5, "modified or replaced since enrolment");
+    env.run(&["doc", "list"]).fails(5, "refuses to serve it");
     let v = env.run_bin(&copy, &["--json", "audit-log"], None).json();
+    assert!(
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "client-refused")
+    );
     assert!(
         v["entries"]
             .as_array()

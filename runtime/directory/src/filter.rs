@@ -75,15 +75,19 @@ pub fn build(query: &Query, attrs: &DirectoryAttributes) -> Result<String> {
     let contains = |a: &str| format!("({a}=*{t}*)");
     let starts = |a: &str| format!("({a}={t}*)");
     let exact = |a: &str| format!("({a}={t})");
+    // A number is looked for in the phone fields only, a name everywhere else: a substring
+    // term on an attribute the server has no index for scans the whole directory.
+    let number = text
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-/()".contains(c));
     let terms: Vec<String> = match query.field {
+        Field::Any if number => vec![contains(&attrs.phone), contains(&attrs.mobile)],
         Field::Any => vec![
             contains(&attrs.display_name),
             starts(&attrs.given_name),
             starts(&attrs.surname),
             starts(&attrs.mail),
             starts(&attrs.login),
-            contains(&attrs.phone),
-            contains(&attrs.mobile),
         ],
         Field::Name => vec![
             contains(&attrs.display_name),
@@ -150,6 +154,11 @@ mod tests {
         assert!(q(&"a".repeat(200), Field::Any).is_err());
         assert!(q("a\u{1b}[2J", Field::Any).is_err());
         assert!("everything".parse::<Field>().is_err());
+        let f = q("+49 30 100", Field::Any).unwrap();
+        assert!(
+            f.contains("(telephoneNumber=*+49 30 100*)") && !f.contains("mail="),
+            "{f}"
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 pub use entry::Person;
-pub use filter::{Field, Query};
+pub use filter::{Field, Query, build as filter_for};
 
 /// Where the service account's password is kept, sealed (`kapsel dir service-password`).
 const SECRET_NS: &str = "directory";

@@ -143,8 +143,36 @@ pub fn superuser_problem(euid: u32) -> Option<String> {
 
 /// SHA-256 of the running executable.
 pub fn current_binary_sha256() -> Result<String> {
-    let exe = std::fs::File::open("/proc/self/exe")
-        .map_err(Error::io("cannot read the kapsel binary"))?;
+    binary_sha256(Path::new("/proc/self/exe"))
+}
+
+/// What identifies an executable without reading it: a file changed in place gets a new
+/// change time (which no user can set back), a replaced one a new inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FileIdentity {
+    dev: u64,
+    ino: u64,
+    size: u64,
+    mtime_ns: i128,
+    ctime_ns: i128,
+}
+
+/// The identity of the file at `path` (`/proc/<pid>/exe` works, even for a deleted file).
+pub fn file_identity(path: &Path) -> Option<FileIdentity> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    Some(FileIdentity {
+        dev: m.dev(),
+        ino: m.ino(),
+        size: m.size(),
+        mtime_ns: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
+        ctime_ns: i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()),
+    })
+}
+
+/// SHA-256 of an executable file.
+pub fn binary_sha256(path: &Path) -> Result<String> {
+    let exe = std::fs::File::open(path).map_err(Error::io("cannot read the kapsel binary"))?;
     let mut reader = std::io::BufReader::new(exe);
     let mut hasher = Sha256::new();
     std::io::copy(&mut reader, &mut hasher).map_err(Error::io("cannot read the kapsel binary"))?;

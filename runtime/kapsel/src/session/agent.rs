@@ -184,13 +184,14 @@ fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Dura
         });
     }
     let me = rustix::process::geteuid().as_raw();
+    let mut peers = super::peer::PeerBinaries::new();
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
-        match rustix::net::sockopt::socket_peercred(&stream) {
-            Ok(cred) if cred.uid.as_raw() == me => {}
+        let pid = match rustix::net::sockopt::socket_peercred(&stream) {
+            Ok(cred) if cred.uid.as_raw() == me => cred.pid.as_raw_nonzero().get(),
             // Another user must not even learn that the session exists.
             _ => continue,
-        }
+        };
         let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
         let mut reader = BufReader::new((&stream).take(MAX_REQUEST));
         let mut line = String::new();
@@ -206,6 +207,13 @@ fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Dura
             Ok(Request::Lock) => (Reply::Ok(Answer::Locked(Locked { locked: true })), true),
             Ok(req) => {
                 let mut s = lock_state(&state);
+                if let Err(e) = peers.check(&s.container, pid) {
+                    let reply = Reply::from_result(Err(e));
+                    let mut out = serde_json::to_vec(&reply).unwrap_or_default();
+                    out.push(b'\n');
+                    let _ = (&stream).write_all(&out);
+                    continue;
+                }
                 s.last_use = Instant::now();
                 let remaining = idle.saturating_sub(s.last_use.elapsed());
                 let mut progress = |p: &kapsel_mail::sync::Progress| {

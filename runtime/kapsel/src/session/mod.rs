@@ -11,6 +11,7 @@
 
 mod agent;
 pub mod crash;
+mod peer;
 pub mod protocol;
 
 use std::io::{BufRead, BufReader, Write};

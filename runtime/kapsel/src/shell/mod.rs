@@ -307,7 +307,11 @@ pub(crate) fn open_checked(root: &Path) -> Result<Container> {
 fn open_checked_at(root: &Path, stage: Stage) -> Result<Container> {
     let c = Container::open(root)?;
     report_crash(&c);
-    for f in c.check_integrity(false, stage)? {
+    // With a session running, the agent checks this process's executable (session::peer)
+    // before it serves anything; without one, nothing decrypted is reachable and the
+    // command checks itself.
+    let agent_checks_binary = stage == Stage::Command && session::is_running(root);
+    for f in c.check_integrity(agent_checks_binary, stage)? {
         eprintln!(
             "kapsel: warning: {}",
             kapsel_core::terminal::line(&f.message)
