@@ -1,11 +1,14 @@
 //! The directory module against the real slapd of tests/servers (AD attribute names, a size
 //! limit of 1,000 like AD's MaxPageSize, thousands of generated people), through the binary:
 //! paging returns every match, input cannot widen a filter, nothing of a result stays in the
-//! container, and a wrong password or an untrusted certificate say what is wrong.
+//! container, a wrong password or an untrusted certificate say what is wrong, and `mail
+//! compose --to NAME` finds the address there.
 
 use kapsel_tests::Env;
 use kapsel_tests::https::TestCa;
-use kapsel_tests::mail::MAIL_PASSWORD;
+use std::time::Duration;
+
+use kapsel_tests::mail::{MAIL_PASSWORD, mail_policy, sink_messages, unique, wait_for};
 use kapsel_tests::policy_text;
 use kapsel_tests::servers::{TestServers, test_servers};
 
@@ -210,4 +213,79 @@ fn a_wrong_password_and_an_untrusted_certificate_say_what_is_wrong() {
     let env = dir_env(&s.get("TEST_LDAP_URL"), &other.pem, "");
     env.run(&["dir", "search", "Berger"])
         .fails(10, "certificate");
+}
+
+#[test]
+fn mail_compose_resolves_names_through_the_directory() {
+    let s = test_servers();
+    let ldap = format!(
+        "[servers]\nldap = \"{}\"\nldap_base_dn = \"dc=corp,dc=test\"\n",
+        s.get("TEST_LDAPS_URL")
+    );
+    let text = policy_text(1, &mail_policy(&s, "").replacen("[servers]\n", &ldap, 1));
+    let env = Env::new();
+    let policy = env.tenant.policy_file("policy-1.toml", &text);
+    env.try_enroll(
+        policy.to_str().unwrap(),
+        &env.tenant.public_key(),
+        &["--user", USER],
+        &format!("{MAIL_PASSWORD}\n"),
+    )
+    .ok();
+    env.run_stdin(
+        &["unlock", "--password-stdin"],
+        &format!("{MAIL_PASSWORD}\n"),
+    )
+    .ok();
+    let subject = unique("dir-compose");
+    let r = env.run(&[
+        "mail",
+        "compose",
+        "--to",
+        "Berger",
+        "--subject",
+        &subject,
+        "--body",
+        "Hallo Bob",
+    ]);
+    r.ok();
+    assert!(
+        r.stderr.contains("Berger → Berger, Bob <bob@corp.test>"),
+        "{}",
+        r.stderr
+    );
+    let got = wait_for(Duration::from_secs(15), || {
+        let m = sink_messages(&subject);
+        (!m.is_empty()).then_some(m)
+    })
+    .expect("the message reaches the sink");
+    assert!(got[0].contains("bob@corp.test"), "{}", got[0]);
+
+    // Several match: a script gets the candidates and nothing is sent.
+    let ambiguous = unique("dir-ambiguous");
+    env.run(&[
+        "mail",
+        "compose",
+        "--to",
+        "Nachname1",
+        "--subject",
+        &ambiguous,
+        "--body",
+        "x",
+    ])
+    .fails(2, "people match");
+    // No one matches: said so, nothing sent.
+    env.run(&[
+        "mail",
+        "compose",
+        "--to",
+        "Niemand Unbekannt",
+        "--subject",
+        &ambiguous,
+        "--body",
+        "x",
+    ])
+    .fails(2, "no one called");
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(sink_messages(&ambiguous).is_empty());
 }

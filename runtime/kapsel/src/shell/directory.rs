@@ -88,3 +88,101 @@ fn people(found: &Found) -> String {
     });
     out
 }
+
+/// Recipients as typed: an address stays as it is; a name is looked up in the directory
+/// (personal contacts come first once the contacts module exists). One match is taken and
+/// said on stderr; several are offered to choose from on a terminal, and refused with the
+/// candidates otherwise (a script must not send to a guess).
+pub fn resolve_recipients(root: &Path, typed: Vec<String>, json: bool) -> Result<Vec<String>> {
+    let mut out = Vec::with_capacity(typed.len());
+    for r in typed {
+        if r.contains('@') || r.trim().is_empty() {
+            out.push(r);
+            continue;
+        }
+        let answer = call(
+            root,
+            DirectoryRequest::Search {
+                query: Query {
+                    text: r.clone(),
+                    field: Field::Name,
+                },
+            },
+        )
+        .map_err(|e| {
+            kapsel_core::Error::invalid(format!(
+                "{:?} is not a mail address, and the directory could not be asked: {e}",
+                terminal::line(&r)
+            ))
+        })?;
+        let DirectoryAnswer::Found(found) = answer else {
+            continue;
+        };
+        let with_mail: Vec<_> = found
+            .people
+            .iter()
+            .filter_map(|p| p.mail.as_ref().map(|m| (p.name(), m.clone())))
+            .collect();
+        let chosen = match with_mail.len() {
+            0 => {
+                return Err(kapsel_core::Error::invalid(format!(
+                    "no one called {:?} with a mail address is in the directory; give the address",
+                    terminal::line(&r)
+                )));
+            }
+            1 => with_mail[0].clone(),
+            _ => choose(&r, &with_mail, json)?,
+        };
+        if !json {
+            eprintln!(
+                "{} → {} <{}>",
+                terminal::line(&r),
+                terminal::line(&chosen.0),
+                terminal::line(&chosen.1)
+            );
+        }
+        out.push(chosen.1);
+    }
+    Ok(out)
+}
+
+fn choose(typed: &str, options: &[(String, String)], json: bool) -> Result<(String, String)> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let shown = options.len().min(20);
+    let list: String = options[..shown]
+        .iter()
+        .enumerate()
+        .map(|(i, (name, mail))| {
+            format!(
+                "  {}. {} <{}>\n",
+                i + 1,
+                terminal::line(name),
+                terminal::line(mail)
+            )
+        })
+        .collect();
+    if json || !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return Err(kapsel_core::Error::invalid(format!(
+            "{} people match {:?}; give the address or a more precise name:\n{list}",
+            options.len(),
+            terminal::line(typed)
+        )));
+    }
+    eprint!(
+        "{} people match {:?}:\n{list}Which one (1-{shown}, empty to cancel)? ",
+        options.len(),
+        terminal::line(typed)
+    );
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(kapsel_core::Error::io("cannot read the choice"))?;
+    match line.trim().parse::<usize>() {
+        Ok(n) if (1..=shown).contains(&n) => Ok(options[n - 1].clone()),
+        _ => Err(kapsel_core::Error::invalid(
+            "no recipient chosen; nothing was sent",
+        )),
+    }
+}

@@ -571,6 +571,8 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
             body,
         } => {
             let save_only = body.draft;
+            let resolve = |r| super::directory::resolve_recipients(root, r, out.json);
+            let (to, cc, bcc) = (resolve(to)?, resolve(cc)?, resolve(bcc)?);
             let d = draft(&body, to, cc, bcc, subject, from)?;
             let v: Sent = call(
                 root,
@@ -595,6 +597,7 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
             out.show(&v, send_text);
         }
         MailCommand::Forward { id, to, body } => {
+            let to = super::directory::resolve_recipients(root, to, out.json)?;
             let v: Sent = call(
                 root,
                 MailRequest::Forward {
