@@ -21,7 +21,8 @@ fn raw_request(env: &Env, line: &str) -> String {
 #[test]
 fn a_panic_in_the_agent_is_recorded_reported_and_does_not_end_the_session() {
     let env = Env::new();
-    env.enroll("");
+    // The raw requests come from this test process, not from a kapsel binary.
+    env.enroll("binary = \"off\"\n");
     env.unlock().ok();
     let reply = raw_request(&env, r#"{"op":"debug-panic"}"#);
     assert!(reply.contains("internal error"), "{reply}");
@@ -47,6 +48,20 @@ fn a_panic_in_the_agent_is_recorded_reported_and_does_not_end_the_session() {
         r.stderr
     );
     assert!(r.stderr.contains("agent.rs"), "{}", r.stderr);
+}
+
+#[test]
+fn the_agent_serves_only_clients_started_from_an_accepted_kapsel_binary() {
+    let env = Env::new();
+    env.enroll("");
+    env.unlock().ok();
+    // Another process of the same user (this test) is not the kapsel binary pinned at
+    // enrolment: refused before anything is served.
+    let reply = raw_request(&env, r#"{"op":"doc-list"}"#);
+    assert!(reply.contains("refuses to serve it"), "{reply}");
+    assert!(reply.contains("\"exit_code\":5"), "{reply}");
+    // The kapsel binary itself is served.
+    env.run(&["doc", "list"]).ok();
 }
 
 /// Every byte a terminal would obey, or a fake line, in what the CLI printed.
