@@ -4,11 +4,11 @@
 //! container, a wrong password or an untrusted certificate say what is wrong, and `mail
 //! compose --to NAME` finds the address there.
 
-use kapsel_tests::Env;
-use kapsel_tests::https::TestCa;
 use std::time::Duration;
 
-use kapsel_tests::mail::{MAIL_PASSWORD, mail_policy, sink_messages, unique, wait_for};
+use kapsel_tests::Env;
+use kapsel_tests::https::TestCa;
+use kapsel_tests::mail::{mail_policy, sink_messages, unique, unlocked_env, wait_for};
 use kapsel_tests::policy_text;
 use kapsel_tests::servers::{TestServers, test_servers};
 
@@ -29,23 +29,7 @@ only_anchors = true
 {directory}
 "#
     );
-    let env = Env::new();
-    let policy = env
-        .tenant
-        .policy_file("policy-1.toml", &policy_text(1, &extra));
-    env.try_enroll(
-        policy.to_str().unwrap(),
-        &env.tenant.public_key(),
-        &["--user", USER],
-        &format!("{MAIL_PASSWORD}\n"),
-    )
-    .ok();
-    env.run_stdin(
-        &["unlock", "--password-stdin"],
-        &format!("{MAIL_PASSWORD}\n"),
-    )
-    .ok();
-    env
+    unlocked_env(USER, &policy_text(1, &extra))
 }
 
 fn test_ca(s: &TestServers) -> String {
@@ -223,20 +207,7 @@ fn mail_compose_resolves_names_through_the_directory() {
         s.get("TEST_LDAPS_URL")
     );
     let text = policy_text(1, &mail_policy(&s, "").replacen("[servers]\n", &ldap, 1));
-    let env = Env::new();
-    let policy = env.tenant.policy_file("policy-1.toml", &text);
-    env.try_enroll(
-        policy.to_str().unwrap(),
-        &env.tenant.public_key(),
-        &["--user", USER],
-        &format!("{MAIL_PASSWORD}\n"),
-    )
-    .ok();
-    env.run_stdin(
-        &["unlock", "--password-stdin"],
-        &format!("{MAIL_PASSWORD}\n"),
-    )
-    .ok();
+    let env = unlocked_env(USER, &text);
     let subject = unique("dir-compose");
     let r = env.run(&[
         "mail",

@@ -9,8 +9,7 @@ use std::time::{Duration, Instant};
 
 use kapsel_core::policy::DirectoryAttributes;
 use kapsel_directory::{Field, Query, filter_for};
-use kapsel_tests::Env;
-use kapsel_tests::mail::MAIL_PASSWORD;
+use kapsel_tests::mail::{MAIL_PASSWORD, unlocked_env};
 use kapsel_tests::policy_text;
 use kapsel_tests::servers::test_servers;
 
@@ -35,22 +34,7 @@ fn main() {
     let extra = format!(
         "[servers]\nldap = \"{url}\"\nldap_base_dn = \"dc=corp,dc=test\"\n\n[tls]\ntrust_anchors = ['''{ca}''']\nonly_anchors = true\n"
     );
-    let env = Env::new();
-    let policy = env
-        .tenant
-        .policy_file("policy-1.toml", &policy_text(1, &extra));
-    env.try_enroll(
-        policy.to_str().unwrap(),
-        &env.tenant.public_key(),
-        &["--user", USER],
-        &format!("{MAIL_PASSWORD}\n"),
-    )
-    .ok();
-    env.run_stdin(
-        &["unlock", "--password-stdin"],
-        &format!("{MAIL_PASSWORD}\n"),
-    )
-    .ok();
+    let env = unlocked_env(USER, &policy_text(1, &extra));
 
     let generated = users.saturating_sub(3).max(1);
     let mut queries = Vec::new();

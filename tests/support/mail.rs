@@ -63,6 +63,22 @@ pub fn mail_env_with(user: &str, extra: &str, args: &[&str]) -> Env {
     env
 }
 
+/// An enrolled and unlocked container for `user` (with the servers' strong password) under
+/// this whole policy text.
+pub fn unlocked_env(user: &str, policy: &str) -> Env {
+    let env = Env::new();
+    let file = env.tenant.policy_file("policy-1.toml", policy);
+    env.try_enroll(
+        file.to_str().unwrap(),
+        &env.tenant.public_key(),
+        &["--user", user],
+        &format!("{MAIL_PASSWORD}\n"),
+    )
+    .ok();
+    unlock(&env).ok();
+    env
+}
+
 pub fn unlock(env: &Env) -> Run {
     env.run_stdin(
         &["unlock", "--password-stdin"],
