@@ -181,6 +181,16 @@ impl WrappedKey {
     }
 
     /// Version 2 and its checksum matches.
+    /// The salt, once the stored parameters are known not to be below the floor (lower ones
+    /// mean someone edited the wrap to weaken it).
+    fn checked_salt(&self) -> Result<Vec<u8>> {
+        self.params
+            .check_minimum()
+            .map_err(|e| Error::Tampered(e.to_string()))?;
+        B64.decode(&self.salt)
+            .map_err(|_| Error::Tampered("the key wrap's salt is malformed".into()))
+    }
+
     pub fn intact(&self) -> bool {
         self.verifier.is_some() && self.checksum.as_deref() == Some(self.digest().as_str())
     }
@@ -273,13 +283,7 @@ pub fn unwrap(records: &[Option<WrappedKey>], password: &str) -> Result<Unwrappe
         .all(|r| r.as_ref().is_some_and(|r| r.intact()));
     // An intact version 2 record decides whether the password is right.
     if let Some(r) = present.iter().find(|r| r.intact()) {
-        // Stored parameters below the floor mean someone edited the wrap to weaken it.
-        r.params
-            .check_minimum()
-            .map_err(|e| Error::Tampered(e.to_string()))?;
-        let salt = B64
-            .decode(&r.salt)
-            .map_err(|_| Error::Tampered("the key wrap's salt is malformed".into()))?;
+        let salt = r.checked_salt()?;
         let d = derive(password, &salt, &r.params, true)?;
         let key = d
             .verifier_key
@@ -312,12 +316,7 @@ pub fn unwrap(records: &[Option<WrappedKey>], password: &str) -> Result<Unwrappe
     }
     // No intact version 2 record. A version 1 record (never had a verifier): as before.
     if let Some(r) = present.iter().find(|r| r.verifier.is_none()) {
-        r.params
-            .check_minimum()
-            .map_err(|e| Error::Tampered(e.to_string()))?;
-        let salt = B64
-            .decode(&r.salt)
-            .map_err(|_| Error::Tampered("the key wrap's salt is malformed".into()))?;
+        let salt = r.checked_salt()?;
         let d = derive(password, &salt, &r.params, false)?;
         return Ok(
             match open_copy(&d.kek, &r.params, &r.nonce, &r.ciphertext) {
