@@ -54,6 +54,8 @@ E = os.environ
 HOST = E.get("TEST_HOST", "127.0.0.1")
 CA = E["TEST_CA_FILE"]
 PW = E["TEST_PASSWORD"]
+# Radicale and nginx in front of Xandikos take the directory password (the one Kapsel keys with)
+DAVPW = E["TEST_MAIL_STRONG_PASSWORD"]
 CTX = ssl.create_default_context(cafile=CA)  # verifies the chain and the name/IP
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = []
@@ -394,10 +396,10 @@ VCARD = ("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:Bob Berger\r\nN:Berger;B
          "EMAIL;TYPE=INTERNET:bob@corp.test\r\nEND:VCARD\r\n")
 
 
-def curl(method, url, data=None, headers=(), user=None, extra=()):
+def curl(method, url, data=None, headers=(), user=None, extra=(), pw=None):
     cmd = ["curl", "-sS", "-X", method, "-o", "-", "-w", "\n%{http_code}", "--cacert", CA, *extra]
     if user:
-        cmd += ["-u", f"{user}:{PW}"]
+        cmd += ["-u", f"{user}:{pw or PW}"]
     for h in headers:
         cmd += ["-H", h]
     if data is not None:
@@ -411,28 +413,28 @@ def curl(method, url, data=None, headers=(), user=None, extra=()):
 def dav_roundtrip(base, cal, ab, user=None):
     """MKCALENDAR, PUT, REPORT sync-collection (initial + incremental), PROPFIND; same for CardDAV."""
     xml = "Content-Type: application/xml; charset=utf-8"
-    code, body = curl("MKCALENDAR", base + cal, MKCAL, [xml], user)
+    code, body = curl("MKCALENDAR", base + cal, MKCAL, [xml], user, pw=DAVPW)
     assert code == 201, (code, body)
     code, _ = curl("PUT", base + cal + "evt-1.ics", EVENT.format(uid="evt-1@corp.test", summary="Teambesprechung"),
-                   ["Content-Type: text/calendar; charset=utf-8", "If-None-Match: *"], user)
+                   ["Content-Type: text/calendar; charset=utf-8", "If-None-Match: *"], user, pw=DAVPW)
     assert code == 201, code
-    code, body = curl("REPORT", base + cal, SYNC.format(""), [xml, "Depth: 1"], user)
+    code, body = curl("REPORT", base + cal, SYNC.format(""), [xml, "Depth: 1"], user, pw=DAVPW)
     assert code == 207 and "evt-1.ics" in body, (code, body)
     token = re.search(r"sync-token>([^<]+)<", body).group(1)
     curl("PUT", base + cal + "evt-2.ics", EVENT.format(uid="evt-2@corp.test", summary="Zweiter"),
-         ["Content-Type: text/calendar; charset=utf-8"], user)
-    code, body = curl("REPORT", base + cal, SYNC.format(token), [xml, "Depth: 1"], user)
+         ["Content-Type: text/calendar; charset=utf-8"], user, pw=DAVPW)
+    code, body = curl("REPORT", base + cal, SYNC.format(token), [xml, "Depth: 1"], user, pw=DAVPW)
     assert code == 207 and "evt-2.ics" in body and "evt-1.ics" not in body, (code, body)
-    code, body = curl("PROPFIND", base + cal, PROPFIND, [xml, "Depth: 1"], user)
+    code, body = curl("PROPFIND", base + cal, PROPFIND, [xml, "Depth: 1"], user, pw=DAVPW)
     assert code == 207 and "calendar" in body and "getctag" in body, (code, body)
-    code, body = curl("MKCOL", base + ab, MKAB, [xml], user)
+    code, body = curl("MKCOL", base + ab, MKAB, [xml], user, pw=DAVPW)
     assert code == 201, (code, body)
     code, _ = curl("PUT", base + ab + "card-1.vcf", VCARD.format(uid="card-1@corp.test"),
-                   ["Content-Type: text/vcard; charset=utf-8"], user)
+                   ["Content-Type: text/vcard; charset=utf-8"], user, pw=DAVPW)
     assert code == 201, code
-    code, body = curl("REPORT", base + ab, SYNC.format(""), [xml, "Depth: 1"], user)
+    code, body = curl("REPORT", base + ab, SYNC.format(""), [xml, "Depth: 1"], user, pw=DAVPW)
     assert code == 207 and "card-1.vcf" in body, (code, body)
-    code, body = curl("PROPFIND", base + ab, PROPFIND, [xml, "Depth: 0"], user)
+    code, body = curl("PROPFIND", base + ab, PROPFIND, [xml, "Depth: 0"], user, pw=DAVPW)
     assert code == 207 and "addressbook" in body, (code, body)
 
 
@@ -441,7 +443,7 @@ def _():
     base = E["TEST_RADICALE_URL"]
     dav_roundtrip(base, f"alice@corp.test/arbeit-{RUN}/", f"alice@corp.test/kontakte-{RUN}/", user="alice@corp.test")
     assert curl("PROPFIND", base + "alice@corp.test/", extra=["-u", "alice@corp.test:wrong"])[0] == 401
-    assert curl("PROPFIND", base + "alice@corp.test/", user="bob@corp.test")[0] == 403
+    assert curl("PROPFIND", base + "alice@corp.test/", user="bob@corp.test", pw=DAVPW)[0] == 403
 
 
 @check("xandikos: CalDAV + CardDAV round trip (plain, and through nginx HTTPS + Basic)")
@@ -451,7 +453,7 @@ def _():
     tls = E["TEST_XANDIKOS_HTTPS_URL"]
     assert curl("PROPFIND", tls + "alice/", headers=["Depth: 0"])[0] == 401
     code, body = curl("PROPFIND", tls + "alice/calendars/", PROPFIND,
-                      ["Depth: 1", "Content-Type: application/xml"], user="alice@corp.test")
+                      ["Depth: 1", "Content-Type: application/xml"], user="alice@corp.test", pw=DAVPW)
     assert code == 207 and "arbeit" in body, (code, body)
 
 

@@ -250,9 +250,11 @@ start_radicale() {
   mkdir -p "$rd/collections"
   subst "$HERE/radicale.conf" "$rd/radicale.conf" DIR="$rd" PORT_RADICALE="$PORT_RADICALE"
   : >"$rd/htpasswd"
-  for u in $USERS; do echo "$u:$PASSWORD" >>"$rd/htpasswd"; done
+  # the directory password (one per user in htpasswd): Kapsel keys the container and logs in
+  # to every server with the same password, the one the tenant's rules accept
+  for u in $USERS; do echo "$u:$STRONG_PASSWORD" >>"$rd/htpasswd"; done
   spawn radicale "$PYTHON" -m radicale --config "$rd/radicale.conf"
-  wait_for radicale 30 curl -sf -m 5 -o /dev/null -u "alice@corp.test:$PASSWORD" -X PROPFIND -H 'Depth: 0' \
+  wait_for radicale 30 curl -sf -m 5 -o /dev/null -u "alice@corp.test:$STRONG_PASSWORD" -X PROPFIND -H 'Depth: 0' \
     "http://127.0.0.1:$PORT_RADICALE/alice@corp.test/"
 }
 
@@ -284,7 +286,9 @@ start_nginx() {
   subst "$HERE/nginx.conf" "$nd/nginx.conf" DIR="$nd" CERTS="$D/certs" PORT_HTTPS="$PORT_HTTPS" \
     PORT_XANDIKOS="$PORT_XANDIKOS" PORT_XANDIKOS_HTTPS="$PORT_XANDIKOS_HTTPS"
   echo "alice@corp.test:{PLAIN}$PASSWORD" >"$nd/htpasswd"
-  chmod 644 "$nd/htpasswd"
+  # Xandikos behind nginx: the directory password, as for Radicale
+  echo "alice@corp.test:{PLAIN}$STRONG_PASSWORD" >"$nd/htpasswd-dav"
+  chmod 644 "$nd/htpasswd" "$nd/htpasswd-dav"
   cat >"$nd/www/feed.xml" <<'EOF'
 <?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Corp News</title><link>https://localhost/</link>

@@ -10,6 +10,7 @@ use kapsel_core::policy::{Domain, signing};
 
 pub mod apps;
 pub mod host;
+pub mod dav;
 pub mod https;
 pub mod mail;
 pub mod mail_corpus;
@@ -181,7 +182,9 @@ impl Env {
         cmd.arg("--container").arg(&self.root).args(args);
         cmd.env_remove("KAPSEL_CONTAINER")
             .env_remove("LD_PRELOAD")
-            .env_remove("LD_AUDIT");
+            .env_remove("LD_AUDIT")
+            // Calendar tests reason in the agencies' zone, whatever the machine's is.
+            .env("KAPSEL_TZ", "Europe/Berlin");
         cmd
     }
 

@@ -115,7 +115,18 @@ pub fn send(
     request: &Request,
     limits: Limits,
 ) -> Result<Response, FetchError> {
-    let timeout = remaining(&limits)?;
+    let mut stream = connect(addr, target, tls, &limits)?;
+    write_request(stream.as_mut(), target, request, false, &limits)?;
+    read_response(stream.as_mut(), request.method == "HEAD", limits).map(|(r, _)| r)
+}
+
+fn connect(
+    addr: SocketAddr,
+    target: &Target,
+    tls: &Arc<rustls::ClientConfig>,
+    limits: &Limits,
+) -> Result<Box<dyn Stream>, FetchError> {
+    let timeout = remaining(limits)?;
     let tcp =
         TcpStream::connect_timeout(&addr, timeout.min(Duration::from_secs(15))).map_err(|e| {
             if e.kind() == std::io::ErrorKind::TimedOut {
@@ -125,7 +136,7 @@ pub fn send(
             }
         })?;
     let _ = tcp.set_nodelay(true);
-    let mut stream: Box<dyn Stream> = if target.scheme == "https" {
+    Ok(if target.scheme == "https" {
         let name = match target.ip {
             Some(ip) => ServerName::IpAddress(ip.into()),
             None => ServerName::try_from(target.host.clone()).map_err(|_| {
@@ -137,20 +148,120 @@ pub fn send(
         Box::new(rustls::StreamOwned::new(conn, tcp))
     } else {
         Box::new(tcp)
-    };
-    let head = request_head(target, request);
-    stream
-        .set_timeout(remaining(&limits)?)
-        .map_err(|e| FetchError::Connect(e.to_string()))?;
-    stream.write_all(&head).map_err(|e| io_error(e, &limits))?;
-    if let Some(body) = &request.body {
-        stream.write_all(body).map_err(|e| io_error(e, &limits))?;
-    }
-    stream.flush().map_err(|e| io_error(e, &limits))?;
-    read_response(stream.as_mut(), request.method == "HEAD", limits)
+    })
 }
 
-fn request_head(target: &Target, request: &Request) -> Vec<u8> {
+fn write_request(
+    stream: &mut dyn Stream,
+    target: &Target,
+    request: &Request,
+    keep_alive: bool,
+    limits: &Limits,
+) -> Result<(), FetchError> {
+    let head = request_head(target, request, keep_alive);
+    stream
+        .set_timeout(remaining(limits)?)
+        .map_err(|e| FetchError::Connect(e.to_string()))?;
+    stream.write_all(&head).map_err(|e| io_error(e, limits))?;
+    if let Some(body) = &request.body {
+        stream.write_all(body).map_err(|e| io_error(e, limits))?;
+    }
+    stream.flush().map_err(|e| io_error(e, limits))
+}
+
+/// A persistent HTTP/1.1 connection to one origin, for protocol modules that send many
+/// requests in a row (CalDAV/CardDAV sync): one TCP and TLS handshake instead of one per
+/// request. The caller vets the address once, as for `send`. A connection the server closed
+/// while idle is opened again once, transparently, but only when no byte of a response was
+/// read, so a request is never answered twice.
+pub struct Session {
+    addr: SocketAddr,
+    origin: String,
+    tls: Arc<rustls::ClientConfig>,
+    stream: Option<Box<dyn Stream>>,
+}
+
+impl Session {
+    pub fn new(addr: SocketAddr, tls: Arc<rustls::ClientConfig>) -> Session {
+        Session {
+            addr,
+            origin: String::new(),
+            tls,
+            stream: None,
+        }
+    }
+
+    /// Send one request for `target` (which must be on the origin of earlier requests; a
+    /// different origin opens a new connection).
+    pub fn send(
+        &mut self,
+        target: &Target,
+        request: &Request,
+        limits: Limits,
+    ) -> Result<Response, FetchError> {
+        let origin = target.origin_string();
+        if origin != self.origin {
+            self.stream = None;
+            self.origin = origin;
+        }
+        let reused = self.stream.is_some();
+        match self.exchange(target, request, limits) {
+            Err(Exchange::Unanswered(_)) if reused => {
+                self.stream = None;
+                self.exchange(target, request, limits).map_err(Exchange::into_error)
+            }
+            other => other.map_err(Exchange::into_error),
+        }
+    }
+
+    fn exchange(
+        &mut self,
+        target: &Target,
+        request: &Request,
+        limits: Limits,
+    ) -> Result<Response, Exchange> {
+        let mut stream = match self.stream.take() {
+            Some(s) => s,
+            None => connect(self.addr, target, &self.tls, &limits).map_err(Exchange::Failed)?,
+        };
+        write_request(stream.as_mut(), target, request, true, &limits)
+            .map_err(Exchange::Unanswered)?;
+        let mut live = Live {
+            stream: stream.as_mut(),
+            limits,
+            started: false,
+        };
+        match parse_response(&mut live, request.method == "HEAD", limits.max_body) {
+            Ok((response, framed)) => {
+                let closing = response
+                    .header("connection")
+                    .is_some_and(|v| v.to_ascii_lowercase().contains("close"));
+                if framed && !closing {
+                    self.stream = Some(stream);
+                }
+                Ok(response)
+            }
+            Err(e) if !live.started => Err(Exchange::Unanswered(e)),
+            Err(e) => Err(Exchange::Failed(e)),
+        }
+    }
+}
+
+enum Exchange {
+    /// Nothing of a response arrived: safe to try once more on a fresh connection.
+    Unanswered(FetchError),
+    Failed(FetchError),
+}
+
+impl Exchange {
+    fn into_error(self) -> FetchError {
+        match self {
+            Exchange::Unanswered(e) | Exchange::Failed(e) => e,
+        }
+    }
+}
+
+fn request_head(target: &Target, request: &Request, keep_alive: bool) -> Vec<u8> {
     let mut path = target.url.path().to_string();
     if let Some(q) = target.url.query() {
         path.push('?');
@@ -180,7 +291,11 @@ fn request_head(target: &Target, request: &Request) -> Vec<u8> {
     if !has("accept") {
         head.push_str("Accept: */*\r\n");
     }
-    head.push_str("Accept-Encoding: identity\r\nConnection: close\r\n");
+    head.push_str(if keep_alive {
+        "Accept-Encoding: identity\r\nConnection: keep-alive\r\n"
+    } else {
+        "Accept-Encoding: identity\r\nConnection: close\r\n"
+    });
     for (k, v) in &request.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -235,6 +350,8 @@ trait Source {
 struct Live<'a> {
     stream: &'a mut dyn Stream,
     limits: Limits,
+    /// Whether any byte of the response has arrived.
+    started: bool,
 }
 
 impl Source for Live<'_> {
@@ -244,7 +361,10 @@ impl Source for Live<'_> {
             .map_err(|e| FetchError::Protocol(e.to_string()))?;
         loop {
             match self.stream.read(buf) {
-                Ok(n) => return Ok(n),
+                Ok(n) => {
+                    self.started |= n > 0;
+                    return Ok(n);
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 // A peer that closes without TLS close_notify: treat as end of stream,
                 // framing (Content-Length / chunked) still catches a truncated body.
@@ -269,8 +389,13 @@ fn read_response(
     stream: &mut dyn Stream,
     head_request: bool,
     limits: Limits,
-) -> Result<Response, FetchError> {
-    parse_response(&mut Live { stream, limits }, head_request, limits.max_body)
+) -> Result<(Response, bool), FetchError> {
+    let mut live = Live {
+        stream,
+        limits,
+        started: false,
+    };
+    parse_response(&mut live, head_request, limits.max_body)
 }
 
 /// Parse a whole response from `bytes` (tests and the fuzz harness: the same code as a live
@@ -280,17 +405,19 @@ pub fn parse_response_bytes(
     head_request: bool,
     max_body: u64,
 ) -> Result<Response, FetchError> {
-    parse_response(&mut bytes, head_request, max_body)
+    parse_response(&mut bytes, head_request, max_body).map(|(r, _)| r)
 }
 
 /// Framing slack beyond the body limit: chunk-size lines and their line ends.
 const FRAMING_SLACK: u64 = 64 * 1024;
 
+/// The response, and whether its end was framed (a length or chunks, so the connection can
+/// carry another request) rather than the connection closing.
 fn parse_response(
     source: &mut dyn Source,
     head_request: bool,
     max_body: u64,
-) -> Result<Response, FetchError> {
+) -> Result<(Response, bool), FetchError> {
     let mut buf = Vec::with_capacity(8192);
     let mut chunk = vec![0u8; 16 * 1024];
     let (status, headers, body_start) = loop {
@@ -343,7 +470,7 @@ fn parse_response(
     };
     let rest = buf.split_off(body_start);
     if head_request || status == 204 || status == 304 {
-        return Ok(response);
+        return Ok((response, rest.is_empty()));
     }
     let chunked = response.header("transfer-encoding").is_some_and(|v| {
         v.to_ascii_lowercase()
@@ -405,7 +532,21 @@ fn parse_response(
                 .map_err(|_| FetchError::Protocol(format!("bad chunk size {size_text:?}")))?;
             let data_start = line_end + 2;
             if size == 0 {
-                break;
+                // The trailer section ends with an empty line; read it so the connection
+                // is at the next response (a server that closes instead is fine too).
+                let mut framed = false;
+                while raw.len().saturating_sub(data_start) <= 4096 {
+                    let tail = &raw[data_start..];
+                    if tail.starts_with(b"\r\n") || tail.windows(4).any(|w| w == b"\r\n\r\n") {
+                        framed = true;
+                        break;
+                    }
+                    if eof {
+                        break;
+                    }
+                    pull(&mut raw, &mut eof)?;
+                }
+                return Ok((response, framed));
             }
             // Every sum a server controls is checked: a chunk size near 2^64 is "too large",
             // never an overflow.
@@ -440,7 +581,6 @@ fn parse_response(
                 scanned = 0;
             }
         }
-        return Ok(response);
     }
     loop {
         if let Some(len) = length
@@ -467,7 +607,7 @@ fn parse_response(
         return Err(FetchError::TooLarge(max_body));
     }
     response.body = raw;
-    Ok(response)
+    Ok((response, length.is_some()))
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ pub fn harden_process() {
 struct State {
     container: Container,
     mail: kapsel_mail::service::Shared,
+    groupware: kapsel_calendar::Shared,
     /// Created on the first app request; dropped on a policy update so grants are re-read.
     apps: Option<AppHost>,
     last_use: Instant,
@@ -159,9 +160,18 @@ fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Dura
             serde_json::json!({ "error": e.to_string() }),
         );
     }
+    let groupware = kapsel_calendar::Shared::default();
+    if let Err(e) = kapsel_calendar::start_background(&container, &groupware) {
+        let _ = audit::append(
+            container.vault(),
+            "groupware-worker-failed",
+            serde_json::json!({ "error": e.to_string() }),
+        );
+    }
     let state = Arc::new(Mutex::new(State {
         container,
         mail,
+        groupware,
         apps: None,
         last_use: Instant::now(),
     }));
@@ -285,6 +295,9 @@ fn handle(
         Request::Directory { request } => Ok(Answer::Directory(Box::new(
             kapsel_directory::handle(&state.container, request)?,
         ))),
+        Request::Groupware { request } => Ok(Answer::Groupware(Box::new(
+            kapsel_calendar::handle(&state.container, request)?,
+        ))),
         Request::AppInstall { path } => {
             let bytes = kapsel_core::files::read_bounded(
                 std::path::Path::new(&path),
@@ -383,6 +396,14 @@ fn handle(
                     serde_json::json!({ "error": e.to_string() }),
                 )?;
             }
+            state.groupware.retire();
+            if let Err(e) = kapsel_calendar::start_background(&state.container, &state.groupware) {
+                audit::append(
+                    state.container.vault(),
+                    "groupware-worker-failed",
+                    serde_json::json!({ "error": e.to_string() }),
+                )?;
+            }
             Ok(Answer::PolicyUpdated(PolicyUpdated {
                 updated: kind == kapsel_core::policy::UpdateKind::Newer,
                 serial: state.container.policy().serial,
@@ -433,6 +454,7 @@ fn handle_container(
         | Request::CredentialSet { .. }
         | Request::CredentialList
         | Request::Mail { .. }
-        | Request::Directory { .. } => Err(Error::Agent("misrouted request".into())),
+        | Request::Directory { .. }
+        | Request::Groupware { .. } => Err(Error::Agent("misrouted request".into())),
     }
 }

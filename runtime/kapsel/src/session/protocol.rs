@@ -9,6 +9,7 @@ use kapsel_core::container::Status;
 use kapsel_core::documents::DocumentInfo;
 use kapsel_core::error::{Error, Result};
 use kapsel_core::notifications::Notification;
+use kapsel_calendar::{GroupwareAnswer, GroupwareRequest};
 use kapsel_directory::{DirectoryAnswer, DirectoryRequest};
 use kapsel_host::{CallOutcome, InstallReport, InstalledApp, LogLine};
 use kapsel_mail::answers::MailAnswer;
@@ -66,6 +67,8 @@ pub enum Request {
     Mail { request: MailRequest },
     /// Directory look-up (see kapsel-directory).
     Directory { request: DirectoryRequest },
+    /// Calendar, tasks and personal contacts (see kapsel-calendar).
+    Groupware { request: GroupwareRequest },
     /// Debug builds only: panic while serving, so the tests can prove a crash is recorded
     /// and reported. Never compiled into a release.
     #[cfg(debug_assertions)]
@@ -136,6 +139,7 @@ pub enum Answer {
     Origins(Vec<String>),
     Mail(Box<MailAnswer>),
     Directory(Box<DirectoryAnswer>),
+    Groupware(Box<GroupwareAnswer>),
 }
 
 /// A progress line sent before the reply of a long request.

@@ -23,6 +23,13 @@ pub enum DirCommand {
         #[arg(long, default_value = "any")]
         field: Field,
     },
+    /// Save the one person a search finds as a personal contact (the only way anything of
+    /// the directory is kept in the container).
+    Save {
+        text: String,
+        #[arg(long, default_value = "any")]
+        field: Field,
+    },
     /// Store the password of the tenant's directory service account (sealed).
     ServicePassword {
         #[command(flatten)]
@@ -47,6 +54,44 @@ pub fn run(root: &Path, cmd: DirCommand, out: Out) -> Result<()> {
             if let DirectoryAnswer::Found(found) = answer {
                 out.show(&found, people);
             }
+        }
+        DirCommand::Save { text, field } => {
+            let answer = call(
+                root,
+                DirectoryRequest::Search {
+                    query: Query {
+                        text: text.clone(),
+                        field,
+                    },
+                },
+            )?;
+            let DirectoryAnswer::Found(found) = answer else {
+                return Err(kapsel_core::Error::Agent("the agent answered something else".into()));
+            };
+            let [p] = found.people.as_slice() else {
+                return Err(kapsel_core::Error::invalid(format!(
+                    "{} people match {:?}: search until exactly one does, then save",
+                    found.people.len(),
+                    terminal::line(&text)
+                )));
+            };
+            let contact = kapsel_calendar::Contact {
+                uid: String::new(),
+                name: p.name(),
+                emails: p.mail.iter().cloned().collect(),
+                phones: p.phone.iter().chain(p.mobile.iter()).cloned().collect(),
+                organization: p.department.clone().or_else(|| p.company.clone()),
+                title: p.title.clone(),
+                version: "4.0".into(),
+            };
+            let answer = super::groupware::call(
+                root,
+                kapsel_calendar::GroupwareRequest::AddContact { contact },
+            )?;
+            out.show(&answer, |a| match a {
+                kapsel_calendar::GroupwareAnswer::Done(d) => format!("{} UID {}\n", d.message, terminal::line(&d.uid)),
+                _ => String::new(),
+            });
         }
         DirCommand::ServicePassword { pw } => {
             let password =
@@ -89,8 +134,8 @@ fn people(found: &Found) -> String {
     out
 }
 
-/// Recipients as typed: an address stays as it is; a name is looked up in the directory
-/// (personal contacts come first once the contacts module exists). One match is taken and
+/// Recipients as typed: an address stays as it is; a name is looked up in the personal
+/// contacts first, then in the directory. One match is taken and
 /// said on stderr; several are offered to choose from on a terminal, and refused with the
 /// candidates otherwise (a script must not send to a guess).
 pub fn resolve_recipients(root: &Path, typed: Vec<String>, json: bool) -> Result<Vec<String>> {
@@ -98,6 +143,35 @@ pub fn resolve_recipients(root: &Path, typed: Vec<String>, json: bool) -> Result
     for r in typed {
         if r.contains('@') || r.trim().is_empty() {
             out.push(r);
+            continue;
+        }
+        // Personal contacts first: they are the people the user writes to.
+        let personal: Vec<(String, String)> = super::groupware::search_contacts(root, &r)
+            .map(|c| {
+                c.contacts
+                    .into_iter()
+                    .flat_map(|e| {
+                        let name = e.contact.name.clone();
+                        e.contact.emails.into_iter().map(move |m| (name.clone(), m))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !personal.is_empty() {
+            let chosen = if personal.len() == 1 {
+                personal[0].clone()
+            } else {
+                choose(&r, &personal, json)?
+            };
+            if !json {
+                eprintln!(
+                    "{} → {} <{}> (contacts)",
+                    terminal::line(&r),
+                    terminal::line(&chosen.0),
+                    terminal::line(&chosen.1)
+                );
+            }
+            out.push(chosen.1);
             continue;
         }
         let answer = call(

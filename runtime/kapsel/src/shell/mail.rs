@@ -375,13 +375,62 @@ fn draft(
 pub fn run_sync(root: &Path, cmd: SyncCommand, out: Out) -> Result<()> {
     match cmd {
         SyncCommand::Now { folders } => {
+            let whole = folders.is_empty();
             let request = MailRequest::Sync {
                 folders: (!folders.is_empty()).then_some(folders),
             };
-            let v: Synced = call_progress(root, request, out)?;
-            out.show(&v, sync_text);
+            let mail: Result<Synced> = call_progress(root, request, out);
+            // Calendars, task lists and address books sync with a whole sync, not with a
+            // sync of named mail folders.
+            let groupware = if whole {
+                super::groupware::sync_now(root)?
+            } else {
+                None
+            };
+            let mail = match (mail, &groupware) {
+                (Ok(m), _) => Some(m),
+                // No mail server in the policy: the groupware sync is the whole sync.
+                (Err(e), Some(_)) if e.kind() == "policy" || matches!(&e, Error::Remote { kind, .. } if kind == "policy") => None,
+                (Err(e), _) => return Err(e),
+            };
+            if out.json {
+                let mut v = match &mail {
+                    Some(m) => serde_json::to_value(m).unwrap_or_default(),
+                    None => serde_json::json!({}),
+                };
+                if let (Some(g), Some(obj)) = (&groupware, v.as_object_mut()) {
+                    obj.insert("groupware".into(), serde_json::to_value(g).unwrap_or_default());
+                }
+                println!("{}", super::render::to_json(&v));
+            } else {
+                let mut text = mail.as_ref().map(sync_text).unwrap_or_default();
+                if let Some(g) = &groupware {
+                    text.push_str(&super::groupware::sync_text(g));
+                }
+                print!("{}", kapsel_core::terminal::block(&text));
+            }
         }
         SyncCommand::Status => {
+            if let Some(g) = super::groupware::status(root)?
+                && !g.collections.is_empty()
+            {
+                let mail: Result<MailStatus> = call(root, MailRequest::Status);
+                if out.json {
+                    let mut v = match &mail {
+                        Ok(m) => serde_json::to_value(m).unwrap_or_default(),
+                        Err(_) => serde_json::json!({}),
+                    };
+                    if let Some(obj) = v.as_object_mut() {
+                        obj.insert("groupware".into(), serde_json::to_value(&g).unwrap_or_default());
+                    }
+                    println!("{}", super::render::to_json(&v));
+                    return Ok(());
+                }
+                print!("{}", kapsel_core::terminal::block(&super::groupware::status_text(&g)));
+                if mail.is_err() {
+                    return Ok(());
+                }
+            }
             let v: MailStatus = call(root, MailRequest::Status)?;
             out.show(&v, |v| {
                 let st = &v.sync;

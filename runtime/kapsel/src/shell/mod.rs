@@ -4,6 +4,7 @@
 
 mod apps;
 mod directory;
+mod groupware;
 mod mail;
 mod password;
 mod render;
@@ -125,7 +126,18 @@ pub enum Command {
     /// The agency directory: look people up (online only, nothing is kept).
     #[command(subcommand)]
     Dir(directory::DirCommand),
-    /// Mail sync: now, status, your schedule.
+    /// Calendar: today, this week, the next appointment; add, change, remove events.
+    #[command(subcommand)]
+    Cal(groupware::CalCommand),
+    /// Tasks: open and overdue; add, change, mark done.
+    Tasks {
+        #[command(subcommand)]
+        cmd: Option<groupware::TasksCommand>,
+    },
+    /// Personal contacts (CardDAV): list, search, add, change, remove.
+    #[command(subcommand)]
+    Contacts(groupware::ContactsCommand),
+    /// Sync mail, calendars, tasks and contacts: now, status, your schedule.
     #[command(subcommand)]
     Sync(mail::SyncCommand),
     /// Bearer tokens the host adds for origins the tenant marks `bearer` (apps never see them).
@@ -490,6 +502,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Notifications => apps::notifications(&root, out),
         Command::Mail(m) => mail::run(&root, m, out),
         Command::Dir(d) => directory::run(&root, d, out),
+        Command::Cal(c) => groupware::run_cal(&root, c, out),
+        Command::Tasks { cmd } => groupware::run_tasks(&root, cmd, out),
+        Command::Contacts(c) => groupware::run_contacts(&root, c, out),
         Command::Sync(s) => mail::run_sync(&root, s, out),
         Command::Credential(c) => apps::credential(&root, c, out),
         Command::Bench {
