@@ -35,6 +35,11 @@ pub fn kapsel_bin() -> PathBuf {
         let release = profile_dir.ends_with("release");
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         cmd.args(["build", "-q", "-p", "kapsel", "--bin", "kapsel"]);
+        // `cargo test` sets these for the test process; ring's build script (through cc)
+        // tracks CARGO_MANIFEST_DIR, so passing them on made every nested build and the
+        // next `cargo test` rebuild ring and everything above it (a minute each).
+        cmd.env_remove("CARGO_MANIFEST_DIR")
+            .env_remove("CARGO_MANIFEST_PATH");
         if release {
             cmd.arg("--release");
         }

@@ -301,8 +301,8 @@ pub fn event_text(e: &NewEvent, uid: &str, local: Tz) -> Result<String> {
     ical::prop_line(&mut out, "UID", &ical::escape(uid));
     ical::prop_line(&mut out, "DTSTAMP", &ical::stamp());
     ical::prop_line(&mut out, "SEQUENCE", "0");
-    ical::moment_line(&mut out, "DTSTART", &start);
-    ical::moment_line(&mut out, "DTEND", &end);
+    ical::moment_line(&mut out, "DTSTART", &start, local);
+    ical::moment_line(&mut out, "DTEND", &end, local);
     ical::prop_line(&mut out, "SUMMARY", &ical::escape(&e.title));
     if let Some(l) = e.location.as_deref().filter(|l| !l.is_empty()) {
         check_text("location", l)?;
@@ -342,7 +342,7 @@ pub fn event_text(e: &NewEvent, uid: &str, local: Tz) -> Result<String> {
     if let Some(err) = expanded.errors.first() {
         return Err(Error::invalid(format!("the event does not expand: {:?}", err.error)));
     }
-    Ok(out)
+    Ok(ical::with_timezones(cal))
 }
 
 pub fn add_event(vault: &Vault, e: &NewEvent, local: Tz) -> Result<Done> {
@@ -384,9 +384,9 @@ fn bump_sequence(comp: &mut calcard::icalendar::ICalendarComponent) {
     ical::set(comp, ICalendarProperty::Dtstamp, ical::entry(&format!("DTSTAMP:{}", ical::stamp())));
 }
 
-fn moment_entry(name: &str, m: &Moment) -> Option<calcard::icalendar::ICalendarEntry> {
+fn moment_entry(name: &str, m: &Moment, local: Tz) -> Option<calcard::icalendar::ICalendarEntry> {
     let mut line = String::new();
-    ical::moment_line(&mut line, name, m);
+    ical::moment_line(&mut line, name, m, local);
     ical::entry(line.trim_end())
 }
 
@@ -417,22 +417,22 @@ pub fn edit_event(vault: &Vault, uid: &str, ch: &EventChanges, local: Tz) -> Res
     }
     if let Some(s) = &ch.start {
         let new = Moment::parse(s, local).map_err(Error::invalid)?;
-        ical::set(comp, ICalendarProperty::Dtstart, moment_entry("DTSTART", &new));
+        ical::set(comp, ICalendarProperty::Dtstart, moment_entry("DTSTART", &new, local));
         // Moving the start keeps the length unless a new end is given.
         if ch.end.is_none()
             && let (Some((os, _)), Some((oe, _)), Moment::At(ns)) = (old_start, old_end, new)
         {
             let end = Moment::At(ns + (oe - os));
-            ical::set(comp, ICalendarProperty::Dtend, moment_entry("DTEND", &end));
+            ical::set(comp, ICalendarProperty::Dtend, moment_entry("DTEND", &end, local));
         }
     }
     if let Some(e) = &ch.end {
         let new = Moment::parse(e, local).map_err(Error::invalid)?;
         ical::set(comp, ICalendarProperty::Duration, None);
-        ical::set(comp, ICalendarProperty::Dtend, moment_entry("DTEND", &new));
+        ical::set(comp, ICalendarProperty::Dtend, moment_entry("DTEND", &new, local));
     }
     bump_sequence(comp);
-    let data = cal.to_string();
+    let data = ical::with_timezones(cal.clone());
     ical::parse(&data).map_err(Error::invalid)?;
     let title = ical::master(&cal).and_then(|m| ical::text_of(m, ICalendarProperty::Summary)).unwrap_or_default();
     edit::apply(
@@ -541,10 +541,10 @@ pub fn add_task(vault: &Vault, t: &NewTask, local: Tz) -> Result<Done> {
     ical::prop_line(&mut out, "SUMMARY", &ical::escape(&t.title));
     ical::prop_line(&mut out, "STATUS", "NEEDS-ACTION");
     if let Some(d) = &t.due {
-        ical::moment_line(&mut out, "DUE", &Moment::parse(d, local).map_err(Error::invalid)?);
+        ical::moment_line(&mut out, "DUE", &Moment::parse(d, local).map_err(Error::invalid)?, local);
     }
     if let Some(s) = &t.start {
-        ical::moment_line(&mut out, "DTSTART", &Moment::parse(s, local).map_err(Error::invalid)?);
+        ical::moment_line(&mut out, "DTSTART", &Moment::parse(s, local).map_err(Error::invalid)?, local);
     }
     if let Some(p) = t.priority {
         if p > 9 {
@@ -561,7 +561,7 @@ pub fn add_task(vault: &Vault, t: &NewTask, local: Tz) -> Result<Done> {
         ical::prop_line(&mut out, "DESCRIPTION", &ical::escape(d));
     }
     out.push_str("END:VTODO\r\nEND:VCALENDAR\r\n");
-    ical::parse(&out).map_err(Error::invalid)?;
+    let out = ical::with_timezones(ical::parse(&out).map_err(Error::invalid)?);
     let href = href_in(&coll, &uid, "ics")?;
     edit::apply(
         vault,
@@ -607,7 +607,7 @@ pub fn edit_task(vault: &Vault, uid: &str, ch: &TaskChanges, local: Tz) -> Resul
     }
     if let Some(d) = &ch.due {
         let m = Moment::parse(d, local).map_err(Error::invalid)?;
-        ical::set(comp, ICalendarProperty::Due, moment_entry("DUE", &m));
+        ical::set(comp, ICalendarProperty::Due, moment_entry("DUE", &m, local));
     }
     if let Some(p) = ch.priority {
         if p > 9 {
@@ -637,7 +637,7 @@ pub fn edit_task(vault: &Vault, uid: &str, ch: &TaskChanges, local: Tz) -> Resul
         ical::set(comp, ICalendarProperty::Categories, e);
     }
     bump_sequence(comp);
-    let data = cal.to_string();
+    let data = ical::with_timezones(cal);
     ical::parse(&data).map_err(Error::invalid)?;
     edit::apply(
         vault,

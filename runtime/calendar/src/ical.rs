@@ -340,10 +340,18 @@ pub enum Moment {
 }
 
 impl Moment {
-    fn value(&self) -> (String, String) {
+    /// Parameters and value: a time in the user's zone with its TZID (a weekly 10:00 stays
+    /// at 10:00 across a DST change; a UTC time would move), UTC when the zone is UTC.
+    fn value(&self, local: Tz) -> (String, String) {
         match self {
             Moment::Date(d) => (";VALUE=DATE".into(), d.format("%Y%m%d").to_string()),
-            Moment::At(t) => (String::new(), t.format("%Y%m%dT%H%M%SZ").to_string()),
+            Moment::At(t) if local == chrono_tz::UTC => {
+                (String::new(), t.format("%Y%m%dT%H%M%SZ").to_string())
+            }
+            Moment::At(t) => (
+                format!(";TZID={}", local.name()),
+                t.with_timezone(&local).format("%Y%m%dT%H%M%S").to_string(),
+            ),
         }
     }
 
@@ -389,8 +397,8 @@ pub fn prop_line(out: &mut String, name_and_params: &str, value: &str) {
     fold(out, &format!("{name_and_params}:{value}"));
 }
 
-pub fn moment_line(out: &mut String, name: &str, m: &Moment) {
-    let (params, value) = m.value();
+pub fn moment_line(out: &mut String, name: &str, m: &Moment, local: Tz) {
+    let (params, value) = m.value(local);
     fold(out, &format!("{name}{params}:{value}"));
 }
 
@@ -402,6 +410,13 @@ pub fn stamp() -> String {
 pub fn new_uid() -> String {
     let b: [u8; 16] = kapsel_core::vault::crypto::random_bytes();
     format!("{}@kapsel", hex::encode(b))
+}
+
+/// The object as text with a VTIMEZONE for every TZID it uses (RFC 5545 §3.6.5), built by
+/// calcard from the IANA rules.
+pub fn with_timezones(mut cal: ICalendar) -> String {
+    cal.add_missing_timezones();
+    cal.to_string()
 }
 
 /// The entry a content line stands for, parsed by calcard (so edits carry calcard's own

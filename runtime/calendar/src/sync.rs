@@ -226,15 +226,14 @@ pub fn sync_collection(client: &mut Client, vault: &Vault, coll: &mut StoredColl
             };
             let obj = match (body, r.refused) {
                 (Some(text), _) => StoredObject::from_server(coll.kind, r.props.etag.clone(), text, local),
-                (None, Some(why)) => StoredObject {
+                (None, why) => StoredObject {
                     etag: r.props.etag.clone(),
                     data: String::new(),
                     uid: None,
-                    problem: Some(why),
+                    problem: Some(why.unwrap_or_else(|| "the server sent no data for it".into())),
                     span: None,
                     component: String::new(),
                 },
-                (None, None) => continue,
             };
             fetched.push((href, obj));
         }
