@@ -3,4 +3,5 @@
 //! nginx with TLS + Basic), the directory on slapd. One test binary, one module per concern.
 
 mod calendar;
+mod contacts;
 mod directory;

@@ -36,10 +36,17 @@ pub fn kapsel_bin() -> PathBuf {
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         cmd.args(["build", "-q", "-p", "kapsel", "--bin", "kapsel"]);
         // `cargo test` sets these for the test process; ring's build script (through cc)
-        // tracks CARGO_MANIFEST_DIR, so passing them on made every nested build and the
-        // next `cargo test` rebuild ring and everything above it (a minute each).
-        cmd.env_remove("CARGO_MANIFEST_DIR")
-            .env_remove("CARGO_MANIFEST_PATH");
+        // tracks some of them, so passing them on made every nested build and the next
+        // `cargo test` rebuild ring and everything above it (a minute each).
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy();
+            if ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CRATE_", "CARGO_BIN_", "CARGO_PRIMARY_", "CARGO_TARGET_TMPDIR"]
+                .iter()
+                .any(|p| name.starts_with(p))
+            {
+                cmd.env_remove(name.as_ref());
+            }
+        }
         if release {
             cmd.arg("--release");
         }

@@ -687,14 +687,14 @@ pub fn contacts(vault: &Vault, query: Option<&str>) -> Result<ContactsAnswer> {
     Ok(answer)
 }
 
-pub fn add_contact(vault: &Vault, mut c: Contact, local: Tz) -> Result<Done> {
+pub fn add_contact(vault: &Vault, mut c: Contact, book: Option<&str>, local: Tz) -> Result<Done> {
     if c.name.trim().is_empty() {
         return Err(Error::invalid("a contact needs a name"));
     }
     for t in std::iter::once(&c.name).chain(c.emails.iter()).chain(c.phones.iter()) {
         check_text("field", t)?;
     }
-    let coll = pick(vault, Kind::AddressBook, "VCARD", None)?;
+    let coll = pick(vault, Kind::AddressBook, "VCARD", book)?;
     if c.uid.is_empty() {
         c.uid = ical::new_uid();
     }

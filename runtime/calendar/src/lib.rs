@@ -235,7 +235,12 @@ pub enum GroupwareRequest {
     EditTask { uid: String, changes: TaskChanges },
     RemoveTask { uid: String },
     Contacts { query: Option<String> },
-    AddContact { contact: Contact },
+    AddContact {
+        contact: Contact,
+        /// The address book's name (default: the first writable one).
+        #[serde(default)]
+        book: Option<String>,
+    },
     EditContact { uid: String, changes: ContactChanges },
     RemoveContact { uid: String },
 }
@@ -314,8 +319,8 @@ pub fn handle(c: &Container, request: GroupwareRequest) -> Result<GroupwareAnswe
         GroupwareRequest::Contacts { query } => {
             GroupwareAnswer::Contacts(agenda::contacts(c.vault(), query.as_deref())?)
         }
-        GroupwareRequest::AddContact { contact } => {
-            let mut done = agenda::add_contact(c.vault(), contact, local)?;
+        GroupwareRequest::AddContact { contact, book } => {
+            let mut done = agenda::add_contact(c.vault(), contact, book.as_deref(), local)?;
             audit("add-contact")?;
             done.replay = send(c);
             GroupwareAnswer::Done(done)

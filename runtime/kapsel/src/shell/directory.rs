@@ -86,7 +86,10 @@ pub fn run(root: &Path, cmd: DirCommand, out: Out) -> Result<()> {
             };
             let answer = super::groupware::call(
                 root,
-                kapsel_calendar::GroupwareRequest::AddContact { contact },
+                kapsel_calendar::GroupwareRequest::AddContact {
+                    contact,
+                    book: None,
+                },
             )?;
             out.show(&answer, |a| match a {
                 kapsel_calendar::GroupwareAnswer::Done(d) => format!("{} UID {}\n", d.message, terminal::line(&d.uid)),

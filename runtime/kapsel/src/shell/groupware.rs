@@ -145,6 +145,9 @@ pub enum ContactsCommand {
         org: Option<String>,
         #[arg(long)]
         title: Option<String>,
+        /// The address book's name (default: the first writable one).
+        #[arg(long)]
+        book: Option<String>,
     },
     Edit {
         uid: String,
@@ -511,6 +514,7 @@ pub fn run_contacts(root: &Path, cmd: ContactsCommand, out: Out) -> Result<()> {
             phones,
             org,
             title,
+            book,
         } => done(
             root,
             GroupwareRequest::AddContact {
@@ -523,6 +527,7 @@ pub fn run_contacts(root: &Path, cmd: ContactsCommand, out: Out) -> Result<()> {
                     title,
                     version: "4.0".into(),
                 },
+                book,
             },
             out,
         ),
