@@ -5,3 +5,4 @@
 mod calendar;
 mod contacts;
 mod directory;
+mod invitations;

@@ -35,6 +35,15 @@ impl DavServer {
         }
     }
 
+    /// Radicale as another of the test users sees it.
+    pub fn radicale_as(user: &str) -> DavServer {
+        let mut r = DavServer::radicale();
+        r.calendars = format!("{}{user}/", r.base);
+        r.addressbooks = r.calendars.clone();
+        r.auth = Some((user.to_string(), MAIL_PASSWORD.into()));
+        r
+    }
+
     pub fn xandikos() -> DavServer {
         let s = test_servers();
         let base = s.get("TEST_XANDIKOS_URL");

@@ -46,6 +46,10 @@ pub struct AgendaAnswer {
     pub description: Option<String>,
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 fn start_of_day(local: Tz, day: chrono::NaiveDate) -> DateTime<Tz> {
     local
         .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
@@ -174,6 +178,50 @@ fn find(vault: &Vault, kind: Kind, uid: &str) -> Result<(StoredCollection, Strin
     }
 }
 
+/// The event (or task) object with exactly this UID.
+pub fn find_event(vault: &Vault, uid: &str) -> Result<(StoredCollection, String, StoredObject)> {
+    for coll in store::collections(vault)?.into_iter().filter(|c| c.kind == Kind::Calendar) {
+        for (href, obj) in store::objects(vault, &coll.id)? {
+            if obj.uid.as_deref() == Some(uid) {
+                return Ok((coll, href, obj));
+            }
+        }
+    }
+    Err(Error::NotFound(format!("no event with the UID {}", kapsel_core::terminal::line(uid))))
+}
+
+/// Write a whole event object: over the one with the same UID, or as a new one in the
+/// first writable calendar.
+pub fn put_event_text(vault: &Vault, uid: &str, data: String, local: Tz) -> Result<Done> {
+    let (coll, href, if_match, base) = match find_event(vault, uid) {
+        Ok((coll, href, obj)) => (coll, href, obj.etag.clone(), Some(obj.data)),
+        Err(_) => {
+            let coll = pick(vault, Kind::Calendar, "VEVENT", None)?;
+            let href = href_in(&coll, uid, "ics")?;
+            (coll, href, None, None)
+        }
+    };
+    let create = base.is_none();
+    edit::apply(
+        vault,
+        Kind::Calendar,
+        Queued {
+            collection: coll.id.clone(),
+            href,
+            op: Op::Put { data, if_match, base },
+            what: format!("invitation {uid}"),
+            failed: None,
+        },
+        local,
+    )?;
+    Ok(Done {
+        message: if create { format!("Added to {}.", coll.name) } else { "Updated.".into() },
+        uid: uid.to_string(),
+        replay: None,
+        invited: 0,
+    })
+}
+
 pub fn show(vault: &Vault, uid: &str, local: Tz) -> Result<AgendaAnswer> {
     let (coll, _, obj) = find(vault, Kind::Calendar, uid)?;
     if let Some(p) = &obj.problem {
@@ -206,6 +254,9 @@ pub fn show(vault: &Vault, uid: &str, local: Tz) -> Result<AgendaAnswer> {
 pub struct Done {
     pub message: String,
     pub uid: String,
+    /// Invitations (or cancellations) queued in the mail outbox.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub invited: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replay: Option<Replay>,
 }
@@ -345,7 +396,8 @@ pub fn event_text(e: &NewEvent, uid: &str, local: Tz) -> Result<String> {
     Ok(ical::with_timezones(cal))
 }
 
-pub fn add_event(vault: &Vault, e: &NewEvent, local: Tz) -> Result<Done> {
+/// Add an event; its text comes back for the invitation to its attendees.
+pub fn add_event(vault: &Vault, e: &NewEvent, local: Tz) -> Result<(Done, String)> {
     let coll = pick(vault, Kind::Calendar, "VEVENT", e.calendar.as_deref())?;
     let uid = ical::new_uid();
     let data = event_text(e, &uid, local)?;
@@ -356,13 +408,13 @@ pub fn add_event(vault: &Vault, e: &NewEvent, local: Tz) -> Result<Done> {
         Queued {
             collection: coll.id.clone(),
             href,
-            op: Op::Put { data, if_match: None, base: None },
+            op: Op::Put { data: data.clone(), if_match: None, base: None },
             what: format!("add event {}", e.title),
             failed: None,
         },
         local,
     )?;
-    Ok(Done { message: format!("Event added to {}.", coll.name), uid, replay: None })
+    Ok((Done { message: format!("Event added to {}.", coll.name), uid, replay: None, invited: 0 }, data))
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -447,7 +499,7 @@ pub fn edit_event(vault: &Vault, uid: &str, ch: &EventChanges, local: Tz) -> Res
         },
         local,
     )?;
-    Ok(Done { message: "Changed.".into(), uid: obj.uid.unwrap_or_default(), replay: None })
+    Ok(Done { message: "Changed.".into(), uid: obj.uid.unwrap_or_default(), replay: None, invited: 0 })
 }
 
 pub fn remove(vault: &Vault, kind: Kind, uid: &str, local: Tz) -> Result<Done> {
@@ -464,7 +516,7 @@ pub fn remove(vault: &Vault, kind: Kind, uid: &str, local: Tz) -> Result<Done> {
         },
         local,
     )?;
-    Ok(Done { message: "Removed.".into(), uid: obj.uid.unwrap_or_default(), replay: None })
+    Ok(Done { message: "Removed.".into(), uid: obj.uid.unwrap_or_default(), replay: None, invited: 0 })
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -575,7 +627,7 @@ pub fn add_task(vault: &Vault, t: &NewTask, local: Tz) -> Result<Done> {
         },
         local,
     )?;
-    Ok(Done { message: format!("Task added to {}.", coll.name), uid, replay: None })
+    Ok(Done { message: format!("Task added to {}.", coll.name), uid, replay: None, invited: 0 })
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -651,7 +703,7 @@ pub fn edit_task(vault: &Vault, uid: &str, ch: &TaskChanges, local: Tz) -> Resul
         },
         local,
     )?;
-    Ok(Done { message: if ch.done { "Done.".into() } else { "Changed.".into() }, uid: obj.uid.unwrap_or_default(), replay: None })
+    Ok(Done { message: if ch.done { "Done.".into() } else { "Changed.".into() }, uid: obj.uid.unwrap_or_default(), replay: None, invited: 0 })
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -713,7 +765,7 @@ pub fn add_contact(vault: &Vault, mut c: Contact, book: Option<&str>, local: Tz)
         },
         local,
     )?;
-    Ok(Done { message: format!("Contact saved in {}.", coll.name), uid: c.uid, replay: None })
+    Ok(Done { message: format!("Contact saved in {}.", coll.name), uid: c.uid, replay: None, invited: 0 })
 }
 
 pub fn edit_contact(vault: &Vault, uid: &str, ch: &ContactChanges, local: Tz) -> Result<Done> {
@@ -733,5 +785,5 @@ pub fn edit_contact(vault: &Vault, uid: &str, ch: &ContactChanges, local: Tz) ->
         },
         local,
     )?;
-    Ok(Done { message: "Changed.".into(), uid: obj.uid.unwrap_or_default(), replay: None })
+    Ok(Done { message: "Changed.".into(), uid: obj.uid.unwrap_or_default(), replay: None, invited: 0 })
 }

@@ -12,6 +12,7 @@ mod client;
 pub mod contacts;
 mod edit;
 pub mod ical;
+pub mod itip;
 mod store;
 mod sync;
 mod worker;
@@ -29,6 +30,7 @@ pub use agenda::{
 pub use contacts::{Contact, ContactChanges};
 pub use edit::{Replay, merge};
 pub use ical::{Occurrence, Task};
+pub use itip::{Answer as InvitationAnswer, Invitation, Responded};
 pub use store::Kind;
 pub use sync::Counts;
 pub use worker::{Shared, start_background};
@@ -103,6 +105,9 @@ pub struct SyncReport {
     /// Per server: what went wrong (the other server still synced).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
+    /// Answers and cancellations from the mail applied to events.
+    #[serde(default)]
+    pub invitations_applied: usize,
 }
 
 /// Replay queued edits, discover the collections and sync each, for every server the
@@ -243,6 +248,10 @@ pub enum GroupwareRequest {
     },
     EditContact { uid: String, changes: ContactChanges },
     RemoveContact { uid: String },
+    /// The invitations (iTIP REQUESTs) in the inbox.
+    Invitations,
+    /// Answer the invitation in a mail message.
+    Respond { message: i64, answer: itip::Answer },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -254,11 +263,13 @@ pub enum GroupwareAnswer {
     Tasks(TasksAnswer),
     Contacts(ContactsAnswer),
     Done(agenda::Done),
+    Invitations { invitations: Vec<Invitation> },
+    Responded { responded: Responded, done: Option<agenda::Done> },
 }
 
 /// Serve one request in the unlocked session. The audit log records what kind of change
 /// was made, never titles, people or times.
-pub fn handle(c: &Container, request: GroupwareRequest) -> Result<GroupwareAnswer> {
+pub fn handle(c: &mut Container, request: GroupwareRequest) -> Result<GroupwareAnswer> {
     let local = local_tz();
     let account = Account::from_container(c)?;
     let send = |c: &Container| -> Option<Replay> {
@@ -273,32 +284,59 @@ pub fn handle(c: &Container, request: GroupwareRequest) -> Result<GroupwareAnswe
         }
         Some(all)
     };
-    let audit = |what: &str| {
+    fn audit(c: &Container, what: &str) -> Result<()> {
         kapsel_core::audit::append(c.vault(), "groupware-edit", serde_json::json!({ "op": what }))
-    };
+            .map(|_| ())
+    }
     Ok(match request {
-        GroupwareRequest::Sync => GroupwareAnswer::Synced(sync_account(c.vault(), c.policy(), &account)?),
+        GroupwareRequest::Sync => {
+            // Answers and cancellations that came by mail first, so the sync sends them.
+            let applied = if c.policy().modules.mail { itip::apply_incoming(c, local).unwrap_or(0) } else { 0 };
+            let mut report = sync_account(c.vault(), c.policy(), &account)?;
+            report.invitations_applied = applied;
+            GroupwareAnswer::Synced(report)
+        }
+        GroupwareRequest::Invitations => GroupwareAnswer::Invitations { invitations: itip::invitations(c, local)? },
+        GroupwareRequest::Respond { message, answer } => {
+            let (responded, done) = itip::respond(c, message, answer, local)?;
+            audit(c, "respond")?;
+            let done = done.map(|mut d| {
+                d.replay = send(c);
+                d
+            });
+            GroupwareAnswer::Responded { responded, done }
+        }
         GroupwareRequest::Status => GroupwareAnswer::Status(status(c)?),
         GroupwareRequest::Agenda { window } => {
             GroupwareAnswer::Agenda(agenda::agenda(c.vault(), &window, local)?)
         }
         GroupwareRequest::Show { uid } => GroupwareAnswer::Agenda(agenda::show(c.vault(), &uid, local)?),
-        GroupwareRequest::AddEvent { event } => {
-            let mut done = agenda::add_event(c.vault(), &event, local)?;
-            audit("add-event")?;
+        GroupwareRequest::AddEvent { mut event } => {
+            if !event.attendees.is_empty() && event.organizer.is_none() {
+                event.organizer = c.user()?;
+            }
+            let (mut done, text) = agenda::add_event(c.vault(), &event, local)?;
+            audit(c, "add-event")?;
             done.replay = send(c);
+            if !event.attendees.is_empty() {
+                done.invited = itip::send_request(c, &text, local)?;
+            }
             GroupwareAnswer::Done(done)
         }
         GroupwareRequest::EditEvent { uid, changes } => {
             let mut done = agenda::edit_event(c.vault(), &uid, &changes, local)?;
-            audit("edit-event")?;
+            audit(c, "edit-event")?;
             done.replay = send(c);
             GroupwareAnswer::Done(done)
         }
         GroupwareRequest::RemoveEvent { uid } | GroupwareRequest::RemoveTask { uid } => {
+            let text = agenda::find_event(c.vault(), &uid).map(|(_, _, o)| o.data).ok();
             let mut done = agenda::remove(c.vault(), Kind::Calendar, &uid, local)?;
-            audit("remove")?;
+            audit(c, "remove")?;
             done.replay = send(c);
+            if let Some(text) = text.filter(|t| t.contains("ATTENDEE")) {
+                done.invited = itip::send_cancel(c, &text)?;
+            }
             GroupwareAnswer::Done(done)
         }
         GroupwareRequest::Tasks { all, overdue } => {
@@ -306,13 +344,13 @@ pub fn handle(c: &Container, request: GroupwareRequest) -> Result<GroupwareAnswe
         }
         GroupwareRequest::AddTask { task } => {
             let mut done = agenda::add_task(c.vault(), &task, local)?;
-            audit("add-task")?;
+            audit(c, "add-task")?;
             done.replay = send(c);
             GroupwareAnswer::Done(done)
         }
         GroupwareRequest::EditTask { uid, changes } => {
             let mut done = agenda::edit_task(c.vault(), &uid, &changes, local)?;
-            audit("edit-task")?;
+            audit(c, "edit-task")?;
             done.replay = send(c);
             GroupwareAnswer::Done(done)
         }
@@ -321,19 +359,19 @@ pub fn handle(c: &Container, request: GroupwareRequest) -> Result<GroupwareAnswe
         }
         GroupwareRequest::AddContact { contact, book } => {
             let mut done = agenda::add_contact(c.vault(), contact, book.as_deref(), local)?;
-            audit("add-contact")?;
+            audit(c, "add-contact")?;
             done.replay = send(c);
             GroupwareAnswer::Done(done)
         }
         GroupwareRequest::EditContact { uid, changes } => {
             let mut done = agenda::edit_contact(c.vault(), &uid, &changes, local)?;
-            audit("edit-contact")?;
+            audit(c, "edit-contact")?;
             done.replay = send(c);
             GroupwareAnswer::Done(done)
         }
         GroupwareRequest::RemoveContact { uid } => {
             let mut done = agenda::remove(c.vault(), Kind::AddressBook, &uid, local)?;
-            audit("remove-contact")?;
+            audit(c, "remove-contact")?;
             done.replay = send(c);
             GroupwareAnswer::Done(done)
         }

@@ -578,6 +578,17 @@ pub fn check_send_on_behalf(vault: &Vault, account: &Account, address: &str) -> 
 
 /// Build, queue and try to send; returns the outbox entry and what the send round did.
 pub fn send(vault: &mut Vault, account: &Account, draft: &compose::Draft) -> Result<answers::Sent> {
+    send_with(vault, account, draft, Vec::new())
+}
+
+/// `send` with attachments made in memory (an invitation's text/calendar part) after the
+/// draft's stored documents.
+pub fn send_with(
+    vault: &mut Vault,
+    account: &Account,
+    draft: &compose::Draft,
+    extra: Vec<compose::Attachment>,
+) -> Result<answers::Sent> {
     if let Some(addr) = &draft.on_behalf_of {
         check_send_on_behalf(vault, account, addr)?;
     }
@@ -588,6 +599,7 @@ pub fn send(vault: &mut Vault, account: &Account, draft: &compose::Draft) -> Res
         let bytes = vault.blob_reader(&info.blob)?.read_all()?.to_vec();
         attachments.push((info.name, info.media_type, bytes));
     }
+    attachments.extend(extra);
     let built = compose::build(draft, &account.user, attachments)?;
     let entry = outbox::queue(vault, &built, &draft.subject)?;
     // Queued is what counts from here: a failing send round must not read as "not sent,

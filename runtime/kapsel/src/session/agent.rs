@@ -296,7 +296,7 @@ fn handle(
             kapsel_directory::handle(&state.container, request)?,
         ))),
         Request::Groupware { request } => Ok(Answer::Groupware(Box::new(
-            kapsel_calendar::handle(&state.container, request)?,
+            kapsel_calendar::handle(&mut state.container, request)?,
         ))),
         Request::AppInstall { path } => {
             let bytes = kapsel_core::files::read_bounded(

@@ -75,8 +75,34 @@ pub enum CalCommand {
         #[arg(long)]
         description: Option<String>,
     },
-    /// Delete an event.
+    /// Delete an event (attendees of a meeting you organise get a cancellation).
     Rm { uid: String },
+    /// Invitations that came by mail.
+    Invitations,
+    /// Answer an invitation: accept, tentative or decline (the reply goes to the organiser).
+    Respond {
+        /// The mail message with the invitation (from `kapsel cal invitations`).
+        message: i64,
+        #[arg(value_enum)]
+        answer: AnswerArg,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum AnswerArg {
+    Accept,
+    Tentative,
+    Decline,
+}
+
+impl From<AnswerArg> for kapsel_calendar::InvitationAnswer {
+    fn from(a: AnswerArg) -> Self {
+        match a {
+            AnswerArg::Accept => kapsel_calendar::InvitationAnswer::Accept,
+            AnswerArg::Tentative => kapsel_calendar::InvitationAnswer::Tentative,
+            AnswerArg::Decline => kapsel_calendar::InvitationAnswer::Decline,
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -182,6 +208,9 @@ fn done(root: &Path, request: GroupwareRequest, out: Out) -> Result<()> {
     })?;
     out.show(&d, |d| {
         let mut s = format!("{} UID {}\n", d.message, terminal::line(&d.uid));
+        if d.invited > 0 {
+            s.push_str(&format!("Mail to {} attendee(s) is in the outbox.\n", d.invited));
+        }
         if let Some(r) = &d.replay {
             s.push_str(&replay_text(r));
         }
@@ -349,6 +378,51 @@ pub fn run_cal(root: &Path, cmd: CalCommand, out: Out) -> Result<()> {
             out,
         ),
         CalCommand::Rm { uid } => done(root, GroupwareRequest::RemoveEvent { uid }, out),
+        CalCommand::Invitations => {
+            let answer = call(root, GroupwareRequest::Invitations)?;
+            out.show(&answer, |a| {
+                let GroupwareAnswer::Invitations { invitations } = a else {
+                    return String::new();
+                };
+                let mut s = String::new();
+                for i in invitations {
+                    s.push_str(&format!(
+                        "{:>6}  {}  {}  from {}  [{}]\n",
+                        i.message,
+                        i.start.map_or("?".into(), |t| t.format("%Y-%m-%d %H:%M").to_string()),
+                        terminal::line(&i.summary),
+                        terminal::line(i.organizer.as_deref().unwrap_or("?")),
+                        i.my_status.to_lowercase(),
+                    ));
+                }
+                if invitations.is_empty() {
+                    s.push_str("No invitations.\n");
+                } else {
+                    s.push_str("Answer with `kapsel cal respond MESSAGE accept|tentative|decline`.\n");
+                }
+                s
+            });
+            Ok(())
+        }
+        CalCommand::Respond { message, answer } => {
+            let a = call(root, GroupwareRequest::Respond { message, answer: answer.into() })?;
+            out.show(&a, |a| {
+                let GroupwareAnswer::Responded { responded, done } = a else {
+                    return String::new();
+                };
+                let mut s = format!(
+                    "{}{}; the reply to the organiser is {}.\n",
+                    responded.partstat.to_lowercase(),
+                    if responded.in_calendar { ", in your calendar" } else { "" },
+                    if responded.reply_queued { "in the outbox" } else { "NOT queued (mail is not available)" }
+                );
+                if let Some(r) = done.as_ref().and_then(|d| d.replay.as_ref()) {
+                    s.push_str(&replay_text(r));
+                }
+                s
+            });
+            Ok(())
+        }
     }
 }
 
