@@ -350,3 +350,47 @@ fn twenty_malformed_calendar_objects_and_vcards_are_read_without_a_panic_and_wit
     assert!(a["unreadable"].as_u64().unwrap() >= 3, "{a}");
     assert!(a["truncated"].as_array().is_some_and(|t| !t.is_empty()), "{a}");
 }
+
+#[test]
+fn a_reminder_becomes_a_notification_with_its_title_while_unlocked_and_a_count_while_locked() {
+    let server = DavServer::radicale();
+    let (_, name) = server.new_calendar("kal");
+    let env = server.env();
+    env.run(&["sync", "now"]).ok();
+    let tag = unique("erinnerung");
+    // Starts in 65 s, reminds a minute before: due in about 5 s.
+    let start = rfc3339(chrono_now() + 65);
+    let r = env.run(&["--json", "cal", "add", "--title", &tag, "--start", &start, "--remind", "1", "--calendar", &name]);
+    r.ok();
+    std::thread::sleep(std::time::Duration::from_secs(7));
+    let r = env.run(&["--json", "sync", "now"]);
+    r.ok();
+    assert!(r.json()["groupware"]["reminders"].as_u64().unwrap() >= 1, "{}", r.stdout);
+    let r = env.run(&["notifications"]);
+    assert!(r.ok().stdout.contains(&tag), "{}", r.stdout);
+    env.run(&["lock"]).ok();
+    let r = env.run(&["notifications"]);
+    r.ok();
+    assert!(r.stdout.contains("notification(s)") && !r.stdout.contains(&tag), "locked: only a count: {}", r.stdout);
+}
+
+fn chrono_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+/// Seconds since the epoch as RFC 3339 UTC (what `--start` also takes).
+fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}

@@ -32,7 +32,7 @@ fn relay(needle: &str, from: &str, rcpt: &str) {
 fn an_invitation_is_sent_answered_and_the_answer_shows_in_the_organisers_event() {
     let (_, alice_cal) = DavServer::radicale_as("alice@corp.test").new_calendar("kal");
     let bob_dav = DavServer::radicale_as("bob@corp.test");
-    let (bob_cal_url, _) = bob_dav.new_calendar("kal");
+    bob_dav.new_calendar("kal");
     let alice = env_for("alice@corp.test");
     let bob = env_for("bob@corp.test");
     alice.run(&["sync", "now"]).ok();
@@ -56,7 +56,7 @@ fn an_invitation_is_sent_answered_and_the_answer_shows_in_the_organisers_event()
     r.ok();
     assert_eq!(r.json()["responded"]["reply_queued"], true, "{}", r.stdout);
     // In bob's calendar on the server, with his answer.
-    let (_, _, data) = bob_dav.find(&bob_cal_url, &uid).expect("the accepted meeting is in bob's calendar");
+    let (_, _, data) = bob_dav.find_in_any_calendar(&uid).expect("the accepted meeting is in bob's calendar");
     assert!(data.contains("PARTSTAT=ACCEPTED") && !data.contains("METHOD:"), "{data}");
     let r = bob.run(&["--json", "cal", "invitations"]);
     let inv = r.json()["invitations"].as_array().unwrap().iter().find(|i| i["uid"] == uid.as_str()).cloned().unwrap();
@@ -80,5 +80,5 @@ fn an_invitation_is_sent_answered_and_the_answer_shows_in_the_organisers_event()
     relay(&format!("Cancelled: {title}"), "alice@corp.test", "bob@corp.test");
     bob.run(&["sync", "now"]).ok();
     bob.run(&["sync", "now"]).ok();
-    assert!(bob_dav.find(&bob_cal_url, &uid).is_none(), "the cancelled meeting is gone from bob's calendar");
+    assert!(bob_dav.find_in_any_calendar(&uid).is_none(), "the cancelled meeting is gone from bob's calendar");
 }

@@ -170,6 +170,29 @@ impl DavServer {
             .collect()
     }
 
+    /// The calendars under this server's calendar home.
+    pub fn calendar_urls(&self) -> Vec<String> {
+        let r = self.request(
+            "PROPFIND",
+            &self.calendars,
+            &[("Depth", "1"), ("Content-Type", "application/xml")],
+            Some(r#"<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/></d:prop></d:propfind>"#),
+        );
+        assert_eq!(r.status, 207, "PROPFIND {}: {r:?}", self.calendars);
+        let ms = kapsel_dav::parse(&r.body).expect("a multistatus");
+        let base = url::Url::parse(&self.calendars).unwrap();
+        kapsel_dav::Collection::from_responses(&ms)
+            .into_iter()
+            .filter(|c| c.kind == kapsel_dav::Kind::Calendar)
+            .map(|c| base.join(&c.href).unwrap().to_string())
+            .collect()
+    }
+
+    /// The object whose data contains `needle` in any of the user's calendars.
+    pub fn find_in_any_calendar(&self, needle: &str) -> Option<(String, Option<String>, String)> {
+        self.calendar_urls().into_iter().find_map(|c| self.find(&c, needle))
+    }
+
     /// The object whose data contains `needle`, if exactly one does.
     pub fn find(&self, collection: &str, needle: &str) -> Option<(String, Option<String>, String)> {
         let mut found: Vec<_> = self.objects(collection).into_iter().filter(|(_, _, d)| d.contains(needle)).collect();

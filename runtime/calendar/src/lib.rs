@@ -33,7 +33,7 @@ pub use ical::{Occurrence, Task};
 pub use itip::{Answer as InvitationAnswer, Invitation, Responded};
 pub use store::Kind;
 pub use sync::Counts;
-pub use worker::{Shared, start_background};
+pub use worker::{Shared, file_due_alarms, start_background};
 
 /// The user's time zone: `KAPSEL_TZ` or `TZ` when they name an IANA zone, else
 /// Europe/Berlin (the agencies Kapsel is built for).
@@ -108,6 +108,9 @@ pub struct SyncReport {
     /// Answers and cancellations from the mail applied to events.
     #[serde(default)]
     pub invitations_applied: usize,
+    /// Reminders that fell due and became notifications.
+    #[serde(default)]
+    pub reminders: usize,
 }
 
 /// Replay queued edits, discover the collections and sync each, for every server the
@@ -294,6 +297,7 @@ pub fn handle(c: &mut Container, request: GroupwareRequest) -> Result<GroupwareA
             let applied = if c.policy().modules.mail { itip::apply_incoming(c, local).unwrap_or(0) } else { 0 };
             let mut report = sync_account(c.vault(), c.policy(), &account)?;
             report.invitations_applied = applied;
+            report.reminders = worker::file_due_alarms(c.vault())?;
             GroupwareAnswer::Synced(report)
         }
         GroupwareRequest::Invitations => GroupwareAnswer::Invitations { invitations: itip::invitations(c, local)? },

@@ -77,7 +77,8 @@ pub fn file_due_alarms(vault: &Vault) -> Result<usize> {
         .get(ALARMS_NS, ALARMS_KEY)?
         .and_then(|b| String::from_utf8_lossy(&b).parse::<i64>().ok())
         .and_then(chrono::DateTime::from_timestamp_millis)
-        .unwrap_or(now)
+        // The first check after enrolment looks an hour back.
+        .unwrap_or(now - TimeDelta::hours(1))
         .max(now - TimeDelta::days(1));
     let local = local_tz();
     let mut filed = 0;
