@@ -76,7 +76,12 @@ impl DavServer {
         let body = format!(
             r#"<?xml version="1.0" encoding="utf-8"?><c:mkcalendar xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:set><d:prop><d:displayname>{name}</d:displayname><c:supported-calendar-component-set><c:comp name="VEVENT"/><c:comp name="VTODO"/></c:supported-calendar-component-set></d:prop></d:set></c:mkcalendar>"#
         );
-        let r = self.request("MKCALENDAR", &url, &[("Content-Type", "application/xml")], Some(&body));
+        let r = self.request(
+            "MKCALENDAR",
+            &url,
+            &[("Content-Type", "application/xml")],
+            Some(&body),
+        );
         assert_eq!(r.status, 201, "MKCALENDAR {url}: {r:?}");
         (url, name)
     }
@@ -87,13 +92,24 @@ impl DavServer {
         let body = format!(
             r#"<?xml version="1.0" encoding="utf-8"?><d:mkcol xmlns:d="DAV:" xmlns:a="urn:ietf:params:xml:ns:carddav"><d:set><d:prop><d:resourcetype><d:collection/><a:addressbook/></d:resourcetype><d:displayname>{name}</d:displayname></d:prop></d:set></d:mkcol>"#
         );
-        let r = self.request("MKCOL", &url, &[("Content-Type", "application/xml")], Some(&body));
+        let r = self.request(
+            "MKCOL",
+            &url,
+            &[("Content-Type", "application/xml")],
+            Some(&body),
+        );
         assert_eq!(r.status, 201, "MKCOL {url}: {r:?}");
         (url, name)
     }
 
     /// One request as a plain second client (curl).
-    pub fn request(&self, method: &str, url: &str, headers: &[(&str, &str)], body: Option<&str>) -> Reply {
+    pub fn request(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Reply {
         let s = test_servers();
         let mut cmd = Command::new("curl");
         cmd.args(["-sS", "-i", "-X", method, "--cacert"])
@@ -115,22 +131,40 @@ impl DavServer {
         let mut rest = text.as_str();
         loop {
             let Some((head, body)) = rest.split_once("\n\n") else {
-                return Reply { status: 0, etag: None, body: text.clone() };
+                return Reply {
+                    status: 0,
+                    etag: None,
+                    body: text.clone(),
+                };
             };
-            let status: u16 = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+            let status: u16 = head
+                .split_whitespace()
+                .nth(1)
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(0);
             if status == 100 {
                 rest = body;
                 continue;
             }
-            let etag = head
-                .lines()
-                .find_map(|l| l.to_ascii_lowercase().starts_with("etag:").then(|| l[5..].trim().to_string()));
-            return Reply { status, etag, body: body.to_string() };
+            let etag = head.lines().find_map(|l| {
+                l.to_ascii_lowercase()
+                    .starts_with("etag:")
+                    .then(|| l[5..].trim().to_string())
+            });
+            return Reply {
+                status,
+                etag,
+                body: body.to_string(),
+            };
         }
     }
 
     pub fn put(&self, url: &str, data: &str, if_match: Option<&str>) -> Reply {
-        let ct = if data.contains("BEGIN:VCARD") { "text/vcard; charset=utf-8" } else { "text/calendar; charset=utf-8" };
+        let ct = if data.contains("BEGIN:VCARD") {
+            "text/vcard; charset=utf-8"
+        } else {
+            "text/calendar; charset=utf-8"
+        };
         let mut headers = vec![("Content-Type", ct)];
         if let Some(m) = if_match {
             headers.push(("If-Match", m));
@@ -146,7 +180,11 @@ impl DavServer {
     /// addressbook-query without a filter.
     pub fn objects(&self, collection: &str) -> Vec<(String, Option<String>, String)> {
         // Kapsel's tests name every address book they create "kontakte…".
-        let card = collection.trim_end_matches('/').rsplit('/').next().is_some_and(|n| n.starts_with("kontakte"));
+        let card = collection
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .is_some_and(|n| n.starts_with("kontakte"));
         let body = if card {
             r#"<?xml version="1.0"?><a:addressbook-query xmlns:d="DAV:" xmlns:a="urn:ietf:params:xml:ns:carddav"><d:prop><d:getetag/><a:address-data/></d:prop></a:addressbook-query>"#
         } else {
@@ -165,7 +203,11 @@ impl DavServer {
             .into_iter()
             .filter_map(|resp| {
                 let data = resp.props.calendar_data.or(resp.props.address_data)?;
-                Some((base.join(&resp.href).unwrap().to_string(), resp.props.etag, data))
+                Some((
+                    base.join(&resp.href).unwrap().to_string(),
+                    resp.props.etag,
+                    data,
+                ))
             })
             .collect()
     }
@@ -190,13 +232,23 @@ impl DavServer {
 
     /// The object whose data contains `needle` in any of the user's calendars.
     pub fn find_in_any_calendar(&self, needle: &str) -> Option<(String, Option<String>, String)> {
-        self.calendar_urls().into_iter().find_map(|c| self.find(&c, needle))
+        self.calendar_urls()
+            .into_iter()
+            .find_map(|c| self.find(&c, needle))
     }
 
     /// The object whose data contains `needle`, if exactly one does.
     pub fn find(&self, collection: &str, needle: &str) -> Option<(String, Option<String>, String)> {
-        let mut found: Vec<_> = self.objects(collection).into_iter().filter(|(_, _, d)| d.contains(needle)).collect();
-        assert!(found.len() <= 1, "{} objects contain {needle:?}", found.len());
+        let mut found: Vec<_> = self
+            .objects(collection)
+            .into_iter()
+            .filter(|(_, _, d)| d.contains(needle))
+            .collect();
+        assert!(
+            found.len() <= 1,
+            "{} objects contain {needle:?}",
+            found.len()
+        );
         found.pop()
     }
 
@@ -254,12 +306,19 @@ pub struct PrivateRadicale {
 
 impl PrivateRadicale {
     pub fn start() -> PrivateRadicale {
-        let dir = tempfile::Builder::new().prefix("krad").tempdir_in("/tmp").unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("krad")
+            .tempdir_in("/tmp")
+            .unwrap();
         let port = {
             let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             l.local_addr().unwrap().port()
         };
-        std::fs::write(dir.path().join("htpasswd"), format!("alice@corp.test:{MAIL_PASSWORD}\n")).unwrap();
+        std::fs::write(
+            dir.path().join("htpasswd"),
+            format!("alice@corp.test:{MAIL_PASSWORD}\n"),
+        )
+        .unwrap();
         std::fs::write(
             dir.path().join("config"),
             format!(
@@ -268,7 +327,11 @@ impl PrivateRadicale {
             ),
         )
         .unwrap();
-        let mut r = PrivateRadicale { dir, port, child: None };
+        let mut r = PrivateRadicale {
+            dir,
+            port,
+            child: None,
+        };
         r.resume();
         r
     }

@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 use kapsel_core::policy::{Domain, signing};
 
 pub mod apps;
-pub mod host;
 pub mod dav;
+pub mod host;
 pub mod https;
 pub mod mail;
 pub mod mail_corpus;
@@ -40,9 +40,16 @@ pub fn kapsel_bin() -> PathBuf {
         // `cargo test` rebuild ring and everything above it (a minute each).
         for (name, _) in std::env::vars_os() {
             let name = name.to_string_lossy();
-            if ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CRATE_", "CARGO_BIN_", "CARGO_PRIMARY_", "CARGO_TARGET_TMPDIR"]
-                .iter()
-                .any(|p| name.starts_with(p))
+            if [
+                "CARGO_PKG_",
+                "CARGO_MANIFEST_",
+                "CARGO_CRATE_",
+                "CARGO_BIN_",
+                "CARGO_PRIMARY_",
+                "CARGO_TARGET_TMPDIR",
+            ]
+            .iter()
+            .any(|p| name.starts_with(p))
             {
                 cmd.env_remove(name.as_ref());
             }

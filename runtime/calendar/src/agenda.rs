@@ -22,7 +22,10 @@ pub enum Window {
     Week,
     /// The next appointment from now (within a year).
     Next,
-    Days { from: String, days: u32 },
+    Days {
+        from: String,
+        days: u32,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -65,7 +68,12 @@ fn calendars(vault: &Vault, component: &str) -> Result<Vec<StoredCollection>> {
 }
 
 /// Occurrences in `[from, to)` from every calendar, in order.
-fn between(vault: &Vault, local: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<AgendaAnswer> {
+fn between(
+    vault: &Vault,
+    local: Tz,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<AgendaAnswer> {
     let mut answer = AgendaAnswer::default();
     for coll in calendars(vault, "VEVENT")? {
         for (_, obj) in store::objects(vault, &coll.id)? {
@@ -99,7 +107,8 @@ fn between(vault: &Vault, local: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> 
         }
     }
     answer.events.sort_by(|a, b| {
-        (a.occurrence.start, &a.occurrence.summary).cmp(&(b.occurrence.start, &b.occurrence.summary))
+        (a.occurrence.start, &a.occurrence.summary)
+            .cmp(&(b.occurrence.start, &b.occurrence.summary))
     });
     answer.from = Some(from.with_timezone(&local).fixed_offset());
     answer.to = Some(to.with_timezone(&local).fixed_offset());
@@ -142,7 +151,8 @@ pub fn agenda(vault: &Vault, window: &Window, local: Tz) -> Result<AgendaAnswer>
             // Widen the look-ahead step by step: usually the next appointment is this week.
             for days in [7, 35, 366] {
                 let mut a = between(vault, local, now, now + TimeDelta::days(days))?;
-                a.events.retain(|e| e.occurrence.start.with_timezone(&Utc) >= now);
+                a.events
+                    .retain(|e| e.occurrence.start.with_timezone(&Utc) >= now);
                 if !a.events.is_empty() {
                     a.events.truncate(1);
                     return Ok(a);
@@ -162,7 +172,10 @@ fn find(vault: &Vault, kind: Kind, uid: &str) -> Result<(StoredCollection, Strin
         return Err(Error::invalid("no UID given"));
     }
     let mut found = Vec::new();
-    for coll in store::collections(vault)?.into_iter().filter(|c| c.kind == kind) {
+    for coll in store::collections(vault)?
+        .into_iter()
+        .filter(|c| c.kind == kind)
+    {
         for (href, obj) in store::objects(vault, &coll.id)? {
             match obj.uid.as_deref() {
                 Some(u) if u == uid => return Ok((coll, href, obj)),
@@ -173,21 +186,33 @@ fn find(vault: &Vault, kind: Kind, uid: &str) -> Result<(StoredCollection, Strin
     }
     match found.len() {
         1 => Ok(found.remove(0)),
-        0 => Err(Error::NotFound(format!("nothing with the UID {}", kapsel_core::terminal::line(uid)))),
-        n => Err(Error::invalid(format!("{n} objects have UIDs starting with {}: give more of it", kapsel_core::terminal::line(uid)))),
+        0 => Err(Error::NotFound(format!(
+            "nothing with the UID {}",
+            kapsel_core::terminal::line(uid)
+        ))),
+        n => Err(Error::invalid(format!(
+            "{n} objects have UIDs starting with {}: give more of it",
+            kapsel_core::terminal::line(uid)
+        ))),
     }
 }
 
 /// The event (or task) object with exactly this UID.
 pub fn find_event(vault: &Vault, uid: &str) -> Result<(StoredCollection, String, StoredObject)> {
-    for coll in store::collections(vault)?.into_iter().filter(|c| c.kind == Kind::Calendar) {
+    for coll in store::collections(vault)?
+        .into_iter()
+        .filter(|c| c.kind == Kind::Calendar)
+    {
         for (href, obj) in store::objects(vault, &coll.id)? {
             if obj.uid.as_deref() == Some(uid) {
                 return Ok((coll, href, obj));
             }
         }
     }
-    Err(Error::NotFound(format!("no event with the UID {}", kapsel_core::terminal::line(uid))))
+    Err(Error::NotFound(format!(
+        "no event with the UID {}",
+        kapsel_core::terminal::line(uid)
+    )))
 }
 
 /// Write a whole event object: over the one with the same UID, or as a new one in the
@@ -208,14 +233,22 @@ pub fn put_event_text(vault: &Vault, uid: &str, data: String, local: Tz) -> Resu
         Queued {
             collection: coll.id.clone(),
             href,
-            op: Op::Put { data, if_match, base },
+            op: Op::Put {
+                data,
+                if_match,
+                base,
+            },
             what: format!("invitation {uid}"),
             failed: None,
         },
         local,
     )?;
     Ok(Done {
-        message: if create { format!("Added to {}.", coll.name) } else { "Updated.".into() },
+        message: if create {
+            format!("Added to {}.", coll.name)
+        } else {
+            "Updated.".into()
+        },
         uid: uid.to_string(),
         replay: None,
         invited: 0,
@@ -229,10 +262,18 @@ pub fn show(vault: &Vault, uid: &str, local: Tz) -> Result<AgendaAnswer> {
     }
     let cal = ical::parse(&obj.data).map_err(Error::invalid)?;
     let now = Utc::now();
-    let (mut occ, truncated) = ical::occurrences(&cal, local, now - TimeDelta::days(366), now + TimeDelta::days(3660));
+    let (mut occ, truncated) = ical::occurrences(
+        &cal,
+        local,
+        now - TimeDelta::days(366),
+        now + TimeDelta::days(3660),
+    );
     if occ.is_empty() {
         // An event long past or far ahead: its first occurrences, wherever they are.
-        let far = Utc.with_ymd_and_hms(1900, 1, 1, 0, 0, 0).single().unwrap_or(now);
+        let far = Utc
+            .with_ymd_and_hms(1900, 1, 1, 0, 0, 0)
+            .single()
+            .unwrap_or(now);
         occ = ical::occurrences(&cal, local, far, now + TimeDelta::days(365 * 200)).0;
     }
     occ.truncate(50);
@@ -241,11 +282,19 @@ pub fn show(vault: &Vault, uid: &str, local: Tz) -> Result<AgendaAnswer> {
         to: None,
         events: occ
             .into_iter()
-            .map(|o| Entry { calendar: coll.name.clone(), occurrence: o })
+            .map(|o| Entry {
+                calendar: coll.name.clone(),
+                occurrence: o,
+            })
             .collect(),
         unreadable: 0,
-        truncated: if truncated { vec![uid.to_string()] } else { Vec::new() },
-        description: ical::master(&cal).and_then(|m| ical::text_of(m, ICalendarProperty::Description)),
+        truncated: if truncated {
+            vec![uid.to_string()]
+        } else {
+            Vec::new()
+        },
+        description: ical::master(&cal)
+            .and_then(|m| ical::text_of(m, ICalendarProperty::Description)),
     })
 }
 
@@ -286,7 +335,12 @@ pub struct NewEvent {
     pub alarm_minutes: Option<u32>,
 }
 
-fn pick(vault: &Vault, kind: Kind, component: &str, name: Option<&str>) -> Result<StoredCollection> {
+fn pick(
+    vault: &Vault,
+    kind: Kind,
+    component: &str,
+    name: Option<&str>,
+) -> Result<StoredCollection> {
     let all: Vec<StoredCollection> = store::collections(vault)?
         .into_iter()
         .filter(|c| c.kind == kind && (kind == Kind::AddressBook || c.holds(component)))
@@ -301,7 +355,12 @@ fn pick(vault: &Vault, kind: Kind, component: &str, name: Option<&str>) -> Resul
         Some(n) => all
             .into_iter()
             .find(|c| c.name.eq_ignore_ascii_case(n) || c.id == n)
-            .ok_or_else(|| Error::NotFound(format!("no calendar or address book named {}", kapsel_core::terminal::line(n)))),
+            .ok_or_else(|| {
+                Error::NotFound(format!(
+                    "no calendar or address book named {}",
+                    kapsel_core::terminal::line(n)
+                ))
+            }),
         None => Ok(all
             .iter()
             .find(|c| c.writable)
@@ -317,7 +376,11 @@ fn href_in(coll: &StoredCollection, uid: &str, ext: &str) -> Result<String> {
         path.push('/');
     }
     // The file name is derived from the UID but never is it: a UID may hold anything.
-    let name = hex::encode(&sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(uid.as_bytes()))[..12]);
+    let name = hex::encode(
+        &sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(
+            uid.as_bytes(),
+        ))[..12],
+    );
     Ok(format!("{path}{name}.{ext}"))
 }
 
@@ -343,12 +406,18 @@ pub fn event_text(e: &NewEvent, uid: &str, local: Tz) -> Result<String> {
     let ordered = match (start, end) {
         (Moment::At(s), Moment::At(t)) => t >= s,
         (Moment::Date(s), Moment::Date(t)) => t > s,
-        _ => return Err(Error::invalid("give both start and end as dates (all day) or both with a time")),
+        _ => {
+            return Err(Error::invalid(
+                "give both start and end as dates (all day) or both with a time",
+            ));
+        }
     };
     if !ordered {
         return Err(Error::invalid("the end is before the start"));
     }
-    let mut out = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Kapsel//Kapsel 0.1//EN\r\nBEGIN:VEVENT\r\n");
+    let mut out = String::from(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Kapsel//Kapsel 0.1//EN\r\nBEGIN:VEVENT\r\n",
+    );
     ical::prop_line(&mut out, "UID", &ical::escape(uid));
     ical::prop_line(&mut out, "DTSTAMP", &ical::stamp());
     ical::prop_line(&mut out, "SEQUENCE", "0");
@@ -365,20 +434,35 @@ pub fn event_text(e: &NewEvent, uid: &str, local: Tz) -> Result<String> {
     }
     if let Some(r) = &e.rrule {
         if r.chars().any(|c| c.is_control() || c == ':') || r.len() > 512 {
-            return Err(Error::invalid("the repeat rule holds characters an RRULE cannot have"));
+            return Err(Error::invalid(
+                "the repeat rule holds characters an RRULE cannot have",
+            ));
         }
         ical::prop_line(&mut out, "RRULE", r.trim_start_matches("RRULE:"));
     }
     if !e.attendees.is_empty() {
         let organizer = e.organizer.as_deref().unwrap_or_default();
         if !organizer.is_empty() {
-            ical::prop_line(&mut out, "ORGANIZER", &format!("mailto:{}", ical::escape(organizer)));
+            ical::prop_line(
+                &mut out,
+                "ORGANIZER",
+                &format!("mailto:{}", ical::escape(organizer)),
+            );
         }
         for a in &e.attendees {
-            if a.chars().any(|c| c.is_control() || c == ':' || c == ';' || c == '"') {
-                return Err(Error::invalid(format!("{} is not a mail address", kapsel_core::terminal::line(a))));
+            if a.chars()
+                .any(|c| c.is_control() || c == ':' || c == ';' || c == '"')
+            {
+                return Err(Error::invalid(format!(
+                    "{} is not a mail address",
+                    kapsel_core::terminal::line(a)
+                )));
             }
-            ical::prop_line(&mut out, "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE", &format!("mailto:{a}"));
+            ical::prop_line(
+                &mut out,
+                "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE",
+                &format!("mailto:{a}"),
+            );
         }
     }
     if let Some(m) = e.alarm_minutes {
@@ -391,7 +475,10 @@ pub fn event_text(e: &NewEvent, uid: &str, local: Tz) -> Result<String> {
     let cal = ical::parse(&out).map_err(Error::invalid)?;
     let expanded = cal.expand_dates(calcard::common::timezone::Tz::Tz(local), 2);
     if let Some(err) = expanded.errors.first() {
-        return Err(Error::invalid(format!("the event does not expand: {:?}", err.error)));
+        return Err(Error::invalid(format!(
+            "the event does not expand: {:?}",
+            err.error
+        )));
     }
     Ok(ical::with_timezones(cal))
 }
@@ -408,13 +495,25 @@ pub fn add_event(vault: &Vault, e: &NewEvent, local: Tz) -> Result<(Done, String
         Queued {
             collection: coll.id.clone(),
             href,
-            op: Op::Put { data: data.clone(), if_match: None, base: None },
+            op: Op::Put {
+                data: data.clone(),
+                if_match: None,
+                base: None,
+            },
             what: format!("add event {}", e.title),
             failed: None,
         },
         local,
     )?;
-    Ok((Done { message: format!("Event added to {}.", coll.name), uid, replay: None, invited: 0 }, data))
+    Ok((
+        Done {
+            message: format!("Event added to {}.", coll.name),
+            uid,
+            replay: None,
+            invited: 0,
+        },
+        data,
+    ))
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -432,8 +531,16 @@ fn bump_sequence(comp: &mut calcard::icalendar::ICalendarComponent) {
         .and_then(|e| e.values.first())
         .and_then(|v| v.as_integer())
         .unwrap_or(0);
-    ical::set(comp, ICalendarProperty::Sequence, ical::entry(&format!("SEQUENCE:{}", seq.saturating_add(1))));
-    ical::set(comp, ICalendarProperty::Dtstamp, ical::entry(&format!("DTSTAMP:{}", ical::stamp())));
+    ical::set(
+        comp,
+        ICalendarProperty::Sequence,
+        ical::entry(&format!("SEQUENCE:{}", seq.saturating_add(1))),
+    );
+    ical::set(
+        comp,
+        ICalendarProperty::Dtstamp,
+        ical::entry(&format!("DTSTAMP:{}", ical::stamp())),
+    );
 }
 
 fn moment_entry(name: &str, m: &Moment, local: Tz) -> Option<calcard::icalendar::ICalendarEntry> {
@@ -448,58 +555,92 @@ pub fn edit_event(vault: &Vault, uid: &str, ch: &EventChanges, local: Tz) -> Res
     let idx = cal
         .components
         .iter()
-        .position(|c| c.component_type == calcard::icalendar::ICalendarComponentType::VEvent && !c.has_property(&ICalendarProperty::RecurrenceId))
+        .position(|c| {
+            c.component_type == calcard::icalendar::ICalendarComponentType::VEvent
+                && !c.has_property(&ICalendarProperty::RecurrenceId)
+        })
         .ok_or_else(|| Error::invalid("this object holds no event"))?;
     let old_start = ical::when_of(&cal.components[idx], ICalendarProperty::Dtstart, local);
     let old_end = ical::when_of(&cal.components[idx], ICalendarProperty::Dtend, local);
     let comp = &mut cal.components[idx];
     if let Some(t) = &ch.title {
         check_text("title", t)?;
-        ical::set(comp, ICalendarProperty::Summary, ical::entry(&format!("SUMMARY:{}", ical::escape(t))));
+        ical::set(
+            comp,
+            ICalendarProperty::Summary,
+            ical::entry(&format!("SUMMARY:{}", ical::escape(t))),
+        );
     }
     if let Some(l) = &ch.location {
         check_text("location", l)?;
-        let e = (!l.is_empty()).then(|| ical::entry(&format!("LOCATION:{}", ical::escape(l)))).flatten();
+        let e = (!l.is_empty())
+            .then(|| ical::entry(&format!("LOCATION:{}", ical::escape(l))))
+            .flatten();
         ical::set(comp, ICalendarProperty::Location, e);
     }
     if let Some(d) = &ch.description {
         check_text("description", d)?;
-        let e = (!d.is_empty()).then(|| ical::entry(&format!("DESCRIPTION:{}", ical::escape(d)))).flatten();
+        let e = (!d.is_empty())
+            .then(|| ical::entry(&format!("DESCRIPTION:{}", ical::escape(d))))
+            .flatten();
         ical::set(comp, ICalendarProperty::Description, e);
     }
     if let Some(s) = &ch.start {
         let new = Moment::parse(s, local).map_err(Error::invalid)?;
-        ical::set(comp, ICalendarProperty::Dtstart, moment_entry("DTSTART", &new, local));
+        ical::set(
+            comp,
+            ICalendarProperty::Dtstart,
+            moment_entry("DTSTART", &new, local),
+        );
         // Moving the start keeps the length unless a new end is given.
         if ch.end.is_none()
             && let (Some((os, _)), Some((oe, _)), Moment::At(ns)) = (old_start, old_end, new)
         {
             let end = Moment::At(ns + (oe - os));
-            ical::set(comp, ICalendarProperty::Dtend, moment_entry("DTEND", &end, local));
+            ical::set(
+                comp,
+                ICalendarProperty::Dtend,
+                moment_entry("DTEND", &end, local),
+            );
         }
     }
     if let Some(e) = &ch.end {
         let new = Moment::parse(e, local).map_err(Error::invalid)?;
         ical::set(comp, ICalendarProperty::Duration, None);
-        ical::set(comp, ICalendarProperty::Dtend, moment_entry("DTEND", &new, local));
+        ical::set(
+            comp,
+            ICalendarProperty::Dtend,
+            moment_entry("DTEND", &new, local),
+        );
     }
     bump_sequence(comp);
     let data = ical::with_timezones(cal.clone());
     ical::parse(&data).map_err(Error::invalid)?;
-    let title = ical::master(&cal).and_then(|m| ical::text_of(m, ICalendarProperty::Summary)).unwrap_or_default();
+    let title = ical::master(&cal)
+        .and_then(|m| ical::text_of(m, ICalendarProperty::Summary))
+        .unwrap_or_default();
     edit::apply(
         vault,
         Kind::Calendar,
         Queued {
             collection: coll.id.clone(),
             href,
-            op: Op::Put { data, if_match: obj.etag.clone(), base: Some(obj.data.clone()) },
+            op: Op::Put {
+                data,
+                if_match: obj.etag.clone(),
+                base: Some(obj.data.clone()),
+            },
             what: format!("edit {title}"),
             failed: None,
         },
         local,
     )?;
-    Ok(Done { message: "Changed.".into(), uid: obj.uid.unwrap_or_default(), replay: None, invited: 0 })
+    Ok(Done {
+        message: "Changed.".into(),
+        uid: obj.uid.unwrap_or_default(),
+        replay: None,
+        invited: 0,
+    })
 }
 
 pub fn remove(vault: &Vault, kind: Kind, uid: &str, local: Tz) -> Result<Done> {
@@ -510,13 +651,20 @@ pub fn remove(vault: &Vault, kind: Kind, uid: &str, local: Tz) -> Result<Done> {
         Queued {
             collection: coll.id.clone(),
             href,
-            op: Op::Delete { if_match: obj.etag.clone() },
+            op: Op::Delete {
+                if_match: obj.etag.clone(),
+            },
             what: format!("remove {}", obj.uid.clone().unwrap_or_default()),
             failed: None,
         },
         local,
     )?;
-    Ok(Done { message: "Removed.".into(), uid: obj.uid.unwrap_or_default(), replay: None, invited: 0 })
+    Ok(Done {
+        message: "Removed.".into(),
+        uid: obj.uid.unwrap_or_default(),
+        replay: None,
+        invited: 0,
+    })
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -545,19 +693,32 @@ pub fn tasks(vault: &Vault, all: bool, overdue_only: bool, local: Tz) -> Result<
             if obj.component != "VTODO" {
                 continue;
             }
-            let Ok(cal) = ical::parse(&obj.data) else { continue };
+            let Ok(cal) = ical::parse(&obj.data) else {
+                continue;
+            };
             for t in ical::tasks(&cal, local) {
                 let overdue = t.is_overdue(now);
                 if (overdue_only && !overdue) || (!all && t.is_done()) {
                     continue;
                 }
-                answer.tasks.push(TaskEntry { list: coll.name.clone(), overdue, task: t });
+                answer.tasks.push(TaskEntry {
+                    list: coll.name.clone(),
+                    overdue,
+                    task: t,
+                });
             }
         }
     }
     // Due first (soonest first), then by priority (1 is the highest), then title.
     answer.tasks.sort_by(|a, b| {
-        let key = |t: &TaskEntry| (t.task.due.is_none(), t.task.due, t.task.priority.unwrap_or(10), t.task.summary.clone());
+        let key = |t: &TaskEntry| {
+            (
+                t.task.due.is_none(),
+                t.task.due,
+                t.task.priority.unwrap_or(10),
+                t.task.summary.clone(),
+            )
+        };
         key(a).cmp(&key(b))
     });
     Ok(answer)
@@ -587,16 +748,28 @@ pub fn add_task(vault: &Vault, t: &NewTask, local: Tz) -> Result<Done> {
     check_text("title", &t.title)?;
     let coll = pick(vault, Kind::Calendar, "VTODO", t.list.as_deref())?;
     let uid = ical::new_uid();
-    let mut out = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Kapsel//Kapsel 0.1//EN\r\nBEGIN:VTODO\r\n");
+    let mut out = String::from(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Kapsel//Kapsel 0.1//EN\r\nBEGIN:VTODO\r\n",
+    );
     ical::prop_line(&mut out, "UID", &uid);
     ical::prop_line(&mut out, "DTSTAMP", &ical::stamp());
     ical::prop_line(&mut out, "SUMMARY", &ical::escape(&t.title));
     ical::prop_line(&mut out, "STATUS", "NEEDS-ACTION");
     if let Some(d) = &t.due {
-        ical::moment_line(&mut out, "DUE", &Moment::parse(d, local).map_err(Error::invalid)?, local);
+        ical::moment_line(
+            &mut out,
+            "DUE",
+            &Moment::parse(d, local).map_err(Error::invalid)?,
+            local,
+        );
     }
     if let Some(s) = &t.start {
-        ical::moment_line(&mut out, "DTSTART", &Moment::parse(s, local).map_err(Error::invalid)?, local);
+        ical::moment_line(
+            &mut out,
+            "DTSTART",
+            &Moment::parse(s, local).map_err(Error::invalid)?,
+            local,
+        );
     }
     if let Some(p) = t.priority {
         if p > 9 {
@@ -621,13 +794,22 @@ pub fn add_task(vault: &Vault, t: &NewTask, local: Tz) -> Result<Done> {
         Queued {
             collection: coll.id.clone(),
             href,
-            op: Op::Put { data: out, if_match: None, base: None },
+            op: Op::Put {
+                data: out,
+                if_match: None,
+                base: None,
+            },
             what: format!("add task {}", t.title),
             failed: None,
         },
         local,
     )?;
-    Ok(Done { message: format!("Task added to {}.", coll.name), uid, replay: None, invited: 0 })
+    Ok(Done {
+        message: format!("Task added to {}.", coll.name),
+        uid,
+        replay: None,
+        invited: 0,
+    })
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -655,7 +837,11 @@ pub fn edit_task(vault: &Vault, uid: &str, ch: &TaskChanges, local: Tz) -> Resul
     let comp = &mut cal.components[idx];
     if let Some(t) = &ch.title {
         check_text("title", t)?;
-        ical::set(comp, ICalendarProperty::Summary, ical::entry(&format!("SUMMARY:{}", ical::escape(t))));
+        ical::set(
+            comp,
+            ICalendarProperty::Summary,
+            ical::entry(&format!("SUMMARY:{}", ical::escape(t))),
+        );
     }
     if let Some(d) = &ch.due {
         let m = Moment::parse(d, local).map_err(Error::invalid)?;
@@ -665,27 +851,55 @@ pub fn edit_task(vault: &Vault, uid: &str, ch: &TaskChanges, local: Tz) -> Resul
         if p > 9 {
             return Err(Error::invalid("a priority is 1 (highest) to 9 (lowest)"));
         }
-        ical::set(comp, ICalendarProperty::Priority, ical::entry(&format!("PRIORITY:{p}")));
+        ical::set(
+            comp,
+            ICalendarProperty::Priority,
+            ical::entry(&format!("PRIORITY:{p}")),
+        );
     }
-    let status = if ch.done { Some("COMPLETED".to_string()) } else { ch.status.clone().map(|s| s.to_ascii_uppercase()) };
+    let status = if ch.done {
+        Some("COMPLETED".to_string())
+    } else {
+        ch.status.clone().map(|s| s.to_ascii_uppercase())
+    };
     if let Some(s) = &status {
         if !["NEEDS-ACTION", "IN-PROCESS", "COMPLETED", "CANCELLED"].contains(&s.as_str()) {
-            return Err(Error::invalid("a task's status is needs-action, in-process, completed or cancelled"));
+            return Err(Error::invalid(
+                "a task's status is needs-action, in-process, completed or cancelled",
+            ));
         }
-        ical::set(comp, ICalendarProperty::Status, ical::entry(&format!("STATUS:{s}")));
+        ical::set(
+            comp,
+            ICalendarProperty::Status,
+            ical::entry(&format!("STATUS:{s}")),
+        );
         if s == "COMPLETED" {
-            ical::set(comp, ICalendarProperty::Completed, ical::entry(&format!("COMPLETED:{}", ical::stamp())));
-            ical::set(comp, ICalendarProperty::PercentComplete, ical::entry("PERCENT-COMPLETE:100"));
+            ical::set(
+                comp,
+                ICalendarProperty::Completed,
+                ical::entry(&format!("COMPLETED:{}", ical::stamp())),
+            );
+            ical::set(
+                comp,
+                ICalendarProperty::PercentComplete,
+                ical::entry("PERCENT-COMPLETE:100"),
+            );
         } else {
             ical::set(comp, ICalendarProperty::Completed, None);
         }
     }
     if let Some(p) = ch.percent {
-        ical::set(comp, ICalendarProperty::PercentComplete, ical::entry(&format!("PERCENT-COMPLETE:{}", p.min(100))));
+        ical::set(
+            comp,
+            ICalendarProperty::PercentComplete,
+            ical::entry(&format!("PERCENT-COMPLETE:{}", p.min(100))),
+        );
     }
     if let Some(cats) = &ch.categories {
         let list: Vec<String> = cats.iter().map(|c| ical::escape(c)).collect();
-        let e = (!list.is_empty()).then(|| ical::entry(&format!("CATEGORIES:{}", list.join(",")))).flatten();
+        let e = (!list.is_empty())
+            .then(|| ical::entry(&format!("CATEGORIES:{}", list.join(","))))
+            .flatten();
         ical::set(comp, ICalendarProperty::Categories, e);
     }
     bump_sequence(comp);
@@ -697,13 +911,26 @@ pub fn edit_task(vault: &Vault, uid: &str, ch: &TaskChanges, local: Tz) -> Resul
         Queued {
             collection: coll.id.clone(),
             href,
-            op: Op::Put { data, if_match: obj.etag.clone(), base: Some(obj.data.clone()) },
+            op: Op::Put {
+                data,
+                if_match: obj.etag.clone(),
+                base: Some(obj.data.clone()),
+            },
             what: format!("edit task {}", obj.uid.clone().unwrap_or_default()),
             failed: None,
         },
         local,
     )?;
-    Ok(Done { message: if ch.done { "Done.".into() } else { "Changed.".into() }, uid: obj.uid.unwrap_or_default(), replay: None, invited: 0 })
+    Ok(Done {
+        message: if ch.done {
+            "Done.".into()
+        } else {
+            "Changed.".into()
+        },
+        uid: obj.uid.unwrap_or_default(),
+        replay: None,
+        invited: 0,
+    })
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -721,21 +948,34 @@ pub struct ContactsAnswer {
 
 pub fn contacts(vault: &Vault, query: Option<&str>) -> Result<ContactsAnswer> {
     let mut answer = ContactsAnswer::default();
-    for coll in store::collections(vault)?.into_iter().filter(|c| c.kind == Kind::AddressBook) {
+    for coll in store::collections(vault)?
+        .into_iter()
+        .filter(|c| c.kind == Kind::AddressBook)
+    {
         for (_, obj) in store::objects(vault, &coll.id)? {
             if obj.problem.is_some() {
                 answer.unreadable += 1;
                 continue;
             }
-            let Ok(card) = contacts::parse(&obj.data) else { continue };
+            let Ok(card) = contacts::parse(&obj.data) else {
+                continue;
+            };
             let c = contacts::contact(&card);
             if query.is_some_and(|q| !c.matches(q)) {
                 continue;
             }
-            answer.contacts.push(ContactEntry { book: coll.name.clone(), contact: c });
+            answer.contacts.push(ContactEntry {
+                book: coll.name.clone(),
+                contact: c,
+            });
         }
     }
-    answer.contacts.sort_by(|a, b| a.contact.name.to_lowercase().cmp(&b.contact.name.to_lowercase()));
+    answer.contacts.sort_by(|a, b| {
+        a.contact
+            .name
+            .to_lowercase()
+            .cmp(&b.contact.name.to_lowercase())
+    });
     Ok(answer)
 }
 
@@ -743,7 +983,10 @@ pub fn add_contact(vault: &Vault, mut c: Contact, book: Option<&str>, local: Tz)
     if c.name.trim().is_empty() {
         return Err(Error::invalid("a contact needs a name"));
     }
-    for t in std::iter::once(&c.name).chain(c.emails.iter()).chain(c.phones.iter()) {
+    for t in std::iter::once(&c.name)
+        .chain(c.emails.iter())
+        .chain(c.phones.iter())
+    {
         check_text("field", t)?;
     }
     let coll = pick(vault, Kind::AddressBook, "VCARD", book)?;
@@ -759,13 +1002,22 @@ pub fn add_contact(vault: &Vault, mut c: Contact, book: Option<&str>, local: Tz)
         Queued {
             collection: coll.id.clone(),
             href,
-            op: Op::Put { data, if_match: None, base: None },
+            op: Op::Put {
+                data,
+                if_match: None,
+                base: None,
+            },
             what: format!("add contact {}", c.name),
             failed: None,
         },
         local,
     )?;
-    Ok(Done { message: format!("Contact saved in {}.", coll.name), uid: c.uid, replay: None, invited: 0 })
+    Ok(Done {
+        message: format!("Contact saved in {}.", coll.name),
+        uid: c.uid,
+        replay: None,
+        invited: 0,
+    })
 }
 
 pub fn edit_contact(vault: &Vault, uid: &str, ch: &ContactChanges, local: Tz) -> Result<Done> {
@@ -779,11 +1031,20 @@ pub fn edit_contact(vault: &Vault, uid: &str, ch: &ContactChanges, local: Tz) ->
         Queued {
             collection: coll.id.clone(),
             href,
-            op: Op::Put { data, if_match: obj.etag.clone(), base: Some(obj.data.clone()) },
+            op: Op::Put {
+                data,
+                if_match: obj.etag.clone(),
+                base: Some(obj.data.clone()),
+            },
             what: format!("edit contact {}", obj.uid.clone().unwrap_or_default()),
             failed: None,
         },
         local,
     )?;
-    Ok(Done { message: "Changed.".into(), uid: obj.uid.unwrap_or_default(), replay: None, invited: 0 })
+    Ok(Done {
+        message: "Changed.".into(),
+        uid: obj.uid.unwrap_or_default(),
+        replay: None,
+        invited: 0,
+    })
 }

@@ -94,8 +94,11 @@ impl Contact {
         query.split_whitespace().all(|w| {
             let w_low = w.to_lowercase();
             let d = digits(w);
-            let phone_like = w.chars().all(|c| c.is_ascii_digit() || "+-/().".contains(c));
-            hay.contains(&w_low) || (phone_like && d.len() >= 3 && phones.iter().any(|p| p.contains(&d)))
+            let phone_like = w
+                .chars()
+                .all(|c| c.is_ascii_digit() || "+-/().".contains(c));
+            hay.contains(&w_low)
+                || (phone_like && d.len() >= 3 && phones.iter().any(|p| p.contains(&d)))
         }) && !query.trim().is_empty()
     }
 }
@@ -130,7 +133,10 @@ pub fn build(c: &Contact) -> String {
     if let Some(t) = &c.title {
         add("TITLE", &escape(t));
     }
-    add("REV", &chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string());
+    add(
+        "REV",
+        &chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string(),
+    );
     out.push_str("END:VCARD\r\n");
     out
 }
@@ -159,7 +165,10 @@ pub fn edit(card: &mut VCard, changes: &ContactChanges) -> String {
     replace(VCardProperty::Fn, changes.name.clone().map(|n| vec![n]));
     replace(VCardProperty::Email, changes.emails.clone());
     replace(VCardProperty::Tel, changes.phones.clone());
-    replace(VCardProperty::Org, changes.organization.clone().map(|o| vec![o]));
+    replace(
+        VCardProperty::Org,
+        changes.organization.clone().map(|o| vec![o]),
+    );
     replace(VCardProperty::Title, changes.title.clone().map(|t| vec![t]));
     // END must stay last: calcard keeps entries in order.
     let mut text = String::new();
@@ -168,7 +177,10 @@ pub fn edit(card: &mut VCard, changes: &ContactChanges) -> String {
 }
 
 fn entry(line: &str) -> Option<VCardEntry> {
-    let card = VCard::parse(format!("BEGIN:VCARD\r\nVERSION:4.0\r\n{line}\r\nEND:VCARD\r\n")).ok()?;
+    let card = VCard::parse(format!(
+        "BEGIN:VCARD\r\nVERSION:4.0\r\n{line}\r\nEND:VCARD\r\n"
+    ))
+    .ok()?;
     card.entries.into_iter().find(|e| {
         !matches!(
             e.name,

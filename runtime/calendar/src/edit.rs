@@ -50,7 +50,9 @@ pub fn apply(vault: &Vault, kind: Kind, edit: Queued, local: Tz) -> Result<()> {
             Op::Put { data, .. } => {
                 let obj = StoredObject::from_server(kind, None, data.clone(), local);
                 if let Some(problem) = &obj.problem {
-                    return Err(Error::invalid(format!("the edited object does not read: {problem}")));
+                    return Err(Error::invalid(format!(
+                        "the edited object does not read: {problem}"
+                    )));
                 }
                 store::put_object(vault, &edit.collection, &edit.href, &obj)?;
             }
@@ -160,7 +162,14 @@ enum Outcome {
     Refused(String),
 }
 
-fn send_one(client: &mut Client, vault: &Vault, kind: Kind, q: &Queued, url: &Url, local: Tz) -> Result<Outcome> {
+fn send_one(
+    client: &mut Client,
+    vault: &Vault,
+    kind: Kind,
+    q: &Queued,
+    url: &Url,
+    local: Tz,
+) -> Result<Outcome> {
     match &q.op {
         Op::Delete { if_match } => {
             let mut headers = Vec::new();
@@ -174,10 +183,16 @@ fn send_one(client: &mut Client, vault: &Vault, kind: Kind, q: &Queued, url: &Ur
                 // server's (the next sync brings it back) and say so.
                 412 => Ok(Outcome::KeptBoth),
                 500..=599 => Err(Error::Network(format!("the server failed ({})", r.status))),
-                s => Ok(Outcome::Refused(format!("the server refused the deletion ({s})"))),
+                s => Ok(Outcome::Refused(format!(
+                    "the server refused the deletion ({s})"
+                ))),
             }
         }
-        Op::Put { data, if_match, base } => {
+        Op::Put {
+            data,
+            if_match,
+            base,
+        } => {
             let r = put(client, url, kind, data, if_match.as_deref())?;
             match r.status {
                 200..=299 => {
@@ -188,14 +203,22 @@ fn send_one(client: &mut Client, vault: &Vault, kind: Kind, q: &Queued, url: &Ur
                 500..=599 => Err(Error::Network(format!("the server failed ({})", r.status))),
                 s => Ok(Outcome::Refused(format!(
                     "the server refused it ({s}): {}",
-                    kapsel_core::terminal::line(&String::from_utf8_lossy(&r.body[..r.body.len().min(160)]))
+                    kapsel_core::terminal::line(&String::from_utf8_lossy(
+                        &r.body[..r.body.len().min(160)]
+                    ))
                 ))),
             }
         }
     }
 }
 
-fn put(client: &mut Client, url: &Url, kind: Kind, data: &str, if_match: Option<&str>) -> Result<kapsel_core::net::http::Response> {
+fn put(
+    client: &mut Client,
+    url: &Url,
+    kind: Kind,
+    data: &str,
+    if_match: Option<&str>,
+) -> Result<kapsel_core::net::http::Response> {
     let mut headers = vec![("Content-Type", content_type(kind))];
     match if_match {
         Some(etag) => headers.push(("If-Match", etag)),
@@ -232,11 +255,17 @@ fn resolve_conflict(
             store_etag(vault, &q.collection, url.path(), again.header("etag"))?;
             Ok(Outcome::Merged)
         } else {
-            Ok(Outcome::Refused(format!("the server refused it ({})", again.status)))
+            Ok(Outcome::Refused(format!(
+                "the server refused it ({})",
+                again.status
+            )))
         };
     }
     if r.status != 200 {
-        return Err(Error::Network(format!("the server answered GET with {}", r.status)));
+        return Err(Error::Network(format!(
+            "the server answered GET with {}",
+            r.status
+        )));
     }
     let theirs = String::from_utf8_lossy(&r.body).into_owned();
     let their_etag = r.header("etag").map(str::to_string);
@@ -244,7 +273,12 @@ fn resolve_conflict(
     if let Some(merged) = merged {
         let again = put(client, url, kind, &merged, their_etag.as_deref())?;
         if again.status / 100 == 2 {
-            let mut obj = StoredObject::from_server(kind, again.header("etag").map(str::to_string), merged, local);
+            let mut obj = StoredObject::from_server(
+                kind,
+                again.header("etag").map(str::to_string),
+                merged,
+                local,
+            );
             if again.header("etag").is_none() {
                 obj.etag = None;
             }
@@ -272,12 +306,22 @@ fn resolve_conflict(
         )));
     }
     vault.write_tx(|| {
-        store::put_object(vault, &q.collection, url.path(), &StoredObject::from_server(kind, their_etag.clone(), theirs.clone(), local))?;
+        store::put_object(
+            vault,
+            &q.collection,
+            url.path(),
+            &StoredObject::from_server(kind, their_etag.clone(), theirs.clone(), local),
+        )?;
         store::put_object(
             vault,
             &q.collection,
             copy_url.path(),
-            &StoredObject::from_server(kind, created.header("etag").map(str::to_string), copy.clone(), local),
+            &StoredObject::from_server(
+                kind,
+                created.header("etag").map(str::to_string),
+                copy.clone(),
+                local,
+            ),
         )
     })?;
     Ok(Outcome::KeptBoth)
@@ -316,11 +360,11 @@ fn unfold(text: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for raw in text.split('\n') {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        if let Some(cont) = raw.strip_prefix([' ', '\t']) {
-            if let Some(last) = lines.last_mut() {
-                last.push_str(cont);
-                continue;
-            }
+        if let Some(cont) = raw.strip_prefix([' ', '\t'])
+            && let Some(last) = lines.last_mut()
+        {
+            last.push_str(cont);
+            continue;
         }
         if !raw.is_empty() {
             lines.push(raw.to_string());
@@ -330,7 +374,10 @@ fn unfold(text: &str) -> Vec<String> {
 }
 
 fn prop_name(line: &str) -> String {
-    line.split([':', ';']).next().unwrap_or("").to_ascii_uppercase()
+    line.split([':', ';'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_uppercase()
 }
 
 /// Fields that change with every save and never make a conflict.
@@ -353,8 +400,13 @@ fn split(text: &str) -> Option<Split> {
         let l = lines[i].to_ascii_uppercase();
         if l == "BEGIN:VEVENT" || l == "BEGIN:VTODO" || l == "BEGIN:VCARD" {
             let end_tag = l.replace("BEGIN", "END");
-            let end = lines[i..].iter().position(|x| x.eq_ignore_ascii_case(&end_tag))? + i;
-            let is_override = lines[i..end].iter().any(|x| prop_name(x) == "RECURRENCE-ID");
+            let end = lines[i..]
+                .iter()
+                .position(|x| x.eq_ignore_ascii_case(&end_tag))?
+                + i;
+            let is_override = lines[i..end]
+                .iter()
+                .any(|x| prop_name(x) == "RECURRENCE-ID");
             if !is_override {
                 start = Some((i, end));
                 break;
@@ -370,10 +422,9 @@ fn split(text: &str) -> Option<Split> {
         let name = prop_name(&lines[j]);
         if name == "BEGIN" {
             let inner = lines[j].get(6..).unwrap_or("");
-            let nested_end = lines[j..e]
-                .iter()
-                .position(|x| prop_name(x) == "END" && x.get(4..).unwrap_or("").eq_ignore_ascii_case(inner))?
-                + j;
+            let nested_end = lines[j..e].iter().position(|x| {
+                prop_name(x) == "END" && x.get(4..).unwrap_or("").eq_ignore_ascii_case(inner)
+            })? + j;
             let key = format!("NESTED:{}", inner.to_ascii_uppercase());
             let block = lines[j..=nested_end].to_vec();
             match fields.iter_mut().find(|(k, _)| *k == key) {
@@ -400,7 +451,12 @@ fn split(text: &str) -> Option<Split> {
 /// changed the same field differently (or a version does not read).
 pub fn merge(base: &str, ours: &str, theirs: &str) -> Option<String> {
     let (b, o, t) = (split(base)?, split(ours)?, split(theirs)?);
-    let get = |s: &Split, k: &str| s.fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let get = |s: &Split, k: &str| {
+        s.fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+    };
     let mut names: Vec<String> = t.fields.iter().map(|(n, _)| n.clone()).collect();
     for (n, _) in &o.fields {
         if !names.contains(n) {

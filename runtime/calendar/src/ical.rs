@@ -248,7 +248,10 @@ pub fn span(cal: &ICalendar, local: Tz) -> Span {
         };
         first = first.min(s.timestamp_millis());
         // An all-day event's end may be missing: a day is the most it can last then.
-        last = last.max(end.timestamp_millis().max(s.timestamp_millis() + 86_400_000));
+        last = last.max(
+            end.timestamp_millis()
+                .max(s.timestamp_millis() + 86_400_000),
+        );
     }
     let bounded = expanded.events.len() < MAX_OCCURRENCES;
     Span {
@@ -431,12 +434,7 @@ pub fn entry(content_line: &str) -> Option<ICalendarEntry> {
         .find(|c| c.component_type == ICalendarComponentType::VEvent)?
         .entries
         .into_iter()
-        .find(|e| {
-            !matches!(
-                e.name,
-                ICalendarProperty::Begin | ICalendarProperty::End
-            )
-        })
+        .find(|e| !matches!(e.name, ICalendarProperty::Begin | ICalendarProperty::End))
 }
 
 /// Replace (or add, or with `None` remove) a property of a component.

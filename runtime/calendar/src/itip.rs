@@ -73,7 +73,9 @@ pub fn calendar_parts(raw: &[u8]) -> Vec<String> {
         .filter(|p| {
             p.content_type().is_some_and(|ct| {
                 ct.ctype().eq_ignore_ascii_case("text")
-                    && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("calendar"))
+                    && ct
+                        .subtype()
+                        .is_some_and(|s| s.eq_ignore_ascii_case("calendar"))
             })
         })
         .filter_map(|p| match &p.body {
@@ -95,7 +97,9 @@ fn method_of(cal: &ICalendar) -> Option<String> {
 }
 
 fn same_address(a: &str, b: &str) -> bool {
-    a.trim().trim_start_matches("mailto:").eq_ignore_ascii_case(b.trim().trim_start_matches("mailto:"))
+    a.trim()
+        .trim_start_matches("mailto:")
+        .eq_ignore_ascii_case(b.trim().trim_start_matches("mailto:"))
 }
 
 /// The invitation messages in the inbox that are iTIP objects, newest first.
@@ -107,7 +111,10 @@ fn scan(vault: &Vault, account: Option<&kapsel_mail::Account>) -> Result<Vec<(i6
     let mut out = Vec::new();
     for (id, meta) in store.list(inbox, SCAN)? {
         let has_calendar = meta.summary.attachments.iter().any(|a| {
-            a.media_type.to_ascii_lowercase().starts_with("text/calendar") || a.name.to_ascii_lowercase().ends_with(".ics")
+            a.media_type
+                .to_ascii_lowercase()
+                .starts_with("text/calendar")
+                || a.name.to_ascii_lowercase().ends_with(".ics")
         });
         if !has_calendar {
             continue;
@@ -152,11 +159,15 @@ pub fn invitations(c: &Container, local: Tz) -> Result<Vec<Invitation>> {
     let account = kapsel_mail::Account::from_container(c).ok();
     let mut out = Vec::new();
     for (message, cal) in scan(c.vault(), account.as_ref())? {
-        let Some(method) = method_of(&cal) else { continue };
+        let Some(method) = method_of(&cal) else {
+            continue;
+        };
         if method != "REQUEST" {
             continue;
         }
-        let Some(m) = ical::master(&cal) else { continue };
+        let Some(m) = ical::master(&cal) else {
+            continue;
+        };
         let uid = m.uid().unwrap_or_default().to_string();
         let answered = c.vault().get(NS_DONE, &done_key(message, &uid))?;
         let my_status = match answered {
@@ -183,19 +194,33 @@ pub fn invitations(c: &Container, local: Tz) -> Result<Vec<Invitation>> {
 /// exceptions); false when the address is not an attendee.
 fn set_partstat(cal: &mut ICalendar, address: &str, partstat: &str) -> bool {
     let mut found = false;
-    for comp in cal.components.iter_mut().filter(|c| c.component_type == ICalendarComponentType::VEvent) {
-        for e in comp.entries.iter_mut().filter(|e| e.name == ICalendarProperty::Attendee) {
-            let Some(addr) = e.values.first().and_then(|v| v.as_text()) else { continue };
+    for comp in cal
+        .components
+        .iter_mut()
+        .filter(|c| c.component_type == ICalendarComponentType::VEvent)
+    {
+        for e in comp
+            .entries
+            .iter_mut()
+            .filter(|e| e.name == ICalendarProperty::Attendee)
+        {
+            let Some(addr) = e.values.first().and_then(|v| v.as_text()) else {
+                continue;
+            };
             if !same_address(addr, address) {
                 continue;
             }
-            let line = format!("ATTENDEE;PARTSTAT={partstat}:mailto:{}", addr.trim_start_matches("mailto:"));
+            let line = format!(
+                "ATTENDEE;PARTSTAT={partstat}:mailto:{}",
+                addr.trim_start_matches("mailto:")
+            );
             if let Some(new) = ical::entry(&line) {
                 // Keep CN, ROLE and the rest; replace only PARTSTAT (and the RSVP request).
                 e.params.retain(|p| {
                     !matches!(
                         p.name,
-                        calcard::icalendar::ICalendarParameterName::Partstat | calcard::icalendar::ICalendarParameterName::Rsvp
+                        calcard::icalendar::ICalendarParameterName::Partstat
+                            | calcard::icalendar::ICalendarParameterName::Rsvp
                     )
                 });
                 e.params.extend(new.params);
@@ -210,34 +235,65 @@ fn set_partstat(cal: &mut ICalendar, address: &str, partstat: &str) -> bool {
 fn with_method(cal: &ICalendar, method: &str) -> String {
     let mut copy = cal.clone();
     if let Some(root) = copy.components.first_mut() {
-        ical::set(root, ICalendarProperty::Method, ical::entry(&format!("METHOD:{method}")));
+        ical::set(
+            root,
+            ICalendarProperty::Method,
+            ical::entry(&format!("METHOD:{method}")),
+        );
     }
     ical::with_timezones(copy)
 }
 
-fn send(c: &mut Container, to: Vec<String>, subject: String, body: String, method: &str, ics: String) -> Result<kapsel_mail::answers::Sent> {
-    let account = kapsel_mail::Account::from_container(c)
-        .map_err(|e| Error::Policy(format!("invitations go by mail, and mail is not available: {e}")))?;
-    let draft = kapsel_mail::compose::Draft { to, subject, body, ..Default::default() };
+fn send(
+    c: &mut Container,
+    to: Vec<String>,
+    subject: String,
+    body: String,
+    method: &str,
+    ics: String,
+) -> Result<kapsel_mail::answers::Sent> {
+    let account = kapsel_mail::Account::from_container(c).map_err(|e| {
+        Error::Policy(format!(
+            "invitations go by mail, and mail is not available: {e}"
+        ))
+    })?;
+    let draft = kapsel_mail::compose::Draft {
+        to,
+        subject,
+        body,
+        ..Default::default()
+    };
     kapsel_mail::send_with(
         c.vault_mut(),
         &account,
         &draft,
-        vec![("invite.ics".into(), format!("text/calendar; method={method}; charset=utf-8"), ics.into_bytes())],
+        vec![(
+            "invite.ics".into(),
+            format!("text/calendar; method={method}; charset=utf-8"),
+            ics.into_bytes(),
+        )],
     )
 }
 
 /// Send the REQUEST for an event the user organises to its attendees.
 pub fn send_request(c: &mut Container, event_text: &str, local: Tz) -> Result<usize> {
     let cal = ical::parse(event_text).map_err(Error::invalid)?;
-    let Some(m) = ical::master(&cal) else { return Ok(0) };
+    let Some(m) = ical::master(&cal) else {
+        return Ok(0);
+    };
     let me = c.user()?.unwrap_or_default();
-    let to: Vec<String> = ical::attendees(m).into_iter().map(|a| a.address).filter(|a| !same_address(a, &me)).collect();
+    let to: Vec<String> = ical::attendees(m)
+        .into_iter()
+        .map(|a| a.address)
+        .filter(|a| !same_address(a, &me))
+        .collect();
     if to.is_empty() {
         return Ok(0);
     }
     let summary = ical::text_of(m, ICalendarProperty::Summary).unwrap_or_default();
-    let when = ical::when_of(m, ICalendarProperty::Dtstart, local).map(|w| w.0.format("%A, %Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+    let when = ical::when_of(m, ICalendarProperty::Dtstart, local)
+        .map(|w| w.0.format("%A, %Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default();
     let n = to.len();
     send(
         c,
@@ -252,22 +308,45 @@ pub fn send_request(c: &mut Container, event_text: &str, local: Tz) -> Result<us
 
 /// Tell the attendees that a meeting the user organises is cancelled.
 pub fn send_cancel(c: &mut Container, event_text: &str) -> Result<usize> {
-    let Ok(mut cal) = ical::parse(event_text) else { return Ok(0) };
+    let Ok(mut cal) = ical::parse(event_text) else {
+        return Ok(0);
+    };
     let me = c.user()?.unwrap_or_default();
-    let Some(m) = ical::master(&cal) else { return Ok(0) };
+    let Some(m) = ical::master(&cal) else {
+        return Ok(0);
+    };
     if !ical::organizer(m).is_some_and(|o| same_address(&o, &me)) {
         return Ok(0);
     }
-    let to: Vec<String> = ical::attendees(m).into_iter().map(|a| a.address).filter(|a| !same_address(a, &me)).collect();
+    let to: Vec<String> = ical::attendees(m)
+        .into_iter()
+        .map(|a| a.address)
+        .filter(|a| !same_address(a, &me))
+        .collect();
     if to.is_empty() {
         return Ok(0);
     }
     let summary = ical::text_of(m, ICalendarProperty::Summary).unwrap_or_default();
-    for comp in cal.components.iter_mut().filter(|c| c.component_type == ICalendarComponentType::VEvent) {
-        ical::set(comp, ICalendarProperty::Status, ical::entry("STATUS:CANCELLED"));
+    for comp in cal
+        .components
+        .iter_mut()
+        .filter(|c| c.component_type == ICalendarComponentType::VEvent)
+    {
+        ical::set(
+            comp,
+            ICalendarProperty::Status,
+            ical::entry("STATUS:CANCELLED"),
+        );
     }
     let n = to.len();
-    send(c, to, format!("Cancelled: {summary}"), format!("{me} cancelled: {summary}\n"), "CANCEL", with_method(&cal, "CANCEL"))?;
+    send(
+        c,
+        to,
+        format!("Cancelled: {summary}"),
+        format!("{me} cancelled: {summary}\n"),
+        "CANCEL",
+        with_method(&cal, "CANCEL"),
+    )?;
     Ok(n)
 }
 
@@ -283,18 +362,31 @@ pub struct Responded {
 
 /// Answer the invitation in mail message `message`: the event goes into the calendar with
 /// the user's PARTSTAT (a decline removes it), and the REPLY goes to the organiser.
-pub fn respond(c: &mut Container, message: i64, answer: Answer, local: Tz) -> Result<(Responded, Option<crate::agenda::Done>)> {
-    let me = c.user()?.ok_or_else(|| Error::invalid("no login is stored: enrol with --user LOGIN"))?;
+pub fn respond(
+    c: &mut Container,
+    message: i64,
+    answer: Answer,
+    local: Tz,
+) -> Result<(Responded, Option<crate::agenda::Done>)> {
+    let me = c
+        .user()?
+        .ok_or_else(|| Error::invalid("no login is stored: enrol with --user LOGIN"))?;
     let account = kapsel_mail::Account::from_container(c).ok();
     let found = scan(c.vault(), account.as_ref())?
         .into_iter()
         .find(|(id, cal)| *id == message && method_of(cal).as_deref() == Some("REQUEST"))
         .map(|(_, cal)| cal)
-        .ok_or_else(|| Error::NotFound(format!("message {message} holds no invitation (see `kapsel cal invitations`)")))?;
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "message {message} holds no invitation (see `kapsel cal invitations`)"
+            ))
+        })?;
     let mut cal = found;
-    let master = ical::master(&cal).ok_or_else(|| Error::invalid("the invitation holds no event"))?;
+    let master =
+        ical::master(&cal).ok_or_else(|| Error::invalid("the invitation holds no event"))?;
     let uid = master.uid().unwrap_or_default().to_string();
-    let organizer = ical::organizer(master).ok_or_else(|| Error::invalid("the invitation names no organiser to answer"))?;
+    let organizer = ical::organizer(master)
+        .ok_or_else(|| Error::invalid("the invitation names no organiser to answer"))?;
     let summary = ical::text_of(master, ICalendarProperty::Summary).unwrap_or_default();
     if !set_partstat(&mut cal, &me, answer.partstat()) {
         return Err(Error::invalid(format!(
@@ -308,18 +400,31 @@ pub fn respond(c: &mut Container, message: i64, answer: Answer, local: Tz) -> Re
     }
     let stored = ical::with_timezones(cal.clone());
     let done = match answer {
-        Answer::Decline => crate::agenda::remove(c.vault(), crate::store::Kind::Calendar, &uid, local).ok(),
-        _ => Some(crate::agenda::put_event_text(c.vault(), &uid, stored, local)?),
+        Answer::Decline => {
+            crate::agenda::remove(c.vault(), crate::store::Kind::Calendar, &uid, local).ok()
+        }
+        _ => Some(crate::agenda::put_event_text(
+            c.vault(),
+            &uid,
+            stored,
+            local,
+        )?),
     };
     // The REPLY: the event's identity and this attendee only (RFC 5546 §3.2.3).
-    let mut reply = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Kapsel//Kapsel 0.1//EN\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n");
+    let mut reply = String::from(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Kapsel//Kapsel 0.1//EN\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n",
+    );
     ical::prop_line(&mut reply, "UID", &ical::escape(&uid));
     ical::prop_line(&mut reply, "DTSTAMP", &ical::stamp());
     if let Some(seq) = master_sequence(&cal) {
         ical::prop_line(&mut reply, "SEQUENCE", &seq.to_string());
     }
     ical::prop_line(&mut reply, "ORGANIZER", &format!("mailto:{organizer}"));
-    ical::prop_line(&mut reply, &format!("ATTENDEE;PARTSTAT={}", answer.partstat()), &format!("mailto:{me}"));
+    ical::prop_line(
+        &mut reply,
+        &format!("ATTENDEE;PARTSTAT={}", answer.partstat()),
+        &format!("mailto:{me}"),
+    );
     ical::prop_line(&mut reply, "SUMMARY", &ical::escape(&summary));
     reply.push_str("END:VEVENT\r\nEND:VCALENDAR\r\n");
     let sent = send(
@@ -332,7 +437,12 @@ pub fn respond(c: &mut Container, message: i64, answer: Answer, local: Tz) -> Re
     );
     mark_done(c.vault(), message, &uid, answer.partstat())?;
     Ok((
-        Responded { uid, partstat: answer.partstat().into(), in_calendar: answer != Answer::Decline, reply_queued: sent.is_ok() },
+        Responded {
+            uid,
+            partstat: answer.partstat().into(),
+            in_calendar: answer != Answer::Decline,
+            reply_queued: sent.is_ok(),
+        },
         done,
     ))
 }
@@ -353,21 +463,31 @@ pub fn apply_incoming(c: &Container, local: Tz) -> Result<usize> {
     let vault = c.vault();
     let mut applied = 0;
     for (message, cal) in scan(vault, account.as_ref())? {
-        let Some(method) = method_of(&cal) else { continue };
-        let Some(m) = ical::master(&cal) else { continue };
+        let Some(method) = method_of(&cal) else {
+            continue;
+        };
+        let Some(m) = ical::master(&cal) else {
+            continue;
+        };
         let uid = m.uid().unwrap_or_default().to_string();
         if uid.is_empty() || is_done(vault, message, &uid)? {
             continue;
         }
         match method.as_str() {
             "REPLY" => {
-                let Some(att) = ical::attendees(m).into_iter().next() else { continue };
+                let Some(att) = ical::attendees(m).into_iter().next() else {
+                    continue;
+                };
                 let Ok((_, _, obj)) = crate::agenda::find_event(vault, &uid) else {
                     mark_done(vault, message, &uid, "unknown")?;
                     continue;
                 };
-                let Ok(mut ours) = ical::parse(&obj.data) else { continue };
-                let organised_here = ical::master(&ours).and_then(ical::organizer).is_some_and(|o| same_address(&o, &me));
+                let Ok(mut ours) = ical::parse(&obj.data) else {
+                    continue;
+                };
+                let organised_here = ical::master(&ours)
+                    .and_then(ical::organizer)
+                    .is_some_and(|o| same_address(&o, &me));
                 if organised_here && set_partstat(&mut ours, &att.address, &att.partstat) {
                     crate::agenda::put_event_text(vault, &uid, ical::with_timezones(ours), local)?;
                     applied += 1;
@@ -376,12 +496,18 @@ pub fn apply_incoming(c: &Container, local: Tz) -> Result<usize> {
             }
             "CANCEL" => {
                 // Only the organiser may cancel (RFC 5546 §3.2.5).
-                let from_organizer = crate::agenda::find_event(vault, &uid).ok().and_then(|(_, _, obj)| {
-                    let cal = ical::parse(&obj.data).ok()?;
-                    let org = ical::organizer(ical::master(&cal)?)?;
-                    Some(ical::organizer(m).is_some_and(|o| same_address(&o, &org)))
-                });
-                if from_organizer == Some(true) && crate::agenda::remove(vault, crate::store::Kind::Calendar, &uid, local).is_ok() {
+                let from_organizer =
+                    crate::agenda::find_event(vault, &uid)
+                        .ok()
+                        .and_then(|(_, _, obj)| {
+                            let cal = ical::parse(&obj.data).ok()?;
+                            let org = ical::organizer(ical::master(&cal)?)?;
+                            Some(ical::organizer(m).is_some_and(|o| same_address(&o, &org)))
+                        });
+                if from_organizer == Some(true)
+                    && crate::agenda::remove(vault, crate::store::Kind::Calendar, &uid, local)
+                        .is_ok()
+                {
                     applied += 1;
                 }
                 mark_done(vault, message, &uid, &method)?;

@@ -15,6 +15,8 @@ pub mod ical;
 pub mod itip;
 mod store;
 mod sync;
+#[cfg(test)]
+mod tests;
 mod worker;
 
 use chrono_tz::Tz;
@@ -24,8 +26,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 pub use agenda::{
-    AgendaAnswer, ContactsAnswer, EventChanges, NewEvent, NewTask, TaskChanges, TasksAnswer,
-    Window,
+    AgendaAnswer, ContactsAnswer, EventChanges, NewEvent, NewTask, TaskChanges, TasksAnswer, Window,
 };
 pub use contacts::{Contact, ContactChanges};
 pub use edit::{Replay, merge};
@@ -233,28 +234,59 @@ pub fn status(c: &Container) -> Result<Status> {
 pub enum GroupwareRequest {
     Sync,
     Status,
-    Agenda { window: Window },
-    Show { uid: String },
-    AddEvent { event: NewEvent },
-    EditEvent { uid: String, changes: EventChanges },
-    RemoveEvent { uid: String },
-    Tasks { all: bool, overdue: bool },
-    AddTask { task: NewTask },
-    EditTask { uid: String, changes: TaskChanges },
-    RemoveTask { uid: String },
-    Contacts { query: Option<String> },
+    Agenda {
+        window: Window,
+    },
+    Show {
+        uid: String,
+    },
+    AddEvent {
+        event: NewEvent,
+    },
+    EditEvent {
+        uid: String,
+        changes: EventChanges,
+    },
+    RemoveEvent {
+        uid: String,
+    },
+    Tasks {
+        all: bool,
+        overdue: bool,
+    },
+    AddTask {
+        task: NewTask,
+    },
+    EditTask {
+        uid: String,
+        changes: TaskChanges,
+    },
+    RemoveTask {
+        uid: String,
+    },
+    Contacts {
+        query: Option<String>,
+    },
     AddContact {
         contact: Contact,
         /// The address book's name (default: the first writable one).
         #[serde(default)]
         book: Option<String>,
     },
-    EditContact { uid: String, changes: ContactChanges },
-    RemoveContact { uid: String },
+    EditContact {
+        uid: String,
+        changes: ContactChanges,
+    },
+    RemoveContact {
+        uid: String,
+    },
     /// The invitations (iTIP REQUESTs) in the inbox.
     Invitations,
     /// Answer the invitation in a mail message.
-    Respond { message: i64, answer: itip::Answer },
+    Respond {
+        message: i64,
+        answer: itip::Answer,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -266,8 +298,13 @@ pub enum GroupwareAnswer {
     Tasks(TasksAnswer),
     Contacts(ContactsAnswer),
     Done(agenda::Done),
-    Invitations { invitations: Vec<Invitation> },
-    Responded { responded: Responded, done: Option<agenda::Done> },
+    Invitations {
+        invitations: Vec<Invitation>,
+    },
+    Responded {
+        responded: Responded,
+        done: Option<agenda::Done>,
+    },
 }
 
 /// Serve one request in the unlocked session. The audit log records what kind of change
@@ -279,8 +316,7 @@ pub fn handle(c: &mut Container, request: GroupwareRequest) -> Result<GroupwareA
         // An edit goes to the server at once when it can; offline it waits in the queue.
         let mut all = Replay::default();
         for (_, url) in account.services() {
-            let mut client =
-                client::Client::new(url, c.policy(), account.login.as_ref()).ok()?;
+            let mut client = client::Client::new(url, c.policy(), account.login.as_ref()).ok()?;
             if let Ok(r) = edit::replay(&mut client, c.vault(), local) {
                 merge_replay(&mut all, r);
             }
@@ -288,19 +324,29 @@ pub fn handle(c: &mut Container, request: GroupwareRequest) -> Result<GroupwareA
         Some(all)
     };
     fn audit(c: &Container, what: &str) -> Result<()> {
-        kapsel_core::audit::append(c.vault(), "groupware-edit", serde_json::json!({ "op": what }))
-            .map(|_| ())
+        kapsel_core::audit::append(
+            c.vault(),
+            "groupware-edit",
+            serde_json::json!({ "op": what }),
+        )
+        .map(|_| ())
     }
     Ok(match request {
         GroupwareRequest::Sync => {
             // Answers and cancellations that came by mail first, so the sync sends them.
-            let applied = if c.policy().modules.mail { itip::apply_incoming(c, local).unwrap_or(0) } else { 0 };
+            let applied = if c.policy().modules.mail {
+                itip::apply_incoming(c, local).unwrap_or(0)
+            } else {
+                0
+            };
             let mut report = sync_account(c.vault(), c.policy(), &account)?;
             report.invitations_applied = applied;
             report.reminders = worker::file_due_alarms(c.vault())?;
             GroupwareAnswer::Synced(report)
         }
-        GroupwareRequest::Invitations => GroupwareAnswer::Invitations { invitations: itip::invitations(c, local)? },
+        GroupwareRequest::Invitations => GroupwareAnswer::Invitations {
+            invitations: itip::invitations(c, local)?,
+        },
         GroupwareRequest::Respond { message, answer } => {
             let (responded, done) = itip::respond(c, message, answer, local)?;
             audit(c, "respond")?;
@@ -314,7 +360,9 @@ pub fn handle(c: &mut Container, request: GroupwareRequest) -> Result<GroupwareA
         GroupwareRequest::Agenda { window } => {
             GroupwareAnswer::Agenda(agenda::agenda(c.vault(), &window, local)?)
         }
-        GroupwareRequest::Show { uid } => GroupwareAnswer::Agenda(agenda::show(c.vault(), &uid, local)?),
+        GroupwareRequest::Show { uid } => {
+            GroupwareAnswer::Agenda(agenda::show(c.vault(), &uid, local)?)
+        }
         GroupwareRequest::AddEvent { mut event } => {
             if !event.attendees.is_empty() && event.organizer.is_none() {
                 event.organizer = c.user()?;
@@ -334,7 +382,9 @@ pub fn handle(c: &mut Container, request: GroupwareRequest) -> Result<GroupwareA
             GroupwareAnswer::Done(done)
         }
         GroupwareRequest::RemoveEvent { uid } | GroupwareRequest::RemoveTask { uid } => {
-            let text = agenda::find_event(c.vault(), &uid).map(|(_, _, o)| o.data).ok();
+            let text = agenda::find_event(c.vault(), &uid)
+                .map(|(_, _, o)| o.data)
+                .ok();
             let mut done = agenda::remove(c.vault(), Kind::Calendar, &uid, local)?;
             audit(c, "remove")?;
             done.replay = send(c);

@@ -23,13 +23,21 @@ const BATCH: usize = 200;
 const MAX_REDIRECTS: usize = 3;
 
 /// PROPFIND that follows redirects on the same origin (well-known URLs redirect).
-fn propfind_follow(client: &mut Client, url: &Url, depth: &str, body: &str) -> Result<(Url, Option<Multistatus>)> {
+fn propfind_follow(
+    client: &mut Client,
+    url: &Url,
+    depth: &str,
+    body: &str,
+) -> Result<(Url, Option<Multistatus>)> {
     let mut url = url.clone();
     for _ in 0..=MAX_REDIRECTS {
         let response = client.send(
             "PROPFIND",
             &url,
-            &[("Depth", depth), ("Content-Type", "application/xml; charset=utf-8")],
+            &[
+                ("Depth", depth),
+                ("Content-Type", "application/xml; charset=utf-8"),
+            ],
             Some(body.as_bytes().to_vec()),
         )?;
         match response.status {
@@ -45,7 +53,9 @@ fn propfind_follow(client: &mut Client, url: &Url, depth: &str, body: &str) -> R
             _ => return Ok((url, None)),
         }
     }
-    Err(Error::Network("the server redirected discovery too often".into()))
+    Err(Error::Network(
+        "the server redirected discovery too often".into(),
+    ))
 }
 
 /// Find every collection of `kind` of the user on the server the client talks to.
@@ -85,7 +95,10 @@ pub fn discover(client: &mut Client, kind: Kind) -> Result<Vec<(Url, Collection)
     let homes: Vec<Url> = if home_hrefs.is_empty() {
         vec![principal]
     } else {
-        home_hrefs.iter().map(|h| client.resolve(h)).collect::<Result<_>>()?
+        home_hrefs
+            .iter()
+            .map(|h| client.resolve(h))
+            .collect::<Result<_>>()?
     };
     let want = match kind {
         Kind::Calendar => DavKind::Calendar,
@@ -117,7 +130,11 @@ fn principal_of(ms: &Multistatus) -> Option<String> {
 
 /// Merge what discovery found into the stored list: known collections keep their sync
 /// state; those gone from the server are dropped with their objects.
-pub fn update_collections(vault: &Vault, kind: Kind, found: Vec<(Url, Collection)>) -> Result<Vec<StoredCollection>> {
+pub fn update_collections(
+    vault: &Vault,
+    kind: Kind,
+    found: Vec<(Url, Collection)>,
+) -> Result<Vec<StoredCollection>> {
     let old = store::collections(vault)?;
     let mut list: Vec<StoredCollection> = old.iter().filter(|c| c.kind != kind).cloned().collect();
     let mut seen = BTreeSet::new();
@@ -139,7 +156,10 @@ pub fn update_collections(vault: &Vault, kind: Kind, found: Vec<(Url, Collection
             synced_ms: previous.map_or(0, |p| p.synced_ms),
         });
     }
-    for gone in old.iter().filter(|o| o.kind == kind && !seen.contains(&o.id)) {
+    for gone in old
+        .iter()
+        .filter(|o| o.kind == kind && !seen.contains(&o.id))
+    {
         store::drop_collection(vault, &gone.id)?;
     }
     store::save_collections(vault, &list)?;
@@ -159,44 +179,63 @@ pub struct Counts {
 }
 
 /// Bring one collection up to date with the server.
-pub fn sync_collection(client: &mut Client, vault: &Vault, coll: &mut StoredCollection, local: Tz) -> Result<Counts> {
-    let url = Url::parse(&coll.url).map_err(|e| Error::Tampered(format!("a stored collection URL: {e}")))?;
+pub fn sync_collection(
+    client: &mut Client,
+    vault: &Vault,
+    coll: &mut StoredCollection,
+    local: Tz,
+) -> Result<Counts> {
+    let url = Url::parse(&coll.url)
+        .map_err(|e| Error::Tampered(format!("a stored collection URL: {e}")))?;
     let known: BTreeMap<String, Option<String>> = store::objects(vault, &coll.id)?
         .into_iter()
         .map(|(h, o)| (h, o.etag))
         .collect();
-    let (listed, removed, method, token, ctag) = match changes_since(client, &url, coll.sync_token.as_deref())? {
-        Some((changed, mut removed, token, full)) => {
-            if full {
-                let present: BTreeSet<&String> = changed.iter().map(|(h, _)| h).collect();
-                removed.extend(known.keys().filter(|h| !present.contains(h)).cloned());
-            }
-            (changed, removed, "sync-collection", token, None)
-        }
-        None => {
-            // No sync-collection: the ctag says whether anything changed at all, the etags
-            // which members did.
-            let (_, ms) = propfind_follow(client, &url, "0", &request::collections())?;
-            let ctag = ms.as_ref().and_then(|m| m.responses.first()).and_then(|r| r.props.ctag.clone());
-            if ctag.is_some() && ctag == coll.ctag && !known.is_empty() {
-                coll.synced_ms = kapsel_core::vault::now_ms();
-                return Ok(Counts { method: "unchanged".into(), ..Counts::default() });
-            }
-            let (_, ms) = propfind_follow(client, &url, "1", &request::member_etags())?;
-            let ms = ms.ok_or_else(|| Error::Network("the server did not list the collection's members".into()))?;
-            let mut listed = Vec::new();
-            for r in ms.responses {
-                let href = client.resolve(&r.href)?;
-                if href.path() == url.path() || href.path().ends_with('/') {
-                    continue;
+    let (listed, removed, method, token, ctag) =
+        match changes_since(client, &url, coll.sync_token.as_deref())? {
+            Some((changed, mut removed, token, full)) => {
+                if full {
+                    let present: BTreeSet<&String> = changed.iter().map(|(h, _)| h).collect();
+                    removed.extend(known.keys().filter(|h| !present.contains(h)).cloned());
                 }
-                listed.push((href.path().to_string(), r.props.etag));
+                (changed, removed, "sync-collection", token, None)
             }
-            let present: BTreeSet<&String> = listed.iter().map(|(h, _)| h).collect();
-            let removed: Vec<String> = known.keys().filter(|h| !present.contains(h)).cloned().collect();
-            (listed, removed, "etag", None, ctag)
-        }
-    };
+            None => {
+                // No sync-collection: the ctag says whether anything changed at all, the etags
+                // which members did.
+                let (_, ms) = propfind_follow(client, &url, "0", &request::collections())?;
+                let ctag = ms
+                    .as_ref()
+                    .and_then(|m| m.responses.first())
+                    .and_then(|r| r.props.ctag.clone());
+                if ctag.is_some() && ctag == coll.ctag && !known.is_empty() {
+                    coll.synced_ms = kapsel_core::vault::now_ms();
+                    return Ok(Counts {
+                        method: "unchanged".into(),
+                        ..Counts::default()
+                    });
+                }
+                let (_, ms) = propfind_follow(client, &url, "1", &request::member_etags())?;
+                let ms = ms.ok_or_else(|| {
+                    Error::Network("the server did not list the collection's members".into())
+                })?;
+                let mut listed = Vec::new();
+                for r in ms.responses {
+                    let href = client.resolve(&r.href)?;
+                    if href.path() == url.path() || href.path().ends_with('/') {
+                        continue;
+                    }
+                    listed.push((href.path().to_string(), r.props.etag));
+                }
+                let present: BTreeSet<&String> = listed.iter().map(|(h, _)| h).collect();
+                let removed: Vec<String> = known
+                    .keys()
+                    .filter(|h| !present.contains(h))
+                    .cloned()
+                    .collect();
+                (listed, removed, "etag", None, ctag)
+            }
+        };
     // Fetch what is new or has another etag than the stored copy.
     let wanted: Vec<String> = listed
         .iter()
@@ -225,7 +264,9 @@ pub fn sync_collection(client: &mut Client, vault: &Vault, coll: &mut StoredColl
                 Kind::AddressBook => r.props.address_data.clone(),
             };
             let obj = match (body, r.refused) {
-                (Some(text), _) => StoredObject::from_server(coll.kind, r.props.etag.clone(), text, local),
+                (Some(text), _) => {
+                    StoredObject::from_server(coll.kind, r.props.etag.clone(), text, local)
+                }
                 (None, why) => StoredObject {
                     etag: r.props.etag.clone(),
                     data: String::new(),
@@ -238,7 +279,10 @@ pub fn sync_collection(client: &mut Client, vault: &Vault, coll: &mut StoredColl
             fetched.push((href, obj));
         }
     }
-    let mut counts = Counts { method: method.into(), ..Counts::default() };
+    let mut counts = Counts {
+        method: method.into(),
+        ..Counts::default()
+    };
     vault.write_tx(|| {
         for (href, obj) in &fetched {
             if known.contains_key(href) {
@@ -272,7 +316,12 @@ pub fn sync_collection(client: &mut Client, vault: &Vault, coll: &mut StoredColl
 
 /// Changed members with their etags, removed members, the new token, and whether the
 /// answer lists the whole collection (an initial sync: whatever it does not list is gone).
-type Changes = (Vec<(String, Option<String>)>, Vec<String>, Option<String>, bool);
+type Changes = (
+    Vec<(String, Option<String>)>,
+    Vec<String>,
+    Option<String>,
+    bool,
+);
 
 /// RFC 6578: the members changed and removed since `token`, and the new token; `None` when
 /// the server has no sync-collection. An expired token starts over from the beginning.

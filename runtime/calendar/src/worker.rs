@@ -84,25 +84,40 @@ pub fn file_due_alarms(vault: &Vault) -> Result<usize> {
     let mut filed = 0;
     // Reminders are at most a week before their event.
     let horizon = now + TimeDelta::days(8);
-    for coll in store::collections(vault)?.into_iter().filter(|c| c.kind == store::Kind::Calendar) {
+    for coll in store::collections(vault)?
+        .into_iter()
+        .filter(|c| c.kind == store::Kind::Calendar)
+    {
         for (_, obj) in store::objects(vault, &coll.id)? {
             if obj.component != "VEVENT" || obj.problem.is_some() || !obj.data.contains("VALARM") {
                 continue;
             }
-            let Ok(cal) = ical::parse(&obj.data) else { continue };
+            let Ok(cal) = ical::parse(&obj.data) else {
+                continue;
+            };
             let (occ, _) = ical::occurrences(&cal, local, last, horizon);
             for o in occ {
                 for m in &o.alarms_minutes {
                     let at = o.start.with_timezone(&Utc) - TimeDelta::minutes(*m);
                     if at > last && at <= now {
                         let when = o.start.format("%H:%M").to_string();
-                        kapsel_core::notifications::file(vault, "calendar", &o.summary, &format!("{when} {}", o.location.clone().unwrap_or_default()), None)?;
+                        kapsel_core::notifications::file(
+                            vault,
+                            "calendar",
+                            &o.summary,
+                            &format!("{when} {}", o.location.clone().unwrap_or_default()),
+                            None,
+                        )?;
                         filed += 1;
                     }
                 }
             }
         }
     }
-    vault.put(ALARMS_NS, ALARMS_KEY, now.timestamp_millis().to_string().as_bytes())?;
+    vault.put(
+        ALARMS_NS,
+        ALARMS_KEY,
+        now.timestamp_millis().to_string().as_bytes(),
+    )?;
     Ok(filed)
 }

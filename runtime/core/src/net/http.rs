@@ -208,7 +208,8 @@ impl Session {
         match self.exchange(target, request, limits) {
             Err(Exchange::Unanswered(_)) if reused => {
                 self.stream = None;
-                self.exchange(target, request, limits).map_err(Exchange::into_error)
+                self.exchange(target, request, limits)
+                    .map_err(Exchange::into_error)
             }
             other => other.map_err(Exchange::into_error),
         }
@@ -616,6 +617,71 @@ mod tests {
 
     fn parse(bytes: &[u8]) -> Result<Response, FetchError> {
         parse_response_bytes(bytes, false, 1024 * 1024)
+    }
+
+    /// A server that answers `per_connection` requests on each connection, then closes it;
+    /// it counts connections.
+    fn keep_alive_server(
+        per_connection: usize,
+    ) -> (SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
+        use std::io::BufRead;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let c = Arc::clone(&count);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+                let mut out = stream;
+                for n in 0..per_connection {
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                    }
+                    let body = format!("answer {n}");
+                    let _ = write!(
+                        out,
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                }
+            }
+        });
+        (addr, count)
+    }
+
+    #[test]
+    fn a_session_reuses_its_connection_and_reopens_one_the_server_closed() {
+        let (addr, connections) = keep_alive_server(2);
+        let target = super::super::origin::parse_target(&format!("http://{addr}/x")).unwrap();
+        let tls = crate::net::tls::client_config(&crate::policy::Tls::default()).unwrap();
+        let mut session = Session::new(addr, tls);
+        let request = Request {
+            method: "GET".into(),
+            headers: vec![],
+            body: None,
+        };
+        let limits = || Limits {
+            deadline: Instant::now() + Duration::from_secs(10),
+            max_body: 1024,
+        };
+        let bodies: Vec<String> = (0..5)
+            .map(|_| {
+                String::from_utf8(session.send(&target, &request, limits()).unwrap().body).unwrap()
+            })
+            .collect();
+        assert_eq!(
+            bodies,
+            ["answer 0", "answer 1", "answer 0", "answer 1", "answer 0"]
+        );
+        assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 3);
     }
 
     #[test]

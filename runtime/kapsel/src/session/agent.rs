@@ -295,9 +295,10 @@ fn handle(
         Request::Directory { request } => Ok(Answer::Directory(Box::new(
             kapsel_directory::handle(&state.container, request)?,
         ))),
-        Request::Groupware { request } => Ok(Answer::Groupware(Box::new(
-            kapsel_calendar::handle(&mut state.container, request)?,
-        ))),
+        Request::Groupware { request } => Ok(Answer::Groupware(Box::new(kapsel_calendar::handle(
+            &mut state.container,
+            request,
+        )?))),
         Request::AppInstall { path } => {
             let bytes = kapsel_core::files::read_bounded(
                 std::path::Path::new(&path),

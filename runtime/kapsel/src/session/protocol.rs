@@ -4,12 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use kapsel_calendar::{GroupwareAnswer, GroupwareRequest};
 use kapsel_core::audit;
 use kapsel_core::container::Status;
 use kapsel_core::documents::DocumentInfo;
 use kapsel_core::error::{Error, Result};
 use kapsel_core::notifications::Notification;
-use kapsel_calendar::{GroupwareAnswer, GroupwareRequest};
 use kapsel_directory::{DirectoryAnswer, DirectoryRequest};
 use kapsel_host::{CallOutcome, InstallReport, InstalledApp, LogLine};
 use kapsel_mail::answers::MailAnswer;

@@ -66,7 +66,9 @@ pub fn run(root: &Path, cmd: DirCommand, out: Out) -> Result<()> {
                 },
             )?;
             let DirectoryAnswer::Found(found) = answer else {
-                return Err(kapsel_core::Error::Agent("the agent answered something else".into()));
+                return Err(kapsel_core::Error::Agent(
+                    "the agent answered something else".into(),
+                ));
             };
             let [p] = found.people.as_slice() else {
                 return Err(kapsel_core::Error::invalid(format!(
@@ -92,7 +94,9 @@ pub fn run(root: &Path, cmd: DirCommand, out: Out) -> Result<()> {
                 },
             )?;
             out.show(&answer, |a| match a {
-                kapsel_calendar::GroupwareAnswer::Done(d) => format!("{} UID {}\n", d.message, terminal::line(&d.uid)),
+                kapsel_calendar::GroupwareAnswer::Done(d) => {
+                    format!("{} UID {}\n", d.message, terminal::line(&d.uid))
+                }
                 _ => String::new(),
             });
         }

@@ -134,7 +134,9 @@ pub enum TasksCommand {
         list: Option<String>,
     },
     /// Mark a task done.
-    Done { uid: String },
+    Done {
+        uid: String,
+    },
     Edit {
         uid: String,
         #[arg(long)]
@@ -151,7 +153,9 @@ pub enum TasksCommand {
         #[arg(long = "category")]
         categories: Option<Vec<String>>,
     },
-    Rm { uid: String },
+    Rm {
+        uid: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -159,7 +163,9 @@ pub enum ContactsCommand {
     /// Every personal contact.
     List,
     /// Contacts whose name, mail, phone or organisation match every word.
-    Search { query: String },
+    Search {
+        query: String,
+    },
     Add {
         #[arg(long)]
         name: String,
@@ -188,7 +194,9 @@ pub enum ContactsCommand {
         #[arg(long)]
         title: Option<String>,
     },
-    Rm { uid: String },
+    Rm {
+        uid: String,
+    },
 }
 
 pub fn call(root: &Path, request: GroupwareRequest) -> Result<GroupwareAnswer> {
@@ -196,7 +204,10 @@ pub fn call(root: &Path, request: GroupwareRequest) -> Result<GroupwareAnswer> {
     session::ask(root, &Request::Groupware { request })
 }
 
-fn expect<T>(answer: GroupwareAnswer, pick: impl FnOnce(GroupwareAnswer) -> Option<T>) -> Result<T> {
+fn expect<T>(
+    answer: GroupwareAnswer,
+    pick: impl FnOnce(GroupwareAnswer) -> Option<T>,
+) -> Result<T> {
     pick(answer).ok_or_else(|| Error::Agent("the agent answered something else".into()))
 }
 
@@ -209,7 +220,10 @@ fn done(root: &Path, request: GroupwareRequest, out: Out) -> Result<()> {
     out.show(&d, |d| {
         let mut s = format!("{} UID {}\n", d.message, terminal::line(&d.uid));
         if d.invited > 0 {
-            s.push_str(&format!("Mail to {} attendee(s) is in the outbox.\n", d.invited));
+            s.push_str(&format!(
+                "Mail to {} attendee(s) is in the outbox.\n",
+                d.invited
+            ));
         }
         if let Some(r) = &d.replay {
             s.push_str(&replay_text(r));
@@ -231,7 +245,10 @@ fn replay_text(r: &kapsel_calendar::Replay) -> String {
         s.push_str(&format!("Sent to the server: {}.\n", r.sent));
     }
     for m in &r.merged {
-        s.push_str(&format!("Merged with a change made elsewhere: {}\n", terminal::line(m)));
+        s.push_str(&format!(
+            "Merged with a change made elsewhere: {}\n",
+            terminal::line(m)
+        ));
     }
     for k in &r.kept_both {
         s.push_str(&format!(
@@ -273,14 +290,20 @@ fn agenda_text(a: &AgendaAnswer) -> String {
         s.push_str(&format!(
             "  {time}  {}{}{}  [{}] {}\n",
             terminal::line(&o.summary),
-            o.location.as_deref().map_or(String::new(), |l| format!(" @ {}", terminal::line(l))),
+            o.location
+                .as_deref()
+                .map_or(String::new(), |l| format!(" @ {}", terminal::line(l))),
             if o.recurring { " (series)" } else { "" },
             terminal::line(&e.calendar),
             short_uid(&o.uid),
         ));
         if !o.attendees.is_empty() {
             for at in &o.attendees {
-                s.push_str(&format!("      {} {}\n", terminal::line(&at.address), at.partstat.to_lowercase()));
+                s.push_str(&format!(
+                    "      {} {}\n",
+                    terminal::line(&at.address),
+                    at.partstat.to_lowercase()
+                ));
             }
         }
     }
@@ -389,7 +412,8 @@ pub fn run_cal(root: &Path, cmd: CalCommand, out: Out) -> Result<()> {
                     s.push_str(&format!(
                         "{:>6}  {}  {}  from {}  [{}]\n",
                         i.message,
-                        i.start.map_or("?".into(), |t| t.format("%Y-%m-%d %H:%M").to_string()),
+                        i.start
+                            .map_or("?".into(), |t| t.format("%Y-%m-%d %H:%M").to_string()),
                         terminal::line(&i.summary),
                         terminal::line(i.organizer.as_deref().unwrap_or("?")),
                         i.my_status.to_lowercase(),
@@ -398,14 +422,22 @@ pub fn run_cal(root: &Path, cmd: CalCommand, out: Out) -> Result<()> {
                 if invitations.is_empty() {
                     s.push_str("No invitations.\n");
                 } else {
-                    s.push_str("Answer with `kapsel cal respond MESSAGE accept|tentative|decline`.\n");
+                    s.push_str(
+                        "Answer with `kapsel cal respond MESSAGE accept|tentative|decline`.\n",
+                    );
                 }
                 s
             });
             Ok(())
         }
         CalCommand::Respond { message, answer } => {
-            let a = call(root, GroupwareRequest::Respond { message, answer: answer.into() })?;
+            let a = call(
+                root,
+                GroupwareRequest::Respond {
+                    message,
+                    answer: answer.into(),
+                },
+            )?;
             out.show(&a, |a| {
                 let GroupwareAnswer::Responded { responded, done } = a else {
                     return String::new();
@@ -413,8 +445,16 @@ pub fn run_cal(root: &Path, cmd: CalCommand, out: Out) -> Result<()> {
                 let mut s = format!(
                     "{}{}; the reply to the organiser is {}.\n",
                     responded.partstat.to_lowercase(),
-                    if responded.in_calendar { ", in your calendar" } else { "" },
-                    if responded.reply_queued { "in the outbox" } else { "NOT queued (mail is not available)" }
+                    if responded.in_calendar {
+                        ", in your calendar"
+                    } else {
+                        ""
+                    },
+                    if responded.reply_queued {
+                        "in the outbox"
+                    } else {
+                        "NOT queued (mail is not available)"
+                    }
                 );
                 if let Some(r) = done.as_ref().and_then(|d| d.replay.as_ref()) {
                     s.push_str(&replay_text(r));
@@ -432,16 +472,31 @@ fn tasks_text(t: &TasksAnswer) -> String {
         let task = &e.task;
         s.push_str(&format!(
             "{} {}{}{}{}  [{}] {}\n",
-            if task.is_done() { "[x]" } else if e.overdue { "[!]" } else { "[ ]" },
+            if task.is_done() {
+                "[x]"
+            } else if e.overdue {
+                "[!]"
+            } else {
+                "[ ]"
+            },
             terminal::line(&task.summary),
-            task.due.map_or(String::new(), |d| format!("  due {}", d.format("%Y-%m-%d %H:%M"))),
-            task.priority.map_or(String::new(), |p| format!("  priority {p}")),
-            task.percent.filter(|p| *p > 0 && *p < 100).map_or(String::new(), |p| format!("  {p} %")),
+            task.due.map_or(String::new(), |d| format!(
+                "  due {}",
+                d.format("%Y-%m-%d %H:%M")
+            )),
+            task.priority
+                .map_or(String::new(), |p| format!("  priority {p}")),
+            task.percent
+                .filter(|p| *p > 0 && *p < 100)
+                .map_or(String::new(), |p| format!("  {p} %")),
             terminal::line(&e.list),
             short_uid(&task.uid),
         ));
         if !task.categories.is_empty() {
-            s.push_str(&format!("    {}\n", terminal::line(&task.categories.join(", "))));
+            s.push_str(&format!(
+                "    {}\n",
+                terminal::line(&task.categories.join(", "))
+            ));
         }
     }
     if t.tasks.is_empty() {
@@ -536,7 +591,12 @@ fn contacts_text(c: &ContactsAnswer) -> String {
     let mut s = String::new();
     for e in &c.contacts {
         let k = &e.contact;
-        s.push_str(&format!("{}  [{}] {}\n", terminal::line(&k.name), terminal::line(&e.book), short_uid(&k.uid)));
+        s.push_str(&format!(
+            "{}  [{}] {}\n",
+            terminal::line(&k.name),
+            terminal::line(&e.book),
+            short_uid(&k.uid)
+        ));
         for m in &k.emails {
             s.push_str(&format!("  Mail        {}\n", terminal::line(m)));
         }
@@ -560,7 +620,12 @@ fn contacts_text(c: &ContactsAnswer) -> String {
 
 /// The personal contacts matching `query` (for name resolution in mail).
 pub fn search_contacts(root: &Path, query: &str) -> Result<ContactsAnswer> {
-    let answer = call(root, GroupwareRequest::Contacts { query: Some(query.to_string()) })?;
+    let answer = call(
+        root,
+        GroupwareRequest::Contacts {
+            query: Some(query.to_string()),
+        },
+    )?;
     expect(answer, |a| match a {
         GroupwareAnswer::Contacts(c) => Some(c),
         _ => None,
@@ -649,7 +714,11 @@ pub fn sync_text(r: &SyncReport) -> String {
             c.counts.added,
             c.counts.changed,
             c.counts.removed,
-            if c.counts.unreadable > 0 { format!(", {} unreadable", c.counts.unreadable) } else { String::new() },
+            if c.counts.unreadable > 0 {
+                format!(", {} unreadable", c.counts.unreadable)
+            } else {
+                String::new()
+            },
             c.counts.method
         ));
     }
@@ -676,8 +745,16 @@ pub fn status_text(st: &kapsel_calendar::Status) -> String {
             "{:<30} {:>6} objects{}  synced {} ({})\n",
             terminal::line(&c.name),
             c.objects,
-            if c.unreadable > 0 { format!(", {} unreadable", c.unreadable) } else { String::new() },
-            if c.synced_ms == 0 { "never".into() } else { format_ts(c.synced_ms) },
+            if c.unreadable > 0 {
+                format!(", {} unreadable", c.unreadable)
+            } else {
+                String::new()
+            },
+            if c.synced_ms == 0 {
+                "never".into()
+            } else {
+                format_ts(c.synced_ms)
+            },
             c.method
         ));
     }
@@ -686,7 +763,10 @@ pub fn status_text(st: &kapsel_calendar::Status) -> String {
         s.push_str(&format!(
             "  {}{}\n",
             terminal::line(&q.what),
-            q.failed.as_deref().map_or(String::new(), |f| format!(" — refused: {}", terminal::line(f)))
+            q.failed.as_deref().map_or(String::new(), |f| format!(
+                " — refused: {}",
+                terminal::line(f)
+            ))
         ));
     }
     s

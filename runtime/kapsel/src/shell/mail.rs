@@ -390,7 +390,12 @@ pub fn run_sync(root: &Path, cmd: SyncCommand, out: Out) -> Result<()> {
             let mail = match (mail, &groupware) {
                 (Ok(m), _) => Some(m),
                 // No mail server in the policy: the groupware sync is the whole sync.
-                (Err(e), Some(_)) if e.kind() == "policy" || matches!(&e, Error::Remote { kind, .. } if kind == "policy") => None,
+                (Err(e), Some(_))
+                    if e.kind() == "policy"
+                        || matches!(&e, Error::Remote { kind, .. } if kind == "policy") =>
+                {
+                    None
+                }
                 (Err(e), _) => return Err(e),
             };
             if out.json {
@@ -399,7 +404,10 @@ pub fn run_sync(root: &Path, cmd: SyncCommand, out: Out) -> Result<()> {
                     None => serde_json::json!({}),
                 };
                 if let (Some(g), Some(obj)) = (&groupware, v.as_object_mut()) {
-                    obj.insert("groupware".into(), serde_json::to_value(g).unwrap_or_default());
+                    obj.insert(
+                        "groupware".into(),
+                        serde_json::to_value(g).unwrap_or_default(),
+                    );
                 }
                 println!("{}", super::render::to_json(&v));
             } else {
@@ -421,12 +429,18 @@ pub fn run_sync(root: &Path, cmd: SyncCommand, out: Out) -> Result<()> {
                         Err(_) => serde_json::json!({}),
                     };
                     if let Some(obj) = v.as_object_mut() {
-                        obj.insert("groupware".into(), serde_json::to_value(&g).unwrap_or_default());
+                        obj.insert(
+                            "groupware".into(),
+                            serde_json::to_value(&g).unwrap_or_default(),
+                        );
                     }
                     println!("{}", super::render::to_json(&v));
                     return Ok(());
                 }
-                print!("{}", kapsel_core::terminal::block(&super::groupware::status_text(&g)));
+                print!(
+                    "{}",
+                    kapsel_core::terminal::block(&super::groupware::status_text(&g))
+                );
                 if mail.is_err() {
                     return Ok(());
                 }
