@@ -253,6 +253,8 @@ start_radicale() {
   # the directory password (one per user in htpasswd): Kapsel keys the container and logs in
   # to every server with the same password, the one the tenant's rules accept
   for u in $USERS; do echo "$u:$STRONG_PASSWORD" >>"$rd/htpasswd"; done
+  # scripts/demo's user, as in Dovecot
+  echo "alice@demo.example:Demo-Passwort-2026" >>"$rd/htpasswd"
   spawn radicale "$PYTHON" -m radicale --config "$rd/radicale.conf"
   wait_for radicale 30 curl -sf -m 5 -o /dev/null -u "alice@corp.test:$STRONG_PASSWORD" -X PROPFIND -H 'Depth: 0' \
     "http://127.0.0.1:$PORT_RADICALE/alice@corp.test/"
