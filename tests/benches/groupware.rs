@@ -37,29 +37,40 @@ fn vdirsyncer(config: &std::path::Path, args: &[&str]) -> Duration {
 }
 
 fn main() {
-    let radicale = PrivateRadicale::start();
+    // Radicale needs minutes to index 5,000 new items: the prepared storage is kept in
+    // KAPSEL_BENCH_RADICALE (default /tmp/kapsel-bench-radicale) and reused by later runs.
+    let store = std::path::PathBuf::from(
+        std::env::var("KAPSEL_BENCH_RADICALE")
+            .unwrap_or_else(|_| "/tmp/kapsel-bench-radicale".into()),
+    );
+    let radicale = PrivateRadicale::start_in(store.clone());
     let server = radicale.server();
-    let (cal, _) = server.new_calendar("bench");
-    // 5,000 events written straight into Radicale's storage (5,000 PUTs would measure
-    // Radicale, not the clients); Radicale indexes them on the first listing.
-    let folder = radicale
-        .dir
-        .path()
-        .join("collections/collection-root/alice@corp.test")
-        .join(cal.trim_end_matches('/').rsplit('/').next().unwrap());
-    for i in 0..EVENTS {
-        let day = 1 + i % 28;
-        let hour = 7 + i % 10;
-        let text = event(
-            &format!("bench-{i}@test"),
-            &format!("Termin {i} mit Ä Ö Ü"),
-            &format!("202612{day:02}T{hour:02}0000"),
-            &format!("202612{day:02}T{hour:02}3000"),
-            "LOCATION:Raum 1.23\r\nDESCRIPTION:Besprechung der Vorlage\\, Teil 2\r\n",
-        );
-        std::fs::write(folder.join(format!("bench-{i}.ics")), text).unwrap();
-    }
-    // Let Radicale build its cache once, for both clients alike.
+    let marker = store.join("prepared");
+    let cal = match std::fs::read_to_string(&marker) {
+        Ok(name) => format!("{}{}/", server.calendars, name.trim()),
+        Err(_) => {
+            let (cal, name) = server.new_calendar("bench");
+            // Written straight into Radicale's storage (5,000 PUTs would measure Radicale).
+            let folder = store
+                .join("collections/collection-root/alice@corp.test")
+                .join(&name);
+            for i in 0..EVENTS {
+                let day = 1 + i % 28;
+                let hour = 7 + i % 10;
+                let text = event(
+                    &format!("bench-{i}@test"),
+                    &format!("Termin {i} mit Ä Ö Ü"),
+                    &format!("202612{day:02}T{hour:02}0000"),
+                    &format!("202612{day:02}T{hour:02}3000"),
+                    "LOCATION:Raum 1.23\r\nDESCRIPTION:Besprechung der Vorlage\\, Teil 2\r\n",
+                );
+                std::fs::write(folder.join(format!("bench-{i}.ics")), text).unwrap();
+            }
+            std::fs::write(&marker, &name).unwrap();
+            cal
+        }
+    };
+    // Let Radicale (re)build its cache once, for both clients alike.
     let t = Instant::now();
     let out = Command::new("curl")
         .args(["-sS", "-X", "PROPFIND", "-H", "Depth: 1", "-u"])
@@ -70,9 +81,10 @@ fn main() {
     let listing = kapsel_dav::parse(&String::from_utf8_lossy(&out.stdout)).expect("a listing");
     assert_eq!(listing.responses.len(), EVENTS + 1);
     println!(
-        "Radicale indexed {EVENTS} events in {:.1} s (not counted)",
+        "Radicale listed {EVENTS} events in {:.1} s (not counted)",
         secs(t.elapsed())
     );
+    let run = std::process::id();
 
     let env = kapsel_tests::mail::unlocked_env("alice@corp.test", &server.policy(""));
     let sync = |what: &str| {
@@ -116,7 +128,7 @@ fn main() {
         let n = i * (EVENTS / CHANGED);
         let text = event(
             &format!("bench-{n}@test"),
-            &format!("Termin {n} verschoben"),
+            &format!("Termin {n} verschoben ({run})"),
             "20261215T140000",
             "20261215T150000",
             "",

@@ -7,6 +7,7 @@ use kapsel_tests::dav::{DavServer, PrivateRadicale, event};
 use kapsel_tests::https::{Received, Reply, TestCa, serve};
 use kapsel_tests::mail::{unique, unlocked_env};
 use kapsel_tests::policy_text;
+use kapsel_tests::servers::test_servers;
 
 fn sync(env: &Env) -> serde_json::Value {
     let r = env.run(&["--json", "sync", "now"]);
@@ -705,4 +706,33 @@ fn rfc3339(secs: i64) -> String {
         rem % 3600 / 60,
         rem % 60
     )
+}
+
+#[test]
+fn a_refused_login_and_an_untrusted_certificate_say_what_is_wrong() {
+    let s = test_servers();
+    // dave is not in Radicale's accounts: 401.
+    let policy = DavServer::radicale().policy("");
+    let env = unlocked_env("dave@corp.test", &policy);
+    let r = env.run(&["--json", "sync", "now"]);
+    r.ok();
+    let errors = r.json()["groupware"]["errors"].to_string();
+    assert!(errors.contains("refused the login (401)"), "{errors}");
+    // nginx in front of Xandikos with a certificate from a CA the tenant does not trust.
+    let text = policy_text(
+        1,
+        &format!(
+            "[servers]\ncaldav = \"{}\"\n\n[tls]\nonly_anchors = true\ntrust_anchors = ['''{}''']\n",
+            s.get("TEST_XANDIKOS_HTTPS_URL"),
+            TestCa::new().pem
+        ),
+    );
+    let env = unlocked_env("alice@corp.test", &text);
+    let r = env.run(&["--json", "sync", "now"]);
+    r.ok();
+    let errors = r.json()["groupware"]["errors"].to_string();
+    assert!(
+        errors.contains("TLS") && errors.to_lowercase().contains("certificate"),
+        "{errors}"
+    );
 }

@@ -299,36 +299,46 @@ pub fn event(uid: &str, summary: &str, start: &str, end: &str, extra: &str) -> S
 /// A Radicale of one test's own, on its own port and storage, that the test may stop and
 /// start again.
 pub struct PrivateRadicale {
-    pub dir: tempfile::TempDir,
+    pub dir: std::path::PathBuf,
+    _tmp: Option<tempfile::TempDir>,
     pub port: u16,
     child: Option<Child>,
 }
 
 impl PrivateRadicale {
     pub fn start() -> PrivateRadicale {
-        let dir = tempfile::Builder::new()
+        let tmp = tempfile::Builder::new()
             .prefix("krad")
             .tempdir_in("/tmp")
             .unwrap();
+        let mut r = Self::start_in(tmp.path().to_path_buf());
+        r._tmp = Some(tmp);
+        r
+    }
+
+    /// On storage that outlives the run (a benchmark reuses its 5,000 indexed events).
+    pub fn start_in(dir: std::path::PathBuf) -> PrivateRadicale {
+        std::fs::create_dir_all(&dir).unwrap();
         let port = {
             let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             l.local_addr().unwrap().port()
         };
         std::fs::write(
-            dir.path().join("htpasswd"),
+            dir.join("htpasswd"),
             format!("alice@corp.test:{MAIL_PASSWORD}\n"),
         )
         .unwrap();
         std::fs::write(
-            dir.path().join("config"),
+            dir.join("config"),
             format!(
                 "[server]\nhosts = 127.0.0.1:{port}\n[auth]\ntype = htpasswd\nhtpasswd_filename = {d}/htpasswd\nhtpasswd_encryption = plain\ndelay = 0\n[rights]\ntype = owner_only\n[storage]\nfilesystem_folder = {d}/collections\n[web]\ntype = none\n",
-                d = dir.path().display()
+                d = dir.display()
             ),
         )
         .unwrap();
         let mut r = PrivateRadicale {
             dir,
+            _tmp: None,
             port,
             child: None,
         };
@@ -362,7 +372,7 @@ impl PrivateRadicale {
         let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
         let child = Command::new(python)
             .args(["-m", "radicale", "--config"])
-            .arg(self.dir.path().join("config"))
+            .arg(self.dir.join("config"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

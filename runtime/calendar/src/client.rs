@@ -19,6 +19,8 @@ use zeroize::Zeroizing;
 /// A whole multistatus (a first sync of thousands of objects comes in batches below this).
 const MAX_BODY: u64 = 64 * 1024 * 1024;
 const TIMEOUT: Duration = Duration::from_secs(60);
+/// How a too-large answer is reported, so that a caller can ask for less.
+const TOO_LARGE: &str = "the answer is larger than Kapsel reads at once";
 
 pub struct Client {
     base: Url,
@@ -146,14 +148,15 @@ impl Client {
             deadline: Instant::now() + TIMEOUT,
             max_body: MAX_BODY,
         };
-        let response = self
-            .session
-            .send(&target, &request, limits)
-            .map_err(|e| self.fetch_error(e))?;
+        let response = self.session.send(&target, &request, limits);
         // The request carried the credentials: wipe that copy.
         for (_, v) in &mut request.headers {
             zeroize::Zeroize::zeroize(v);
         }
+        let response = response.map_err(|e| match e {
+            FetchError::TooLarge(n) => Error::Network(format!("{TOO_LARGE} ({n} bytes)")),
+            e => self.fetch_error(e),
+        })?;
         match response.status {
             401 => Err(Error::Network(format!(
                 "{} refused the login (401): check the user name and password",
@@ -170,15 +173,23 @@ impl Client {
         }
     }
 
-    /// REPORT; the status and the multistatus (sync-collection answers 403/409 for an
-    /// invalid token, which the caller handles).
-    pub fn report(&mut self, url: &Url, depth: Option<&str>, body: String) -> Result<Multistatus> {
+    /// REPORT answered by a multistatus; `None` when the answer is larger than one answer
+    /// may be (the caller asks for fewer objects at a time).
+    pub fn report(
+        &mut self,
+        url: &Url,
+        depth: Option<&str>,
+        body: String,
+    ) -> Result<Option<Multistatus>> {
         let mut headers = vec![("Content-Type", "application/xml; charset=utf-8")];
         if let Some(d) = depth {
             headers.push(("Depth", d));
         }
-        let response = self.send("REPORT", url, &headers, Some(body.into_bytes()))?;
-        self.multistatus("REPORT", url, response)
+        match self.send("REPORT", url, &headers, Some(body.into_bytes())) {
+            Ok(response) => self.multistatus("REPORT", url, response).map(Some),
+            Err(Error::Network(m)) if m.starts_with(TOO_LARGE) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     fn multistatus(&self, what: &str, url: &Url, response: Response) -> Result<Multistatus> {
