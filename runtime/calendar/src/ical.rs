@@ -288,7 +288,18 @@ impl Task {
     }
 
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
-        !self.is_done() && self.due.is_some_and(|d| d.with_timezone(&Utc) < now)
+        // Due on a day (midnight): overdue once that day is over.
+        let deadline = |d: DateTime<FixedOffset>| {
+            if d.time() == chrono::NaiveTime::MIN {
+                d + chrono::TimeDelta::days(1)
+            } else {
+                d
+            }
+        };
+        !self.is_done()
+            && self
+                .due
+                .is_some_and(|d| deadline(d).with_timezone(&Utc) < now)
     }
 }
 

@@ -273,38 +273,68 @@ fn agenda(root: &Path, window: Window, out: Out) -> Result<()> {
 }
 
 fn agenda_text(a: &AgendaAnswer) -> String {
-    let mut s = String::new();
-    let mut day = None;
+    use std::collections::BTreeMap;
+    // An event that spans days is listed under each of them (within the window).
+    let mut days: BTreeMap<chrono::NaiveDate, Vec<String>> = BTreeMap::new();
     for e in &a.events {
         let o = &e.occurrence;
-        let d = o.start.date_naive();
-        if day != Some(d) {
-            s.push_str(&format!("{}\n", o.start.format("%A %Y-%m-%d")));
-            day = Some(d);
-        }
-        let time = if o.all_day {
-            "all day    ".to_string()
-        } else {
-            format!("{}–{}", o.start.format("%H:%M"), o.end.format("%H:%M"))
-        };
-        s.push_str(&format!(
-            "  {time}  {}{}{}  [{}] {}\n",
-            terminal::line(&o.summary),
-            o.location
-                .as_deref()
-                .map_or(String::new(), |l| format!(" @ {}", terminal::line(l))),
-            if o.recurring { " (series)" } else { "" },
-            terminal::line(&e.calendar),
-            short_uid(&o.uid),
-        ));
-        if !o.attendees.is_empty() {
-            for at in &o.attendees {
-                s.push_str(&format!(
-                    "      {} {}\n",
-                    terminal::line(&at.address),
-                    at.partstat.to_lowercase()
-                ));
+        let first = o.start.date_naive();
+        // The end is exclusive: an event ending at midnight does not reach that day.
+        let last = (o.end - chrono::TimeDelta::seconds(1))
+            .date_naive()
+            .max(first);
+        let span = (last - first).num_days() + 1;
+        let mut day = first;
+        let mut n = 1;
+        while day <= last && n <= 366 {
+            let inside = a.from.is_none_or(|f| day >= f.date_naive())
+                && a.to.is_none_or(|t| {
+                    day < t.date_naive()
+                        || (day == t.date_naive() && t.time() > chrono::NaiveTime::MIN)
+                });
+            if inside {
+                let time = if o.all_day || (span > 1 && day != first && day != last) {
+                    "all day    ".to_string()
+                } else if span > 1 && day == first {
+                    format!("{}–     ", o.start.format("%H:%M"))
+                } else if span > 1 {
+                    format!("     –{}", o.end.format("%H:%M"))
+                } else {
+                    format!("{}–{}", o.start.format("%H:%M"), o.end.format("%H:%M"))
+                };
+                let mut line = format!(
+                    "  {time}  {}{}{}{}  [{}] {}\n",
+                    terminal::line(&o.summary),
+                    o.location
+                        .as_deref()
+                        .map_or(String::new(), |l| format!(" @ {}", terminal::line(l))),
+                    if o.recurring { " (series)" } else { "" },
+                    if span > 1 {
+                        format!(" (day {n}/{span})")
+                    } else {
+                        String::new()
+                    },
+                    terminal::line(&e.calendar),
+                    short_uid(&o.uid),
+                );
+                for at in &o.attendees {
+                    line.push_str(&format!(
+                        "      {} {}\n",
+                        terminal::line(&at.address),
+                        at.partstat.to_lowercase()
+                    ));
+                }
+                days.entry(day).or_default().push(line);
             }
+            day += chrono::TimeDelta::days(1);
+            n += 1;
+        }
+    }
+    let mut s = String::new();
+    for (day, lines) in &days {
+        s.push_str(&format!("{}\n", day.format("%A %Y-%m-%d")));
+        for l in lines {
+            s.push_str(l);
         }
     }
     if let Some(d) = &a.description {
@@ -480,10 +510,12 @@ fn tasks_text(t: &TasksAnswer) -> String {
                 "[ ]"
             },
             terminal::line(&task.summary),
-            task.due.map_or(String::new(), |d| format!(
-                "  due {}",
-                d.format("%Y-%m-%d %H:%M")
-            )),
+            task.due
+                .map_or(String::new(), |d| if d.time() == chrono::NaiveTime::MIN {
+                    format!("  due {}", d.format("%Y-%m-%d"))
+                } else {
+                    format!("  due {}", d.format("%Y-%m-%d %H:%M"))
+                }),
             task.priority
                 .map_or(String::new(), |p| format!("  priority {p}")),
             task.percent
@@ -604,7 +636,7 @@ fn contacts_text(c: &ContactsAnswer) -> String {
             s.push_str(&format!("  Phone       {}\n", terminal::line(p)));
         }
         if let Some(o) = &k.organization {
-            s.push_str(&format!("  Organisation {}\n", terminal::line(o)));
+            s.push_str(&format!("  Org.        {}\n", terminal::line(o)));
         }
         if let Some(t) = &k.title {
             s.push_str(&format!("  Title       {}\n", terminal::line(t)));
