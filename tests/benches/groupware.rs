@@ -86,7 +86,20 @@ fn main() {
     );
     let run = std::process::id();
 
-    let env = kapsel_tests::mail::unlocked_env("alice@corp.test", &server.policy(""));
+    // The worker syncs on its schedule, which here is only tomorrow: each `sync now` below
+    // is the whole sync, not the rest of one the worker began at unlock.
+    let today = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / 86_400;
+    let tomorrow = ["thu", "fri", "sat", "sun", "mon", "tue", "wed"][((today + 1) % 7) as usize];
+    let policy = server.policy("").replacen(
+        "max_interval_minutes = 240\n",
+        &format!("max_interval_minutes = 240\ndays = [\"{tomorrow}\"]\n"),
+        1,
+    );
+    let env = kapsel_tests::mail::unlocked_env("alice@corp.test", &policy);
     let sync = |what: &str| {
         let t = Instant::now();
         let r = env.run(&["--json", "sync", "now"]);

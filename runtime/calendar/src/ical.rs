@@ -178,7 +178,13 @@ pub fn occurrences(
 ) -> (Vec<Occurrence>, bool) {
     let expanded = cal.expand_dates(CalTz::Tz(local), MAX_OCCURRENCES);
     let truncated = expanded.events.len() >= MAX_OCCURRENCES;
-    let recurring = cal.components.iter().any(|c| c.is_recurrent());
+    // Only an event's own rule counts: a VTIMEZONE's STANDARD/DAYLIGHT have rules too.
+    let recurring = cal.components.iter().any(|c| {
+        matches!(
+            c.component_type,
+            ICalendarComponentType::VEvent | ICalendarComponentType::VTodo
+        ) && c.is_recurrent_or_override()
+    });
     let mut out = Vec::new();
     for e in expanded.events {
         let Some(comp) = cal.components.get(e.comp_id as usize) else {

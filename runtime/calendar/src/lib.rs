@@ -121,11 +121,16 @@ pub fn sync_all(c: &Container) -> Result<SyncReport> {
     sync_account(c.vault(), c.policy(), &account)
 }
 
+/// One sync at a time per process: the worker's scheduled sync and `kapsel sync now` would
+/// otherwise fetch and write the same objects twice, each slowing the other down.
+static SYNC_RUNNING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn sync_account(
     vault: &kapsel_core::vault::Vault,
     policy: &kapsel_core::policy::Policy,
     account: &Account,
 ) -> Result<SyncReport> {
+    let _one_at_a_time = SYNC_RUNNING.lock().unwrap_or_else(|p| p.into_inner());
     let local = local_tz();
     let mut report = SyncReport::default();
     if account.services().is_empty() {

@@ -178,6 +178,22 @@ pub struct Counts {
     pub unreadable: usize,
     /// "sync-collection", "etag" or "unchanged".
     pub method: String,
+    /// Where the time went, in milliseconds: asking what changed, fetching the objects
+    /// (the server's answer), reading and indexing them, sealing them into the vault.
+    #[serde(default)]
+    pub ms: Timing,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Timing {
+    pub list: u64,
+    pub fetch: u64,
+    pub read: u64,
+    pub write: u64,
+}
+
+fn ms_since(t: std::time::Instant) -> u64 {
+    t.elapsed().as_millis() as u64
 }
 
 /// Bring one collection up to date with the server.
@@ -193,6 +209,7 @@ pub fn sync_collection(
         .into_iter()
         .map(|(h, o)| (h, o.etag))
         .collect();
+    let started = std::time::Instant::now();
     let (listed, removed, method, token, ctag) =
         match changes_since(client, &url, coll.sync_token.as_deref())? {
             Some((changed, mut removed, token, full)) => {
@@ -205,7 +222,7 @@ pub fn sync_collection(
             None => {
                 // No sync-collection: the ctag says whether anything changed at all, the etags
                 // which members did.
-                let (_, ms) = propfind_follow(client, &url, "0", &request::collections())?;
+                let (_, ms) = propfind_follow(client, &url, "0", &request::collection_state())?;
                 let ctag = ms
                     .as_ref()
                     .and_then(|m| m.responses.first())
@@ -251,11 +268,18 @@ pub fn sync_collection(
         Kind::Calendar => Data::Calendar,
         Kind::AddressBook => Data::AddressBook,
     };
+    let list_ms = ms_since(started);
+    let mut fetch_ms = 0;
+    let mut read_ms = 0;
     let mut fetched: Vec<(String, StoredObject)> = Vec::new();
     let mut gone: Vec<String> = removed;
     let mut pending: Vec<&[String]> = wanted.chunks(BATCH).rev().collect();
     while let Some(batch) = pending.pop() {
-        let Some(ms) = client.report(&url, Some("1"), request::multiget(data, batch))? else {
+        let t = std::time::Instant::now();
+        let answer = client.report(&url, Some("1"), request::multiget(data, batch))?;
+        fetch_ms += ms_since(t);
+        let t = std::time::Instant::now();
+        let Some(ms) = answer else {
             if batch.len() == 1 {
                 fetched.push((
                     batch[0].clone(),
@@ -300,11 +324,13 @@ pub fn sync_collection(
             };
             fetched.push((href, obj));
         }
+        read_ms += ms_since(t);
     }
     let mut counts = Counts {
         method: method.into(),
         ..Counts::default()
     };
+    let t = std::time::Instant::now();
     vault.write_tx(|| {
         for (href, obj) in &fetched {
             if known.contains_key(href) {
@@ -333,6 +359,12 @@ pub fn sync_collection(
         }
         store::save_collections(vault, &list)
     })?;
+    counts.ms = Timing {
+        list: list_ms,
+        fetch: fetch_ms,
+        read: read_ms,
+        write: ms_since(t),
+    };
     Ok(counts)
 }
 

@@ -41,6 +41,15 @@ fn a_weekly_series_keeps_its_local_time_across_the_end_of_dst() {
     let to = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
     let (occ, truncated) = ical::occurrences(&cal, berlin, from, to);
     assert!(!truncated);
+    assert!(occ.iter().all(|o| o.recurring));
+    // A single event with a VTIMEZONE (whose STANDARD/DAYLIGHT have rules) is no series.
+    let single = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{}BEGIN:VEVENT\r\nUID:o\r\nDTSTART;TZID=Europe/Berlin:20261021T100000\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:STANDARD\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+    );
+    let (one, _) = ical::occurrences(&ical::parse(&single).unwrap(), berlin, from, to);
+    assert_eq!(one.len(), 1);
+    assert!(!one[0].recurring);
     let starts: Vec<String> = occ.iter().map(|o| o.start.to_rfc3339()).collect();
     assert_eq!(
         starts,
