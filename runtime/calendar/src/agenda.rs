@@ -9,7 +9,7 @@ use kapsel_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::contacts::{self, Contact, ContactChanges};
-use crate::edit::{self, Op, Queued, Replay};
+use crate::edit::{self, Queued, Replay};
 use crate::ical::{self, Moment, Occurrence, Task};
 use crate::store::{self, Kind, StoredCollection, StoredObject};
 use calcard::icalendar::ICalendarProperty;
@@ -230,17 +230,14 @@ pub fn put_event_text(vault: &Vault, uid: &str, data: String, local: Tz) -> Resu
     edit::apply(
         vault,
         Kind::Calendar,
-        Queued {
-            collection: coll.id.clone(),
+        Queued::put(
+            &coll.id,
             href,
-            op: Op::Put {
-                data,
-                if_match,
-                base,
-            },
-            what: format!("invitation {uid}"),
-            failed: None,
-        },
+            data,
+            if_match,
+            base,
+            format!("invitation {uid}"),
+        ),
         local,
     )?;
     Ok(Done {
@@ -492,17 +489,12 @@ pub fn add_event(vault: &Vault, e: &NewEvent, local: Tz) -> Result<(Done, String
     edit::apply(
         vault,
         Kind::Calendar,
-        Queued {
-            collection: coll.id.clone(),
+        Queued::create(
+            &coll.id,
             href,
-            op: Op::Put {
-                data: data.clone(),
-                if_match: None,
-                base: None,
-            },
-            what: format!("add event {}", e.title),
-            failed: None,
-        },
+            data.clone(),
+            format!("add event {}", e.title),
+        ),
         local,
     )?;
     Ok((
@@ -622,17 +614,14 @@ pub fn edit_event(vault: &Vault, uid: &str, ch: &EventChanges, local: Tz) -> Res
     edit::apply(
         vault,
         Kind::Calendar,
-        Queued {
-            collection: coll.id.clone(),
+        Queued::put(
+            &coll.id,
             href,
-            op: Op::Put {
-                data,
-                if_match: obj.etag.clone(),
-                base: Some(obj.data.clone()),
-            },
-            what: format!("edit {title}"),
-            failed: None,
-        },
+            data,
+            obj.etag.clone(),
+            Some(obj.data.clone()),
+            format!("edit {title}"),
+        ),
         local,
     )?;
     Ok(Done {
@@ -648,15 +637,12 @@ pub fn remove(vault: &Vault, kind: Kind, uid: &str, local: Tz) -> Result<Done> {
     edit::apply(
         vault,
         kind,
-        Queued {
-            collection: coll.id.clone(),
+        Queued::delete(
+            &coll.id,
             href,
-            op: Op::Delete {
-                if_match: obj.etag.clone(),
-            },
-            what: format!("remove {}", obj.uid.clone().unwrap_or_default()),
-            failed: None,
-        },
+            obj.etag.clone(),
+            format!("remove {}", obj.uid.clone().unwrap_or_default()),
+        ),
         local,
     )?;
     Ok(Done {
@@ -791,17 +777,7 @@ pub fn add_task(vault: &Vault, t: &NewTask, local: Tz) -> Result<Done> {
     edit::apply(
         vault,
         Kind::Calendar,
-        Queued {
-            collection: coll.id.clone(),
-            href,
-            op: Op::Put {
-                data: out,
-                if_match: None,
-                base: None,
-            },
-            what: format!("add task {}", t.title),
-            failed: None,
-        },
+        Queued::create(&coll.id, href, out, format!("add task {}", t.title)),
         local,
     )?;
     Ok(Done {
@@ -908,17 +884,14 @@ pub fn edit_task(vault: &Vault, uid: &str, ch: &TaskChanges, local: Tz) -> Resul
     edit::apply(
         vault,
         Kind::Calendar,
-        Queued {
-            collection: coll.id.clone(),
+        Queued::put(
+            &coll.id,
             href,
-            op: Op::Put {
-                data,
-                if_match: obj.etag.clone(),
-                base: Some(obj.data.clone()),
-            },
-            what: format!("edit task {}", obj.uid.clone().unwrap_or_default()),
-            failed: None,
-        },
+            data,
+            obj.etag.clone(),
+            Some(obj.data.clone()),
+            format!("edit task {}", obj.uid.clone().unwrap_or_default()),
+        ),
         local,
     )?;
     Ok(Done {
@@ -999,17 +972,7 @@ pub fn add_contact(vault: &Vault, mut c: Contact, book: Option<&str>, local: Tz)
     edit::apply(
         vault,
         Kind::AddressBook,
-        Queued {
-            collection: coll.id.clone(),
-            href,
-            op: Op::Put {
-                data,
-                if_match: None,
-                base: None,
-            },
-            what: format!("add contact {}", c.name),
-            failed: None,
-        },
+        Queued::create(&coll.id, href, data, format!("add contact {}", c.name)),
         local,
     )?;
     Ok(Done {
@@ -1028,17 +991,14 @@ pub fn edit_contact(vault: &Vault, uid: &str, ch: &ContactChanges, local: Tz) ->
     edit::apply(
         vault,
         Kind::AddressBook,
-        Queued {
-            collection: coll.id.clone(),
+        Queued::put(
+            &coll.id,
             href,
-            op: Op::Put {
-                data,
-                if_match: obj.etag.clone(),
-                base: Some(obj.data.clone()),
-            },
-            what: format!("edit contact {}", obj.uid.clone().unwrap_or_default()),
-            failed: None,
-        },
+            data,
+            obj.etag.clone(),
+            Some(obj.data.clone()),
+            format!("edit contact {}", obj.uid.clone().unwrap_or_default()),
+        ),
         local,
     )?;
     Ok(Done {

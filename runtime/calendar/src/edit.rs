@@ -43,6 +43,51 @@ pub struct Queued {
     pub failed: Option<String>,
 }
 
+impl Queued {
+    /// A new object at `href` (it must not exist on the server yet).
+    pub fn create(collection: &str, href: String, data: String, what: String) -> Queued {
+        Queued::put(collection, href, data, None, None, what)
+    }
+
+    /// Write `data` at `href`; `if_match` and `base` are the etag and the text of the
+    /// version the edit started from (None for a new object).
+    pub fn put(
+        collection: &str,
+        href: String,
+        data: String,
+        if_match: Option<String>,
+        base: Option<String>,
+        what: String,
+    ) -> Queued {
+        Queued {
+            collection: collection.to_string(),
+            href,
+            op: Op::Put {
+                data,
+                if_match,
+                base,
+            },
+            what,
+            failed: None,
+        }
+    }
+
+    pub fn delete(
+        collection: &str,
+        href: String,
+        if_match: Option<String>,
+        what: String,
+    ) -> Queued {
+        Queued {
+            collection: collection.to_string(),
+            href,
+            op: Op::Delete { if_match },
+            what,
+            failed: None,
+        }
+    }
+}
+
 /// Apply an edit locally and queue it, in one transaction.
 pub fn apply(vault: &Vault, kind: Kind, edit: Queued, local: Tz) -> Result<()> {
     vault.write_tx(|| {

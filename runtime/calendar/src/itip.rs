@@ -275,6 +275,15 @@ fn send(
     )
 }
 
+/// The attendees' addresses but the user's own.
+fn others(m: &calcard::icalendar::ICalendarComponent, me: &str) -> Vec<String> {
+    ical::attendees(m)
+        .into_iter()
+        .map(|a| a.address)
+        .filter(|a| !same_address(a, me))
+        .collect()
+}
+
 /// Send the REQUEST for an event the user organises to its attendees.
 pub fn send_request(c: &mut Container, event_text: &str, local: Tz) -> Result<usize> {
     let cal = ical::parse(event_text).map_err(Error::invalid)?;
@@ -282,11 +291,7 @@ pub fn send_request(c: &mut Container, event_text: &str, local: Tz) -> Result<us
         return Ok(0);
     };
     let me = c.user()?.unwrap_or_default();
-    let to: Vec<String> = ical::attendees(m)
-        .into_iter()
-        .map(|a| a.address)
-        .filter(|a| !same_address(a, &me))
-        .collect();
+    let to = others(m, &me);
     if to.is_empty() {
         return Ok(0);
     }
@@ -318,11 +323,7 @@ pub fn send_cancel(c: &mut Container, event_text: &str) -> Result<usize> {
     if !ical::organizer(m).is_some_and(|o| same_address(&o, &me)) {
         return Ok(0);
     }
-    let to: Vec<String> = ical::attendees(m)
-        .into_iter()
-        .map(|a| a.address)
-        .filter(|a| !same_address(a, &me))
-        .collect();
+    let to = others(m, &me);
     if to.is_empty() {
         return Ok(0);
     }

@@ -312,6 +312,37 @@ pub enum GroupwareAnswer {
     },
 }
 
+/// The answer a request expects, or `None` when the agent answered something else.
+impl GroupwareAnswer {
+    pub fn agenda(self) -> Option<AgendaAnswer> {
+        match self {
+            GroupwareAnswer::Agenda(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn tasks(self) -> Option<TasksAnswer> {
+        match self {
+            GroupwareAnswer::Tasks(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn contacts(self) -> Option<ContactsAnswer> {
+        match self {
+            GroupwareAnswer::Contacts(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn done(self) -> Option<agenda::Done> {
+        match self {
+            GroupwareAnswer::Done(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
 /// Serve one request in the unlocked session. The audit log records what kind of change
 /// was made, never titles, people or times.
 pub fn handle(c: &mut Container, request: GroupwareRequest) -> Result<GroupwareAnswer> {

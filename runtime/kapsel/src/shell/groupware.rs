@@ -213,10 +213,7 @@ fn expect<T>(
 
 fn done(root: &Path, request: GroupwareRequest, out: Out) -> Result<()> {
     let answer = call(root, request)?;
-    let d = expect(answer, |a| match a {
-        GroupwareAnswer::Done(d) => Some(d),
-        _ => None,
-    })?;
+    let d = expect(answer, GroupwareAnswer::done)?;
     out.show(&d, |d| {
         let mut s = format!("{} UID {}\n", d.message, terminal::line(&d.uid));
         if d.invited > 0 {
@@ -264,10 +261,7 @@ fn replay_text(r: &kapsel_calendar::Replay) -> String {
 
 fn agenda(root: &Path, window: Window, out: Out) -> Result<()> {
     let answer = call(root, GroupwareRequest::Agenda { window })?;
-    let a = expect(answer, |a| match a {
-        GroupwareAnswer::Agenda(a) => Some(a),
-        _ => None,
-    })?;
+    let a = expect(answer, GroupwareAnswer::agenda)?;
     out.show(&a, agenda_text);
     Ok(())
 }
@@ -372,10 +366,7 @@ pub fn run_cal(root: &Path, cmd: CalCommand, out: Out) -> Result<()> {
         CalCommand::Days { from, days } => agenda(root, Window::Days { from, days }, out),
         CalCommand::Show { uid } => {
             let answer = call(root, GroupwareRequest::Show { uid })?;
-            let a = expect(answer, |a| match a {
-                GroupwareAnswer::Agenda(a) => Some(a),
-                _ => None,
-            })?;
+            let a = expect(answer, GroupwareAnswer::agenda)?;
             out.show(&a, agenda_text);
             Ok(())
         }
@@ -544,10 +535,7 @@ fn tasks_text(t: &TasksAnswer) -> String {
 pub fn run_tasks(root: &Path, cmd: Option<TasksCommand>, out: Out) -> Result<()> {
     let list = |all: bool, overdue: bool| -> Result<()> {
         let answer = call(root, GroupwareRequest::Tasks { all, overdue })?;
-        let t = expect(answer, |a| match a {
-            GroupwareAnswer::Tasks(t) => Some(t),
-            _ => None,
-        })?;
+        let t = expect(answer, GroupwareAnswer::tasks)?;
         out.show(&t, tasks_text);
         Ok(())
     };
@@ -658,10 +646,7 @@ pub fn search_contacts(root: &Path, query: &str) -> Result<ContactsAnswer> {
             query: Some(query.to_string()),
         },
     )?;
-    expect(answer, |a| match a {
-        GroupwareAnswer::Contacts(c) => Some(c),
-        _ => None,
-    })
+    expect(answer, GroupwareAnswer::contacts)
 }
 
 pub fn run_contacts(root: &Path, cmd: ContactsCommand, out: Out) -> Result<()> {
@@ -672,10 +657,7 @@ pub fn run_contacts(root: &Path, cmd: ContactsCommand, out: Out) -> Result<()> {
                 _ => None,
             };
             let answer = call(root, GroupwareRequest::Contacts { query })?;
-            let c = expect(answer, |a| match a {
-                GroupwareAnswer::Contacts(c) => Some(c),
-                _ => None,
-            })?;
+            let c = expect(answer, GroupwareAnswer::contacts)?;
             out.show(&c, contacts_text);
             Ok(())
         }
