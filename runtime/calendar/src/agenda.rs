@@ -614,14 +614,7 @@ pub fn edit_event(vault: &Vault, uid: &str, ch: &EventChanges, local: Tz) -> Res
     edit::apply(
         vault,
         Kind::Calendar,
-        Queued::put(
-            &coll.id,
-            href,
-            data,
-            obj.etag.clone(),
-            Some(obj.data.clone()),
-            format!("edit {title}"),
-        ),
+        Queued::replace(&coll.id, href, data, &obj, format!("edit {title}")),
         local,
     )?;
     Ok(Done {
@@ -884,12 +877,11 @@ pub fn edit_task(vault: &Vault, uid: &str, ch: &TaskChanges, local: Tz) -> Resul
     edit::apply(
         vault,
         Kind::Calendar,
-        Queued::put(
+        Queued::replace(
             &coll.id,
             href,
             data,
-            obj.etag.clone(),
-            Some(obj.data.clone()),
+            &obj,
             format!("edit task {}", obj.uid.clone().unwrap_or_default()),
         ),
         local,
@@ -991,12 +983,11 @@ pub fn edit_contact(vault: &Vault, uid: &str, ch: &ContactChanges, local: Tz) ->
     edit::apply(
         vault,
         Kind::AddressBook,
-        Queued::put(
+        Queued::replace(
             &coll.id,
             href,
             data,
-            obj.etag.clone(),
-            Some(obj.data.clone()),
+            &obj,
             format!("edit contact {}", obj.uid.clone().unwrap_or_default()),
         ),
         local,

@@ -19,8 +19,6 @@ use zeroize::Zeroizing;
 /// A whole multistatus (a first sync of thousands of objects comes in batches below this).
 const MAX_BODY: u64 = 64 * 1024 * 1024;
 const TIMEOUT: Duration = Duration::from_secs(60);
-/// How a too-large answer is reported, so that a caller can ask for less.
-const TOO_LARGE: &str = "the answer is larger than Kapsel reads at once";
 
 pub struct Client {
     base: Url,
@@ -104,15 +102,9 @@ impl Client {
         headers: &[(&str, &str)],
         body: Option<Vec<u8>>,
     ) -> Result<Response> {
-        let response = self.send_raw(method, url, headers, body)?;
-        if response.status == 403 {
-            return Err(Error::Network(format!(
-                "{} refused access to {} (403)",
-                self.name,
-                kapsel_core::terminal::line(url.path())
-            )));
-        }
-        Ok(response)
+        let response = self.exchange(method, url, headers, body)?;
+        let response = response.map_err(|e| self.fetch_error(e))?;
+        self.refusals(url, response, false)
     }
 
     /// Like `send`, with a 403 left to the caller (sync-collection answers an expired
@@ -124,6 +116,20 @@ impl Client {
         headers: &[(&str, &str)],
         body: Option<Vec<u8>>,
     ) -> Result<Response> {
+        let response = self.exchange(method, url, headers, body)?;
+        let response = response.map_err(|e| self.fetch_error(e))?;
+        self.refusals(url, response, true)
+    }
+
+    /// One request on the keep-alive session: the origin check and the credentials here,
+    /// the protocol outcome (a too-large answer among them) left to the caller.
+    fn exchange(
+        &mut self,
+        method: &str,
+        url: &Url,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> Result<std::result::Result<Response, FetchError>> {
         let target = parse_target(url.as_str())?;
         if target.origin_string() != self.origin {
             return Err(Error::Network(format!(
@@ -153,14 +159,20 @@ impl Client {
         for (_, v) in &mut request.headers {
             zeroize::Zeroize::zeroize(v);
         }
-        let response = response.map_err(|e| match e {
-            FetchError::TooLarge(n) => Error::Network(format!("{TOO_LARGE} ({n} bytes)")),
-            e => self.fetch_error(e),
-        })?;
+        Ok(response)
+    }
+
+    /// A 401 (always) and a 403 (unless the caller handles it) as clear errors.
+    fn refusals(&self, url: &Url, response: Response, allow_403: bool) -> Result<Response> {
         match response.status {
             401 => Err(Error::Network(format!(
                 "{} refused the login (401): check the user name and password",
                 self.name
+            ))),
+            403 if !allow_403 => Err(Error::Network(format!(
+                "{} refused access to {} (403)",
+                self.name,
+                kapsel_core::terminal::line(url.path())
             ))),
             _ => Ok(response),
         }
@@ -185,10 +197,13 @@ impl Client {
         if let Some(d) = depth {
             headers.push(("Depth", d));
         }
-        match self.send("REPORT", url, &headers, Some(body.into_bytes())) {
-            Ok(response) => self.multistatus("REPORT", url, response).map(Some),
-            Err(Error::Network(m)) if m.starts_with(TOO_LARGE) => Ok(None),
-            Err(e) => Err(e),
+        match self.exchange("REPORT", url, &headers, Some(body.into_bytes()))? {
+            Err(FetchError::TooLarge(_)) => Ok(None),
+            Err(e) => Err(self.fetch_error(e)),
+            Ok(response) => {
+                let response = self.refusals(url, response, false)?;
+                self.multistatus("REPORT", url, response).map(Some)
+            }
         }
     }
 

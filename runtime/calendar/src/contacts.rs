@@ -4,6 +4,9 @@
 //! for an edit, since calcard writes either.
 
 use calcard::vcard::{VCard, VCardEntry, VCardProperty, VCardVersion};
+
+// vCard TEXT values escape as iCalendar TEXT does (RFC 6350 §3.4, RFC 5545 §3.3.11).
+use crate::ical::escape;
 use serde::{Deserialize, Serialize};
 
 pub const MAX_CARD: usize = 256 * 1024;
@@ -101,11 +104,6 @@ impl Contact {
                 || (phone_like && d.len() >= 3 && phones.iter().any(|p| p.contains(&d)))
         }) && !query.trim().is_empty()
     }
-}
-
-/// Escape a vCard TEXT value.
-fn escape(text: &str) -> String {
-    crate::ical::escape(text)
 }
 
 /// A new vCard 4.0 for these fields.

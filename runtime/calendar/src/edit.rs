@@ -72,6 +72,24 @@ impl Queued {
         }
     }
 
+    /// Replace `obj` (the stored version the edit started from) at `href`.
+    pub fn replace(
+        collection: &str,
+        href: String,
+        data: String,
+        obj: &StoredObject,
+        what: String,
+    ) -> Queued {
+        Queued::put(
+            collection,
+            href,
+            data,
+            obj.etag.clone(),
+            Some(obj.data.clone()),
+            what,
+        )
+    }
+
     pub fn delete(
         collection: &str,
         href: String,

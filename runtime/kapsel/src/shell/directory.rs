@@ -95,7 +95,11 @@ pub fn run(root: &Path, cmd: DirCommand, out: Out) -> Result<()> {
             )?;
             out.show(&answer, |a| match a {
                 kapsel_calendar::GroupwareAnswer::Done(d) => {
-                    format!("{} UID {}\n", d.message, terminal::line(&d.uid))
+                    format!(
+                        "{} UID {}\n",
+                        terminal::line(&d.message),
+                        terminal::line(&d.uid)
+                    )
                 }
                 _ => String::new(),
             });

@@ -215,7 +215,11 @@ fn done(root: &Path, request: GroupwareRequest, out: Out) -> Result<()> {
     let answer = call(root, request)?;
     let d = expect(answer, GroupwareAnswer::done)?;
     out.show(&d, |d| {
-        let mut s = format!("{} UID {}\n", d.message, terminal::line(&d.uid));
+        let mut s = format!(
+            "{} UID {}\n",
+            terminal::line(&d.message),
+            terminal::line(&d.uid)
+        );
         if d.invited > 0 {
             s.push_str(&format!(
                 "Mail to {} attendee(s) is in the outbox.\n",
