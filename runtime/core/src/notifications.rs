@@ -2,6 +2,8 @@
 //! per source in `notify:<source>`, newest last. While locked only their number is readable —
 //! a namespace's record count needs no key.
 
+use std::sync::{Mutex, OnceLock};
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
@@ -55,7 +57,34 @@ pub fn file(
             vault.delete(&ns, old)?;
         }
     }
-    vault.put(&ns, &time_ordered_key(), &bytes)
+    vault.put(&ns, &time_ordered_key(), &bytes)?;
+    announce(&record);
+    Ok(())
+}
+
+type Watcher = Box<dyn Fn(&Notification) + Send + Sync>;
+
+/// Who hears of a notification the moment it is filed: the session agent forwards them to
+/// subscribed clients (the shell) so nobody polls. Process-wide because notifications are
+/// filed from the mail and calendar workers, the app host and requests alike — threading a
+/// channel through all of them would make every layer know about the agent.
+fn watchers() -> &'static Mutex<Vec<Watcher>> {
+    static WATCHERS: OnceLock<Mutex<Vec<Watcher>>> = OnceLock::new();
+    WATCHERS.get_or_init(|| Mutex::new(Vec::new()))
+}
+
+/// Call `watcher` with every notification filed from now on in this process.
+pub fn watch(watcher: impl Fn(&Notification) + Send + Sync + 'static) {
+    watchers()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(Box::new(watcher));
+}
+
+fn announce(record: &Notification) {
+    for watcher in watchers().lock().unwrap_or_else(|p| p.into_inner()).iter() {
+        watcher(record);
+    }
 }
 
 /// All notifications, oldest first; a record that does not read is skipped.

@@ -1,12 +1,14 @@
-//! The `kapsel` binary: the command line (`shell`), the session agent that holds the unlocked
-//! container (`session`), exit codes (`exit`) and `kapsel bench` (`bench`). Everything the
-//! container does lives in the library crates; this crate talks to the person and the socket.
+//! The `kapsel` binary: the full-screen shell when started without arguments (kapsel-shell),
+//! the command line (`cli`), the session agent that holds the unlocked container
+//! (`session`) and `kapsel bench` (`bench`). Everything the container does lives in the
+//! library crates; this crate talks to the person and the socket.
 
 mod bench;
-mod exit;
+mod cli;
 mod session;
-mod shell;
+
+use kapsel_session::exit;
 
 fn main() {
-    std::process::exit(shell::main());
+    std::process::exit(cli::main());
 }

@@ -21,7 +21,7 @@ pub const FULL_FETCH_LIMIT: u32 = 2 * 1024 * 1024;
 /// UIDs per FETCH command and per vault transaction.
 const BATCH: usize = 1000;
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Progress {
     pub folder: String,
     pub done: u64,

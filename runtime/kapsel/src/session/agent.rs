@@ -4,18 +4,20 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use zeroize::Zeroizing;
 
 use super::protocol::{
-    AgentStatus, Answer, AuditLog, CredentialChanged, Locked, Notifications, PolicyUpdated,
-    Removed, Reply, Request,
+    AgentStatus, Answer, AuditLog, CredentialChanged, Event, EventLine, Locked, Notifications,
+    PolicyUpdated, Removed, Reply, Request,
 };
 use kapsel_core::audit;
 use kapsel_core::container::Container;
 use kapsel_core::error::{Error, Result};
+use kapsel_core::vault::RUN_DIR;
 use kapsel_host::{AppHost, Call, Credentials};
 
 /// Largest request accepted on the socket (policies and later app payloads fit easily).
@@ -40,7 +42,6 @@ struct State {
     groupware: kapsel_calendar::Shared,
     /// Created on the first app request; dropped on a policy update so grants are re-read.
     apps: Option<AppHost>,
-    last_use: Instant,
 }
 
 fn lock_state(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -142,16 +143,119 @@ pub fn run_agent(root: &Path, idle_cap: Option<Duration>, accept_new_binary: boo
     serve(container, listener, path, idle)
 }
 
-fn shutdown(state: &Mutex<State>, path: &Path, reason: &str) -> ! {
-    let mut s = lock_state(state);
-    s.container.lock(reason);
-    let _ = std::fs::remove_file(path);
-    drop(s);
-    std::process::exit(0)
+/// What every connection thread shares.
+struct Agent {
+    state: Mutex<State>,
+    path: PathBuf,
+    root: PathBuf,
+    idle: Duration,
+    /// Milliseconds since `epoch` of the last request that counts as use; outside the state
+    /// mutex so the idle timer and a lock never wait for a running request.
+    last_use: AtomicU64,
+    epoch: Instant,
+    /// Set the moment a lock begins: requests that arrive afterwards are refused.
+    locking: AtomicBool,
+    subscribers: Mutex<Vec<UnixStream>>,
+    connections: AtomicUsize,
+}
+
+/// Connections served at once; more wait in the listen queue's place with a clear refusal.
+const MAX_CONNECTIONS: usize = 64;
+/// How long a lock waits for a running request to let go of the container before it ends
+/// the process anyway (the keys live only in this process's memory).
+const LOCK_GRACE: Duration = Duration::from_millis(40);
+/// Written when a lock could not wait for a running request; the next unlock records it in
+/// the audit log (the log needs the keys, which are gone by then).
+const FORCED_LOCK_MARK: &str = "forced-lock.json";
+
+impl Agent {
+    fn touch(&self) {
+        let now = self.epoch.elapsed().as_millis() as u64;
+        self.last_use.store(now, Ordering::Relaxed);
+    }
+
+    fn idle_for(&self) -> Duration {
+        let now = self.epoch.elapsed().as_millis() as u64;
+        Duration::from_millis(now.saturating_sub(self.last_use.load(Ordering::Relaxed)))
+    }
+
+    /// Write one event line to every subscriber; a subscriber that cannot take it within
+    /// the write timeout is dropped (it missed events and must resubscribe).
+    fn publish(&self, event: &Event) {
+        let mut line = serde_json::to_vec(&EventLine {
+            event: event.clone(),
+        })
+        .unwrap_or_default();
+        line.push(b'\n');
+        let mut subs = self.subscribers.lock().unwrap_or_else(|p| p.into_inner());
+        subs.retain(|mut s| s.write_all(&line).is_ok());
+    }
+
+    /// Lock now: tell the subscribers, wipe the keys, remove the socket, exit. Never waits
+    /// more than `LOCK_GRACE` for a request in progress: if one holds the container, the
+    /// process ends with it (the vault is crash-safe) and the audit entry is written at the
+    /// next unlock.
+    fn lock_now(&self, reason: &str) -> ! {
+        self.locking.store(true, Ordering::SeqCst);
+        self.publish(&Event::Locked {
+            reason: reason.to_string(),
+        });
+        let deadline = Instant::now() + LOCK_GRACE;
+        loop {
+            match self.state.try_lock() {
+                Ok(mut s) => {
+                    s.container.lock(reason);
+                    break;
+                }
+                Err(std::sync::TryLockError::Poisoned(p)) => {
+                    p.into_inner().container.lock(reason);
+                    break;
+                }
+                Err(std::sync::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    let mark = serde_json::json!({
+                        "reason": reason,
+                        "ts_ms": kapsel_core::vault::now_ms(),
+                        "during_request": true,
+                    });
+                    let _ = std::fs::write(
+                        self.root.join(RUN_DIR).join(FORCED_LOCK_MARK),
+                        mark.to_string(),
+                    );
+                    break;
+                }
+            }
+        }
+        let _ = std::fs::remove_file(&self.path);
+        std::process::exit(0)
+    }
+}
+
+/// A lock that had to end a running request left a mark; record it now that the audit log
+/// can be written again.
+fn record_forced_lock(container: &Container) {
+    let mark = container.root().join(RUN_DIR).join(FORCED_LOCK_MARK);
+    let Ok(text) = std::fs::read_to_string(&mark) else {
+        return;
+    };
+    let detail = serde_json::from_str::<serde_json::Value>(&text)
+        .unwrap_or_else(|_| serde_json::json!({ "reason": "unknown" }));
+    if audit::append(container.vault(), "lock", detail).is_ok() {
+        let _ = std::fs::remove_file(&mark);
+    }
+}
+
+fn write_line(mut stream: &UnixStream, value: &impl serde::Serialize) {
+    let mut out = serde_json::to_vec(value).unwrap_or_default();
+    out.push(b'\n');
+    let _ = stream.write_all(&out);
 }
 
 fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Duration) -> i32 {
     super::crash::install_hook(container.root());
+    record_forced_lock(&container);
     let mail = kapsel_mail::service::Shared::default();
     if let Err(e) = kapsel_mail::service::start_background(&container, &mail) {
         let _ = audit::append(
@@ -168,33 +272,49 @@ fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Dura
             serde_json::json!({ "error": e.to_string() }),
         );
     }
-    let state = Arc::new(Mutex::new(State {
-        container,
-        mail,
-        groupware,
-        apps: None,
-        last_use: Instant::now(),
-    }));
+    let root = container.root().to_path_buf();
+    let agent = Arc::new(Agent {
+        state: Mutex::new(State {
+            container,
+            mail,
+            groupware,
+            apps: None,
+        }),
+        path,
+        root,
+        idle,
+        last_use: AtomicU64::new(0),
+        epoch: Instant::now(),
+        locking: AtomicBool::new(false),
+        subscribers: Mutex::new(Vec::new()),
+        connections: AtomicUsize::new(0),
+    });
     {
-        let state = Arc::clone(&state);
-        let path = path.clone();
+        let agent = Arc::clone(&agent);
+        kapsel_core::notifications::watch(move |n| {
+            agent.publish(&Event::Notification {
+                notification: n.clone(),
+            })
+        });
+    }
+    {
+        let agent = Arc::clone(&agent);
         std::thread::spawn(move || {
-            let tick = (idle / 4).clamp(Duration::from_millis(100), Duration::from_secs(5));
+            let tick = (agent.idle / 4).clamp(Duration::from_millis(100), Duration::from_secs(5));
             loop {
                 std::thread::sleep(tick);
-                let expired = lock_state(&state).last_use.elapsed() >= idle;
-                if expired {
-                    shutdown(&state, &path, "idle");
+                if agent.idle_for() >= agent.idle {
+                    agent.lock_now("idle");
                 }
                 // The socket or the container vanished (wiped, or removed by hand): lock.
-                if !path.exists() {
-                    shutdown(&state, &path, "socket removed");
+                if !agent.path.exists() {
+                    agent.lock_now("socket removed");
                 }
             }
         });
     }
     let me = rustix::process::geteuid().as_raw();
-    let mut peers = super::peer::PeerBinaries::new();
+    let peers = Arc::new(Mutex::new(super::peer::PeerBinaries::new()));
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
         let pid = match rustix::net::sockopt::socket_peercred(&stream) {
@@ -202,63 +322,107 @@ fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Dura
             // Another user must not even learn that the session exists.
             _ => continue,
         };
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-        let mut reader = BufReader::new((&stream).take(MAX_REQUEST));
-        let mut line = String::new();
-        if reader.read_line(&mut line).is_err() {
+        if agent.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            agent.connections.fetch_sub(1, Ordering::SeqCst);
+            write_line(
+                &stream,
+                &Reply::from_result(Err(Error::Agent(
+                    "the session agent is serving too many clients; try again".into(),
+                ))),
+            );
             continue;
         }
-        let request: std::result::Result<Request, _> = serde_json::from_str(&line);
-        let (reply, lock_after) = match request {
-            Err(e) => (
-                Reply::from_result(Err(Error::invalid(format!("malformed request: {e}")))),
-                false,
-            ),
-            Ok(Request::Lock) => (Reply::Ok(Answer::Locked(Locked { locked: true })), true),
-            Ok(req) => {
-                let mut s = lock_state(&state);
-                if let Err(e) = peers.check(&s.container, pid) {
-                    let reply = Reply::from_result(Err(e));
-                    let mut out = serde_json::to_vec(&reply).unwrap_or_default();
-                    out.push(b'\n');
-                    let _ = (&stream).write_all(&out);
-                    continue;
-                }
-                s.last_use = Instant::now();
-                let remaining = idle.saturating_sub(s.last_use.elapsed());
-                let mut progress = |p: &kapsel_mail::sync::Progress| {
-                    let progress = super::protocol::ProgressLine {
-                        progress: p.clone(),
-                    };
-                    let mut line = serde_json::to_vec(&progress).unwrap_or_default();
-                    line.push(b'\n');
-                    let _ = (&stream).write_all(&line);
-                };
-                // A panic while serving one request ends that request with an error (the
-                // hook has recorded it), not the session; the app host, which may have been
-                // in the middle of a call, is rebuilt on the next app request.
-                let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    handle(&mut s, req, remaining, &mut progress)
-                }));
-                let result = served.unwrap_or_else(|_| {
-                    s.apps = None;
-                    Err(Error::Agent(
-                        "an internal error stopped this request; it was recorded and the \
-                         session goes on (see `kapsel audit-log`)"
-                            .into(),
-                    ))
-                });
-                (Reply::from_result(result), false)
-            }
-        };
-        let mut out = serde_json::to_vec(&reply).unwrap_or_default();
-        out.push(b'\n');
-        let _ = (&stream).write_all(&out);
-        if lock_after {
-            shutdown(&state, &path, "user");
-        }
+        let agent = Arc::clone(&agent);
+        let peers = Arc::clone(&peers);
+        std::thread::spawn(move || {
+            connection(&agent, &peers, &stream, pid);
+            agent.connections.fetch_sub(1, Ordering::SeqCst);
+        });
     }
     0
+}
+
+/// One client: read its request line, answer it. Requests wait for each other on the
+/// container, except a lock (served at once) and a subscription (which only waits for the
+/// peer check).
+fn connection(
+    agent: &Agent,
+    peers: &Mutex<super::peer::PeerBinaries>,
+    stream: &UnixStream,
+    pid: i32,
+) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut reader = BufReader::new(stream.take(MAX_REQUEST));
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    let request = match serde_json::from_str::<Request>(&line) {
+        Ok(r) => r,
+        Err(e) => {
+            let e = Error::invalid(format!("malformed request: {e}"));
+            return write_line(stream, &Reply::from_result(Err(e)));
+        }
+    };
+    if let Request::Lock = request {
+        write_line(stream, &Reply::Ok(Answer::Locked(Locked { locked: true })));
+        agent.lock_now("user");
+    }
+    let mut s = lock_state(&agent.state);
+    if agent.locking.load(Ordering::SeqCst) {
+        return write_line(stream, &Reply::<Answer>::from_result(Err(Error::Locked)));
+    }
+    let checked = peers
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .check(&s.container, pid);
+    if let Err(e) = checked {
+        return write_line(stream, &Reply::from_result(Err(e)));
+    }
+    if let Request::Subscribe = request {
+        drop(s);
+        let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+        write_line(stream, &Reply::Ok(Answer::Text("subscribed".into())));
+        if let Ok(copy) = stream.try_clone() {
+            agent
+                .subscribers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(copy);
+        }
+        return;
+    }
+    agent.touch();
+    let remaining = agent.idle.saturating_sub(agent.idle_for());
+    let mut progress = |p: &kapsel_mail::sync::Progress| {
+        write_line(
+            stream,
+            &super::protocol::ProgressLine {
+                progress: p.clone(),
+            },
+        );
+        agent.publish(&Event::Sync {
+            progress: p.clone(),
+        });
+    };
+    // A panic while serving one request ends that request with an error (the hook has
+    // recorded it), not the session; the app host, which may have been in the middle of a
+    // call, is rebuilt on the next app request.
+    let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        handle(&mut s, request, remaining, &mut progress)
+    }));
+    let result = served.unwrap_or_else(|_| {
+        s.apps = None;
+        Err(Error::Agent(
+            "an internal error stopped this request; it was recorded and the session goes on \
+             (see `kapsel audit-log`)"
+                .into(),
+        ))
+    });
+    drop(s);
+    // A request that ran long still counts as use when it ends.
+    agent.touch();
+    write_line(stream, &Reply::from_result(result));
 }
 
 fn app_host(state: &mut State) -> Result<&mut AppHost> {
@@ -443,6 +607,7 @@ fn handle_container(
         // Served by `handle` (they need the app host or the mail worker) or by the
         // connection loop (lock).
         Request::Lock
+        | Request::Subscribe
         | Request::PolicyUpdate { .. }
         | Request::AppInstall { .. }
         | Request::AppList

@@ -406,7 +406,7 @@ fn run(cli: Cli) -> Result<()> {
             }
             let mut reader = password::Reader::new(pw.password_stdin);
             let password = reader.read("Directory (AD) password: ")?;
-            let status = start_agent(&root, &password, idle_seconds, accept_new_binary)?;
+            let status = session::start_agent(&root, &password, idle_seconds, accept_new_binary)?;
             out.show(&status, |a| render::status(&a.container, Some(a)));
             Ok(())
         }
@@ -634,61 +634,3 @@ fn run_tenant(cmd: TenantCommand, out: render::Out) -> Result<()> {
     }
 }
 
-/// Start the session agent and hand it the password over a pipe.
-fn start_agent(
-    root: &Path,
-    password: &str,
-    idle_seconds: Option<u64>,
-    accept_new_binary: bool,
-) -> Result<AgentStatus> {
-    use std::io::{BufRead, Write};
-    use std::process::{Command as Proc, Stdio};
-    let exe = std::env::current_exe().map_err(Error::io("cannot find the kapsel binary"))?;
-    let mut cmd = Proc::new(exe);
-    cmd.arg("--container").arg(root).arg("agent");
-    if let Some(s) = idle_seconds {
-        cmd.arg("--idle-seconds").arg(s.to_string());
-    }
-    if accept_new_binary {
-        cmd.arg("--accept-new-binary");
-    }
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(Error::io("cannot start the session agent"))?;
-    {
-        let mut stdin = child
-            .stdin
-            .take()
-            .ok_or_else(|| Error::Agent("no pipe to the agent".into()))?;
-        let mut line = zeroize::Zeroizing::new(password.as_bytes().to_vec());
-        line.push(b'\n');
-        stdin
-            .write_all(&line)
-            .map_err(Error::io("cannot hand the password to the session agent"))?;
-    }
-    let stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| Error::Agent("no pipe from the agent".into()))?;
-    let mut first = String::new();
-    std::io::BufReader::new(stdout)
-        .read_line(&mut first)
-        .map_err(Error::io("no answer from the session agent"))?;
-    if first.trim().is_empty() {
-        let status = child.wait().map_err(Error::io("session agent"))?;
-        return Err(Error::Agent(format!(
-            "the session agent ended without an answer ({status})"
-        )));
-    }
-    let reply: session::Reply<AgentStatus> = serde_json::from_str(&first)
-        .map_err(|e| Error::Agent(format!("unreadable answer: {e}")))?;
-    let result = reply.into_result();
-    if result.is_err() {
-        let _ = child.wait();
-    }
-    // On success the agent lives on, detached; it is reaped by init when it exits.
-    result
-}

@@ -24,8 +24,12 @@ pub enum Request {
     Ping,
     /// → [`AgentStatus`].
     Status,
-    /// → [`Locked`]; the agent then wipes its keys and exits.
+    /// → [`Locked`]; the agent then wipes its keys and exits. Served at once, even while
+    /// another request holds the container.
     Lock,
+    /// → `String` ("subscribed"), then one [`EventLine`] per event until the session ends.
+    /// A subscription does not count as activity for the idle lock.
+    Subscribe,
     /// → [`AuditLog`].
     AuditLog { limit: usize, verify: bool },
     /// → [`PolicyUpdated`].
@@ -146,6 +150,24 @@ pub enum Answer {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProgressLine {
     pub progress: Progress,
+}
+
+/// Something the session tells its subscribers (the shell) the moment it happens.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Event {
+    /// A notification was filed (new mail, a reminder, an app's notice).
+    Notification { notification: Notification },
+    /// A sync someone asked for made progress.
+    Sync { progress: Progress },
+    /// The session is locking now: clear the screen.
+    Locked { reason: String },
+}
+
+/// One event on a subscription.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EventLine {
+    pub event: Event,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
