@@ -26,7 +26,8 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 pub use agenda::{
-    AgendaAnswer, ContactsAnswer, EventChanges, NewEvent, NewTask, TaskChanges, TasksAnswer, Window,
+    AgendaAnswer, ContactEntry, ContactsAnswer, Entry as AgendaEntry, EventChanges, NewEvent,
+    NewTask, TaskChanges, TaskEntry, TasksAnswer, Window,
 };
 pub use contacts::{Contact, ContactChanges};
 pub use edit::{Replay, merge};

@@ -215,6 +215,11 @@ pub struct ListItem {
     pub attachments: usize,
     pub size: u64,
     pub folder: Option<String>,
+    /// For threading in the shell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<String>,
 }
 
 fn item(id: i64, m: &MessageMeta, folder: Option<String>) -> ListItem {
@@ -228,6 +233,8 @@ fn item(id: i64, m: &MessageMeta, folder: Option<String>) -> ListItem {
         attachments: m.summary.attachments.len(),
         size: m.size,
         folder,
+        message_id: m.summary.message_id.clone(),
+        in_reply_to: m.summary.in_reply_to.clone(),
     }
 }
 

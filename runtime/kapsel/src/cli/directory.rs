@@ -77,15 +77,7 @@ pub fn run(root: &Path, cmd: DirCommand, out: Out) -> Result<()> {
                     terminal::line(&text)
                 )));
             };
-            let contact = kapsel_calendar::Contact {
-                uid: String::new(),
-                name: p.name(),
-                emails: p.mail.iter().cloned().collect(),
-                phones: p.phone.iter().chain(p.mobile.iter()).cloned().collect(),
-                organization: p.department.clone().or_else(|| p.company.clone()),
-                title: p.title.clone(),
-                version: "4.0".into(),
-            };
+            let contact = kapsel_shell::contact_of(p);
             let answer = super::groupware::call(
                 root,
                 kapsel_calendar::GroupwareRequest::AddContact {
