@@ -50,7 +50,7 @@ pub use grants::{Grants, ImportDecision};
 pub use imports::{Import, api_version_of, classify, component_imports};
 pub use manifest::Manifest;
 pub use package::{MAX_COMPONENT, MAX_MANIFEST, MAX_PACKAGE, Package, sha256_hex};
-pub use state::{Credentials, LogLine, Notification, Resolver, SystemResolver};
+pub use state::{Credentials, LOCALE_KEY, LogLine, Notification, Resolver, SystemResolver};
 pub use view::{Block, View};
 
 use state::{HostState, Services};
@@ -255,6 +255,7 @@ impl AppHost {
             tls: kapsel_core::net::tls::client_config(&policy.tls)?,
             credentials,
             resolver,
+            locale: kapsel_i18n::Lang::choose(policy.tenant.language.as_deref()).tag(),
         });
         Ok(AppHost {
             engine: info.engine,

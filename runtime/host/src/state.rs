@@ -42,7 +42,13 @@ pub struct Services {
     pub tls: Arc<rustls::ClientConfig>,
     pub credentials: Option<Credentials>,
     pub resolver: Box<dyn Resolver>,
+    /// The user's language as a BCP 47 tag, readable by every app as the `config` key
+    /// [`LOCALE_KEY`] so apps can localise too.
+    pub locale: &'static str,
 }
+
+/// The `config` key under which every app finds the user's language (`de-DE`, `en-GB`).
+pub const LOCALE_KEY: &str = "kapsel.locale";
 
 impl Services {
     pub fn vault(&self) -> MutexGuard<'_, Vault> {

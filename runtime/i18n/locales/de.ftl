@@ -27,8 +27,7 @@ status-synced = Synchronisiert { $time }
 status-not-synced = Noch nicht synchronisiert
 status-outbox = { $count ->
     [0] Postausgang leer
-    [one] Postausgang: 1 Nachricht
-   *[other] Postausgang: { $count } Nachrichten
+   *[other] Postausgang: { $count }
 }
 status-lock-in = Sperre in { $time }
 status-help = Hilfe

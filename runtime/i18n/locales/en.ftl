@@ -27,8 +27,7 @@ status-synced = Synchronised { $time }
 status-not-synced = Not synchronised yet
 status-outbox = { $count ->
     [0] Outbox empty
-    [one] Outbox: 1 message
-   *[other] Outbox: { $count } messages
+   *[other] Outbox: { $count }
 }
 status-lock-in = Locks in { $time }
 status-help = Help

@@ -17,7 +17,7 @@ pub fn group_digits(n: u64, sep: char) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -63,7 +63,11 @@ impl Formats {
     /// An integer with the locale's grouping (`10.000` / `10,000`).
     pub fn int(self, n: i64) -> String {
         let grouped = group_digits(n.unsigned_abs(), self.separators().1);
-        if n < 0 { format!("-{grouped}") } else { grouped }
+        if n < 0 {
+            format!("-{grouped}")
+        } else {
+            grouped
+        }
     }
 
     /// A decimal with `decimals` places (`1,5` / `1.5`).

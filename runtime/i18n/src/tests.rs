@@ -89,9 +89,9 @@ fn german_and_english_differ_and_take_arguments() {
     let en = Catalog::new(Lang::En);
     assert_eq!(t!(de, "shell-tab-mail"), "Post");
     assert_eq!(t!(en, "shell-tab-mail"), "Mail");
-    let n = t!(de, "status-outbox", count = 10000);
+    let n = t!(de, "mail-messages", count = 10000);
     assert!(n.contains("10.000"), "{n}");
-    let n = t!(en, "status-outbox", count = 1);
+    let n = t!(en, "mail-messages", count = 1);
     assert!(n.contains("1 message") && !n.contains("messages"), "{n}");
     assert_eq!(de.message("no-such-id", &[]), "no-such-id");
 }

@@ -418,7 +418,10 @@ impl App {
             Outcome::Apps(list) => self.apps.list = list,
             Outcome::App(mut outcome) => {
                 // A document the app asked to open is shown by the viewer, in its place.
-                let shown = outcome.opened.iter().position(|o| matches!(o, kapsel_host::Opened::Shown(_)));
+                let shown = outcome
+                    .opened
+                    .iter()
+                    .position(|o| matches!(o, kapsel_host::Opened::Shown(_)));
                 if let Some(n) = shown
                     && let kapsel_host::Opened::Shown(viewer) = outcome.opened.remove(n)
                 {
@@ -452,7 +455,13 @@ impl Effect {
     pub fn waits(&self) -> bool {
         matches!(
             self,
-            Effect::AppCall { .. } | Effect::Directory(_) | Effect::Mail(crate::mail::MailEffect::Send { .. } | crate::mail::MailEffect::OpenAttachment { .. } | crate::mail::MailEffect::Search(_))
+            Effect::AppCall { .. }
+                | Effect::Directory(_)
+                | Effect::Mail(
+                    crate::mail::MailEffect::Send { .. }
+                        | crate::mail::MailEffect::OpenAttachment { .. }
+                        | crate::mail::MailEffect::Search(_)
+                )
         )
     }
 }

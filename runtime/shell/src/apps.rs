@@ -136,7 +136,12 @@ impl AppPane {
             (KeyCode::Down, _) => self.step(true),
             (KeyCode::PageUp, _) => self.scroll = self.scroll.saturating_sub(20),
             (KeyCode::PageDown, _) => self.scroll = self.scroll.saturating_add(20),
-            (KeyCode::Enter, Some(Block::Item { action: Some(a), .. }))
+            (
+                KeyCode::Enter,
+                Some(Block::Item {
+                    action: Some(a), ..
+                }),
+            )
             | (KeyCode::Enter, Some(Block::Button { action: a, .. })) => {
                 return vec![Effect::AppCall {
                     app: self.app.clone(),

@@ -3,9 +3,7 @@
 
 use std::path::Path;
 
-use kapsel_calendar::{
-    AgendaAnswer, ContactsAnswer, GroupwareRequest, TaskChanges, TasksAnswer,
-};
+use kapsel_calendar::{AgendaAnswer, ContactsAnswer, GroupwareRequest, TaskChanges, TasksAnswer};
 use kapsel_core::error::{Error, Result};
 use kapsel_directory::{DirectoryRequest, Found, Query};
 use kapsel_host::{CallOutcome, InstalledApp, View};
@@ -149,7 +147,10 @@ fn complete(root: &Path, prefix: &str) -> Vec<String> {
 fn mail_effect(root: &Path, cat: &Catalog, e: MailEffect) -> Result<Outcome> {
     let m = |o| Ok(Outcome::Mail(o));
     match e {
-        MailEffect::Folders => m(MailOutcome::Folders(mail::<Vec<FolderView>>(root, MailRequest::Folders)?)),
+        MailEffect::Folders => m(MailOutcome::Folders(mail::<Vec<FolderView>>(
+            root,
+            MailRequest::Folders,
+        )?)),
         MailEffect::List(folder) => {
             let items: Vec<ListItem> = mail(
                 root,
@@ -160,7 +161,10 @@ fn mail_effect(root: &Path, cat: &Catalog, e: MailEffect) -> Result<Outcome> {
             )?;
             m(MailOutcome::List(folder, items))
         }
-        MailEffect::Read(id) => m(MailOutcome::Read(Box::new(mail::<Read>(root, MailRequest::Read { id })?))),
+        MailEffect::Read(id) => m(MailOutcome::Read(Box::new(mail::<Read>(
+            root,
+            MailRequest::Read { id },
+        )?))),
         MailEffect::Search(query) => {
             let a: kapsel_mail::answers::SearchAnswer =
                 mail(root, MailRequest::Search { query, limit: 500 })?;
@@ -215,7 +219,10 @@ fn mail_effect(root: &Path, cat: &Catalog, e: MailEffect) -> Result<Outcome> {
                 queued: matches!(sent, Sent::Queued { .. }),
             })
         }
-        MailEffect::Drafts => m(MailOutcome::Drafts(mail::<Vec<DraftEntry>>(root, MailRequest::Drafts)?)),
+        MailEffect::Drafts => m(MailOutcome::Drafts(mail::<Vec<DraftEntry>>(
+            root,
+            MailRequest::Drafts,
+        )?)),
         MailEffect::SendDraft(id) => {
             let _: Sent = mail(root, MailRequest::SendDraft { id })?;
             m(MailOutcome::Sent { queued: true })
@@ -229,7 +236,9 @@ fn mail_effect(root: &Path, cat: &Catalog, e: MailEffect) -> Result<Outcome> {
                 },
             )?;
             match list {
-                kapsel_mail::answers::OutboxAnswer::List(entries) => m(MailOutcome::Outbox(entries)),
+                kapsel_mail::answers::OutboxAnswer::List(entries) => {
+                    m(MailOutcome::Outbox(entries))
+                }
                 _ => m(MailOutcome::Outbox(Vec::new())),
             }
         }
@@ -257,7 +266,13 @@ fn mail_effect(root: &Path, cat: &Catalog, e: MailEffect) -> Result<Outcome> {
             }
         }
         MailEffect::OutOfOffice => {
-            let a: OofAnswer = mail(root, MailRequest::Oof { set: None, clear: false })?;
+            let a: OofAnswer = mail(
+                root,
+                MailRequest::Oof {
+                    set: None,
+                    clear: false,
+                },
+            )?;
             m(MailOutcome::OutOfOffice(a.out_of_office))
         }
     }
@@ -298,7 +313,8 @@ pub fn run(root: &Path, cat: &Catalog, effect: Effect) -> Option<Outcome> {
         }
         Effect::Mail(e) => mail_effect(root, cat, e),
         Effect::Agenda(window) => {
-            groupware::<AgendaAnswer>(root, GroupwareRequest::Agenda { window }).map(Outcome::Agenda)
+            groupware::<AgendaAnswer>(root, GroupwareRequest::Agenda { window })
+                .map(Outcome::Agenda)
         }
         Effect::Tasks => groupware::<TasksAnswer>(
             root,
@@ -329,7 +345,8 @@ pub fn run(root: &Path, cat: &Catalog, effect: Effect) -> Option<Outcome> {
         })
         .map(Outcome::Tasks),
         Effect::Contacts(query) => {
-            groupware::<ContactsAnswer>(root, GroupwareRequest::Contacts { query }).map(Outcome::Contacts)
+            groupware::<ContactsAnswer>(root, GroupwareRequest::Contacts { query })
+                .map(Outcome::Contacts)
         }
         Effect::SaveContact(contact) => groupware::<serde_json::Value>(
             root,

@@ -121,7 +121,13 @@ impl Area {
         let at = byte_at(&line.text, line.cursor);
         let rest = line.text.split_off(at);
         self.row += 1;
-        self.lines.insert(self.row, Field { text: rest, cursor: 0 });
+        self.lines.insert(
+            self.row,
+            Field {
+                text: rest,
+                cursor: 0,
+            },
+        );
     }
 
     pub fn backspace(&mut self) {

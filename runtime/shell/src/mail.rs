@@ -129,8 +129,15 @@ pub enum MailEffect {
     List(String),
     Read(i64),
     Search(String),
-    Flag { id: i64, flag: String, on: bool },
-    OpenAttachment { id: i64, index: usize },
+    Flag {
+        id: i64,
+        flag: String,
+        on: bool,
+    },
+    OpenAttachment {
+        id: i64,
+        index: usize,
+    },
     Send {
         kind: ComposeKind,
         draft: Box<Draft>,
@@ -481,7 +488,10 @@ impl MailState {
                     .map(|l| format!("> {l}\n"))
                     .collect();
                 let (kind, subject) = match c {
-                    'f' => (ComposeKind::Forward { id: read.id }, format!("Fwd: {subject}")),
+                    'f' => (
+                        ComposeKind::Forward { id: read.id },
+                        format!("Fwd: {subject}"),
+                    ),
                     _ => (
                         ComposeKind::Reply {
                             id: read.id,
@@ -725,7 +735,10 @@ impl MailState {
             }
             MailOutcome::Search(hits) => {
                 self.kind = ListKind::Search;
-                self.rows = hits.into_iter().map(|item| Row { item, depth: 0 }).collect();
+                self.rows = hits
+                    .into_iter()
+                    .map(|item| Row { item, depth: 0 })
+                    .collect();
                 self.selected = 0;
                 self.pane = Pane::List;
                 *message = Some(t!(cat, "mail-search-hits", count = self.rows.len()));

@@ -60,9 +60,9 @@ impl AgendaState {
         }
         let today = chrono::Local::now().date_naive();
         let monday = today
-            - chrono::Duration::days(
-                i64::from(chrono::Datelike::weekday(&today).num_days_from_monday()),
-            );
+            - chrono::Duration::days(i64::from(
+                chrono::Datelike::weekday(&today).num_days_from_monday(),
+            ));
         let from = monday + chrono::Duration::weeks(self.week);
         Window::Days {
             from: from.format("%Y-%m-%d").to_string(),
@@ -103,7 +103,11 @@ impl TasksState {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let tasks = self.answer.as_ref().map(|a| a.tasks.as_slice()).unwrap_or(&[]);
+        let tasks = self
+            .answer
+            .as_ref()
+            .map(|a| a.tasks.as_slice())
+            .unwrap_or(&[]);
         match key.code {
             KeyCode::Char(' ') | KeyCode::Enter => match tasks.get(self.selected) {
                 Some(t) => vec![Effect::CompleteTask(t.task.uid.clone())],
@@ -191,7 +195,11 @@ impl DirectoryState {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let people = self.found.as_ref().map(|f| f.people.as_slice()).unwrap_or(&[]);
+        let people = self
+            .found
+            .as_ref()
+            .map(|f| f.people.as_slice())
+            .unwrap_or(&[]);
         let ctrl = key
             .modifiers
             .contains(ratatui::crossterm::event::KeyModifiers::CONTROL);

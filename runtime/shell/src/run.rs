@@ -14,8 +14,7 @@ use std::time::{Duration, Instant};
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event as Input};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
-    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode,
-    enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::{Terminal, backend::CrosstermBackend};
 
@@ -227,14 +226,20 @@ fn event_loop(root: &Path, app: &mut App, lang: kapsel_i18n::Lang, unlocked: boo
                 }
             }
             Msg::Event(Event::Sync { progress }) => {
-                app.apply(Outcome::SyncProgress(progress.folder, progress.done, progress.total));
+                app.apply(Outcome::SyncProgress(
+                    progress.folder,
+                    progress.done,
+                    progress.total,
+                ));
             }
         }
         if cleared {
             runner.lock_at = None;
             runner.idle = None;
             // Nothing of the container may stay on screen, not even for one frame.
-            terminal.clear().map_err(Error::io("cannot clear the terminal"))?;
+            terminal
+                .clear()
+                .map_err(Error::io("cannot clear the terminal"))?;
             let _ = execute!(std::io::stdout(), Clear(ClearType::Purge));
             app.unlock.info = crate::client::unlock_info(root);
         }

@@ -160,6 +160,9 @@ pub struct Tenant {
     /// Short stable id, e.g. `demo-agency`.
     pub id: String,
     pub name: String,
+    /// The language Kapsel speaks when the user's locale names none it has: "de" or "en".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -30,8 +30,9 @@ pub struct Cli {
     /// Print data as JSON.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Without a command, the full-screen shell opens.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Args, Debug, Clone, Copy)]
@@ -332,10 +333,27 @@ fn open_checked_at(root: &Path, stage: Stage) -> Result<Container> {
     Ok(c)
 }
 
+/// `kapsel` without a command: the full-screen shell, in the user's language (else the
+/// tenant's), after the same checks as `kapsel unlock` makes before the password.
+fn shell(root: &Path) -> Result<()> {
+    let c = Container::open(root)?;
+    report_crash(&c);
+    for f in c.check_integrity(false, Stage::BeforePassword)? {
+        eprintln!("kapsel: warning: {}", f.message);
+    }
+    let lang = kapsel_i18n::Lang::choose(c.policy().tenant.language.as_deref());
+    drop(c);
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    kapsel_shell::run(root, kapsel_i18n::Catalog::new(lang), color)
+}
+
 fn run(cli: Cli) -> Result<()> {
     let root = root_of(&cli);
     let out = render::Out { json: cli.json };
-    match cli.command {
+    let Some(command) = cli.command else {
+        return shell(&root);
+    };
+    match command {
         Command::Enroll {
             policy,
             tenant_key,
@@ -633,4 +651,3 @@ fn run_tenant(cmd: TenantCommand, out: render::Out) -> Result<()> {
         }
     }
 }
-

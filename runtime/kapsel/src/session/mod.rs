@@ -15,4 +15,3 @@ mod peer;
 
 pub use agent::{harden_process, run_agent};
 pub use kapsel_session::*;
-

@@ -33,7 +33,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                     fit(&clean(&a.version), 10),
                     t!(cat, "apps-signed-by", publisher = clean(&a.publisher))
                 );
-                let style = if i == s.selected { theme.selected() } else { Style::default() };
+                let style = if i == s.selected {
+                    theme.selected()
+                } else {
+                    Style::default()
+                };
                 Line::from(Span::styled(fit(&text, width), style))
             })
             .collect()
@@ -57,9 +61,7 @@ pub fn draw_pane(frame: &mut Frame, app: &App, pane: &AppPane, theme: Theme, are
             Block::Heading { text } => {
                 lines.push(Line::from(Span::styled(clean(text), theme.accent())))
             }
-            Block::Text { text } => {
-                lines.extend(clean_lines(text).into_iter().map(Line::from))
-            }
+            Block::Text { text } => lines.extend(clean_lines(text).into_iter().map(Line::from)),
             Block::Item {
                 title,
                 subtitle,
@@ -95,13 +97,20 @@ pub fn draw_pane(frame: &mut Frame, app: &App, pane: &AppPane, theme: Theme, are
                 };
                 let shown = match kind.as_str() {
                     "checkbox" => {
-                        if value == "true" { "[x]".to_string() } else { "[ ]".to_string() }
+                        if value == "true" {
+                            "[x]".to_string()
+                        } else {
+                            "[ ]".to_string()
+                        }
                     }
                     _ => format!("[{value}]"),
                 };
                 lines.push(Line::from(vec![
                     Span::styled(format!("{}: ", clean(label)), theme.strong()),
-                    Span::styled(fit(&shown, width.saturating_sub(label.len() + 2)), sel(Style::default())),
+                    Span::styled(
+                        fit(&shown, width.saturating_sub(label.len() + 2)),
+                        sel(Style::default()),
+                    ),
                 ]));
             }
             Block::Table { columns, rows } => {
@@ -131,10 +140,7 @@ pub fn draw_pane(frame: &mut Frame, app: &App, pane: &AppPane, theme: Theme, are
                 ]));
             }
             Block::Link { label, url } => lines.push(Line::from(Span::styled(
-                fit(
-                    &format!("↗ {} ({})", clean(label), link_origin(url)),
-                    width,
-                ),
+                fit(&format!("↗ {} ({})", clean(label), link_origin(url)), width),
                 sel(theme.accent()),
             ))),
         }

@@ -60,7 +60,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         };
         frame.render_widget(Clear, rect);
         frame.render_widget(
-            Paragraph::new(clean(&search.text)).block(panel(t!(app.cat, "mail-search"), true, theme)),
+            Paragraph::new(clean(&search.text)).block(panel(
+                t!(app.cat, "mail-search"),
+                true,
+                theme,
+            )),
             rect,
         );
         frame.set_cursor_position((rect.x + 1 + search.cursor as u16, rect.y + 1));
@@ -96,7 +100,11 @@ fn folder_list(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         })
         .collect();
     frame.render_widget(
-        Paragraph::new(lines).block(panel(t!(app.cat, "mail-folders"), m.pane == Pane::Folders, theme)),
+        Paragraph::new(lines).block(panel(
+            t!(app.cat, "mail-folders"),
+            m.pane == Pane::Folders,
+            theme,
+        )),
         area,
     );
 }
@@ -200,7 +208,11 @@ fn other_list(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                     };
                     let mut v = vec![Line::from(Span::styled(
                         fit(
-                            &format!("[{state}] {} → {}", clean(&e.subject), clean(&e.to.join(", "))),
+                            &format!(
+                                "[{state}] {} → {}",
+                                clean(&e.subject),
+                                clean(&e.to.join(", "))
+                            ),
                             width,
                         ),
                         sel(i),
@@ -249,7 +261,12 @@ fn other_list(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 None => vec![Line::from(t!(cat, "oof-off"))],
                 Some(o) => {
                     let mut v = vec![
-                        Line::from(t!(cat, "oof-on", start = clean(&o.start), end = clean(&o.end))),
+                        Line::from(t!(
+                            cat,
+                            "oof-on",
+                            start = clean(&o.start),
+                            end = clean(&o.end)
+                        )),
                         Line::from(clean(&o.subject)),
                         Line::default(),
                     ];
@@ -273,8 +290,11 @@ fn read(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let focused = m.pane == Pane::Reader;
     let Some(r) = &m.reading else {
         frame.render_widget(
-            Paragraph::new(Span::styled(t!(cat, "mail-nothing-open"), theme.dim()))
-                .block(panel(t!(cat, "mail-reader"), focused, theme)),
+            Paragraph::new(Span::styled(t!(cat, "mail-nothing-open"), theme.dim())).block(panel(
+                t!(cat, "mail-reader"),
+                focused,
+                theme,
+            )),
             area,
         );
         return;
@@ -312,7 +332,10 @@ fn read(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         )));
     }
     if m.picking {
-        lines.push(Line::from(Span::styled(t!(cat, "mail-pick-attachment"), theme.warn())));
+        lines.push(Line::from(Span::styled(
+            t!(cat, "mail-pick-attachment"),
+            theme.warn(),
+        )));
     }
     lines.push(Line::default());
     lines.extend(clean_lines(&r.text).into_iter().map(Line::from));
@@ -356,7 +379,11 @@ fn compose(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         (t!(cat, "mail-subject"), &c.subject, subject, 2),
     ];
     for (label, field, rect, n) in rows {
-        let style = if c.focus == n { theme.accent() } else { theme.strong() };
+        let style = if c.focus == n {
+            theme.accent()
+        } else {
+            theme.strong()
+        };
         let label = format!("{label:>10}: ");
         let label_width = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16;
         frame.render_widget(
@@ -401,7 +428,11 @@ fn compose(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             .take(8)
             .enumerate()
             .map(|(i, name)| {
-                let style = if i == c.picked { theme.selected() } else { ratatui::style::Style::default() };
+                let style = if i == c.picked {
+                    theme.selected()
+                } else {
+                    ratatui::style::Style::default()
+                };
                 Line::from(Span::styled(clean(name), style))
             })
             .collect();

@@ -35,7 +35,9 @@ impl Theme {
     }
     pub fn accent(self) -> Style {
         if self.color {
-            Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+            Style::default()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD)
         } else {
             self.strong()
         }
@@ -49,7 +51,9 @@ impl Theme {
     }
     pub fn warn(self) -> Style {
         if self.color {
-            Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+            Style::default()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::BOLD)
         } else {
             self.strong()
         }
@@ -244,3 +248,6 @@ pub fn list_date(cat: &Catalog, seconds: i64) -> String {
         f.date(local.date_naive())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -12,7 +12,11 @@ use crate::text::{clean, fit};
 use kapsel_i18n::t;
 
 fn style_of(selected: bool, theme: Theme) -> Style {
-    if selected { theme.selected() } else { Style::default() }
+    if selected {
+        theme.selected()
+    } else {
+        Style::default()
+    }
 }
 
 pub fn agenda(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
@@ -32,10 +36,14 @@ pub fn agenda(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         None => t!(cat, "shell-tab-calendar"),
     };
     match &a.answer {
-        None => lines.push(Line::from(Span::styled(t!(cat, "shell-loading"), theme.dim()))),
-        Some(ans) if ans.events.is_empty() => {
-            lines.push(Line::from(Span::styled(t!(cat, "agenda-empty"), theme.dim())))
-        }
+        None => lines.push(Line::from(Span::styled(
+            t!(cat, "shell-loading"),
+            theme.dim(),
+        ))),
+        Some(ans) if ans.events.is_empty() => lines.push(Line::from(Span::styled(
+            t!(cat, "agenda-empty"),
+            theme.dim(),
+        ))),
         Some(ans) => {
             let mut day = None;
             for (i, e) in ans.events.iter().enumerate() {
@@ -45,7 +53,11 @@ pub fn agenda(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 if day != Some(start.date_naive()) {
                     day = Some(start.date_naive());
                     lines.push(Line::from(Span::styled(
-                        format!("{} {}", weekday(cat, start.date_naive()), f.date(start.date_naive())),
+                        format!(
+                            "{} {}",
+                            weekday(cat, start.date_naive()),
+                            f.date(start.date_naive())
+                        ),
                         theme.accent(),
                     )));
                 }
@@ -64,7 +76,10 @@ pub fn agenda(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 if i == a.selected {
                     selected_line = lines.len();
                 }
-                lines.push(Line::from(Span::styled(fit(&text, width), style_of(i == a.selected, theme))));
+                lines.push(Line::from(Span::styled(
+                    fit(&text, width),
+                    style_of(i == a.selected, theme),
+                )));
             }
             if ans.unreadable > 0 {
                 lines.push(Line::from(Span::styled(
@@ -100,9 +115,15 @@ pub fn tasks(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let width = usize::from(area.width.saturating_sub(2));
     let inner = usize::from(area.height.saturating_sub(2));
     let lines: Vec<Line> = match &s.answer {
-        None => vec![Line::from(Span::styled(t!(cat, "shell-loading"), theme.dim()))],
+        None => vec![Line::from(Span::styled(
+            t!(cat, "shell-loading"),
+            theme.dim(),
+        ))],
         Some(a) if a.tasks.is_empty() => {
-            vec![Line::from(Span::styled(t!(cat, "tasks-empty"), theme.dim()))]
+            vec![Line::from(Span::styled(
+                t!(cat, "tasks-empty"),
+                theme.dim(),
+            ))]
         }
         Some(a) => {
             let start = window_start(s.selected, a.tasks.len(), inner);
@@ -119,7 +140,11 @@ pub fn tasks(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                         .map(|d| f.date(d.with_timezone(&chrono::Local).date_naive()))
                         .unwrap_or_default();
                     let mark = if done { "[x]" } else { "[ ]" };
-                    let late = if t.overdue { t!(cat, "tasks-overdue") } else { String::new() };
+                    let late = if t.overdue {
+                        t!(cat, "tasks-overdue")
+                    } else {
+                        String::new()
+                    };
                     let text = format!("{mark} {:<10} {} {late}", due, clean(&t.task.summary));
                     let style = if i == s.selected {
                         theme.selected()
@@ -145,9 +170,15 @@ pub fn contacts(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let width = usize::from(area.width.saturating_sub(2));
     let inner = usize::from(area.height.saturating_sub(2));
     let lines: Vec<Line> = match &s.answer {
-        None => vec![Line::from(Span::styled(t!(cat, "shell-loading"), theme.dim()))],
+        None => vec![Line::from(Span::styled(
+            t!(cat, "shell-loading"),
+            theme.dim(),
+        ))],
         Some(a) if a.contacts.is_empty() => {
-            vec![Line::from(Span::styled(t!(cat, "contacts-empty"), theme.dim()))]
+            vec![Line::from(Span::styled(
+                t!(cat, "contacts-empty"),
+                theme.dim(),
+            ))]
         }
         Some(a) => {
             let start = window_start(s.selected, a.contacts.len(), inner);
@@ -164,7 +195,10 @@ pub fn contacts(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                         fit(&clean(&c.emails.join(", ")), 32),
                         clean(&c.phones.join(", "))
                     );
-                    Line::from(Span::styled(fit(&text, width), style_of(i == s.selected, theme)))
+                    Line::from(Span::styled(
+                        fit(&text, width),
+                        style_of(i == s.selected, theme),
+                    ))
                 })
                 .collect()
         }
@@ -180,8 +214,7 @@ pub fn contacts(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
 pub fn directory(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let cat = &app.cat;
     let s = &app.directory;
-    let [field, list] =
-        Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(area);
+    let [field, list] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(area);
     frame.render_widget(
         Paragraph::new(clean(&s.query.text)).block(panel(t!(cat, "directory-search"), true, theme)),
         field,
@@ -190,9 +223,15 @@ pub fn directory(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let width = usize::from(list.width.saturating_sub(2));
     let inner = usize::from(list.height.saturating_sub(2));
     let lines: Vec<Line> = match &s.found {
-        None => vec![Line::from(Span::styled(t!(cat, "directory-hint"), theme.dim()))],
+        None => vec![Line::from(Span::styled(
+            t!(cat, "directory-hint"),
+            theme.dim(),
+        ))],
         Some(found) if found.people.is_empty() => {
-            vec![Line::from(Span::styled(t!(cat, "directory-none"), theme.dim()))]
+            vec![Line::from(Span::styled(
+                t!(cat, "directory-none"),
+                theme.dim(),
+            ))]
         }
         Some(found) => {
             let start = window_start(s.selected, found.people.len(), inner);
@@ -210,11 +249,17 @@ pub fn directory(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                         fit(&clean(p.phone.as_deref().unwrap_or("")), 16),
                         clean(p.department.as_deref().unwrap_or(""))
                     );
-                    Line::from(Span::styled(fit(&text, width), style_of(i == s.selected, theme)))
+                    Line::from(Span::styled(
+                        fit(&text, width),
+                        style_of(i == s.selected, theme),
+                    ))
                 })
                 .collect();
             if found.truncated {
-                v.push(Line::from(Span::styled(t!(cat, "directory-truncated"), theme.warn())));
+                v.push(Line::from(Span::styled(
+                    t!(cat, "directory-truncated"),
+                    theme.warn(),
+                )));
             }
             v
         }

@@ -49,7 +49,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         lines.push(Line::from(Span::styled(clean(m), theme.strong())));
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled(t!(cat, "unlock-keys"), theme.dim())));
+    lines.push(Line::from(Span::styled(
+        t!(cat, "unlock-keys"),
+        theme.dim(),
+    )));
     let height = (lines.len() as u16 + 2).min(area.height);
     let width = 60.min(area.width);
     let rect = Rect {
