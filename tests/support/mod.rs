@@ -14,6 +14,7 @@ pub mod host;
 pub mod https;
 pub mod mail;
 pub mod mail_corpus;
+pub mod pty;
 pub mod servers;
 
 pub const PASSWORD: &str = "Dienst-Passwort-2026";
@@ -202,6 +203,10 @@ impl Env {
         cmd.env_remove("KAPSEL_CONTAINER")
             .env_remove("LD_PRELOAD")
             .env_remove("LD_AUDIT")
+            // Human output in one language, whatever the machine's locale.
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "en_GB.UTF-8")
             // Calendar tests reason in the agencies' zone, whatever the machine's is.
             .env("KAPSEL_TZ", "Europe/Berlin");
         cmd

@@ -16,9 +16,11 @@ shell-failed = Fehlgeschlagen: { $reason }
 shell-locked = Kapsel ist gesperrt.
 shell-unlocking = Wird entsperrt …
 shell-sync-started = Synchronisiere …
+shell-not-configured = Ihre Behörde hat das für Kapsel nicht eingerichtet.
 shell-too-small = Das Terminal ist zu klein für Kapsel.
 shell-needs-terminal = Die Oberfläche von Kapsel braucht ein Terminal. In Skripten die kapsel-Befehle verwenden (siehe kapsel --help).
 sync-done = Synchronisiert.
+sync-running = Es läuft bereits eine Synchronisation; neue Post erscheint, sobald sie fertig ist.
 
 ## Statuszeile
 status-syncing = Synchronisiere { $folder } { $done }/{ $total }

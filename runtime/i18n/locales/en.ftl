@@ -16,9 +16,11 @@ shell-failed = Failed: { $reason }
 shell-locked = Kapsel is locked.
 shell-unlocking = Unlocking…
 shell-sync-started = Synchronising…
+shell-not-configured = Your organisation has not set this up for Kapsel.
 shell-too-small = The terminal is too small for Kapsel.
 shell-needs-terminal = Kapsel's shell needs a terminal. Use the kapsel commands (see kapsel --help) in scripts.
 sync-done = Synchronised.
+sync-running = A sync is running already; new mail shows up when it is done.
 
 ## Status line
 status-syncing = Synchronising { $folder } { $done }/{ $total }

@@ -163,6 +163,41 @@ fn draft_reply(vault: &Vault, account: &Account, id: i64, all: bool, body: &str)
     ))
 }
 
+/// A `sync now` that runs on its own vault connection, so the session keeps answering
+/// other requests — and above all a lock — while it fetches. Prepared while the caller holds
+/// the container, run after it let go.
+pub struct DetachedSync {
+    vault: kapsel_core::vault::Vault,
+    account: Account,
+    shared: Shared,
+    folders: Option<Vec<String>>,
+}
+
+impl DetachedSync {
+    pub fn prepare(
+        container: &Container,
+        shared: &Shared,
+        folders: Option<Vec<String>>,
+    ) -> Result<DetachedSync> {
+        Ok(DetachedSync {
+            vault: container.vault().share()?,
+            account: Account::from_container(container)?,
+            shared: shared.clone(),
+            folders,
+        })
+    }
+
+    pub fn run(mut self, progress: &mut dyn FnMut(&sync::Progress)) -> Result<MailAnswer> {
+        let _g = try_sync_lock(&self.shared)?;
+        Ok(MailAnswer::Synced(super::sync_now(
+            &mut self.vault,
+            &self.account,
+            self.folders,
+            progress,
+        )?))
+    }
+}
+
 pub fn handle(
     container: &mut Container,
     shared: &Shared,
@@ -234,14 +269,7 @@ pub fn handle(
             }))
         }
         MailRequest::Sync { folders } => {
-            let account = account()?;
-            let _g = try_sync_lock(shared)?;
-            Ok(MailAnswer::Synced(super::sync_now(
-                container.vault_mut(),
-                &account,
-                folders,
-                progress,
-            )?))
+            DetachedSync::prepare(container, shared, folders)?.run(progress)
         }
         MailRequest::Read { id } => {
             let account = account().ok();

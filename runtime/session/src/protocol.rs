@@ -77,6 +77,10 @@ pub enum Request {
     /// and reported. Never compiled into a release.
     #[cfg(debug_assertions)]
     DebugPanic,
+    /// Debug builds only: hold the container for `ms` milliseconds, as a long request does,
+    /// so the tests can prove that a lock does not wait for it.
+    #[cfg(debug_assertions)]
+    DebugHold { ms: u64 },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

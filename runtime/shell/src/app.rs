@@ -139,6 +139,10 @@ pub enum Outcome {
     /// An app's answer; `viewer` when it was a document opened from mail.
     App(Box<kapsel_host::CallOutcome>),
     Notification(Notice),
+    /// A sync the user asked for finished.
+    Synced,
+    /// The tenant has not set up what this tab shows (with the module's own words).
+    NotConfigured(Tab, String),
     SyncProgress(String, u64, u64),
     Done(String),
     Failed(String),
@@ -166,6 +170,8 @@ pub struct App {
     /// Kapsel's own copy buffer: "copy" fills it, paste reads it, and it never reaches the
     /// system clipboard.
     pub copied: Option<Zeroizing<String>>,
+    /// Tabs whose module the tenant has not set up, and why.
+    pub unavailable: Vec<(Tab, String)>,
     pub color: bool,
     pub quit: bool,
 }
@@ -210,6 +216,7 @@ impl App {
             busy: None,
             message: None,
             copied: None,
+            unavailable: Vec::new(),
             color: true,
             quit: false,
         }
@@ -230,6 +237,7 @@ impl App {
         self.busy = None;
         self.message = None;
         self.copied = None;
+        self.unavailable.clear();
         self.help = false;
         self.unlock.password = Zeroizing::new(String::new());
         self.unlock.working = false;
@@ -442,6 +450,24 @@ impl App {
                 self.status.sync.running = (done < total).then_some((folder, done, total));
             }
             Outcome::Done(text) => self.message = Some(text),
+            Outcome::NotConfigured(tab, why) => {
+                if !self.unavailable.iter().any(|(t, _)| *t == tab) {
+                    self.unavailable.push((tab, why));
+                }
+            }
+            Outcome::Synced => {
+                self.message = Some(t!(self.cat, "sync-done"));
+                let mut reload = vec![
+                    Effect::Status,
+                    Effect::Mail(crate::mail::MailEffect::Folders),
+                    Effect::Agenda(kapsel_calendar::Window::Week),
+                    Effect::Tasks,
+                ];
+                if let Some(f) = self.mail.current.clone() {
+                    reload.push(Effect::Mail(crate::mail::MailEffect::List(f)));
+                }
+                return reload;
+            }
             Outcome::Failed(text) => {
                 self.message = Some(t!(self.cat, "shell-failed", reason = text));
             }

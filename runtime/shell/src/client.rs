@@ -66,6 +66,14 @@ pub fn describe(cat: &Catalog, e: &Error) -> String {
     }
 }
 
+/// The tenant has not set this module up (no server named, or the module is off).
+fn not_configured(e: &Error) -> bool {
+    match e {
+        Error::Remote { kind, .. } => kind == "policy",
+        other => other.kind() == "policy",
+    }
+}
+
 /// An app's failure as a view of its own, so it shows inside the app's pane.
 fn failed_view(app: &str, cat: &Catalog, e: &Error) -> CallOutcome {
     CallOutcome {
@@ -280,10 +288,21 @@ fn mail_effect(root: &Path, cat: &Catalog, e: MailEffect) -> Result<Outcome> {
 
 /// Carry out one effect. `idle` receives the session's full idle time when a status came.
 pub fn run(root: &Path, cat: &Catalog, effect: Effect) -> Option<Outcome> {
+    let tab = match &effect {
+        Effect::Agenda(_) => Some(crate::app::Tab::Calendar),
+        Effect::Tasks | Effect::CompleteTask(_) => Some(crate::app::Tab::Tasks),
+        Effect::Contacts(_) | Effect::SaveContact(_) => Some(crate::app::Tab::Contacts),
+        Effect::Directory(_) => Some(crate::app::Tab::Directory),
+        _ => None,
+    };
     let result = match effect {
         Effect::Quit => return None,
         Effect::Unlock(password) => {
-            return Some(match session::start_agent(root, &password, None, false) {
+            // The user may choose a shorter idle lock than the tenant's (never a longer one).
+            let idle = std::env::var("KAPSEL_IDLE_SECONDS")
+                .ok()
+                .and_then(|v| v.parse::<u64>().ok());
+            return Some(match session::start_agent(root, &password, idle, false) {
                 Ok(_) => Outcome::Unlocked,
                 Err(e) => Outcome::UnlockFailed(unlock_info(root), describe(cat, &e)),
             });
@@ -298,6 +317,13 @@ pub fn run(root: &Path, cat: &Catalog, effect: Effect) -> Option<Outcome> {
         }
         Effect::Status => status(root).map(|(s, _)| Outcome::Status(s)),
         Effect::SyncNow => {
+            // The background worker is at it already: say so instead of queueing behind it
+            // (its new mail arrives as events).
+            if let Ok(m) = mail::<MailStatus>(root, MailRequest::Status)
+                && m.sync.running
+            {
+                return Some(Outcome::Done(t!(cat, "sync-running")));
+            }
             let synced: Result<kapsel_mail::answers::Synced> = session::ask_with_progress(
                 root,
                 &Request::Mail {
@@ -307,7 +333,9 @@ pub fn run(root: &Path, cat: &Catalog, effect: Effect) -> Option<Outcome> {
             );
             let groupware_sync: Result<serde_json::Value> = groupware(root, GroupwareRequest::Sync);
             match (synced, groupware_sync) {
-                (Ok(_), Ok(_)) => Ok(Outcome::Done(t!(cat, "sync-done"))),
+                (Ok(_), Ok(_)) => Ok(Outcome::Synced),
+                // No calendar server in this tenant: mail alone is the whole sync.
+                (Ok(_), Err(e)) if not_configured(&e) => Ok(Outcome::Synced),
                 (Err(e), _) | (_, Err(e)) => Err(e),
             }
         }
@@ -396,6 +424,10 @@ pub fn run(root: &Path, cat: &Catalog, effect: Effect) -> Option<Outcome> {
     Some(match result {
         Ok(o) => o,
         Err(Error::Locked) => Outcome::Locked,
-        Err(e) => Outcome::Failed(describe(cat, &e)),
+
+        Err(e) => match tab {
+            Some(tab) if not_configured(&e) => Outcome::NotConfigured(tab, describe(cat, &e)),
+            _ => Outcome::Failed(describe(cat, &e)),
+        },
     })
 }

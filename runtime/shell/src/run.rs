@@ -236,11 +236,14 @@ fn event_loop(root: &Path, app: &mut App, lang: kapsel_i18n::Lang, unlocked: boo
         if cleared {
             runner.lock_at = None;
             runner.idle = None;
-            // Nothing of the container may stay on screen, not even for one frame.
-            terminal
-                .clear()
+            // Nothing of the container may stay on screen, not even for one frame. (Not
+            // `Terminal::clear`: it asks the terminal for the cursor position, and the reply
+            // would arrive on the key thread.)
+            execute!(std::io::stdout(), Clear(ClearType::All))
                 .map_err(Error::io("cannot clear the terminal"))?;
-            let _ = execute!(std::io::stdout(), Clear(ClearType::Purge));
+            terminal.current_buffer_mut().reset();
+            terminal.swap_buffers();
+            terminal.current_buffer_mut().reset();
             app.unlock.info = crate::client::unlock_info(root);
         }
         for e in effects {

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use super::protocol::{
     AgentStatus, Answer, AuditLog, CredentialChanged, Event, EventLine, Locked, Notifications,
-    PolicyUpdated, Removed, Reply, Request,
+    PolicyUpdated, ProgressLine, Removed, Reply, Request,
 };
 use kapsel_core::audit;
 use kapsel_core::container::Container;
@@ -191,42 +191,30 @@ impl Agent {
         subs.retain(|mut s| s.write_all(&line).is_ok());
     }
 
-    /// Lock now: tell the subscribers, wipe the keys, remove the socket, exit. Never waits
-    /// more than `LOCK_GRACE` for a request in progress: if one holds the container, the
-    /// process ends with it (the vault is crash-safe) and the audit entry is written at the
-    /// next unlock.
-    fn lock_now(&self, reason: &str) -> ! {
+    fn lock_now(self: &Arc<Self>, reason: &str) -> ! {
         self.locking.store(true, Ordering::SeqCst);
         self.publish(&Event::Locked {
             reason: reason.to_string(),
         });
-        let deadline = Instant::now() + LOCK_GRACE;
-        loop {
-            match self.state.try_lock() {
-                Ok(mut s) => {
-                    s.container.lock(reason);
-                    break;
-                }
-                Err(std::sync::TryLockError::Poisoned(p)) => {
-                    p.into_inner().container.lock(reason);
-                    break;
-                }
-                Err(std::sync::TryLockError::WouldBlock) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(2));
-                }
-                Err(std::sync::TryLockError::WouldBlock) => {
-                    let mark = serde_json::json!({
-                        "reason": reason,
-                        "ts_ms": kapsel_core::vault::now_ms(),
-                        "during_request": true,
-                    });
-                    let _ = std::fs::write(
-                        self.root.join(RUN_DIR).join(FORCED_LOCK_MARK),
-                        mark.to_string(),
-                    );
-                    break;
-                }
-            }
+        // The orderly lock writes the audit entry, and SQLite may be busy with a sync's
+        // batch: it gets `LOCK_GRACE`, then the process ends anyway.
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        let agent = Arc::clone(self);
+        let why = reason.to_string();
+        std::thread::spawn(move || {
+            lock_state(&agent.state).container.lock(&why);
+            let _ = done_tx.send(());
+        });
+        if done_rx.recv_timeout(LOCK_GRACE).is_err() {
+            let mark = serde_json::json!({
+                "reason": reason,
+                "ts_ms": kapsel_core::vault::now_ms(),
+                "during_request": true,
+            });
+            let _ = std::fs::write(
+                self.root.join(RUN_DIR).join(FORCED_LOCK_MARK),
+                mark.to_string(),
+            );
         }
         let _ = std::fs::remove_file(&self.path);
         std::process::exit(0)
@@ -346,7 +334,7 @@ fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Dura
 /// container, except a lock (served at once) and a subscription (which only waits for the
 /// peer check).
 fn connection(
-    agent: &Agent,
+    agent: &Arc<Agent>,
     peers: &Mutex<super::peer::PeerBinaries>,
     stream: &UnixStream,
     pid: i32,
@@ -394,10 +382,38 @@ fn connection(
     }
     agent.touch();
     let remaining = agent.idle.saturating_sub(agent.idle_for());
+    // A mail sync fetches for minutes on a large mailbox: it runs on its own connection to
+    // the vault, without the container, so every other client is answered meanwhile.
+    let request = match request {
+        Request::Mail {
+            request: kapsel_mail::service::MailRequest::Sync { folders },
+        } => {
+            let prepared =
+                kapsel_mail::service::DetachedSync::prepare(&s.container, &s.mail, folders);
+            drop(s);
+            let mut progress = |p: &kapsel_mail::sync::Progress| {
+                write_line(
+                    stream,
+                    &ProgressLine {
+                        progress: p.clone(),
+                    },
+                );
+                agent.publish(&Event::Sync {
+                    progress: p.clone(),
+                });
+            };
+            let result = prepared
+                .and_then(|sync| sync.run(&mut progress))
+                .map(|answer| Answer::Mail(Box::new(answer)));
+            agent.touch();
+            return write_line(stream, &Reply::from_result(result));
+        }
+        other => other,
+    };
     let mut progress = |p: &kapsel_mail::sync::Progress| {
         write_line(
             stream,
-            &super::protocol::ProgressLine {
+            &ProgressLine {
                 progress: p.clone(),
             },
         );
@@ -587,6 +603,11 @@ fn handle_container(
         Request::Ping => Ok(Answer::Text("pong".into())),
         #[cfg(debug_assertions)]
         Request::DebugPanic => panic!("a panic requested by a debug-build test"),
+        #[cfg(debug_assertions)]
+        Request::DebugHold { ms } => {
+            std::thread::sleep(Duration::from_millis(ms.min(60_000)));
+            Ok(Answer::Text("held".into()))
+        }
         Request::Status => Ok(Answer::Status(Box::new(AgentStatus {
             container: container.status()?,
             idle_lock_seconds: idle_left.as_secs(),

@@ -111,13 +111,30 @@ pub fn draw(frame: &mut Frame, app: &App) {
             .divider("│"),
         tabs,
     );
-    match app.tab {
-        Tab::Mail => mail::draw(frame, app, theme, body),
-        Tab::Calendar => pim::agenda(frame, app, theme, body),
-        Tab::Tasks => pim::tasks(frame, app, theme, body),
-        Tab::Contacts => pim::contacts(frame, app, theme, body),
-        Tab::Directory => pim::directory(frame, app, theme, body),
-        Tab::Apps => apps::draw(frame, app, theme, body),
+    if let Some((_, why)) = app.unavailable.iter().find(|(t, _)| *t == app.tab) {
+        let lines = vec![
+            Line::from(Span::styled(
+                t!(app.cat, "shell-not-configured"),
+                theme.strong(),
+            )),
+            Line::default(),
+            Line::from(Span::styled(clean(why), theme.dim())),
+        ];
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .block(panel(app.tab.title(&app.cat), true, theme)),
+            body,
+        );
+    } else {
+        match app.tab {
+            Tab::Mail => mail::draw(frame, app, theme, body),
+            Tab::Calendar => pim::agenda(frame, app, theme, body),
+            Tab::Tasks => pim::tasks(frame, app, theme, body),
+            Tab::Contacts => pim::contacts(frame, app, theme, body),
+            Tab::Directory => pim::directory(frame, app, theme, body),
+            Tab::Apps => apps::draw(frame, app, theme, body),
+        }
     }
     notice_line(frame, app, theme, notice);
     status_line(frame, app, theme, status);
