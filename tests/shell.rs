@@ -15,6 +15,13 @@ use kapsel_tests::pty::Pty;
 use kapsel_tests::servers::test_servers;
 
 const WAIT: Duration = Duration::from_secs(60);
+
+/// One test at a time: the lock tests measure milliseconds, which the shell test's load on a
+/// two-core machine would blur.
+fn turn() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TURN.lock().unwrap_or_else(|p| p.into_inner())
+}
 /// What a hostile mail or feed would like the terminal to do: set the clipboard (OSC 52),
 /// retitle the window, clear the screen.
 const HOSTILE: &str = "\u{1b}]52;c;Z2VoZWlt\u{7}\u{1b}]0;PWNED\u{7}\u{1b}[2J";
@@ -35,6 +42,7 @@ fn message_with_attachment(user: &str, token: &str) -> Vec<u8> {
 
 #[test]
 fn unlock_read_reply_attachment_news_push_and_auto_lock_in_a_real_terminal() {
+    let _t = turn();
     let user = "bob@corp.test";
     let servers = test_servers();
     let token = unique("shell");
@@ -225,6 +233,7 @@ fn seeded(user: &str, folder: &str, n: u32) {
 
 #[test]
 fn lock_from_a_second_process_wins_within_100_ms_while_a_10000_message_sync_runs() {
+    let _t = turn();
     let user = "alice@corp.test";
     let folder = unique("Lock");
     let env = mail_env_with(user, "", &[]);
@@ -291,6 +300,7 @@ fn lock_from_a_second_process_wins_within_100_ms_while_a_10000_message_sync_runs
 
 #[test]
 fn a_lock_does_not_wait_for_a_request_that_holds_the_container() {
+    let _t = turn();
     use std::io::{BufRead, Write};
     let env = kapsel_tests::Env::new();
     // The held request comes from this test process, not from a kapsel binary.

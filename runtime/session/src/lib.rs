@@ -56,6 +56,18 @@ pub fn is_running(root: &Path) -> bool {
     matches!(connect(root), Ok(Some(_)))
 }
 
+/// Connect and write one request line. `Err(Locked)` when no agent runs.
+fn send(root: &Path, request: &Request) -> Result<UnixStream> {
+    let mut stream = connect(root)?.ok_or(Error::Locked)?;
+    let mut line = serde_json::to_vec(request)
+        .map_err(|e| Error::Agent(format!("cannot encode the request: {e}")))?;
+    line.push(b'\n');
+    stream
+        .write_all(&line)
+        .map_err(Error::io("cannot talk to the session agent"))?;
+    Ok(stream)
+}
+
 /// Send one request to the agent and read its typed answer. `Err(Locked)` when no agent
 /// runs.
 pub fn ask<T: serde::de::DeserializeOwned>(root: &Path, request: &Request) -> Result<T> {
@@ -69,16 +81,10 @@ pub fn ask_with_progress<T: serde::de::DeserializeOwned>(
     request: &Request,
     on_progress: &mut dyn FnMut(&kapsel_mail::sync::Progress),
 ) -> Result<T> {
-    let mut stream = connect(root)?.ok_or(Error::Locked)?;
+    let stream = send(root, request)?;
     stream
         .set_read_timeout(Some(Duration::from_secs(600)))
         .map_err(Error::io("session socket"))?;
-    let mut line = serde_json::to_vec(request)
-        .map_err(|e| Error::Agent(format!("cannot encode the request: {e}")))?;
-    line.push(b'\n');
-    stream
-        .write_all(&line)
-        .map_err(Error::io("cannot talk to the session agent"))?;
     let mut reader = BufReader::new(stream);
     let mut reply = String::new();
     loop {
@@ -140,14 +146,7 @@ impl Subscription {
 
 /// Subscribe to the session's events. `Err(Locked)` when no agent runs.
 pub fn subscribe(root: &Path) -> Result<Subscription> {
-    let mut stream = connect(root)?.ok_or(Error::Locked)?;
-    let mut line = serde_json::to_vec(&Request::Subscribe)
-        .map_err(|e| Error::Agent(format!("cannot encode the request: {e}")))?;
-    line.push(b'\n');
-    stream
-        .write_all(&line)
-        .map_err(Error::io("cannot talk to the session agent"))?;
-    let mut reader = BufReader::new(stream);
+    let mut reader = BufReader::new(send(root, &Request::Subscribe)?);
     let mut reply = String::new();
     reader
         .read_line(&mut reply)

@@ -113,6 +113,26 @@ impl Compose {
         self.completions.clear();
     }
 
+    /// Send (or keep as a draft) what is written.
+    fn send(&self, save_only: bool) -> Effect {
+        let draft = Draft {
+            on_behalf_of: None,
+            to: Compose::addresses(&self.to),
+            cc: Compose::addresses(&self.cc),
+            bcc: Vec::new(),
+            subject: self.subject.text.clone(),
+            body: self.body.text(),
+            in_reply_to: None,
+            references: Vec::new(),
+            attachments: Vec::new(),
+        };
+        Effect::Mail(MailEffect::Send {
+            kind: self.kind,
+            draft: Box::new(draft),
+            save_only,
+        })
+    }
+
     fn addresses(field: &Field) -> Vec<String> {
         field
             .text
@@ -582,25 +602,9 @@ impl MailState {
         let popup = !c.completions.is_empty() && c.focus < 2;
         match (ctrl, key.code) {
             (true, KeyCode::Char('s')) | (true, KeyCode::Char('d')) => {
-                let save_only = key.code == KeyCode::Char('d');
-                let draft = Draft {
-                    on_behalf_of: None,
-                    to: Compose::addresses(&c.to),
-                    cc: Compose::addresses(&c.cc),
-                    bcc: Vec::new(),
-                    subject: c.subject.text.clone(),
-                    body: c.body.text(),
-                    in_reply_to: None,
-                    references: Vec::new(),
-                    attachments: Vec::new(),
-                };
-                let kind = c.kind;
+                let send = c.send(key.code == KeyCode::Char('d'));
                 self.compose = None;
-                return vec![Effect::Mail(MailEffect::Send {
-                    kind,
-                    draft: Box::new(draft),
-                    save_only,
-                })];
+                return vec![send];
             }
             (true, KeyCode::Char('v')) => {
                 if let Some(text) = copied.as_ref() {
@@ -617,26 +621,10 @@ impl MailState {
             (_, KeyCode::Esc) => {
                 // Closing keeps what was written: as a draft, unless nothing was.
                 let empty = c.body.text().trim().is_empty() && c.to.text.trim().is_empty();
-                let keep = !empty && matches!(c.kind, ComposeKind::New);
-                let draft = Draft {
-                    on_behalf_of: None,
-                    to: Compose::addresses(&c.to),
-                    cc: Compose::addresses(&c.cc),
-                    bcc: Vec::new(),
-                    subject: c.subject.text.clone(),
-                    body: c.body.text(),
-                    in_reply_to: None,
-                    references: Vec::new(),
-                    attachments: Vec::new(),
-                };
-                let kind = c.kind;
+                let keep = c.send(true);
                 self.compose = None;
-                if keep || (!empty && !matches!(kind, ComposeKind::New)) {
-                    return vec![Effect::Mail(MailEffect::Send {
-                        kind,
-                        draft: Box::new(draft),
-                        save_only: true,
-                    })];
+                if !empty {
+                    return vec![keep];
                 }
             }
             (_, KeyCode::Up) if popup => c.picked = c.picked.saturating_sub(1),

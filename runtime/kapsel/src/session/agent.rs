@@ -235,6 +235,19 @@ fn record_forced_lock(container: &Container) {
     }
 }
 
+/// A long request's progress: to its client, and to every subscriber.
+fn report_progress(agent: &Agent, stream: &UnixStream, p: &kapsel_mail::sync::Progress) {
+    write_line(
+        stream,
+        &ProgressLine {
+            progress: p.clone(),
+        },
+    );
+    agent.publish(&Event::Sync {
+        progress: p.clone(),
+    });
+}
+
 fn write_line(mut stream: &UnixStream, value: &impl serde::Serialize) {
     let mut out = serde_json::to_vec(value).unwrap_or_default();
     out.push(b'\n');
@@ -391,17 +404,7 @@ fn connection(
             let prepared =
                 kapsel_mail::service::DetachedSync::prepare(&s.container, &s.mail, folders);
             drop(s);
-            let mut progress = |p: &kapsel_mail::sync::Progress| {
-                write_line(
-                    stream,
-                    &ProgressLine {
-                        progress: p.clone(),
-                    },
-                );
-                agent.publish(&Event::Sync {
-                    progress: p.clone(),
-                });
-            };
+            let mut progress = |p: &kapsel_mail::sync::Progress| report_progress(agent, stream, p);
             let result = prepared
                 .and_then(|sync| sync.run(&mut progress))
                 .map(|answer| Answer::Mail(Box::new(answer)));
@@ -410,17 +413,7 @@ fn connection(
         }
         other => other,
     };
-    let mut progress = |p: &kapsel_mail::sync::Progress| {
-        write_line(
-            stream,
-            &ProgressLine {
-                progress: p.clone(),
-            },
-        );
-        agent.publish(&Event::Sync {
-            progress: p.clone(),
-        });
-    };
+    let mut progress = |p: &kapsel_mail::sync::Progress| report_progress(agent, stream, p);
     // A panic while serving one request ends that request with an error (the hook has
     // recorded it), not the session; the app host, which may have been in the middle of a
     // call, is rebuilt on the next app request.

@@ -234,16 +234,20 @@ fn help(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         t!(app.cat, "help-close"),
         theme.dim(),
     )));
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let width = 64.min(area.width);
-    let rect = Rect {
+    let rect = centered(area, 64, lines.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(Panel::bordered()), rect);
+}
+
+/// A box of at most `width`×`height` in the middle of `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let (width, height) = (width.min(area.width), height.min(area.height));
+    Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
         width,
         height,
-    };
-    frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(Panel::bordered()), rect);
+    }
 }
 
 /// A bordered panel with a title, highlighted when it has the focus.

@@ -53,14 +53,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         t!(cat, "unlock-keys"),
         theme.dim(),
     )));
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let width = 60.min(area.width);
-    let rect = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let rect = super::centered(area, 60, lines.len() as u16 + 2);
     frame.render_widget(
         Paragraph::new(lines).block(panel(t!(cat, "unlock-panel"), true, theme)),
         rect,
