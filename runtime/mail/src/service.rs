@@ -131,8 +131,12 @@ fn ensure_complete(vault: &Vault, account: Option<&Account>, id: i64) -> Result<
 
 /// The foreground waits for a running background sync only a bounded time: meanwhile the
 /// agent answers nothing else, not even `kapsel lock`.
+/// How long a requested sync waits for the background worker's: its first sync after an
+/// unlock fetches every folder, which on a loaded machine took longer than a minute.
+const SYNC_WAIT: Duration = Duration::from_secs(180);
+
 fn try_sync_lock(shared: &Shared) -> Result<MutexGuard<'_, ()>> {
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + SYNC_WAIT;
     loop {
         match shared.sync_lock.try_lock() {
             Ok(g) => return Ok(g),
