@@ -191,6 +191,10 @@ impl Agent {
         subs.retain(|mut s| s.write_all(&line).is_ok());
     }
 
+    /// Lock now: tell the subscribers, wipe the keys, remove the socket, exit. Never waits
+    /// more than `LOCK_GRACE` — not for a request that holds the container, not for SQLite
+    /// busy with a sync's batch: the process ends with them (the vault is crash-safe) and
+    /// the audit entry is written at the next unlock.
     fn lock_now(self: &Arc<Self>, reason: &str) -> ! {
         self.locking.store(true, Ordering::SeqCst);
         self.publish(&Event::Locked {
