@@ -9,47 +9,37 @@ use std::time::Duration;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-#[derive(Debug, thiserror::Error)]
+/// Each variant's words live in the catalogue (`core-error-*` in kapsel-i18n's
+/// `locales/*/core.ftl`), in the language this process chose; the detail strings are
+/// written by the module that raised the error, through the same catalogues.
+#[derive(Debug)]
 pub enum Error {
-    #[error("no container at {0}: run `kapsel enroll` first")]
     NotEnrolled(PathBuf),
-    #[error("a container already exists at {0}: run `kapsel wipe` first if you mean to start over")]
     AlreadyEnrolled(PathBuf),
-    #[error("the container is locked: run `kapsel unlock` first")]
     Locked,
-    #[error(
-        "wrong password ({failures} failed attempt(s); {remaining} left before the container is {on_limit})"
-    )]
     WrongPassword {
         failures: u32,
         remaining: u32,
+        /// What happens at the limit, already in the user's words ("wiped", "locked for …").
         on_limit: String,
     },
-    #[error("too many failed unlocks: try again in {:.1} s", retry_after.as_secs_f64().max(0.1))]
-    BackOff { retry_after: Duration },
-    #[error("the container was wiped after {0} failed unlocks; enrol again to continue")]
+    BackOff {
+        retry_after: Duration,
+    },
     Wiped(u32),
-    #[error("integrity error: {0} (the container's data was altered or damaged)")]
     Tampered(String),
-    #[error("policy refused: {0}")]
     Policy(String),
-    #[error("device check failed: {0}")]
     Device(String),
-    #[error("{0}")]
     Invalid(String),
-    #[error("not found: {0}")]
     NotFound(String),
-    #[error("session agent: {0}")]
     Agent(String),
     /// A server could not be reached, refused us, or broke its protocol (mail, directory, …).
-    #[error("{0}")]
     Network(String),
     /// The TLS check failed (handshake, certificate, pin): never healed by waiting, never
     /// retried silently.
-    #[error("{0}")]
     Tls(String),
-    /// An error the session agent reported, with the exit code it maps to there.
-    #[error("{message}")]
+    /// An error the session agent reported, with the exit code it maps to there; the agent
+    /// already wrote the message in the session's language.
     Remote {
         kind: String,
         message: String,
@@ -57,15 +47,75 @@ pub enum Error {
     },
     /// A failure whose details the command already printed (e.g. a report with a failing
     /// verdict): only the exit code and a one-line message remain.
-    #[error("{message}")]
-    Reported { message: String, code: i32 },
-    #[error("storage error: {0}")]
+    Reported {
+        message: String,
+        code: i32,
+    },
     Storage(rusqlite::Error),
-    #[error("{context}: {source}")]
     Io {
         context: String,
         source: std::io::Error,
     },
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use kapsel_i18n::t;
+        let cat = kapsel_i18n::current();
+        let text = match self {
+            Error::NotEnrolled(p) => {
+                t!(
+                    cat,
+                    "core-error-not-enrolled",
+                    path = p.display().to_string()
+                )
+            }
+            Error::AlreadyEnrolled(p) => {
+                t!(
+                    cat,
+                    "core-error-already-enrolled",
+                    path = p.display().to_string()
+                )
+            }
+            Error::Locked => t!(cat, "core-error-locked"),
+            Error::WrongPassword {
+                failures,
+                remaining,
+                on_limit,
+            } => t!(
+                cat,
+                "core-error-wrong-password",
+                failures = *failures,
+                remaining = *remaining,
+                on_limit = on_limit.as_str()
+            ),
+            Error::BackOff { retry_after } => {
+                let seconds = cat.formats().decimal(retry_after.as_secs_f64().max(0.1), 1);
+                t!(cat, "core-error-back-off", seconds = seconds)
+            }
+            Error::Wiped(n) => t!(cat, "core-error-wiped", count = *n),
+            Error::Tampered(d) => t!(cat, "core-error-tampered", detail = d.as_str()),
+            Error::Policy(d) => t!(cat, "core-error-policy", detail = d.as_str()),
+            Error::Device(d) => t!(cat, "core-error-device", detail = d.as_str()),
+            Error::NotFound(d) => t!(cat, "core-error-not-found", detail = d.as_str()),
+            Error::Agent(d) => t!(cat, "core-error-agent", detail = d.as_str()),
+            Error::Storage(e) => t!(cat, "core-error-storage", detail = e.to_string()),
+            Error::Invalid(d) | Error::Network(d) | Error::Tls(d) => d.clone(),
+            Error::Remote { message, .. } | Error::Reported { message, .. } => message.clone(),
+            Error::Io { context, source } => format!("{context}: {source}"),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Storage(e) => Some(e),
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 /// A database file SQLite finds damaged is an integrity error (exit 8), not a passing

@@ -1,5 +1,5 @@
 //! Every user-facing string of Kapsel, in German and English, from Project Fluent catalogues
-//! (`locales/de.ftl`, `locales/en.ftl`, compiled in), and the locale's formats for dates,
+//! (`locales/de/*.ftl`, `locales/en/*.ftl`, one file per area, compiled in), and the locale's formats for dates,
 //! times and numbers (de: 24 h, dd.mm.yyyy, decimal comma, `.` grouping).
 //!
 //! Code names a message with [`t!`] (`t!(cat, "shell-unlock-title")`,
@@ -64,10 +64,54 @@ impl Lang {
         }
     }
 
+    /// The whole catalogue: one file per area (the shell, each runtime crate's errors,
+    /// the CLI), so the areas can be written apart; an id lives in exactly one file.
     fn source(self) -> &'static str {
         match self {
-            Lang::De => include_str!("../locales/de.ftl"),
-            Lang::En => include_str!("../locales/en.ftl"),
+            Lang::De => concat!(
+                include_str!("../locales/de/shell.ftl"),
+                "\n",
+                include_str!("../locales/de/core.ftl"),
+                "\n",
+                include_str!("../locales/de/session.ftl"),
+                "\n",
+                include_str!("../locales/de/mail.ftl"),
+                "\n",
+                include_str!("../locales/de/host.ftl"),
+                "\n",
+                include_str!("../locales/de/calendar.ftl"),
+                "\n",
+                include_str!("../locales/de/directory.ftl"),
+                "\n",
+                include_str!("../locales/de/cli.ftl"),
+                "\n",
+                include_str!("../locales/de/cli-apps.ftl"),
+                "\n",
+                include_str!("../locales/de/cli-groupware.ftl"),
+                "\n",
+            ),
+            Lang::En => concat!(
+                include_str!("../locales/en/shell.ftl"),
+                "\n",
+                include_str!("../locales/en/core.ftl"),
+                "\n",
+                include_str!("../locales/en/session.ftl"),
+                "\n",
+                include_str!("../locales/en/mail.ftl"),
+                "\n",
+                include_str!("../locales/en/host.ftl"),
+                "\n",
+                include_str!("../locales/en/calendar.ftl"),
+                "\n",
+                include_str!("../locales/en/directory.ftl"),
+                "\n",
+                include_str!("../locales/en/cli.ftl"),
+                "\n",
+                include_str!("../locales/en/cli-apps.ftl"),
+                "\n",
+                include_str!("../locales/en/cli-groupware.ftl"),
+                "\n",
+            ),
         }
     }
 }

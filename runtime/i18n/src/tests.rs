@@ -71,6 +71,26 @@ fn both_catalogues_hold_exactly_the_ids_the_code_uses() {
 }
 
 #[test]
+fn no_id_is_defined_twice_across_the_area_files() {
+    for lang in [Lang::De, Lang::En] {
+        let mut seen = BTreeSet::new();
+        for line in lang.source().lines() {
+            let Some((id, _)) = line.split_once('=') else {
+                continue;
+            };
+            let id = id.trim_end();
+            if line.starts_with([' ', '\t', '#', '-', '*', '['])
+                || id.is_empty()
+                || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
+                continue;
+            }
+            assert!(seen.insert(id.to_string()), "{lang:?} defines {id} twice");
+        }
+    }
+}
+
+#[test]
 fn both_catalogues_parse_and_every_message_formats() {
     for lang in [Lang::De, Lang::En] {
         if let Err((_, errors)) = FluentResource::try_new(lang.source().to_string()) {

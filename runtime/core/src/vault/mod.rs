@@ -41,9 +41,10 @@ pub enum OnLimit {
 
 impl std::fmt::Display for OnLimit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            OnLimit::Wipe => "wiped",
-            OnLimit::Lockout => "locked out",
+        let cat = kapsel_i18n::current();
+        f.write_str(&match self {
+            OnLimit::Wipe => kapsel_i18n::t!(cat, "core-on-limit-wipe"),
+            OnLimit::Lockout => kapsel_i18n::t!(cat, "core-on-limit-lockout"),
         })
     }
 }

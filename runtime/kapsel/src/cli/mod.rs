@@ -279,6 +279,7 @@ pub fn main() -> i32 {
     rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     crate::session::harden_process();
     let cli = Cli::parse();
+    kapsel_i18n::init(language(&root_of(&cli)));
     let json = cli.json;
     match run(cli) {
         Ok(()) => 0,
@@ -293,6 +294,19 @@ pub fn main() -> i32 {
             crate::exit::code(&e)
         }
     }
+}
+
+/// The language of everything this process says: the user's locale if Kapsel speaks it,
+/// else the tenant's `[tenant] language` from the installed policy, else English. The
+/// session agent inherits the locale of whoever unlocked, so its messages match.
+fn language(root: &Path) -> kapsel_i18n::Lang {
+    if let Some(lang) = kapsel_i18n::Lang::from_env() {
+        return lang;
+    }
+    let tenant = Container::open(root)
+        .ok()
+        .and_then(|c| c.policy().tenant.language.clone());
+    kapsel_i18n::Lang::choose(tenant.as_deref())
 }
 
 /// Tell the user, once, that the session agent crashed since the last command.
@@ -341,7 +355,7 @@ fn shell(root: &Path) -> Result<()> {
     for f in c.check_integrity(false, Stage::BeforePassword)? {
         eprintln!("kapsel: warning: {}", f.message);
     }
-    let lang = kapsel_i18n::Lang::choose(c.policy().tenant.language.as_deref());
+    let lang = kapsel_i18n::current().lang();
     drop(c);
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     kapsel_shell::run(root, kapsel_i18n::Catalog::new(lang), color)

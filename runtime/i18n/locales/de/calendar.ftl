@@ -1,0 +1,2 @@
+# Kapsel — calendar, German. Every id in this file starts with `cal-`.
+

@@ -1,0 +1,2 @@
+# Kapsel — cli-groupware, German. Every id in this file starts with `cli-pim-`.
+

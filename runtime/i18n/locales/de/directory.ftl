@@ -1,0 +1,2 @@
+# Kapsel — directory, German. Every id in this file starts with `ldap-`.
+

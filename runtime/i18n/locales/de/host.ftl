@@ -1,0 +1,2 @@
+# Kapsel — host, German. Every id in this file starts with `host-`.
+

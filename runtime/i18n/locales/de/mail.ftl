@@ -1,0 +1,2 @@
+# Kapsel — mail, German. Every id in this file starts with `mailbox-`.
+

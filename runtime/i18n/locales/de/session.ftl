@@ -1,0 +1,2 @@
+# Kapsel — session, German. Every id in this file starts with `session-`.
+

@@ -1,0 +1,2 @@
+# Kapsel — calendar, English. Every id in this file starts with `cal-`.
+

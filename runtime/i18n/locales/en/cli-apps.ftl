@@ -1,0 +1,2 @@
+# Kapsel — cli-apps, English. Every id in this file starts with `cli-app-`.
+

@@ -1,0 +1,2 @@
+# Kapsel — cli-groupware, English. Every id in this file starts with `cli-pim-`.
+

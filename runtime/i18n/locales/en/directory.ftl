@@ -1,0 +1,2 @@
+# Kapsel — directory, English. Every id in this file starts with `ldap-`.
+

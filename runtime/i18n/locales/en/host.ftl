@@ -1,0 +1,2 @@
+# Kapsel — host, English. Every id in this file starts with `host-`.
+

@@ -1,0 +1,2 @@
+# Kapsel — mail, English. Every id in this file starts with `mailbox-`.
+

@@ -1,0 +1,2 @@
+# Kapsel — session, English. Every id in this file starts with `session-`.
+
