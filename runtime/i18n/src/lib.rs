@@ -89,6 +89,10 @@ impl Lang {
                 "\n",
                 include_str!("../locales/de/cli-groupware.ftl"),
                 "\n",
+                include_str!("../locales/de/cli-mail.ftl"),
+                "\n",
+                include_str!("../locales/de/cli-help.ftl"),
+                "\n",
             ),
             Lang::En => concat!(
                 include_str!("../locales/en/shell.ftl"),
@@ -110,6 +114,10 @@ impl Lang {
                 include_str!("../locales/en/cli-apps.ftl"),
                 "\n",
                 include_str!("../locales/en/cli-groupware.ftl"),
+                "\n",
+                include_str!("../locales/en/cli-mail.ftl"),
+                "\n",
+                include_str!("../locales/en/cli-help.ftl"),
                 "\n",
             ),
         }

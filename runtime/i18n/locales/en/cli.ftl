@@ -1,2 +1,93 @@
 # Kapsel — cli, English. Every id in this file starts with `cli-`.
 
+## General
+cli-error-line = kapsel: { $message }
+cli-warning = kapsel: warning: { $message }
+cli-agent-crashed = kapsel: the session agent failed at { $time } UTC ({ $place }) — the error is recorded in the audit log; if the container is locked now, unlock it again
+cli-cannot-write = cannot write { $path }
+
+## Enrolment, unlock, lock, password, wipe
+cli-not-a-login = { $login } is not a login name
+cli-prompt-password = Directory (AD) password:{" "}
+cli-prompt-current-password = Current password:{" "}
+cli-prompt-new-password = New password:{" "}
+cli-preinstalled = Installed the built-in apps the tenant grants: { $apps }.
+cli-enrolled = Enrolled in { $tenant } ({ $id }) at { $path }. Run `kapsel unlock` to open the container.
+cli-enrol-undone = enrolment failed and was undone (nothing was left at { $path }): { $cause }
+cli-enrol-undo-failed = enrolment failed: { $cause }; removing the half-made container at { $path } failed too ({ $error }): delete that folder before enrolling again
+cli-preinstall-missing = the tenant preinstalls { $id }, but { $why }
+cli-already-unlocked = the container is already unlocked
+cli-locked = Locked.
+cli-already-locked = Already locked.
+cli-password-changed = Password changed.
+cli-wipe-confirm = wipe destroys the container and all its data: repeat with --yes to confirm
+cli-wiped = The container was wiped.
+cli-audit-log-altered = the audit log does not verify: it was altered
+
+## Policy and tenant keys
+cli-policy-installed = Policy serial { $serial } installed.
+cli-policy-current = Policy serial { $serial } is already installed.
+cli-tenant-keys = Secret key: { $secret } (keep it offline)
+    Public key: { $public } = { $key }
+cli-policy-signed = Signed policy written to { $path }.
+cli-policy-valid = Valid: tenant { $tenant } ({ $id }), serial { $serial }, sha256 { $sha256 }
+
+## kapsel status
+cli-status-container = Container
+cli-status-state = State
+cli-status-unlocked = unlocked (locks after { $seconds } s idle)
+cli-status-locked = locked
+cli-status-tenant = Tenant
+cli-status-tenant-key = Tenant key
+cli-status-policy = Policy
+cli-status-policy-value = serial { $serial }, sha256 { $sha256 }
+cli-status-failed-unlocks = Failed unlocks
+cli-status-kdf = Key derivation
+cli-status-data-key = Data key id
+
+## kapsel audit-log
+cli-audit-verified = Verified: { $entries } entries, chain intact, { $sealed } sealed, { $pending } pending seal.
+cli-audit-verification-failed = VERIFICATION FAILED:
+
+## Passwords
+cli-prompt-repeat-password = Repeat the new password:{" "}
+cli-password-stdin-unreadable = cannot read the password from standard input
+cli-password-stdin-ended = standard input ended before the password ({ $prompt })
+cli-password-no-terminal = cannot ask for the password on a terminal ({ $error }); use --password-stdin
+cli-password-empty = the password is empty
+cli-passwords-differ = the two passwords differ
+
+## Tenant tools
+cli-cannot-create-new = cannot create { $path } (it must not exist yet)
+cli-what-policy = the policy
+cli-what-public-key = the public key file
+cli-what-secret-key = the secret key file
+
+## kapsel dir
+cli-dir-odd-answer = the agent answered something else
+cli-dir-save-ambiguous = { $count } people match { $text }: search until exactly one does, then save
+cli-dir-prompt-service-password = Service account password:{" "}
+cli-dir-service-password-stored = Service account password stored.
+cli-dir-mail = Mail
+cli-dir-phone = Phone
+cli-dir-mobile = Mobile
+cli-dir-title = Title
+cli-dir-department = Department
+cli-dir-office = Office
+cli-dir-company = Company
+cli-dir-login = Login
+cli-dir-truncated = { $count } shown; more match: narrow the search down.
+cli-dir-found = { $count ->
+        [0] No one found.
+        [one] 1 person found.
+       *[other] { $count } people found.
+    }
+cli-dir-resolved-contact = { $typed } → { $name } <{ $mail }> (contacts)
+cli-dir-resolved = { $typed } → { $name } <{ $mail }>
+cli-dir-cannot-resolve = { $typed } is not a mail address, and the directory could not be asked: { $error }
+cli-dir-no-one-called = no one called { $typed } with a mail address is in the directory; give the address
+cli-dir-ambiguous = { $count } people match { $typed }; give the address or a more precise name:
+cli-dir-choose = { $count } people match { $typed }:
+cli-dir-which-one = Which one (1-{ $shown }, empty to cancel)?{" "}
+cli-dir-choice-unreadable = cannot read the choice
+cli-dir-none-chosen = no recipient chosen; nothing was sent

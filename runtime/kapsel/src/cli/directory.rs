@@ -7,11 +7,12 @@ use clap::Subcommand;
 
 use super::password;
 use super::render::Out;
-use super::{PasswordArgs, open_checked};
+use super::{PasswordArgs, cat, open_checked};
 use crate::session::{self, Request};
 use kapsel_core::error::Result;
 use kapsel_core::terminal;
 use kapsel_directory::{DirectoryAnswer, DirectoryRequest, Field, Found, Query};
+use kapsel_i18n::t;
 
 #[derive(Subcommand, Debug)]
 pub enum DirCommand {
@@ -66,15 +67,14 @@ pub fn run(root: &Path, cmd: DirCommand, out: Out) -> Result<()> {
                 },
             )?;
             let DirectoryAnswer::Found(found) = answer else {
-                return Err(kapsel_core::Error::Agent(
-                    "the agent answered something else".into(),
-                ));
+                return Err(kapsel_core::Error::Agent(t!(cat(), "cli-dir-odd-answer")));
             };
             let [p] = found.people.as_slice() else {
-                return Err(kapsel_core::Error::invalid(format!(
-                    "{} people match {:?}: search until exactly one does, then save",
-                    found.people.len(),
-                    terminal::line(&text)
+                return Err(kapsel_core::Error::invalid(t!(
+                    cat(),
+                    "cli-dir-save-ambiguous",
+                    count = found.people.len().to_string(),
+                    text = format!("{:?}", terminal::line(&text))
                 )));
             };
             let contact = kapsel_shell::contact_of(p);
@@ -97,10 +97,10 @@ pub fn run(root: &Path, cmd: DirCommand, out: Out) -> Result<()> {
             });
         }
         DirCommand::ServicePassword { pw } => {
-            let password =
-                password::Reader::new(pw.password_stdin).read("Service account password: ")?;
+            let password = password::Reader::new(pw.password_stdin)
+                .read(&t!(cat(), "cli-dir-prompt-service-password"))?;
             let answer = call(root, DirectoryRequest::ServicePassword { password })?;
-            out.done("Service account password stored.", &answer);
+            out.done(&t!(cat(), "cli-dir-service-password-stored"), &answer);
         }
     }
     Ok(())
@@ -112,28 +112,34 @@ fn people(found: &Found) -> String {
         out.push_str(&terminal::line(&p.name()));
         out.push('\n');
         let rows = [
-            ("Mail", &p.mail),
-            ("Phone", &p.phone),
-            ("Mobile", &p.mobile),
-            ("Title", &p.title),
-            ("Department", &p.department),
-            ("Office", &p.office),
-            ("Company", &p.company),
-            ("Login", &p.login),
+            (t!(cat(), "cli-dir-mail"), &p.mail),
+            (t!(cat(), "cli-dir-phone"), &p.phone),
+            (t!(cat(), "cli-dir-mobile"), &p.mobile),
+            (t!(cat(), "cli-dir-title"), &p.title),
+            (t!(cat(), "cli-dir-department"), &p.department),
+            (t!(cat(), "cli-dir-office"), &p.office),
+            (t!(cat(), "cli-dir-company"), &p.company),
+            (t!(cat(), "cli-dir-login"), &p.login),
         ];
+        let width = rows
+            .iter()
+            .map(|(l, _)| l.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(11);
         for (label, value) in rows {
             if let Some(v) = value {
-                out.push_str(&format!("  {label:<11} {}\n", terminal::line(v)));
+                out.push_str(&format!("  {label:<width$} {}\n", terminal::line(v)));
             }
         }
     }
     let n = found.people.len();
-    out.push_str(&match (n, found.truncated) {
-        (0, _) => "No one found.\n".to_string(),
-        (n, true) => format!("{n} shown; more match: narrow the search down.\n"),
-        (1, false) => "1 person found.\n".to_string(),
-        (n, false) => format!("{n} people found.\n"),
+    out.push_str(&if found.truncated {
+        t!(cat(), "cli-dir-truncated", count = n.to_string())
+    } else {
+        t!(cat(), "cli-dir-found", count = n)
     });
+    out.push('\n');
     out
 }
 
@@ -168,10 +174,14 @@ pub fn resolve_recipients(root: &Path, typed: Vec<String>, json: bool) -> Result
             };
             if !json {
                 eprintln!(
-                    "{} → {} <{}> (contacts)",
-                    terminal::line(&r),
-                    terminal::line(&chosen.0),
-                    terminal::line(&chosen.1)
+                    "{}",
+                    t!(
+                        cat(),
+                        "cli-dir-resolved-contact",
+                        typed = terminal::line(&r),
+                        name = terminal::line(&chosen.0),
+                        mail = terminal::line(&chosen.1)
+                    )
                 );
             }
             out.push(chosen.1);
@@ -187,9 +197,11 @@ pub fn resolve_recipients(root: &Path, typed: Vec<String>, json: bool) -> Result
             },
         )
         .map_err(|e| {
-            kapsel_core::Error::invalid(format!(
-                "{:?} is not a mail address, and the directory could not be asked: {e}",
-                terminal::line(&r)
+            kapsel_core::Error::invalid(t!(
+                cat(),
+                "cli-dir-cannot-resolve",
+                typed = format!("{:?}", terminal::line(&r)),
+                error = e.to_string()
             ))
         })?;
         let DirectoryAnswer::Found(found) = answer else {
@@ -202,9 +214,10 @@ pub fn resolve_recipients(root: &Path, typed: Vec<String>, json: bool) -> Result
             .collect();
         let chosen = match with_mail.len() {
             0 => {
-                return Err(kapsel_core::Error::invalid(format!(
-                    "no one called {:?} with a mail address is in the directory; give the address",
-                    terminal::line(&r)
+                return Err(kapsel_core::Error::invalid(t!(
+                    cat(),
+                    "cli-dir-no-one-called",
+                    typed = format!("{:?}", terminal::line(&r))
                 )));
             }
             1 => with_mail[0].clone(),
@@ -212,10 +225,14 @@ pub fn resolve_recipients(root: &Path, typed: Vec<String>, json: bool) -> Result
         };
         if !json {
             eprintln!(
-                "{} → {} <{}>",
-                terminal::line(&r),
-                terminal::line(&chosen.0),
-                terminal::line(&chosen.1)
+                "{}",
+                t!(
+                    cat(),
+                    "cli-dir-resolved",
+                    typed = terminal::line(&r),
+                    name = terminal::line(&chosen.0),
+                    mail = terminal::line(&chosen.1)
+                )
             );
         }
         out.push(chosen.1);
@@ -240,26 +257,39 @@ fn choose(typed: &str, options: &[(String, String)], json: bool) -> Result<(Stri
         .collect();
     if json || !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         return Err(kapsel_core::Error::invalid(format!(
-            "{} people match {:?}; give the address or a more precise name:\n{list}",
-            options.len(),
-            terminal::line(typed)
+            "{}\n{list}",
+            t!(
+                cat(),
+                "cli-dir-ambiguous",
+                count = options.len().to_string(),
+                typed = format!("{:?}", terminal::line(typed))
+            )
         )));
     }
     eprint!(
-        "{} people match {:?}:\n{list}Which one (1-{shown}, empty to cancel)? ",
-        options.len(),
-        terminal::line(typed)
+        "{}\n{list}{}",
+        t!(
+            cat(),
+            "cli-dir-choose",
+            count = options.len().to_string(),
+            typed = format!("{:?}", terminal::line(typed))
+        ),
+        t!(cat(), "cli-dir-which-one", shown = shown.to_string())
     );
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .map_err(kapsel_core::Error::io("cannot read the choice"))?;
+        .map_err(kapsel_core::Error::io(t!(
+            cat(),
+            "cli-dir-choice-unreadable"
+        )))?;
     match line.trim().parse::<usize>() {
         Ok(n) if (1..=shown).contains(&n) => Ok(options[n - 1].clone()),
-        _ => Err(kapsel_core::Error::invalid(
-            "no recipient chosen; nothing was sent",
-        )),
+        _ => Err(kapsel_core::Error::invalid(t!(
+            cat(),
+            "cli-dir-none-chosen"
+        ))),
     }
 }

@@ -20,6 +20,24 @@ use crate::session::{self, Request};
 use kapsel_core::container::{self, Container};
 use kapsel_core::error::{Error, Result};
 use kapsel_core::integrity::Stage;
+use kapsel_i18n::t;
+
+/// The catalogue of this process, in the language [`language`] chose.
+pub(crate) fn cat() -> &'static kapsel_i18n::Catalog {
+    kapsel_i18n::current()
+}
+
+/// A warning on stderr, one line, in the user's language.
+pub(crate) fn warn(message: &str) {
+    eprintln!(
+        "{}",
+        t!(
+            cat(),
+            "cli-warning",
+            message = kapsel_core::terminal::line(message)
+        )
+    );
+}
 
 #[derive(Parser, Debug)]
 #[command(name = "kapsel", version, about = "Kapsel — the secure work container", long_about = None)]
@@ -290,7 +308,14 @@ pub fn main() -> i32 {
                     serde_json::json!({ "error": { "kind": e.kind(), "message": e.to_string() } })
                 );
             }
-            eprintln!("kapsel: {}", kapsel_core::terminal::block(&e.to_string()));
+            eprintln!(
+                "{}",
+                t!(
+                    cat(),
+                    "cli-error-line",
+                    message = kapsel_core::terminal::block(&e.to_string())
+                )
+            );
             crate::exit::code(&e)
         }
     }
@@ -312,12 +337,18 @@ fn language(root: &Path) -> kapsel_i18n::Lang {
 /// Tell the user, once, that the session agent crashed since the last command.
 fn report_crash(c: &Container) {
     if let Some(r) = session::crash::take(c) {
+        let place = match r.message {
+            Some(m) => format!("{}: {m}", r.location),
+            None => r.location.clone(),
+        };
         eprintln!(
-            "kapsel: the session agent failed at {} UTC ({}{}) — the error is recorded in the \
-             audit log; if the container is locked now, unlock it again",
-            render::format_ts(r.ts_ms),
-            r.location,
-            r.message.map_or(String::new(), |m| format!(": {m}")),
+            "{}",
+            t!(
+                cat(),
+                "cli-agent-crashed",
+                time = render::format_ts(r.ts_ms),
+                place = place
+            )
         );
     }
 }
@@ -339,10 +370,7 @@ fn open_checked_at(root: &Path, stage: Stage) -> Result<Container> {
     // command checks itself.
     let agent_checks_binary = stage == Stage::Command && session::is_running(root);
     for f in c.check_integrity(agent_checks_binary, stage)? {
-        eprintln!(
-            "kapsel: warning: {}",
-            kapsel_core::terminal::line(&f.message)
-        );
+        warn(&f.message);
     }
     Ok(c)
 }
@@ -353,7 +381,7 @@ fn shell(root: &Path) -> Result<()> {
     let c = Container::open(root)?;
     report_crash(&c);
     for f in c.check_integrity(false, Stage::BeforePassword)? {
-        eprintln!("kapsel: warning: {}", f.message);
+        warn(&f.message);
     }
     let lang = kapsel_i18n::current().lang();
     drop(c);
@@ -378,7 +406,11 @@ fn run(cli: Cli) -> Result<()> {
             if let Some(u) = &user
                 && (u.is_empty() || u.len() > 256 || u.chars().any(|c| c.is_control() || c == ':'))
             {
-                return Err(Error::invalid(format!("{u:?} is not a login name")));
+                return Err(Error::invalid(t!(
+                    cat(),
+                    "cli-not-a-login",
+                    login = format!("{u:?}")
+                )));
             }
             let key = tenant::public_key_arg(&tenant_key)?;
             let text = tenant::read_policy(&policy)?;
@@ -399,7 +431,7 @@ fn run(cli: Cli) -> Result<()> {
             }
             session::socket_path(&root)?;
             let mut reader = password::Reader::new(pw.password_stdin);
-            let password = reader.read_new("Directory (AD) password: ")?;
+            let password = reader.read_new(&t!(cat(), "cli-prompt-password"))?;
             // All or nothing: a container whose enrolment or preinstall failed half-way is
             // removed again, so the next attempt starts clean.
             let installed = Container::enroll(&root, &text, &key, user.as_deref(), &password)
@@ -407,16 +439,17 @@ fn run(cli: Cli) -> Result<()> {
                 .map_err(|e| undo_enrolment(&root, e))?;
             if !installed.is_empty() && !cli.json {
                 println!(
-                    "Installed the built-in apps the tenant grants: {}.",
-                    installed.join(", ")
+                    "{}",
+                    t!(cat(), "cli-preinstalled", apps = installed.join(", "))
                 );
             }
             out.done(
-                &format!(
-                    "Enrolled in {} ({}) at {}. Run `kapsel unlock` to open the container.",
-                    verified.policy.tenant.name,
-                    verified.policy.tenant.id,
-                    root.display()
+                &t!(
+                    cat(),
+                    "cli-enrolled",
+                    tenant = verified.policy.tenant.name.as_str(),
+                    id = verified.policy.tenant.id.as_str(),
+                    path = root.display().to_string()
                 ),
                 &serde_json::json!({ "enrolled": true, "container": root, "tenant": verified.policy.tenant.id }),
             );
@@ -430,14 +463,14 @@ fn run(cli: Cli) -> Result<()> {
             let c = Container::open(&root)?;
             report_crash(&c);
             for f in c.check_integrity(accept_new_binary, Stage::BeforePassword)? {
-                eprintln!("kapsel: warning: {}", f.message);
+                warn(&f.message);
             }
             drop(c);
             if session::is_running(&root) {
-                return Err(Error::invalid("the container is already unlocked"));
+                return Err(Error::invalid(t!(cat(), "cli-already-unlocked")));
             }
             let mut reader = password::Reader::new(pw.password_stdin);
-            let password = reader.read("Directory (AD) password: ")?;
+            let password = reader.read(&t!(cat(), "cli-prompt-password"))?;
             let status = session::start_agent(&root, &password, idle_seconds, accept_new_binary)?;
             out.show(&status, |a| render::status(&a.container, Some(a)));
             Ok(())
@@ -447,11 +480,11 @@ fn run(cli: Cli) -> Result<()> {
             match session::ask::<Locked>(&root, &Request::Lock) {
                 Ok(_) => {
                     session::wait_until_gone(&root, Duration::from_secs(10))?;
-                    out.done("Locked.", &locked)
+                    out.done(&t!(cat(), "cli-locked"), &locked)
                 }
                 Err(Error::Locked) => {
                     Container::open(&root)?;
-                    out.done("Already locked.", &locked)
+                    out.done(&t!(cat(), "cli-already-locked"), &locked)
                 }
                 Err(e) => return Err(e),
             }
@@ -460,10 +493,13 @@ fn run(cli: Cli) -> Result<()> {
         Command::Passwd { pw } => {
             let mut c = open_checked_at(&root, Stage::BeforePassword)?;
             let mut reader = password::Reader::new(pw.password_stdin);
-            let old = reader.read("Current password: ")?;
-            let new = reader.read_new("New password: ")?;
+            let old = reader.read(&t!(cat(), "cli-prompt-current-password"))?;
+            let new = reader.read_new(&t!(cat(), "cli-prompt-new-password"))?;
             c.change_password(&old, &new)?;
-            out.done("Password changed.", &serde_json::json!({ "changed": true }));
+            out.done(
+                &t!(cat(), "cli-password-changed"),
+                &serde_json::json!({ "changed": true }),
+            );
             Ok(())
         }
         Command::Status => {
@@ -477,16 +513,14 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Wipe { yes } => {
             if !yes {
-                return Err(Error::invalid(
-                    "wipe destroys the container and all its data: repeat with --yes to confirm",
-                ));
+                return Err(Error::invalid(t!(cat(), "cli-wipe-confirm")));
             }
             if session::ask::<Locked>(&root, &Request::Lock).is_ok() {
                 session::wait_until_gone(&root, Duration::from_secs(10))?;
             }
             Container::open(&root)?.wipe()?;
             out.done(
-                "The container was wiped.",
+                &t!(cat(), "cli-wiped"),
                 &serde_json::json!({ "wiped": true }),
             );
             Ok(())
@@ -497,7 +531,7 @@ fn run(cli: Cli) -> Result<()> {
             out.show(&v, render::audit_log);
             if verify && !v.verification.as_ref().is_some_and(|ver| ver.ok) {
                 return Err(Error::Reported {
-                    message: "the audit log does not verify: it was altered".into(),
+                    message: t!(cat(), "cli-audit-log-altered"),
                     code: 8,
                 });
             }
@@ -508,9 +542,9 @@ fn run(cli: Cli) -> Result<()> {
             let text = tenant::read_policy(&file)?;
             let v: PolicyUpdated = session::ask(&root, &Request::PolicyUpdate { text })?;
             let msg = if v.updated {
-                format!("Policy serial {} installed.", v.serial)
+                t!(cat(), "cli-policy-installed", serial = v.serial.to_string())
             } else {
-                format!("Policy serial {} is already installed.", v.serial)
+                t!(cat(), "cli-policy-current", serial = v.serial.to_string())
             };
             out.done(&msg, &v);
             Ok(())
@@ -576,14 +610,18 @@ fn undo_enrolment(root: &Path, cause: Error) -> Error {
         Err(_) => kapsel_core::vault::remove_container_files(root),
     };
     let message = match undone {
-        Ok(()) => format!(
-            "enrolment failed and was undone (nothing was left at {}): {cause}",
-            root.display()
+        Ok(()) => t!(
+            cat(),
+            "cli-enrol-undone",
+            path = root.display().to_string(),
+            cause = cause.to_string()
         ),
-        Err(e) => format!(
-            "enrolment failed: {cause}; removing the half-made container at {} failed too \
-             ({e}): delete that folder before enrolling again",
-            root.display()
+        Err(e) => t!(
+            cat(),
+            "cli-enrol-undo-failed",
+            path = root.display().to_string(),
+            cause = cause.to_string(),
+            error = e.to_string()
         ),
     };
     Error::Remote {
@@ -606,10 +644,12 @@ fn preinstall(root: &Path, password: &str, dir: Option<PathBuf>) -> Result<Vec<S
     c.lock("enrolment done");
     let done = done?;
     for (id, why) in &done.missing {
-        eprintln!(
-            "kapsel: warning: the tenant preinstalls {id}, but {}",
-            kapsel_core::terminal::line(why)
-        );
+        warn(&t!(
+            cat(),
+            "cli-preinstall-missing",
+            id = id.as_str(),
+            why = why.as_str()
+        ));
     }
     Ok(done.installed)
 }
@@ -619,10 +659,12 @@ fn run_tenant(cmd: TenantCommand, out: render::Out) -> Result<()> {
         TenantCommand::Keygen { out: prefix } => {
             let (secret, public, key) = tenant::keygen(&prefix)?;
             out.done(
-                &format!(
-                    "Secret key: {} (keep it offline)\nPublic key: {} = {key}",
-                    secret.display(),
-                    public.display()
+                &t!(
+                    cat(),
+                    "cli-tenant-keys",
+                    secret = secret.display().to_string(),
+                    public = public.display().to_string(),
+                    key = key.as_str()
                 ),
                 &serde_json::json!({ "secret_key_file": secret, "public_key_file": public, "public_key": key }),
             );
@@ -636,10 +678,17 @@ fn run_tenant(cmd: TenantCommand, out: render::Out) -> Result<()> {
             let signed = tenant::sign(&key, &policy)?;
             match target {
                 Some(path) => {
-                    std::fs::write(&path, &signed)
-                        .map_err(Error::io(format!("cannot write {}", path.display())))?;
+                    std::fs::write(&path, &signed).map_err(Error::io(t!(
+                        cat(),
+                        "cli-cannot-write",
+                        path = path.display().to_string()
+                    )))?;
                     out.done(
-                        &format!("Signed policy written to {}.", path.display()),
+                        &t!(
+                            cat(),
+                            "cli-policy-signed",
+                            path = path.display().to_string()
+                        ),
                         &serde_json::json!({ "written": path }),
                     );
                 }
@@ -652,12 +701,13 @@ fn run_tenant(cmd: TenantCommand, out: render::Out) -> Result<()> {
             let text = tenant::read_policy(&policy)?;
             let v = kapsel_core::policy::verify(&text, Some(&key))?;
             out.done(
-                &format!(
-                    "Valid: tenant {} ({}), serial {}, sha256 {}",
-                    v.policy.tenant.name,
-                    v.policy.tenant.id,
-                    v.policy.serial,
-                    v.sha256()
+                &t!(
+                    cat(),
+                    "cli-policy-valid",
+                    tenant = v.policy.tenant.name.as_str(),
+                    id = v.policy.tenant.id.as_str(),
+                    serial = v.policy.serial.to_string(),
+                    sha256 = v.sha256()
                 ),
                 &serde_json::json!({ "valid": true, "tenant": v.policy.tenant.id, "serial": v.policy.serial, "sha256": v.sha256() }),
             );

@@ -7,6 +7,9 @@ use std::io::BufRead;
 use zeroize::Zeroizing;
 
 use kapsel_core::error::{Error, Result};
+use kapsel_i18n::t;
+
+use super::cat;
 
 pub enum Source {
     Terminal,
@@ -36,25 +39,24 @@ impl Reader {
                 let n = std::io::stdin()
                     .lock()
                     .read_line(&mut line)
-                    .map_err(Error::io("cannot read the password from standard input"))?;
+                    .map_err(Error::io(t!(cat(), "cli-password-stdin-unreadable")))?;
                 if n == 0 {
-                    return Err(Error::invalid(format!(
-                        "standard input ended before the password ({})",
-                        prompt.trim_end_matches([':', ' '])
+                    return Err(Error::invalid(t!(
+                        cat(),
+                        "cli-password-stdin-ended",
+                        prompt = prompt.trim_end_matches([':', ' '])
                     )));
                 }
                 Zeroizing::new(line.trim_end_matches(['\n', '\r']).to_string())
             }
             Source::Terminal => {
                 Zeroizing::new(rpassword::prompt_password(prompt).map_err(|e| {
-                    Error::invalid(format!(
-                        "cannot ask for the password on a terminal ({e}); use --password-stdin"
-                    ))
+                    Error::invalid(t!(cat(), "cli-password-no-terminal", error = e.to_string()))
                 })?)
             }
         };
         if pw.is_empty() {
-            return Err(Error::invalid("the password is empty"));
+            return Err(Error::invalid(t!(cat(), "cli-password-empty")));
         }
         Ok(pw)
     }
@@ -63,9 +65,9 @@ impl Reader {
     pub fn read_new(&mut self, prompt: &str) -> Result<Zeroizing<String>> {
         let first = self.read(prompt)?;
         if matches!(self.source, Source::Terminal) {
-            let again = self.read("Repeat the new password: ")?;
+            let again = self.read(&t!(cat(), "cli-prompt-repeat-password"))?;
             if *again != *first {
-                return Err(Error::invalid("the two passwords differ"));
+                return Err(Error::invalid(t!(cat(), "cli-passwords-differ")));
             }
         }
         Ok(first)

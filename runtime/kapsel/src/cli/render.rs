@@ -7,6 +7,7 @@ use crate::bench::Report;
 use crate::session::protocol::{AgentStatus, AuditLog};
 use kapsel_core::container::Status;
 use kapsel_core::terminal;
+use kapsel_i18n::t;
 
 #[derive(Clone, Copy)]
 pub struct Out {
@@ -41,33 +42,58 @@ pub fn to_json<T: Serialize>(value: &T) -> String {
 
 pub fn status(s: &Status, agent: Option<&AgentStatus>) -> String {
     let mut out = String::new();
+    let cat = kapsel_i18n::current();
     let state = match agent {
-        Some(a) => format!("unlocked (locks after {} s idle)", a.idle_lock_seconds),
-        None => "locked".to_string(),
-    };
-    let rows = [
-        ("Container", s.container.display().to_string()),
-        ("State", state),
-        ("Tenant", format!("{} ({})", s.tenant_name, s.tenant_id)),
-        ("Tenant key", s.tenant_key.clone()),
-        (
-            "Policy",
-            format!("serial {}, sha256 {}", s.policy_serial, s.policy_sha256),
+        Some(a) => t!(
+            cat,
+            "cli-status-unlocked",
+            seconds = a.idle_lock_seconds.to_string()
         ),
-        ("Failed unlocks", s.failed_unlocks.count.to_string()),
+        None => t!(cat, "cli-status-locked"),
+    };
+    let mut rows = vec![
         (
-            "Key derivation",
+            t!(cat, "cli-status-container"),
+            s.container.display().to_string(),
+        ),
+        (t!(cat, "cli-status-state"), state),
+        (
+            t!(cat, "cli-status-tenant"),
+            format!("{} ({})", s.tenant_name, s.tenant_id),
+        ),
+        (t!(cat, "cli-status-tenant-key"), s.tenant_key.clone()),
+        (
+            t!(cat, "cli-status-policy"),
+            t!(
+                cat,
+                "cli-status-policy-value",
+                serial = s.policy_serial.to_string(),
+                sha256 = s.policy_sha256.as_str()
+            ),
+        ),
+        (
+            t!(cat, "cli-status-failed-unlocks"),
+            s.failed_unlocks.count.to_string(),
+        ),
+        (
+            t!(cat, "cli-status-kdf"),
             format!(
                 "Argon2id m={} KiB, t={}, p={}",
                 s.kdf.memory_kib, s.kdf.iterations, s.kdf.parallelism
             ),
         ),
     ];
-    for (k, val) in rows {
-        out.push_str(&format!("{k:<15} {val}\n"));
-    }
     if let Some(fp) = &s.data_key_fingerprint {
-        out.push_str(&format!("{:<15} {fp}\n", "Data key id"));
+        rows.push((t!(cat, "cli-status-data-key"), fp.clone()));
+    }
+    let width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(15);
+    for (k, val) in rows {
+        out.push_str(&format!("{k:<width$} {val}\n"));
     }
     out
 }
@@ -90,12 +116,17 @@ pub fn audit_log(v: &AuditLog) -> String {
     }
     if let Some(ver) = &v.verification {
         if ver.ok {
-            out.push_str(&format!(
-                "Verified: {} entries, chain intact, {} sealed, {} pending seal.\n",
-                ver.entries, ver.sealed, ver.pending
+            out.push_str(&t!(
+                kapsel_i18n::current(),
+                "cli-audit-verified",
+                entries = ver.entries.to_string(),
+                sealed = ver.sealed.to_string(),
+                pending = ver.pending.to_string()
             ));
+            out.push('\n');
         } else {
-            out.push_str("VERIFICATION FAILED:\n");
+            out.push_str(&t!(kapsel_i18n::current(), "cli-audit-verification-failed"));
+            out.push('\n');
             for p in &ver.problems {
                 out.push_str(&format!("  - {p}\n"));
             }

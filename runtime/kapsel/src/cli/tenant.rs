@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 
 use kapsel_core::error::{Error, Result};
 use kapsel_core::policy::{self, Domain, signing};
+use kapsel_i18n::t;
+
+use super::cat;
 
 fn write_private(path: &Path, text: &str) -> Result<()> {
     use std::io::Write;
@@ -14,12 +17,16 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
         .create_new(true)
         .mode(0o600)
         .open(path)
-        .map_err(Error::io(format!(
-            "cannot create {} (it must not exist yet)",
-            path.display()
+        .map_err(Error::io(t!(
+            cat(),
+            "cli-cannot-create-new",
+            path = path.display().to_string()
         )))?;
-    f.write_all(text.as_bytes())
-        .map_err(Error::io(format!("cannot write {}", path.display())))
+    f.write_all(text.as_bytes()).map_err(Error::io(t!(
+        cat(),
+        "cli-cannot-write",
+        path = path.display().to_string()
+    )))
 }
 
 /// The largest key file read (a key is one line of text).
@@ -34,7 +41,7 @@ pub fn read_policy(path: &Path) -> Result<String> {
     read_text(
         path,
         kapsel_core::policy::MAX_POLICY_BYTES as u64,
-        "the policy",
+        &t!(cat(), "cli-what-policy"),
     )
 }
 
@@ -45,8 +52,11 @@ pub fn keygen(prefix: &Path) -> Result<(PathBuf, PathBuf, String)> {
     let public = prefix.with_extension("pub");
     let pub_text = signing::encode_public_key(&key.verifying_key());
     write_private(&secret, &signing::encode_secret_key(&key))?;
-    std::fs::write(&public, format!("{pub_text}\n"))
-        .map_err(Error::io(format!("cannot write {}", public.display())))?;
+    std::fs::write(&public, format!("{pub_text}\n")).map_err(Error::io(t!(
+        cat(),
+        "cli-cannot-write",
+        path = public.display().to_string()
+    )))?;
     Ok((secret, public, pub_text))
 }
 
@@ -58,13 +68,16 @@ pub fn public_key_arg(arg: &str) -> Result<ed25519_dalek::VerifyingKey> {
     signing::parse_public_key(&read_text(
         Path::new(arg),
         MAX_KEY_FILE,
-        "the public key file",
+        &t!(cat(), "cli-what-public-key"),
     )?)
 }
 
 pub fn sign(secret_key: &Path, policy_path: &Path) -> Result<String> {
-    let key =
-        signing::parse_secret_key(&read_text(secret_key, MAX_KEY_FILE, "the secret key file")?)?;
+    let key = signing::parse_secret_key(&read_text(
+        secret_key,
+        MAX_KEY_FILE,
+        &t!(cat(), "cli-what-secret-key"),
+    )?)?;
     let text = read_policy(policy_path)?;
     // Refuse to sign something the container would refuse to install.
     let body = match signing::parse_document(&text) {

@@ -1,0 +1,2 @@
+# Kapsel — cli-mail, German. Every id in this file starts with `cli-mail-`.
+
