@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use kapsel_core::{Error, Result};
+use kapsel_i18n::{current as cat, t};
 use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
 use ldap3::{LdapConn, LdapConnSettings, LdapError, Scope, SearchOptions, StdStream};
 
@@ -26,22 +27,33 @@ pub struct Connection {
 fn describe(server: &str, what: &str, e: LdapError) -> Error {
     let text = e.to_string();
     match e {
-        LdapError::LdapResult { result } if result.rc == INVALID_CREDENTIALS => Error::Network(
-            format!("the directory {server} refused the login: invalid credentials"),
-        ),
-        LdapError::LdapResult { result } => Error::Network(format!(
-            "the directory {server} refused {what}: result {} {}",
-            result.rc,
-            kapsel_core::terminal::line(&result.text)
-        )),
-        LdapError::Timeout { .. } => Error::Network(format!(
-            "the directory {server} did not answer {what} in time"
-        )),
-        LdapError::Rustls { .. } => Error::Tls(format!("TLS to the directory {server}: {text}")),
-        _ if text.contains("certificate") || text.contains("TLS") || text.contains("tls") => {
-            Error::Tls(format!("TLS to the directory {server}: {text}"))
+        LdapError::LdapResult { result } if result.rc == INVALID_CREDENTIALS => {
+            Error::Network(t!(cat(), "ldap-invalid-credentials", server = server))
         }
-        _ => Error::Network(format!("the directory {server} ({what}): {text}")),
+        LdapError::LdapResult { result } => Error::Network(t!(
+            cat(),
+            "ldap-refused",
+            server = server,
+            what = what,
+            code = result.rc.to_string(),
+            text = kapsel_core::terminal::line(&result.text)
+        )),
+        LdapError::Timeout { .. } => {
+            Error::Network(t!(cat(), "ldap-timeout", server = server, what = what))
+        }
+        LdapError::Rustls { .. } => {
+            Error::Tls(t!(cat(), "ldap-tls", server = server, error = text))
+        }
+        _ if text.contains("certificate") || text.contains("TLS") || text.contains("tls") => {
+            Error::Tls(t!(cat(), "ldap-tls", server = server, error = text))
+        }
+        _ => Error::Network(t!(
+            cat(),
+            "ldap-failed",
+            server = server,
+            what = what,
+            error = text
+        )),
     }
 }
 
@@ -56,24 +68,39 @@ fn tcp(d: &Directory, server: &str) -> Result<std::net::TcpStream> {
         .url
         .port()
         .unwrap_or(if d.url.scheme() == "ldaps" { 636 } else { 389 });
-    let addrs = (host, port)
-        .to_socket_addrs()
-        .map_err(|e| Error::Network(format!("the directory {server} cannot be found: {e}")))?;
+    let addrs = (host, port).to_socket_addrs().map_err(|e| {
+        Error::Network(t!(
+            cat(),
+            "ldap-unknown-host",
+            server = server,
+            error = e.to_string()
+        ))
+    })?;
     let mut last = None;
     for addr in addrs {
         match std::net::TcpStream::connect_timeout(&addr, d.time_limit()) {
             Ok(stream) => {
-                stream
-                    .set_nodelay(true)
-                    .map_err(|e| Error::Network(format!("the directory {server}: {e}")))?;
+                stream.set_nodelay(true).map_err(|e| {
+                    Error::Network(t!(
+                        cat(),
+                        "ldap-socket",
+                        server = server,
+                        error = e.to_string()
+                    ))
+                })?;
                 return Ok(stream);
             }
             Err(e) => last = Some(e),
         }
     }
     Err(Error::Network(match last {
-        Some(e) => format!("the directory {server} cannot be reached: {e}"),
-        None => format!("the directory {server} has no address"),
+        Some(e) => t!(
+            cat(),
+            "ldap-unreachable",
+            server = server,
+            error = e.to_string()
+        ),
+        None => t!(cat(), "ldap-no-address", server = server),
     }))
 }
 
@@ -89,7 +116,7 @@ impl Connection {
             .set_config(d.tls.clone())
             .set_starttls(d.url.scheme() == "ldap" && !d.plaintext);
         let ldap = LdapConn::with_settings(settings, d.url.as_str())
-            .map_err(|e| describe(&server, "the connection", e))?;
+            .map_err(|e| describe(&server, &t!(cat(), "ldap-what-connection"), e))?;
         Ok(Connection { ldap, server })
     }
 
@@ -97,16 +124,14 @@ impl Connection {
         // An empty password makes a simple bind an anonymous one (RFC 4513 §5.1.2): a server
         // would say yes without checking anything.
         if password.is_empty() {
-            return Err(Error::invalid(
-                "an empty password cannot log in to the directory",
-            ));
+            return Err(Error::invalid(t!(cat(), "ldap-empty-password")));
         }
         self.ldap
             .with_timeout(limit)
             .simple_bind(dn, password)
             .and_then(|r| r.success())
             .map(|_| ())
-            .map_err(|e| describe(&self.server, "the login", e))
+            .map_err(|e| describe(&self.server, &t!(cat(), "ldap-what-login"), e))
     }
 
     pub fn bind(&mut self, d: &Directory) -> Result<()> {
@@ -132,11 +157,11 @@ impl Connection {
             .with_search_options(SearchOptions::new().sizelimit(2))
             .with_timeout(d.time_limit())
             .streaming_search(&d.base_dn, Scope::Subtree, &f, vec!["1.1"])
-            .map_err(|e| describe(&self.server, "the login look-up", e))?;
+            .map_err(|e| describe(&self.server, &t!(cat(), "ldap-what-login-lookup"), e))?;
         let mut found = Vec::new();
         while let Some(e) = stream
             .next()
-            .map_err(|e| describe(&self.server, "the login look-up", e))?
+            .map_err(|e| describe(&self.server, &t!(cat(), "ldap-what-login-lookup"), e))?
         {
             if let Some(dn) = entry::dn(&e.0) {
                 found.push(dn);
@@ -147,13 +172,17 @@ impl Connection {
         }
         match found.len() {
             1 => Ok(found.remove(0)),
-            0 => Err(Error::Network(format!(
-                "the directory {} has no entry for the login {login}",
-                self.server
+            0 => Err(Error::Network(t!(
+                cat(),
+                "ldap-login-unknown",
+                server = self.server.as_str(),
+                login = login
             ))),
-            _ => Err(Error::Network(format!(
-                "the directory {} has more than one entry for the login {login}",
-                self.server
+            _ => Err(Error::Network(t!(
+                cat(),
+                "ldap-login-ambiguous",
+                server = self.server.as_str(),
+                login = login
             ))),
         }
     }
@@ -178,19 +207,20 @@ impl Connection {
             .with_search_options(SearchOptions::new().timelimit(limit))
             .with_timeout(d.time_limit())
             .streaming_search_with(adapters, &d.base_dn, Scope::Subtree, filter, attrs)
-            .map_err(|e| describe(&self.server, "the search", e))?;
+            .map_err(|e| describe(&self.server, &t!(cat(), "ldap-what-search"), e))?;
         let mut people = Vec::new();
         let mut truncated = false;
         loop {
             if Instant::now() > deadline {
-                return Err(Error::Network(format!(
-                    "the directory search took longer than {} s: narrow it down",
-                    d.policy.time_limit_seconds
+                return Err(Error::Network(t!(
+                    cat(),
+                    "ldap-search-too-long",
+                    seconds = d.policy.time_limit_seconds.to_string()
                 )));
             }
             let Some(e) = stream
                 .next()
-                .map_err(|e| describe(&self.server, "the search", e))?
+                .map_err(|e| describe(&self.server, &t!(cat(), "ldap-what-search"), e))?
             else {
                 break;
             };
@@ -209,15 +239,16 @@ impl Connection {
                 0 => {}
                 SIZE_LIMIT_EXCEEDED => truncated = true,
                 TIME_LIMIT_EXCEEDED => {
-                    return Err(Error::Network(format!(
-                        "the directory stopped the search at its time limit ({} s): narrow it down",
-                        d.policy.time_limit_seconds
+                    return Err(Error::Network(t!(
+                        cat(),
+                        "ldap-search-time-limit",
+                        seconds = d.policy.time_limit_seconds.to_string()
                     )));
                 }
                 _ => {
                     return Err(describe(
                         &self.server,
-                        "the search",
+                        &t!(cat(), "ldap-what-search"),
                         LdapError::LdapResult { result: r },
                     ));
                 }

@@ -3,6 +3,7 @@
 
 use kapsel_core::policy::DirectoryAttributes;
 use kapsel_core::{Error, Result};
+use kapsel_i18n::{current as cat, t};
 use serde::{Deserialize, Serialize};
 
 /// The longest text a search takes (a name, an address, a number).
@@ -34,8 +35,10 @@ impl std::str::FromStr for Field {
             "department" => Field::Department,
             "login" => Field::Login,
             other => {
-                return Err(Error::invalid(format!(
-                    "unknown field {other:?}: use any, name, mail, phone, department or login"
+                return Err(Error::invalid(t!(
+                    cat(),
+                    "ldap-unknown-field",
+                    field = format!("{other:?}")
                 )));
             }
         })
@@ -57,19 +60,17 @@ fn escape(text: &str) -> String {
 pub fn build(query: &Query, attrs: &DirectoryAttributes) -> Result<String> {
     let text = query.text.trim();
     if text.is_empty() {
-        return Err(Error::invalid(
-            "type a name, an address or a number to search for",
-        ));
+        return Err(Error::invalid(t!(cat(), "ldap-query-empty")));
     }
     if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(Error::invalid(format!(
-            "the search text is longer than {MAX_QUERY_CHARS} characters"
+        return Err(Error::invalid(t!(
+            cat(),
+            "ldap-query-too-long",
+            max = MAX_QUERY_CHARS.to_string()
         )));
     }
     if text.chars().any(char::is_control) {
-        return Err(Error::invalid(
-            "the search text contains control characters",
-        ));
+        return Err(Error::invalid(t!(cat(), "ldap-query-control")));
     }
     let t = escape(text);
     let contains = |a: &str| format!("({a}=*{t}*)");

@@ -17,6 +17,7 @@ use std::time::Duration;
 use kapsel_core::container::Container;
 use kapsel_core::policy::{DirectoryBind, DirectoryPolicy, Policy};
 use kapsel_core::{Error, Result};
+use kapsel_i18n::{current as cat, t};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -63,18 +64,17 @@ impl Directory {
         let policy = c.policy();
         let bind = match policy.directory.bind {
             DirectoryBind::User => Bind::User {
-                login: c.user()?.ok_or_else(|| {
-                    Error::invalid("no directory login is stored: enrol with --user LOGIN")
-                })?,
+                login: c
+                    .user()?
+                    .ok_or_else(|| Error::invalid(t!(cat(), "ldap-no-login")))?,
                 password: Zeroizing::new(c.password()?.to_string()),
             },
             DirectoryBind::Service => {
                 let dn = policy.directory.service_dn.clone().unwrap_or_default();
-                let password = c.vault().get(SECRET_NS, SERVICE_PASSWORD)?.ok_or_else(|| {
-                    Error::invalid(
-                        "the tenant binds to the directory with a service account whose password is not stored yet: run `kapsel dir service-password`",
-                    )
-                })?;
+                let password = c
+                    .vault()
+                    .get(SECRET_NS, SERVICE_PASSWORD)?
+                    .ok_or_else(|| Error::invalid(t!(cat(), "ldap-no-service-password")))?;
                 Bind::Service {
                     dn,
                     password: Zeroizing::new(String::from_utf8_lossy(&password).into_owned()),
@@ -86,28 +86,36 @@ impl Directory {
 
     fn new(policy: &Policy, bind: Bind) -> Result<Directory> {
         if !policy.modules.directory {
-            return Err(Error::Policy(
-                "the tenant has not enabled the directory".into(),
-            ));
+            return Err(Error::Policy(t!(cat(), "ldap-not-enabled")));
         }
         let server = policy
             .servers
             .ldap
             .as_deref()
-            .ok_or_else(|| Error::Policy("the tenant policy names no LDAP server".into()))?;
-        let url = url::Url::parse(server)
-            .map_err(|e| Error::Policy(format!("servers.ldap {server:?} is not a URL: {e}")))?;
+            .ok_or_else(|| Error::Policy(t!(cat(), "ldap-no-server")))?;
+        let url = url::Url::parse(server).map_err(|e| {
+            Error::Policy(t!(
+                cat(),
+                "ldap-server-not-url",
+                server = format!("{server:?}"),
+                error = e.to_string()
+            ))
+        })?;
         let host = match (url.scheme(), url.host_str()) {
             ("ldap" | "ldaps", Some(h)) if !h.is_empty() => h.to_string(),
             _ => {
-                return Err(Error::Policy(format!(
-                    "servers.ldap {server:?} must be ldaps://host[:port] or ldap://host[:port]"
+                return Err(Error::Policy(t!(
+                    cat(),
+                    "ldap-server-scheme",
+                    server = format!("{server:?}")
                 )));
             }
         };
-        let base_dn = policy.servers.ldap_base_dn.clone().ok_or_else(|| {
-            Error::Policy("the tenant policy names no servers.ldap_base_dn".into())
-        })?;
+        let base_dn = policy
+            .servers
+            .ldap_base_dn
+            .clone()
+            .ok_or_else(|| Error::Policy(t!(cat(), "ldap-no-base-dn")))?;
         let plaintext = url.scheme() == "ldap"
             && policy
                 .tls
@@ -142,7 +150,7 @@ impl Directory {
 /// Store (or replace) the service account's password, sealed in the container.
 pub fn set_service_password(c: &Container, password: &str) -> Result<()> {
     if password.is_empty() {
-        return Err(Error::invalid("the service account's password is empty"));
+        return Err(Error::invalid(t!(cat(), "ldap-empty-service-password")));
     }
     c.vault()
         .put(SECRET_NS, SERVICE_PASSWORD, password.as_bytes())
