@@ -64,7 +64,12 @@ fn both_catalogues_hold_exactly_the_ids_the_code_uses() {
     for lang in [Lang::De, Lang::En] {
         let defined = catalogue_ids(lang.source());
         let missing: Vec<_> = used.difference(&defined).collect();
-        let unused: Vec<_> = defined.difference(&used).collect();
+        // `cli-help-*` ids are derived from the command tree at run time; the kapsel
+        // crate's help tests walk that tree against both catalogues instead.
+        let unused: Vec<_> = defined
+            .difference(&used)
+            .filter(|id| !id.starts_with("cli-help"))
+            .collect();
         assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
         assert!(unused.is_empty(), "{lang:?} defines unused {unused:?}");
     }

@@ -5,6 +5,7 @@
 mod apps;
 mod directory;
 mod groupware;
+mod help;
 mod mail;
 mod password;
 mod render;
@@ -13,7 +14,7 @@ pub mod tenant;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, FromArgMatches, Parser, Subcommand};
 
 use crate::session::protocol::{AgentStatus, AuditLog, Locked, PolicyUpdated};
 use crate::session::{self, Request};
@@ -296,8 +297,14 @@ pub fn main() -> i32 {
     // Whatever kapsel creates is private to the user, whatever the caller's umask.
     rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     crate::session::harden_process();
-    let cli = Cli::parse();
-    kapsel_i18n::init(language(&root_of(&cli)));
+    // The language comes first, so that even `--help` speaks it; the container (for the
+    // tenant's default language) is looked up the way clap will find it.
+    kapsel_i18n::init(language(&root_before_parsing()));
+    let matches = help::command(cat()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let json = cli.json;
     match run(cli) {
         Ok(()) => 0,
@@ -351,6 +358,27 @@ fn report_crash(c: &Container) {
             )
         );
     }
+}
+
+/// `--container DIR` / `--container=DIR`, else `$KAPSEL_CONTAINER`, else the default: what
+/// clap will make of the arguments, read before clap runs.
+fn root_before_parsing() -> PathBuf {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--container" {
+            if let Some(dir) = args.next() {
+                return PathBuf::from(dir);
+            }
+        } else if let Some(dir) = a.to_str().and_then(|s| s.strip_prefix("--container=")) {
+            return PathBuf::from(dir);
+        } else if a == "--" {
+            break;
+        }
+    }
+    std::env::var_os("KAPSEL_CONTAINER")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(container::default_dir)
 }
 
 fn root_of(cli: &Cli) -> PathBuf {
