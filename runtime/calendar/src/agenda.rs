@@ -6,6 +6,7 @@ use chrono::{DateTime, Datelike, FixedOffset, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 use kapsel_core::vault::Vault;
 use kapsel_core::{Error, Result};
+use kapsel_i18n::{current as cat, t};
 use serde::{Deserialize, Serialize};
 
 use crate::contacts::{self, Contact, ContactChanges};
@@ -169,7 +170,7 @@ pub fn agenda(vault: &Vault, window: &Window, local: Tz) -> Result<AgendaAnswer>
 /// An object found by its UID (or a unique beginning of it, as the CLI shows it).
 fn find(vault: &Vault, kind: Kind, uid: &str) -> Result<(StoredCollection, String, StoredObject)> {
     if uid.trim().is_empty() {
-        return Err(Error::invalid("no UID given"));
+        return Err(Error::invalid(t!(cat(), "cal-no-uid")));
     }
     let mut found = Vec::new();
     for coll in store::collections(vault)?
@@ -186,13 +187,16 @@ fn find(vault: &Vault, kind: Kind, uid: &str) -> Result<(StoredCollection, Strin
     }
     match found.len() {
         1 => Ok(found.remove(0)),
-        0 => Err(Error::NotFound(format!(
-            "nothing with the UID {}",
-            kapsel_core::terminal::line(uid)
+        0 => Err(Error::NotFound(t!(
+            cat(),
+            "cal-uid-not-found",
+            uid = kapsel_core::terminal::line(uid)
         ))),
-        n => Err(Error::invalid(format!(
-            "{n} objects have UIDs starting with {}: give more of it",
-            kapsel_core::terminal::line(uid)
+        n => Err(Error::invalid(t!(
+            cat(),
+            "cal-uid-ambiguous",
+            count = n,
+            uid = kapsel_core::terminal::line(uid)
         ))),
     }
 }
@@ -209,9 +213,10 @@ pub fn find_event(vault: &Vault, uid: &str) -> Result<(StoredCollection, String,
             }
         }
     }
-    Err(Error::NotFound(format!(
-        "no event with the UID {}",
-        kapsel_core::terminal::line(uid)
+    Err(Error::NotFound(t!(
+        cat(),
+        "cal-no-event-uid",
+        uid = kapsel_core::terminal::line(uid)
     )))
 }
 
@@ -236,15 +241,15 @@ pub fn put_event_text(vault: &Vault, uid: &str, data: String, local: Tz) -> Resu
             data,
             if_match,
             base,
-            format!("invitation {uid}"),
+            t!(cat(), "cal-what-invitation", uid = uid),
         ),
         local,
     )?;
     Ok(Done {
         message: if create {
-            format!("Added to {}.", coll.name)
+            t!(cat(), "cal-added-to", calendar = coll.name.as_str())
         } else {
-            "Updated.".into()
+            t!(cat(), "cal-updated")
         },
         uid: uid.to_string(),
         replay: None,
@@ -255,7 +260,11 @@ pub fn put_event_text(vault: &Vault, uid: &str, data: String, local: Tz) -> Resu
 pub fn show(vault: &Vault, uid: &str, local: Tz) -> Result<AgendaAnswer> {
     let (coll, _, obj) = find(vault, Kind::Calendar, uid)?;
     if let Some(p) = &obj.problem {
-        return Err(Error::invalid(format!("this object cannot be read: {p}")));
+        return Err(Error::invalid(t!(
+            cat(),
+            "cal-unreadable-object",
+            problem = p.as_str()
+        )));
     }
     let cal = ical::parse(&obj.data).map_err(Error::invalid)?;
     let now = Utc::now();
@@ -344,8 +353,8 @@ fn pick(
         .collect();
     if all.is_empty() {
         return Err(Error::invalid(match kind {
-            Kind::Calendar => "no calendar is known yet: run `kapsel sync now` first",
-            Kind::AddressBook => "no address book is known yet: run `kapsel sync now` first",
+            Kind::Calendar => t!(cat(), "cal-no-calendar-yet"),
+            Kind::AddressBook => t!(cat(), "cal-no-address-book-yet"),
         }));
     }
     match name {
@@ -353,9 +362,10 @@ fn pick(
             .into_iter()
             .find(|c| c.name.eq_ignore_ascii_case(n) || c.id == n)
             .ok_or_else(|| {
-                Error::NotFound(format!(
-                    "no calendar or address book named {}",
-                    kapsel_core::terminal::line(n)
+                Error::NotFound(t!(
+                    cat(),
+                    "cal-no-collection-named",
+                    name = kapsel_core::terminal::line(n)
                 ))
             }),
         None => Ok(all
@@ -381,18 +391,42 @@ fn href_in(coll: &StoredCollection, uid: &str, ext: &str) -> Result<String> {
     Ok(format!("{path}{name}.{ext}"))
 }
 
-fn check_text(what: &str, t: &str) -> Result<()> {
-    if t.len() > 64 * 1024 {
-        return Err(Error::invalid(format!("the {what} is longer than 64 KiB")));
+/// The text fields an edit checks, as the messages name them.
+#[derive(Clone, Copy)]
+enum TextField {
+    Title,
+    Location,
+    Description,
+    Other,
+}
+
+impl TextField {
+    fn name(self) -> String {
+        match self {
+            TextField::Title => t!(cat(), "cal-field-title"),
+            TextField::Location => t!(cat(), "cal-field-location"),
+            TextField::Description => t!(cat(), "cal-field-description"),
+            TextField::Other => t!(cat(), "cal-field-other"),
+        }
+    }
+}
+
+fn check_text(what: TextField, text: &str) -> Result<()> {
+    if text.len() > 64 * 1024 {
+        return Err(Error::invalid(t!(
+            cat(),
+            "cal-text-too-long",
+            what = what.name()
+        )));
     }
     Ok(())
 }
 
 pub fn event_text(e: &NewEvent, uid: &str, local: Tz) -> Result<String> {
     if e.title.trim().is_empty() {
-        return Err(Error::invalid("an event needs a title"));
+        return Err(Error::invalid(t!(cat(), "cal-event-needs-title")));
     }
-    check_text("title", &e.title)?;
+    check_text(TextField::Title, &e.title)?;
     let start = Moment::parse(&e.start, local).map_err(Error::invalid)?;
     let end = match (&e.end, e.duration_minutes, start) {
         (Some(t), _, _) => Moment::parse(t, local).map_err(Error::invalid)?,
@@ -404,13 +438,11 @@ pub fn event_text(e: &NewEvent, uid: &str, local: Tz) -> Result<String> {
         (Moment::At(s), Moment::At(t)) => t >= s,
         (Moment::Date(s), Moment::Date(t)) => t > s,
         _ => {
-            return Err(Error::invalid(
-                "give both start and end as dates (all day) or both with a time",
-            ));
+            return Err(Error::invalid(t!(cat(), "cal-mixed-moments")));
         }
     };
     if !ordered {
-        return Err(Error::invalid("the end is before the start"));
+        return Err(Error::invalid(t!(cat(), "cal-end-before-start")));
     }
     let mut out = String::from(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Kapsel//Kapsel 0.1//EN\r\nBEGIN:VEVENT\r\n",
@@ -422,18 +454,16 @@ pub fn event_text(e: &NewEvent, uid: &str, local: Tz) -> Result<String> {
     ical::moment_line(&mut out, "DTEND", &end, local);
     ical::prop_line(&mut out, "SUMMARY", &ical::escape(&e.title));
     if let Some(l) = e.location.as_deref().filter(|l| !l.is_empty()) {
-        check_text("location", l)?;
+        check_text(TextField::Location, l)?;
         ical::prop_line(&mut out, "LOCATION", &ical::escape(l));
     }
     if let Some(d) = e.description.as_deref().filter(|l| !l.is_empty()) {
-        check_text("description", d)?;
+        check_text(TextField::Description, d)?;
         ical::prop_line(&mut out, "DESCRIPTION", &ical::escape(d));
     }
     if let Some(r) = &e.rrule {
         if r.chars().any(|c| c.is_control() || c == ':') || r.len() > 512 {
-            return Err(Error::invalid(
-                "the repeat rule holds characters an RRULE cannot have",
-            ));
+            return Err(Error::invalid(t!(cat(), "cal-bad-rrule")));
         }
         ical::prop_line(&mut out, "RRULE", r.trim_start_matches("RRULE:"));
     }
@@ -450,9 +480,10 @@ pub fn event_text(e: &NewEvent, uid: &str, local: Tz) -> Result<String> {
             if a.chars()
                 .any(|c| c.is_control() || c == ':' || c == ';' || c == '"')
             {
-                return Err(Error::invalid(format!(
-                    "{} is not a mail address",
-                    kapsel_core::terminal::line(a)
+                return Err(Error::invalid(t!(
+                    cat(),
+                    "cal-not-mail-address",
+                    address = kapsel_core::terminal::line(a)
                 )));
             }
             ical::prop_line(
@@ -472,9 +503,10 @@ pub fn event_text(e: &NewEvent, uid: &str, local: Tz) -> Result<String> {
     let cal = ical::parse(&out).map_err(Error::invalid)?;
     let expanded = cal.expand_dates(calcard::common::timezone::Tz::Tz(local), 2);
     if let Some(err) = expanded.errors.first() {
-        return Err(Error::invalid(format!(
-            "the event does not expand: {:?}",
-            err.error
+        return Err(Error::invalid(t!(
+            cat(),
+            "cal-no-expand",
+            error = format!("{:?}", err.error)
         )));
     }
     Ok(ical::with_timezones(cal))
@@ -493,13 +525,13 @@ pub fn add_event(vault: &Vault, e: &NewEvent, local: Tz) -> Result<(Done, String
             &coll.id,
             href,
             data.clone(),
-            format!("add event {}", e.title),
+            t!(cat(), "cal-what-add-event", title = e.title.as_str()),
         ),
         local,
     )?;
     Ok((
         Done {
-            message: format!("Event added to {}.", coll.name),
+            message: t!(cat(), "cal-event-added", calendar = coll.name.as_str()),
             uid,
             replay: None,
             invited: 0,
@@ -551,12 +583,12 @@ pub fn edit_event(vault: &Vault, uid: &str, ch: &EventChanges, local: Tz) -> Res
             c.component_type == calcard::icalendar::ICalendarComponentType::VEvent
                 && !c.has_property(&ICalendarProperty::RecurrenceId)
         })
-        .ok_or_else(|| Error::invalid("this object holds no event"))?;
+        .ok_or_else(|| Error::invalid(t!(cat(), "cal-no-event-in-object")))?;
     let old_start = ical::when_of(&cal.components[idx], ICalendarProperty::Dtstart, local);
     let old_end = ical::when_of(&cal.components[idx], ICalendarProperty::Dtend, local);
     let comp = &mut cal.components[idx];
     if let Some(t) = &ch.title {
-        check_text("title", t)?;
+        check_text(TextField::Title, t)?;
         ical::set(
             comp,
             ICalendarProperty::Summary,
@@ -564,14 +596,14 @@ pub fn edit_event(vault: &Vault, uid: &str, ch: &EventChanges, local: Tz) -> Res
         );
     }
     if let Some(l) = &ch.location {
-        check_text("location", l)?;
+        check_text(TextField::Location, l)?;
         let e = (!l.is_empty())
             .then(|| ical::entry(&format!("LOCATION:{}", ical::escape(l))))
             .flatten();
         ical::set(comp, ICalendarProperty::Location, e);
     }
     if let Some(d) = &ch.description {
-        check_text("description", d)?;
+        check_text(TextField::Description, d)?;
         let e = (!d.is_empty())
             .then(|| ical::entry(&format!("DESCRIPTION:{}", ical::escape(d))))
             .flatten();
@@ -614,11 +646,17 @@ pub fn edit_event(vault: &Vault, uid: &str, ch: &EventChanges, local: Tz) -> Res
     edit::apply(
         vault,
         Kind::Calendar,
-        Queued::replace(&coll.id, href, data, &obj, format!("edit {title}")),
+        Queued::replace(
+            &coll.id,
+            href,
+            data,
+            &obj,
+            t!(cat(), "cal-what-edit", title = title),
+        ),
         local,
     )?;
     Ok(Done {
-        message: "Changed.".into(),
+        message: t!(cat(), "cal-changed"),
         uid: obj.uid.unwrap_or_default(),
         replay: None,
         invited: 0,
@@ -634,12 +672,16 @@ pub fn remove(vault: &Vault, kind: Kind, uid: &str, local: Tz) -> Result<Done> {
             &coll.id,
             href,
             obj.etag.clone(),
-            format!("remove {}", obj.uid.clone().unwrap_or_default()),
+            t!(
+                cat(),
+                "cal-what-remove",
+                uid = obj.uid.clone().unwrap_or_default()
+            ),
         ),
         local,
     )?;
     Ok(Done {
-        message: "Removed.".into(),
+        message: t!(cat(), "cal-removed"),
         uid: obj.uid.unwrap_or_default(),
         replay: None,
         invited: 0,
@@ -722,9 +764,9 @@ pub struct NewTask {
 
 pub fn add_task(vault: &Vault, t: &NewTask, local: Tz) -> Result<Done> {
     if t.title.trim().is_empty() {
-        return Err(Error::invalid("a task needs a title"));
+        return Err(Error::invalid(t!(cat(), "cal-task-needs-title")));
     }
-    check_text("title", &t.title)?;
+    check_text(TextField::Title, &t.title)?;
     let coll = pick(vault, Kind::Calendar, "VTODO", t.list.as_deref())?;
     let uid = ical::new_uid();
     let mut out = String::from(
@@ -752,7 +794,7 @@ pub fn add_task(vault: &Vault, t: &NewTask, local: Tz) -> Result<Done> {
     }
     if let Some(p) = t.priority {
         if p > 9 {
-            return Err(Error::invalid("a priority is 1 (highest) to 9 (lowest)"));
+            return Err(Error::invalid(t!(cat(), "cal-priority-range")));
         }
         ical::prop_line(&mut out, "PRIORITY", &p.to_string());
     }
@@ -761,7 +803,7 @@ pub fn add_task(vault: &Vault, t: &NewTask, local: Tz) -> Result<Done> {
         ical::prop_line(&mut out, "CATEGORIES", &list.join(","));
     }
     if let Some(d) = t.description.as_deref().filter(|d| !d.is_empty()) {
-        check_text("description", d)?;
+        check_text(TextField::Description, d)?;
         ical::prop_line(&mut out, "DESCRIPTION", &ical::escape(d));
     }
     out.push_str("END:VTODO\r\nEND:VCALENDAR\r\n");
@@ -770,11 +812,16 @@ pub fn add_task(vault: &Vault, t: &NewTask, local: Tz) -> Result<Done> {
     edit::apply(
         vault,
         Kind::Calendar,
-        Queued::create(&coll.id, href, out, format!("add task {}", t.title)),
+        Queued::create(
+            &coll.id,
+            href,
+            out,
+            t!(cat(), "cal-what-add-task", title = t.title.as_str()),
+        ),
         local,
     )?;
     Ok(Done {
-        message: format!("Task added to {}.", coll.name),
+        message: t!(cat(), "cal-task-added", list = coll.name.as_str()),
         uid,
         replay: None,
         invited: 0,
@@ -802,10 +849,10 @@ pub fn edit_task(vault: &Vault, uid: &str, ch: &TaskChanges, local: Tz) -> Resul
         .components
         .iter()
         .position(|c| c.component_type == calcard::icalendar::ICalendarComponentType::VTodo)
-        .ok_or_else(|| Error::invalid("this object holds no task"))?;
+        .ok_or_else(|| Error::invalid(t!(cat(), "cal-no-task-in-object")))?;
     let comp = &mut cal.components[idx];
     if let Some(t) = &ch.title {
-        check_text("title", t)?;
+        check_text(TextField::Title, t)?;
         ical::set(
             comp,
             ICalendarProperty::Summary,
@@ -818,7 +865,7 @@ pub fn edit_task(vault: &Vault, uid: &str, ch: &TaskChanges, local: Tz) -> Resul
     }
     if let Some(p) = ch.priority {
         if p > 9 {
-            return Err(Error::invalid("a priority is 1 (highest) to 9 (lowest)"));
+            return Err(Error::invalid(t!(cat(), "cal-priority-range")));
         }
         ical::set(
             comp,
@@ -833,9 +880,7 @@ pub fn edit_task(vault: &Vault, uid: &str, ch: &TaskChanges, local: Tz) -> Resul
     };
     if let Some(s) = &status {
         if !["NEEDS-ACTION", "IN-PROCESS", "COMPLETED", "CANCELLED"].contains(&s.as_str()) {
-            return Err(Error::invalid(
-                "a task's status is needs-action, in-process, completed or cancelled",
-            ));
+            return Err(Error::invalid(t!(cat(), "cal-task-status")));
         }
         ical::set(
             comp,
@@ -882,15 +927,19 @@ pub fn edit_task(vault: &Vault, uid: &str, ch: &TaskChanges, local: Tz) -> Resul
             href,
             data,
             &obj,
-            format!("edit task {}", obj.uid.clone().unwrap_or_default()),
+            t!(
+                cat(),
+                "cal-what-edit-task",
+                uid = obj.uid.clone().unwrap_or_default()
+            ),
         ),
         local,
     )?;
     Ok(Done {
         message: if ch.done {
-            "Done.".into()
+            t!(cat(), "cal-done")
         } else {
-            "Changed.".into()
+            t!(cat(), "cal-changed")
         },
         uid: obj.uid.unwrap_or_default(),
         replay: None,
@@ -946,13 +995,13 @@ pub fn contacts(vault: &Vault, query: Option<&str>) -> Result<ContactsAnswer> {
 
 pub fn add_contact(vault: &Vault, mut c: Contact, book: Option<&str>, local: Tz) -> Result<Done> {
     if c.name.trim().is_empty() {
-        return Err(Error::invalid("a contact needs a name"));
+        return Err(Error::invalid(t!(cat(), "cal-contact-needs-name")));
     }
     for t in std::iter::once(&c.name)
         .chain(c.emails.iter())
         .chain(c.phones.iter())
     {
-        check_text("field", t)?;
+        check_text(TextField::Other, t)?;
     }
     let coll = pick(vault, Kind::AddressBook, "VCARD", book)?;
     if c.uid.is_empty() {
@@ -964,11 +1013,16 @@ pub fn add_contact(vault: &Vault, mut c: Contact, book: Option<&str>, local: Tz)
     edit::apply(
         vault,
         Kind::AddressBook,
-        Queued::create(&coll.id, href, data, format!("add contact {}", c.name)),
+        Queued::create(
+            &coll.id,
+            href,
+            data,
+            t!(cat(), "cal-what-add-contact", name = c.name.as_str()),
+        ),
         local,
     )?;
     Ok(Done {
-        message: format!("Contact saved in {}.", coll.name),
+        message: t!(cat(), "cal-contact-saved", book = coll.name.as_str()),
         uid: c.uid,
         replay: None,
         invited: 0,
@@ -988,12 +1042,16 @@ pub fn edit_contact(vault: &Vault, uid: &str, ch: &ContactChanges, local: Tz) ->
             href,
             data,
             &obj,
-            format!("edit contact {}", obj.uid.clone().unwrap_or_default()),
+            t!(
+                cat(),
+                "cal-what-edit-contact",
+                uid = obj.uid.clone().unwrap_or_default()
+            ),
         ),
         local,
     )?;
     Ok(Done {
-        message: "Changed.".into(),
+        message: t!(cat(), "cal-changed"),
         uid: obj.uid.unwrap_or_default(),
         replay: None,
         invited: 0,

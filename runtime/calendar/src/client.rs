@@ -13,6 +13,7 @@ use kapsel_core::net::origin::{Target, parse_target};
 use kapsel_core::policy::Policy;
 use kapsel_core::{Error, Result};
 use kapsel_dav::Multistatus;
+use kapsel_i18n::{current as cat, t};
 use url::Url;
 use zeroize::Zeroizing;
 
@@ -39,7 +40,7 @@ impl Client {
     /// A client for the server at `base` (a URL from the tenant policy).
     pub fn new(base: &str, policy: &Policy, login: Option<&Login>) -> Result<Client> {
         let target = parse_target(base)
-            .map_err(|e| Error::Policy(format!("the calendar server address: {e}")))?;
+            .map_err(|e| Error::Policy(t!(cat(), "cal-server-address", error = e.to_string())))?;
         if target.scheme == "http"
             && !policy
                 .tls
@@ -47,9 +48,11 @@ impl Client {
                 .iter()
                 .any(|h| h.eq_ignore_ascii_case(&target.host))
         {
-            return Err(Error::Policy(format!(
-                "{base} is plain HTTP and the tenant has not allowed plain text to {}",
-                target.host
+            return Err(Error::Policy(t!(
+                cat(),
+                "cal-plain-http",
+                url = base,
+                host = target.host.as_str()
             )));
         }
         let addr = resolve(&target)?;
@@ -77,18 +80,21 @@ impl Client {
     /// An href from the server (absolute path or URL) as a URL on this server's origin.
     pub fn resolve(&self, href: &str) -> Result<Url> {
         let url = self.base.join(href).map_err(|e| {
-            Error::Network(format!(
-                "{} named an unusable location {:?}: {e}",
-                self.name,
-                kapsel_core::terminal::line(href)
+            Error::Network(t!(
+                cat(),
+                "cal-unusable-location",
+                server = self.name.as_str(),
+                href = format!("{:?}", kapsel_core::terminal::line(href)),
+                error = e.to_string()
             ))
         })?;
         let target = parse_target(url.as_str())?;
         if target.origin_string() != self.origin {
-            return Err(Error::Network(format!(
-                "{} pointed to another server ({}); Kapsel does not follow it",
-                self.name,
-                kapsel_core::terminal::line(&target.origin_string())
+            return Err(Error::Network(t!(
+                cat(),
+                "cal-other-server",
+                server = self.name.as_str(),
+                origin = kapsel_core::terminal::line(&target.origin_string())
             )));
         }
         Ok(url)
@@ -132,9 +138,10 @@ impl Client {
     ) -> Result<std::result::Result<Response, FetchError>> {
         let target = parse_target(url.as_str())?;
         if target.origin_string() != self.origin {
-            return Err(Error::Network(format!(
-                "refused a request to another server than {}",
-                self.name
+            return Err(Error::Network(t!(
+                cat(),
+                "cal-request-refused",
+                server = self.name.as_str()
             )));
         }
         let mut request = Request {
@@ -165,14 +172,16 @@ impl Client {
     /// A 401 (always) and a 403 (unless the caller handles it) as clear errors.
     fn refusals(&self, url: &Url, response: Response, allow_403: bool) -> Result<Response> {
         match response.status {
-            401 => Err(Error::Network(format!(
-                "{} refused the login (401): check the user name and password",
-                self.name
+            401 => Err(Error::Network(t!(
+                cat(),
+                "cal-login-refused",
+                server = self.name.as_str()
             ))),
-            403 if !allow_403 => Err(Error::Network(format!(
-                "{} refused access to {} (403)",
-                self.name,
-                kapsel_core::terminal::line(url.path())
+            403 if !allow_403 => Err(Error::Network(t!(
+                cat(),
+                "cal-access-refused",
+                server = self.name.as_str(),
+                path = kapsel_core::terminal::line(url.path())
             ))),
             _ => Ok(response),
         }
@@ -180,7 +189,9 @@ impl Client {
 
     fn fetch_error(&self, e: FetchError) -> Error {
         match e {
-            FetchError::Tls(m) => Error::Tls(format!("TLS to {}: {m}", self.name)),
+            FetchError::Tls(m) => {
+                Error::Tls(t!(cat(), "cal-tls", server = self.name.as_str(), error = m))
+            }
             other => Error::Network(format!("{}: {other}", self.name)),
         }
     }
@@ -209,18 +220,23 @@ impl Client {
 
     fn multistatus(&self, what: &str, url: &Url, response: Response) -> Result<Multistatus> {
         if response.status != 207 {
-            return Err(Error::Network(format!(
-                "{} answered {what} {} with {} instead of a multistatus",
-                self.name,
-                kapsel_core::terminal::line(url.path()),
-                response.status
+            return Err(Error::Network(t!(
+                cat(),
+                "cal-not-multistatus",
+                server = self.name.as_str(),
+                method = what,
+                path = kapsel_core::terminal::line(url.path()),
+                status = response.status.to_string()
             )));
         }
         let text = String::from_utf8_lossy(&response.body);
         kapsel_dav::parse(&text).map_err(|e| {
-            Error::Network(format!(
-                "{} sent an unreadable answer to {what}: {e}",
-                self.name
+            Error::Network(t!(
+                cat(),
+                "cal-unreadable-answer",
+                server = self.name.as_str(),
+                method = what,
+                error = e.to_string()
             ))
         })
     }
@@ -232,7 +248,14 @@ fn resolve(target: &Target) -> Result<SocketAddr> {
     }
     (target.host.as_str(), target.port)
         .to_socket_addrs()
-        .map_err(|e| Error::Network(format!("cannot resolve {}: {e}", target.host)))?
+        .map_err(|e| {
+            Error::Network(t!(
+                cat(),
+                "cal-cannot-resolve",
+                host = target.host.as_str(),
+                error = e.to_string()
+            ))
+        })?
         .next()
-        .ok_or_else(|| Error::Network(format!("{} has no address", target.host)))
+        .ok_or_else(|| Error::Network(t!(cat(), "cal-no-address", host = target.host.as_str())))
 }

@@ -7,6 +7,7 @@ use calcard::vcard::{VCard, VCardEntry, VCardProperty, VCardVersion};
 
 // vCard TEXT values escape as iCalendar TEXT does (RFC 6350 §3.4, RFC 5545 §3.3.11).
 use crate::ical::escape;
+use kapsel_i18n::{current as cat, t};
 use serde::{Deserialize, Serialize};
 
 pub const MAX_CARD: usize = 256 * 1024;
@@ -29,12 +30,14 @@ pub struct Contact {
 
 pub fn parse(text: &str) -> Result<VCard, String> {
     if text.len() > MAX_CARD {
-        return Err(format!(
-            "the card is {} bytes (at most {MAX_CARD} are read)",
-            text.len()
+        return Err(t!(
+            cat(),
+            "cal-card-too-large",
+            bytes = text.len().to_string(),
+            max = MAX_CARD.to_string()
         ));
     }
-    VCard::parse(text).map_err(|e| format!("not a vCard ({e:?})"))
+    VCard::parse(text).map_err(|e| t!(cat(), "cal-not-vcard", error = format!("{e:?}")))
 }
 
 fn texts(card: &VCard, prop: VCardProperty) -> Vec<String> {

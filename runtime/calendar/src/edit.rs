@@ -8,6 +8,7 @@
 use chrono_tz::Tz;
 use kapsel_core::vault::{Vault, time_ordered_key};
 use kapsel_core::{Error, Result};
+use kapsel_i18n::{current as cat, t};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -113,8 +114,10 @@ pub fn apply(vault: &Vault, kind: Kind, edit: Queued, local: Tz) -> Result<()> {
             Op::Put { data, .. } => {
                 let obj = StoredObject::from_server(kind, None, data.clone(), local);
                 if let Some(problem) = &obj.problem {
-                    return Err(Error::invalid(format!(
-                        "the edited object does not read: {problem}"
+                    return Err(Error::invalid(t!(
+                        cat(),
+                        "cal-edited-unreadable",
+                        problem = problem.as_str()
                     )));
                 }
                 store::put_object(vault, &edit.collection, &edit.href, &obj)?;
@@ -132,8 +135,9 @@ pub fn queued(vault: &Vault) -> Result<Vec<(String, Queued)>> {
     let mut out = Vec::new();
     for key in vault.keys_in(store::NS_QUEUE)? {
         if let Some(bytes) = vault.get(store::NS_QUEUE, &key)? {
-            let q: Queued = serde_json::from_slice(&bytes)
-                .map_err(|e| Error::Tampered(format!("a queued edit does not read: {e}")))?;
+            let q: Queued = serde_json::from_slice(&bytes).map_err(|e| {
+                Error::Tampered(t!(cat(), "cal-queued-unreadable", error = e.to_string()))
+            })?;
             out.push((key, q));
         }
     }
@@ -245,9 +249,15 @@ fn send_one(
                 // Changed on the server since: the user deleted an older version. Keep the
                 // server's (the next sync brings it back) and say so.
                 412 => Ok(Outcome::KeptBoth),
-                500..=599 => Err(Error::Network(format!("the server failed ({})", r.status))),
-                s => Ok(Outcome::Refused(format!(
-                    "the server refused the deletion ({s})"
+                500..=599 => Err(Error::Network(t!(
+                    cat(),
+                    "cal-server-failed",
+                    status = r.status.to_string()
+                ))),
+                s => Ok(Outcome::Refused(t!(
+                    cat(),
+                    "cal-server-refused-deletion",
+                    status = s.to_string()
                 ))),
             }
         }
@@ -263,10 +273,16 @@ fn send_one(
                     Ok(Outcome::Done)
                 }
                 412 => resolve_conflict(client, vault, kind, q, url, data, base.as_deref(), local),
-                500..=599 => Err(Error::Network(format!("the server failed ({})", r.status))),
-                s => Ok(Outcome::Refused(format!(
-                    "the server refused it ({s}): {}",
-                    kapsel_core::terminal::line(&String::from_utf8_lossy(
+                500..=599 => Err(Error::Network(t!(
+                    cat(),
+                    "cal-server-failed",
+                    status = r.status.to_string()
+                ))),
+                s => Ok(Outcome::Refused(t!(
+                    cat(),
+                    "cal-server-refused-body",
+                    status = s.to_string(),
+                    body = kapsel_core::terminal::line(&String::from_utf8_lossy(
                         &r.body[..r.body.len().min(160)]
                     ))
                 ))),
@@ -318,16 +334,18 @@ fn resolve_conflict(
             store_etag(vault, &q.collection, url.path(), again.header("etag"))?;
             Ok(Outcome::Merged)
         } else {
-            Ok(Outcome::Refused(format!(
-                "the server refused it ({})",
-                again.status
+            Ok(Outcome::Refused(t!(
+                cat(),
+                "cal-server-refused",
+                status = again.status.to_string()
             )))
         };
     }
     if r.status != 200 {
-        return Err(Error::Network(format!(
-            "the server answered GET with {}",
-            r.status
+        return Err(Error::Network(t!(
+            cat(),
+            "cal-server-get",
+            status = r.status.to_string()
         )));
     }
     let theirs = String::from_utf8_lossy(&r.body).into_owned();
@@ -363,9 +381,10 @@ fn resolve_conflict(
     let copy_url = client.resolve(&copy_href)?;
     let created = put(client, &copy_url, kind, &copy, None)?;
     if created.status / 100 != 2 {
-        return Ok(Outcome::Refused(format!(
-            "a concurrent change could not be kept as a copy ({})",
-            created.status
+        return Ok(Outcome::Refused(t!(
+            cat(),
+            "cal-copy-failed",
+            status = created.status.to_string()
         )));
     }
     vault.write_tx(|| {

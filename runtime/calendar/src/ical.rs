@@ -12,6 +12,7 @@ use calcard::icalendar::{
 };
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
+use kapsel_i18n::{current as cat, t};
 use serde::{Deserialize, Serialize};
 
 /// The largest object read (a 5 MB "event" is refused with a message, not parsed).
@@ -22,19 +23,22 @@ pub const MAX_OCCURRENCES: usize = 10_000;
 /// Parse one calendar object; the reason when it is not one.
 pub fn parse(text: &str) -> Result<ICalendar, String> {
     if text.len() > MAX_OBJECT {
-        return Err(format!(
-            "the object is {} bytes (at most {MAX_OBJECT} are read)",
-            text.len()
+        return Err(t!(
+            cat(),
+            "cal-object-too-large",
+            bytes = text.len().to_string(),
+            max = MAX_OBJECT.to_string()
         ));
     }
-    let cal = ICalendar::parse(text).map_err(|e| format!("not an iCalendar object ({e:?})"))?;
+    let cal = ICalendar::parse(text)
+        .map_err(|e| t!(cat(), "cal-not-icalendar", error = format!("{e:?}")))?;
     if !cal.components.iter().any(|c| {
         matches!(
             c.component_type,
             ICalendarComponentType::VEvent | ICalendarComponentType::VTodo
         )
     }) {
-        return Err("the object has no event and no task".into());
+        return Err(t!(cat(), "cal-no-event-or-task"));
     }
     Ok(cal)
 }
@@ -390,12 +394,10 @@ impl Moment {
                     .from_local_datetime(&n)
                     .earliest()
                     .map(|d| Moment::At(d.with_timezone(&Utc)))
-                    .ok_or_else(|| format!("{t} does not exist in {local} (a DST gap)"));
+                    .ok_or_else(|| t!(cat(), "cal-dst-gap", time = t, zone = local.to_string()));
             }
         }
-        Err(format!(
-            "{t:?} is not a date: write 2026-12-02 or 2026-12-02 10:30"
-        ))
+        Err(t!(cat(), "cal-not-a-date", text = format!("{t:?}")))
     }
 }
 

@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 use kapsel_core::container::Container;
 use kapsel_core::vault::Vault;
 use kapsel_core::{Error, Result};
+use kapsel_i18n::{current as cat, t};
 use kapsel_mail::MailStore;
 use mail_parser::MimeHeaders;
 use serde::{Deserialize, Serialize};
@@ -38,11 +39,12 @@ impl Answer {
         }
     }
 
-    fn word(self) -> &'static str {
+    /// The answer in the user's words, for the reply's subject and text.
+    fn word(self) -> String {
         match self {
-            Answer::Accept => "Accepted",
-            Answer::Tentative => "Tentative",
-            Answer::Decline => "Declined",
+            Answer::Accept => t!(cat(), "cal-answer-accepted"),
+            Answer::Tentative => t!(cat(), "cal-answer-tentative"),
+            Answer::Decline => t!(cat(), "cal-answer-declined"),
         }
     }
 }
@@ -252,11 +254,8 @@ fn send(
     method: &str,
     ics: String,
 ) -> Result<kapsel_mail::answers::Sent> {
-    let account = kapsel_mail::Account::from_container(c).map_err(|e| {
-        Error::Policy(format!(
-            "invitations go by mail, and mail is not available: {e}"
-        ))
-    })?;
+    let account = kapsel_mail::Account::from_container(c)
+        .map_err(|e| Error::Policy(t!(cat(), "cal-mail-unavailable", error = e.to_string())))?;
     let draft = kapsel_mail::compose::Draft {
         to,
         subject,
@@ -272,6 +271,30 @@ fn send(
             format!("text/calendar; method={method}; charset=utf-8"),
             ics.into_bytes(),
         )],
+    )
+}
+
+/// When an invited event starts, in the invitation's text: the weekday, the date and the
+/// time in the user's language.
+fn when_text(at: chrono::NaiveDateTime) -> String {
+    use chrono::{Datelike, Weekday};
+    let cat = cat();
+    let weekday = match at.weekday() {
+        Weekday::Mon => t!(cat, "cal-weekday-monday"),
+        Weekday::Tue => t!(cat, "cal-weekday-tuesday"),
+        Weekday::Wed => t!(cat, "cal-weekday-wednesday"),
+        Weekday::Thu => t!(cat, "cal-weekday-thursday"),
+        Weekday::Fri => t!(cat, "cal-weekday-friday"),
+        Weekday::Sat => t!(cat, "cal-weekday-saturday"),
+        Weekday::Sun => t!(cat, "cal-weekday-sunday"),
+    };
+    t!(
+        cat,
+        "cal-invitation-when",
+        weekday = weekday,
+        iso = at.format("%Y-%m-%d").to_string(),
+        date = cat.formats().date(at.date()),
+        time = cat.formats().time(at.time())
     )
 }
 
@@ -297,14 +320,22 @@ pub fn send_request(c: &mut Container, event_text: &str, local: Tz) -> Result<us
     }
     let summary = ical::text_of(m, ICalendarProperty::Summary).unwrap_or_default();
     let when = ical::when_of(m, ICalendarProperty::Dtstart, local)
-        .map(|w| w.0.format("%A, %Y-%m-%d %H:%M").to_string())
+        .map(|w| when_text(w.0.naive_local()))
         .unwrap_or_default();
     let n = to.len();
     send(
         c,
         to,
-        format!("Invitation: {summary}"),
-        format!("{me} invites you: {summary}\n{when}\n"),
+        t!(cat(), "cal-invitation-subject", summary = summary.as_str()),
+        format!(
+            "{}\n{when}\n",
+            t!(
+                cat(),
+                "cal-invitation-body",
+                me = me.as_str(),
+                summary = summary.as_str()
+            )
+        ),
         "REQUEST",
         with_method(&cal, "REQUEST"),
     )?;
@@ -343,8 +374,16 @@ pub fn send_cancel(c: &mut Container, event_text: &str) -> Result<usize> {
     send(
         c,
         to,
-        format!("Cancelled: {summary}"),
-        format!("{me} cancelled: {summary}\n"),
+        t!(cat(), "cal-cancel-subject", summary = summary.as_str()),
+        format!(
+            "{}\n",
+            t!(
+                cat(),
+                "cal-cancel-body",
+                me = me.as_str(),
+                summary = summary.as_str()
+            )
+        ),
         "CANCEL",
         with_method(&cal, "CANCEL"),
     )?;
@@ -371,28 +410,31 @@ pub fn respond(
 ) -> Result<(Responded, Option<crate::agenda::Done>)> {
     let me = c
         .user()?
-        .ok_or_else(|| Error::invalid("no login is stored: enrol with --user LOGIN"))?;
+        .ok_or_else(|| Error::invalid(t!(cat(), "cal-no-login")))?;
     let account = kapsel_mail::Account::from_container(c).ok();
     let found = scan(c.vault(), account.as_ref())?
         .into_iter()
         .find(|(id, cal)| *id == message && method_of(cal).as_deref() == Some("REQUEST"))
         .map(|(_, cal)| cal)
         .ok_or_else(|| {
-            Error::NotFound(format!(
-                "message {message} holds no invitation (see `kapsel cal invitations`)"
+            Error::NotFound(t!(
+                cat(),
+                "cal-no-invitation",
+                message = message.to_string()
             ))
         })?;
     let mut cal = found;
     let master =
-        ical::master(&cal).ok_or_else(|| Error::invalid("the invitation holds no event"))?;
+        ical::master(&cal).ok_or_else(|| Error::invalid(t!(cat(), "cal-invitation-no-event")))?;
     let uid = master.uid().unwrap_or_default().to_string();
     let organizer = ical::organizer(master)
-        .ok_or_else(|| Error::invalid("the invitation names no organiser to answer"))?;
+        .ok_or_else(|| Error::invalid(t!(cat(), "cal-invitation-no-organizer")))?;
     let summary = ical::text_of(master, ICalendarProperty::Summary).unwrap_or_default();
     if !set_partstat(&mut cal, &me, answer.partstat()) {
-        return Err(Error::invalid(format!(
-            "{} is not among the invitation's attendees",
-            kapsel_core::terminal::line(&me)
+        return Err(Error::invalid(t!(
+            cat(),
+            "cal-not-attendee",
+            me = kapsel_core::terminal::line(&me)
         )));
     }
     // The calendar copy carries no METHOD (RFC 4791 §4.1).

@@ -22,6 +22,7 @@ mod worker;
 use chrono_tz::Tz;
 use kapsel_core::container::Container;
 use kapsel_core::{Error, Result};
+use kapsel_i18n::{current as cat, t};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -135,9 +136,7 @@ fn sync_account(
     let local = local_tz();
     let mut report = SyncReport::default();
     if account.services().is_empty() {
-        return Err(Error::Policy(
-            "the tenant names no CalDAV or CardDAV server (or has these modules off)".into(),
-        ));
+        return Err(Error::Policy(t!(cat(), "cal-no-server")));
     }
     for (kind, url) in account.services() {
         let result = (|| -> Result<()> {

@@ -7,6 +7,7 @@
 use chrono_tz::Tz;
 use kapsel_core::vault::Vault;
 use kapsel_core::{Error, Result};
+use kapsel_i18n::{current as cat, t};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -120,18 +121,31 @@ pub fn objects_ns(id: &str) -> String {
     format!("{NS_OBJECTS}{id}")
 }
 
-fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8], what: &str) -> Result<T> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| Error::Tampered(format!("a stored {what} does not read: {e}")))
+/// What a stored record is, for the message when it does not read.
+#[derive(Clone, Copy)]
+enum Record {
+    Collections,
+    Object,
+}
+
+fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8], what: Record) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        let error = e.to_string();
+        Error::Tampered(match what {
+            Record::Collections => t!(cat(), "cal-stored-collections-unreadable", error = error),
+            Record::Object => t!(cat(), "cal-stored-object-unreadable", error = error),
+        })
+    })
 }
 
 fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
-    serde_json::to_vec(value).map_err(|e| Error::Agent(format!("cannot encode: {e}")))
+    serde_json::to_vec(value)
+        .map_err(|e| Error::Agent(t!(cat(), "cal-cannot-encode", error = e.to_string())))
 }
 
 pub fn collections(vault: &Vault) -> Result<Vec<StoredCollection>> {
     match vault.get(NS_META, COLLECTIONS)? {
-        Some(bytes) => decode(&bytes, "collection list"),
+        Some(bytes) => decode(&bytes, Record::Collections),
         None => Ok(Vec::new()),
     }
 }
@@ -142,7 +156,7 @@ pub fn save_collections(vault: &Vault, list: &[StoredCollection]) -> Result<()> 
 
 pub fn object(vault: &Vault, id: &str, href: &str) -> Result<Option<StoredObject>> {
     match vault.get(&objects_ns(id), href)? {
-        Some(bytes) => decode(&bytes, "calendar object").map(Some),
+        Some(bytes) => decode(&bytes, Record::Object).map(Some),
         None => Ok(None),
     }
 }
@@ -161,7 +175,7 @@ pub fn objects(vault: &Vault, id: &str) -> Result<Vec<(String, StoredObject)>> {
     let mut out = Vec::new();
     for href in vault.keys_in(&ns)? {
         if let Some(bytes) = vault.get(&ns, &href)? {
-            out.push((href, decode(&bytes, "calendar object")?));
+            out.push((href, decode(&bytes, Record::Object)?));
         }
     }
     Ok(out)

@@ -12,6 +12,7 @@ use kapsel_core::vault::Vault;
 use kapsel_core::{Error, Result};
 use kapsel_dav::request::{self, Data};
 use kapsel_dav::{Collection, Kind as DavKind, Multistatus};
+use kapsel_i18n::{current as cat, t};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -48,16 +49,16 @@ fn propfind_follow(
                 url = client.resolve(&location)?;
             }
             207 => {
-                let ms = kapsel_dav::parse(&String::from_utf8_lossy(&response.body))
-                    .map_err(|e| Error::Network(format!("an unreadable discovery answer: {e}")))?;
+                let ms =
+                    kapsel_dav::parse(&String::from_utf8_lossy(&response.body)).map_err(|e| {
+                        Error::Network(t!(cat(), "cal-unreadable-discovery", error = e.to_string()))
+                    })?;
                 return Ok((url, Some(ms)));
             }
             _ => return Ok((url, None)),
         }
     }
-    Err(Error::Network(
-        "the server redirected discovery too often".into(),
-    ))
+    Err(Error::Network(t!(cat(), "cal-discovery-redirects")))
 }
 
 /// Find every collection of `kind` of the user on the server the client talks to.
@@ -110,9 +111,10 @@ pub fn discover(client: &mut Client, kind: Kind) -> Result<Vec<(Url, Collection)
     for home in homes {
         let (_, ms) = propfind_follow(client, &home, "1", &request::collections())?;
         let Some(ms) = ms else {
-            return Err(Error::Network(format!(
-                "the server did not list the collections in {}",
-                kapsel_core::terminal::line(home.path())
+            return Err(Error::Network(t!(
+                cat(),
+                "cal-no-collections-listed",
+                path = kapsel_core::terminal::line(home.path())
             )));
         };
         for c in Collection::from_responses(&ms) {
@@ -204,7 +206,7 @@ pub fn sync_collection(
     local: Tz,
 ) -> Result<Counts> {
     let url = Url::parse(&coll.url)
-        .map_err(|e| Error::Tampered(format!("a stored collection URL: {e}")))?;
+        .map_err(|e| Error::Tampered(t!(cat(), "cal-stored-url", error = e.to_string())))?;
     let known: BTreeMap<String, Option<String>> = store::objects(vault, &coll.id)?
         .into_iter()
         .map(|(h, o)| (h, o.etag))
@@ -235,9 +237,7 @@ pub fn sync_collection(
                     });
                 }
                 let (_, ms) = propfind_follow(client, &url, "1", &request::member_etags())?;
-                let ms = ms.ok_or_else(|| {
-                    Error::Network("the server did not list the collection's members".into())
-                })?;
+                let ms = ms.ok_or_else(|| Error::Network(t!(cat(), "cal-no-members-listed")))?;
                 let mut listed = Vec::new();
                 for r in ms.responses {
                     let href = client.resolve(&r.href)?;
@@ -287,7 +287,7 @@ pub fn sync_collection(
                         etag: None,
                         data: String::new(),
                         uid: None,
-                        problem: Some("the server's answer for this object is too large".into()),
+                        problem: Some(t!(cat(), "cal-answer-too-large")),
                         span: None,
                         component: String::new(),
                     },
@@ -317,7 +317,7 @@ pub fn sync_collection(
                     etag: r.props.etag.clone(),
                     data: String::new(),
                     uid: None,
-                    problem: Some(why.unwrap_or_else(|| "the server sent no data for it".into())),
+                    problem: Some(why.unwrap_or_else(|| t!(cat(), "cal-no-data"))),
                     span: None,
                     component: String::new(),
                 },
@@ -390,8 +390,10 @@ fn changes_since(client: &mut Client, url: &Url, token: Option<&str>) -> Result<
         )?;
         match response.status {
             207 => {
-                let ms = kapsel_dav::parse(&String::from_utf8_lossy(&response.body))
-                    .map_err(|e| Error::Network(format!("an unreadable sync answer: {e}")))?;
+                let ms =
+                    kapsel_dav::parse(&String::from_utf8_lossy(&response.body)).map_err(|e| {
+                        Error::Network(t!(cat(), "cal-unreadable-sync", error = e.to_string()))
+                    })?;
                 let mut changed = Vec::new();
                 let mut removed = Vec::new();
                 for r in ms.responses {

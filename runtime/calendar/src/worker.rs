@@ -12,6 +12,7 @@ use kapsel_core::container::Container;
 use kapsel_core::policy::Policy;
 use kapsel_core::vault::Vault;
 use kapsel_core::{Error, Result};
+use kapsel_i18n::{current as cat, t};
 
 use crate::{Account, ical, local_tz, store, sync_account};
 
@@ -44,7 +45,7 @@ pub fn start_background(c: &Container, shared: &Shared) -> Result<bool> {
     std::thread::Builder::new()
         .name("groupware-sync".into())
         .spawn(move || run(vault, policy, account, shared, generation))
-        .map_err(Error::io("cannot start the calendar worker"))?;
+        .map_err(Error::io(t!(cat(), "cal-worker-start")))?;
     Ok(true)
 }
 
