@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use ed25519_dalek::VerifyingKey;
+use kapsel_i18n::t;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -67,8 +68,13 @@ pub struct Status {
 }
 
 fn remember_unlock_rules(vault: &Vault, policy: &VerifiedPolicy) -> Result<()> {
-    let rules = serde_json::to_vec(&policy.policy.lock.unlock_rules())
-        .map_err(|e| Error::invalid(format!("cannot record the unlock rules: {e}")))?;
+    let rules = serde_json::to_vec(&policy.policy.lock.unlock_rules()).map_err(|e| {
+        Error::invalid(t!(
+            kapsel_i18n::current(),
+            "core-container-unlock-rules",
+            error = e.to_string()
+        ))
+    })?;
     vault.meta_put(META_UNLOCK_FLOOR, &rules)
 }
 
@@ -145,18 +151,29 @@ impl Container {
     /// pinned key.
     pub fn open(root: &Path) -> Result<Container> {
         let vault = Vault::open(root)?;
-        let key_text = vault
-            .meta_get(META_TENANT_KEY)?
-            .ok_or_else(|| Error::Tampered("the pinned tenant key is missing".into()))?;
-        let tenant_key = signing::parse_public_key(&String::from_utf8_lossy(&key_text))
-            .map_err(|e| Error::Tampered(format!("the pinned tenant key is unusable: {e}")))?;
-        let text = vault
-            .meta_get(META_POLICY)?
-            .ok_or_else(|| Error::Tampered("the installed policy is missing".into()))?;
-        let text = String::from_utf8(text)
-            .map_err(|_| Error::Tampered("the installed policy is not UTF-8".into()))?;
+        let key_text = vault.meta_get(META_TENANT_KEY)?.ok_or_else(|| {
+            Error::Tampered(t!(kapsel_i18n::current(), "core-container-key-missing"))
+        })?;
+        let tenant_key =
+            signing::parse_public_key(&String::from_utf8_lossy(&key_text)).map_err(|e| {
+                Error::Tampered(t!(
+                    kapsel_i18n::current(),
+                    "core-container-key-unusable",
+                    error = e.to_string()
+                ))
+            })?;
+        let text = vault.meta_get(META_POLICY)?.ok_or_else(|| {
+            Error::Tampered(t!(kapsel_i18n::current(), "core-container-policy-missing"))
+        })?;
+        let text = String::from_utf8(text).map_err(|_| {
+            Error::Tampered(t!(kapsel_i18n::current(), "core-container-policy-not-utf8"))
+        })?;
         let policy = policy::verify(&text, Some(&tenant_key)).map_err(|e| {
-            Error::Tampered(format!("the installed policy no longer verifies: {e}"))
+            Error::Tampered(t!(
+                kapsel_i18n::current(),
+                "core-container-policy-unverified",
+                error = e.to_string()
+            ))
         })?;
         Ok(Container {
             vault,
@@ -274,9 +291,10 @@ impl Container {
         let stored = self.vault.meta_get(META_BINDING)?.unwrap_or_default();
         if !crate::vault::crypto::ct_eq(expected.as_bytes(), &stored) {
             self.vault.lock();
-            return Err(Error::Tampered(
-                "the pinned tenant key or the installed policy was replaced while the container was locked".into(),
-            ));
+            return Err(Error::Tampered(t!(
+                kapsel_i18n::current(),
+                "core-container-swapped"
+            )));
         }
         audit::seal_pending(&self.vault)?;
         // Verified with the key now: the tenant's current rules become the remembered ones
@@ -325,7 +343,10 @@ impl Container {
             // Prove knowledge of the old password even inside an unlocked session.
             let current = self.password.clone().ok_or(Error::Locked)?;
             if !crate::vault::crypto::ct_eq(current.as_bytes(), old.as_bytes()) {
-                return Err(Error::invalid("the current password is not correct"));
+                return Err(Error::invalid(t!(
+                    kapsel_i18n::current(),
+                    "core-container-wrong-current-password"
+                )));
             }
         } else {
             self.unlock(old, false)?;

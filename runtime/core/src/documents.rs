@@ -4,6 +4,7 @@
 
 use std::io::Read;
 
+use kapsel_i18n::t;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -36,8 +37,10 @@ fn clean_name(name: &str) -> Result<String> {
         || base.len() > 255
         || base.chars().any(char::is_control)
     {
-        return Err(Error::invalid(format!(
-            "{name:?} is not a usable document name"
+        return Err(Error::invalid(t!(
+            kapsel_i18n::current(),
+            "core-document-bad-name",
+            name = format!("{name:?}")
         )));
     }
     Ok(base.to_string())
@@ -108,29 +111,38 @@ pub fn stage(
 ) -> Result<DocumentInfo> {
     let name = clean_name(name)?;
     if !valid_media_type(media_type) {
-        return Err(Error::invalid(format!(
-            "{media_type:?} is not a media type"
+        return Err(Error::invalid(t!(
+            kapsel_i18n::current(),
+            "core-document-bad-media-type",
+            media_type = format!("{media_type:?}")
         )));
     }
     if let Some(p) = parent
         && get(vault, p)?.is_none()
     {
-        return Err(Error::NotFound(format!("document {p}")));
+        return Err(Error::NotFound(t!(
+            kapsel_i18n::current(),
+            "core-document-not-found",
+            id = p
+        )));
     }
     let mut writer = vault.blob_writer(blob_ns)?;
     let mut buf = vec![0u8; 64 * 1024];
     let mut size = 0u64;
     loop {
-        let n = data
-            .read(&mut buf)
-            .map_err(Error::io("cannot read the document"))?;
+        let n = data.read(&mut buf).map_err(Error::io(t!(
+            kapsel_i18n::current(),
+            "core-document-unreadable"
+        )))?;
         if n == 0 {
             break;
         }
         size += n as u64;
         if size > MAX_DOCUMENT {
-            return Err(Error::invalid(format!(
-                "the document is larger than {MAX_DOCUMENT} bytes"
+            return Err(Error::invalid(t!(
+                kapsel_i18n::current(),
+                "core-document-too-large",
+                limit = MAX_DOCUMENT.to_string()
             )));
         }
         writer.write_bytes(&buf[..n])?;
@@ -151,8 +163,13 @@ pub fn stage(
 
 /// Make a staged document part of the container.
 pub fn record(vault: &Vault, info: &DocumentInfo) -> Result<()> {
-    let bytes = serde_json::to_vec(info)
-        .map_err(|e| Error::Agent(format!("cannot encode a document record: {e}")))?;
+    let bytes = serde_json::to_vec(info).map_err(|e| {
+        Error::Agent(t!(
+            kapsel_i18n::current(),
+            "core-document-encode",
+            error = e.to_string()
+        ))
+    })?;
     vault.put(NS, &info.id, &bytes)
 }
 
@@ -163,13 +180,21 @@ pub fn discard(vault: &Vault, info: &DocumentInfo) {
 
 pub fn get(vault: &Vault, id: &str) -> Result<Option<DocumentInfo>> {
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(Error::invalid(format!("{id:?} is not a document id")));
+        return Err(Error::invalid(t!(
+            kapsel_i18n::current(),
+            "core-document-bad-id",
+            id = format!("{id:?}")
+        )));
     }
     match vault.get(NS, id)? {
         None => Ok(None),
-        Some(raw) => serde_json::from_slice(&raw)
-            .map(Some)
-            .map_err(|_| Error::Tampered(format!("document record {id} is malformed"))),
+        Some(raw) => serde_json::from_slice(&raw).map(Some).map_err(|_| {
+            Error::Tampered(t!(
+                kapsel_i18n::current(),
+                "core-document-malformed",
+                id = id
+            ))
+        }),
     }
 }
 

@@ -124,9 +124,11 @@ impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Error {
         use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
         match e.sqlite_error_code() {
-            Some(DatabaseCorrupt | NotADatabase) => {
-                Error::Tampered(format!("the container's database file is damaged ({e})"))
-            }
+            Some(DatabaseCorrupt | NotADatabase) => Error::Tampered(kapsel_i18n::t!(
+                kapsel_i18n::current(),
+                "core-database-damaged",
+                error = e.to_string()
+            )),
             _ => Error::Storage(e),
         }
     }

@@ -5,15 +5,30 @@
 use std::io::Read;
 use std::path::Path;
 
+use kapsel_i18n::t;
+
 use crate::error::{Error, Result};
 
-/// Human-readable size for the messages: "1 MiB", "64 KiB", "512 bytes".
+/// Human-readable size for the messages: "1 MiB", "64 KiB", "512 bytes" (in German with a
+/// decimal comma and "Byte").
 pub fn size_text(bytes: u64) -> String {
+    let cat = kapsel_i18n::current();
     match bytes {
-        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
-        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
-        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
-        b => format!("{b} bytes"),
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => {
+            t!(cat, "core-size-mib", size = (b >> 20).to_string())
+        }
+        b if b >= 1 << 20 => {
+            let size = format!("{:.1}", b as f64 / (1u64 << 20) as f64);
+            let size = match cat.lang() {
+                kapsel_i18n::Lang::De => size.replace('.', ","),
+                kapsel_i18n::Lang::En => size,
+            };
+            t!(cat, "core-size-mib", size = size)
+        }
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => {
+            t!(cat, "core-size-kib", size = (b >> 10).to_string())
+        }
+        b => t!(cat, "core-size-bytes", size = b.to_string()),
     }
 }
 
@@ -21,17 +36,27 @@ pub fn size_text(bytes: u64) -> String {
 /// `max` bytes.
 pub fn read_bounded(path: &Path, max: u64, what: &str) -> Result<Vec<u8>> {
     let file = std::fs::File::open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            Error::invalid(format!("{what} {} does not exist", path.display()))
-        }
-        _ => Error::io(format!("cannot read {what} {}", path.display()))(e),
+        std::io::ErrorKind::NotFound => Error::invalid(t!(
+            kapsel_i18n::current(),
+            "core-file-missing",
+            what = what,
+            path = path.display().to_string()
+        )),
+        _ => Error::io(t!(
+            kapsel_i18n::current(),
+            "core-file-unreadable",
+            what = what,
+            path = path.display().to_string()
+        ))(e),
     })?;
     let too_large = |size: u64| {
-        Error::invalid(format!(
-            "{what} {} is too large ({}); the limit is {}",
-            path.display(),
-            size_text(size),
-            size_text(max)
+        Error::invalid(t!(
+            kapsel_i18n::current(),
+            "core-file-too-large",
+            what = what,
+            path = path.display().to_string(),
+            size = size_text(size),
+            limit = size_text(max)
         ))
     };
     if let Ok(meta) = file.metadata()
@@ -43,7 +68,12 @@ pub fn read_bounded(path: &Path, max: u64, what: &str) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     file.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(Error::io(format!("cannot read {what} {}", path.display())))?;
+        .map_err(Error::io(t!(
+            kapsel_i18n::current(),
+            "core-file-unreadable",
+            what = what,
+            path = path.display().to_string()
+        )))?;
     if bytes.len() as u64 > max {
         return Err(too_large(bytes.len() as u64));
     }
@@ -52,8 +82,14 @@ pub fn read_bounded(path: &Path, max: u64, what: &str) -> Result<Vec<u8>> {
 
 /// Like [`read_bounded`], for text that must be UTF-8.
 pub fn read_text_bounded(path: &Path, max: u64, what: &str) -> Result<String> {
-    String::from_utf8(read_bounded(path, max, what)?)
-        .map_err(|_| Error::invalid(format!("{what} {} is not UTF-8 text", path.display())))
+    String::from_utf8(read_bounded(path, max, what)?).map_err(|_| {
+        Error::invalid(t!(
+            kapsel_i18n::current(),
+            "core-file-not-utf8",
+            what = what,
+            path = path.display().to_string()
+        ))
+    })
 }
 
 #[cfg(test)]

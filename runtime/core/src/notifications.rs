@@ -47,8 +47,13 @@ pub fn file(
         message: about.map(|(m, _)| m),
         folder: about.map(|(_, f)| f.to_string()),
     };
-    let bytes = serde_json::to_vec(&record)
-        .map_err(|e| crate::Error::Agent(format!("cannot encode a notification: {e}")))?;
+    let bytes = serde_json::to_vec(&record).map_err(|e| {
+        crate::Error::Agent(kapsel_i18n::t!(
+            kapsel_i18n::current(),
+            "core-notification-encode",
+            error = e.to_string()
+        ))
+    })?;
     let ns = format!("{NS_PREFIX}{source}");
     if vault.count_in(&ns)? >= MAX_PER_SOURCE {
         let keys = vault.keys_in(&ns)?;

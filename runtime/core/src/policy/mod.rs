@@ -9,6 +9,7 @@ pub mod model;
 pub mod signing;
 
 use ed25519_dalek::VerifyingKey;
+use kapsel_i18n::t;
 use sha2::{Digest, Sha256};
 
 pub use model::*;
@@ -36,10 +37,11 @@ pub const MAX_POLICY_BYTES: usize = 1 << 20;
 
 fn check_size(text: &str) -> Result<()> {
     if text.len() > MAX_POLICY_BYTES {
-        return Err(Error::Policy(format!(
-            "the policy is too large ({}); the limit is {}",
-            crate::files::size_text(text.len() as u64),
-            crate::files::size_text(MAX_POLICY_BYTES as u64)
+        return Err(Error::Policy(t!(
+            kapsel_i18n::current(),
+            "core-policy-too-large",
+            size = crate::files::size_text(text.len() as u64),
+            limit = crate::files::size_text(MAX_POLICY_BYTES as u64)
         )));
     }
     Ok(())
@@ -52,10 +54,11 @@ pub fn verify(text: &str, pinned: Option<&VerifyingKey>) -> Result<VerifiedPolic
     if let Some(pinned) = pinned
         && doc.key != *pinned
     {
-        return Err(Error::Policy(format!(
-            "the policy is signed by {}, but this container is pinned to tenant key {}",
-            signing::encode_public_key(&doc.key),
-            signing::encode_public_key(pinned)
+        return Err(Error::Policy(t!(
+            kapsel_i18n::current(),
+            "core-policy-wrong-signer",
+            signer = signing::encode_public_key(&doc.key),
+            pinned = signing::encode_public_key(pinned)
         )));
     }
     signing::verify_detached(
@@ -64,12 +67,7 @@ pub fn verify(text: &str, pinned: Option<&VerifyingKey>) -> Result<VerifiedPolic
         doc.body.as_bytes(),
         &doc.signature,
     )
-    .map_err(|_| {
-        Error::Policy(
-            "the policy's signature does not match its content: it was altered after signing"
-                .into(),
-        )
-    })?;
+    .map_err(|_| Error::Policy(t!(kapsel_i18n::current(), "core-policy-altered")))?;
     let policy = Policy::parse(doc.body)?;
     Ok(VerifiedPolicy {
         policy,
@@ -82,23 +80,30 @@ pub fn verify(text: &str, pinned: Option<&VerifyingKey>) -> Result<VerifiedPolic
 /// the very same document, which is then a no-op).
 pub fn check_update(current: &VerifiedPolicy, new: &VerifiedPolicy) -> Result<UpdateKind> {
     if new.policy.tenant.id != current.policy.tenant.id {
-        return Err(Error::Policy(format!(
-            "the policy is for tenant {:?}, this container belongs to {:?}",
-            new.policy.tenant.id, current.policy.tenant.id
+        return Err(Error::Policy(t!(
+            kapsel_i18n::current(),
+            "core-policy-other-tenant",
+            new = format!("{:?}", new.policy.tenant.id),
+            current = format!("{:?}", current.policy.tenant.id)
         )));
     }
     let (have, got) = (current.policy.serial, new.policy.serial);
     if got < have {
-        return Err(Error::Policy(format!(
-            "the policy's serial {got} is older than the installed serial {have} (a rollback is never accepted)"
+        return Err(Error::Policy(t!(
+            kapsel_i18n::current(),
+            "core-policy-serial-older",
+            new = got.to_string(),
+            old = have.to_string()
         )));
     }
     if got == have {
         return if new.text == current.text {
             Ok(UpdateKind::Unchanged)
         } else {
-            Err(Error::Policy(format!(
-                "the policy has serial {got} like the installed one but different content; raise the serial"
+            Err(Error::Policy(t!(
+                kapsel_i18n::current(),
+                "core-policy-serial-same",
+                serial = got.to_string()
             )))
         };
     }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use kapsel_i18n::t;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -186,9 +187,11 @@ impl PasswordRules {
     pub fn check(&self, password: &str) -> Result<()> {
         let len = password.chars().count();
         if len < self.min_length {
-            return Err(Error::Policy(format!(
-                "the password has {len} characters; the tenant requires at least {}",
-                self.min_length
+            return Err(Error::Policy(t!(
+                kapsel_i18n::current(),
+                "core-password-too-short",
+                length = len,
+                min = self.min_length
             )));
         }
         let classes = [
@@ -201,9 +204,11 @@ impl PasswordRules {
         .filter(|b| **b)
         .count();
         if classes < self.min_classes {
-            return Err(Error::Policy(format!(
-                "the password mixes {classes} kinds of characters (lower case, upper case, digits, others); the tenant requires {}",
-                self.min_classes
+            return Err(Error::Policy(t!(
+                kapsel_i18n::current(),
+                "core-password-too-simple",
+                classes = classes,
+                min = self.min_classes
             )));
         }
         Ok(())
@@ -291,7 +296,13 @@ impl Default for SyncBounds {
 
 /// Minutes since midnight for "HH:MM" (24:00 allowed as the end of the day).
 pub fn parse_hhmm(s: &str) -> Result<u32> {
-    let bad = || Error::invalid(format!("{s:?} is not a time of day (HH:MM)"));
+    let bad = || {
+        Error::invalid(t!(
+            kapsel_i18n::current(),
+            "core-time-of-day-bad",
+            text = format!("{s:?}")
+        ))
+    };
     let (h, m) = s.split_once(':').ok_or_else(bad)?;
     let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
     if m >= 60 || h > 24 || (h == 24 && m != 0) || h.to_string().len() > 2 {
@@ -441,9 +452,7 @@ impl<'de> Deserialize<'de> for CredentialGrant {
             },
         }
         match Form::deserialize(d).map_err(|_| {
-            serde::de::Error::custom(
-                "expected \"basic\", \"bearer\" or { kind = \"basic\", paths = [\"/prefix/\"] }",
-            )
+            serde::de::Error::custom(t!(kapsel_i18n::current(), "core-policy-credential-form"))
         })? {
             Form::Kind(kind) => Ok(CredentialGrant {
                 kind,
@@ -532,8 +541,13 @@ impl Default for IntegrityPolicy {
 impl Policy {
     pub fn parse(text: &str) -> Result<Policy> {
         super::check_size(text)?;
-        let policy: Policy = toml::from_str(text)
-            .map_err(|e| Error::Policy(format!("the policy is not valid: {e}")))?;
+        let policy: Policy = toml::from_str(text).map_err(|e| {
+            Error::Policy(t!(
+                kapsel_i18n::current(),
+                "core-policy-invalid",
+                error = e.to_string()
+            ))
+        })?;
         policy.validate()?;
         Ok(policy)
     }
@@ -541,6 +555,7 @@ impl Policy {
     /// Checks that make the document usable; each says what to change.
     pub fn validate(&self) -> Result<()> {
         let bad = |m: String| Err(Error::Policy(m));
+        let cat = kapsel_i18n::current();
         let id_ok = !self.tenant.id.is_empty()
             && self.tenant.id.len() <= 64
             && self
@@ -549,76 +564,83 @@ impl Policy {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !id_ok {
-            return bad(format!(
-                "tenant.id {:?} must be 1-64 of a-z, 0-9, -",
-                self.tenant.id
+            return bad(t!(
+                cat,
+                "core-policy-tenant-id",
+                id = format!("{:?}", self.tenant.id)
             ));
         }
         if self.dlp.clipboard {
-            return bad(
-                "dlp.clipboard = true: Kapsel never copies out of the container; remove it".into(),
-            );
+            return bad(t!(cat, "core-policy-clipboard"));
         }
         if self.dlp.export_files {
-            return bad(
-                "dlp.export_files = true: Kapsel never writes outside the container; remove it"
-                    .into(),
-            );
+            return bad(t!(cat, "core-policy-export-files"));
         }
         if self.dlp.notifications_locked == NotificationDetail::SenderSubject {
-            return bad("dlp.notifications_locked may be \"none\" or \"count\": sender and subject are never shown while locked".into());
+            return bad(t!(cat, "core-policy-notifications-locked"));
         }
         self.kdf.check_minimum()?;
         if self.lock.max_failed_unlocks == 0 || self.lock.max_failed_unlocks > 1000 {
-            return bad("lock.max_failed_unlocks must be between 1 and 1000".into());
+            return bad(t!(cat, "core-policy-max-failed"));
         }
         if self.lock.idle_minutes == 0 || self.lock.idle_minutes > 24 * 60 {
-            return bad("lock.idle_minutes must be between 1 and 1440".into());
+            return bad(t!(cat, "core-policy-idle-minutes"));
         }
         if self.password.min_length < 8 || self.password.min_classes > 4 {
-            return bad(
-                "password.min_length must be at least 8 and password.min_classes at most 4".into(),
-            );
+            return bad(t!(cat, "core-policy-password-rules"));
         }
         let s = &self.sync;
         if s.min_interval_minutes == 0 || s.min_interval_minutes > s.max_interval_minutes {
-            return bad("sync.min_interval_minutes must be at least 1 and not above sync.max_interval_minutes".into());
+            return bad(t!(cat, "core-policy-sync-interval"));
         }
         if parse_hhmm(&s.earliest)? >= parse_hhmm(&s.latest)? {
-            return bad("sync.earliest must be before sync.latest".into());
+            return bad(t!(cat, "core-policy-sync-window"));
         }
         for p in &self.publishers {
-            super::signing::parse_public_key(&p.key)
-                .map_err(|e| Error::Policy(format!("publisher {:?}: {e}", p.name)))?;
+            super::signing::parse_public_key(&p.key).map_err(|e| {
+                Error::Policy(t!(
+                    cat,
+                    "core-policy-publisher",
+                    name = format!("{:?}", p.name),
+                    error = e.to_string()
+                ))
+            })?;
         }
         for d in &self.integrity.binary_sha256 {
             if d.len() != 64 || !d.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return bad(format!(
-                    "integrity.binary_sha256 entry {d:?} is not a SHA-256 hex digest"
+                return bad(t!(
+                    cat,
+                    "core-policy-binary-digest",
+                    digest = format!("{d:?}")
                 ));
             }
         }
         for host in &self.tls.plaintext_hosts {
             if host.is_empty() || host.contains('*') {
-                return bad(format!(
-                    "tls.plaintext_hosts entry {host:?} must name one host"
+                return bad(t!(
+                    cat,
+                    "core-policy-plaintext-host",
+                    host = format!("{host:?}")
                 ));
             }
         }
         let d = &self.directory;
         if d.max_results == 0 || d.max_results > 5000 {
-            return bad("directory.max_results must be between 1 and 5000".into());
+            return bad(t!(cat, "core-policy-directory-max-results"));
         }
         if d.time_limit_seconds == 0 || d.time_limit_seconds > 120 {
-            return bad("directory.time_limit_seconds must be between 1 and 120".into());
+            return bad(t!(cat, "core-policy-directory-time-limit"));
         }
         if d.bind == DirectoryBind::Service && d.service_dn.as_deref().unwrap_or("").is_empty() {
-            return bad("directory.bind = \"service\" needs directory.service_dn".into());
+            return bad(t!(cat, "core-policy-directory-service-dn"));
         }
         for (field, attr) in d.attributes.fields() {
             if !valid_attribute(attr) {
-                return bad(format!(
-                    "directory.attributes.{field} = {attr:?} is not an LDAP attribute name"
+                return bad(t!(
+                    cat,
+                    "core-policy-directory-attribute",
+                    field = field,
+                    attribute = format!("{attr:?}")
                 ));
             }
         }
@@ -627,8 +649,11 @@ impl Policy {
             if let Some(name) = &grant.publisher
                 && !self.publishers.iter().any(|p| &p.name == name)
             {
-                return bad(format!(
-                    "apps.{id}.publisher = {name:?} names no [[publishers]] entry"
+                return bad(t!(
+                    cat,
+                    "core-policy-app-publisher",
+                    id = id.as_str(),
+                    name = format!("{name:?}")
                 ));
             }
         }
@@ -661,24 +686,30 @@ pub fn valid_app_id(id: &str) -> bool {
 impl AppGrant {
     /// Checks of one `[apps.<id>]` table that the origins' own parsing cannot make.
     fn validate(&self, id: &str, tls: &Tls) -> Result<()> {
+        // The frame names the TOML table; only the reason is words.
         let bad = |m: String| Err(Error::Policy(format!("apps.{id}: {m}")));
+        let cat = kapsel_i18n::current();
         if !valid_app_id(id) {
-            return bad("an app id is 1-64 of a-z, 0-9, - (not starting with -)".into());
+            return bad(t!(cat, "core-policy-app-id"));
         }
         for (origin, grant) in &self.http_credentials {
             if let Some(p) = grant.paths.iter().find(|p| {
                 !p.starts_with('/') || p.contains("..") || p.chars().any(char::is_control)
             }) {
-                return bad(format!(
-                    "http_credentials: the path prefix {p:?} for {origin} must start with / and not contain .."
+                return bad(t!(
+                    cat,
+                    "core-policy-credential-path",
+                    prefix = format!("{p:?}"),
+                    origin = origin.to_string()
                 ));
             }
             // Credentials go over plain http only to a host the tenant explicitly allows
             // plain text for (a legacy intranet share); never otherwise.
             if origin.scheme != "https" && !tls.plaintext_allowed(origin) {
-                return bad(format!(
-                    "http_credentials: credentials are never sent over plain http ({origin}); \
-                     use https or name the host in tls.plaintext_hosts"
+                return bad(t!(
+                    cat,
+                    "core-policy-credential-plain-http",
+                    origin = origin.to_string()
                 ));
             }
         }

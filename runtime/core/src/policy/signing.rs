@@ -18,6 +18,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use ed25519_dalek::{Signature, Signer};
 pub use ed25519_dalek::{SigningKey, VerifyingKey};
+use kapsel_i18n::t;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -52,18 +53,21 @@ pub fn encode_secret_key(key: &SigningKey) -> Zeroizing<String> {
 }
 
 pub fn parse_secret_key(text: &str) -> Result<SigningKey> {
-    let b64 = text
-        .trim()
-        .strip_prefix(SECRET_PREFIX)
-        .ok_or_else(|| Error::invalid(format!("a secret key starts with {SECRET_PREFIX:?}")))?;
-    let bytes = Zeroizing::new(
-        B64.decode(b64)
-            .map_err(|_| Error::invalid("the secret key is not base64"))?,
-    );
+    let b64 = text.trim().strip_prefix(SECRET_PREFIX).ok_or_else(|| {
+        Error::invalid(t!(
+            kapsel_i18n::current(),
+            "core-key-secret-prefix",
+            prefix = format!("{SECRET_PREFIX:?}")
+        ))
+    })?;
+    let bytes =
+        Zeroizing::new(B64.decode(b64).map_err(|_| {
+            Error::invalid(t!(kapsel_i18n::current(), "core-key-secret-not-base64"))
+        })?);
     let seed: [u8; 32] = bytes
         .as_slice()
         .try_into()
-        .map_err(|_| Error::invalid("the secret key must be 32 bytes"))?;
+        .map_err(|_| Error::invalid(t!(kapsel_i18n::current(), "core-key-secret-length")))?;
     Ok(SigningKey::from_bytes(&seed))
 }
 
@@ -72,19 +76,22 @@ pub fn encode_public_key(key: &VerifyingKey) -> String {
 }
 
 pub fn parse_public_key(text: &str) -> Result<VerifyingKey> {
-    let b64 = text
-        .trim()
-        .strip_prefix(PUBLIC_PREFIX)
-        .ok_or_else(|| Error::invalid(format!("a public key starts with {PUBLIC_PREFIX:?}")))?;
+    let b64 = text.trim().strip_prefix(PUBLIC_PREFIX).ok_or_else(|| {
+        Error::invalid(t!(
+            kapsel_i18n::current(),
+            "core-key-public-prefix",
+            prefix = format!("{PUBLIC_PREFIX:?}")
+        ))
+    })?;
     let bytes = B64
         .decode(b64)
-        .map_err(|_| Error::invalid("the public key is not base64"))?;
+        .map_err(|_| Error::invalid(t!(kapsel_i18n::current(), "core-key-public-not-base64")))?;
     let arr: [u8; 32] = bytes
         .as_slice()
         .try_into()
-        .map_err(|_| Error::invalid("the public key must be 32 bytes"))?;
+        .map_err(|_| Error::invalid(t!(kapsel_i18n::current(), "core-key-public-length")))?;
     VerifyingKey::from_bytes(&arr)
-        .map_err(|_| Error::invalid("the public key is not a valid Ed25519 point"))
+        .map_err(|_| Error::invalid(t!(kapsel_i18n::current(), "core-key-public-invalid")))
 }
 
 fn message(domain: Domain, body: &[u8]) -> Vec<u8> {
@@ -105,15 +112,11 @@ pub fn verify_detached(
 ) -> Result<()> {
     let raw = B64
         .decode(signature.trim())
-        .map_err(|_| Error::Policy("the signature is not base64".into()))?;
+        .map_err(|_| Error::Policy(t!(kapsel_i18n::current(), "core-signature-not-base64")))?;
     let sig = Signature::from_slice(&raw)
-        .map_err(|_| Error::Policy("the signature has the wrong length".into()))?;
+        .map_err(|_| Error::Policy(t!(kapsel_i18n::current(), "core-signature-length")))?;
     key.verify_strict(&message(domain, body), &sig)
-        .map_err(|_| {
-            Error::Policy(
-                "the signature does not match the content: it was altered after signing".into(),
-            )
-        })
+        .map_err(|_| Error::Policy(t!(kapsel_i18n::current(), "core-signature-mismatch")))
 }
 
 /// Append a signature block to `text` (an existing block is replaced).
@@ -161,22 +164,28 @@ fn field<'a>(block: &'a str, name: &str) -> Option<&'a str> {
 
 pub fn parse_document(text: &str) -> Result<SignedDocument<'_>> {
     let (body, block) = split(text)
-        .ok_or_else(|| Error::Policy("the policy is not signed (no KAPSEL SIGNATURE block); sign it with `kapsel tenant sign`".into()))?;
+        .ok_or_else(|| Error::Policy(t!(kapsel_i18n::current(), "core-signature-unsigned")))?;
     let end = block
         .find(END)
-        .ok_or_else(|| Error::Policy("the signature block is not closed".into()))?;
+        .ok_or_else(|| Error::Policy(t!(kapsel_i18n::current(), "core-signature-unclosed")))?;
     if !block[end + END.len()..].trim().is_empty() {
-        return Err(Error::Policy(
-            "there is text after the signature block: it is not covered by the signature".into(),
-        ));
+        return Err(Error::Policy(t!(
+            kapsel_i18n::current(),
+            "core-signature-trailing"
+        )));
     }
     let fields = &block[..end];
     let key = field(fields, "key")
-        .ok_or_else(|| Error::Policy("the signature block names no key".into()))?;
+        .ok_or_else(|| Error::Policy(t!(kapsel_i18n::current(), "core-signature-no-key")))?;
     let signature = field(fields, "signature")
-        .ok_or_else(|| Error::Policy("the signature block has no signature".into()))?;
-    let key = parse_public_key(key)
-        .map_err(|e| Error::Policy(format!("the signing key is unusable: {e}")))?;
+        .ok_or_else(|| Error::Policy(t!(kapsel_i18n::current(), "core-signature-missing")))?;
+    let key = parse_public_key(key).map_err(|e| {
+        Error::Policy(t!(
+            kapsel_i18n::current(),
+            "core-signature-key-unusable",
+            error = e.to_string()
+        ))
+    })?;
     Ok(SignedDocument {
         body,
         key,

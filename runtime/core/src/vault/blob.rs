@@ -9,6 +9,7 @@
 
 use std::io::{Read, Write};
 
+use kapsel_i18n::t;
 use rusqlite::{OptionalExtension, params};
 
 use super::{BLOB_DIR, Vault, crypto};
@@ -54,8 +55,30 @@ fn sync_dir(vault: &Vault) -> Result<()> {
         OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
         Mode::empty(),
     )
-    .map_err(|e| Error::io("cannot open blobs/")(e.into()))?;
-    rustix::fs::fsync(&fd).map_err(|e| Error::io("cannot sync blobs/")(e.into()))
+    .map_err(|e| Error::io(cannot_open_blobs())(e.into()))?;
+    rustix::fs::fsync(&fd).map_err(|e| {
+        Error::io(t!(
+            kapsel_i18n::current(),
+            "core-io-cannot-sync",
+            path = format!("{BLOB_DIR}/")
+        ))(e.into())
+    })
+}
+
+fn bad_id(id: &str) -> Error {
+    Error::invalid(t!(
+        kapsel_i18n::current(),
+        "core-blob-bad-id",
+        id = format!("{id:?}")
+    ))
+}
+
+fn cannot_open_blobs() -> String {
+    t!(
+        kapsel_i18n::current(),
+        "core-io-cannot-open",
+        path = format!("{BLOB_DIR}/")
+    )
 }
 
 /// Streams plaintext in, writes sealed chunks out. Call `finish` to commit; dropping it
@@ -77,18 +100,18 @@ impl<'v> BlobWriter<'v> {
         let blobs = vault
             .dir()
             .open_dir(BLOB_DIR)
-            .map_err(Error::io("cannot open blobs/"))?;
+            .map_err(Error::io(cannot_open_blobs()))?;
         let mut opts = cap_std::fs::OpenOptions::new();
         cap_std::fs::OpenOptionsExt::mode(opts.write(true).create_new(true), 0o600);
         let mut file = blobs
             .open_with(format!("{id}.tmp"), &opts)
-            .map_err(Error::io("cannot create a blob file"))?;
+            .map_err(Error::io(t!(kapsel_i18n::current(), "core-blob-create")))?;
         let mut header = Vec::with_capacity(HEADER_LEN);
         header.extend_from_slice(MAGIC);
         header.push(VERSION);
         header.extend_from_slice(&(CHUNK_SIZE as u32).to_be_bytes());
         file.write_all(&header)
-            .map_err(Error::io("cannot write a blob file"))?;
+            .map_err(Error::io(t!(kapsel_i18n::current(), "core-blob-write")))?;
         Ok(BlobWriter {
             vault,
             ns: ns.to_string(),
@@ -107,13 +130,12 @@ impl<'v> BlobWriter<'v> {
     fn emit(&mut self, last: bool) -> Result<()> {
         let keys = self.vault.keys()?;
         let sealed = keys.seal_raw(&chunk_aad(&self.id, self.index, last), &self.buf);
-        let file = self
-            .file
-            .as_mut()
-            .ok_or_else(|| Error::invalid("blob writer already finished"))?;
+        let file = self.file.as_mut().ok_or_else(|| {
+            Error::invalid(t!(kapsel_i18n::current(), "core-blob-writer-finished"))
+        })?;
         file.write_all(&(sealed.len() as u32).to_be_bytes())
             .and_then(|_| file.write_all(&sealed))
-            .map_err(Error::io("cannot write a blob file"))?;
+            .map_err(Error::io(t!(kapsel_i18n::current(), "core-blob-write")))?;
         zeroize::Zeroize::zeroize(&mut self.buf);
         self.buf.clear();
         self.index += 1;
@@ -139,21 +161,20 @@ impl<'v> BlobWriter<'v> {
     /// Seal the last chunk, make the file durable, then record it. Returns the blob id.
     pub fn finish(mut self) -> Result<String> {
         self.emit(true)?;
-        let file = self
-            .file
-            .take()
-            .ok_or_else(|| Error::invalid("blob writer already finished"))?;
+        let file = self.file.take().ok_or_else(|| {
+            Error::invalid(t!(kapsel_i18n::current(), "core-blob-writer-finished"))
+        })?;
         file.sync_all()
-            .map_err(Error::io("cannot sync a blob file"))?;
+            .map_err(Error::io(t!(kapsel_i18n::current(), "core-blob-sync")))?;
         drop(file);
         let blobs = self
             .vault
             .dir()
             .open_dir(BLOB_DIR)
-            .map_err(Error::io("cannot open blobs/"))?;
+            .map_err(Error::io(cannot_open_blobs()))?;
         blobs
             .rename(format!("{}.tmp", self.id), &blobs, &self.id)
-            .map_err(Error::io("cannot commit a blob file"))?;
+            .map_err(Error::io(t!(kapsel_i18n::current(), "core-blob-commit")))?;
         sync_dir(self.vault)?;
         let (size, chunks) = (self.size as i64, self.index as i64);
         let e = self.vault.element(
@@ -220,23 +241,25 @@ pub struct BlobReader<'v> {
 impl<'v> BlobReader<'v> {
     pub(super) fn open(vault: &'v Vault, id: &str) -> Result<Self> {
         vault.keys()?;
+        let cat = kapsel_i18n::current();
         if !valid_id(id) {
-            return Err(Error::invalid(format!("{id:?} is not a blob id")));
+            return Err(bad_id(id));
         }
-        let info = info(vault, id)?.ok_or_else(|| Error::NotFound(format!("blob {id}")))?;
+        let info = info(vault, id)?
+            .ok_or_else(|| Error::NotFound(t!(cat, "core-blob-not-found", id = id)))?;
         let blobs = vault
             .dir()
             .open_dir(BLOB_DIR)
-            .map_err(Error::io("cannot open blobs/"))?;
+            .map_err(Error::io(cannot_open_blobs()))?;
         let mut file = blobs.open(id).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => {
-                Error::Tampered(format!("blob {id} is recorded but its file is gone"))
+                Error::Tampered(t!(cat, "core-blob-file-gone", id = id))
             }
-            _ => Error::io("cannot open a blob file")(e),
+            _ => Error::io(t!(cat, "core-blob-open"))(e),
         })?;
         let len = file
             .metadata()
-            .map_err(Error::io("cannot stat a blob file"))?
+            .map_err(Error::io(t!(cat, "core-blob-stat")))?
             .len();
         // Let the kernel read ahead while chunks are being decrypted: reading and AES-GCM
         // then overlap instead of taking turns. Advice only; failure changes nothing.
@@ -244,9 +267,13 @@ impl<'v> BlobReader<'v> {
         let _ = rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::WillNeed);
         let mut header = [0u8; HEADER_LEN];
         file.read_exact(&mut header)
-            .map_err(|_| Error::Tampered(format!("blob {id} is truncated (no header)")))?;
+            .map_err(|_| Error::Tampered(t!(cat, "core-blob-no-header", id = id)))?;
         if &header[..4] != MAGIC || header[4] != VERSION {
-            return Err(Error::Tampered(format!("blob {id} has an unknown header")));
+            return Err(Error::Tampered(t!(
+                cat,
+                "core-blob-unknown-header",
+                id = id
+            )));
         }
         Ok(BlobReader {
             vault,
@@ -265,21 +292,30 @@ impl<'v> BlobReader<'v> {
         })
     }
 
-    fn tampered(&self, what: &str) -> Error {
-        Error::Tampered(format!("blob {} {what}", self.id))
+    /// A damaged-blob error; `message` names the blob itself (the catalogue's
+    /// `core-blob-*` texts take `id` and, where there is one, `chunk`).
+    fn tampered(&self, message: String) -> Error {
+        Error::Tampered(message)
     }
 
     fn next_chunk(&mut self) -> Result<()> {
+        let cat = kapsel_i18n::current();
+        let id = self.id.as_str();
         if self.remaining == 0 {
-            return Err(self.tampered("is truncated (its last chunk is missing)"));
+            return Err(self.tampered(t!(cat, "core-blob-last-chunk-missing", id = id)));
         }
         let mut len = [0u8; 4];
         self.file
             .read_exact(&mut len)
-            .map_err(|_| self.tampered("is truncated inside a chunk header"))?;
+            .map_err(|_| self.tampered(t!(cat, "core-blob-chunk-header-truncated", id = id)))?;
         let len = u32::from_be_bytes(len) as u64;
         if len > (CHUNK_SIZE + crypto::SEAL_OVERHEAD) as u64 || len + 4 > self.remaining {
-            return Err(self.tampered(&format!("is truncated or damaged at chunk {}", self.index)));
+            return Err(self.tampered(t!(
+                cat,
+                "core-blob-chunk-damaged-at",
+                id = id,
+                chunk = self.index.to_string()
+            )));
         }
         // Reuse one buffer and decrypt in place: no allocation or extra copy per chunk.
         zeroize::Zeroize::zeroize(&mut self.buf);
@@ -287,34 +323,44 @@ impl<'v> BlobReader<'v> {
         let mut buf = std::mem::take(&mut self.buf);
         let read = self.file.read_exact(&mut buf);
         self.buf = buf;
-        read.map_err(|_| self.tampered("is truncated inside a chunk"))?;
+        read.map_err(|_| self.tampered(t!(cat, "core-blob-chunk-truncated", id = id)))?;
         self.remaining -= 4 + len;
         let last = self.remaining == 0;
         let keys = self.vault.keys()?;
         let plain = keys
             .open_in_place(&chunk_aad(&self.id, self.index, last), &mut self.buf)
             .ok_or_else(|| {
+                let chunk = self.index.to_string();
                 if last {
-                    self.tampered(&format!(
-                        "chunk {} does not authenticate (damaged, reordered or truncated)",
-                        self.index
+                    self.tampered(t!(
+                        cat,
+                        "core-blob-last-chunk-unauthentic",
+                        id = id,
+                        chunk = chunk
                     ))
                 } else {
-                    self.tampered(&format!(
-                        "chunk {} does not authenticate (damaged or reordered)",
-                        self.index
+                    self.tampered(t!(
+                        cat,
+                        "core-blob-chunk-unauthentic",
+                        id = id,
+                        chunk = chunk
                     ))
                 }
             })?;
         // Every chunk but the last is full (the writer emits them so): that is what lets
         // `seek_to` find a chunk by arithmetic.
         if !last && plain.len() != CHUNK_SIZE {
-            return Err(self.tampered(&format!("chunk {} is short", self.index)));
+            return Err(self.tampered(t!(
+                cat,
+                "core-blob-chunk-short",
+                id = id,
+                chunk = self.index.to_string()
+            )));
         }
         self.index += 1;
         self.produced += plain.len() as u64;
         if last && (self.index != self.expected_chunks || self.produced != self.expected_size) {
-            return Err(self.tampered("does not match its recorded size"));
+            return Err(self.tampered(t!(cat, "core-blob-size-mismatch", id = id)));
         }
         self.pos = plain.start;
         self.end = plain.end;
@@ -339,9 +385,15 @@ impl<'v> BlobReader<'v> {
             .checked_mul(stride)
             .and_then(|b| b.checked_add(HEADER_LEN as u64))
             .filter(|at| *at < self.file_len)
-            .ok_or_else(|| self.tampered("is shorter than its recorded size"))?;
+            .ok_or_else(|| {
+                self.tampered(t!(
+                    kapsel_i18n::current(),
+                    "core-blob-shorter",
+                    id = self.id.as_str()
+                ))
+            })?;
         std::io::Seek::seek(&mut self.file, std::io::SeekFrom::Start(at))
-            .map_err(Error::io("cannot read a blob file"))?;
+            .map_err(Error::io(t!(kapsel_i18n::current(), "core-blob-read")))?;
         self.remaining = self.file_len - at;
         self.index = chunk;
         self.produced = chunk * CHUNK_SIZE as u64;
@@ -349,7 +401,11 @@ impl<'v> BlobReader<'v> {
         self.next_chunk()?;
         let skip = (offset - chunk * CHUNK_SIZE as u64) as usize;
         if skip > self.end - self.pos {
-            return Err(self.tampered("does not match its recorded size"));
+            return Err(self.tampered(t!(
+                kapsel_i18n::current(),
+                "core-blob-size-mismatch",
+                id = self.id.as_str()
+            )));
         }
         self.pos += skip;
         Ok(())
@@ -415,7 +471,7 @@ pub(super) fn info(vault: &Vault, id: &str) -> Result<Option<BlobInfo>> {
 
 pub(super) fn delete(vault: &Vault, id: &str) -> Result<bool> {
     if !valid_id(id) {
-        return Err(Error::invalid(format!("{id:?} is not a blob id")));
+        return Err(bad_id(id));
     }
     let n = vault.write_tx(|| {
         let n = vault
@@ -429,7 +485,7 @@ pub(super) fn delete(vault: &Vault, id: &str) -> Result<bool> {
     let blobs = vault
         .dir()
         .open_dir(BLOB_DIR)
-        .map_err(Error::io("cannot open blobs/"))?;
+        .map_err(Error::io(cannot_open_blobs()))?;
     // Row first: a crash in between leaves an orphan file (swept later), never a dangling row.
     let _ = blobs.remove_file(id);
     Ok(n > 0)
@@ -440,8 +496,12 @@ pub(super) fn sweep_orphans(vault: &Vault) -> Result<()> {
     let blobs = vault
         .dir()
         .open_dir(BLOB_DIR)
-        .map_err(Error::io("cannot open blobs/"))?;
-    let entries = blobs.entries().map_err(Error::io("cannot list blobs/"))?;
+        .map_err(Error::io(cannot_open_blobs()))?;
+    let entries = blobs.entries().map_err(Error::io(t!(
+        kapsel_i18n::current(),
+        "core-io-cannot-list",
+        path = format!("{BLOB_DIR}/")
+    )))?;
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };

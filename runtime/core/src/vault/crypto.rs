@@ -146,9 +146,11 @@ impl Keys {
 
     pub fn open(&self, aad: &Aad, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         let damaged = || {
-            Error::Tampered(format!(
-                "{}.{} for this row does not authenticate",
-                aad.table, aad.column
+            Error::Tampered(kapsel_i18n::t!(
+                kapsel_i18n::current(),
+                "core-seal-unauthentic",
+                table = aad.table,
+                column = aad.column
             ))
         };
         match sealed.first() {

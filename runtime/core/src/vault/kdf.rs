@@ -8,6 +8,7 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
+use kapsel_i18n::t;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -40,20 +41,22 @@ impl KdfParams {
             || self.iterations < MIN_PARAMS.iterations
             || self.parallelism < MIN_PARAMS.parallelism
         {
-            return Err(Error::Policy(format!(
-                "Argon2id parameters m={} KiB, t={}, p={} are below the minimum m={} KiB, t={}, p={}",
-                self.memory_kib,
-                self.iterations,
-                self.parallelism,
-                MIN_PARAMS.memory_kib,
-                MIN_PARAMS.iterations,
-                MIN_PARAMS.parallelism
+            return Err(Error::Policy(t!(
+                kapsel_i18n::current(),
+                "core-kdf-below-minimum",
+                memory = self.memory_kib.to_string(),
+                iterations = self.iterations.to_string(),
+                parallelism = self.parallelism.to_string(),
+                min_memory = MIN_PARAMS.memory_kib.to_string(),
+                min_iterations = MIN_PARAMS.iterations.to_string(),
+                min_parallelism = MIN_PARAMS.parallelism.to_string()
             )));
         }
         if self.memory_kib > 4 * 1024 * 1024 || self.iterations > 64 || self.parallelism > 64 {
-            return Err(Error::Policy(
-                "Argon2id parameters are implausibly large".into(),
-            ));
+            return Err(Error::Policy(t!(
+                kapsel_i18n::current(),
+                "core-kdf-too-large"
+            )));
         }
         Ok(())
     }
@@ -81,7 +84,13 @@ impl KdfParams {
             self.parallelism,
             Some(len),
         )
-        .map_err(|e| Error::Policy(format!("Argon2id parameters rejected: {e}")))?;
+        .map_err(|e| {
+            Error::Policy(t!(
+                kapsel_i18n::current(),
+                "core-kdf-rejected",
+                error = e.to_string()
+            ))
+        })?;
         Ok(argon2::Argon2::new(
             argon2::Algorithm::Argon2id,
             argon2::Version::V0x13,
@@ -135,7 +144,13 @@ fn derive(password: &str, salt: &[u8], params: &KdfParams, v2: bool) -> Result<D
     params
         .argon2_len(len)?
         .hash_password_into(password.as_bytes(), salt, &mut out[..len])
-        .map_err(|e| Error::invalid(format!("key derivation failed: {e}")))?;
+        .map_err(|e| {
+            Error::invalid(t!(
+                kapsel_i18n::current(),
+                "core-kdf-failed",
+                error = e.to_string()
+            ))
+        })?;
     let kek = Aes256Gcm::new_from_slice(&out[..32]).expect("32-byte key");
     let verifier_key = v2.then(|| {
         let mut k = Zeroizing::new([0u8; 32]);
@@ -188,7 +203,7 @@ impl WrappedKey {
             .check_minimum()
             .map_err(|e| Error::Tampered(e.to_string()))?;
         B64.decode(&self.salt)
-            .map_err(|_| Error::Tampered("the key wrap's salt is malformed".into()))
+            .map_err(|_| Error::Tampered(t!(kapsel_i18n::current(), "core-kdf-salt")))
     }
 
     pub fn intact(&self) -> bool {
@@ -274,9 +289,10 @@ pub enum Unwrapped {
 pub fn unwrap(records: &[Option<WrappedKey>], password: &str) -> Result<Unwrapped> {
     let present: Vec<&WrappedKey> = records.iter().flatten().collect();
     if present.is_empty() {
-        return Ok(Unwrapped::Damaged(
-            "the key wrap is missing or unreadable".into(),
-        ));
+        return Ok(Unwrapped::Damaged(t!(
+            kapsel_i18n::current(),
+            "core-kdf-wrap-missing"
+        )));
     }
     let all_intact = records
         .iter()
@@ -310,9 +326,10 @@ pub fn unwrap(records: &[Option<WrappedKey>], password: &str) -> Result<Unwrappe
                 }
             }
         }
-        return Ok(Unwrapped::Damaged(
-            "the password is right, but every copy of the wrapped key is damaged".into(),
-        ));
+        return Ok(Unwrapped::Damaged(t!(
+            kapsel_i18n::current(),
+            "core-kdf-all-copies-damaged"
+        )));
     }
     // No intact version 2 record. A version 1 record (never had a verifier): as before.
     if let Some(r) = present.iter().find(|r| r.verifier.is_none()) {
@@ -341,9 +358,10 @@ pub fn unwrap(records: &[Option<WrappedKey>], password: &str) -> Result<Unwrappe
             }
         }
     }
-    Ok(Unwrapped::Damaged(
-        "every copy of the key wrap is damaged; the password could not be checked".into(),
-    ))
+    Ok(Unwrapped::Damaged(t!(
+        kapsel_i18n::current(),
+        "core-kdf-unverifiable"
+    )))
 }
 
 #[cfg(test)]

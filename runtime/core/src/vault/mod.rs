@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use cap_std::fs::{Dir, DirBuilder, DirBuilderExt, OpenOptions, OpenOptionsExt};
+use kapsel_i18n::t;
 use rusqlite::{Connection, OptionalExtension, params};
 use zeroize::Zeroizing;
 
@@ -142,8 +143,10 @@ fn open_connection(path: &Path) -> Result<Connection> {
     conn.busy_timeout(Duration::from_secs(10))?;
     let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(Error::invalid(format!(
-            "the vault database refused WAL mode ({mode})"
+        return Err(Error::invalid(t!(
+            kapsel_i18n::current(),
+            "core-vault-wal-refused",
+            mode = mode
         )));
     }
     conn.execute_batch(
@@ -165,25 +168,36 @@ impl Vault {
         params.check_minimum()?;
         std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
             .create(root)
-            .map_err(Error::io(format!(
-                "cannot create the container folder {}",
-                root.display()
+            .map_err(Error::io(t!(
+                kapsel_i18n::current(),
+                "core-vault-create-folder",
+                path = root.display().to_string()
             )))?;
         set_mode(root, 0o700)?;
-        let dir = Dir::open_ambient_dir(root, cap_std::ambient_authority())
-            .map_err(Error::io(format!("cannot open {}", root.display())))?;
+        let dir =
+            Dir::open_ambient_dir(root, cap_std::ambient_authority()).map_err(Error::io(t!(
+                kapsel_i18n::current(),
+                "core-io-cannot-open",
+                path = root.display().to_string()
+            )))?;
         // Create the database file ourselves so that it is 0600 from its first byte; SQLite
         // gives the -wal and -shm files the same mode.
         dir.open_with(
             DB_FILE,
             OpenOptions::new().write(true).create_new(true).mode(0o600),
         )
-        .map_err(Error::io("cannot create the vault database"))?;
+        .map_err(Error::io(t!(
+            kapsel_i18n::current(),
+            "core-vault-create-db"
+        )))?;
         for sub in [BLOB_DIR, RUN_DIR] {
             let mut b = DirBuilder::new();
             b.mode(0o700);
-            dir.create_dir_with(sub, &b)
-                .map_err(Error::io(format!("cannot create {sub}/")))?;
+            dir.create_dir_with(sub, &b).map_err(Error::io(t!(
+                kapsel_i18n::current(),
+                "core-io-cannot-create",
+                path = format!("{sub}/")
+            )))?;
         }
         let mut conn = open_connection(&root.join(DB_FILE))?;
         schema::migrate(&mut conn)?;
@@ -211,8 +225,12 @@ impl Vault {
         if !Vault::exists(root) {
             return Err(Error::NotEnrolled(root.to_path_buf()));
         }
-        let dir = Dir::open_ambient_dir(root, cap_std::ambient_authority())
-            .map_err(Error::io(format!("cannot open {}", root.display())))?;
+        let dir =
+            Dir::open_ambient_dir(root, cap_std::ambient_authority()).map_err(Error::io(t!(
+                kapsel_i18n::current(),
+                "core-io-cannot-open",
+                path = root.display().to_string()
+            )))?;
         let mut conn = open_connection(&root.join(DB_FILE))?;
         schema::migrate(&mut conn)?;
         Ok(Vault {
@@ -296,7 +314,7 @@ impl Vault {
             .find(|r| r.intact())
             .or_else(|| records.iter().flatten().next())
             .map(|r| r.params)
-            .ok_or_else(|| Error::Tampered("the key wrap is missing".into()))
+            .ok_or_else(|| Error::Tampered(t!(kapsel_i18n::current(), "core-vault-wrap-missing")))
     }
 
     pub fn failed_unlocks(&self) -> Result<FailedUnlocks> {
@@ -339,9 +357,10 @@ impl Vault {
             kdf::Unwrapped::Damaged(why) => {
                 // Damage is not a failed attempt: it neither counts nor wipes.
                 self.meta_put("failed_unlocks", state.count.to_string().as_bytes())?;
-                Err(Error::Tampered(format!(
-                    "{why}. The container's key record was altered or damaged; this attempt \
-                     was not counted. Your helpdesk can restore the container or enrol you again"
+                Err(Error::Tampered(t!(
+                    kapsel_i18n::current(),
+                    "core-vault-key-record-damaged",
+                    reason = why
                 )))
             }
             kdf::Unwrapped::Key { dek, repair } => {
@@ -459,7 +478,13 @@ impl Vault {
             Some(v) => std::str::from_utf8(&v)
                 .ok()
                 .and_then(|s| s.parse().ok())
-                .ok_or_else(|| Error::Tampered(format!("meta value {name} is not a number"))),
+                .ok_or_else(|| {
+                    Error::Tampered(t!(
+                        kapsel_i18n::current(),
+                        "core-vault-meta-not-number",
+                        name = name
+                    ))
+                }),
         }
     }
 
@@ -635,10 +660,9 @@ impl Vault {
                 },
                 &sealed,
             )?;
-            out.push(
-                String::from_utf8(key.to_vec())
-                    .map_err(|_| Error::Tampered("a record key is not UTF-8".into()))?,
-            );
+            out.push(String::from_utf8(key.to_vec()).map_err(|_| {
+                Error::Tampered(t!(kapsel_i18n::current(), "core-vault-key-not-utf8"))
+            })?);
         }
         out.sort();
         Ok(out)
@@ -756,15 +780,21 @@ pub fn validate_ns(ns: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid(format!("invalid vault namespace {ns:?}")))
+        Err(Error::invalid(t!(
+            kapsel_i18n::current(),
+            "core-vault-bad-namespace",
+            namespace = format!("{ns:?}")
+        )))
     }
 }
 
 fn set_mode(path: &Path, mode: u32) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(Error::io(
-        format!("cannot set permissions on {}", path.display()),
-    ))
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(Error::io(t!(
+        kapsel_i18n::current(),
+        "core-vault-set-mode",
+        path = path.display().to_string()
+    )))
 }
 
 /// Remove exactly the files a container consists of, then the folder if it is empty.
@@ -781,14 +811,26 @@ pub fn remove_container_files(root: &Path) -> Result<()> {
         match std::fs::remove_file(root.join(name)) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(format!("cannot remove {name}"))(e)),
+            Err(e) => {
+                return Err(Error::io(t!(
+                    kapsel_i18n::current(),
+                    "core-io-cannot-remove",
+                    path = name
+                ))(e));
+            }
         }
     }
     for sub in [BLOB_DIR, RUN_DIR] {
         match std::fs::remove_dir_all(root.join(sub)) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(format!("cannot remove {sub}/"))(e)),
+            Err(e) => {
+                return Err(Error::io(t!(
+                    kapsel_i18n::current(),
+                    "core-io-cannot-remove",
+                    path = format!("{sub}/")
+                ))(e));
+            }
         }
     }
     let _ = std::fs::remove_dir(root);

@@ -97,8 +97,11 @@ pub fn version(conn: &Connection) -> Result<u32> {
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let have = version(conn)?;
     if have > CURRENT {
-        return Err(Error::invalid(format!(
-            "the container was written by a newer Kapsel (schema {have}, this build knows {CURRENT}); update kapsel"
+        return Err(Error::invalid(kapsel_i18n::t!(
+            kapsel_i18n::current(),
+            "core-schema-newer",
+            have = have.to_string(),
+            known = CURRENT.to_string()
         )));
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(have as usize) {

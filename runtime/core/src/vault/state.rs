@@ -20,6 +20,7 @@
 //! freshness document), and audit entries written while locked and dropped before the next
 //! unlock (they have no element until then).
 
+use kapsel_i18n::t;
 use rusqlite::{OptionalExtension, params};
 
 use super::Vault;
@@ -226,11 +227,12 @@ impl Vault {
 
     fn summary(&self, keys: &Keys) -> Result<Summary> {
         match self.meta_get(META_STATE)? {
-            None => Err(Error::Tampered(
-                "the vault's state record is missing".into(),
-            )),
+            None => Err(Error::Tampered(t!(
+                kapsel_i18n::current(),
+                "core-state-missing"
+            ))),
             Some(raw) => Summary::open(keys, META_STATE.as_bytes(), &raw).ok_or_else(|| {
-                Error::Tampered("the vault's state record does not authenticate".into())
+                Error::Tampered(t!(kapsel_i18n::current(), "core-state-unauthentic"))
             }),
         }
     }
@@ -262,7 +264,7 @@ impl Vault {
                     .optional()?;
                 if let Some(old) = &old {
                     let old: [u8; 32] = old.as_slice().try_into().map_err(|_| {
-                        Error::Tampered("a state element has the wrong length".into())
+                        Error::Tampered(t!(kapsel_i18n::current(), "core-state-element-length"))
                     })?;
                     add(&mut s.sum, &old, false);
                     s.count = s.count.saturating_sub(1);
@@ -317,11 +319,15 @@ impl Vault {
         let want = self.element(table, key, parts)?;
         match recorded {
             Some(h) if ct_eq(h, &want) => Ok(()),
-            Some(_) => Err(Error::Tampered(format!(
-                "a {table} record is not the one last written (an older copy was put back)"
+            Some(_) => Err(Error::Tampered(t!(
+                kapsel_i18n::current(),
+                "core-state-stale-record",
+                table = table
             ))),
-            None => Err(Error::Tampered(format!(
-                "a {table} record is not part of the vault's recorded state"
+            None => Err(Error::Tampered(t!(
+                kapsel_i18n::current(),
+                "core-state-unrecorded",
+                table = table
             ))),
         }
     }
@@ -395,8 +401,9 @@ impl Vault {
         for (ns, key_id, key_sealed, value) in
             self.rows4("SELECT ns, key_id, key_sealed, value FROM kv")?
         {
-            let ns = String::from_utf8(ns)
-                .map_err(|_| Error::Tampered("a namespace is not text".into()))?;
+            let ns = String::from_utf8(ns).map_err(|_| {
+                Error::Tampered(t!(kapsel_i18n::current(), "core-state-namespace-not-text"))
+            })?;
             put(
                 "kv",
                 RowKey::Text(&ns, &key_id),
@@ -406,8 +413,9 @@ impl Vault {
         for (id, ns, size, chunks) in
             self.rows4("SELECT id, ns, CAST(size AS BLOB), CAST(chunks AS BLOB) FROM blobs")?
         {
-            let id = String::from_utf8(id)
-                .map_err(|_| Error::Tampered("a blob id is not text".into()))?;
+            let id = String::from_utf8(id).map_err(|_| {
+                Error::Tampered(t!(kapsel_i18n::current(), "core-state-blob-id-not-text"))
+            })?;
             put("blobs", RowKey::Text(&id, b""), &[&ns, &size, &chunks])?;
         }
         for (seq, hash, mac, _) in
@@ -502,15 +510,14 @@ impl Vault {
     /// commit it recorded. Each finding is named.
     pub(super) fn verify_state(&self) -> Result<()> {
         let keys = self.keys()?;
+        let cat = kapsel_i18n::current();
         if self.meta_get(META_STATE)?.is_none() {
             // Written before the vault tracked its state: start tracking. Otherwise a missing
             // record was removed.
             if self.meta_get(ADOPT_PENDING)?.is_some() {
                 return self.adopt_state();
             }
-            return Err(Error::Tampered(
-                "the vault's state record is missing: the container was altered".into(),
-            ));
+            return Err(Error::Tampered(t!(cat, "core-state-missing-altered")));
         }
         let s = self.summary(keys)?;
         let mut problems = Vec::new();
@@ -524,7 +531,7 @@ impl Vault {
                 let e: [u8; 32] = e
                     .as_slice()
                     .try_into()
-                    .map_err(|_| Error::Tampered("a state element has the wrong length".into()))?;
+                    .map_err(|_| Error::Tampered(t!(cat, "core-state-element-length")))?;
                 add(&mut sum, &e, true);
                 count += 1;
             }
@@ -546,19 +553,19 @@ impl Vault {
                 let e: [u8; 32] = e?
                     .as_slice()
                     .try_into()
-                    .map_err(|_| Error::Tampered("a state element has the wrong length".into()))?;
+                    .map_err(|_| Error::Tampered(t!(cat, "core-state-element-length")))?;
                 add(&mut recorded, &e, true);
             }
         }
         if now != recorded {
-            problems.push(
-                "records differ from the ones last written (an older sealed copy was put back, or a record was altered)".into(),
-            );
+            problems.push(t!(cat, "core-state-records-differ"));
         }
         if sum != s.sum || count != s.count {
-            problems.push(format!(
-                "the records' state does not add up ({count} recorded elements, {} expected): records were removed, added or replaced",
-                s.count
+            problems.push(t!(
+                cat,
+                "core-state-sum",
+                count = count.to_string(),
+                expected = s.count.to_string()
             ));
         }
         for t in TRACKED {
@@ -573,15 +580,19 @@ impl Vault {
             let orphans: i64 = self.conn.query_row(t.orphans, [], |r| r.get(0))?;
             let missing: i64 = self.conn.query_row(t.missing, [], |r| r.get(0))?;
             if orphans > 0 {
-                problems.push(format!(
-                    "{orphans} {} record(s) are not part of the recorded state (added or moved)",
-                    t.table
+                problems.push(t!(
+                    cat,
+                    "core-state-orphans",
+                    count = orphans,
+                    table = t.table
                 ));
             }
             if missing > 0 {
-                problems.push(format!(
-                    "{missing} {} record(s) of the recorded state are missing (deleted)",
-                    t.table
+                problems.push(t!(
+                    cat,
+                    "core-state-missing-rows",
+                    count = missing,
+                    table = t.table
                 ));
             }
         }
@@ -593,17 +604,17 @@ impl Vault {
                     .map(|f| f.commits)
                     .max();
                 match newest {
-                    Some(file) if file > s.commits => problems.push(format!(
-                        "the database is older than the container's last recorded commit ({} < {file}): committed changes were lost",
-                        s.commits
+                    Some(file) if file > s.commits => problems.push(t!(
+                        cat,
+                        "core-state-db-older",
+                        database = s.commits.to_string(),
+                        file = file.to_string()
                     )),
                     Some(_) => {}
-                    None => problems.push("the state file does not authenticate".into()),
+                    None => problems.push(t!(cat, "core-state-file-unauthentic")),
                 }
             }
-            Err(_) if s.commits > 0 => {
-                problems.push("the state file beside the database is missing".into())
-            }
+            Err(_) if s.commits > 0 => problems.push(t!(cat, "core-state-file-missing")),
             Err(_) => {}
         }
         if problems.is_empty() {
@@ -611,9 +622,10 @@ impl Vault {
             self.note_commit();
             return Ok(());
         }
-        Err(Error::Tampered(format!(
-            "the vault's records no longer match their authenticated state: {}",
-            problems.join("; ")
+        Err(Error::Tampered(t!(
+            cat,
+            "core-state-mismatch",
+            problems = problems.join("; ")
         )))
     }
 }
