@@ -20,7 +20,7 @@ use ratatui::{Terminal, backend::CrosstermBackend};
 
 use crate::app::{App, Effect, Notice, Outcome};
 use kapsel_core::error::{Error, Result};
-use kapsel_i18n::Catalog;
+use kapsel_i18n::{Catalog, t};
 use kapsel_session::protocol::Event;
 
 enum Msg {
@@ -99,8 +99,16 @@ impl Runner {
         let lang = self.lang;
         let tx = self.tx.clone();
         std::thread::spawn(move || {
-            let cat = Catalog::new(lang);
-            if let Some(outcome) = crate::client::run(&root, &cat, effect) {
+            // The process's catalogue, unless this shell speaks another language.
+            let shared = kapsel_i18n::current();
+            let own;
+            let cat = if shared.lang() == lang {
+                shared
+            } else {
+                own = Catalog::new(lang);
+                &own
+            };
+            if let Some(outcome) = crate::client::run(&root, cat, effect) {
                 let _ = tx.send(Msg::Outcome(seq, waits, outcome));
             }
         });
@@ -117,7 +125,7 @@ pub fn run(root: &Path, cat: Catalog, color: bool) -> Result<()> {
     let unlocked = kapsel_session::is_running(root);
     let mut app = App::new(cat, crate::client::unlock_info(root));
     app.color = color;
-    enable_raw_mode().map_err(Error::io("cannot switch the terminal to raw mode"))?;
+    enable_raw_mode().map_err(Error::io(t!(app.cat, "shell-error-raw-mode")))?;
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
@@ -126,7 +134,7 @@ pub fn run(root: &Path, cat: Catalog, color: bool) -> Result<()> {
     let mut out = std::io::stdout();
     if let Err(e) = execute!(out, EnterAlternateScreen, EnableMouseCapture) {
         restore();
-        return Err(Error::io("cannot prepare the terminal")(e));
+        return Err(Error::io(t!(app.cat, "shell-error-prepare"))(e));
     }
     let result = event_loop(root, &mut app, lang, unlocked);
     restore();
@@ -135,7 +143,8 @@ pub fn run(root: &Path, cat: Catalog, color: bool) -> Result<()> {
 
 fn event_loop(root: &Path, app: &mut App, lang: kapsel_i18n::Lang, unlocked: bool) -> Result<()> {
     let backend = CrosstermBackend::new(std::io::stdout());
-    let mut terminal = Terminal::new(backend).map_err(Error::io("cannot draw on the terminal"))?;
+    let mut terminal =
+        Terminal::new(backend).map_err(Error::io(t!(app.cat, "shell-error-draw")))?;
     let (tx, rx): (Sender<Msg>, Receiver<Msg>) = channel();
     {
         let tx = tx.clone();
@@ -170,7 +179,7 @@ fn event_loop(root: &Path, app: &mut App, lang: kapsel_i18n::Lang, unlocked: boo
             .map(|at| at.saturating_duration_since(Instant::now()));
         terminal
             .draw(|f| crate::ui::draw(f, app))
-            .map_err(Error::io("cannot draw on the terminal"))?;
+            .map_err(Error::io(t!(app.cat, "shell-error-draw")))?;
         let msg = match rx.recv_timeout(Duration::from_millis(500)) {
             Ok(m) => m,
             Err(RecvTimeoutError::Timeout) => continue,
@@ -240,7 +249,7 @@ fn event_loop(root: &Path, app: &mut App, lang: kapsel_i18n::Lang, unlocked: boo
             // `Terminal::clear`: it asks the terminal for the cursor position, and the reply
             // would arrive on the key thread.)
             execute!(std::io::stdout(), Clear(ClearType::All))
-                .map_err(Error::io("cannot clear the terminal"))?;
+                .map_err(Error::io(t!(app.cat, "shell-error-clear")))?;
             terminal.current_buffer_mut().reset();
             terminal.swap_buffers();
             terminal.current_buffer_mut().reset();

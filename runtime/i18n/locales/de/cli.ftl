@@ -91,3 +91,16 @@ cli-dir-choose = { $count } Personen passen zu { $typed }:
 cli-dir-which-one = Welche (1-{ $shown }, leer zum Abbrechen)?{" "}
 cli-dir-choice-unreadable = die Auswahl kann nicht gelesen werden
 cli-dir-none-chosen = kein Empfänger gewählt; es wurde nichts gesendet
+
+## Der Sitzungsdienst (läuft im kapsel-Programm)
+cli-agent-password-unreadable = das Passwort kann nicht gelesen werden
+cli-agent-password-empty = es wurde ein leeres Passwort übergeben
+cli-agent-already-running = der Container ist bereits entsperrt (ein Sitzungsdienst läuft)
+cli-agent-stale-socket = ein veralteter Sitzungs-Socket kann nicht entfernt werden
+cli-agent-socket-mode = die Rechte des Sitzungs-Sockets können nicht eingeschränkt werden
+cli-agent-too-many-clients = der Sitzungsdienst bedient zu viele Programme gleichzeitig; bitte erneut versuchen
+cli-agent-internal-error = ein interner Fehler hat diese Anfrage beendet; er wurde protokolliert, und die Sitzung läuft weiter (siehe `kapsel audit-log`)
+cli-agent-no-app-host = die App-Umgebung ist nicht verfügbar
+cli-agent-token-wildcard = ein Token gehört zu genau einem Ursprung, nicht zu einem Platzhalter
+cli-agent-misrouted = falsch zugestellte Anfrage
+cli-agent-unknown-client = der Sitzungsdienst kann das Programm des Aufrufers nicht bestimmen; kapsel bedient es nicht

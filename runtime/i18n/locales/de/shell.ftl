@@ -172,3 +172,9 @@ app-open-failed = { $document } konnte nicht geöffnet werden: { $reason }
 notice-info = Hinweis
 notice-warning = Warnung
 notice-error = Fehler
+
+## Das Terminal selbst
+shell-error-raw-mode = das Terminal kann nicht in den Rohmodus geschaltet werden
+shell-error-prepare = das Terminal kann nicht vorbereitet werden
+shell-error-draw = auf dem Terminal kann nicht gezeichnet werden
+shell-error-clear = das Terminal kann nicht geleert werden

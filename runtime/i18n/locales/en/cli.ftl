@@ -91,3 +91,16 @@ cli-dir-choose = { $count } people match { $typed }:
 cli-dir-which-one = Which one (1-{ $shown }, empty to cancel)?{" "}
 cli-dir-choice-unreadable = cannot read the choice
 cli-dir-none-chosen = no recipient chosen; nothing was sent
+
+## The session agent (runs inside the kapsel binary)
+cli-agent-password-unreadable = cannot read the password
+cli-agent-password-empty = an empty password was given
+cli-agent-already-running = the container is already unlocked (a session agent is running)
+cli-agent-stale-socket = cannot remove a stale session socket
+cli-agent-socket-mode = cannot restrict the session socket
+cli-agent-too-many-clients = the session agent is serving too many clients; try again
+cli-agent-internal-error = an internal error stopped this request; it was recorded and the session goes on (see `kapsel audit-log`)
+cli-agent-no-app-host = the app host is not available
+cli-agent-token-wildcard = a token belongs to one origin, not a wildcard
+cli-agent-misrouted = misrouted request
+cli-agent-unknown-client = the agent cannot identify the client's executable; kapsel refuses to serve it

@@ -172,3 +172,9 @@ app-open-failed = { $document } could not be opened: { $reason }
 notice-info = Note
 notice-warning = Warning
 notice-error = Error
+
+## The terminal itself
+shell-error-raw-mode = cannot switch the terminal to raw mode
+shell-error-prepare = cannot prepare the terminal
+shell-error-draw = cannot draw on the terminal
+shell-error-clear = cannot clear the terminal

@@ -19,6 +19,9 @@ use kapsel_core::container::Container;
 use kapsel_core::error::{Error, Result};
 use kapsel_core::vault::RUN_DIR;
 use kapsel_host::{AppHost, Call, Credentials};
+use kapsel_i18n::t;
+
+use crate::cli::cat;
 
 /// Largest request accepted on the socket (policies and later app payloads fit easily).
 const MAX_REQUEST: u64 = 64 * 1024 * 1024;
@@ -63,10 +66,10 @@ fn read_password() -> Result<Zeroizing<String>> {
         .lock()
         .take(4096)
         .read_line(&mut buf)
-        .map_err(Error::io("cannot read the password"))?;
+        .map_err(Error::io(t!(cat(), "cli-agent-password-unreadable")))?;
     let trimmed = Zeroizing::new(buf.trim_end_matches(['\n', '\r']).to_string());
     if trimmed.is_empty() {
-        return Err(Error::invalid("an empty password was given"));
+        return Err(Error::invalid(t!(cat(), "cli-agent-password-empty")));
     }
     Ok(trimmed)
 }
@@ -74,16 +77,14 @@ fn read_password() -> Result<Zeroizing<String>> {
 fn bind(path: &Path) -> Result<UnixListener> {
     if path.exists() {
         if UnixStream::connect(path).is_ok() {
-            return Err(Error::invalid(
-                "the container is already unlocked (a session agent is running)",
-            ));
+            return Err(Error::invalid(t!(cat(), "cli-agent-already-running")));
         }
-        std::fs::remove_file(path).map_err(Error::io("cannot remove a stale session socket"))?;
+        std::fs::remove_file(path).map_err(Error::io(t!(cat(), "cli-agent-stale-socket")))?;
     }
     let listener = UnixListener::bind(path)
         .map_err(Error::io(format!("cannot listen on {}", path.display())))?;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-        .map_err(Error::io("cannot restrict the session socket"))?;
+        .map_err(Error::io(t!(cat(), "cli-agent-socket-mode")))?;
     Ok(listener)
 }
 
@@ -113,9 +114,7 @@ pub fn run_agent(root: &Path, idle_cap: Option<Duration>, accept_new_binary: boo
         let password = read_password()?;
         let path = super::socket_path(root)?;
         if UnixStream::connect(&path).is_ok() {
-            return Err(Error::invalid(
-                "the container is already unlocked (a session agent is running)",
-            ));
+            return Err(Error::invalid(t!(cat(), "cli-agent-already-running")));
         }
         container.unlock(&password, accept_new_binary)?;
         let listener = bind(&path)?;
@@ -331,9 +330,7 @@ fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Dura
             agent.connections.fetch_sub(1, Ordering::SeqCst);
             write_line(
                 &stream,
-                &Reply::from_result(Err(Error::Agent(
-                    "the session agent is serving too many clients; try again".into(),
-                ))),
+                &Reply::from_result(Err(Error::Agent(t!(cat(), "cli-agent-too-many-clients")))),
             );
             continue;
         }
@@ -426,11 +423,7 @@ fn connection(
     }));
     let result = served.unwrap_or_else(|_| {
         s.apps = None;
-        Err(Error::Agent(
-            "an internal error stopped this request; it was recorded and the session goes on \
-             (see `kapsel audit-log`)"
-                .into(),
-        ))
+        Err(Error::Agent(t!(cat(), "cli-agent-internal-error")))
     });
     drop(s);
     // A request that ran long still counts as use when it ends.
@@ -453,7 +446,7 @@ fn app_host(state: &mut State) -> Result<&mut AppHost> {
     state
         .apps
         .as_mut()
-        .ok_or_else(|| Error::Agent("the app host is not available".into()))
+        .ok_or_else(|| Error::Agent(t!(cat(), "cli-agent-no-app-host")))
 }
 
 fn handle(
@@ -529,7 +522,7 @@ fn handle(
             let key = kapsel_core::net::origin::Origin::parse(&origin)
                 .map_err(|e| Error::invalid(e.to_string()))?
                 .key()
-                .ok_or_else(|| Error::invalid("a token belongs to one origin, not a wildcard"))?;
+                .ok_or_else(|| Error::invalid(t!(cat(), "cli-agent-token-wildcard")))?;
             let vault = state.container.vault();
             let stored = match &token {
                 Some(t) => {
@@ -639,6 +632,6 @@ fn handle_container(
         | Request::CredentialList
         | Request::Mail { .. }
         | Request::Directory { .. }
-        | Request::Groupware { .. } => Err(Error::Agent("misrouted request".into())),
+        | Request::Groupware { .. } => Err(Error::Agent(t!(cat(), "cli-agent-misrouted"))),
     }
 }

@@ -40,10 +40,10 @@ impl PeerBinaries {
         }
         let exe = format!("/proc/{pid}/exe");
         let Some(id) = integrity::file_identity(Path::new(&exe)) else {
-            return Err(Error::Device(
-                "the agent cannot identify the client's executable; kapsel refuses to serve it"
-                    .into(),
-            ));
+            return Err(Error::Device(kapsel_i18n::t!(
+                crate::cli::cat(),
+                "cli-agent-unknown-client"
+            )));
         };
         if Some(id) == self.own {
             return Ok(());
