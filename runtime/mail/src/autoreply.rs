@@ -5,8 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::cat;
 use crate::managesieve::SieveClient;
 use kapsel_core::error::{Error, Result};
+use kapsel_i18n::t;
 
 /// The name of the script Kapsel owns on the Sieve server.
 pub const SCRIPT_NAME: &str = "kapsel-out-of-office";
@@ -71,22 +73,26 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+/// A month's name in the user's language (1 = January).
+fn month_name(month: u32) -> String {
+    match month {
+        1 => t!(cat(), "mailbox-month-january"),
+        2 => t!(cat(), "mailbox-month-february"),
+        3 => t!(cat(), "mailbox-month-march"),
+        4 => t!(cat(), "mailbox-month-april"),
+        5 => t!(cat(), "mailbox-month-may"),
+        6 => t!(cat(), "mailbox-month-june"),
+        7 => t!(cat(), "mailbox-month-july"),
+        8 => t!(cat(), "mailbox-month-august"),
+        9 => t!(cat(), "mailbox-month-september"),
+        10 => t!(cat(), "mailbox-month-october"),
+        11 => t!(cat(), "mailbox-month-november"),
+        _ => t!(cat(), "mailbox-month-december"),
+    }
+}
 
-/// `YYYY-MM-DD` as (year, month, day), checked against the calendar.
+/// `YYYY-MM-DD` as (year, month, day), checked against the calendar. `what` names the field
+/// with its article, in the user's language ("the start date").
 fn parse_date(text: &str, what: &str) -> Result<(u32, u32, u32)> {
     let b = text.as_bytes();
     let shaped = b.len() == 10
@@ -96,8 +102,11 @@ fn parse_date(text: &str, what: &str) -> Result<(u32, u32, u32)> {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shaped {
-        return Err(Error::invalid(format!(
-            "the {what} {text:?} must be written as YYYY-MM-DD, e.g. 2026-12-24"
+        return Err(Error::invalid(t!(
+            cat(),
+            "mailbox-oof-date-shape",
+            what = what,
+            text = format!("{text:?}")
         )));
     }
     let num = |r: std::ops::Range<usize>| -> u32 {
@@ -105,20 +114,32 @@ fn parse_date(text: &str, what: &str) -> Result<(u32, u32, u32)> {
     };
     let (year, month, day) = (num(0..4), num(5..7), num(8..10));
     if year == 0 {
-        return Err(Error::invalid(format!(
-            "the {what} {text:?} has no year 0000"
+        return Err(Error::invalid(t!(
+            cat(),
+            "mailbox-oof-date-year-zero",
+            what = what,
+            text = format!("{text:?}")
         )));
     }
     if !(1..=12).contains(&month) {
-        return Err(Error::invalid(format!(
-            "the {what} {text:?} is not a date: there is no month {month}"
+        return Err(Error::invalid(t!(
+            cat(),
+            "mailbox-oof-date-no-month",
+            what = what,
+            text = format!("{text:?}"),
+            month = month.to_string()
         )));
     }
     let last = days_in_month(year, month);
     if !(1..=last).contains(&day) {
-        return Err(Error::invalid(format!(
-            "the {what} {text:?} is not a date: {} {year} has {last} days",
-            MONTHS[month as usize - 1]
+        return Err(Error::invalid(t!(
+            cat(),
+            "mailbox-oof-date-no-day",
+            what = what,
+            text = format!("{text:?}"),
+            month = month_name(month),
+            year = year.to_string(),
+            days = last.to_string()
         )));
     }
     Ok((year, month, day))
@@ -137,21 +158,30 @@ fn check_domain(domain: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid(format!(
-            "{domain:?} is not a domain name (write it like corp.example, without @)"
+        Err(Error::invalid(t!(
+            cat(),
+            "mailbox-oof-not-a-domain",
+            domain = format!("{domain:?}")
         )))
     }
 }
 
+/// `what` names the field with its article, in the user's language ("the reply text …").
 fn check_text(text: &str, what: &str) -> Result<()> {
     if text.trim().is_empty() {
-        return Err(Error::invalid(format!("the {what} is empty")));
+        return Err(Error::invalid(t!(
+            cat(),
+            "mailbox-oof-text-empty",
+            what = what
+        )));
     }
     if text.len() > MAX_TEXT {
-        return Err(Error::invalid(format!(
-            "the {what} is {} KiB long; at most {} KiB are allowed",
-            text.len().div_ceil(1024),
-            MAX_TEXT / 1024
+        return Err(Error::invalid(t!(
+            cat(),
+            "mailbox-oof-text-too-long",
+            what = what,
+            size = text.len().div_ceil(1024).to_string(),
+            max = (MAX_TEXT / 1024).to_string()
         )));
     }
     // Sieve strings cannot carry NUL, and other control characters only garble the reply.
@@ -159,8 +189,11 @@ fn check_text(text: &str, what: &str) -> Result<()> {
         .chars()
         .find(|&c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        return Err(Error::invalid(format!(
-            "the {what} contains the control character {c:?}"
+        return Err(Error::invalid(t!(
+            cat(),
+            "mailbox-oof-text-control",
+            what = what,
+            char = format!("{c:?}")
         )));
     }
     Ok(())
@@ -168,34 +201,42 @@ fn check_text(text: &str, what: &str) -> Result<()> {
 
 /// Check the settings; every error names the field in words a user understands.
 pub fn validate(oof: &OutOfOffice) -> Result<()> {
-    let start = parse_date(&oof.start, "start date")?;
-    let end = parse_date(&oof.end, "end date")?;
+    let start = parse_date(&oof.start, &t!(cat(), "mailbox-oof-the-start-date"))?;
+    let end = parse_date(&oof.end, &t!(cat(), "mailbox-oof-the-end-date"))?;
     if end < start {
-        return Err(Error::invalid(format!(
-            "the end date {} is before the start date {}",
-            oof.end, oof.start
+        return Err(Error::invalid(t!(
+            cat(),
+            "mailbox-oof-end-before-start",
+            end = oof.end.as_str(),
+            start = oof.start.as_str()
         )));
     }
     if oof.subject.trim().is_empty() {
-        return Err(Error::invalid(
-            "the subject of the out-of-office reply is empty",
-        ));
+        return Err(Error::invalid(t!(cat(), "mailbox-oof-subject-empty")));
     }
     if oof.subject.chars().any(char::is_control) {
-        return Err(Error::invalid(
-            "the subject of the out-of-office reply must be a single line",
-        ));
+        return Err(Error::invalid(t!(cat(), "mailbox-oof-subject-multiline")));
     }
     if oof.subject.chars().count() > MAX_SUBJECT {
-        return Err(Error::invalid(format!(
-            "the subject of the out-of-office reply is longer than {MAX_SUBJECT} characters"
+        return Err(Error::invalid(t!(
+            cat(),
+            "mailbox-oof-subject-too-long",
+            max = MAX_SUBJECT.to_string()
         )));
     }
-    check_text(&oof.internal_text, "reply text for internal senders")?;
-    check_text(&oof.external_text, "reply text for external senders")?;
+    check_text(
+        &oof.internal_text,
+        &t!(cat(), "mailbox-oof-the-internal-text"),
+    )?;
+    check_text(
+        &oof.external_text,
+        &t!(cat(), "mailbox-oof-the-external-text"),
+    )?;
     if oof.internal_domains.len() > MAX_DOMAINS {
-        return Err(Error::invalid(format!(
-            "at most {MAX_DOMAINS} internal domains are allowed"
+        return Err(Error::invalid(t!(
+            cat(),
+            "mailbox-oof-too-many-domains",
+            max = MAX_DOMAINS.to_string()
         )));
     }
     for domain in &oof.internal_domains {
@@ -207,8 +248,10 @@ pub fn validate(oof: &OutOfOffice) -> Result<()> {
 /// The domain part of the user's own address.
 fn own_domain(own_address: &str) -> Result<&str> {
     let bad = || {
-        Error::invalid(format!(
-            "{own_address:?} is not an e-mail address (name@domain)"
+        Error::invalid(t!(
+            cat(),
+            "mailbox-oof-not-an-address",
+            address = format!("{own_address:?}")
         ))
     };
     let (local, domain) = own_address.rsplit_once('@').ok_or_else(bad)?;
@@ -266,8 +309,10 @@ pub fn vacation_script(
     if let Some(previous) = include_previous
         .filter(|p| p.is_empty() || *p == SCRIPT_NAME || p.chars().any(char::is_control))
     {
-        return Err(Error::invalid(format!(
-            "{previous:?} cannot be included in the out-of-office script"
+        return Err(Error::invalid(t!(
+            cat(),
+            "mailbox-oof-cannot-include",
+            script = format!("{previous:?}")
         )));
     }
     let stored = Stored {
@@ -276,8 +321,13 @@ pub fn vacation_script(
         previous: include_previous.map(str::to_string),
     };
     // serde_json escapes every control character, so the settings stay on one comment line.
-    let json = serde_json::to_string(&stored)
-        .map_err(|e| Error::invalid(format!("the out-of-office settings: {e}")))?;
+    let json = serde_json::to_string(&stored).map_err(|e| {
+        Error::invalid(t!(
+            cat(),
+            "mailbox-oof-settings-unencodable",
+            error = e.to_string()
+        ))
+    })?;
     let domains: Vec<&str> = if oof.internal_domains.is_empty() {
         vec![domain]
     } else {
@@ -329,10 +379,12 @@ pub fn vacation_script(
 
 /// The settings and the included script name from a script [`vacation_script`] wrote.
 fn read_settings(script: &str) -> Result<(OutOfOffice, Option<String>)> {
-    let changed = |why: &str| {
-        Error::invalid(format!(
-            "the Sieve script {SCRIPT_NAME:?} on the mail server was changed outside Kapsel ({why}); \
-             clear the out-of-office reply and set it again"
+    let changed = |why: String| {
+        Error::invalid(t!(
+            cat(),
+            "mailbox-oof-script-changed",
+            script = format!("{SCRIPT_NAME:?}"),
+            reason = why
         ))
     };
     let first = script
@@ -342,17 +394,29 @@ fn read_settings(script: &str) -> Result<(OutOfOffice, Option<String>)> {
         .trim_end_matches('\r');
     let json = first
         .strip_prefix(MARKER)
-        .ok_or_else(|| changed("its first line is not Kapsel's settings comment"))?;
-    let stored: Stored = serde_json::from_str(json)
-        .map_err(|e| changed(&format!("the settings comment is not readable: {e}")))?;
+        .ok_or_else(|| changed(t!(cat(), "mailbox-oof-changed-first-line")))?;
+    let stored: Stored = serde_json::from_str(json).map_err(|e| {
+        changed(t!(
+            cat(),
+            "mailbox-oof-changed-unreadable",
+            error = e.to_string()
+        ))
+    })?;
     if stored.version != FORMAT_VERSION {
-        return Err(Error::invalid(format!(
-            "the out-of-office reply was set by a Kapsel with settings format {}; this one reads format {FORMAT_VERSION}",
-            stored.version
+        return Err(Error::invalid(t!(
+            cat(),
+            "mailbox-oof-format-version",
+            found = stored.version.to_string(),
+            supported = FORMAT_VERSION.to_string()
         )));
     }
-    validate(&stored.settings)
-        .map_err(|e| changed(&format!("the stored settings are not valid: {e}")))?;
+    validate(&stored.settings).map_err(|e| {
+        changed(t!(
+            cat(),
+            "mailbox-oof-changed-invalid",
+            error = e.to_string()
+        ))
+    })?;
     Ok((stored.settings, stored.previous))
 }
 
@@ -434,9 +498,10 @@ impl AutoReply for SieveAutoReply {
             })
             .collect();
         if !missing.is_empty() {
-            return Err(Error::Network(format!(
-                "the Sieve server lacks the extension(s) {}, which the out-of-office reply needs",
-                missing.join(", ")
+            return Err(Error::Network(t!(
+                cat(),
+                "mailbox-oof-missing-extensions",
+                missing = missing.join(", ")
             )));
         }
         let script = vacation_script(oof, &self.own_address, previous.as_deref())?;

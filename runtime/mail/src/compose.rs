@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::smtp::Envelope;
 use super::store::MessageMeta;
+use crate::cat;
 use kapsel_core::error::{Error, Result};
+use kapsel_i18n::t;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Draft {
@@ -35,7 +37,11 @@ pub struct Draft {
 pub fn split_address(text: &str) -> Result<(Option<String>, String)> {
     let t = text.trim();
     if t.chars().any(|c| c.is_control()) {
-        return Err(Error::invalid(format!("{t:?} is not a mail address")));
+        return Err(Error::invalid(t!(
+            cat(),
+            "mailbox-not-a-mail-address",
+            address = format!("{t:?}")
+        )));
     }
     let (name, addr) = match (t.rfind('<'), t.rfind('>')) {
         (Some(a), Some(b)) if a < b => {
@@ -54,7 +60,11 @@ pub fn split_address(text: &str) -> Result<(Option<String>, String)> {
         && !addr.contains(char::is_whitespace)
         && !addr.contains(['<', '>', ',', ';', '"']);
     if !ok {
-        return Err(Error::invalid(format!("{t:?} is not a mail address")));
+        return Err(Error::invalid(t!(
+            cat(),
+            "mailbox-not-a-mail-address",
+            address = format!("{t:?}")
+        )));
     }
     Ok((name, addr))
 }
@@ -85,10 +95,10 @@ pub type Attachment = (String, String, Vec<u8>);
 
 pub fn build(draft: &Draft, user: &str, attachments: Vec<Attachment>) -> Result<Built> {
     if draft.to.is_empty() && draft.cc.is_empty() && draft.bcc.is_empty() {
-        return Err(Error::invalid("the message has no recipient (--to)"));
+        return Err(Error::invalid(t!(cat(), "mailbox-no-recipient")));
     }
     if draft.subject.chars().any(|c| c == '\r' || c == '\n') {
-        return Err(Error::invalid("the subject must be one line"));
+        return Err(Error::invalid(t!(cat(), "mailbox-subject-one-line")));
     }
     let (_, user_addr) = split_address(user)?;
     let domain = user_addr.rsplit('@').next().unwrap_or("kapsel.invalid");
@@ -126,7 +136,7 @@ pub fn build(draft: &Draft, user: &str, attachments: Vec<Attachment>) -> Result<
     }
     let message = b
         .write_to_vec()
-        .map_err(|e| Error::invalid(format!("cannot build the message: {e}")))?;
+        .map_err(|e| Error::invalid(t!(cat(), "mailbox-cannot-build", error = e.to_string())))?;
     let mut rcpt = Vec::new();
     for a in draft.to.iter().chain(&draft.cc).chain(&draft.bcc) {
         let (_, addr) = split_address(a)?;
@@ -194,12 +204,16 @@ pub fn reply(original: &MessageMeta, text: &str, all: bool, me: &str, body: &str
         cc,
         subject: prefixed("Re", &s.subject),
         body: format!(
-            "{body}\n\n{} wrote:\n{}\n",
-            if s.from.is_empty() {
-                "Someone"
-            } else {
-                &s.from
-            },
+            "{body}\n\n{}\n{}\n",
+            t!(
+                cat(),
+                "mailbox-reply-wrote",
+                sender = if s.from.is_empty() {
+                    t!(cat(), "mailbox-reply-someone")
+                } else {
+                    s.from.clone()
+                }
+            ),
             quote(text)
         ),
         in_reply_to: s.message_id.clone(),
@@ -214,10 +228,15 @@ pub fn forward(original: &MessageMeta, text: &str, to: Vec<String>, body: &str) 
         to,
         subject: prefixed("Fwd", &s.subject),
         body: format!(
-            "{body}\n\n-------- Forwarded message --------\nFrom: {}\nTo: {}\nSubject: {}\n\n{text}\n",
-            s.from,
-            s.to.join(", "),
-            s.subject
+            "{body}\n\n{}\n{}\n{}\n{}\n\n{text}\n",
+            t!(cat(), "mailbox-forward-header"),
+            t!(cat(), "mailbox-forward-from", from = s.from.as_str()),
+            t!(cat(), "mailbox-forward-to", to = s.to.join(", ")),
+            t!(
+                cat(),
+                "mailbox-forward-subject",
+                subject = s.subject.as_str()
+            )
         ),
         ..Draft::default()
     }

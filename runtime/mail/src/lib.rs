@@ -33,7 +33,13 @@ use kapsel_core::container::Container;
 use kapsel_core::error::{Error, Result};
 use kapsel_core::net::stream::{Endpoint, Security};
 use kapsel_core::vault::Vault;
+use kapsel_i18n::t;
 use store::{MessageMeta, Origin};
+
+/// The catalogue of this process: every user-facing text of this crate comes from it.
+pub(crate) fn cat() -> &'static kapsel_i18n::Catalog {
+    kapsel_i18n::current()
+}
 
 /// The user's mail settings (opened mailboxes, the sync schedule), sealed.
 pub(crate) const SETTINGS_NS: &str = "mail-settings";
@@ -54,16 +60,16 @@ impl Account {
     pub fn from_container(c: &Container) -> Result<Account> {
         let policy = c.policy();
         if !policy.modules.mail {
-            return Err(Error::Policy("the tenant has not enabled mail".into()));
+            return Err(Error::Policy(t!(cat(), "mailbox-mail-not-enabled")));
         }
         let imap = policy
             .servers
             .imap
             .as_deref()
-            .ok_or_else(|| Error::Policy("the tenant policy names no IMAP server".into()))?;
-        let user = c.user()?.ok_or_else(|| {
-            Error::invalid("no directory login is stored: enrol with --user LOGIN")
-        })?;
+            .ok_or_else(|| Error::Policy(t!(cat(), "mailbox-no-imap-server")))?;
+        let user = c
+            .user()?
+            .ok_or_else(|| Error::invalid(t!(cat(), "mailbox-no-login-stored")))?;
         let submission = match &policy.servers.submission {
             Some(s) => Some(Endpoint::parse(
                 s,
@@ -103,7 +109,7 @@ impl Account {
         let endpoint = self
             .sieve
             .as_ref()
-            .ok_or_else(|| Error::Policy("the tenant policy names no ManageSieve server".into()))?;
+            .ok_or_else(|| Error::Policy(t!(cat(), "mailbox-no-sieve-server")))?;
         let client = managesieve::SieveClient::connect(
             endpoint,
             &self.tls,
@@ -295,8 +301,10 @@ pub fn complete_message(vault: &Vault, account: &Account, id: i64) -> Result<()>
     )?;
     imap.logout();
     let f = got.ok_or_else(|| {
-        Error::NotFound(format!(
-            "message {id} is no longer on the server (it was moved or deleted)"
+        Error::NotFound(t!(
+            cat(),
+            "mailbox-message-gone-from-server",
+            id = id.to_string()
         ))
     })?;
     let index = search::Index::new(vault.keys()?);
@@ -318,9 +326,8 @@ pub fn read(vault: &Vault, account: Option<&Account>, id: i64) -> Result<Read> {
     let store = MailStore::new(vault);
     let (_, _, meta) = store.meta(id)?;
     if !meta.complete {
-        let account = account.ok_or_else(|| {
-            Error::Network("this large message is not downloaded yet and no server is set".into())
-        })?;
+        let account =
+            account.ok_or_else(|| Error::Network(t!(cat(), "mailbox-large-message-no-server")))?;
         complete_message(vault, account, id)?;
     }
     set_flag(vault, id, "\\Seen", true)?;
@@ -382,16 +389,20 @@ pub fn save_attachment(
     let store = MailStore::new(vault);
     let (_, _, meta) = store.meta(id)?;
     if !meta.complete {
-        let account = account.ok_or_else(|| Error::Network("no server to fetch from".into()))?;
+        let account =
+            account.ok_or_else(|| Error::Network(t!(cat(), "mailbox-no-server-to-fetch-from")))?;
         complete_message(vault, account, id)?;
     }
-    let raw = store
-        .raw(id)?
-        .ok_or_else(|| Error::NotFound(format!("message {id} has no content here")))?;
+    let raw = store.raw(id)?.ok_or_else(|| {
+        Error::NotFound(t!(cat(), "mailbox-message-no-content", id = id.to_string()))
+    })?;
     let (info, bytes) = mime::attachment(&raw, index).ok_or_else(|| {
-        Error::NotFound(format!(
-            "message {id} has no attachment {index} (it has {})",
-            meta.summary.attachments.len()
+        Error::NotFound(t!(
+            cat(),
+            "mailbox-no-such-attachment",
+            id = id.to_string(),
+            index = index.to_string(),
+            count = meta.summary.attachments.len().to_string()
         ))
     })?;
     let media = if info.media_type == "application/octet-stream" {
@@ -492,26 +503,29 @@ pub fn open_mailbox(
     let o = sync::origin_of(&raw, &ns);
     if o == Origin::Own {
         imap.logout();
-        return Err(Error::invalid(format!(
-            "{name} is one of your own folders; open another user's (e.g. shared/bob@agency) or a shared mailbox (kapsel mail mailboxes)"
+        return Err(Error::invalid(t!(
+            cat(),
+            "mailbox-open-own-folder",
+            name = name
         )));
     }
     let rights = imap.my_rights(&raw)?.unwrap_or_default();
-    let denied = || {
-        Error::Policy(format!(
-            "you have no access to {name}: its owner has not granted you read rights (IMAP ACL)"
-        ))
-    };
+    let denied = || Error::Policy(t!(cat(), "mailbox-no-read-access", name = name));
     if !rights.contains('r') {
         imap.logout();
         return Err(denied());
     }
-    if let Err(e) = imap.select(&raw, true, None) {
-        imap.logout();
-        return Err(match e {
-            Error::Network(m) if m.contains("cannot open mailbox") => denied(),
-            e => e,
-        });
+    match imap.try_select(&raw, true, None) {
+        Ok(Ok(_)) => {}
+        // The server would not open it: no access, whatever MYRIGHTS said.
+        Ok(Err(_)) => {
+            imap.logout();
+            return Err(denied());
+        }
+        Err(e) => {
+            imap.logout();
+            return Err(e);
+        }
     }
     imap.logout();
     let mut list = opened(vault)?;
@@ -573,13 +587,17 @@ pub fn check_send_on_behalf(vault: &Vault, account: &Account, address: &str) -> 
             if f.rights.as_deref().is_some_and(|r| r.contains('p')) {
                 return Ok(());
             }
-            return Err(Error::Policy(format!(
-                "you may read {wanted}'s mailbox but not send on its behalf (no post right)"
+            return Err(Error::Policy(t!(
+                cat(),
+                "mailbox-no-post-right",
+                address = wanted.as_str()
             )));
         }
     }
-    Err(Error::Policy(format!(
-        "you cannot send on behalf of {wanted}: open its mailbox first (kapsel mail mailboxes --open NAME) — the server must grant it to you"
+    Err(Error::Policy(t!(
+        cat(),
+        "mailbox-cannot-send-on-behalf",
+        address = wanted
     )))
 }
 
@@ -601,8 +619,9 @@ pub fn send_with(
     }
     let mut attachments = Vec::new();
     for doc in &draft.attachments {
-        let info = kapsel_core::documents::get(vault, doc)?
-            .ok_or_else(|| Error::NotFound(format!("no document {doc} (see `kapsel doc list`)")))?;
+        let info = kapsel_core::documents::get(vault, doc)?.ok_or_else(|| {
+            Error::NotFound(t!(cat(), "mailbox-no-such-document", id = doc.as_str()))
+        })?;
         let bytes = vault.blob_reader(&info.blob)?.read_all()?.to_vec();
         attachments.push((info.name, info.media_type, bytes));
     }
@@ -641,8 +660,9 @@ pub fn drafts(vault: &Vault) -> Result<Vec<(String, compose::Draft)>> {
     let mut out = Vec::new();
     for k in vault.keys_in(DRAFTS_NS)? {
         if let Some(raw) = vault.get(DRAFTS_NS, &k)? {
-            let d: compose::Draft = serde_json::from_slice(&raw)
-                .map_err(|e| Error::Tampered(format!("a draft is damaged: {e}")))?;
+            let d: compose::Draft = serde_json::from_slice(&raw).map_err(|e| {
+                Error::Tampered(t!(cat(), "mailbox-draft-damaged", error = e.to_string()))
+            })?;
             out.push((k, d));
         }
     }
@@ -652,6 +672,7 @@ pub fn drafts(vault: &Vault) -> Result<Vec<(String, compose::Draft)>> {
 pub fn take_draft(vault: &Vault, id: &str) -> Result<compose::Draft> {
     let raw = vault
         .get(DRAFTS_NS, id)?
-        .ok_or_else(|| Error::NotFound(format!("no draft {id} (see `kapsel mail drafts`)")))?;
-    serde_json::from_slice(&raw).map_err(|e| Error::Tampered(format!("a draft is damaged: {e}")))
+        .ok_or_else(|| Error::NotFound(t!(cat(), "mailbox-no-such-draft", id = id)))?;
+    serde_json::from_slice(&raw)
+        .map_err(|e| Error::Tampered(t!(cat(), "mailbox-draft-damaged", error = e.to_string())))
 }

@@ -14,12 +14,24 @@ use kapsel_mail_wire::sieve::{
     status_line,
 };
 
+use crate::cat;
 use crate::transport::{self, Handshake, Refusal, Transport};
 use kapsel_core::error::{Error, Result};
 use kapsel_core::net::stream::{Endpoint, Stream};
+use kapsel_i18n::t;
 
 fn protocol(peer: &str, what: impl std::fmt::Display) -> Error {
-    Error::Network(format!("{peer} broke the ManageSieve protocol: {what}"))
+    Error::Network(t!(
+        cat(),
+        "mailbox-sieve-protocol",
+        peer = peer,
+        detail = what.to_string()
+    ))
+}
+
+/// The server's words, or that it gave none.
+fn reason(response: &Response) -> String {
+    response.text_or(&t!(cat(), "mailbox-no-reason-given"))
 }
 
 fn invalid(e: kapsel_mail_wire::WireError) -> Error {
@@ -47,9 +59,7 @@ impl SieveClient<Stream> {
         timeout: Duration,
     ) -> Result<SieveClient> {
         if user.is_empty() || user.contains('\0') || password.contains('\0') {
-            return Err(Error::invalid(
-                "the Sieve user name must not be empty, and neither it nor the password may contain NUL",
-            ));
+            return Err(Error::invalid(t!(cat(), "mailbox-sieve-bad-credentials")));
         }
         let stream = Stream::connect(endpoint, tls, timeout)?;
         SieveClient::login_over(stream, endpoint, tls, user, password)
@@ -86,13 +96,14 @@ impl<T: Transport> SieveClient<T> {
             .split_ascii_whitespace()
             .any(|m| m.eq_ignore_ascii_case("PLAIN"))
         {
-            return Err(Error::Network(format!(
-                "{} does not offer password login (SASL PLAIN) over TLS; it offers: {}",
-                client.peer,
-                if sasl.trim().is_empty() {
-                    "nothing"
+            return Err(Error::Network(t!(
+                cat(),
+                "mailbox-sieve-no-plain",
+                peer = client.peer.as_str(),
+                offered = if sasl.trim().is_empty() {
+                    t!(cat(), "mailbox-sieve-offers-nothing")
                 } else {
-                    sasl
+                    sasl.to_string()
                 }
             )));
         }
@@ -109,9 +120,10 @@ impl<T: Transport> SieveClient<T> {
     fn fill(&mut self) -> Result<()> {
         let mut buf = [0u8; 16 * 1024];
         match transport::read_some(&mut self.io, &mut buf)? {
-            0 => Err(Error::Network(format!(
-                "{} closed the connection",
-                self.peer
+            0 => Err(Error::Network(t!(
+                cat(),
+                "mailbox-connection-closed",
+                peer = self.peer.as_str()
             ))),
             n => {
                 self.reader.push(&buf[..n]);
@@ -163,24 +175,28 @@ impl<T: Transport> SieveClient<T> {
                 Some((Status::Ok, _, _)) => {
                     return Err(protocol(
                         &self.peer,
-                        "a login that succeeded after it was cancelled",
+                        t!(cat(), "mailbox-sieve-login-after-cancel"),
                     ));
                 }
                 Some((_, _, text)) if challenged => {
-                    return Err(Error::Network(format!(
-                        "{} asked for more than SASL PLAIN allows; login cancelled ({})",
-                        self.peer,
-                        text.trim()
+                    return Err(Error::Network(t!(
+                        cat(),
+                        "mailbox-sieve-extra-challenge",
+                        peer = self.peer.as_str(),
+                        reason = text.trim()
                     )));
                 }
                 Some((_, _, text)) => {
                     let text = if text.trim().is_empty() {
-                        "no reason given".to_string()
+                        t!(cat(), "mailbox-no-reason-given")
                     } else {
                         text.trim().to_string()
                     };
-                    return Err(Error::Network(format!(
-                        "the Sieve server refused the login for {user}: {text}"
+                    return Err(Error::Network(t!(
+                        cat(),
+                        "mailbox-sieve-login-refused",
+                        user = user,
+                        reason = text
                     )));
                 }
                 // A server challenge: PLAIN has no second step, so cancel (RFC 5804 §2.1).
@@ -188,7 +204,12 @@ impl<T: Transport> SieveClient<T> {
                     challenged = true;
                     self.send(b"\"*\"\r\n")?;
                 }
-                None => return Err(protocol(&self.peer, "a second SASL challenge")),
+                None => {
+                    return Err(protocol(
+                        &self.peer,
+                        t!(cat(), "mailbox-sieve-second-challenge"),
+                    ));
+                }
             }
         }
     }
@@ -202,20 +223,24 @@ impl<T: Transport> SieveClient<T> {
         self.send(bytes)?;
         let response = self.read_response()?;
         if response.status == Status::Bye {
-            return Err(Error::Network(format!(
-                "{} ended the session: {}",
-                self.peer,
-                response.text_or("no reason given")
+            return Err(Error::Network(t!(
+                cat(),
+                "mailbox-sieve-bye",
+                peer = self.peer.as_str(),
+                reason = reason(&response)
             )));
         }
         Ok(response)
     }
 
-    fn refused(&self, what: &str, response: &Response) -> Error {
-        Error::Network(format!(
-            "the Sieve server {} refused {what}: {}",
-            self.peer,
-            response.text_or("no reason given")
+    /// `action` is what was refused, in the user's language ("to list the scripts").
+    fn refused(&self, action: String, response: &Response) -> Error {
+        Error::Network(t!(
+            cat(),
+            "mailbox-sieve-refused",
+            peer = self.peer.as_str(),
+            action = action,
+            reason = reason(response)
         ))
     }
 
@@ -228,7 +253,7 @@ impl<T: Transport> SieveClient<T> {
     pub fn list_scripts(&mut self) -> Result<Vec<(String, bool)>> {
         let response = self.command(b"LISTSCRIPTS\r\n")?;
         if response.status != Status::Ok {
-            return Err(self.refused("to list the scripts", &response));
+            return Err(self.refused(t!(cat(), "mailbox-sieve-action-list"), &response));
         }
         parse_script_list(&response.data).map_err(|e| protocol(&self.peer, e))
     }
@@ -241,27 +266,51 @@ impl<T: Transport> SieveClient<T> {
             if response.code_is("NONEXISTENT") {
                 return Ok(None);
             }
-            return Err(self.refused(&format!("to send the script {name:?}"), &response));
+            let action = t!(
+                cat(),
+                "mailbox-sieve-action-get",
+                name = format!("{name:?}")
+            );
+            return Err(self.refused(action, &response));
         }
         let script = match response.data.as_slice() {
             [line] => match line.as_slice() {
                 [Token::Str(bytes)] => bytes.clone(),
-                _ => return Err(protocol(&self.peer, "a malformed GETSCRIPT answer")),
+                _ => {
+                    return Err(protocol(
+                        &self.peer,
+                        t!(cat(), "mailbox-sieve-malformed-getscript"),
+                    ));
+                }
             },
-            _ => return Err(protocol(&self.peer, "a malformed GETSCRIPT answer")),
+            _ => {
+                return Err(protocol(
+                    &self.peer,
+                    t!(cat(), "mailbox-sieve-malformed-getscript"),
+                ));
+            }
         };
-        String::from_utf8(script)
-            .map(Some)
-            .map_err(|_| protocol(&self.peer, format!("the script {name:?} is not UTF-8")))
+        String::from_utf8(script).map(Some).map_err(|_| {
+            protocol(
+                &self.peer,
+                t!(
+                    cat(),
+                    "mailbox-sieve-script-not-utf8",
+                    name = format!("{name:?}")
+                ),
+            )
+        })
     }
 
     /// Store (create or replace) a script. A script the server cannot compile is
     /// `Error::Invalid` with the server's explanation.
     pub fn put_script(&mut self, name: &str, script: &str) -> Result<()> {
         if script.len() > MAX_LITERAL {
-            return Err(Error::invalid(format!(
-                "the Sieve script {name:?} is larger than {} MiB",
-                MAX_LITERAL / (1024 * 1024)
+            return Err(Error::invalid(t!(
+                cat(),
+                "mailbox-sieve-script-too-large",
+                name = format!("{name:?}"),
+                max = (MAX_LITERAL / (1024 * 1024)).to_string()
             )));
         }
         let mut command = format!(
@@ -275,16 +324,25 @@ impl<T: Transport> SieveClient<T> {
         let response = self.command(&command)?;
         match response.status {
             Status::Ok => Ok(()),
-            _ if response.code_is("QUOTA") => Err(Error::invalid(format!(
-                "the Sieve server has no room for the script {name:?}: {}",
-                response.text_or("quota exceeded")
+            _ if response.code_is("QUOTA") => Err(Error::invalid(t!(
+                cat(),
+                "mailbox-sieve-no-room",
+                name = format!("{name:?}"),
+                reason = response.text_or(&t!(cat(), "mailbox-sieve-quota-exceeded"))
             ))),
             _ if response.code_is("TRYLATER") => {
-                Err(self.refused(&format!("to store the script {name:?}"), &response))
+                let action = t!(
+                    cat(),
+                    "mailbox-sieve-action-put",
+                    name = format!("{name:?}")
+                );
+                Err(self.refused(action, &response))
             }
-            _ => Err(Error::invalid(format!(
-                "the Sieve server rejected the script {name:?}: {}",
-                response.text_or("no reason given")
+            _ => Err(Error::invalid(t!(
+                cat(),
+                "mailbox-sieve-script-rejected",
+                name = format!("{name:?}"),
+                reason = reason(&response)
             ))),
         }
     }
@@ -298,10 +356,19 @@ impl<T: Transport> SieveClient<T> {
         let response = self.command(line.as_bytes())?;
         match response.status {
             Status::Ok => Ok(()),
-            _ if response.code_is("NONEXISTENT") => {
-                Err(Error::NotFound(format!("Sieve script {name:?}")))
+            _ if response.code_is("NONEXISTENT") => Err(Error::NotFound(t!(
+                cat(),
+                "mailbox-sieve-script-not-found",
+                name = format!("{name:?}")
+            ))),
+            _ => {
+                let action = t!(
+                    cat(),
+                    "mailbox-sieve-action-activate",
+                    name = format!("{name:?}")
+                );
+                Err(self.refused(action, &response))
             }
-            _ => Err(self.refused(&format!("to activate the script {name:?}"), &response)),
         }
     }
 
@@ -311,10 +378,19 @@ impl<T: Transport> SieveClient<T> {
         let response = self.command(line.as_bytes())?;
         match response.status {
             Status::Ok => Ok(()),
-            _ if response.code_is("NONEXISTENT") => {
-                Err(Error::NotFound(format!("Sieve script {name:?}")))
+            _ if response.code_is("NONEXISTENT") => Err(Error::NotFound(t!(
+                cat(),
+                "mailbox-sieve-script-not-found",
+                name = format!("{name:?}")
+            ))),
+            _ => {
+                let action = t!(
+                    cat(),
+                    "mailbox-sieve-action-delete",
+                    name = format!("{name:?}")
+                );
+                Err(self.refused(action, &response))
             }
-            _ => Err(self.refused(&format!("to delete the script {name:?}"), &response)),
         }
     }
 
@@ -334,10 +410,11 @@ impl<T: Transport> Handshake for SieveClient<T> {
     fn greet(&mut self) -> Result<bool> {
         let greeting = self.read_response()?;
         if greeting.status != Status::Ok {
-            return Err(Error::Network(format!(
-                "{} refused the session: {}",
-                self.peer,
-                greeting.text_or("no reason given")
+            return Err(Error::Network(t!(
+                cat(),
+                "mailbox-sieve-session-refused",
+                peer = self.peer.as_str(),
+                reason = reason(&greeting)
             )));
         }
         self.caps = parse_capabilities(&greeting.data).map_err(|e| protocol(&self.peer, e))?;
@@ -348,10 +425,11 @@ impl<T: Transport> Handshake for SieveClient<T> {
         self.send(b"STARTTLS\r\n")?;
         let answer = self.read_response()?;
         if answer.status != Status::Ok {
-            return Err(Error::Network(format!(
-                "{} refused STARTTLS: {}",
-                self.peer,
-                answer.text_or("no reason given")
+            return Err(Error::Network(t!(
+                cat(),
+                "mailbox-sieve-starttls-refused",
+                peer = self.peer.as_str(),
+                reason = reason(&answer)
             )));
         }
         Ok(())
@@ -370,10 +448,11 @@ impl<T: Transport> Handshake for SieveClient<T> {
     fn greet_again(&mut self) -> Result<()> {
         let again = self.read_response()?;
         if again.status != Status::Ok {
-            return Err(Error::Network(format!(
-                "{} ended the session after STARTTLS: {}",
-                self.peer,
-                again.text_or("no reason given")
+            return Err(Error::Network(t!(
+                cat(),
+                "mailbox-sieve-bye-after-starttls",
+                peer = self.peer.as_str(),
+                reason = reason(&again)
             )));
         }
         self.caps = parse_capabilities(&again.data).map_err(|e| protocol(&self.peer, e))?;
@@ -382,12 +461,13 @@ impl<T: Transport> Handshake for SieveClient<T> {
 
     fn refuse(&self, why: Refusal) -> Error {
         match why {
-            Refusal::NoStartTls => Error::Network(format!(
-                "{} does not offer STARTTLS: Kapsel does not send the password without TLS",
-                self.peer
+            Refusal::NoStartTls => Error::Network(t!(
+                cat(),
+                "mailbox-sieve-no-starttls",
+                peer = self.peer.as_str()
             )),
             Refusal::Injection => Error::Tls(
-                protocol(&self.peer, "data after the STARTTLS answer, before TLS").to_string(),
+                protocol(&self.peer, t!(cat(), "mailbox-sieve-data-before-tls")).to_string(),
             ),
         }
     }

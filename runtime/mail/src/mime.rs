@@ -6,6 +6,9 @@
 use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders, PartType};
 use serde::{Deserialize, Serialize};
 
+use crate::cat;
+use kapsel_i18n::t;
+
 /// Headers and structure of a message, sealed in the vault per message.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Summary {
@@ -104,7 +107,7 @@ fn parse_once(raw: &[u8], arrival: i64) -> Parsed {
     let Some(msg) = parser().parse(raw) else {
         return Parsed {
             summary: Summary {
-                subject: "(no headers)".into(),
+                subject: t!(cat(), "mailbox-no-headers"),
                 date: arrival,
                 ..Summary::default()
             },
@@ -166,7 +169,7 @@ fn parse_once(raw: &[u8], arrival: i64) -> Parsed {
                 }
             }
             PartType::Html(h) => text.push_str(&html_to_text(h)),
-            _ => text.push_str("(unreadable part)"),
+            _ => text.push_str(&t!(cat(), "mailbox-unreadable-part")),
         }
         if text.len() > MAX_TEXT {
             let mut cut = MAX_TEXT;
@@ -174,7 +177,8 @@ fn parse_once(raw: &[u8], arrival: i64) -> Parsed {
                 cut -= 1;
             }
             text.truncate(cut);
-            text.push_str("\n[… the rest of this message is too long to show]");
+            text.push('\n');
+            text.push_str(&t!(cat(), "mailbox-text-truncated"));
             break;
         }
     }

@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use super::compose::Built;
 use super::smtp::{Envelope, SendError, Submission};
-use super::{Account, MailStore};
+use super::{Account, MailStore, cat};
 use kapsel_core::audit;
 use kapsel_core::error::{Error, Result};
 use kapsel_core::vault::Vault;
+use kapsel_i18n::t;
 
 const NS: &str = "mail-outbox";
 const RAW_NS: &str = "mail-outbox-raw";
@@ -34,6 +35,10 @@ impl State {
             State::Failed => "failed",
         }
     }
+}
+
+fn damaged(e: serde_json::Error) -> Error {
+    Error::Tampered(t!(cat(), "mailbox-outbox-damaged", error = e.to_string()))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -94,10 +99,7 @@ pub fn list(vault: &Vault) -> Result<Vec<Entry>> {
     let mut out = Vec::new();
     for key in vault.keys_in(NS)? {
         if let Some(raw) = vault.get(NS, &key)? {
-            out.push(
-                serde_json::from_slice::<Entry>(&raw)
-                    .map_err(|e| Error::Tampered(format!("an outbox entry is damaged: {e}")))?,
-            );
+            out.push(serde_json::from_slice::<Entry>(&raw).map_err(damaged)?);
         }
     }
     Ok(out)
@@ -109,12 +111,7 @@ pub fn recover(vault: &Vault) -> Result<usize> {
     for mut e in list(vault)? {
         if e.state == State::Sending {
             e.state = State::InDoubt;
-            e.last_error = Some(
-                "the session ended while this message was being handed to the server; it may \
-                 have been sent. Check Sent or ask the recipient, then `kapsel mail outbox --retry` \
-                 or `--discard`."
-                    .into(),
-            );
+            e.last_error = Some(t!(cat(), "mailbox-outbox-in-doubt"));
             put(vault, &e)?;
             n += 1;
         }
@@ -126,8 +123,10 @@ pub fn retry(vault: &Vault, id: &str) -> Result<Entry> {
     let _one = flush_lock();
     let mut e = get(vault, id)?;
     if e.state == State::Sending {
-        return Err(Error::invalid(format!(
-            "outbox message {id} is being sent right now"
+        return Err(Error::invalid(t!(
+            cat(),
+            "mailbox-outbox-sending-now",
+            id = id
         )));
     }
     e.state = State::Queued;
@@ -149,9 +148,8 @@ pub fn discard(vault: &mut Vault, id: &str) -> Result<()> {
 fn get(vault: &Vault, id: &str) -> Result<Entry> {
     let raw = vault
         .get(NS, id)?
-        .ok_or_else(|| Error::NotFound(format!("no outbox message {id}")))?;
-    serde_json::from_slice(&raw)
-        .map_err(|e| Error::Tampered(format!("an outbox entry is damaged: {e}")))
+        .ok_or_else(|| Error::NotFound(t!(cat(), "mailbox-outbox-no-such", id = id)))?;
+    serde_json::from_slice(&raw).map_err(damaged)
 }
 
 /// One send round at a time in this process (the background worker and a command may both
@@ -172,7 +170,7 @@ pub fn flush(vault: &mut Vault, account: &Account) -> Result<FlushReport> {
     let Some(endpoint) = account.submission.clone() else {
         report.queued = entries.iter().filter(|e| e.state == State::Queued).count();
         if report.queued > 0 {
-            report.error = Some("the tenant policy names no submission server".into());
+            report.error = Some(t!(cat(), "mailbox-no-submission-server"));
         }
         return Ok(report);
     };
@@ -195,9 +193,10 @@ pub fn flush(vault: &mut Vault, account: &Account) -> Result<FlushReport> {
             continue;
         }
         let Some(raw) = vault.get(RAW_NS, &e.id)? else {
-            return Err(Error::Tampered(format!(
-                "outbox message {} lost its content",
-                e.id
+            return Err(Error::Tampered(t!(
+                cat(),
+                "mailbox-outbox-lost-content",
+                id = e.id.as_str()
             )));
         };
         if session.is_none() {

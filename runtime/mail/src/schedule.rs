@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 use kapsel_core::error::{Error, Result};
 use kapsel_core::policy::{SyncBounds, Weekday, parse_hhmm};
 use kapsel_core::vault::Vault;
+use kapsel_i18n::t;
 
 use super::SETTINGS_NS as NS;
+use crate::cat;
 const KEY: &str = "schedule";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,37 +39,43 @@ impl Schedule {
         let (from, to) = (parse_hhmm(&self.from)?, parse_hhmm(&self.to)?);
         let (earliest, latest) = (parse_hhmm(&b.earliest)?, parse_hhmm(&b.latest)?);
         if from >= to {
-            return Err(Error::invalid(format!(
-                "the sync window {}–{} is empty: the start must be before the end",
-                self.from, self.to
+            return Err(Error::invalid(t!(
+                cat(),
+                "mailbox-schedule-empty-window",
+                from = self.from.as_str(),
+                to = self.to.as_str()
             )));
         }
         if from < earliest || to > latest {
-            return Err(Error::Policy(format!(
-                "your tenant allows sync only between {} and {}",
-                b.earliest, b.latest
+            return Err(Error::Policy(t!(
+                cat(),
+                "mailbox-schedule-outside-hours",
+                earliest = b.earliest.as_str(),
+                latest = b.latest.as_str()
             )));
         }
         if let Some(d) = self.days.iter().find(|d| !b.days.contains(d)) {
-            return Err(Error::Policy(format!(
-                "your tenant does not allow sync on {d:?}"
+            return Err(Error::Policy(t!(
+                cat(),
+                "mailbox-schedule-day-not-allowed",
+                day = weekday_name(*d)
             )));
         }
         if self.days.is_empty() {
-            return Err(Error::invalid("choose at least one day"));
+            return Err(Error::invalid(t!(cat(), "mailbox-schedule-no-day")));
         }
         if self.interval_minutes < b.min_interval_minutes
             || self.interval_minutes > b.max_interval_minutes
         {
-            return Err(Error::Policy(format!(
-                "your tenant allows a sync interval of {}–{} minutes",
-                b.min_interval_minutes, b.max_interval_minutes
+            return Err(Error::Policy(t!(
+                cat(),
+                "mailbox-schedule-interval",
+                min = b.min_interval_minutes.to_string(),
+                max = b.max_interval_minutes.to_string()
             )));
         }
         if self.push && !b.push {
-            return Err(Error::Policy(
-                "your tenant does not allow push (IDLE)".into(),
-            ));
+            return Err(Error::Policy(t!(cat(), "mailbox-schedule-no-push")));
         }
         Ok(())
     }
@@ -135,7 +143,9 @@ pub fn parse_days(text: &str) -> Result<Vec<Weekday>> {
         ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
             .iter()
             .position(|d| s.starts_with(d) && !s.is_empty())
-            .ok_or_else(|| Error::invalid(format!("{s:?} is not a weekday (mon … sun)")))
+            .ok_or_else(|| {
+                Error::invalid(t!(cat(), "mailbox-not-a-weekday", text = format!("{s:?}")))
+            })
     };
     if text.trim().eq_ignore_ascii_case("all") {
         return Ok(ORDER.to_vec());
@@ -146,8 +156,10 @@ pub fn parse_days(text: &str) -> Result<Vec<Weekday>> {
             Some((a, b)) => {
                 let (a, b) = (name(a)?, name(b)?);
                 if a > b {
-                    return Err(Error::invalid(format!(
-                        "{part:?}: the range runs backwards"
+                    return Err(Error::invalid(t!(
+                        cat(),
+                        "mailbox-days-backwards",
+                        text = format!("{part:?}")
                     )));
                 }
                 out.extend_from_slice(&ORDER[a..=b]);
@@ -158,6 +170,20 @@ pub fn parse_days(text: &str) -> Result<Vec<Weekday>> {
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// A weekday in the user's language ("Sat" in English).
+fn weekday_name(day: Weekday) -> String {
+    use Weekday::*;
+    match day {
+        Mon => t!(cat(), "mailbox-weekday-mon"),
+        Tue => t!(cat(), "mailbox-weekday-tue"),
+        Wed => t!(cat(), "mailbox-weekday-wed"),
+        Thu => t!(cat(), "mailbox-weekday-thu"),
+        Fri => t!(cat(), "mailbox-weekday-fri"),
+        Sat => t!(cat(), "mailbox-weekday-sat"),
+        Sun => t!(cat(), "mailbox-weekday-sun"),
+    }
 }
 
 /// Local weekday and minute of the day (the device's time zone).

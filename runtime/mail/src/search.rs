@@ -13,7 +13,9 @@ use std::hash::Hasher;
 use siphasher::sip::SipHasher24;
 use zeroize::Zeroizing;
 
+use crate::cat;
 use kapsel_core::error::{Error, Result};
+use kapsel_i18n::t;
 
 /// Which part of a message a word came from (queries can name it: `from:`, `to:`, `subject:`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,9 +102,7 @@ impl Index {
             }
         }
         if groups.is_empty() {
-            return Err(Error::invalid(
-                "the search has no words (letters or digits, at least two)",
-            ));
+            return Err(Error::invalid(t!(cat(), "mailbox-search-no-words")));
         }
         Ok(groups)
     }

@@ -14,11 +14,12 @@ use super::answers::{
 use super::autoreply::{AutoReply, OutOfOffice};
 use super::compose::Draft;
 use super::schedule::{self, Schedule};
-use super::{Account, MailStore, outbox, sync};
+use super::{Account, MailStore, cat, outbox, sync};
 use kapsel_core::audit;
 use kapsel_core::container::Container;
 use kapsel_core::error::{Error, Result};
 use kapsel_core::vault::Vault;
+use kapsel_i18n::t;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "kebab-case")]
@@ -115,7 +116,13 @@ fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 fn json<T: Serialize>(v: T) -> Result<serde_json::Value> {
-    serde_json::to_value(v).map_err(|e| Error::Agent(format!("cannot encode the answer: {e}")))
+    serde_json::to_value(v).map_err(|e| {
+        Error::Agent(t!(
+            cat(),
+            "mailbox-cannot-encode-answer",
+            error = e.to_string()
+        ))
+    })
 }
 
 /// A large message synced headers-only is fetched before it is quoted or forwarded.
@@ -125,7 +132,7 @@ fn ensure_complete(vault: &Vault, account: Option<&Account>, id: i64) -> Result<
         return Ok(());
     }
     let account =
-        account.ok_or_else(|| Error::Network("no server to fetch the message from".into()))?;
+        account.ok_or_else(|| Error::Network(t!(cat(), "mailbox-no-server-for-message")))?;
     super::complete_message(vault, account, id)
 }
 
@@ -145,9 +152,7 @@ fn try_sync_lock(shared: &Shared) -> Result<MutexGuard<'_, ()>> {
                 std::thread::sleep(Duration::from_millis(100));
             }
             Err(std::sync::TryLockError::WouldBlock) => {
-                return Err(Error::Network(
-                    "a long sync is running in the background; see `kapsel sync status` and try again when it is done".into(),
-                ));
+                return Err(Error::Network(t!(cat(), "mailbox-sync-busy")));
             }
         }
     }
@@ -259,8 +264,10 @@ pub fn handle(
                     flag.clone()
                 }
                 _ => {
-                    return Err(Error::invalid(format!(
-                        "{flag:?} is not a flag (seen, flagged, answered or a keyword)"
+                    return Err(Error::invalid(t!(
+                        cat(),
+                        "mailbox-not-a-flag",
+                        flag = format!("{flag:?}")
                     )));
                 }
             };
@@ -338,10 +345,12 @@ pub fn handle(
                 }
             }
             if !skipped.is_empty() {
-                draft.body.push_str(&format!(
-                    "\n[Kapsel could not attach: {}]\n",
-                    skipped.join("; ")
-                ));
+                let note = t!(
+                    cat(),
+                    "mailbox-forward-not-attached",
+                    list = skipped.join("; ")
+                );
+                draft.body.push_str(&format!("\n{note}\n"));
             }
             send_or_save(container, draft, save_only)
         }
@@ -402,9 +411,7 @@ pub fn handle(
         }
         MailRequest::Oof { set, clear } => {
             if !container.policy().modules.autoreply {
-                return Err(Error::Policy(
-                    "the tenant has not enabled out-of-office replies".into(),
-                ));
+                return Err(Error::Policy(t!(cat(), "mailbox-oof-not-enabled")));
             }
             let account = account()?;
             let mut backend = account.autoreply()?;
@@ -457,7 +464,7 @@ pub fn start_background(container: &Container, shared: &Shared) -> Result<bool> 
     std::thread::Builder::new()
         .name("mail-sync".into())
         .spawn(move || background(vault, account, bounds, shared, generation))
-        .map_err(Error::io("cannot start the mail worker"))?;
+        .map_err(Error::io(t!(cat(), "mailbox-cannot-start-worker")))?;
     Ok(true)
 }
 
@@ -513,7 +520,8 @@ fn background(
                 }
                 Ok(false) => {}
                 Err(e) => {
-                    guard(&shared.status).last_error = Some(format!("push: {e}"));
+                    guard(&shared.status).last_error =
+                        Some(t!(cat(), "mailbox-push-failed", error = e.to_string()));
                     failures += 1;
                 }
             }

@@ -21,9 +21,11 @@ use zeroize::Zeroizing;
 
 use kapsel_mail_wire::smtp::{Body, Caps, Reply, ReplyReader};
 
+use crate::cat;
 use crate::transport::{self, Handshake, Refusal, Transport};
 use kapsel_core::error::Error;
 use kapsel_core::net::stream::{Endpoint, Security, Stream};
+use kapsel_i18n::t;
 
 /// Accepted server addresses, for [`Endpoint::parse`].
 pub const SCHEMES: &[(&str, u16, Security)] = &[
@@ -59,19 +61,13 @@ pub enum SendError {
 
 impl fmt::Display for SendError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SendError::Transient(m) => write!(f, "not sent for now (worth trying again): {m}"),
-            SendError::Permanent(m) => write!(f, "the message cannot be sent: {m}"),
-            SendError::Auth(m) => write!(
-                f,
-                "login to the mail server failed: {m} (check the account's user name and \
-                 password; the message stays in the outbox)"
-            ),
-            SendError::Tls(m) => write!(
-                f,
-                "no secure connection to the mail server, nothing was sent: {m}"
-            ),
-        }
+        let text = match self {
+            SendError::Transient(m) => t!(cat(), "mailbox-send-transient", reason = m.as_str()),
+            SendError::Permanent(m) => t!(cat(), "mailbox-send-permanent", reason = m.as_str()),
+            SendError::Auth(m) => t!(cat(), "mailbox-send-auth", reason = m.as_str()),
+            SendError::Tls(m) => t!(cat(), "mailbox-send-tls", reason = m.as_str()),
+        };
+        f.write_str(&text)
     }
 }
 
@@ -103,7 +99,12 @@ impl<S: Transport> Wire<S> {
 
     fn protocol(&mut self, what: &str) -> SendError {
         self.broken = true;
-        SendError::Transient(format!("{} broke the SMTP protocol: {what}", self.peer))
+        SendError::Transient(t!(
+            cat(),
+            "mailbox-smtp-protocol",
+            peer = self.peer.as_str(),
+            detail = what
+        ))
     }
 
     fn read_reply(&mut self) -> Result<Reply, SendError> {
@@ -116,7 +117,11 @@ impl<S: Transport> Wire<S> {
             }
             match transport::read_some(&mut self.io, &mut buf) {
                 Ok(0) => {
-                    let closed = Error::Network(format!("{} closed the connection", self.peer));
+                    let closed = Error::Network(t!(
+                        cat(),
+                        "mailbox-connection-closed",
+                        peer = self.peer.as_str()
+                    ));
                     return Err(self.io_failed(closed));
                 }
                 Ok(n) => self.replies.push(&buf[..n]),
@@ -147,7 +152,12 @@ impl<S: Transport> Wire<S> {
     }
 
     fn unexpected(&mut self, after: &str, reply: &Reply) -> SendError {
-        self.protocol(&format!("unexpected reply to {after}: {reply}"))
+        self.protocol(&t!(
+            cat(),
+            "mailbox-smtp-unexpected-reply",
+            after = after,
+            reply = reply.to_string()
+        ))
     }
 }
 
@@ -166,26 +176,36 @@ fn ehlo<S: Transport>(wire: &mut Wire<S>) -> Result<Caps, SendError> {
     let reply = wire.command(&format!("EHLO {CLIENT_NAME}"))?;
     match reply.class() {
         2 => Ok(Caps::parse(&reply)),
-        4 => Err(SendError::Transient(format!(
-            "{} refused EHLO for now: {reply}",
-            wire.peer
+        4 => Err(SendError::Transient(t!(
+            cat(),
+            "mailbox-smtp-ehlo-later",
+            peer = wire.peer.as_str(),
+            reply = reply.to_string()
         ))),
-        _ => Err(SendError::Transient(format!(
-            "{} refused EHLO (not an ESMTP submission server?): {reply}",
-            wire.peer
+        _ => Err(SendError::Transient(t!(
+            cat(),
+            "mailbox-smtp-ehlo-refused",
+            peer = wire.peer.as_str(),
+            reply = reply.to_string()
         ))),
     }
 }
 
 fn auth_refused<S: Transport>(wire: &mut Wire<S>, user: &str, reply: &Reply) -> SendError {
     match reply.class() {
-        4 => SendError::Transient(format!(
-            "{} cannot check the login for {user} now: {reply}",
-            wire.peer
+        4 => SendError::Transient(t!(
+            cat(),
+            "mailbox-smtp-login-later",
+            peer = wire.peer.as_str(),
+            user = user,
+            reply = reply.to_string()
         )),
-        5 => SendError::Auth(format!(
-            "{} refused the login for {user}: {reply}",
-            wire.peer
+        5 => SendError::Auth(t!(
+            cat(),
+            "mailbox-smtp-login-refused",
+            peer = wire.peer.as_str(),
+            user = user,
+            reply = reply.to_string()
         )),
         _ => wire.unexpected("AUTH", reply),
     }
@@ -200,9 +220,7 @@ fn login<S: Transport>(
 ) -> Result<(), SendError> {
     let b64 = base64::engine::general_purpose::STANDARD;
     if user.contains('\0') || password.contains('\0') {
-        return Err(SendError::Auth(
-            "the user name or password contains a NUL character".into(),
-        ));
+        return Err(SendError::Auth(t!(cat(), "mailbox-smtp-nul")));
     }
     if caps.has_auth("PLAIN") {
         let mut token = Zeroizing::new(Vec::with_capacity(user.len() + password.len() + 2));
@@ -238,11 +256,12 @@ fn login<S: Transport>(
             _ => Err(auth_refused(wire, user, &reply)),
         };
     }
-    Err(SendError::Auth(format!(
-        "{} offers no login method Kapsel supports (it offers: {}; Kapsel needs PLAIN or LOGIN)",
-        wire.peer,
-        if caps.auth.is_empty() {
-            "none".to_string()
+    Err(SendError::Auth(t!(
+        cat(),
+        "mailbox-smtp-no-auth-method",
+        peer = wire.peer.as_str(),
+        offered = if caps.auth.is_empty() {
+            t!(cat(), "mailbox-smtp-offers-none")
         } else {
             caps.auth.join(" ")
         }
@@ -250,25 +269,33 @@ fn login<S: Transport>(
 }
 
 /// An address goes into a command line between `<` and `>`: nothing may end either early.
-fn check_address(address: &str, role: &str) -> Result<(), SendError> {
+/// `which` names it with its article, in the user's language ("the sender address").
+fn check_address(address: &str, which: &str) -> Result<(), SendError> {
     if address.len() > 998
         || address
             .chars()
             .any(|c| c.is_control() || c == '<' || c == '>')
     {
-        return Err(SendError::Permanent(format!(
-            "the {role} address {:?} is not a valid mail address",
-            address.chars().take(100).collect::<String>()
+        return Err(SendError::Permanent(t!(
+            cat(),
+            "mailbox-smtp-bad-address",
+            which = which,
+            address = format!("{:?}", address.chars().take(100).collect::<String>())
         )));
     }
     Ok(())
 }
 
 fn human_size(n: u64) -> String {
+    // One decimal in the user's language (1,5 MB in German); English as it always was.
+    let one_decimal = |x: f64| match cat().lang() {
+        kapsel_i18n::Lang::En => format!("{x:.1}"),
+        _ => cat().formats().decimal(x, 1),
+    };
     match n {
-        n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / f64::from(1 << 20)),
-        n if n >= 1 << 10 => format!("{:.1} KB", n as f64 / f64::from(1 << 10)),
-        n => format!("{n} bytes"),
+        n if n >= 1 << 20 => format!("{} MB", one_decimal(n as f64 / f64::from(1 << 20))),
+        n if n >= 1 << 10 => format!("{} KB", one_decimal(n as f64 / f64::from(1 << 10))),
+        n => t!(cat(), "mailbox-size-bytes", count = n.to_string()),
     }
 }
 
@@ -283,31 +310,42 @@ fn transact<S: Transport>(
     timeout: Duration,
 ) -> Result<(), SendError> {
     if envelope.to.is_empty() {
-        return Err(SendError::Permanent("the message has no recipients".into()));
+        return Err(SendError::Permanent(t!(
+            cat(),
+            "mailbox-smtp-no-recipients"
+        )));
     }
-    check_address(&envelope.from, "sender")?;
+    check_address(
+        &envelope.from,
+        &t!(cat(), "mailbox-smtp-the-sender-address"),
+    )?;
     for to in &envelope.to {
         if to.is_empty() {
-            return Err(SendError::Permanent("a recipient address is empty".into()));
+            return Err(SendError::Permanent(t!(
+                cat(),
+                "mailbox-smtp-empty-recipient"
+            )));
         }
-        check_address(to, "recipient")?;
+        check_address(to, &t!(cat(), "mailbox-smtp-the-recipient-address"))?;
     }
     let body = Body::encode(message);
     if let Some(limit) = caps.size_limit
         && body.size > limit
     {
-        return Err(SendError::Permanent(format!(
-            "the message is {} but {} takes at most {}",
-            human_size(body.size),
-            wire.peer,
-            human_size(limit)
+        return Err(SendError::Permanent(t!(
+            cat(),
+            "mailbox-smtp-over-size-limit",
+            size = human_size(body.size),
+            peer = wire.peer.as_str(),
+            limit = human_size(limit)
         )));
     }
     let utf8 = !envelope.from.is_ascii() || envelope.to.iter().any(|a| !a.is_ascii());
     if utf8 && !caps.smtputf8 {
-        return Err(SendError::Permanent(format!(
-            "{} cannot take internationalised (non-ASCII) addresses",
-            wire.peer
+        return Err(SendError::Permanent(t!(
+            cat(),
+            "mailbox-smtp-no-smtputf8",
+            peer = wire.peer.as_str()
         )));
     }
 
@@ -326,19 +364,30 @@ fn transact<S: Transport>(
         2 => {}
         4 => {
             wire.reset();
-            return Err(SendError::Transient(format!(
-                "{} did not take the sender {} now: {reply}",
-                wire.peer, envelope.from
+            return Err(SendError::Transient(t!(
+                cat(),
+                "mailbox-smtp-sender-later",
+                peer = wire.peer.as_str(),
+                sender = envelope.from.as_str(),
+                reply = reply.to_string()
             )));
         }
         5 => {
             wire.reset();
             return Err(SendError::Permanent(if reply.too_big() {
-                format!("the message is too big for {}: {reply}", wire.peer)
+                t!(
+                    cat(),
+                    "mailbox-smtp-too-big",
+                    peer = wire.peer.as_str(),
+                    reply = reply.to_string()
+                )
             } else {
-                format!(
-                    "{} refused the sender {}: {reply}",
-                    wire.peer, envelope.from
+                t!(
+                    cat(),
+                    "mailbox-smtp-sender-refused",
+                    peer = wire.peer.as_str(),
+                    sender = envelope.from.as_str(),
+                    reply = reply.to_string()
                 )
             }));
         }
@@ -359,18 +408,20 @@ fn transact<S: Transport>(
     }
     if !refused.is_empty() {
         wire.reset();
-        return Err(SendError::Permanent(format!(
-            "{} refused the recipient(s) {}",
-            wire.peer,
-            refused.join(", ")
+        return Err(SendError::Permanent(t!(
+            cat(),
+            "mailbox-smtp-recipients-refused",
+            peer = wire.peer.as_str(),
+            recipients = refused.join(", ")
         )));
     }
     if !deferred.is_empty() {
         wire.reset();
-        return Err(SendError::Transient(format!(
-            "{} did not take the recipient(s) {} now",
-            wire.peer,
-            deferred.join(", ")
+        return Err(SendError::Transient(t!(
+            cat(),
+            "mailbox-smtp-recipients-later",
+            peer = wire.peer.as_str(),
+            recipients = deferred.join(", ")
         )));
     }
 
@@ -379,16 +430,20 @@ fn transact<S: Transport>(
         (354, _) => {}
         (_, 4) => {
             wire.reset();
-            return Err(SendError::Transient(format!(
-                "{} did not take the message now: {reply}",
-                wire.peer
+            return Err(SendError::Transient(t!(
+                cat(),
+                "mailbox-smtp-message-later",
+                peer = wire.peer.as_str(),
+                reply = reply.to_string()
             )));
         }
         (_, 5) => {
             wire.reset();
-            return Err(SendError::Permanent(format!(
-                "{} refused the message: {reply}",
-                wire.peer
+            return Err(SendError::Permanent(t!(
+                cat(),
+                "mailbox-smtp-message-refused",
+                peer = wire.peer.as_str(),
+                reply = reply.to_string()
             )));
         }
         _ => return Err(wire.unexpected("DATA", &reply)),
@@ -399,8 +454,10 @@ fn transact<S: Transport>(
         // before the final dot makes the server drop the message.
         wire.broken = true;
         wire.io.abort();
-        return Err(SendError::Transient(format!(
-            "sending was stopped before the server took the message: {why}"
+        return Err(SendError::Transient(t!(
+            cat(),
+            "mailbox-smtp-stopped",
+            reason = why
         )));
     }
     wire.send(&[body.terminator()])
@@ -413,27 +470,35 @@ fn transact<S: Transport>(
     let _ = wire.io.set_read_timeout(Some(timeout));
     match reply.class() {
         2 => Ok(()),
-        4 => Err(SendError::Transient(format!(
-            "{} did not take the message now: {reply}",
-            wire.peer
+        4 => Err(SendError::Transient(t!(
+            cat(),
+            "mailbox-smtp-message-later",
+            peer = wire.peer.as_str(),
+            reply = reply.to_string()
         ))),
-        5 if reply.too_big() => Err(SendError::Permanent(format!(
-            "the message is too big for {}: {reply}",
-            wire.peer
+        5 if reply.too_big() => Err(SendError::Permanent(t!(
+            cat(),
+            "mailbox-smtp-too-big",
+            peer = wire.peer.as_str(),
+            reply = reply.to_string()
         ))),
-        5 => Err(SendError::Permanent(format!(
-            "{} refused the message: {reply}",
-            wire.peer
+        5 => Err(SendError::Permanent(t!(
+            cat(),
+            "mailbox-smtp-message-refused",
+            peer = wire.peer.as_str(),
+            reply = reply.to_string()
         ))),
-        _ => Err(wire.unexpected("the end of the message", &reply)),
+        _ => Err(wire.unexpected(&t!(cat(), "mailbox-smtp-end-of-message"), &reply)),
     }
 }
 
 /// After the final dot went out, a lost reply means the server may have taken the message.
 fn in_doubt(peer: &str, e: SendError) -> SendError {
-    SendError::Transient(format!(
-        "the connection to {peer} broke after the whole message was handed over; it may \
-         have been sent ({e})"
+    SendError::Transient(t!(
+        cat(),
+        "mailbox-smtp-in-doubt",
+        peer = peer,
+        error = e.to_string()
     ))
 }
 
@@ -460,9 +525,11 @@ impl<T: Transport> Handshake for Greeter<T> {
     fn greet(&mut self) -> Result<bool, SendError> {
         let greeting = self.wire.read_reply()?;
         if greeting.code != 220 {
-            return Err(SendError::Transient(format!(
-                "{} does not take mail now: {greeting}",
-                self.wire.peer
+            return Err(SendError::Transient(t!(
+                cat(),
+                "mailbox-smtp-greeting-refused",
+                peer = self.wire.peer.as_str(),
+                greeting = greeting.to_string()
             )));
         }
         self.caps = ehlo(&mut self.wire)?;
@@ -472,9 +539,11 @@ impl<T: Transport> Handshake for Greeter<T> {
     fn request_tls(&mut self) -> Result<(), SendError> {
         let reply = self.wire.command("STARTTLS")?;
         if reply.code != 220 {
-            return Err(SendError::Transient(format!(
-                "{} did not start TLS: {reply}",
-                self.wire.peer
+            return Err(SendError::Transient(t!(
+                cat(),
+                "mailbox-smtp-starttls-refused",
+                peer = self.wire.peer.as_str(),
+                reply = reply.to_string()
             )));
         }
         Ok(())
@@ -507,13 +576,15 @@ impl<T: Transport> Handshake for Greeter<T> {
 
     fn refuse(&self, why: Refusal) -> SendError {
         match why {
-            Refusal::NoStartTls => SendError::Transient(format!(
-                "{} does not offer STARTTLS; Kapsel never sends a password in clear",
-                self.wire.peer
+            Refusal::NoStartTls => SendError::Transient(t!(
+                cat(),
+                "mailbox-no-starttls",
+                peer = self.wire.peer.as_str()
             )),
-            Refusal::Injection => SendError::Tls(format!(
-                "{} sent data before the TLS handshake (possible injection)",
-                self.wire.peer
+            Refusal::Injection => SendError::Tls(t!(
+                cat(),
+                "mailbox-tls-injection",
+                peer = self.wire.peer.as_str()
             )),
         }
     }
@@ -574,9 +645,10 @@ impl<T: Transport> Submission<T> {
         before_commit: impl FnOnce() -> Result<(), String>,
     ) -> Result<(), SendError> {
         if self.wire.broken {
-            return Err(SendError::Transient(format!(
-                "the connection to {} is no longer usable; connect again",
-                self.wire.peer
+            return Err(SendError::Transient(t!(
+                cat(),
+                "mailbox-smtp-connection-unusable",
+                peer = self.wire.peer.as_str()
             )));
         }
         transact(

@@ -9,9 +9,15 @@ use serde::{Deserialize, Serialize};
 
 use super::mime::Summary;
 use super::search::Index;
+use crate::cat;
 use kapsel_core::error::{Error, Result};
 use kapsel_core::vault::state::{RowKey, tag};
 use kapsel_core::vault::{Aad, Vault};
+use kapsel_i18n::t;
+
+fn no_such_message(id: i64) -> Error {
+    Error::NotFound(t!(cat(), "mailbox-no-such-message", id = id.to_string()))
+}
 
 /// Messages larger than this keep their raw form in a chunked blob instead of the row. All
 /// that sync fetches whole (≤ 2 MiB) stays in the row: a file per message cost a third of
@@ -235,7 +241,7 @@ impl<'v> MailStore<'v> {
                 .execute(params![&id[..], &sealed])?;
             let row = self
                 .folder_id(&state.raw_name)?
-                .ok_or_else(|| Error::Agent("a folder vanished while saving it".into()))?;
+                .ok_or_else(|| Error::Agent(t!(cat(), "mailbox-folder-vanished")))?;
             let e = self
                 .vault
                 .element("mail_folder", RowKey::Int(row), &[tag(Some(&sealed))])?;
@@ -248,8 +254,9 @@ impl<'v> MailStore<'v> {
         self.vault
             .check_element("mail_folder", RowKey::Int(id), &[tag(Some(sealed))])?;
         let json = self.open("mail_folder", "state", name_id, sealed)?;
-        serde_json::from_slice(&json)
-            .map_err(|e| Error::Tampered(format!("a mail folder record is damaged: {e}")))
+        serde_json::from_slice(&json).map_err(|e| {
+            Error::Tampered(t!(cat(), "mailbox-folder-damaged", error = e.to_string()))
+        })
     }
 
     pub fn folders(&self) -> Result<Vec<(i64, FolderState)>> {
@@ -291,7 +298,9 @@ impl<'v> MailStore<'v> {
             .prepare_cached("SELECT name_id, state FROM mail_folder WHERE id = ?1")?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
-            .ok_or_else(|| Error::NotFound(format!("no mail folder {id}")))?;
+            .ok_or_else(|| {
+                Error::NotFound(t!(cat(), "mailbox-no-such-folder-id", id = id.to_string()))
+            })?;
         self.open_folder(id, &name_id, &sealed)
     }
 
@@ -305,8 +314,10 @@ impl<'v> MailStore<'v> {
                     || (s.raw_name == "INBOX" && name.eq_ignore_ascii_case("inbox"))
             })
             .ok_or_else(|| {
-                Error::NotFound(format!(
-                    "no mail folder {name:?} (see `kapsel mail folders`)"
+                Error::NotFound(t!(
+                    cat(),
+                    "mailbox-no-such-folder",
+                    name = format!("{name:?}")
                 ))
             })
     }
@@ -467,8 +478,9 @@ impl<'v> MailStore<'v> {
 
     fn read_meta(&self, folder: i64, uid: u32, sealed: &[u8]) -> Result<MessageMeta> {
         let json = self.open("mail_msg", "summary", &msg_row(folder, uid), sealed)?;
-        serde_json::from_slice(&json)
-            .map_err(|e| Error::Tampered(format!("a mail record is damaged: {e}")))
+        serde_json::from_slice(&json).map_err(|e| {
+            Error::Tampered(t!(cat(), "mailbox-message-damaged", error = e.to_string()))
+        })
     }
 
     pub fn write_meta(&self, id: i64, meta: &MessageMeta, dirty: bool) -> Result<()> {
@@ -490,7 +502,7 @@ impl<'v> MailStore<'v> {
             .prepare_cached("SELECT folder, uid FROM mail_msg WHERE id = ?1")?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
-            .ok_or_else(|| Error::NotFound(format!("no message {id} (see `kapsel mail list`)")))
+            .ok_or_else(|| no_such_message(id))
     }
 
     pub fn id_of(&self, folder: i64, uid: u32) -> Result<Option<i64>> {
@@ -509,7 +521,7 @@ impl<'v> MailStore<'v> {
             .prepare_cached("SELECT folder, uid, summary FROM mail_msg WHERE id = ?1")?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?
-            .ok_or_else(|| Error::NotFound(format!("no message {id} (see `kapsel mail list`)")))?;
+            .ok_or_else(|| no_such_message(id))?;
         self.check(id, "summary", &[tag(Some(&sealed))])?;
         Ok((folder, uid, self.read_meta(folder, uid, &sealed)?))
     }

@@ -13,7 +13,9 @@ use super::mime;
 use super::search::Index;
 use super::store::{self, FolderState, MailStore, MessageMeta, Origin};
 use super::utf7;
+use crate::cat;
 use kapsel_core::error::{Error, Result};
+use kapsel_i18n::t;
 
 /// Messages up to this size are fetched whole during sync; larger ones (big attachments)
 /// bring their headers now and the rest on first read.
@@ -461,7 +463,7 @@ fn fetch_new(
                     return Ok(());
                 }
                 if to_prepare.send(f).is_err() {
-                    return Err(Error::Agent("the mail parser stopped".into()));
+                    return Err(Error::Agent(t!(cat(), "mailbox-parser-stopped")));
                 }
                 while let Ok(item) = prepared.try_recv() {
                     if let Err(e) = write_one(item) {

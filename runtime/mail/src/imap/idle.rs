@@ -7,8 +7,10 @@ use std::time::{Duration, Instant};
 use kapsel_mail_wire::imap::{is_tagged, parse_tagged, reports_change};
 
 use super::Imap;
+use crate::cat;
 use crate::transport::Transport;
 use kapsel_core::error::{Error, Result};
+use kapsel_i18n::t;
 
 /// How often a waiting IDLE looks at `stop()`.
 const TICK: Duration = Duration::from_secs(1);
@@ -28,9 +30,10 @@ impl<T: Transport> Imap<T> {
                 break;
             }
             if is_tagged(&frame, &tag) {
-                return Err(Error::Network(format!(
-                    "IDLE refused: {}",
-                    parse_tagged(&frame).text
+                return Err(Error::Network(t!(
+                    cat(),
+                    "mailbox-idle-refused",
+                    reason = parse_tagged(&frame).text
                 )));
             }
         }
@@ -62,9 +65,10 @@ impl<T: Transport> Imap<T> {
                 continue;
             }
             if self.framer.buffered() > kapsel_mail_wire::imap::frame::MAX_LINE {
-                return Err(Error::Network(format!(
-                    "{} sent an over-long line while idle",
-                    self.peer
+                return Err(Error::Network(t!(
+                    cat(),
+                    "mailbox-idle-long-line",
+                    peer = self.peer.as_str()
                 )));
             }
             const CHUNK: usize = 64 * 1024;
@@ -72,9 +76,10 @@ impl<T: Transport> Imap<T> {
             match self.io.read(buf) {
                 Ok(0) => {
                     self.framer.filled(CHUNK, 0);
-                    return Err(Error::Network(format!(
-                        "{} closed the connection",
-                        self.peer
+                    return Err(Error::Network(t!(
+                        cat(),
+                        "mailbox-connection-closed",
+                        peer = self.peer.as_str()
                     )));
                 }
                 Ok(n) => self.framer.filled(CHUNK, n),

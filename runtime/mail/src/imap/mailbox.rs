@@ -7,8 +7,10 @@ use kapsel_mail_wire::imap::{
 use kapsel_mail_wire::utf7;
 
 use super::{DoneExt, Fetched, Imap, ListedMailbox, Namespaces, Outcome, Selected, Untagged};
+use crate::cat;
 use crate::transport::Transport;
 use kapsel_core::error::{Error, Result};
+use kapsel_i18n::t;
 
 /// A quoted argument; a name with a line break cannot be sent.
 fn q(s: &str) -> Result<String> {
@@ -58,6 +60,25 @@ impl<T: Transport> Imap<T> {
         read_only: bool,
         since: Option<(u32, u64)>,
     ) -> Result<Selected> {
+        self.try_select(raw_name, read_only, since)?
+            .map_err(|reason| {
+                Error::Network(t!(
+                    cat(),
+                    "mailbox-cannot-open",
+                    name = utf7::decode(raw_name),
+                    reason = reason
+                ))
+            })
+    }
+
+    /// [`select`](Self::select), with the server's refusal to open the mailbox apart from
+    /// other failures: `Ok(Err(the server's words))`.
+    pub(crate) fn try_select(
+        &mut self,
+        raw_name: &str,
+        read_only: bool,
+        since: Option<(u32, u64)>,
+    ) -> Result<std::result::Result<Selected, String>> {
         let verb = if read_only { "EXAMINE" } else { "SELECT" };
         let mut command = format!("{verb} {}", q(raw_name)?);
         match since {
@@ -93,23 +114,20 @@ impl<T: Transport> Imap<T> {
             Ok(())
         })?;
         if done.outcome != Outcome::Ok {
-            return Err(Error::Network(format!(
-                "cannot open mailbox {}: {}",
-                utf7::decode(raw_name),
-                done.text
-            )));
+            return Ok(Err(done.text));
         }
         if done.text.to_ascii_uppercase().contains("[READ-ONLY]") {
             sel.read_only = true;
         }
         if sel.uid_validity == 0 {
-            return Err(Error::Network(format!(
-                "{} sent no UIDVALIDITY for {}: cannot sync it safely",
-                self.peer,
-                utf7::decode(raw_name)
+            return Err(Error::Network(t!(
+                cat(),
+                "mailbox-no-uidvalidity",
+                peer = self.peer.as_str(),
+                name = utf7::decode(raw_name)
             )));
         }
-        Ok(sel)
+        Ok(Ok(sel))
     }
 
     /// UID FETCH `set` `items`; each response goes to `on` as it arrives (no buffering of
@@ -148,9 +166,10 @@ impl<T: Transport> Imap<T> {
         // No SEARCH response at all is not "nothing matched": never treat it as an empty
         // mailbox (that would delete every local copy).
         if !answered {
-            return Err(Error::Network(format!(
-                "{} answered SEARCH without results",
-                self.peer
+            return Err(Error::Network(t!(
+                cat(),
+                "mailbox-search-no-results",
+                peer = self.peer.as_str()
             )));
         }
         out.sort_unstable();

@@ -20,9 +20,11 @@ pub use kapsel_mail_wire::imap::{
 };
 use kapsel_mail_wire::imap::{Framer, Tags, capabilities, is_tagged, parse_response, parse_tagged};
 
+use crate::cat;
 use crate::transport::{self, Handshake, Refusal, Transport};
 use kapsel_core::error::{Error, Result};
 use kapsel_core::net::stream::{Endpoint, Security, Stream};
+use kapsel_i18n::t;
 
 pub const SCHEMES: &[(&str, u16, Security)] = &[
     ("imaps", 993, Security::Implicit),
@@ -42,7 +44,12 @@ pub struct Imap<T: Transport = Stream> {
 }
 
 fn wire_error(peer: &str, e: kapsel_mail_wire::WireError) -> Error {
-    Error::Network(format!("{peer} sent {e}"))
+    Error::Network(t!(
+        cat(),
+        "mailbox-imap-bad-data",
+        peer = peer,
+        error = e.to_string()
+    ))
 }
 
 /// `Ok` for OK; otherwise the server's words after `what`.
@@ -103,9 +110,10 @@ impl<T: Transport> Imap<T> {
 
     fn authenticate(&mut self, user: &str, password: &str) -> Result<()> {
         if self.has("LOGINDISABLED") || !self.has("AUTH=PLAIN") {
-            return Err(Error::Network(format!(
-                "{} offers no usable login (AUTH=PLAIN over TLS)",
-                self.peer
+            return Err(Error::Network(t!(
+                cat(),
+                "mailbox-imap-no-login-method",
+                peer = self.peer.as_str()
             )));
         }
         let mut token = zeroize::Zeroizing::new(Vec::new());
@@ -134,9 +142,11 @@ impl<T: Transport> Imap<T> {
             if is_tagged(&frame, &tag) {
                 let done = parse_tagged(&frame);
                 if done.outcome != Outcome::Ok {
-                    return Err(Error::Network(format!(
-                        "the IMAP server refused the login for {user}: {}",
-                        done.text
+                    return Err(Error::Network(t!(
+                        cat(),
+                        "mailbox-imap-login-refused",
+                        user = user,
+                        reason = done.text
                     )));
                 }
                 return Ok(());
@@ -193,9 +203,10 @@ impl<T: Transport> Imap<T> {
         };
         self.framer.filled(READ_CHUNK, n);
         if n == 0 {
-            return Err(Error::Network(format!(
-                "{} closed the connection",
-                self.peer
+            return Err(Error::Network(t!(
+                cat(),
+                "mailbox-connection-closed",
+                peer = self.peer.as_str()
             )));
         }
         Ok(())
@@ -237,10 +248,11 @@ impl<T: Transport> Imap<T> {
                 };
             }
             if frame.starts_with(b"* BYE") {
-                return Err(Error::Network(format!(
-                    "{} closed the session: {}",
-                    self.peer,
-                    String::from_utf8_lossy(&frame[5..]).trim()
+                return Err(Error::Network(t!(
+                    cat(),
+                    "mailbox-imap-bye",
+                    peer = self.peer.as_str(),
+                    reason = String::from_utf8_lossy(&frame[5..]).trim()
                 )));
             }
             self.absorb_untagged(&frame);
@@ -292,10 +304,11 @@ impl<T: Transport> Handshake for Imap<T> {
     fn greet(&mut self) -> Result<bool> {
         let greeting = self.read_frame()?;
         if !greeting.starts_with(b"* OK") && !greeting.starts_with(b"* PREAUTH") {
-            return Err(Error::Network(format!(
-                "{} is not an IMAP server or refused us: {}",
-                self.peer,
-                String::from_utf8_lossy(&greeting).trim_end()
+            return Err(Error::Network(t!(
+                cat(),
+                "mailbox-imap-bad-greeting",
+                peer = self.peer.as_str(),
+                greeting = String::from_utf8_lossy(&greeting).trim_end()
             )));
         }
         self.capability()?;
@@ -324,13 +337,13 @@ impl<T: Transport> Handshake for Imap<T> {
 
     fn refuse(&self, why: Refusal) -> Error {
         match why {
-            Refusal::NoStartTls => Error::Network(format!(
-                "{} does not offer STARTTLS; Kapsel never sends a password in clear",
-                self.peer
-            )),
-            Refusal::Injection => Error::Tls(format!(
-                "{} sent data before the TLS handshake (possible injection)",
-                self.peer
+            Refusal::NoStartTls => {
+                Error::Network(t!(cat(), "mailbox-no-starttls", peer = self.peer.as_str()))
+            }
+            Refusal::Injection => Error::Tls(t!(
+                cat(),
+                "mailbox-tls-injection",
+                peer = self.peer.as_str()
             )),
         }
     }
