@@ -6,18 +6,22 @@ use std::path::Path;
 
 use clap::{Args, Subcommand};
 
-use super::open_checked;
 use super::render::{Out, format_ts};
+use super::{cat, open_checked};
 use crate::session::{self, Request};
 use kapsel_core::error::{Error, Result};
+use kapsel_core::policy::Weekday;
+use kapsel_i18n::t;
 use kapsel_mail::answers::{
     DraftEntry, Flagged, MailStatus, MailboxesAnswer, Moved, OofAnswer, OutboxAnswer,
     ScheduleAnswer, SearchAnswer, Sent, Synced,
 };
 use kapsel_mail::autoreply::OutOfOffice;
 use kapsel_mail::compose::Draft;
+use kapsel_mail::outbox::State;
 use kapsel_mail::schedule::{Schedule, parse_days};
 use kapsel_mail::service::MailRequest;
+use kapsel_mail::store::Origin;
 use kapsel_mail::{FolderView, ListItem, Read as Message};
 
 #[derive(Subcommand, Debug)]
@@ -72,7 +76,7 @@ impl BodyArgs {
             std::io::stdin()
                 .take(64 * 1024 * 1024)
                 .read_to_string(&mut s)
-                .map_err(Error::io("cannot read the message text"))?;
+                .map_err(Error::io(t!(cat(), "cli-mail-cannot-read-text")))?;
             return Ok(s);
         }
         Ok(self.body.clone().unwrap_or_default())
@@ -218,6 +222,11 @@ fn date(secs: i64) -> String {
     format_ts((secs.max(0) as u64).saturating_mul(1000))
 }
 
+/// A decimal for people, in the locale's notation (`1.5` / `1,5`).
+fn decimal(x: f64) -> String {
+    cat().formats().decimal(x, 1)
+}
+
 fn list_text(items: &[ListItem], micros: Option<u64>) -> String {
     let mut out = String::new();
     for m in items {
@@ -230,7 +239,10 @@ fn list_text(items: &[ListItem], micros: Option<u64>) -> String {
             clean(&m.from),
             clean(&m.subject),
             match m.attachments {
-                n if n > 0 => format!("  [{n} attachment(s)]"),
+                n if n > 0 => {
+                    let attachments = t!(cat(), "cli-mail-list-attachments", count = n);
+                    format!("  {attachments}")
+                }
                 _ => String::new(),
             },
             match &m.folder {
@@ -240,36 +252,75 @@ fn list_text(items: &[ListItem], micros: Option<u64>) -> String {
         ));
     }
     if out.is_empty() {
-        out.push_str("No messages.\n");
+        out.push_str(&t!(cat(), "cli-mail-no-messages"));
+        out.push('\n');
     }
     if let Some(us) = micros {
-        out.push_str(&format!(
-            "({} hit(s) in {:.1} ms)\n",
-            items.len(),
-            us as f64 / 1000.0
+        out.push_str(&t!(
+            cat(),
+            "cli-mail-search-hits",
+            count = items.len(),
+            ms = decimal(us as f64 / 1000.0)
         ));
+        out.push('\n');
     }
     out
 }
 
-fn day_list(days: &[kapsel_core::policy::Weekday]) -> String {
+/// A weekday as people read it in a schedule (`mon` / `Mo`).
+fn day_word(d: Weekday) -> String {
+    match d {
+        Weekday::Mon => t!(cat(), "cli-mail-day-mon"),
+        Weekday::Tue => t!(cat(), "cli-mail-day-tue"),
+        Weekday::Wed => t!(cat(), "cli-mail-day-wed"),
+        Weekday::Thu => t!(cat(), "cli-mail-day-thu"),
+        Weekday::Fri => t!(cat(), "cli-mail-day-fri"),
+        Weekday::Sat => t!(cat(), "cli-mail-day-sat"),
+        Weekday::Sun => t!(cat(), "cli-mail-day-sun"),
+    }
+}
+
+fn day_list(days: &[Weekday]) -> String {
     days.iter()
-        .map(|d| {
-            serde_json::to_value(d)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        })
+        .map(|d| day_word(*d))
         .collect::<Vec<_>>()
         .join(",")
 }
 
-fn origin_word(o: kapsel_mail::store::Origin) -> &'static str {
-    match o {
-        kapsel_mail::store::Origin::Own => "own",
-        kapsel_mail::store::Origin::OtherUser => "other-user",
-        kapsel_mail::store::Origin::Shared => "shared",
+/// Push as people read it in a schedule (`on` / `ein`).
+fn on_off(on: bool) -> String {
+    if on {
+        t!(cat(), "cli-mail-push-on")
+    } else {
+        t!(cat(), "cli-mail-push-off")
     }
+}
+
+const ORIGINS: [Origin; 3] = [Origin::Own, Origin::OtherUser, Origin::Shared];
+
+fn origin_word(o: Origin) -> String {
+    match o {
+        Origin::Own => t!(cat(), "cli-mail-origin-own"),
+        Origin::OtherUser => t!(cat(), "cli-mail-origin-other-user"),
+        Origin::Shared => t!(cat(), "cli-mail-origin-shared"),
+    }
+}
+
+const STATES: [State; 4] = [State::Queued, State::Sending, State::InDoubt, State::Failed];
+
+fn state_word(s: State) -> String {
+    match s {
+        State::Queued => t!(cat(), "cli-mail-state-queued"),
+        State::Sending => t!(cat(), "cli-mail-state-sending"),
+        State::InDoubt => t!(cat(), "cli-mail-state-in-doubt"),
+        State::Failed => t!(cat(), "cli-mail-state-failed"),
+    }
+}
+
+/// The width of a column of `words` (in characters, as the terminal shows them), at least
+/// `min`: the translated words are longer than the English ones the layout was made for.
+fn column_width(words: impl Iterator<Item = String>, min: usize) -> usize {
+    words.map(|w| w.chars().count()).fold(min, usize::max)
 }
 
 fn join(list: &[String]) -> String {
@@ -278,33 +329,43 @@ fn join(list: &[String]) -> String {
 
 fn read_text(v: &Message) -> String {
     let m = &v.meta.summary;
-    let mut out = format!(
-        "From:    {}\nTo:      {}\n{}Date:    {}\nSubject: {}\nFolder:  {}   (message {})\n",
-        clean(&m.from),
-        join(&m.to),
-        if m.cc.is_empty() {
-            String::new()
-        } else {
-            format!("Cc:      {}\n", join(&m.cc))
-        },
-        date(m.date),
-        clean(&m.subject),
+    let labels = [
+        t!(cat(), "cli-mail-head-from"),
+        t!(cat(), "cli-mail-head-to"),
+        t!(cat(), "cli-mail-head-cc"),
+        t!(cat(), "cli-mail-head-date"),
+        t!(cat(), "cli-mail-head-subject"),
+        t!(cat(), "cli-mail-head-folder"),
+        t!(cat(), "cli-mail-head-sender"),
+    ];
+    let width = column_width(labels.iter().cloned(), 0);
+    let [from, to, cc, date_label, subject, folder, sender] = &labels;
+    let mut out = format!("{from:<width$} {}\n", clean(&m.from));
+    out.push_str(&format!("{to:<width$} {}\n", join(&m.to)));
+    if !m.cc.is_empty() {
+        out.push_str(&format!("{cc:<width$} {}\n", join(&m.cc)));
+    }
+    out.push_str(&format!("{date_label:<width$} {}\n", date(m.date)));
+    out.push_str(&format!("{subject:<width$} {}\n", clean(&m.subject)));
+    out.push_str(&format!(
+        "{folder:<width$} {}   {}\n",
         clean(&v.folder),
-        v.id
-    );
-    if let Some(sender) = &m.sender {
-        out.push_str(&format!("Sender:  {}\n", clean(sender)));
+        t!(cat(), "cli-mail-read-message-id", id = v.id.to_string())
+    ));
+    if let Some(s) = &m.sender {
+        out.push_str(&format!("{sender:<width$} {}\n", clean(s)));
     }
     for a in &m.attachments {
-        out.push_str(&format!(
-            "Attachment {}: {} ({}, {} bytes) — kapsel mail attach {} {}\n",
-            a.index,
-            clean(&a.name),
-            clean(&a.media_type),
-            a.size,
-            v.id,
-            a.index
+        out.push_str(&t!(
+            cat(),
+            "cli-mail-read-attachment",
+            index = a.index.to_string(),
+            name = clean(&a.name),
+            media_type = clean(&a.media_type),
+            size = a.size,
+            id = v.id.to_string()
         ));
+        out.push('\n');
     }
     out.push('\n');
     out.push_str(&kapsel_core::terminal::block(&v.text));
@@ -314,42 +375,52 @@ fn read_text(v: &Message) -> String {
 
 fn sync_text(v: &Synced) -> String {
     let r = &v.report;
-    let mut out = format!(
-        "Synced {} folder(s): {} new, {} flag update(s), {} flag change(s) sent, {} removed, {} UIDVALIDITY reset(s) in {:.1} s{}.\n",
-        r.folders,
-        r.new_messages,
-        r.flag_updates,
-        r.flags_pushed,
-        r.expunged,
-        r.uidvalidity_resets,
-        r.seconds,
-        if r.qresync { " (QRESYNC)" } else { "" }
+    let mut out = t!(
+        cat(),
+        "cli-mail-synced",
+        folders = r.folders,
+        new = r.new_messages,
+        flag_updates = r.flag_updates,
+        flags_pushed = r.flags_pushed,
+        removed = r.expunged,
+        resets = r.uidvalidity_resets,
+        seconds = decimal(r.seconds),
+        qresync = if r.qresync { " (QRESYNC)" } else { "" }
     );
+    out.push('\n');
     let o = &v.outbox;
     if !o.sent.is_empty() {
-        out.push_str(&format!("Sent {} queued message(s).\n", o.sent.len()));
+        out.push_str(&t!(cat(), "cli-mail-sent-queued", count = o.sent.len()));
+        out.push('\n');
     }
     if let Some(e) = &o.error {
-        out.push_str(&format!(
-            "{} message(s) still in the outbox: {}\n",
-            o.queued,
-            clean(e)
+        out.push_str(&t!(
+            cat(),
+            "cli-mail-still-queued",
+            count = o.queued,
+            error = clean(e)
         ));
+        out.push('\n');
     }
     out
 }
 
 fn send_text(v: &Sent) -> String {
-    match v {
-        Sent::Draft { draft: d } => {
-            format!("Saved as draft {d} (sealed). Send it with: kapsel mail drafts --send {d}\n")
-        }
-        Sent::Queued { sent: true, .. } => "Sent.\n".into(),
-        Sent::Queued { outbox, flush, .. } => format!(
-            "Queued in the outbox ({outbox}): {}. It is sent as soon as the server is reachable.\n",
-            flush.error.as_deref().map_or("not sent yet".into(), clean)
+    let mut text = match v {
+        Sent::Draft { draft: d } => t!(cat(), "cli-mail-saved-draft", draft = d.as_str()),
+        Sent::Queued { sent: true, .. } => t!(cat(), "cli-mail-sent"),
+        Sent::Queued { outbox, flush, .. } => t!(
+            cat(),
+            "cli-mail-queued",
+            outbox = outbox.as_str(),
+            reason = flush
+                .error
+                .as_deref()
+                .map_or_else(|| t!(cat(), "cli-mail-not-sent-yet"), clean)
         ),
-    }
+    };
+    text.push('\n');
+    text
 }
 
 fn draft(
@@ -446,27 +517,7 @@ pub fn run_sync(root: &Path, cmd: SyncCommand, out: Out) -> Result<()> {
                 }
             }
             let v: MailStatus = call(root, MailRequest::Status)?;
-            out.show(&v, |v| {
-                let st = &v.sync;
-                let sc = &v.schedule;
-                format!(
-                    "Last sync: {}{}\nRunning: {}{}\nPush (IDLE) waiting now: {}\nOutbox: {} message(s)\nSchedule: {} {}–{}, every {} min, push {}\n",
-                    st.last_sync_ms.map_or("never".into(), format_ts),
-                    st.last_error.as_deref().map_or(String::new(), |e| format!(" (error: {})", clean(e))),
-                    st.running,
-                    match &st.progress {
-                        Some(p) => format!(" ({} {}/{})", clean(&p.folder), p.done, p.total),
-                        None => String::new(),
-                    },
-                    st.push_active,
-                    v.outbox,
-                    day_list(&sc.days),
-                    sc.from,
-                    sc.to,
-                    sc.interval_minutes,
-                    if sc.push { "on" } else { "off" },
-                )
-            });
+            out.show(&v, status_text);
         }
         SyncCommand::Schedule {
             days,
@@ -502,8 +553,10 @@ pub fn run_sync(root: &Path, cmd: SyncCommand, out: Out) -> Result<()> {
                         "on" | "yes" | "true" => true,
                         "off" | "no" | "false" => false,
                         other => {
-                            return Err(Error::invalid(format!(
-                                "--push takes on or off, not {other:?}"
+                            return Err(Error::invalid(t!(
+                                cat(),
+                                "cli-mail-push-takes-on-off",
+                                value = format!("{other:?}")
                             )));
                         }
                     };
@@ -511,19 +564,7 @@ pub fn run_sync(root: &Path, cmd: SyncCommand, out: Out) -> Result<()> {
                 Some(s)
             };
             let v: ScheduleAnswer = call(root, MailRequest::Schedule { set })?;
-            out.show(&v, |v| {
-                let sc = &v.schedule;
-                let b = &v.tenant_bounds;
-                format!(
-                    "Sync on {} from {} to {}, every {} minutes, push {}.\nTenant allows: {} from {} to {}, every {}–{} minutes, push {}.\n",
-                    day_list(&sc.days),
-                    sc.from, sc.to, sc.interval_minutes,
-                    if sc.push { "on" } else { "off" },
-                    day_list(&b.days),
-                    b.earliest, b.latest, b.min_interval_minutes, b.max_interval_minutes,
-                    if b.push { "allowed" } else { "not allowed" },
-                )
-            });
+            out.show(&v, schedule_text);
         }
     }
     Ok(())
@@ -533,29 +574,7 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
     match cmd {
         MailCommand::Folders => {
             let v: Vec<FolderView> = call(root, MailRequest::Folders)?;
-            out.show(&v, |v| {
-                let mut o = String::new();
-                for f in v {
-                    o.push_str(&format!(
-                        "{:<40} {:>6} messages {:>5} unread{}\n",
-                        clean(&f.name),
-                        f.messages,
-                        f.unread,
-                        match f.origin {
-                            kapsel_mail::store::Origin::Own => String::new(),
-                            k => format!(
-                                "  ({}, rights {})",
-                                origin_word(k),
-                                f.rights.as_deref().unwrap_or("")
-                            ),
-                        }
-                    ));
-                }
-                if o.is_empty() {
-                    o.push_str("No folders yet: run `kapsel sync now`.\n");
-                }
-                o
-            });
+            out.show(&v, |v| folders_text(v));
         }
         MailCommand::List { folder, limit } => {
             let v: Vec<ListItem> = call(root, MailRequest::List { folder, limit })?;
@@ -577,14 +596,22 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
         }
         MailCommand::Flag { id, flag, off } => {
             let v: Flagged = call(root, MailRequest::Flag { id, flag, on: !off })?;
-            out.done(
-                &format!(
-                    "{} {} on message {id} (sent to the server at the next sync).",
-                    v.flag,
-                    if off { "cleared" } else { "set" }
-                ),
-                &v,
-            );
+            let text = if off {
+                t!(
+                    cat(),
+                    "cli-mail-flag-cleared",
+                    flag = v.flag.as_str(),
+                    id = id.to_string()
+                )
+            } else {
+                t!(
+                    cat(),
+                    "cli-mail-flag-set",
+                    flag = v.flag.as_str(),
+                    id = id.to_string()
+                )
+            };
+            out.done(&text, &v);
         }
         MailCommand::Move { id, folder } => {
             let v: Moved = call(
@@ -594,7 +621,15 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
                     folder: folder.clone(),
                 },
             )?;
-            out.done(&format!("Moved message {id} to {}.", clean(&folder)), &v);
+            out.done(
+                &t!(
+                    cat(),
+                    "cli-mail-moved",
+                    id = id.to_string(),
+                    folder = clean(&folder)
+                ),
+                &v,
+            );
         }
         MailCommand::Attach { id, index } => {
             let doc: kapsel_core::documents::DocumentInfo =
@@ -604,9 +639,13 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
                 return Ok(());
             }
             println!(
-                "Kept in the container as document {} ({}).",
-                doc.id,
-                clean(&doc.name)
+                "{}",
+                t!(
+                    cat(),
+                    "cli-mail-attachment-kept",
+                    id = doc.id.to_string(),
+                    name = clean(&doc.name)
+                )
             );
             let doc_id = doc.id;
             let opened = session::ask::<kapsel_host::CallOutcome>(
@@ -622,7 +661,10 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
             match opened {
                 Ok(v) => super::apps::show_outcome(v, out)?,
                 Err(e @ Error::Tampered(_)) => return Err(e),
-                Err(e) => println!("(the viewer could not open it: {e})"),
+                Err(e) => println!(
+                    "{}",
+                    t!(cat(), "cli-mail-viewer-failed", error = e.to_string())
+                ),
             }
         }
         MailCommand::Compose {
@@ -679,57 +721,12 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
             }
             None => {
                 let v: Vec<DraftEntry> = call(root, MailRequest::Drafts)?;
-                out.show(&v, |v| {
-                    let mut o = String::new();
-                    for d in v {
-                        o.push_str(&format!(
-                            "{}  to {}  {}\n",
-                            d.id,
-                            join(&d.draft.to),
-                            clean(&d.draft.subject)
-                        ));
-                    }
-                    if o.is_empty() {
-                        o.push_str("No drafts.\n");
-                    }
-                    o
-                });
+                out.show(&v, |v| drafts_text(v));
             }
         },
         MailCommand::Outbox { retry, discard } => {
             let v: OutboxAnswer = call(root, MailRequest::Outbox { retry, discard })?;
-            out.show(&v, |v| {
-                let list = match v {
-                    OutboxAnswer::Retried { retried, flush } => {
-                        return format!(
-                            "Retried {retried}: {}\n",
-                            flush.error.as_deref().map_or("sent".into(), clean)
-                        );
-                    }
-                    OutboxAnswer::Discarded { discarded } => {
-                        return format!("Discarded {discarded}.\n");
-                    }
-                    OutboxAnswer::List(list) => list,
-                };
-                let mut o = String::new();
-                for e in list {
-                    o.push_str(&format!(
-                        "{}  {:<9} to {}  {}  (attempts {}){}\n",
-                        e.id,
-                        e.state.word(),
-                        join(&e.to),
-                        clean(&e.subject),
-                        e.attempts,
-                        e.last_error
-                            .as_deref()
-                            .map_or(String::new(), |x| format!("\n    {}", clean(x)))
-                    ));
-                }
-                if o.is_empty() {
-                    o.push_str("The outbox is empty.\n");
-                }
-                o
-            });
+            out.show(&v, outbox_text);
         }
         MailCommand::Mailboxes { open, close } => {
             let opening = open.is_some();
@@ -739,38 +736,7 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
             } else {
                 call(root, request)?
             };
-            out.show(&v, |v| {
-                let list = match v {
-                    MailboxesAnswer::Opened { opened, rights, .. } => {
-                        return format!(
-                            "Opened {} (rights {rights}); its folders are synced now.\n",
-                            clean(opened)
-                        );
-                    }
-                    MailboxesAnswer::Closed { closed } => {
-                        return format!(
-                            "Closed {}; its messages were removed from the container.\n",
-                            clean(closed)
-                        );
-                    }
-                    MailboxesAnswer::List(list) => list,
-                };
-                let mut o = String::new();
-                for m in list {
-                    o.push_str(&format!(
-                        "{:<40} {:<10} rights {:<12} {}{}\n",
-                        clean(&m.name),
-                        origin_word(m.kind),
-                        clean(&m.rights),
-                        m.address.as_deref().map(clean).unwrap_or_default(),
-                        if m.opened { "  (open)" } else { "" }
-                    ));
-                }
-                if o.is_empty() {
-                    o.push_str("No other mailboxes are shared with you.\n");
-                }
-                o
-            });
+            out.show(&v, mailboxes_text);
         }
         MailCommand::Oof {
             start,
@@ -792,22 +758,248 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
                     internal_domains,
                 }),
                 _ => {
-                    return Err(Error::invalid(
-                        "to set an out-of-office reply give --start, --end and --internal (and --external for outside senders)",
-                    ));
+                    return Err(Error::invalid(t!(cat(), "cli-mail-oof-incomplete")));
                 }
             };
             let v: OofAnswer = call(root, MailRequest::Oof { set, clear })?;
-            out.show(&v, |v| {
-                let Some(o) = &v.out_of_office else {
-                    return "No out-of-office reply is set.\n".into();
-                };
-                format!(
-                    "Out of office from {} to {} (inclusive)\nSubject: {}\nTo colleagues:\n{}\nTo others:\n{}\n",
-                    o.start, o.end, clean(&o.subject), clean(&o.internal_text), clean(&o.external_text)
-                )
-            });
+            out.show(&v, oof_text);
         }
     }
     Ok(())
+}
+
+/// A yes/no state as people read it in `sync status` (`true` / `ja`).
+fn yes_no(b: bool) -> String {
+    if b {
+        t!(cat(), "cli-mail-true")
+    } else {
+        t!(cat(), "cli-mail-false")
+    }
+}
+
+fn status_text(v: &MailStatus) -> String {
+    let st = &v.sync;
+    let sc = &v.schedule;
+    let lines = [
+        t!(
+            cat(),
+            "cli-mail-status-last-sync",
+            time = st
+                .last_sync_ms
+                .map_or_else(|| t!(cat(), "cli-mail-never"), format_ts),
+            error = st.last_error.as_deref().map_or(String::new(), |e| {
+                format!(" {}", t!(cat(), "cli-mail-status-error", error = clean(e)))
+            })
+        ),
+        t!(
+            cat(),
+            "cli-mail-status-running",
+            running = yes_no(st.running),
+            progress = match &st.progress {
+                Some(p) => format!(" ({} {}/{})", clean(&p.folder), p.done, p.total),
+                None => String::new(),
+            }
+        ),
+        t!(
+            cat(),
+            "cli-mail-status-push",
+            active = yes_no(st.push_active)
+        ),
+        t!(cat(), "cli-mail-status-outbox", count = v.outbox),
+        t!(
+            cat(),
+            "cli-mail-status-schedule",
+            days = day_list(&sc.days),
+            from = sc.from.as_str(),
+            to = sc.to.as_str(),
+            every = sc.interval_minutes,
+            push = on_off(sc.push)
+        ),
+    ];
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+fn schedule_text(v: &ScheduleAnswer) -> String {
+    let sc = &v.schedule;
+    let b = &v.tenant_bounds;
+    let own = t!(
+        cat(),
+        "cli-mail-schedule-own",
+        days = day_list(&sc.days),
+        from = sc.from.as_str(),
+        to = sc.to.as_str(),
+        every = sc.interval_minutes,
+        push = on_off(sc.push)
+    );
+    let tenant = t!(
+        cat(),
+        "cli-mail-schedule-tenant",
+        days = day_list(&b.days),
+        from = b.earliest.as_str(),
+        to = b.latest.as_str(),
+        min = b.min_interval_minutes,
+        max = b.max_interval_minutes,
+        push = if b.push {
+            t!(cat(), "cli-mail-push-allowed")
+        } else {
+            t!(cat(), "cli-mail-push-not-allowed")
+        }
+    );
+    format!("{own}\n{tenant}\n")
+}
+
+fn folders_text(v: &[FolderView]) -> String {
+    let messages = t!(cat(), "cli-mail-col-messages");
+    let unread = t!(cat(), "cli-mail-col-unread");
+    let mut o = String::new();
+    for f in v {
+        o.push_str(&format!(
+            "{:<40} {:>6} {messages} {:>5} {unread}{}\n",
+            clean(&f.name),
+            f.messages,
+            f.unread,
+            match f.origin {
+                Origin::Own => String::new(),
+                k => format!(
+                    "  {}",
+                    t!(
+                        cat(),
+                        "cli-mail-folder-origin",
+                        origin = origin_word(k),
+                        rights = clean(f.rights.as_deref().unwrap_or(""))
+                    )
+                ),
+            }
+        ));
+    }
+    if o.is_empty() {
+        o.push_str(&t!(cat(), "cli-mail-no-folders"));
+        o.push('\n');
+    }
+    o
+}
+
+fn drafts_text(v: &[DraftEntry]) -> String {
+    let mut o = String::new();
+    for d in v {
+        o.push_str(&t!(
+            cat(),
+            "cli-mail-draft-row",
+            id = d.id.as_str(),
+            to = join(&d.draft.to),
+            subject = clean(&d.draft.subject)
+        ));
+        o.push('\n');
+    }
+    if o.is_empty() {
+        o.push_str(&t!(cat(), "cli-mail-no-drafts"));
+        o.push('\n');
+    }
+    o
+}
+
+fn outbox_text(v: &OutboxAnswer) -> String {
+    let list = match v {
+        OutboxAnswer::Retried { retried, flush } => {
+            let result = flush
+                .error
+                .as_deref()
+                .map_or_else(|| t!(cat(), "cli-mail-retried-sent"), clean);
+            let text = t!(
+                cat(),
+                "cli-mail-retried",
+                id = retried.as_str(),
+                result = result
+            );
+            return format!("{text}\n");
+        }
+        OutboxAnswer::Discarded { discarded } => {
+            let text = t!(cat(), "cli-mail-discarded", id = discarded.as_str());
+            return format!("{text}\n");
+        }
+        OutboxAnswer::List(list) => list,
+    };
+    let width = column_width(STATES.iter().map(|s| state_word(*s)), 9);
+    let mut o = String::new();
+    for e in list {
+        o.push_str(&t!(
+            cat(),
+            "cli-mail-outbox-row",
+            id = e.id.as_str(),
+            state = format!("{:<width$}", state_word(e.state)),
+            to = join(&e.to),
+            subject = clean(&e.subject),
+            attempts = e.attempts
+        ));
+        if let Some(x) = &e.last_error {
+            o.push_str(&format!("\n    {}", clean(x)));
+        }
+        o.push('\n');
+    }
+    if o.is_empty() {
+        o.push_str(&t!(cat(), "cli-mail-outbox-empty"));
+        o.push('\n');
+    }
+    o
+}
+
+fn mailboxes_text(v: &MailboxesAnswer) -> String {
+    let list = match v {
+        MailboxesAnswer::Opened { opened, rights, .. } => {
+            let text = t!(
+                cat(),
+                "cli-mail-mailbox-opened",
+                name = clean(opened),
+                rights = clean(rights)
+            );
+            return format!("{text}\n");
+        }
+        MailboxesAnswer::Closed { closed } => {
+            let text = t!(cat(), "cli-mail-mailbox-closed", name = clean(closed));
+            return format!("{text}\n");
+        }
+        MailboxesAnswer::List(list) => list,
+    };
+    let width = column_width(ORIGINS.iter().map(|k| origin_word(*k)), 10);
+    let rights = t!(cat(), "cli-mail-col-rights");
+    let mut o = String::new();
+    for m in list {
+        o.push_str(&format!(
+            "{:<40} {:<width$} {rights} {:<12} {}{}\n",
+            clean(&m.name),
+            origin_word(m.kind),
+            clean(&m.rights),
+            m.address.as_deref().map(clean).unwrap_or_default(),
+            if m.opened {
+                format!("  {}", t!(cat(), "cli-mail-mailbox-open"))
+            } else {
+                String::new()
+            }
+        ));
+    }
+    if o.is_empty() {
+        o.push_str(&t!(cat(), "cli-mail-no-mailboxes"));
+        o.push('\n');
+    }
+    o
+}
+
+fn oof_text(v: &OofAnswer) -> String {
+    let Some(o) = &v.out_of_office else {
+        return format!("{}\n", t!(cat(), "cli-mail-oof-none"));
+    };
+    let lines = [
+        t!(
+            cat(),
+            "cli-mail-oof-window",
+            start = clean(&o.start),
+            end = clean(&o.end)
+        ),
+        t!(cat(), "cli-mail-oof-subject", subject = clean(&o.subject)),
+        t!(cat(), "cli-mail-oof-to-colleagues"),
+        clean(&o.internal_text),
+        t!(cat(), "cli-mail-oof-to-others"),
+        clean(&o.external_text),
+    ];
+    lines.iter().map(|l| format!("{l}\n")).collect()
 }
