@@ -1,2 +1,90 @@
 # Kapsel — cli-apps, German. Every id in this file starts with `cli-app-`.
 
+## Dateien aus der Befehlszeile
+cli-app-path-missing = { $path } existiert nicht
+cli-app-cannot-read = { $path } kann nicht gelesen werden
+cli-app-cannot-write = { $path } kann nicht geschrieben werden
+cli-app-path-not-utf8 = der Pfad ist nicht in UTF-8 kodiert
+cli-app-what-manifest = das Manifest
+cli-app-what-component = die Komponente
+cli-app-what-package = das Paket
+cli-app-what-secret-key = die Datei mit dem geheimen Schlüssel
+
+## kapsel app keygen, package, sign
+cli-app-keygen-secret = Geheimer Schlüssel des Herausgebers: { $path } (sicher aufbewahren)
+cli-app-keygen-public = Öffentlicher Schlüssel des Herausgebers: { $path } = { $key }
+cli-app-keygen-listed = Der Mandant trägt ihn unter [[publishers]] ein.
+cli-app-package-written = Paket { $id } { $version } nach { $path } geschrieben ({ $bytes } Byte, { $signature }).
+cli-app-package-signed = signiert
+cli-app-package-unsigned = nicht signiert: signieren Sie es mit `kapsel app sign`
+cli-app-signed = { $path } signiert.
+
+## kapsel app install, list, remove, open, act
+cli-app-installed = { $name } ({ $id }) { $version } installiert — in { $ms } ms kompiliert.
+cli-app-none-installed = Keine Apps installiert.
+cli-app-removed = { $id } und ihre Daten wurden entfernt.
+cli-app-field-syntax = --field { $field } muss die Form Name=Wert haben
+cli-app-viewer-failed = (der Betrachter konnte es nicht öffnen: { $error })
+cli-app-damaged-data = die App { $app } ist im Container auf beschädigte Daten gestoßen (im Prüfprotokoll vermerkt): { $damage }
+cli-app-notification = (Benachrichtigung) { $title }: { $body }
+cli-app-saved-document = (im Container gespeichert) { $name } — Dokument { $id }
+cli-app-denied = (verweigert) { $reason }
+
+## kapsel doc
+cli-app-doc-imported = { $name } als Dokument { $id } importiert ({ $bytes } Byte, { $media_type }).
+cli-app-no-documents = Keine Dokumente.
+
+## kapsel notifications
+cli-app-no-notifications = Keine Benachrichtigungen.
+cli-app-notification-count = { $count ->
+    [one] 1 Benachrichtigung.
+   *[other] { $count } Benachrichtigungen.
+}
+cli-app-container-locked = Der Container ist gesperrt.
+cli-app-notification-count-locked = { $count ->
+    [one] 1 Benachrichtigung
+   *[other] { $count } Benachrichtigungen
+} — entsperren Sie den Container, um sie zu lesen.
+
+## kapsel audit (die Berichte für die Prüfung; die Bezeichnungen bilden eine Spalte)
+cli-app-verdict-rejected = Ergebnis für { $id }: ablehnen
+cli-app-audit-nothing-given = geben Sie ein zu prüfendes Paket an oder --policy FILE (hier gibt es keinen Container)
+cli-app-verdict-approve = FREIGEBEN
+cli-app-verdict-review = PRÜFEN
+cli-app-verdict-reject = ABLEHNEN
+cli-app-report-app = App
+cli-app-report-app-value = { $name } ({ $id }) { $version } von { $by } — kapsel:app { $api }
+cli-app-report-claimed = { $publisher } (Angabe des Manifests, nicht geprüft)
+cli-app-report-package = Paket
+cli-app-report-manifest = Manifest
+cli-app-report-component = Komponente
+cli-app-report-component-value = sha256 { $hash } ({ $bytes } Byte)
+cli-app-report-signature = Signatur
+cli-app-report-signature-valid = gültig, Schlüssel { $key }, { $trust }
+cli-app-report-signature-invalid = UNGÜLTIG: { $problem }
+cli-app-report-trusted = vom Mandanten als { $name } anerkannt
+cli-app-report-untrusted = KEIN Herausgeber, dem dieser Mandant vertraut
+cli-app-report-trust-unknown = Vertrauen unbekannt (keine Richtlinie des Mandanten angegeben)
+cli-app-report-declared = Deklarierte Berechtigungen
+cli-app-report-imports = Importe (aus der Binärdatei der Komponente gelesen)
+cli-app-report-import-ok = ok
+cli-app-report-import-no = NEIN
+cli-app-report-wasi = WASI
+cli-app-report-wasi-sealed = abgeschottet: keine vorab geöffneten Verzeichnisse, keine Sockets, leere Umgebung
+cli-app-report-wasi-open = verlangt WASI-Funktionen, die Kapsel nie bereitstellt
+cli-app-report-mismatches = Abweichungen
+cli-app-report-verdict = Ergebnis
+cli-app-report-tenant = Mandant
+cli-app-report-tenant-value = { $tenant }, Seriennummer { $serial }
+cli-app-report-signed-by = Signiert von
+cli-app-report-not-signed = NICHT SIGNIERT
+cli-app-report-publishers = Herausgeber
+cli-app-report-apps = Apps
+cli-app-report-preinstalled = (vorinstalliert)
+cli-app-report-integrity = Integrität
+
+## kapsel credential
+cli-app-token-unreadable = das Token kann nicht von der Standardeingabe gelesen werden
+cli-app-token-syntax = geben Sie das Token auf der Standardeingabe an, in einer Zeile, ohne Leerzeichen
+cli-app-token-stored = Token für { $origin } gespeichert.
+cli-app-token-removed = Token für { $origin } entfernt.

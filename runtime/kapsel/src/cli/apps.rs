@@ -17,17 +17,28 @@ use kapsel_core::policy::{NotificationDetail, signing};
 use kapsel_core::terminal::line;
 use kapsel_host::report::{PackageReport, PolicyReport};
 use kapsel_host::{CallOutcome, InstallReport, InstalledApp, LogLine, Opened, Package, report};
+use kapsel_i18n::{Catalog, t};
 
 fn absolute(path: &Path) -> Result<String> {
+    let cat = kapsel_i18n::current();
+    let shown = path.display().to_string();
     let p = std::fs::canonicalize(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => {
-            Error::invalid(format!("{} does not exist", path.display()))
+            Error::invalid(t!(cat, "cli-app-path-missing", path = shown.as_str()))
         }
-        _ => Error::io(format!("cannot read {}", path.display()))(e),
+        _ => Error::io(t!(cat, "cli-app-cannot-read", path = shown.as_str()))(e),
     })?;
     p.to_str()
         .map(str::to_string)
-        .ok_or_else(|| Error::invalid("the path is not UTF-8"))
+        .ok_or_else(|| Error::invalid(t!(cat, "cli-app-path-not-utf8")))
+}
+
+fn cannot_write(path: &Path) -> String {
+    t!(
+        kapsel_i18n::current(),
+        "cli-app-cannot-write",
+        path = path.display().to_string()
+    )
 }
 
 fn read_file(path: &Path, max: usize, what: &str) -> Result<Vec<u8>> {
@@ -38,16 +49,32 @@ fn secret_key(path: &Path) -> Result<signing::SigningKey> {
     signing::parse_secret_key(&tenant::read_text(
         path,
         tenant::MAX_KEY_FILE,
-        "the secret key file",
+        &t!(kapsel_i18n::current(), "cli-app-what-secret-key"),
     )?)
 }
 
 pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
+    let cat = kapsel_i18n::current();
     match cmd {
         AppCommand::Keygen { out: prefix } => {
             let (secret, public, key) = tenant::keygen(&prefix)?;
+            let text = [
+                t!(
+                    cat,
+                    "cli-app-keygen-secret",
+                    path = secret.display().to_string()
+                ),
+                t!(
+                    cat,
+                    "cli-app-keygen-public",
+                    path = public.display().to_string(),
+                    key = key.as_str()
+                ),
+                t!(cat, "cli-app-keygen-listed"),
+            ]
+            .join("\n");
             out.done(
-                &format!("Publisher secret key: {} (keep it safe)\nPublisher public key: {} = {key}\nThe tenant lists it under [[publishers]].", secret.display(), public.display()),
+                &text,
                 &json!({ "secret_key_file": secret, "public_key_file": public, "public_key": key }),
             );
             Ok(())
@@ -58,26 +85,38 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             out: target,
             key,
         } => {
-            let text =
-                tenant::read_text(&manifest, kapsel_host::MAX_MANIFEST as u64, "the manifest")?;
+            let text = tenant::read_text(
+                &manifest,
+                kapsel_host::MAX_MANIFEST as u64,
+                &t!(cat, "cli-app-what-manifest"),
+            )?;
             let mut package = Package::new(
                 &text,
-                read_file(&component, kapsel_host::MAX_COMPONENT, "the component")?,
+                read_file(
+                    &component,
+                    kapsel_host::MAX_COMPONENT,
+                    &t!(cat, "cli-app-what-component"),
+                )?,
             )?;
             if let Some(k) = key {
                 package.sign(&secret_key(&k)?);
             }
             let bytes = package.to_bytes();
-            std::fs::write(&target, &bytes)
-                .map_err(Error::io(format!("cannot write {}", target.display())))?;
+            std::fs::write(&target, &bytes).map_err(Error::io(cannot_write(&target)))?;
+            let signature = if package.signature.is_some() {
+                t!(cat, "cli-app-package-signed")
+            } else {
+                t!(cat, "cli-app-package-unsigned")
+            };
             out.done(
-                &format!(
-                    "Package {} {} written to {} ({} bytes, {}).",
-                    package.manifest.id,
-                    package.manifest.version,
-                    target.display(),
-                    bytes.len(),
-                    if package.signature.is_some() { "signed" } else { "unsigned: sign it with `kapsel app sign`" }
+                &t!(
+                    cat,
+                    "cli-app-package-written",
+                    id = package.manifest.id.as_str(),
+                    version = package.manifest.version.as_str(),
+                    path = target.display().to_string(),
+                    bytes = bytes.len().to_string(),
+                    signature = signature
                 ),
                 &json!({ "package": target, "id": package.manifest.id, "signed": package.signature.is_some(), "sha256": kapsel_host::sha256_hex(&bytes) }),
             );
@@ -87,13 +126,12 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             let mut p = Package::parse(&read_file(
                 &package,
                 kapsel_host::MAX_PACKAGE,
-                "the package",
+                &t!(cat, "cli-app-what-package"),
             )?)?;
             p.sign(&secret_key(&key)?);
-            std::fs::write(&package, p.to_bytes())
-                .map_err(Error::io(format!("cannot write {}", package.display())))?;
+            std::fs::write(&package, p.to_bytes()).map_err(Error::io(cannot_write(&package)))?;
             out.done(
-                &format!("Signed {}.", package.display()),
+                &t!(cat, "cli-app-signed", path = package.display().to_string()),
                 &json!({ "signed": package }),
             );
             Ok(())
@@ -103,13 +141,14 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             let path = absolute(&package)?;
             let v: InstallReport = session::ask(root, &Request::AppInstall { path })?;
             out.show(&v, |v| {
-                format!(
-                    "Installed {} ({}) {} — compiled in {:.0} ms.\n",
-                    line(&v.name),
-                    v.id,
-                    line(&v.version),
-                    v.compile_ms
-                )
+                t!(
+                    cat,
+                    "cli-app-installed",
+                    name = line(&v.name),
+                    id = v.id.as_str(),
+                    version = line(&v.version),
+                    ms = format!("{:.0}", v.compile_ms)
+                ) + "\n"
             });
             Ok(())
         }
@@ -128,7 +167,8 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
                     ));
                 }
                 if s.is_empty() {
-                    s.push_str("No apps installed.\n");
+                    s.push_str(&t!(cat, "cli-app-none-installed"));
+                    s.push('\n');
                 }
                 s
             });
@@ -137,7 +177,7 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
         AppCommand::Remove { id } => {
             open_checked(root)?;
             let v: Removed = session::ask(root, &Request::AppRemove { id: id.clone() })?;
-            out.done(&format!("Removed {id} and its data."), &v);
+            out.done(&t!(cat, "cli-app-removed", id = id.as_str()), &v);
             Ok(())
         }
         AppCommand::Open { id, route, doc } => {
@@ -163,9 +203,9 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             open_checked(root)?;
             let mut form = Vec::new();
             for f in fields {
-                let (k, v) = f
-                    .split_once('=')
-                    .ok_or_else(|| Error::invalid(format!("--field {f:?} must be name=value")))?;
+                let (k, v) = f.split_once('=').ok_or_else(|| {
+                    Error::invalid(t!(cat, "cli-app-field-syntax", field = format!("{f:?}")))
+                })?;
                 form.push((k.to_string(), v.to_string()));
             }
             let v: CallOutcome = session::ask(
@@ -197,63 +237,79 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
 /// (the agent hands them to the viewer, inside the container). Damaged data met on the way
 /// is an error after the view: the command exits with the tamper code.
 pub(crate) fn show_outcome(outcome: CallOutcome, out: Out) -> Result<()> {
+    let cat = kapsel_i18n::current();
     out.show(&outcome, |o| {
-        let mut text = render_outcome(o);
+        let mut text = render_outcome(cat, o);
         for opened in &o.opened {
             match opened {
-                Opened::Failed { error, .. } => {
-                    text.push_str(&format!("\n(the viewer could not open it: {error})\n"))
-                }
-                Opened::Shown(o) => text.push_str(&format!("\n{}", render_outcome(o))),
+                Opened::Failed { error, .. } => text.push_str(&format!(
+                    "\n{}\n",
+                    t!(cat, "cli-app-viewer-failed", error = error.as_str())
+                )),
+                Opened::Shown(o) => text.push_str(&format!("\n{}", render_outcome(cat, o))),
             }
         }
         text
     });
     match outcome.integrity_error() {
-        Some(damage) => Err(Error::Tampered(format!(
-            "app {} met damaged data in the container (recorded in the audit log): {}",
-            outcome.app,
-            line(damage)
+        Some(damage) => Err(Error::Tampered(t!(
+            cat,
+            "cli-app-damaged-data",
+            app = outcome.app.as_str(),
+            damage = line(damage)
         ))),
         None => Ok(()),
     }
 }
 
-fn render_outcome(o: &CallOutcome) -> String {
+fn render_outcome(cat: &Catalog, o: &CallOutcome) -> String {
     let mut s = o.view.render_text();
     for n in &o.notifications {
         s.push_str(&format!(
-            "\n(notification) {}: {}\n",
-            line(&n.title),
-            line(&n.body)
+            "\n{}\n",
+            t!(
+                cat,
+                "cli-app-notification",
+                title = line(&n.title),
+                body = line(&n.body)
+            )
         ));
     }
     for d in &o.saved_documents {
         s.push_str(&format!(
-            "\n(saved in the container) {} — document {}\n",
-            line(&d.name),
-            d.id
+            "\n{}\n",
+            t!(
+                cat,
+                "cli-app-saved-document",
+                name = line(&d.name),
+                id = d.id.to_string()
+            )
         ));
     }
     for d in &o.denials {
-        s.push_str(&format!("\n(denied) {}\n", line(d)));
+        s.push_str(&format!(
+            "\n{}\n",
+            t!(cat, "cli-app-denied", reason = line(d))
+        ));
     }
     s
 }
 
 pub fn doc(root: &Path, cmd: DocCommand, out: Out) -> Result<()> {
+    let cat = kapsel_i18n::current();
     open_checked(root)?;
     match cmd {
         DocCommand::Import { file, media_type } => {
             let path = absolute(&file)?;
             let v: DocumentInfo = session::ask(root, &Request::DocImport { path, media_type })?;
             out.done(
-                &format!(
-                    "Imported {} as document {} ({} bytes, {}).",
-                    line(&v.name),
-                    v.id,
-                    v.size,
-                    line(&v.media_type)
+                &t!(
+                    cat,
+                    "cli-app-doc-imported",
+                    name = line(&v.name),
+                    id = v.id.to_string(),
+                    bytes = v.size.to_string(),
+                    media_type = line(&v.media_type)
                 ),
                 &v,
             );
@@ -273,7 +329,8 @@ pub fn doc(root: &Path, cmd: DocCommand, out: Out) -> Result<()> {
                     ));
                 }
                 if s.is_empty() {
-                    s.push_str("No documents.\n");
+                    s.push_str(&t!(cat, "cli-app-no-documents"));
+                    s.push('\n');
                 }
                 s
             });
@@ -283,6 +340,7 @@ pub fn doc(root: &Path, cmd: DocCommand, out: Out) -> Result<()> {
 }
 
 pub fn notifications(root: &Path, out: Out) -> Result<()> {
+    let cat = kapsel_i18n::current();
     let c = open_checked(root)?;
     let dlp = c.policy().dlp.clone();
     match session::ask::<Notifications>(root, &Request::Notifications) {
@@ -301,13 +359,14 @@ pub fn notifications(root: &Path, out: Out) -> Result<()> {
                         ));
                     }
                     if s.is_empty() {
-                        s.push_str("No notifications.\n");
+                        s.push_str(&t!(cat, "cli-app-no-notifications"));
+                        s.push('\n');
                     }
                     s
                 });
             } else {
                 out.done(
-                    &format!("{count} notification(s)."),
+                    &t!(cat, "cli-app-notification-count", count = count),
                     &json!({ "count": count }),
                 );
             }
@@ -316,13 +375,14 @@ pub fn notifications(root: &Path, out: Out) -> Result<()> {
         Err(Error::Locked) => {
             // Locked: the tenant decides between nothing and a bare count; never content.
             match dlp.notifications_locked {
-                NotificationDetail::None => {
-                    out.done("The container is locked.", &json!({ "locked": true }))
-                }
+                NotificationDetail::None => out.done(
+                    &t!(cat, "cli-app-container-locked"),
+                    &json!({ "locked": true }),
+                ),
                 _ => {
                     let count = kapsel_core::notifications::count(c.vault())?;
                     out.done(
-                        &format!("{count} notification(s) — unlock to read them."),
+                        &t!(cat, "cli-app-notification-count-locked", count = count),
                         &json!({ "locked": true, "count": count }),
                     );
                 }
@@ -339,6 +399,7 @@ pub fn audit(
     policy_file: Option<PathBuf>,
     out: Out,
 ) -> Result<()> {
+    let cat = kapsel_i18n::current();
     // The policy to judge against: a given file (signed or a draft), else the container's.
     let (policy, signed_by) = match &policy_file {
         Some(path) => {
@@ -362,152 +423,229 @@ pub fn audit(
     };
     match package {
         Some(path) => {
-            let bytes = read_file(&path, kapsel_host::MAX_PACKAGE, "the package")?;
+            let bytes = read_file(
+                &path,
+                kapsel_host::MAX_PACKAGE,
+                &t!(cat, "cli-app-what-package"),
+            )?;
             let r = report::audit_package(&bytes, policy.as_ref())?;
-            out.show(&r, render_package_report);
+            out.show(&r, |r| render_package_report(cat, r));
             if r.verdict == report::Verdict::Reject {
                 return Err(Error::Reported {
-                    message: format!("verdict for {}: reject", r.id),
+                    message: t!(cat, "cli-app-verdict-rejected", id = r.id.as_str()),
                     code: 6,
                 });
             }
             Ok(())
         }
         None => {
-            let policy = policy.ok_or_else(|| {
-                Error::invalid(
-                    "give a package to review, or --policy FILE (there is no container here)",
-                )
-            })?;
+            let policy =
+                policy.ok_or_else(|| Error::invalid(t!(cat, "cli-app-audit-nothing-given")))?;
             let r = report::audit_policy(&policy, signed_by);
-            out.show(&r, render_policy_report);
+            out.show(&r, |r| render_policy_report(cat, r));
             Ok(())
         }
     }
 }
 
-fn render_package_report(v: &PackageReport) -> String {
+/// The column the reports' values start in: the longest label (counted in characters, as
+/// the terminal shows them) and a space, at least 13 columns.
+fn label_width(labels: &[&str]) -> usize {
+    labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(12)
+}
+
+fn verdict_word(cat: &Catalog, verdict: report::Verdict) -> String {
+    match verdict {
+        report::Verdict::Approve => t!(cat, "cli-app-verdict-approve"),
+        report::Verdict::Review => t!(cat, "cli-app-verdict-review"),
+        report::Verdict::Reject => t!(cat, "cli-app-verdict-reject"),
+    }
+}
+
+fn render_package_report(cat: &Catalog, v: &PackageReport) -> String {
+    let [app, package, manifest, component, signature, wasi, verdict] = [
+        t!(cat, "cli-app-report-app"),
+        t!(cat, "cli-app-report-package"),
+        t!(cat, "cli-app-report-manifest"),
+        t!(cat, "cli-app-report-component"),
+        t!(cat, "cli-app-report-signature"),
+        t!(cat, "cli-app-report-wasi"),
+        t!(cat, "cli-app-report-verdict"),
+    ];
+    let w = label_width(&[
+        &app, &package, &manifest, &component, &signature, &wasi, &verdict,
+    ]);
+    let field = |label: &str, value: &str| format!("{label:<w$} {value}\n");
+    let heading = |text: String| text + "\n";
     let mut o = String::new();
     let by = match (&v.signature.publisher_name, v.signature.trusted) {
         (Some(name), Some(true)) => line(name),
-        _ => format!(
-            "{:?} (the manifest's claim, not verified)",
-            line(&v.publisher)
+        _ => t!(
+            cat,
+            "cli-app-report-claimed",
+            publisher = format!("{:?}", line(&v.publisher))
         ),
     };
-    o.push_str(&format!(
-        "App          {} ({}) {} by {by} — kapsel:app {}\n",
-        line(&v.name),
-        v.id,
-        line(&v.version),
-        line(&v.api)
+    o.push_str(&field(
+        &app,
+        &t!(
+            cat,
+            "cli-app-report-app-value",
+            name = line(&v.name),
+            id = v.id.as_str(),
+            version = line(&v.version),
+            by = by,
+            api = line(&v.api)
+        ),
     ));
     if !v.description.is_empty() {
-        o.push_str(&format!("             {}\n", line(&v.description)));
+        o.push_str(&field("", &line(&v.description)));
     }
-    o.push_str(&format!("Package      sha256 {}\n", v.package_sha256));
-    o.push_str(&format!("Manifest     sha256 {}\n", v.manifest_sha256));
-    o.push_str(&format!(
-        "Component    sha256 {} ({} bytes)\n",
-        v.component_sha256, v.component_bytes
+    o.push_str(&field(&package, &format!("sha256 {}", v.package_sha256)));
+    o.push_str(&field(&manifest, &format!("sha256 {}", v.manifest_sha256)));
+    o.push_str(&field(
+        &component,
+        &t!(
+            cat,
+            "cli-app-report-component-value",
+            hash = v.component_sha256.as_str(),
+            bytes = v.component_bytes.to_string()
+        ),
     ));
     let sig = &v.signature;
     let key = sig.publisher_key.as_deref().unwrap_or("-");
     let sig_text = if sig.valid {
         let trust = match sig.trusted {
-            Some(true) => format!(
-                "trusted by the tenant as {:?}",
-                sig.publisher_name.as_deref().unwrap_or("-")
+            Some(true) => t!(
+                cat,
+                "cli-app-report-trusted",
+                name = format!("{:?}", sig.publisher_name.as_deref().unwrap_or("-"))
             ),
-            Some(false) => "NOT a publisher this tenant trusts".into(),
-            None => "trust unknown (no tenant policy given)".into(),
+            Some(false) => t!(cat, "cli-app-report-untrusted"),
+            None => t!(cat, "cli-app-report-trust-unknown"),
         };
-        format!("valid, key {key}, {trust}")
+        t!(
+            cat,
+            "cli-app-report-signature-valid",
+            key = key,
+            trust = trust
+        )
     } else {
-        format!("INVALID: {}", sig.problem.as_deref().unwrap_or("-"))
+        t!(
+            cat,
+            "cli-app-report-signature-invalid",
+            problem = sig.problem.as_deref().unwrap_or("-")
+        )
     };
-    o.push_str(&format!("Signature    {sig_text}\n"));
-    o.push_str("Declared capabilities\n");
+    o.push_str(&field(&signature, &sig_text));
+    o.push_str(&heading(t!(cat, "cli-app-report-declared")));
     for d in &v.declared {
         o.push_str(&format!("  {:<10} {}\n", d.capability.interface(), d.scope));
     }
-    o.push_str("Imports (decoded from the component binary)\n");
+    o.push_str(&heading(t!(cat, "cli-app-report-imports")));
+    let (yes, no) = (
+        t!(cat, "cli-app-report-import-ok"),
+        t!(cat, "cli-app-report-import-no"),
+    );
+    let mw = yes.chars().count().max(no.chars().count()) + 1;
     for i in &v.imports {
-        let mark = if i.allowed { "ok " } else { "NO " };
-        o.push_str(&format!("  {mark} {:<44} {}\n", i.import.name(), i.reason));
+        let mark = if i.allowed { &yes } else { &no };
+        o.push_str(&format!(
+            "  {mark:<mw$} {:<44} {}\n",
+            i.import.name(),
+            i.reason
+        ));
     }
-    o.push_str(&format!(
-        "WASI         {}\n",
-        if v.wasi_sealed {
-            "sealed: no preopened directories, no sockets, empty environment"
-        } else {
-            "asks for WASI that Kapsel never provides"
-        }
-    ));
+    let sealed = if v.wasi_sealed {
+        t!(cat, "cli-app-report-wasi-sealed")
+    } else {
+        t!(cat, "cli-app-report-wasi-open")
+    };
+    o.push_str(&field(&wasi, &sealed));
     if !v.mismatches.is_empty() {
-        o.push_str("Mismatches\n");
+        o.push_str(&heading(t!(cat, "cli-app-report-mismatches")));
         for m in &v.mismatches {
             o.push_str(&format!("  - {m}\n"));
         }
     }
-    o.push_str(&format!(
-        "Verdict      {}\n",
-        v.verdict.word().to_uppercase()
-    ));
+    o.push_str(&field(&verdict, &verdict_word(cat, v.verdict)));
     for r in &v.reasons {
         o.push_str(&format!("  - {r}\n"));
     }
     o
 }
 
-fn render_policy_report(v: &PolicyReport) -> String {
-    let mut o = format!("Tenant       {} serial {}\n", v.tenant, v.serial);
-    o.push_str(&format!(
-        "Signed by    {}\n",
-        v.signed_by.as_deref().unwrap_or("NOT SIGNED")
-    ));
-    o.push_str("Publishers\n");
+fn render_policy_report(cat: &Catalog, v: &PolicyReport) -> String {
+    let [tenant, signed_by, integrity, verdict] = [
+        t!(cat, "cli-app-report-tenant"),
+        t!(cat, "cli-app-report-signed-by"),
+        t!(cat, "cli-app-report-integrity"),
+        t!(cat, "cli-app-report-verdict"),
+    ];
+    let w = label_width(&[&tenant, &signed_by, &integrity, &verdict]);
+    let field = |label: &str, value: &str| format!("{label:<w$} {value}\n");
+    let heading = |text: String| text + "\n";
+    let mut o = field(
+        &tenant,
+        &t!(
+            cat,
+            "cli-app-report-tenant-value",
+            tenant = v.tenant.as_str(),
+            serial = v.serial.to_string()
+        ),
+    );
+    let signer = match &v.signed_by {
+        Some(s) => s.clone(),
+        None => t!(cat, "cli-app-report-not-signed"),
+    };
+    o.push_str(&field(&signed_by, &signer));
+    o.push_str(&heading(t!(cat, "cli-app-report-publishers")));
     for p in &v.publishers {
         o.push_str(&format!("  {p}\n"));
     }
-    o.push_str("Apps\n");
+    o.push_str(&heading(t!(cat, "cli-app-report-apps")));
     for a in &v.apps {
+        let preinstalled = if a.preinstall {
+            format!(" {}", t!(cat, "cli-app-report-preinstalled"))
+        } else {
+            String::new()
+        };
         o.push_str(&format!(
-            "  {}{}: {}\n",
+            "  {}{preinstalled}: {}\n",
             a.id,
-            if a.preinstall { " (preinstalled)" } else { "" },
             a.grants.join("; ")
         ));
         for f in &a.findings {
             o.push_str(&format!("      ! {f}\n"));
         }
     }
-    o.push_str(&format!("Integrity    {}\n", v.integrity.join(", ")));
+    o.push_str(&field(&integrity, &v.integrity.join(", ")));
     for f in &v.findings {
         o.push_str(&format!("  ! {f}\n"));
     }
-    o.push_str(&format!(
-        "Verdict      {}\n",
-        v.verdict.word().to_uppercase()
-    ));
+    o.push_str(&field(&verdict, &verdict_word(cat, v.verdict)));
     o
 }
 
 pub fn credential(root: &Path, cmd: CredentialCommand, out: Out) -> Result<()> {
+    let cat = kapsel_i18n::current();
     open_checked(root)?;
     match cmd {
         CredentialCommand::Set { origin } => {
             let mut token = zeroize::Zeroizing::new(String::new());
             std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut token)
-                .map_err(Error::io("cannot read the token from standard input"))?;
+                .map_err(Error::io(t!(cat, "cli-app-token-unreadable")))?;
             let token = token.trim();
             if token.is_empty()
                 || token.len() > 8192
                 || token.chars().any(|c| c.is_control() || c == ' ')
             {
-                return Err(Error::invalid(
-                    "give the token on standard input, one line, no spaces",
-                ));
+                return Err(Error::invalid(t!(cat, "cli-app-token-syntax")));
             }
             let v: CredentialChanged = session::ask(
                 root,
@@ -516,7 +654,10 @@ pub fn credential(root: &Path, cmd: CredentialCommand, out: Out) -> Result<()> {
                     token: Some(token.to_string()),
                 },
             )?;
-            out.done(&format!("Token stored for {}.", v.origin), &v);
+            out.done(
+                &t!(cat, "cli-app-token-stored", origin = v.origin.as_str()),
+                &v,
+            );
         }
         CredentialCommand::Remove { origin } => {
             let v: CredentialChanged = session::ask(
@@ -526,7 +667,10 @@ pub fn credential(root: &Path, cmd: CredentialCommand, out: Out) -> Result<()> {
                     token: None,
                 },
             )?;
-            out.done(&format!("Token for {} removed.", v.origin), &v);
+            out.done(
+                &t!(cat, "cli-app-token-removed", origin = v.origin.as_str()),
+                &v,
+            );
         }
         CredentialCommand::List => {
             let v: Vec<String> = session::ask(root, &Request::CredentialList)?;
@@ -534,4 +678,159 @@ pub fn credential(root: &Path, cmd: CredentialCommand, out: Out) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kapsel_host::{Capability, Import, ImportDecision};
+    use kapsel_i18n::Lang;
+
+    fn package_report(trusted: Option<bool>) -> PackageReport {
+        let decision = |name: &str, allowed: bool, reason: &str| ImportDecision {
+            import: Import::Types { name: name.into() },
+            declared: None,
+            granted: None,
+            allowed,
+            reason: reason.into(),
+        };
+        PackageReport {
+            id: "hello".into(),
+            name: "hello app".into(),
+            version: "1.0.0".into(),
+            publisher: "Agency IT".into(),
+            api: "0.1".into(),
+            description: "Says hello.".into(),
+            package_sha256: "p1".into(),
+            manifest_sha256: "m1".into(),
+            component_sha256: "c1".into(),
+            component_bytes: 65536,
+            signature: report::Signature {
+                present: true,
+                valid: true,
+                publisher_key: Some("ed25519:K".into()),
+                trusted,
+                publisher_name: trusted.and_then(|t| t.then(|| "Agency IT".into())),
+                problem: None,
+            },
+            declared: vec![report::Declared {
+                capability: Capability::Storage,
+                scope: "1 MiB".into(),
+            }],
+            imports: vec![
+                decision("kapsel:app/ui", true, "types only"),
+                decision("wasi:sockets/tcp", false, "never linked"),
+            ],
+            wasi_sealed: true,
+            mismatches: vec!["x".into()],
+            verdict: report::Verdict::Approve,
+            reasons: vec!["fine".into()],
+        }
+    }
+
+    #[test]
+    fn the_package_report_reads_as_before_in_english() {
+        let en = Catalog::new(Lang::En);
+        assert_eq!(
+            render_package_report(&en, &package_report(Some(true))),
+            "App          hello app (hello) 1.0.0 by Agency IT — kapsel:app 0.1\n\
+             \x20            Says hello.\n\
+             Package      sha256 p1\n\
+             Manifest     sha256 m1\n\
+             Component    sha256 c1 (65536 bytes)\n\
+             Signature    valid, key ed25519:K, trusted by the tenant as \"Agency IT\"\n\
+             Declared capabilities\n\
+             \x20 storage    1 MiB\n\
+             Imports (decoded from the component binary)\n\
+             \x20 ok  kapsel:app/ui                                types only\n\
+             \x20 NO  wasi:sockets/tcp                             never linked\n\
+             WASI         sealed: no preopened directories, no sockets, empty environment\n\
+             Mismatches\n\
+             \x20 - x\n\
+             Verdict      APPROVE\n\
+             \x20 - fine\n"
+        );
+        let untrusted = render_package_report(&en, &package_report(None));
+        assert!(
+            untrusted.starts_with(
+                "App          hello app (hello) 1.0.0 by \"Agency IT\" (the manifest's claim, not verified) — "
+            ) && untrusted.contains("key ed25519:K, trust unknown (no tenant policy given)\n"),
+            "{untrusted}"
+        );
+    }
+
+    #[test]
+    fn the_german_package_report_keeps_its_columns() {
+        let de = Catalog::new(Lang::De);
+        let text = render_package_report(&de, &package_report(Some(false)));
+        for part in [
+            "App          hello app (hello) 1.0.0 von \"Agency IT\" (Angabe des Manifests, nicht geprüft) — ",
+            "\n             Says hello.\n",
+            "\nKomponente   sha256 c1 (65536 Byte)\n",
+            "\nSignatur     gültig, Schlüssel ed25519:K, KEIN Herausgeber, dem dieser Mandant vertraut\n",
+            "\n  ok    kapsel:app/ui ",
+            "\n  NEIN  wasi:sockets/tcp ",
+            "\nErgebnis     FREIGEBEN\n",
+        ] {
+            assert!(text.contains(part), "{part:?} not in\n{text}");
+        }
+    }
+
+    #[test]
+    fn the_policy_report_reads_as_before_in_english() {
+        let r = PolicyReport {
+            tenant: "amt".into(),
+            serial: 12345,
+            signed_by: None,
+            publishers: vec!["Agency IT".into()],
+            apps: vec![report::AppGrantReport {
+                id: "viewer".into(),
+                preinstall: true,
+                grants: vec!["documents".into(), "log".into()],
+                findings: vec!["broad".into()],
+            }],
+            integrity: vec!["a".into(), "b".into()],
+            findings: vec!["unsigned".into()],
+            verdict: report::Verdict::Reject,
+        };
+        assert_eq!(
+            render_policy_report(&Catalog::new(Lang::En), &r),
+            "Tenant       amt serial 12345\n\
+             Signed by    NOT SIGNED\n\
+             Publishers\n\
+             \x20 Agency IT\n\
+             Apps\n\
+             \x20 viewer (preinstalled): documents; log\n\
+             \x20     ! broad\n\
+             Integrity    a, b\n\
+             \x20 ! unsigned\n\
+             Verdict      REJECT\n"
+        );
+        let german = render_policy_report(&Catalog::new(Lang::De), &r);
+        assert!(
+            german
+                .starts_with("Mandant      amt, Seriennummer 12345\nSigniert von NICHT SIGNIERT\n")
+                && german.contains("  viewer (vorinstalliert): documents; log\n")
+                && german.ends_with("Ergebnis     ABLEHNEN\n"),
+            "{german}"
+        );
+    }
+
+    #[test]
+    fn counts_and_sizes_stay_as_scripts_read_them() {
+        let en = Catalog::new(Lang::En);
+        assert_eq!(
+            t!(en, "cli-app-notification-count", count = 20),
+            "20 notification(s)."
+        );
+        let de = Catalog::new(Lang::De);
+        assert_eq!(
+            t!(de, "cli-app-notification-count", count = 1),
+            "1 Benachrichtigung."
+        );
+        assert_eq!(
+            t!(de, "cli-app-notification-count-locked", count = 1200),
+            "1.200 Benachrichtigungen — entsperren Sie den Container, um sie zu lesen."
+        );
+    }
 }
