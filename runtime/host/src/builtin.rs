@@ -8,6 +8,7 @@ use crate::AppHost;
 use kapsel_core::audit;
 use kapsel_core::container::Container;
 use kapsel_core::error::Result;
+use kapsel_i18n::{current as cat, t};
 
 /// Where the built-in packages live: `apps/builtin` beside the binary's folder.
 pub fn default_dir() -> Option<PathBuf> {
@@ -41,7 +42,8 @@ pub fn preinstall(container: &Container, dir: &Path) -> Result<Preinstalled> {
     let mut host = AppHost::new(container.vault(), container.policy(), None)?;
     for id in wanted {
         let file = dir.join(format!("{id}.kapp"));
-        match kapsel_core::files::read_bounded(&file, crate::MAX_PACKAGE as u64, "the package") {
+        let what = t!(cat(), "host-the-package");
+        match kapsel_core::files::read_bounded(&file, crate::MAX_PACKAGE as u64, &what) {
             Ok(bytes) => {
                 host.install(&bytes)?;
                 out.installed.push(id);
@@ -52,8 +54,15 @@ pub fn preinstall(container: &Container, dir: &Path) -> Result<Preinstalled> {
                     "app-preinstall-missing",
                     serde_json::json!({ "app": id, "file": file }),
                 )?;
-                out.missing
-                    .push((id, format!("{} cannot be read ({e})", file.display())));
+                out.missing.push((
+                    id,
+                    t!(
+                        cat(),
+                        "host-preinstall-unreadable",
+                        file = file.display().to_string(),
+                        error = e.to_string()
+                    ),
+                ));
             }
         }
     }

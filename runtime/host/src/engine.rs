@@ -6,6 +6,7 @@ use std::time::Duration;
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
 use kapsel_core::error::{Error, Result};
+use kapsel_i18n::{current as cat, t};
 
 /// How often the epoch advances: the granularity of every call's wall-clock budget.
 pub const EPOCH_TICK: Duration = Duration::from_millis(10);
@@ -46,7 +47,7 @@ pub fn build(memory_limit: u64) -> Result<EngineInfo> {
         // Under a small address-space limit (ulimit -v) the pool cannot be reserved.
         Err(_) => (
             Engine::new(&base)
-                .map_err(|e| Error::Agent(format!("cannot start the app engine: {e}")))?,
+                .map_err(|e| Error::Agent(t!(cat(), "host-engine-start", error = e.to_string())))?,
             false,
         ),
     };
@@ -60,7 +61,7 @@ pub fn build(memory_limit: u64) -> Result<EngineInfo> {
                 std::thread::sleep(EPOCH_TICK);
             }
         })
-        .map_err(|e| Error::Agent(format!("cannot start the epoch ticker: {e}")))?;
+        .map_err(|e| Error::Agent(t!(cat(), "host-epoch-start", error = e.to_string())))?;
     Ok(EngineInfo { engine, pooling })
 }
 

@@ -13,6 +13,7 @@ use crate::imports::Import;
 use crate::manifest::Manifest;
 use kapsel_core::error::{Error, Result};
 use kapsel_core::policy::{AppGrant, Policy};
+use kapsel_i18n::{current as cat, t};
 
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_MEMORY: u64 = 64 * 1024 * 1024;
@@ -87,17 +88,20 @@ pub fn decide(
                 let declared = manifest.declares(*capability);
                 let granted = grants.map(|g| g.allows(*capability));
                 let reason = match (declared, granted) {
-                    (false, _) => format!(
-                        "imports {name} but the manifest does not declare {}",
-                        capability.interface()
+                    (false, _) => t!(
+                        cat(),
+                        "host-import-undeclared",
+                        name = name.as_str(),
+                        capability = capability.interface()
                     ),
-                    (true, Some(true)) => "declared and granted".to_string(),
-                    (true, Some(false)) => format!(
-                        "the tenant policy does not grant {} to {}",
-                        capability.interface(),
-                        manifest.id
+                    (true, Some(true)) => t!(cat(), "host-import-granted"),
+                    (true, Some(false)) => t!(
+                        cat(),
+                        "host-import-not-granted",
+                        capability = capability.interface(),
+                        app = manifest.id.as_str()
                     ),
-                    (true, None) => "declared; no tenant policy was given to judge it".to_string(),
+                    (true, None) => t!(cat(), "host-import-no-policy"),
                 };
                 ImportDecision {
                     import: import.clone(),
@@ -112,14 +116,14 @@ pub fn decide(
                 declared: None,
                 granted: None,
                 allowed: true,
-                reason: "always available (view types, the tenant's settings for this app)".into(),
+                reason: t!(cat(), "host-import-types"),
             },
             Import::SealedWasi { note, .. } => ImportDecision {
                 import: import.clone(),
                 declared: None,
                 granted: None,
                 allowed: true,
-                reason: format!("sealed: {note}"),
+                reason: t!(cat(), "host-import-sealed", note = note.as_str()),
             },
             Import::Refused { reason, .. } => ImportDecision {
                 import: import.clone(),
@@ -135,10 +139,11 @@ pub fn decide(
 /// `Err` names the first refused import.
 pub fn enforce(decisions: &[ImportDecision]) -> Result<()> {
     match decisions.iter().find(|d| !d.allowed) {
-        Some(d) => Err(Error::Policy(format!(
-            "refused: {} ({})",
-            d.import.name(),
-            d.reason
+        Some(d) => Err(Error::Policy(t!(
+            cat(),
+            "host-refused-import",
+            name = d.import.name(),
+            reason = d.reason.as_str()
         ))),
         None => Ok(()),
     }

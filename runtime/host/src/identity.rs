@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 
 use kapsel_core::error::{Error, Result};
 use kapsel_core::policy::{Policy, Publisher, signing};
+use kapsel_i18n::{current as cat, t};
 
 /// The ids of Kapsel's built-in apps, reserved for the built-in publisher.
 pub const BUILTIN_IDS: &[&str] = &["viewer", "news", "documents"];
@@ -36,37 +37,47 @@ pub fn check(
     installed: Option<(&str, &str)>,
 ) -> Result<()> {
     if BUILTIN_IDS.contains(&id) && !signer.builtin {
-        return Err(Error::Policy(format!(
-            "the app id {id:?} is reserved for Kapsel's built-in apps; {:?} cannot publish it",
-            signer.name
+        return Err(Error::Policy(t!(
+            cat(),
+            "host-reserved-id",
+            id = format!("{id:?}"),
+            signer = format!("{:?}", signer.name)
         )));
     }
     let grant = policy.apps.get(id);
     if let Some(bound) = grant.and_then(|g| g.publisher.as_deref())
         && bound != signer.name
     {
-        return Err(Error::Policy(format!(
-            "the tenant binds the app id {id:?} to the publisher {bound:?}; this package is signed by {:?}",
-            signer.name
+        return Err(Error::Policy(t!(
+            cat(),
+            "host-bound-publisher",
+            id = format!("{id:?}"),
+            bound = format!("{bound:?}"),
+            signer = format!("{:?}", signer.name)
         )));
     }
     if let Some((installed_key, installed_version)) = installed {
         if installed_key.trim() != signer.key.trim() {
             let owner = name_of_key(policy, installed_key)
-                .unwrap_or_else(|| "a publisher the tenant no longer lists".into());
-            return Err(Error::Policy(format!(
-                "{id} is installed from {owner:?}; a package signed by {:?} cannot replace it \
-                 (remove the app first, which deletes its data)",
-                signer.name
+                .unwrap_or_else(|| t!(cat(), "host-publisher-unlisted"));
+            return Err(Error::Policy(t!(
+                cat(),
+                "host-other-signer",
+                id = id,
+                owner = format!("{owner:?}"),
+                signer = format!("{:?}", signer.name)
             )));
         }
         if compare_versions(version, installed_version) == Ordering::Less {
             let floor = grant.and_then(|g| g.min_version.as_deref());
             let allowed = floor.is_some_and(|f| compare_versions(version, f) != Ordering::Less);
             if !allowed {
-                return Err(Error::Policy(format!(
-                    "{id} {version} is older than the installed {installed_version}: a downgrade \
-                     is refused unless the tenant allows it (apps.{id}.min_version)"
+                return Err(Error::Policy(t!(
+                    cat(),
+                    "host-downgrade",
+                    id = id,
+                    version = version,
+                    installed = installed_version
                 )));
             }
         }

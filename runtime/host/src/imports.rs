@@ -7,6 +7,7 @@ use crate::caps::Capability;
 use crate::manifest::Manifest;
 use crate::wit::{ApiVersion, VERSION_SECTION};
 use kapsel_core::error::{Error, Result};
+use kapsel_i18n::{current as cat, t};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -47,12 +48,12 @@ fn split_name(name: &str) -> Option<(&str, &str, Option<&str>)> {
 }
 
 pub fn classify(name: &str) -> Import {
-    let refused = |reason: &str| Import::Refused {
+    let refused = |reason: String| Import::Refused {
         name: name.to_string(),
-        reason: reason.to_string(),
+        reason,
     };
     let Some((pkg, iface, version)) = split_name(name) else {
-        return refused("not an interface import");
+        return refused(t!(cat(), "host-import-not-interface"));
     };
     match pkg {
         "kapsel:app" => {
@@ -60,7 +61,7 @@ pub fn classify(name: &str) -> Import {
                 .and_then(ApiVersion::parse)
                 .is_some_and(ApiVersion::supported)
             {
-                return refused("unsupported kapsel:app version");
+                return refused(t!(cat(), "host-import-unsupported-version"));
             }
             if iface == "ui" || iface == "config" {
                 return Import::Types {
@@ -72,53 +73,54 @@ pub fn classify(name: &str) -> Import {
                     name: name.to_string(),
                     capability,
                 },
-                None => refused("unknown kapsel:app interface"),
+                None => refused(t!(cat(), "host-import-unknown-app")),
             }
         }
         "wasi:io" | "wasi:clocks" | "wasi:random" => Import::SealedWasi {
             name: name.to_string(),
-            note: "in-process streams, clocks and randomness only".into(),
+            note: t!(cat(), "host-wasi-io"),
         },
         "wasi:cli" => Import::SealedWasi {
             name: name.to_string(),
             note: match iface {
-                "environment" => "empty environment, no arguments",
-                "stdin" => "stdin is closed",
-                "stdout" | "stderr" => "written into the app's log inside the container",
-                "exit" => "ends the call with an error",
-                _ => "no terminal",
-            }
-            .into(),
+                "environment" => t!(cat(), "host-wasi-environment"),
+                "stdin" => t!(cat(), "host-wasi-stdin"),
+                "stdout" | "stderr" => t!(cat(), "host-wasi-stdout"),
+                "exit" => t!(cat(), "host-wasi-exit"),
+                _ => t!(cat(), "host-wasi-terminal"),
+            },
         },
         "wasi:filesystem" => Import::SealedWasi {
             name: name.to_string(),
-            note: "no preopened directories: nothing can be opened".into(),
+            note: t!(cat(), "host-wasi-filesystem"),
         },
-        "wasi:sockets" => refused("sockets bypass the host's origin checks; use kapsel:app/http"),
-        "wasi:http" => refused("wasi:http bypasses the host's origin checks; use kapsel:app/http"),
-        _ if pkg.starts_with("wasi:") => refused("WASI interface not provided by Kapsel"),
-        _ => refused("unknown interface"),
+        "wasi:sockets" => refused(t!(cat(), "host-import-sockets")),
+        "wasi:http" => refused(t!(cat(), "host-import-wasi-http")),
+        _ if pkg.starts_with("wasi:") => refused(t!(cat(), "host-import-wasi-other")),
+        _ => refused(t!(cat(), "host-import-unknown")),
     }
+}
+
+fn malformed(e: wasmparser::BinaryReaderError) -> Error {
+    Error::invalid(t!(cat(), "host-component-malformed", error = e.to_string()))
 }
 
 /// The component's top-level imports, by name, in binary order.
 pub fn component_imports(bytes: &[u8]) -> Result<Vec<String>> {
     use wasmparser::{Parser, Payload};
     if !Parser::is_component(bytes) {
-        return Err(Error::invalid("not a WebAssembly component"));
+        return Err(Error::invalid(t!(cat(), "host-not-component")));
     }
     let mut depth = 0u32;
     let mut out = Vec::new();
     for payload in Parser::new(0).parse_all(bytes) {
-        let payload =
-            payload.map_err(|e| Error::invalid(format!("the component is malformed: {e}")))?;
+        let payload = payload.map_err(malformed)?;
         match payload {
             Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => depth += 1,
             Payload::End(_) => depth = depth.saturating_sub(1),
             Payload::ComponentImportSection(reader) if depth == 0 => {
                 for import in reader {
-                    let import = import
-                        .map_err(|e| Error::invalid(format!("the component is malformed: {e}")))?;
+                    let import = import.map_err(malformed)?;
                     out.push(import.name.name.to_string());
                 }
             }
@@ -138,9 +140,6 @@ pub struct EmbeddedApi {
 
 pub fn api_version_of(bytes: &[u8]) -> Result<EmbeddedApi> {
     use wasmparser::{Parser, Payload};
-    let malformed = |e: wasmparser::BinaryReaderError| {
-        Error::invalid(format!("the component is malformed: {e}"))
-    };
     let mut out = EmbeddedApi::default();
     let mut depth = 0u32;
     for payload in Parser::new(0).parse_all(bytes) {
@@ -149,16 +148,25 @@ pub fn api_version_of(bytes: &[u8]) -> Result<EmbeddedApi> {
             Payload::End(_) => depth = depth.saturating_sub(1),
             Payload::CustomSection(c) if c.name() == VERSION_SECTION => {
                 let text = std::str::from_utf8(c.data()).map_err(|_| {
-                    Error::invalid(format!("the {VERSION_SECTION} section is not text"))
+                    Error::invalid(t!(
+                        cat(),
+                        "host-section-not-text",
+                        section = VERSION_SECTION
+                    ))
                 })?;
                 let v = ApiVersion::parse(text).ok_or_else(|| {
-                    Error::invalid(format!(
-                        "the {VERSION_SECTION} section says {text:?}, not a version"
+                    Error::invalid(t!(
+                        cat(),
+                        "host-section-not-version",
+                        section = VERSION_SECTION,
+                        text = format!("{text:?}")
                     ))
                 })?;
                 if out.section.is_some_and(|s| s != v) {
-                    return Err(Error::invalid(format!(
-                        "the component names two different API versions in {VERSION_SECTION}"
+                    return Err(Error::invalid(t!(
+                        cat(),
+                        "host-two-api-versions",
+                        section = VERSION_SECTION
                     )));
                 }
                 out.section = Some(v);
@@ -181,28 +189,35 @@ pub fn api_version_of(bytes: &[u8]) -> Result<EmbeddedApi> {
 /// host must support it. A component built without the SDK has no section; its export decides.
 pub fn check_api_version(component: &[u8], manifest: &Manifest) -> Result<ApiVersion> {
     let embedded = api_version_of(component)?;
-    let declared = ApiVersion::require(&manifest.api, "app manifest")?;
-    let built = embedded.section.or(embedded.export).ok_or_else(|| {
-        Error::invalid("the component does not export kapsel:app/app: it is not a Kapsel app")
-    })?;
+    let declared = ApiVersion::require(&manifest.api, &t!(cat(), "host-app-manifest"))?;
+    let built = embedded
+        .section
+        .or(embedded.export)
+        .ok_or_else(|| Error::invalid(t!(cat(), "host-not-a-kapsel-app")))?;
     if let (Some(section), Some(export)) = (embedded.section, embedded.export)
         && section != export
     {
-        return Err(Error::invalid(format!(
-            "the component says it was built for API {section} but exports kapsel:app/app@{export}"
+        return Err(Error::invalid(t!(
+            cat(),
+            "host-api-section-export",
+            section = section.to_string(),
+            export = export.to_string()
         )));
     }
     if built != declared {
-        return Err(Error::invalid(format!(
-            "the manifest says api = {:?}, but the component was built against {built}: \
-             rebuild it or correct the manifest",
-            manifest.api
+        return Err(Error::invalid(t!(
+            cat(),
+            "host-api-manifest-mismatch",
+            declared = format!("{:?}", manifest.api),
+            built = built.to_string()
         )));
     }
     if !built.supported() {
-        return Err(Error::invalid(format!(
-            "the component was built against kapsel:app {built}; this host accepts {}",
-            ApiVersion::supported_list()
+        return Err(Error::invalid(t!(
+            cat(),
+            "host-api-built-unsupported",
+            built = built.to_string(),
+            supported = ApiVersion::supported_list()
         )));
     }
     Ok(built)

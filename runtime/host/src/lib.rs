@@ -61,6 +61,7 @@ use kapsel_core::documents::{self, DocumentInfo};
 use kapsel_core::error::{Error, Result};
 use kapsel_core::policy::{Policy, signing};
 use kapsel_core::vault::Vault;
+use kapsel_i18n::{current as cat, t};
 
 const APPS_NS: &str = "apps";
 const LOG_NS_PREFIX: &str = "applog:";
@@ -188,12 +189,13 @@ pub struct AppHost {
 
 fn build_linker(engine: &Engine) -> Result<Linker<HostState>> {
     let mut linker = Linker::<HostState>::new(engine);
-    wasi::add_to_linker(&mut linker).map_err(|e| Error::Agent(format!("linking WASI: {e}")))?;
+    wasi::add_to_linker(&mut linker)
+        .map_err(|e| Error::Agent(t!(cat(), "host-link-wasi", error = e.to_string())))?;
     MicroApp::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
         &mut linker,
         |s| s,
     )
-    .map_err(|e| Error::Agent(format!("linking kapsel:app: {e}")))?;
+    .map_err(|e| Error::Agent(t!(cat(), "host-link-app", error = e.to_string())))?;
     Ok(linker)
 }
 
@@ -201,27 +203,24 @@ fn build_linker(engine: &Engine) -> Result<Linker<HostState>> {
 fn describe_trap(e: &wasmtime::Error, grants: &Grants) -> String {
     if let Some(trap) = e.downcast_ref::<wasmtime::Trap>() {
         return match trap {
-            wasmtime::Trap::Interrupt => format!(
-                "the app ran longer than its {} ms budget and was stopped",
-                grants.call_timeout.as_millis()
+            wasmtime::Trap::Interrupt => t!(
+                cat(),
+                "host-trap-timeout",
+                ms = grants.call_timeout.as_millis().to_string()
             ),
-            wasmtime::Trap::StackOverflow => "the app overflowed its stack and was stopped".into(),
-            wasmtime::Trap::UnreachableCodeReached => {
-                "the app crashed (it panicked) and was stopped".into()
-            }
-            wasmtime::Trap::MemoryOutOfBounds => {
-                "the app accessed memory out of bounds and was stopped".into()
-            }
-            other => format!("the app was stopped: {other}"),
+            wasmtime::Trap::StackOverflow => t!(cat(), "host-trap-stack"),
+            wasmtime::Trap::UnreachableCodeReached => t!(cat(), "host-trap-panic"),
+            wasmtime::Trap::MemoryOutOfBounds => t!(cat(), "host-trap-memory"),
+            other => t!(cat(), "host-trap-other", trap = other.to_string()),
         };
     }
     if let Some(exit) = e.downcast_ref::<wasmtime_wasi::I32Exit>() {
-        return format!("the app exited with status {}", exit.0);
+        return t!(cat(), "host-trap-exit", status = exit.0.to_string());
     }
     if let Some(limit) = e.downcast_ref::<state::LimitExceeded>() {
-        return format!("the app exceeded its {limit} and was stopped");
+        return t!(cat(), "host-trap-limit", limit = limit.to_string());
     }
-    format!("the app failed: {e:#}")
+    t!(cat(), "host-trap-failed", error = format!("{e:#}"))
 }
 
 impl AppHost {
@@ -307,9 +306,10 @@ impl AppHost {
         let package = Package::parse(bytes)?;
         let key = *package.verify_signature()?;
         let Some(signer) = identity::publisher_of(&self.policy, &key).cloned() else {
-            return Err(Error::Policy(format!(
-                "the package is signed by {}, which is not a publisher this tenant trusts",
-                signing::encode_public_key(&key)
+            return Err(Error::Policy(t!(
+                cat(),
+                "host-untrusted-signer",
+                key = signing::encode_public_key(&key)
             )));
         };
         let manifest = package.manifest.clone();
@@ -332,16 +332,15 @@ impl AppHost {
             )?;
         }
         if let Some((field, chars, _)) = manifest.deceptive_text().into_iter().next() {
-            return Err(Error::Policy(format!(
-                "the manifest's {field} contains characters a terminal would obey ({}): \
-                 refused, they could hide or reverse text for the user and the reviewer",
-                chars.join(", ")
+            return Err(Error::Policy(t!(
+                cat(),
+                "host-deceptive-manifest",
+                field = field,
+                chars = chars.join(", ")
             )));
         }
         if !self.policy.modules.apps {
-            return Err(Error::Policy(
-                "micro-apps are disabled by the tenant".into(),
-            ));
+            return Err(Error::Policy(t!(cat(), "host-apps-disabled")));
         }
         let grants = Grants::effective(&manifest, &self.policy);
         let names = component_imports(&package.component)?;
@@ -353,18 +352,18 @@ impl AppHost {
         let artifact = self
             .engine
             .precompile_component(&package.component)
-            .map_err(|e| Error::invalid(format!("the component does not compile: {e:#}")))?;
+            .map_err(|e| {
+                Error::invalid(t!(cat(), "host-compile-failed", error = format!("{e:#}")))
+            })?;
         let compile_ms = started.elapsed().as_secs_f64() * 1000.0;
         // Check that it links before anything is stored.
         let component = self.load_artifact_unchecked(&artifact)?;
-        MicroAppPre::new(self.linker.instantiate_pre(&component).map_err(|e| {
-            Error::invalid(format!("the component does not fit kapsel:app: {e:#}"))
-        })?)
-        .map_err(|e| {
-            Error::invalid(format!(
-                "the component does not export kapsel:app/app: {e:#}"
-            ))
-        })?;
+        MicroAppPre::new(
+            self.linker
+                .instantiate_pre(&component)
+                .map_err(|e| Error::invalid(t!(cat(), "host-not-fit", error = format!("{e:#}"))))?,
+        )
+        .map_err(|e| Error::invalid(t!(cat(), "host-no-export", error = format!("{e:#}"))))?;
         let engine_id = engine::compatibility_id(&self.engine);
         let vault = self.vault();
         let previous = load_record(&vault, &manifest.id)?;
@@ -407,8 +406,13 @@ impl AppHost {
         // SAFETY: `artifact` was produced by `precompile_component` of this very engine a
         // moment ago (install) or was read back from the vault after its AES-GCM tag and our
         // MAC over (engine id, artifact digest) verified (launch). No other bytes reach here.
-        unsafe { Component::deserialize(&self.engine, artifact) }
-            .map_err(|e| Error::Tampered(format!("the compiled app cannot be loaded: {e:#}")))
+        unsafe { Component::deserialize(&self.engine, artifact) }.map_err(|e| {
+            Error::Tampered(t!(
+                cat(),
+                "host-artifact-unloadable",
+                error = format!("{e:#}")
+            ))
+        })
     }
 
     pub fn list(&self) -> Result<Vec<InstalledApp>> {
@@ -423,7 +427,7 @@ impl AppHost {
                     name: manifest.name,
                     version: manifest.version,
                     publisher: identity::name_of_key(&self.policy, &rec.publisher_key)
-                        .unwrap_or_else(|| "a publisher the tenant no longer trusts".into()),
+                        .unwrap_or_else(|| t!(cat(), "host-publisher-untrusted")),
                     publisher_claim: manifest.publisher,
                     installed_ms: rec.installed_ms,
                     grants,
@@ -435,7 +439,8 @@ impl AppHost {
 
     pub fn remove(&mut self, id: &str) -> Result<()> {
         let vault = self.vault();
-        let rec = load_record(&vault, id)?.ok_or_else(|| Error::NotFound(format!("app {id}")))?;
+        let rec = load_record(&vault, id)?
+            .ok_or_else(|| Error::NotFound(t!(cat(), "host-app", id = id)))?;
         let ns = format!("app:{id}");
         let keys = vault.keys_in(&ns)?;
         let ops: Vec<(String, Option<Vec<u8>>)> = keys.into_iter().map(|k| (k, None)).collect();
@@ -460,7 +465,7 @@ impl AppHost {
         let (component, grants) = {
             let vault = self.vault();
             let rec = load_record(&vault, id)?
-                .ok_or_else(|| Error::NotFound(format!("app {id} is not installed")))?;
+                .ok_or_else(|| Error::NotFound(t!(cat(), "host-not-installed", id = id)))?;
             let manifest = Manifest::parse(&rec.manifest_text)?;
             let grants = Grants::effective(&manifest, &self.policy);
             // The tenant may have revoked a grant since install: check the imports again.
@@ -474,31 +479,41 @@ impl AppHost {
                     expected.as_bytes(),
                     rec.artifact_mac.as_bytes(),
                 ) {
-                    return Err(Error::Tampered(format!(
-                        "the compiled code of app {id} does not match its MAC"
-                    )));
+                    return Err(Error::Tampered(t!(cat(), "host-artifact-mac", id = id)));
                 }
                 artifact.to_vec()
             } else {
                 // A new engine: recompile from the stored (sealed) component.
                 let component = vault.blob_reader(&rec.component_blob)?.read_all()?;
                 if sha256_hex(&component) != rec.component_sha256 {
-                    return Err(Error::Tampered(format!(
-                        "the stored component of app {id} changed"
+                    return Err(Error::Tampered(t!(
+                        cat(),
+                        "host-component-changed",
+                        id = id
                     )));
                 }
-                self.engine
-                    .precompile_component(&component)
-                    .map_err(|e| Error::invalid(format!("recompiling app {id}: {e:#}")))?
+                self.engine.precompile_component(&component).map_err(|e| {
+                    Error::invalid(t!(
+                        cat(),
+                        "host-recompile",
+                        id = id,
+                        error = format!("{e:#}")
+                    ))
+                })?
             };
             (self.load_artifact_unchecked(&artifact)?, grants)
         };
-        let pre = MicroAppPre::new(
-            self.linker
-                .instantiate_pre(&component)
-                .map_err(|e| Error::invalid(format!("app {id} does not link: {e:#}")))?,
-        )
-        .map_err(|e| Error::invalid(format!("app {id}: {e:#}")))?;
+        let pre = MicroAppPre::new(self.linker.instantiate_pre(&component).map_err(|e| {
+            Error::invalid(t!(cat(), "host-no-link", id = id, error = format!("{e:#}")))
+        })?)
+        .map_err(|e| {
+            Error::invalid(t!(
+                cat(),
+                "host-app-error",
+                id = id,
+                error = format!("{e:#}")
+            ))
+        })?;
         self.loaded.insert(
             id.to_string(),
             Loaded {
@@ -522,18 +537,18 @@ impl AppHost {
         let loaded = self
             .loaded
             .get(id)
-            .ok_or_else(|| Error::NotFound(format!("app {id}")))?;
+            .ok_or_else(|| Error::NotFound(t!(cat(), "host-app", id = id)))?;
         let grants = Arc::clone(&loaded.grants);
         let doc = match document {
             None => None,
             Some(d) => {
                 if grants.caps.documents.is_none() {
-                    return Err(Error::Policy(format!("app {id} may not open documents")));
+                    return Err(Error::Policy(t!(cat(), "host-no-documents", id = id)));
                 }
                 let vault = self.vault();
                 Some(
                     documents::get(&vault, d)?
-                        .ok_or_else(|| Error::NotFound(format!("document {d}")))?,
+                        .ok_or_else(|| Error::NotFound(t!(cat(), "host-document", id = d)))?,
                 )
             }
         };
@@ -590,34 +605,53 @@ impl AppHost {
                 );
                 let discarded = match effects.documents.saved.len() {
                     0 => String::new(),
-                    n => format!("; the {n} document(s) it saved in this call were discarded"),
+                    n => t!(cat(), "host-discarded-documents", count = n),
                 };
-                return Err(Error::Agent(format!("app {id}: {reason}{discarded}")));
+                return Err(Error::Agent(t!(
+                    cat(),
+                    "host-app-stopped",
+                    id = id,
+                    reason = reason,
+                    discarded = discarded
+                )));
             }
             Ok(Err(app_error)) => {
                 use wit::latest::exports::kapsel::app::app::AppError;
                 let (kind, text) = match app_error {
-                    AppError::NotFound(t) => ("not found", t),
-                    AppError::InvalidInput(t) => ("invalid input", t),
-                    AppError::Denied(t) => ("denied", t),
-                    AppError::Failed(t) => ("failed", t),
+                    AppError::NotFound(text) => (t!(cat(), "host-app-error-not-found"), text),
+                    AppError::InvalidInput(text) => {
+                        (t!(cat(), "host-app-error-invalid-input"), text)
+                    }
+                    AppError::Denied(text) => (t!(cat(), "host-app-error-denied"), text),
+                    AppError::Failed(text) => (t!(cat(), "host-app-error-failed"), text),
                 };
                 // The app's own error still commits its writes: it returned normally.
                 self.commit(id, &effects)?;
                 if let Some(damage) = integrity_errors.first() {
-                    return Err(Error::Tampered(format!(
-                        "app {id} met damaged data in the container: {damage}"
+                    return Err(Error::Tampered(t!(
+                        cat(),
+                        "host-app-damaged",
+                        id = id,
+                        damage = damage.as_str()
                     )));
                 }
                 // The app's words are one line: a CR/LF in them must not print a line of
                 // its own under Kapsel's name.
                 return Err(Error::Remote {
                     kind: "app".into(),
-                    message: format!("app {id}: {kind}: {}", kapsel_core::terminal::line(&text)),
+                    message: t!(
+                        cat(),
+                        "host-app-said",
+                        id = id,
+                        kind = kind,
+                        text = kapsel_core::terminal::line(&text)
+                    ),
                     code: 1,
                 });
             }
-            Ok(Ok(v)) => View::from_wit(v).map_err(|e| Error::Agent(format!("app {id}: {e}")))?,
+            Ok(Ok(v)) => View::from_wit(v).map_err(|e| {
+                Error::Agent(t!(cat(), "host-app-error", id = id, error = e.to_string()))
+            })?,
         };
         self.commit(id, &effects)?;
         Ok(CallOutcome {
@@ -720,13 +754,17 @@ fn read_log(vault: &Vault, id: &str) -> Result<Vec<LogLine>> {
 
 fn load_record(vault: &Vault, id: &str) -> Result<Option<AppRecord>> {
     if !manifest::valid_app_id(id) {
-        return Err(Error::invalid(format!("{id:?} is not an app id")));
+        return Err(Error::invalid(t!(
+            cat(),
+            "host-not-app-id",
+            id = format!("{id:?}")
+        )));
     }
     match vault.get(APPS_NS, id)? {
         None => Ok(None),
         Some(raw) => serde_json::from_slice(&raw)
             .map(Some)
-            .map_err(|_| Error::Tampered(format!("the record of app {id} is malformed"))),
+            .map_err(|_| Error::Tampered(t!(cat(), "host-record-malformed", id = id))),
     }
 }
 

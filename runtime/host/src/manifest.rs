@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::caps::{Capabilities, Capability};
 use crate::wit::ApiVersion;
 use kapsel_core::error::{Error, Result};
+use kapsel_i18n::{current as cat, t};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,27 +27,25 @@ pub struct Manifest {
 
 impl Manifest {
     pub fn parse(text: &str) -> Result<Manifest> {
-        let m: Manifest = toml::from_str(text)
-            .map_err(|e| Error::invalid(format!("the app manifest is not valid: {e}")))?;
+        let m: Manifest = toml::from_str(text).map_err(|e| {
+            Error::invalid(t!(cat(), "host-manifest-invalid", error = e.to_string()))
+        })?;
         m.validate()?;
         Ok(m)
     }
 
     pub fn validate(&self) -> Result<()> {
-        let bad = |m: String| Err(Error::invalid(format!("app manifest: {m}")));
+        let bad = |m: String| Err(manifest_problem(m));
         if !valid_app_id(&self.id) {
-            return bad(format!(
-                "id {:?} must be 1-64 of a-z, 0-9, - (not starting with -)",
-                self.id
-            ));
+            return bad(t!(cat(), "host-manifest-id", id = format!("{:?}", self.id)));
         }
         if self.name.trim().is_empty() || self.name.len() > 128 {
-            return bad("name must be 1-128 characters".into());
+            return bad(t!(cat(), "host-manifest-name"));
         }
         if self.version.is_empty() || self.version.len() > 64 {
-            return bad("version must be 1-64 characters".into());
+            return bad(t!(cat(), "host-manifest-version"));
         }
-        ApiVersion::require(&self.api, "app manifest")?;
+        ApiVersion::require(&self.api, &t!(cat(), "host-app-manifest"))?;
         for cap in Capability::ALL {
             cap.validate(&self.capabilities)?;
         }
@@ -79,6 +78,11 @@ impl Manifest {
     pub fn declares(&self, cap: Capability) -> bool {
         cap.declared(&self.capabilities).is_some()
     }
+}
+
+/// A mistake in the manifest, said as such.
+pub fn manifest_problem(problem: String) -> Error {
+    Error::invalid(t!(cat(), "host-manifest-problem", problem = problem))
 }
 
 pub use kapsel_core::policy::valid_app_id;

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use super::manifest::Manifest;
 use kapsel_core::error::{Error, Result};
 use kapsel_core::policy::signing::{self, Domain, SigningKey, VerifyingKey};
+use kapsel_i18n::{current as cat, t};
 
 const MAGIC: &[u8; 4] = b"KAPP";
 const VERSION: u8 = 1;
@@ -46,7 +47,7 @@ impl<'a> Reader<'a> {
     fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8]> {
         let end = self.pos.checked_add(n).filter(|e| *e <= self.bytes.len());
         let end =
-            end.ok_or_else(|| Error::invalid(format!("the package is truncated ({what})")))?;
+            end.ok_or_else(|| Error::invalid(t!(cat(), "host-package-truncated", part = what)))?;
         let out = &self.bytes[self.pos..end];
         self.pos = end;
         Ok(out)
@@ -70,15 +71,13 @@ impl<'a> Reader<'a> {
 impl Package {
     pub fn new(manifest_text: &str, component: Vec<u8>) -> Result<Package> {
         if manifest_text.len() > MAX_MANIFEST {
-            return Err(Error::invalid("the manifest is larger than 64 KiB"));
+            return Err(Error::invalid(t!(cat(), "host-manifest-too-large")));
         }
         if component.len() > MAX_COMPONENT {
-            return Err(Error::invalid("the component is larger than 64 MiB"));
+            return Err(Error::invalid(t!(cat(), "host-component-too-large")));
         }
         if !wasmparser::Parser::is_component(&component) {
-            return Err(Error::invalid(
-                "the component file is not a WebAssembly component",
-            ));
+            return Err(Error::invalid(t!(cat(), "host-component-file")));
         }
         let manifest = Manifest::parse(manifest_text)?;
         Ok(Package {
@@ -101,14 +100,10 @@ impl Package {
         let (key, sig) = self
             .signature
             .as_ref()
-            .ok_or_else(|| Error::Policy("the package is not signed".into()))?;
+            .ok_or_else(|| Error::Policy(t!(cat(), "host-unsigned")))?;
         let msg = digest_message(self.manifest_text.as_bytes(), &self.component);
-        signing::verify_detached(Domain::Package, key, &msg, sig).map_err(|_| {
-            Error::Policy(
-                "the package signature does not match its content: it was altered after signing"
-                    .into(),
-            )
-        })?;
+        signing::verify_detached(Domain::Package, key, &msg, sig)
+            .map_err(|_| Error::Policy(t!(cat(), "host-signature-mismatch")))?;
         Ok(key)
     }
 
@@ -137,24 +132,26 @@ impl Package {
     pub fn parse(bytes: &[u8]) -> Result<Package> {
         let mut r = Reader { bytes, pos: 0 };
         if r.take(4, "magic")? != MAGIC {
-            return Err(Error::invalid("not a Kapsel app package (.kapp)"));
+            return Err(Error::invalid(t!(cat(), "host-not-a-package")));
         }
         let version = r.u8("version")?;
         if version != VERSION {
-            return Err(Error::invalid(format!(
-                "package format version {version} is not supported"
+            return Err(Error::invalid(t!(
+                cat(),
+                "host-package-version",
+                version = version.to_string()
             )));
         }
         let mlen = r.u32("manifest length")?;
         if mlen > MAX_MANIFEST {
-            return Err(Error::invalid("the manifest is larger than 64 KiB"));
+            return Err(Error::invalid(t!(cat(), "host-manifest-too-large")));
         }
         let manifest_text = std::str::from_utf8(r.take(mlen, "manifest")?)
-            .map_err(|_| Error::invalid("the manifest is not UTF-8"))?
+            .map_err(|_| Error::invalid(t!(cat(), "host-manifest-not-utf8")))?
             .to_string();
         let clen = r.u64("component length")?;
         if clen > MAX_COMPONENT as u64 {
-            return Err(Error::invalid("the component is larger than 64 MiB"));
+            return Err(Error::invalid(t!(cat(), "host-component-too-large")));
         }
         let component = r.take(clen as usize, "component")?.to_vec();
         let signature = match r.u8("signature flag")? {
@@ -162,17 +159,23 @@ impl Package {
             1 => {
                 let klen = r.u16("key length")?;
                 let key = std::str::from_utf8(r.take(klen, "key")?)
-                    .map_err(|_| Error::invalid("bad key text"))?;
+                    .map_err(|_| Error::invalid(t!(cat(), "host-bad-key-text")))?;
                 let key = signing::parse_public_key(key)?;
                 let slen = r.u16("signature length")?;
                 let sig = std::str::from_utf8(r.take(slen, "signature")?)
-                    .map_err(|_| Error::invalid("bad signature text"))?;
+                    .map_err(|_| Error::invalid(t!(cat(), "host-bad-signature-text")))?;
                 Some((key, sig.to_string()))
             }
-            other => return Err(Error::invalid(format!("bad signature flag {other}"))),
+            other => {
+                return Err(Error::invalid(t!(
+                    cat(),
+                    "host-bad-signature-flag",
+                    flag = other.to_string()
+                )));
+            }
         };
         if r.pos != bytes.len() {
-            return Err(Error::invalid("the package has trailing bytes"));
+            return Err(Error::invalid(t!(cat(), "host-trailing-bytes")));
         }
         let mut p = Package::new(&manifest_text, component)?;
         p.signature = signature;

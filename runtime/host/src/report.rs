@@ -10,6 +10,7 @@ use crate::imports::{Import, classify, component_imports};
 use crate::package::{Package, sha256_hex};
 use kapsel_core::error::Result;
 use kapsel_core::policy::{CheckMode, Policy, signing};
+use kapsel_i18n::{current as cat, t};
 
 #[derive(Debug, Serialize)]
 pub struct Signature {
@@ -99,7 +100,7 @@ pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageRep
             publisher_key: None,
             trusted: None,
             publisher_name: None,
-            problem: Some("not signed".into()),
+            problem: Some(t!(cat(), "host-report-not-signed")),
         },
         (Some((key, _)), Err(e)) => Signature {
             present: true,
@@ -124,16 +125,17 @@ pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageRep
     if !signature.valid {
         raise(
             Verdict::Reject,
-            format!(
-                "signature: {}",
-                signature.problem.clone().unwrap_or_default()
+            t!(
+                cat(),
+                "host-report-signature",
+                problem = signature.problem.clone().unwrap_or_default()
             ),
             &mut reasons,
         );
     } else if signature.trusted == Some(false) {
         raise(
             Verdict::Reject,
-            "the publisher key is not trusted by this tenant".into(),
+            t!(cat(), "host-report-untrusted"),
             &mut reasons,
         );
     }
@@ -152,13 +154,15 @@ pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageRep
             } else {
                 Verdict::Review
             },
-            format!(
-                "the manifest's {field} contains characters a terminal would obey ({}): {}",
-                chars.join(", "),
-                if control {
-                    "escape sequences can hide lines of this report; install refuses it"
+            t!(
+                cat(),
+                "host-report-deceptive",
+                field = field,
+                chars = chars.join(", "),
+                consequence = if control {
+                    t!(cat(), "host-report-escape")
                 } else {
-                    "bidirectional overrides can make a name read backwards"
+                    t!(cat(), "host-report-bidi")
                 }
             ),
             &mut reasons,
@@ -188,26 +192,33 @@ pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageRep
         let declared = m.declares(cap);
         let uses = imported.contains(&cap);
         if uses && !declared {
-            mismatches.push(format!("imports {} without declaring it", cap.interface()));
+            mismatches.push(t!(
+                cat(),
+                "host-mismatch-undeclared",
+                capability = cap.interface()
+            ));
         }
         if declared && !uses {
-            mismatches.push(format!(
-                "declares {} but its code never imports it",
-                cap.interface()
+            mismatches.push(t!(
+                cat(),
+                "host-mismatch-unused",
+                capability = cap.interface()
             ));
             raise(
                 Verdict::Review,
-                format!(
-                    "declares {} without using it (over-asking)",
-                    cap.interface()
+                t!(
+                    cat(),
+                    "host-report-over-asking",
+                    capability = cap.interface()
                 ),
                 &mut reasons,
             );
         }
         if declared && grants.as_ref().is_some_and(|g| !g.allows(cap)) {
-            mismatches.push(format!(
-                "declares {} but the tenant does not grant it",
-                cap.interface()
+            mismatches.push(t!(
+                cat(),
+                "host-mismatch-not-granted",
+                capability = cap.interface()
             ));
         }
     }
@@ -229,7 +240,7 @@ pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageRep
             .unwrap_or(&[]);
         for o in h.named() {
             if !granted.contains(o) {
-                mismatches.push(format!("origin {o} is declared but not granted"));
+                mismatches.push(t!(cat(), "host-mismatch-origin", origin = o.to_string()));
             }
         }
     }
@@ -237,7 +248,7 @@ pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageRep
         .iter()
         .all(|i| !matches!(i, Import::Refused { name, .. } if name.starts_with("wasi:")));
     if reasons.is_empty() {
-        reasons.push("signed, every import declared and granted, WASI sealed".into());
+        reasons.push(t!(cat(), "host-report-all-good"));
     }
     Ok(PackageReport {
         id: m.id.clone(),
@@ -285,7 +296,7 @@ pub fn audit_policy(policy: &Policy, signed_by: Option<String>) -> PolicyReport 
     let mut findings = Vec::new();
     let mut verdict = Verdict::Approve;
     if signed_by.is_none() {
-        findings.push("the policy is not signed: a container will refuse it".into());
+        findings.push(t!(cat(), "host-policy-unsigned"));
         verdict = Verdict::Reject;
     }
     let mut apps = Vec::new();
@@ -325,21 +336,23 @@ pub fn audit_policy(policy: &Policy, signed_by: Option<String>) -> PolicyReport 
             }
         ));
         if mode == CheckMode::Off && name != "superuser" {
-            findings.push(format!("integrity check {name} is off"));
+            findings.push(t!(cat(), "host-finding-integrity-off", name = name));
             verdict = verdict.max(Verdict::Review);
         }
     }
     if !policy.tls.plaintext_hosts.is_empty() {
-        findings.push(format!(
-            "plain text allowed for {}",
-            policy.tls.plaintext_hosts.join(", ")
+        findings.push(t!(
+            cat(),
+            "host-finding-plaintext",
+            hosts = policy.tls.plaintext_hosts.join(", ")
         ));
         verdict = verdict.max(Verdict::Review);
     }
     if policy.lock.idle_minutes > 60 {
-        findings.push(format!(
-            "idle lock after {} minutes",
-            policy.lock.idle_minutes
+        findings.push(t!(
+            cat(),
+            "host-finding-idle-lock",
+            minutes = policy.lock.idle_minutes.to_string()
         ));
         verdict = verdict.max(Verdict::Review);
     }

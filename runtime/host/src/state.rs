@@ -15,6 +15,7 @@ use zeroize::Zeroizing;
 use super::grants::Grants;
 use kapsel_core::documents::DocumentInfo;
 use kapsel_core::vault::Vault;
+use kapsel_i18n::{current as cat, t};
 
 /// Name resolution, replaceable so tests can make a name resolve where they need it.
 pub trait Resolver: Send + Sync {
@@ -70,8 +71,14 @@ pub enum LimitExceeded {
 impl std::fmt::Display for LimitExceeded {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            LimitExceeded::Memory { limit } => write!(f, "memory limit of {} MiB", limit >> 20),
-            LimitExceeded::Table { limit } => write!(f, "table limit of {limit} elements"),
+            LimitExceeded::Memory { limit } => f.write_str(&t!(
+                cat(),
+                "host-limit-memory",
+                mib = (limit >> 20).to_string()
+            )),
+            LimitExceeded::Table { limit } => {
+                f.write_str(&t!(cat(), "host-limit-table", limit = limit.to_string()))
+            }
         }
     }
 }

@@ -5,16 +5,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::wit::latest::kapsel::app::ui as wit;
 use kapsel_core::error::{Error, Result};
+use kapsel_i18n::{current as cat, t};
 
 /// `Ok` for an absolute http(s) URL; otherwise why not.
 pub fn web_link(url: &str) -> std::result::Result<(), String> {
     match url::Url::parse(url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(()),
-        Ok(u) => Err(format!(
-            "only http(s) links are shown, not {}:",
-            kapsel_core::terminal::line(u.scheme())
+        Ok(u) => Err(t!(
+            cat(),
+            "host-link-scheme",
+            scheme = kapsel_core::terminal::line(u.scheme())
         )),
-        Err(_) => Err("it is not an absolute web address".into()),
+        Err(_) => Err(t!(cat(), "host-link-not-absolute")),
     }
 }
 
@@ -72,9 +74,11 @@ impl View {
     /// Convert what an app returned, refusing views beyond the limits.
     pub fn from_wit(v: wit::View) -> Result<View> {
         if v.blocks.len() > MAX_BLOCKS {
-            return Err(Error::invalid(format!(
-                "the app returned {} blocks (at most {MAX_BLOCKS})",
-                v.blocks.len()
+            return Err(Error::invalid(t!(
+                cat(),
+                "host-view-blocks",
+                count = v.blocks.len().to_string(),
+                max = MAX_BLOCKS.to_string()
             )));
         }
         let mut text = v.title.len();
@@ -133,7 +137,7 @@ impl View {
                     // reach the shell, which could otherwise be asked to follow them.
                     Err(why) => Block::Notice {
                         level: "warning".into(),
-                        text: format!("a link was removed: {why}"),
+                        text: t!(cat(), "host-link-removed", reason = why),
                     },
                 },
             })
@@ -176,8 +180,11 @@ impl View {
             }
         }
         if text > MAX_TEXT {
-            return Err(Error::invalid(format!(
-                "the app returned {text} bytes of text (at most {MAX_TEXT})"
+            return Err(Error::invalid(t!(
+                cat(),
+                "host-view-text",
+                bytes = text.to_string(),
+                max = MAX_TEXT.to_string()
             )));
         }
         Ok(View {
@@ -264,7 +271,7 @@ impl View {
                     let origin = url::Url::parse(url)
                         .ok()
                         .and_then(|u| u.host_str().map(|h| format!("{}://{h}", u.scheme())))
-                        .unwrap_or_else(|| "not a URL".into());
+                        .unwrap_or_else(|| t!(cat(), "host-not-a-url"));
                     out.push_str(&format!(
                         "  ↗ {} <{}> ({origin})\n",
                         clean(label),

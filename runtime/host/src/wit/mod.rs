@@ -11,6 +11,7 @@ pub mod since_v0_1_0;
 pub use since_v0_1_0 as latest;
 
 use kapsel_core::error::{Error, Result};
+use kapsel_i18n::{current as cat, t};
 
 /// The API versions this host accepts, as `major.minor` (a 0.x minor is a breaking step).
 pub const SUPPORTED: &[ApiVersion] = &[ApiVersion { major: 0, minor: 1 }];
@@ -65,9 +66,12 @@ impl ApiVersion {
     pub fn require(text: &str, what: &str) -> Result<ApiVersion> {
         match ApiVersion::parse(text) {
             Some(v) if v.supported() => Ok(v),
-            _ => Err(Error::invalid(format!(
-                "{what}: kapsel:app API {text:?} is not supported (this host accepts {})",
-                ApiVersion::supported_list()
+            _ => Err(Error::invalid(t!(
+                cat(),
+                "host-api-unsupported",
+                what = what,
+                text = format!("{text:?}"),
+                supported = ApiVersion::supported_list()
             ))),
         }
     }

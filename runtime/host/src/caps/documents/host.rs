@@ -3,6 +3,7 @@
 use crate::state::HostState;
 use crate::wit::latest::kapsel::app::documents::{Document, Host};
 use kapsel_core::documents::{self, DocumentInfo};
+use kapsel_i18n::{current as cat, t};
 
 /// What the current call did with documents. Saved documents are staged (their blobs
 /// written) and become part of the container only when the call returns normally; a call
@@ -30,7 +31,7 @@ impl HostState {
         if self.grants.caps.documents.is_some() {
             Ok(())
         } else {
-            Err(self.deny("documents", "documents are not granted to this app".into()))
+            Err(self.deny("documents", t!(cat(), "host-deny-documents")))
         }
     }
 }
@@ -48,10 +49,14 @@ impl Host for HostState {
             return Ok(Err(e));
         }
         let Some(doc) = self.document.clone() else {
-            return Ok(Err("no document was handed to this app".into()));
+            return Ok(Err(t!(cat(), "host-no-document-handed")));
         };
         if length > MAX_READ {
-            return Ok(Err(format!("read at most {MAX_READ} bytes at a time")));
+            return Ok(Err(t!(
+                cat(),
+                "host-read-limit",
+                max = MAX_READ.to_string()
+            )));
         }
         if offset >= doc.size {
             return Ok(Ok(Vec::new()));
@@ -73,8 +78,10 @@ impl Host for HostState {
             return Ok(Err(e));
         }
         if data.len() > MAX_SAVE {
-            return Ok(Err(format!(
-                "documents saved by apps are at most {MAX_SAVE} bytes"
+            return Ok(Err(t!(
+                cat(),
+                "host-save-limit",
+                max = MAX_SAVE.to_string()
             )));
         }
         let quota = self.grants.caps.documents.as_ref().map_or(0, |g| g.quota);
@@ -88,7 +95,7 @@ impl Host for HostState {
         if after > quota {
             return Ok(Err(self.deny(
                 "documents",
-                format!("the app's documents would exceed its quota of {quota} bytes"),
+                t!(cat(), "host-documents-quota", quota = quota.to_string()),
             )));
         }
         let parent = self.document.as_ref().map(|d| d.id.clone());
@@ -126,7 +133,7 @@ impl Host for HostState {
             matches!(documents::get(&vault, &id), Ok(Some(_)))
         };
         if !exists {
-            return Ok(Err(format!("no document {id}")));
+            return Ok(Err(t!(cat(), "host-no-such-document", id = id.as_str())));
         }
         if self.effects.documents.open_requests.len() < 4 {
             self.effects.documents.open_requests.push(id);

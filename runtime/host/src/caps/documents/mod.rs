@@ -9,6 +9,7 @@ pub use host::CallState;
 
 use super::PolicyLines;
 use kapsel_core::policy::AppGrant;
+use kapsel_i18n::{current as cat, t};
 
 /// Bytes of documents an app may save when the tenant sets no quota.
 pub const DEFAULT_QUOTA: u64 = 256 * 1024 * 1024;
@@ -31,22 +32,20 @@ pub fn blob_ns(app: &str) -> String {
 }
 
 pub fn describe_declared() -> String {
-    "the handed-over document; save new ones".into()
+    t!(cat(), "host-documents-declared")
 }
 
 pub fn describe_granted(g: &Granted) -> String {
-    format!(
-        "the handed-over document; save new ones into the container (up to {} bytes)",
-        g.quota
-    )
+    t!(cat(), "host-documents-granted", bytes = g.quota.to_string())
 }
 
 pub fn policy_lines(g: &AppGrant) -> PolicyLines {
     PolicyLines {
         grants: if g.documents {
-            vec![format!(
-                "documents (saves up to {} bytes)",
-                g.documents_quota_bytes.unwrap_or(DEFAULT_QUOTA)
+            vec![t!(
+                cat(),
+                "host-policy-documents",
+                bytes = g.documents_quota_bytes.unwrap_or(DEFAULT_QUOTA).to_string()
             )]
         } else {
             vec![]

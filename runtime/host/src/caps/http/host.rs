@@ -16,6 +16,7 @@ use crate::wit::latest::kapsel::app::http::{Host, HttpError, Method, Request, Re
 use kapsel_core::net::http::{self as client, FetchError, Limits};
 use kapsel_core::net::origin::{self, Target};
 use kapsel_core::policy::CredentialKind;
+use kapsel_i18n::{current as cat, t};
 
 /// Requests made in the current call.
 #[derive(Debug, Default)]
@@ -63,16 +64,14 @@ impl HostState {
         target: &Target,
     ) -> Result<std::net::SocketAddr, HttpError> {
         if grant.origin_for(target).is_none() {
-            return Err(self.denied(format!(
-                "{} is not an origin granted to this app",
-                target.origin_string()
+            return Err(self.denied(t!(
+                cat(),
+                "host-origin-not-granted",
+                origin = target.origin_string()
             )));
         }
         if target.scheme == "http" && !grant.plaintext_allowed(&target.host) {
-            return Err(self.denied(format!(
-                "plain http to {} is not allowed by the tenant",
-                target.host
-            )));
+            return Err(self.denied(t!(cat(), "host-plain-http", host = target.host.as_str())));
         }
         let addrs = match target.ip {
             Some(ip) => vec![std::net::SocketAddr::new(ip, target.port)],
@@ -80,21 +79,30 @@ impl HostState {
                 .services
                 .resolver
                 .resolve(&target.host, target.port)
-                .map_err(|e| HttpError::Connect(format!("cannot resolve {}: {e}", target.host)))?,
+                .map_err(|e| {
+                    HttpError::Connect(t!(
+                        cat(),
+                        "host-cannot-resolve",
+                        host = target.host.as_str(),
+                        error = e.to_string()
+                    ))
+                })?,
         };
         if addrs.is_empty() {
-            return Err(HttpError::Connect(format!(
-                "{} has no address",
-                target.host
+            return Err(HttpError::Connect(t!(
+                cat(),
+                "host-no-address",
+                host = target.host.as_str()
             )));
         }
         if !grant.private_allowed(target)
             && let Some(bad) = addrs.iter().find(|a| origin::is_restricted(a.ip()))
         {
-            return Err(self.denied(format!(
-                "{} resolves to {}, a loopback, private or link-local address the tenant did not grant",
-                target.host,
-                bad.ip()
+            return Err(self.denied(t!(
+                cat(),
+                "host-restricted-address",
+                host = target.host.as_str(),
+                ip = bad.ip().to_string()
             )));
         }
         Ok(addrs[0])
@@ -120,9 +128,7 @@ impl HostState {
                     secrets.add(token.as_bytes());
                     Ok(Some(("Authorization".into(), format!("Basic {token}"))))
                 }
-                None => Err(HttpError::Denied(
-                    "no user credentials in this session".into(),
-                )),
+                None => Err(HttpError::Denied(t!(cat(), "host-no-credentials"))),
             },
             Some(CredentialKind::Bearer) => {
                 let vault = self.services.vault();
@@ -133,7 +139,11 @@ impl HostState {
                         let tok = String::from_utf8_lossy(&tok).into_owned();
                         Ok(Some(("Authorization".into(), format!("Bearer {tok}"))))
                     }
-                    Ok(None) => Err(HttpError::Denied(format!("no token stored for {origin}"))),
+                    Ok(None) => Err(HttpError::Denied(t!(
+                        cat(),
+                        "host-no-token",
+                        origin = origin.as_str()
+                    ))),
                     Err(e) => Err(HttpError::Denied(e.to_string())),
                 }
             }
@@ -142,23 +152,29 @@ impl HostState {
 
     fn send_checked(&mut self, req: Request) -> Result<Response, HttpError> {
         let Some(grant) = self.grants.caps.http.clone() else {
-            return Err(self.denied("http is not granted to this app".into()));
+            return Err(self.denied(t!(cat(), "host-deny-http")));
         };
         self.effects.http.requests += 1;
         if self.effects.http.requests > MAX_REQUESTS_PER_CALL {
-            return Err(HttpError::Denied(format!(
-                "at most {MAX_REQUESTS_PER_CALL} requests per call"
+            return Err(HttpError::Denied(t!(
+                cat(),
+                "host-request-limit",
+                max = MAX_REQUESTS_PER_CALL.to_string()
             )));
         }
         for (k, v) in &req.headers {
             if client::forbidden_request_header(k) {
-                return Err(HttpError::InvalidUrl(format!(
-                    "the header {k} is set by the host, not by apps"
+                return Err(HttpError::InvalidUrl(t!(
+                    cat(),
+                    "host-header-reserved",
+                    name = k.as_str()
                 )));
             }
             if !client::valid_header(k, v) {
-                return Err(HttpError::InvalidUrl(format!(
-                    "the header {k:?} is malformed"
+                return Err(HttpError::InvalidUrl(t!(
+                    cat(),
+                    "host-header-malformed",
+                    name = format!("{k:?}")
                 )));
             }
         }
@@ -204,7 +220,12 @@ impl HostState {
             match (redirect, resp.header("location")) {
                 (true, Some(location)) if hop < MAX_REDIRECTS => {
                     let next = target.url.join(location).map_err(|e| {
-                        HttpError::Protocol(format!("bad redirect location {location:?}: {e}"))
+                        HttpError::Protocol(t!(
+                            cat(),
+                            "host-bad-redirect",
+                            location = format!("{location:?}"),
+                            error = e.to_string()
+                        ))
                     })?;
                     url = next.to_string();
                     if resp.status == 303 || (matches!(resp.status, 301 | 302) && method == "POST")
@@ -214,8 +235,10 @@ impl HostState {
                     }
                 }
                 (true, Some(_)) => {
-                    return Err(HttpError::Protocol(format!(
-                        "more than {MAX_REDIRECTS} redirects"
+                    return Err(HttpError::Protocol(t!(
+                        cat(),
+                        "host-redirect-limit",
+                        max = MAX_REDIRECTS.to_string()
                     )));
                 }
                 _ => {
@@ -237,10 +260,11 @@ impl HostState {
                         if hits > 0 {
                             self.deny(
                                 "http",
-                                format!(
-                                    "{} sent the injected credentials back; {hits} occurrence(s) \
-                                     were redacted before the app saw the response",
-                                    target.origin_string()
+                                t!(
+                                    cat(),
+                                    "host-credentials-echoed",
+                                    origin = target.origin_string(),
+                                    count = hits
                                 ),
                             );
                         }
@@ -249,7 +273,7 @@ impl HostState {
                 }
             }
         }
-        Err(HttpError::Protocol("too many redirects".into()))
+        Err(HttpError::Protocol(t!(cat(), "host-too-many-redirects")))
     }
 }
 

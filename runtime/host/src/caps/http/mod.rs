@@ -12,9 +12,10 @@ use serde::{Deserialize, Serialize};
 pub use host::{CallState, Failure};
 
 use super::{Concern, PolicyLines};
-use kapsel_core::error::{Error, Result};
+use kapsel_core::error::Result;
 use kapsel_core::net::origin::{HostPattern, Origin, Target};
 use kapsel_core::policy::{AppGrant, CredentialGrant, CredentialKind, Policy};
+use kapsel_i18n::{current as cat, t};
 
 pub const DEFAULT_MAX_RESPONSE: u64 = 8 * 1024 * 1024;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -121,8 +122,10 @@ impl Granted {
 
 pub fn validate(d: &Declared) -> Result<()> {
     if d.tenant_configured() && d.origins.len() != 1 {
-        return Err(Error::invalid(format!(
-            "app manifest: http.origins: {TENANT_CONFIGURED:?} stands alone"
+        return Err(crate::manifest::manifest_problem(t!(
+            cat(),
+            "host-manifest-tenant-configured",
+            value = format!("{TENANT_CONFIGURED:?}")
         )));
     }
     Ok(())
@@ -189,20 +192,20 @@ pub fn concerns(d: &Declared) -> Vec<Concern> {
     if d.tenant_configured() {
         out.push(Concern {
             review: false,
-            text: "http origins are chosen by the tenant's grant, not by the app".into(),
+            text: t!(cat(), "host-concern-tenant-origins"),
         });
     }
     for o in d.named() {
         if matches!(o.host, HostPattern::Subdomains(_)) {
             out.push(Concern {
                 review: true,
-                text: format!("wildcard origin {o}"),
+                text: t!(cat(), "host-wildcard-origin", origin = o.to_string()),
             });
         }
         if o.scheme == "http" {
             out.push(Concern {
                 review: true,
-                text: format!("plain-text origin {o}"),
+                text: t!(cat(), "host-plaintext-origin", origin = o.to_string()),
             });
         }
     }
@@ -214,42 +217,50 @@ pub fn policy_lines(g: &AppGrant) -> PolicyLines {
     for o in &g.http_origins {
         out.grants.push(format!("http {o}"));
         if matches!(o.host, HostPattern::Subdomains(_)) {
-            out.findings.push(format!("wildcard origin {o}"));
+            out.findings
+                .push(t!(cat(), "host-wildcard-origin", origin = o.to_string()));
         }
         if o.scheme == "http" {
-            out.findings.push(format!("plain-text origin {o}"));
+            out.findings
+                .push(t!(cat(), "host-plaintext-origin", origin = o.to_string()));
         }
     }
     for o in &g.http_private_origins {
-        out.grants.push(format!("private network {o}"));
+        out.grants
+            .push(t!(cat(), "host-policy-private", origin = o.to_string()));
         out.findings
-            .push(format!("may reach loopback/private addresses at {o}"));
+            .push(t!(cat(), "host-finding-private", origin = o.to_string()));
     }
     for (o, cred) in &g.http_credentials {
         let scope = if cred.paths.is_empty() {
-            "every path".to_string()
+            t!(cat(), "host-policy-every-path")
         } else {
-            format!("paths {}", cred.paths.join(", "))
+            t!(cat(), "host-policy-paths", paths = cred.paths.join(", "))
         };
         match cred.kind {
             CredentialKind::Basic => {
-                out.grants.push(format!(
-                    "credentials (basic: the directory password) to {o}, {scope}"
+                out.grants.push(t!(
+                    cat(),
+                    "host-policy-basic",
+                    origin = o.to_string(),
+                    scope = scope.as_str()
                 ));
-                out.findings.push(format!(
-                    "the user's credentials, the directory password itself (Basic), go to {o} on \
-                     {scope}: that server sees the password, and one that echoes request headers \
-                     would show it to the app (the host redacts it from responses; a per-origin \
-                     token limits the damage to that one service)"
+                out.findings.push(t!(
+                    cat(),
+                    "host-finding-basic",
+                    origin = o.to_string(),
+                    scope = scope.as_str()
                 ));
             }
             CredentialKind::Bearer => {
-                out.grants.push(format!(
-                    "credentials (bearer token stored for it) to {o}, {scope}"
+                out.grants.push(t!(
+                    cat(),
+                    "host-policy-bearer",
+                    origin = o.to_string(),
+                    scope = scope.as_str()
                 ));
-                out.findings.push(format!(
-                    "the user's token for {o} is added to the app's requests"
-                ));
+                out.findings
+                    .push(t!(cat(), "host-finding-bearer", origin = o.to_string()));
             }
         }
     }

@@ -9,6 +9,7 @@ pub use host::{CallState, KEPT_LINES, LogLine};
 
 use super::PolicyLines;
 use kapsel_core::policy::AppGrant;
+use kapsel_i18n::{current as cat, t};
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Granted {
@@ -22,14 +23,11 @@ pub fn grant(declared: bool, g: &AppGrant) -> Option<Granted> {
 }
 
 pub fn describe_declared() -> String {
-    "app log in the container".into()
+    t!(cat(), "host-log-declared")
 }
 
 pub fn describe_granted(g: &Granted) -> String {
-    format!(
-        "app log in the container (the newest {} lines)",
-        g.kept_lines
-    )
+    t!(cat(), "host-log-granted", lines = g.kept_lines)
 }
 
 pub fn policy_lines(g: &AppGrant) -> PolicyLines {

@@ -2,6 +2,7 @@
 
 use crate::state::HostState;
 use crate::wit::latest::kapsel::app::notify::Host;
+use kapsel_i18n::{current as cat, t};
 
 pub const MAX_PER_CALL: usize = 20;
 const MAX_TEXT: usize = 1024;
@@ -27,10 +28,10 @@ impl Host for HostState {
 impl HostState {
     fn post_checked(&mut self, title: String, body: String) -> Result<(), String> {
         if self.grants.caps.notify.is_none() {
-            return Err(self.deny("notify", "notifications are not granted to this app".into()));
+            return Err(self.deny("notify", t!(cat(), "host-deny-notify")));
         }
         if self.effects.notify.posted.len() >= MAX_PER_CALL {
-            return Err(format!("at most {MAX_PER_CALL} notifications per call"));
+            return Err(t!(cat(), "host-notify-limit", max = MAX_PER_CALL));
         }
         let cut = |s: String| s.chars().take(MAX_TEXT).collect::<String>();
         self.effects.notify.posted.push(Notification {

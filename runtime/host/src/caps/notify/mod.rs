@@ -9,6 +9,7 @@ pub use host::{CallState, MAX_PER_CALL, Notification};
 
 use super::PolicyLines;
 use kapsel_core::policy::AppGrant;
+use kapsel_i18n::{current as cat, t};
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Granted {
@@ -22,11 +23,11 @@ pub fn grant(declared: bool, g: &AppGrant) -> Option<Granted> {
 }
 
 pub fn describe_declared() -> String {
-    "notifications".into()
+    t!(cat(), "host-notify-declared")
 }
 
 pub fn describe_granted(g: &Granted) -> String {
-    format!("notifications (at most {} per call)", g.per_call)
+    t!(cat(), "host-notify-granted", count = g.per_call)
 }
 
 pub fn policy_lines(g: &AppGrant) -> PolicyLines {

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::state::HostState;
 use crate::wit::latest::kapsel::app::storage::{Host, StorageError};
+use kapsel_i18n::{current as cat, t};
 
 /// Writes of the current call: key → new value (`None`: deleted).
 #[derive(Debug, Default)]
@@ -40,8 +41,10 @@ const MAX_KEY: usize = 256;
 
 fn check_key(key: &str) -> Result<(), Failure> {
     if key.is_empty() || key.len() > MAX_KEY || key.chars().any(char::is_control) {
-        return Err(Failure(StorageError::InvalidKey(format!(
-            "keys are 1-{MAX_KEY} printable characters"
+        return Err(Failure(StorageError::InvalidKey(t!(
+            cat(),
+            "host-storage-key",
+            max = MAX_KEY.to_string()
         ))));
     }
     Ok(())
@@ -57,7 +60,7 @@ impl HostState {
         match &self.grants.caps.storage {
             Some(g) => Ok(g.quota),
             None => Err(Failure(StorageError::Denied(
-                self.deny("storage", "storage is not granted to this app".into()),
+                self.deny("storage", t!(cat(), "host-deny-storage")),
             ))),
         }
     }

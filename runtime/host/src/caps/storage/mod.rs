@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 pub use host::{CallState, Failure};
 
 use super::PolicyLines;
-use kapsel_core::error::{Error, Result};
+use kapsel_core::error::Result;
 use kapsel_core::policy::AppGrant;
+use kapsel_i18n::{current as cat, t};
 
 /// `storage = { quota_bytes = N }` in the manifest.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -27,9 +28,10 @@ pub struct Granted {
 
 pub fn validate(d: &Declared) -> Result<()> {
     if d.quota_bytes == 0 {
-        return Err(Error::invalid(
-            "app manifest: capabilities.storage.quota_bytes must be above 0",
-        ));
+        return Err(crate::manifest::manifest_problem(t!(
+            cat(),
+            "host-manifest-storage-quota"
+        )));
     }
     Ok(())
 }
@@ -44,20 +46,25 @@ pub fn grant(d: &Declared, g: &AppGrant) -> Option<Granted> {
 }
 
 pub fn describe_declared(d: &Declared) -> String {
-    format!("quota {} bytes", d.quota_bytes)
+    t!(
+        cat(),
+        "host-storage-quota",
+        bytes = d.quota_bytes.to_string()
+    )
 }
 
 pub fn describe_granted(g: &Granted) -> String {
-    format!("quota {} bytes", g.quota)
+    t!(cat(), "host-storage-quota", bytes = g.quota.to_string())
 }
 
 pub fn policy_lines(g: &AppGrant) -> PolicyLines {
     let mut out = PolicyLines::default();
     if let Some(q) = g.storage_quota_bytes {
-        out.grants.push(format!("storage {q} bytes"));
+        out.grants
+            .push(t!(cat(), "host-policy-storage", bytes = q.to_string()));
         if q > 1 << 30 {
             out.findings
-                .push(format!("storage quota above 1 GiB ({q})"));
+                .push(t!(cat(), "host-finding-storage", bytes = q.to_string()));
         }
     }
     out
