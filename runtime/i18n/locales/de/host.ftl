@@ -23,7 +23,7 @@ host-preinstall-unreadable = { $file } kann nicht gelesen werden ({ $error })
 
 ## Installation: Signatur, Herausgeber, Manifest, Komponente
 host-untrusted-signer = das Paket ist von { $key } signiert, einem Herausgeber, dem diese Behörde nicht vertraut
-host-deceptive-manifest = das Feld { $field } des Manifests enthält Zeichen, die ein Terminal ausführen würde ({ $chars }): abgelehnt, denn sie könnten Text vor der Person am Gerät und der prüfenden Stelle verbergen oder umkehren
+host-deceptive-manifest = das Feld { $field } des Manifests enthält Zeichen, die ein Terminal ausführen würde ({ $chars }): abgelehnt, denn sie könnten Text vor Nutzenden und Prüfenden verbergen oder umkehren
 host-apps-disabled = Micro-Apps sind von der Behörde abgeschaltet
 host-compile-failed = die Komponente lässt sich nicht übersetzen: { $error }
 host-not-fit = die Komponente passt nicht zu kapsel:app: { $error }
@@ -92,9 +92,9 @@ host-refused-import = abgelehnt: { $name } ({ $reason })
 
 ## Aufrufe: wie eine App angehalten wurde und was sie gemeldet hat
 host-trap-timeout = die App lief länger als ihr Zeitbudget von { $ms } ms und wurde angehalten
-host-trap-stack = die App hat ihren Stack überlaufen lassen und wurde angehalten
+host-trap-stack = der Stack der App ist übergelaufen; sie wurde angehalten
 host-trap-panic = die App ist abgestürzt (panic) und wurde angehalten
-host-trap-memory = die App hat außerhalb ihres Speichers zugegriffen und wurde angehalten
+host-trap-memory = die App hat auf Speicher außerhalb ihres Bereichs zugegriffen und wurde angehalten
 host-trap-other = die App wurde angehalten: { $trap }
 host-trap-exit = die App hat sich mit dem Status { $status } beendet
 host-trap-limit = die App hat ihr { $limit } überschritten und wurde angehalten
@@ -136,7 +136,7 @@ host-plain-http = unverschlüsseltes http zu { $host } ist von der Behörde nich
 host-cannot-resolve = { $host } kann nicht aufgelöst werden: { $error }
 host-no-address = { $host } hat keine Adresse
 host-restricted-address = { $host } verweist auf { $ip }, eine Loopback-, private oder link-lokale Adresse, die die Behörde nicht gewährt hat
-host-no-credentials = in dieser Sitzung sind keine Zugangsdaten der Person vorhanden
+host-no-credentials = in dieser Sitzung liegen keine Zugangsdaten des Benutzerkontos vor
 host-no-token = für { $origin } ist kein Token gespeichert
 host-request-limit = höchstens { $max } Anfragen pro Aufruf
 host-header-reserved = den Header { $name } setzt die Laufzeit, nicht die App
@@ -165,9 +165,9 @@ host-finding-private = kann Loopback- und private Adressen unter { $origin } err
 host-policy-every-path = jeder Pfad
 host-policy-paths = Pfade { $paths }
 host-policy-basic = Zugangsdaten (basic: das Verzeichnispasswort) an { $origin }, { $scope }
-host-finding-basic = die Zugangsdaten der Person, das Verzeichnispasswort selbst (Basic), gehen an { $origin } für { $scope }: dieser Server sieht das Passwort, und einer, der Anfrage-Header zurückgibt, würde es der App zeigen (die Laufzeit entfernt es aus Antworten; ein Token je Ursprung begrenzt den Schaden auf diesen einen Dienst)
+host-finding-basic = die Zugangsdaten des Benutzerkontos, also das Verzeichnispasswort selbst (Basic), gehen an { $origin } für { $scope }: dieser Server sieht das Passwort, und einer, der Anfrage-Header zurückgibt, würde es der App zeigen (die Laufzeit entfernt es aus Antworten; ein Token je Ursprung begrenzt den Schaden auf diesen einen Dienst)
 host-policy-bearer = Zugangsdaten (dafür gespeichertes Bearer-Token) an { $origin }, { $scope }
-host-finding-bearer = das Token der Person für { $origin } wird den Anfragen der App hinzugefügt
+host-finding-bearer = das für { $origin } gespeicherte Token des Benutzerkontos wird den Anfragen der App hinzugefügt
 
 ## Die Prüfberichte (kapsel audit)
 host-report-not-signed = nicht signiert
