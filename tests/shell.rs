@@ -351,3 +351,49 @@ fn the_shell_without_a_terminal_says_so_in_the_users_language() {
         run.stderr
     );
 }
+
+#[test]
+fn the_command_line_speaks_german_and_keeps_its_exit_codes() {
+    let env = kapsel_tests::Env::new();
+    env.enroll("").ok();
+    let german = |args: &[&str], stdin: Option<&str>| {
+        let mut cmd = env.command(&env.bin, args);
+        cmd.env("LANG", "de_DE.UTF-8");
+        kapsel_tests::run_command(&mut cmd, stdin)
+    };
+    let status = german(&["status"], None);
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    assert!(
+        status.stdout.contains("Zustand") && status.stdout.contains("gesperrt"),
+        "{}",
+        status.stdout
+    );
+    let help = german(&["--help"], None);
+    assert!(help.stdout.contains("Befehle:"), "{}", help.stdout);
+    assert!(!help.stdout.contains("Print help"), "{}", help.stdout);
+    // Same failure, same exit code, in either language.
+    let locked_de = german(&["mail", "list"], None);
+    let locked_en = env.run(&["mail", "list"]);
+    assert_eq!(locked_de.code, locked_en.code);
+    assert!(
+        locked_de.stderr.contains("der Container ist gesperrt"),
+        "{}",
+        locked_de.stderr
+    );
+    let wrong_de = german(&["unlock", "--password-stdin"], Some("falsch\n"));
+    // Past the back-off the first failure started (200 ms in the test policy).
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let wrong_en = env.run_stdin(&["unlock", "--password-stdin"], "wrong\n");
+    assert_eq!(wrong_de.code, wrong_en.code);
+    assert_ne!(wrong_de.code, 0);
+    assert!(
+        wrong_de.stderr.contains("falsches Passwort"),
+        "{}",
+        wrong_de.stderr
+    );
+    assert!(
+        wrong_en.stderr.contains("wrong password"),
+        "{}",
+        wrong_en.stderr
+    );
+}

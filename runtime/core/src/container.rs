@@ -412,6 +412,54 @@ impl Container {
         Ok(kind)
     }
 
+    /// The tenant key this container trusts.
+    pub fn tenant_key(&self) -> &VerifyingKey {
+        &self.tenant_key
+    }
+
+    /// Follow a tenant key rollover: pin `new_key` and install `signed_policy`, which must
+    /// be signed by it and not older than the installed policy (the same serial re-signed
+    /// is the usual case). The caller has verified that the pinned key signed the rollover.
+    /// Both change in one transaction, so the container never holds a policy its pinned
+    /// key does not verify.
+    pub fn adopt_tenant_key(&mut self, new_key: &VerifyingKey, signed_policy: &str) -> Result<()> {
+        self.vault.keys()?;
+        let new = policy::verify(signed_policy, Some(new_key))?;
+        if new.policy.serial < self.policy.policy.serial
+            || new.policy.tenant.id != self.policy.policy.tenant.id
+        {
+            return Err(Error::Policy(t!(
+                kapsel_i18n::current(),
+                "core-container-rollover-policy"
+            )));
+        }
+        let tx = rusqlite::Transaction::new_unchecked(
+            self.vault.conn(),
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
+        self.vault.meta_put(
+            META_TENANT_KEY,
+            signing::encode_public_key(new_key).as_bytes(),
+        )?;
+        self.vault.meta_put(META_POLICY, new.text.as_bytes())?;
+        self.vault
+            .meta_put(META_BINDING, binding(&self.vault, new_key, &new)?.as_bytes())?;
+        remember_unlock_rules(&self.vault, &new)?;
+        tx.commit()?;
+        audit::append(
+            &self.vault,
+            "tenant-key-rolled",
+            serde_json::json!({
+                "from": signing::encode_public_key(&self.tenant_key),
+                "to": signing::encode_public_key(new_key),
+                "policy_serial": new.policy.serial,
+            }),
+        )?;
+        self.tenant_key = *new_key;
+        self.policy = new;
+        Ok(())
+    }
+
     pub fn status(&self) -> Result<Status> {
         let p = &self.policy.policy;
         Ok(Status {

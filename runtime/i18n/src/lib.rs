@@ -93,6 +93,8 @@ impl Lang {
                 "\n",
                 include_str!("../locales/de/cli-help.ftl"),
                 "\n",
+                include_str!("../locales/de/device.ftl"),
+                "\n",
             ),
             Lang::En => concat!(
                 include_str!("../locales/en/shell.ftl"),
@@ -118,6 +120,8 @@ impl Lang {
                 include_str!("../locales/en/cli-mail.ftl"),
                 "\n",
                 include_str!("../locales/en/cli-help.ftl"),
+                "\n",
+                include_str!("../locales/en/device.ftl"),
                 "\n",
             ),
         }

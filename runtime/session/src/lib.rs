@@ -16,6 +16,7 @@ pub use protocol::{Reply, Request};
 
 use kapsel_core::error::{Error, Result};
 use kapsel_core::vault::RUN_DIR;
+use kapsel_i18n::t;
 use protocol::AgentStatus;
 
 /// Linux limits a socket path to 107 bytes.
@@ -24,10 +25,12 @@ const SUN_PATH_MAX: usize = 107;
 pub fn socket_path(root: &Path) -> Result<PathBuf> {
     let path = root.join(RUN_DIR).join("agent.sock");
     if path.as_os_str().len() > SUN_PATH_MAX {
-        return Err(Error::invalid(format!(
-            "the container path {} is too long for the session socket ({} bytes, at most {SUN_PATH_MAX}); use a shorter --container",
-            root.display(),
-            path.as_os_str().len()
+        return Err(Error::invalid(t!(
+            kapsel_i18n::current(),
+            "session-socket-path-too-long",
+            path = root.display().to_string(),
+            length = path.as_os_str().len().to_string(),
+            max = SUN_PATH_MAX.to_string()
         )));
     }
     Ok(path)
@@ -45,9 +48,10 @@ fn connect(root: &Path) -> Result<Option<UnixStream>> {
         {
             Ok(None)
         }
-        Err(e) => Err(Error::io(format!(
-            "cannot reach the session agent at {}",
-            path.display()
+        Err(e) => Err(Error::io(t!(
+            kapsel_i18n::current(),
+            "session-unreachable",
+            path = path.display().to_string()
         ))(e)),
     }
 }
@@ -59,12 +63,17 @@ pub fn is_running(root: &Path) -> bool {
 /// Connect and write one request line. `Err(Locked)` when no agent runs.
 fn send(root: &Path, request: &Request) -> Result<UnixStream> {
     let mut stream = connect(root)?.ok_or(Error::Locked)?;
-    let mut line = serde_json::to_vec(request)
-        .map_err(|e| Error::Agent(format!("cannot encode the request: {e}")))?;
+    let mut line = serde_json::to_vec(request).map_err(|e| {
+        Error::Agent(t!(
+            kapsel_i18n::current(),
+            "session-encode-request",
+            error = e.to_string()
+        ))
+    })?;
     line.push(b'\n');
     stream
         .write_all(&line)
-        .map_err(Error::io("cannot talk to the session agent"))?;
+        .map_err(Error::io(t!(kapsel_i18n::current(), "session-cannot-talk")))?;
     Ok(stream)
 }
 
@@ -82,29 +91,35 @@ pub fn ask_with_progress<T: serde::de::DeserializeOwned>(
     on_progress: &mut dyn FnMut(&kapsel_mail::sync::Progress),
 ) -> Result<T> {
     let stream = send(root, request)?;
+    let cat = kapsel_i18n::current();
     stream
         .set_read_timeout(Some(Duration::from_secs(600)))
-        .map_err(Error::io("session socket"))?;
+        .map_err(Error::io(t!(cat, "session-socket")))?;
     let mut reader = BufReader::new(stream);
     let mut reply = String::new();
     loop {
         reply.clear();
         reader
             .read_line(&mut reply)
-            .map_err(Error::io("no answer from the session agent"))?;
+            .map_err(Error::io(t!(cat, "session-no-answer")))?;
         match serde_json::from_str::<protocol::ProgressLine>(&reply) {
             Ok(p) => on_progress(&p.progress),
             Err(_) => break,
         }
     }
     if reply.is_empty() {
-        return Err(Error::Agent(
-            "the session agent closed the connection (it may have locked itself)".into(),
-        ));
+        return Err(Error::Agent(t!(cat, "session-agent-closed")));
     }
-    let reply: Reply<T> = serde_json::from_str(&reply)
-        .map_err(|e| Error::Agent(format!("unreadable answer: {e}")))?;
+    let reply: Reply<T> = serde_json::from_str(&reply).map_err(unreadable_answer)?;
     reply.into_result()
+}
+
+fn unreadable_answer(e: serde_json::Error) -> Error {
+    Error::Agent(t!(
+        kapsel_i18n::current(),
+        "session-unreadable-answer",
+        error = e.to_string()
+    ))
 }
 
 /// After a lock request: wait until the agent has wiped its keys and removed its socket.
@@ -113,9 +128,10 @@ pub fn wait_until_gone(root: &Path, timeout: Duration) -> Result<()> {
     let start = std::time::Instant::now();
     while path.exists() {
         if start.elapsed() > timeout {
-            return Err(Error::Agent(
-                "the session agent did not stop in time".into(),
-            ));
+            return Err(Error::Agent(t!(
+                kapsel_i18n::current(),
+                "session-agent-slow-stop"
+            )));
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -131,15 +147,20 @@ impl Subscription {
     /// Wait for the next event. `Ok(None)` when the session ended (locked or gone).
     pub fn next_event(&mut self) -> Result<Option<protocol::Event>> {
         let mut line = String::new();
-        let n = self
-            .reader
-            .read_line(&mut line)
-            .map_err(Error::io("the session's event stream broke"))?;
+        let n = self.reader.read_line(&mut line).map_err(Error::io(t!(
+            kapsel_i18n::current(),
+            "session-events-broke"
+        )))?;
         if n == 0 {
             return Ok(None);
         }
-        let parsed: protocol::EventLine = serde_json::from_str(&line)
-            .map_err(|e| Error::Agent(format!("unreadable event: {e}")))?;
+        let parsed: protocol::EventLine = serde_json::from_str(&line).map_err(|e| {
+            Error::Agent(t!(
+                kapsel_i18n::current(),
+                "session-unreadable-event",
+                error = e.to_string()
+            ))
+        })?;
         Ok(Some(parsed.event))
     }
 }
@@ -150,9 +171,8 @@ pub fn subscribe(root: &Path) -> Result<Subscription> {
     let mut reply = String::new();
     reader
         .read_line(&mut reply)
-        .map_err(Error::io("no answer from the session agent"))?;
-    let reply: Reply<String> = serde_json::from_str(&reply)
-        .map_err(|e| Error::Agent(format!("unreadable answer: {e}")))?;
+        .map_err(Error::io(t!(kapsel_i18n::current(), "session-no-answer")))?;
+    let reply: Reply<String> = serde_json::from_str(&reply).map_err(unreadable_answer)?;
     reply.into_result()?;
     Ok(Subscription { reader })
 }
@@ -168,7 +188,8 @@ pub fn start_agent(
 ) -> Result<AgentStatus> {
     use std::io::{BufRead, Write};
     use std::process::{Command as Proc, Stdio};
-    let exe = std::env::current_exe().map_err(Error::io("cannot find the kapsel binary"))?;
+    let cat = kapsel_i18n::current();
+    let exe = std::env::current_exe().map_err(Error::io(t!(cat, "session-binary-not-found")))?;
     let mut cmd = Proc::new(exe);
     cmd.arg("--container").arg(root).arg("agent");
     if let Some(s) = idle_seconds {
@@ -182,34 +203,35 @@ pub fn start_agent(
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(Error::io("cannot start the session agent"))?;
+        .map_err(Error::io(t!(cat, "session-agent-start")))?;
     {
         let mut stdin = child
             .stdin
             .take()
-            .ok_or_else(|| Error::Agent("no pipe to the agent".into()))?;
+            .ok_or_else(|| Error::Agent(t!(cat, "session-no-pipe-to")))?;
         let mut line = zeroize::Zeroizing::new(password.as_bytes().to_vec());
         line.push(b'\n');
         stdin
             .write_all(&line)
-            .map_err(Error::io("cannot hand the password to the session agent"))?;
+            .map_err(Error::io(t!(cat, "session-password-handover")))?;
     }
     let stdout = child
         .stdout
         .take()
-        .ok_or_else(|| Error::Agent("no pipe from the agent".into()))?;
+        .ok_or_else(|| Error::Agent(t!(cat, "session-no-pipe-from")))?;
     let mut first = String::new();
     std::io::BufReader::new(stdout)
         .read_line(&mut first)
-        .map_err(Error::io("no answer from the session agent"))?;
+        .map_err(Error::io(t!(cat, "session-no-answer")))?;
     if first.trim().is_empty() {
-        let status = child.wait().map_err(Error::io("session agent"))?;
-        return Err(Error::Agent(format!(
-            "the session agent ended without an answer ({status})"
+        let status = child.wait().map_err(Error::io(t!(cat, "session-agent")))?;
+        return Err(Error::Agent(t!(
+            cat,
+            "session-agent-ended",
+            status = status.to_string()
         )));
     }
-    let reply: Reply<AgentStatus> = serde_json::from_str(&first)
-        .map_err(|e| Error::Agent(format!("unreadable answer: {e}")))?;
+    let reply: Reply<AgentStatus> = serde_json::from_str(&first).map_err(unreadable_answer)?;
     let result = reply.into_result();
     if result.is_err() {
         let _ = child.wait();

@@ -90,6 +90,9 @@ pub struct AgentStatus {
     /// Seconds until the session locks itself if nothing happens.
     pub idle_lock_seconds: u64,
     pub agent_pid: u32,
+    /// The standing with the tenant, when the policy has `[management]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<kapsel_device::device::Report>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

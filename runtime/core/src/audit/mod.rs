@@ -10,6 +10,7 @@
 //! to an older copy — the latter needs a hardware counter and is noted in ARCHITECTURE.md.
 //! Details are plain JSON and must never hold a secret.
 
+use kapsel_i18n::t;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -201,6 +202,7 @@ pub fn entries(vault: &Vault, limit: usize) -> Result<Vec<Entry>> {
 pub fn verify(vault: &Vault) -> Result<Verification> {
     let keys = vault.keys()?;
     let conn = vault.conn();
+    let cat = kapsel_i18n::current();
     let mut problems = Vec::new();
     let mut stmt =
         conn.prepare("SELECT seq, ts_ms, kind, detail, prev, hash, mac FROM audit ORDER BY seq")?;
@@ -219,27 +221,32 @@ pub fn verify(vault: &Vault) -> Result<Verification> {
         let mac: Option<Vec<u8>> = row.get(6)?;
         count += 1;
         if seq != expected_seq {
-            problems.push(format!("entries {expected_seq}..{} are missing", seq - 1));
+            problems.push(t!(
+                cat,
+                "core-audit-missing-entries",
+                from = expected_seq.to_string(),
+                to = (seq - 1).to_string()
+            ));
         }
         if !crypto::ct_eq(&prev, &prev_hash) {
-            problems.push(format!(
-                "entry {seq} does not follow the entry before it (chain broken)"
-            ));
+            problems.push(t!(cat, "core-audit-chain-broken", seq = seq.to_string()));
         }
         let computed = entry_hash(&prev, seq, ts, &kind, &detail);
         if !crypto::ct_eq(&computed, &hash) {
-            problems.push(format!(
-                "entry {seq} was altered (its content does not match its hash)"
-            ));
+            problems.push(t!(cat, "core-audit-hash-mismatch", seq = seq.to_string()));
         }
         match mac {
             Some(m) => {
                 sealed += 1;
                 if seen_unsealed {
-                    problems.push(format!("entry {seq} is sealed after an unsealed entry"));
+                    problems.push(t!(
+                        cat,
+                        "core-audit-sealed-after-unsealed",
+                        seq = seq.to_string()
+                    ));
                 }
                 if !crypto::ct_eq(&m, &keys.audit_mac(&hash)) {
-                    problems.push(format!("entry {seq} was altered (its MAC does not match)"));
+                    problems.push(t!(cat, "core-audit-mac-mismatch", seq = seq.to_string()));
                 }
             }
             None => {
@@ -252,30 +259,35 @@ pub fn verify(vault: &Vault) -> Result<Verification> {
         expected_seq = seq + 1;
     }
     match vault.meta_get("audit_anchor")? {
-        None if sealed > 0 => problems.push("the audit anchor is missing".into()),
+        None if sealed > 0 => problems.push(t!(cat, "core-audit-anchor-missing")),
         None => {}
         Some(raw) => match serde_json::from_slice::<Anchor>(&raw) {
-            Err(_) => problems.push("the audit anchor is malformed".into()),
+            Err(_) => problems.push(t!(cat, "core-audit-anchor-malformed")),
             Ok(a) => {
                 let hash = hex::decode(&a.hash).unwrap_or_default();
                 let mac = hex::decode(&a.mac).unwrap_or_default();
                 if !crypto::ct_eq(&mac, &anchor_mac(keys, a.seq, &hash)) {
-                    problems.push("the audit anchor was altered".into());
+                    problems.push(t!(cat, "core-audit-anchor-altered"));
                 } else {
                     match hashes.get(&a.seq) {
-                        None => problems.push(format!(
-                            "sealed entries up to {} were removed (the log ends at {})",
-                            a.seq,
-                            expected_seq - 1
+                        None => problems.push(t!(
+                            cat,
+                            "core-audit-entries-removed",
+                            seq = a.seq.to_string(),
+                            end = (expected_seq - 1).to_string()
                         )),
-                        Some(h) if !crypto::ct_eq(h, &hash) => {
-                            problems.push(format!("entry {} differs from the sealed anchor", a.seq))
-                        }
+                        Some(h) if !crypto::ct_eq(h, &hash) => problems.push(t!(
+                            cat,
+                            "core-audit-anchor-differs",
+                            seq = a.seq.to_string()
+                        )),
                         Some(_) => {
                             if sealed != a.seq {
-                                problems.push(format!(
-                                    "{} entries are sealed but the anchor covers {}",
-                                    sealed, a.seq
+                                problems.push(t!(
+                                    cat,
+                                    "core-audit-anchor-count",
+                                    sealed = sealed.to_string(),
+                                    seq = a.seq.to_string()
                                 ));
                             }
                         }

@@ -9,6 +9,7 @@
 
 use std::path::Path;
 
+use kapsel_i18n::t;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -40,10 +41,15 @@ pub fn tracer_from_status(status: &str) -> Option<String> {
         .trim();
     match pid.parse::<u32>() {
         Ok(0) => None,
-        Ok(pid) => Some(format!(
-            "a debugger or tracer (pid {pid}) is attached to this process"
+        Ok(pid) => Some(t!(
+            kapsel_i18n::current(),
+            "core-integrity-tracer",
+            pid = pid.to_string()
         )),
-        Err(_) => Some("the process status cannot be read; assuming a tracer".into()),
+        Err(_) => Some(t!(
+            kapsel_i18n::current(),
+            "core-integrity-status-unreadable"
+        )),
     }
 }
 
@@ -67,13 +73,18 @@ pub fn preload_from(
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .collect();
         if !libs.is_empty() {
-            found.push(format!("/etc/ld.so.preload lists {}", libs.join(", ")));
+            found.push(t!(
+                kapsel_i18n::current(),
+                "core-integrity-ld-so-preload",
+                libraries = libs.join(", ")
+            ));
         }
     }
     (!found.is_empty()).then(|| {
-        format!(
-            "libraries are injected into the process: {}",
-            found.join("; ")
+        t!(
+            kapsel_i18n::current(),
+            "core-integrity-preload",
+            found = found.join("; ")
         )
     })
 }
@@ -82,6 +93,7 @@ pub fn preload_from(
 /// no symbolic links (they could point outside the container).
 pub fn permission_problems(root: &Path, uid: u32) -> Vec<String> {
     use std::os::unix::fs::MetadataExt;
+    let cat = kapsel_i18n::current();
     let mut problems = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(path) = stack.pop() {
@@ -89,27 +101,39 @@ pub fn permission_problems(root: &Path, uid: u32) -> Vec<String> {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => {
-                problems.push(format!("{} cannot be inspected: {e}", path.display()));
+                problems.push(t!(
+                    cat,
+                    "core-integrity-uninspectable",
+                    path = path.display().to_string(),
+                    error = e.to_string()
+                ));
                 continue;
             }
         };
         if meta.file_type().is_symlink() {
-            problems.push(format!("{} is a symbolic link", path.display()));
+            problems.push(t!(
+                cat,
+                "core-integrity-symlink",
+                path = path.display().to_string()
+            ));
             continue;
         }
         if meta.mode() & 0o077 != 0 {
-            problems.push(format!(
-                "{} is accessible to other users (mode {:o}); it must be {}",
-                path.display(),
-                meta.mode() & 0o777,
-                if meta.is_dir() { "0700" } else { "0600" }
+            problems.push(t!(
+                cat,
+                "core-integrity-mode",
+                path = path.display().to_string(),
+                mode = format!("{:o}", meta.mode() & 0o777),
+                wanted = if meta.is_dir() { "0700" } else { "0600" }
             ));
         }
         if meta.uid() != uid {
-            problems.push(format!(
-                "{} belongs to uid {}, not to you (uid {uid})",
-                path.display(),
-                meta.uid()
+            problems.push(t!(
+                cat,
+                "core-integrity-owner",
+                path = path.display().to_string(),
+                owner = meta.uid().to_string(),
+                uid = uid.to_string()
             ));
         }
         if meta.is_dir()
@@ -125,20 +149,26 @@ pub fn permission_problems(root: &Path, uid: u32) -> Vec<String> {
 pub fn binary_problem(actual: &str, allowed: &[String], pinned: Option<&str>) -> Option<String> {
     if !allowed.is_empty() {
         return (!allowed.iter().any(|a| a.eq_ignore_ascii_case(actual))).then(|| {
-            format!("the kapsel binary (sha256 {actual}) is not one the tenant lists as known-good")
+            t!(
+                kapsel_i18n::current(),
+                "core-integrity-binary-unlisted",
+                actual = actual
+            )
         });
     }
     match pinned {
-        Some(p) if !p.eq_ignore_ascii_case(actual) => Some(format!(
-            "the kapsel binary was modified or replaced since enrolment (sha256 {actual}, pinned {p}); \
-             if this is an update, unlock with --accept-new-binary"
+        Some(p) if !p.eq_ignore_ascii_case(actual) => Some(t!(
+            kapsel_i18n::current(),
+            "core-integrity-binary-changed",
+            actual = actual,
+            pinned = p
         )),
         _ => None,
     }
 }
 
 pub fn superuser_problem(euid: u32) -> Option<String> {
-    (euid == 0).then(|| "kapsel is running as the superuser (root)".to_string())
+    (euid == 0).then(|| t!(kapsel_i18n::current(), "core-integrity-superuser"))
 }
 
 /// SHA-256 of the running executable.
@@ -172,10 +202,11 @@ pub fn file_identity(path: &Path) -> Option<FileIdentity> {
 
 /// SHA-256 of an executable file.
 pub fn binary_sha256(path: &Path) -> Result<String> {
-    let exe = std::fs::File::open(path).map_err(Error::io("cannot read the kapsel binary"))?;
+    let unreadable = || t!(kapsel_i18n::current(), "core-integrity-binary-unreadable");
+    let exe = std::fs::File::open(path).map_err(Error::io(unreadable()))?;
     let mut reader = std::io::BufReader::new(exe);
     let mut hasher = Sha256::new();
-    std::io::copy(&mut reader, &mut hasher).map_err(Error::io("cannot read the kapsel binary"))?;
+    std::io::copy(&mut reader, &mut hasher).map_err(Error::io(unreadable()))?;
     Ok(hex::encode(hasher.finalize()))
 }
 
@@ -244,19 +275,18 @@ pub fn run(policy: &IntegrityPolicy, subject: &Subject) -> Vec<Finding> {
     {
         let problems = permission_problems(root, euid());
         if !problems.is_empty() {
-            let more = if problems.len() > 3 {
-                format!(" (and {} more)", problems.len() - 3)
+            let shown = problems[..problems.len().min(3)].join("; ");
+            let message = if problems.len() > 3 {
+                t!(
+                    kapsel_i18n::current(),
+                    "core-integrity-permissions-more",
+                    problems = shown,
+                    count = problems.len() - 3
+                )
             } else {
-                String::new()
+                shown
             };
-            add(
-                Check::Permissions,
-                policy.permissions,
-                Some(format!(
-                    "{}{more}",
-                    problems[..problems.len().min(3)].join("; ")
-                )),
-            );
+            add(Check::Permissions, policy.permissions, Some(message));
         }
     }
     if policy.binary != CheckMode::Off {
@@ -279,9 +309,10 @@ pub fn run(policy: &IntegrityPolicy, subject: &Subject) -> Vec<Finding> {
 /// The first enforced finding as an error; the rest are for the caller to print and audit.
 pub fn enforce(findings: &[Finding]) -> Result<()> {
     match findings.iter().find(|f| f.enforced) {
-        Some(f) => Err(Error::Device(format!(
-            "{}; kapsel refuses to start",
-            f.message
+        Some(f) => Err(Error::Device(t!(
+            kapsel_i18n::current(),
+            "core-integrity-refused",
+            finding = f.message.as_str()
         ))),
         None => Ok(()),
     }

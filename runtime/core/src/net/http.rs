@@ -10,6 +10,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use kapsel_i18n::t;
 use rustls::pki_types::ServerName;
 
 use super::origin::Target;
@@ -48,13 +49,14 @@ pub enum FetchError {
 
 impl std::fmt::Display for FetchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FetchError::Timeout(m) => write!(f, "timed out: {m}"),
-            FetchError::TooLarge(n) => write!(f, "the response is larger than {n} bytes"),
-            FetchError::Tls(m) => write!(f, "TLS: {m}"),
-            FetchError::Connect(m) => write!(f, "cannot connect: {m}"),
-            FetchError::Protocol(m) => write!(f, "HTTP protocol error: {m}"),
-        }
+        let cat = kapsel_i18n::current();
+        f.write_str(&match self {
+            FetchError::Timeout(m) => t!(cat, "core-http-timed-out", detail = m.as_str()),
+            FetchError::TooLarge(n) => t!(cat, "core-http-too-large", limit = n.to_string()),
+            FetchError::Tls(m) => format!("TLS: {m}"),
+            FetchError::Connect(m) => t!(cat, "core-http-connect", detail = m.as_str()),
+            FetchError::Protocol(m) => t!(cat, "core-http-protocol", detail = m.as_str()),
+        })
     }
 }
 
@@ -89,7 +91,7 @@ fn remaining(limits: &Limits) -> Result<Duration, FetchError> {
         .deadline
         .checked_duration_since(Instant::now())
         .filter(|d| !d.is_zero())
-        .ok_or_else(|| FetchError::Timeout("the time limit for this request ran out".into()))
+        .ok_or_else(|| FetchError::Timeout(t!(kapsel_i18n::current(), "core-http-time-limit")))
 }
 
 fn io_error(e: std::io::Error, limits: &Limits) -> FetchError {
@@ -98,7 +100,7 @@ fn io_error(e: std::io::Error, limits: &Limits) -> FetchError {
         std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
     ) || Instant::now() >= limits.deadline
     {
-        return FetchError::Timeout("the server was too slow".into());
+        return FetchError::Timeout(t!(kapsel_i18n::current(), "core-http-slow"));
     }
     if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
         return FetchError::Tls(inner.to_string());
@@ -130,7 +132,11 @@ fn connect(
     let tcp =
         TcpStream::connect_timeout(&addr, timeout.min(Duration::from_secs(15))).map_err(|e| {
             if e.kind() == std::io::ErrorKind::TimedOut {
-                FetchError::Timeout(format!("connecting to {addr}"))
+                FetchError::Timeout(t!(
+                    kapsel_i18n::current(),
+                    "core-http-connecting",
+                    address = addr.to_string()
+                ))
             } else {
                 FetchError::Connect(format!("{addr}: {e}"))
             }
@@ -140,7 +146,11 @@ fn connect(
         let name = match target.ip {
             Some(ip) => ServerName::IpAddress(ip.into()),
             None => ServerName::try_from(target.host.clone()).map_err(|_| {
-                FetchError::Tls(format!("{} is not a valid TLS server name", target.host))
+                FetchError::Tls(t!(
+                    kapsel_i18n::current(),
+                    "core-http-tls-name",
+                    host = target.host.as_str()
+                ))
             })?,
         };
         let conn = rustls::ClientConnection::new(Arc::clone(tls), name)
@@ -419,14 +429,13 @@ fn parse_response(
     head_request: bool,
     max_body: u64,
 ) -> Result<(Response, bool), FetchError> {
+    let cat = kapsel_i18n::current();
     let mut buf = Vec::with_capacity(8192);
     let mut chunk = vec![0u8; 16 * 1024];
     let (status, headers, body_start) = loop {
         let n = source.read_some(&mut chunk)?;
         if n == 0 {
-            return Err(FetchError::Protocol(
-                "the connection closed before a complete response head".into(),
-            ));
+            return Err(FetchError::Protocol(t!(cat, "core-http-head-closed")));
         }
         buf.extend_from_slice(&chunk[..n]);
         let mut parsed = [httparse::EMPTY_HEADER; 128];
@@ -452,14 +461,14 @@ fn parse_response(
                 break (status, headers, len);
             }
             Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD => {
-                return Err(FetchError::Protocol(
-                    "the response head is larger than 64 KiB".into(),
-                ));
+                return Err(FetchError::Protocol(t!(cat, "core-http-head-too-large")));
             }
             Ok(httparse::Status::Partial) => {}
             Err(e) => {
-                return Err(FetchError::Protocol(format!(
-                    "malformed response head: {e}"
+                return Err(FetchError::Protocol(t!(
+                    cat,
+                    "core-http-head-malformed",
+                    error = e.to_string()
                 )));
             }
         }
@@ -479,11 +488,9 @@ fn parse_response(
             .any(|t| t.trim() == "chunked")
     });
     let length = match response.header("content-length") {
-        Some(v) if !chunked => Some(
-            v.trim()
-                .parse::<u64>()
-                .map_err(|_| FetchError::Protocol(format!("bad Content-Length {v:?}")))?,
-        ),
+        Some(v) if !chunked => Some(v.trim().parse::<u64>().map_err(|_| {
+            FetchError::Protocol(t!(cat, "core-http-bad-length", value = format!("{v:?}")))
+        })?),
         _ => None,
     };
     if let Some(len) = length
@@ -517,20 +524,23 @@ fn parse_response(
                     break from + i;
                 }
                 if raw.len().saturating_sub(pos) > 4096 {
-                    return Err(FetchError::Protocol(
-                        "a chunk-size line is over 4 KiB".into(),
-                    ));
+                    return Err(FetchError::Protocol(t!(cat, "core-http-chunk-line")));
                 }
                 if eof {
-                    return Err(FetchError::Protocol("the chunked body ended early".into()));
+                    return Err(FetchError::Protocol(t!(cat, "core-http-chunked-early")));
                 }
                 scanned = raw.len().saturating_sub(1);
                 pull(&mut raw, &mut eof)?;
             };
             let size_text = String::from_utf8_lossy(&raw[pos..line_end]).into_owned();
             let size_hex = size_text.split(';').next().unwrap_or("").trim();
-            let size = u64::from_str_radix(size_hex, 16)
-                .map_err(|_| FetchError::Protocol(format!("bad chunk size {size_text:?}")))?;
+            let size = u64::from_str_radix(size_hex, 16).map_err(|_| {
+                FetchError::Protocol(t!(
+                    cat,
+                    "core-http-bad-chunk-size",
+                    size = format!("{size_text:?}")
+                ))
+            })?;
             let data_start = line_end + 2;
             if size == 0 {
                 // The trailer section ends with an empty line; read it so the connection
@@ -563,14 +573,12 @@ fn parse_response(
             };
             while raw.len() < data_end.saturating_add(2) {
                 if eof {
-                    return Err(FetchError::Protocol("the chunked body ended early".into()));
+                    return Err(FetchError::Protocol(t!(cat, "core-http-chunked-early")));
                 }
                 pull(&mut raw, &mut eof)?;
             }
             if &raw[data_end..data_end + 2] != b"\r\n" {
-                return Err(FetchError::Protocol(
-                    "a chunk does not end with CRLF".into(),
-                ));
+                return Err(FetchError::Protocol(t!(cat, "core-http-chunk-crlf")));
             }
             response.body.extend_from_slice(&raw[data_start..data_end]);
             pos = data_end + 2;
@@ -592,9 +600,11 @@ fn parse_response(
         }
         if eof {
             if let Some(len) = length {
-                return Err(FetchError::Protocol(format!(
-                    "the body ended after {} of {len} bytes",
-                    raw.len()
+                return Err(FetchError::Protocol(t!(
+                    cat,
+                    "core-http-body-short",
+                    received = raw.len().to_string(),
+                    length = len.to_string()
                 )));
             }
             break;

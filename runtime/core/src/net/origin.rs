@@ -9,6 +9,7 @@
 
 use std::net::IpAddr;
 
+use kapsel_i18n::t;
 use url::{Host, Url};
 
 use crate::error::{Error, Result};
@@ -79,31 +80,35 @@ impl std::fmt::Display for Origin {
 impl Origin {
     /// Parse a granted origin; every refusal says what to write instead.
     pub fn parse(text: &str) -> Result<Origin> {
+        let cat = kapsel_i18n::current();
         if text.len() > 1024 {
-            return Err(Error::Policy(
-                "an origin is at most 1,024 characters".into(),
-            ));
+            return Err(Error::Policy(t!(cat, "core-origin-too-long")));
         }
-        let bad = |why: &str| Error::Policy(format!("origin {text:?}: {why}"));
+        let bad = |why: String| {
+            Error::Policy(t!(
+                cat,
+                "core-origin-bad",
+                origin = format!("{text:?}"),
+                reason = why
+            ))
+        };
         let t = text.trim();
         if t == "*" || t.contains("://*:") || t.ends_with("://*") {
-            return Err(bad("a bare * would allow everything; name the host"));
+            return Err(bad(t!(cat, "core-origin-bare-star")));
         }
         let (scheme, rest) = t
             .split_once("://")
-            .ok_or_else(|| bad("needs a scheme, e.g. https://host"))?;
+            .ok_or_else(|| bad(t!(cat, "core-origin-no-scheme")))?;
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "https" && scheme != "http" {
-            return Err(bad(
-                "only https:// (and http:// for named plain-text hosts) are supported",
-            ));
+            return Err(bad(t!(cat, "core-origin-scheme")));
         }
         let rest = rest.strip_suffix('/').unwrap_or(rest);
         if rest.contains('/') || rest.contains('?') || rest.contains('#') {
-            return Err(bad("an origin has no path, query or fragment"));
+            return Err(bad(t!(cat, "core-origin-path")));
         }
         if rest.contains('@') {
-            return Err(bad("an origin has no user name or password"));
+            return Err(bad(t!(cat, "core-origin-userinfo")));
         }
         let wildcard = rest.starts_with("*.");
         let concrete = if wildcard {
@@ -112,29 +117,26 @@ impl Origin {
             rest.to_string()
         };
         if concrete.contains('*') {
-            return Err(bad(
-                "* is allowed only as a whole first label: https://*.example.org",
-            ));
+            return Err(bad(t!(cat, "core-origin-star-place")));
         }
-        let url =
-            Url::parse(&format!("{scheme}://{concrete}/")).map_err(|e| bad(&e.to_string()))?;
-        let port = url.port_or_known_default().ok_or_else(|| bad("no port"))?;
+        let url = Url::parse(&format!("{scheme}://{concrete}/")).map_err(|e| bad(e.to_string()))?;
+        let port = url
+            .port_or_known_default()
+            .ok_or_else(|| bad(t!(cat, "core-no-port")))?;
         let host = match url.host() {
             Some(Host::Domain(d)) if wildcard => {
                 let suffix = d
                     .strip_prefix("wildcard")
-                    .ok_or_else(|| bad("bad wildcard"))?;
+                    .ok_or_else(|| bad(t!(cat, "core-origin-bad-wildcard")))?;
                 if suffix.matches('.').count() < 2 {
-                    return Err(bad(
-                        "a wildcard needs at least two labels after it (*.example.org)",
-                    ));
+                    return Err(bad(t!(cat, "core-origin-wildcard-labels")));
                 }
                 HostPattern::Subdomains(suffix.to_string())
             }
             Some(Host::Domain(d)) => HostPattern::Exact(d.to_string()),
             Some(Host::Ipv4(ip)) if !wildcard => HostPattern::Exact(ip.to_string()),
             Some(Host::Ipv6(ip)) if !wildcard => HostPattern::Exact(ip.to_string()),
-            _ => return Err(bad("not a host name")),
+            _ => return Err(bad(t!(cat, "core-origin-not-host"))),
         };
         Ok(Origin { scheme, host, port })
     }
@@ -205,37 +207,43 @@ impl Target {
 
 /// Parse and vet a URL an app asked for.
 pub fn parse_target(text: &str) -> Result<Target> {
-    let bad = |why: String| Error::invalid(format!("URL {text:?}: {why}"));
+    let cat = kapsel_i18n::current();
+    let bad = |why: String| {
+        Error::invalid(t!(
+            cat,
+            "core-url-bad",
+            url = format!("{text:?}"),
+            reason = why
+        ))
+    };
     if text.len() > 8192 {
-        return Err(bad("longer than 8 KiB".into()));
+        return Err(bad(t!(cat, "core-url-too-long")));
     }
     if text.chars().any(|c| c.is_control() || c == ' ') {
-        return Err(bad("contains spaces or control characters".into()));
+        return Err(bad(t!(cat, "core-url-spaces")));
     }
     let url = Url::parse(text).map_err(|e| bad(e.to_string()))?;
     let scheme = url.scheme().to_string();
     if scheme != "https" && scheme != "http" {
-        return Err(bad(format!("scheme {scheme} is not HTTP(S)")));
+        return Err(bad(t!(cat, "core-url-scheme", scheme = scheme.as_str())));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("user names or passwords in URLs are refused".into()));
+        return Err(bad(t!(cat, "core-url-userinfo")));
     }
     let port = url
         .port_or_known_default()
-        .ok_or_else(|| bad("no port".into()))?;
+        .ok_or_else(|| bad(t!(cat, "core-no-port")))?;
     let (host, ip) = match url.host() {
         Some(Host::Domain(d)) => (d.to_ascii_lowercase(), None),
         Some(Host::Ipv4(ip)) => {
             // The text between :// and the next / : must already be the canonical form.
             if authority_host(text).is_none_or(|h| h != ip.to_string()) {
-                return Err(bad(format!(
-                    "odd IP address encoding (it means {ip}); write it as {ip}"
-                )));
+                return Err(bad(t!(cat, "core-url-odd-ip", ip = ip.to_string())));
             }
             (ip.to_string(), Some(IpAddr::V4(ip)))
         }
         Some(Host::Ipv6(ip)) => (ip.to_string(), Some(IpAddr::V6(ip))),
-        None => return Err(bad("no host".into())),
+        None => return Err(bad(t!(cat, "core-url-no-host"))),
     };
     Ok(Target {
         scheme,

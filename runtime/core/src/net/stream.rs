@@ -7,6 +7,7 @@ use std::net::{IpAddr, TcpStream, ToSocketAddrs};
 use std::sync::Arc;
 use std::time::Duration;
 
+use kapsel_i18n::t;
 use rustls::pki_types::ServerName;
 
 use crate::error::{Error, Result};
@@ -34,30 +35,44 @@ impl Endpoint {
     /// Parse `scheme://host[:port]`; `schemes` lists the accepted schemes with their
     /// default port and security, e.g. `[("imaps", 993, Implicit), ("imap", 143, StartTls)]`.
     pub fn parse(text: &str, schemes: &[(&str, u16, Security)]) -> Result<Endpoint> {
-        let url = url::Url::parse(text)
-            .map_err(|e| Error::Policy(format!("server address {text:?} is not a URL: {e}")))?;
+        let cat = kapsel_i18n::current();
+        let address = || format!("{text:?}");
+        let url = url::Url::parse(text).map_err(|e| {
+            Error::Policy(t!(
+                cat,
+                "core-endpoint-not-url",
+                address = address(),
+                error = e.to_string()
+            ))
+        })?;
         let Some(&(scheme, default_port, security)) =
             schemes.iter().find(|(s, _, _)| *s == url.scheme())
         else {
             let names: Vec<&str> = schemes.iter().map(|s| s.0).collect();
-            return Err(Error::Policy(format!(
-                "server address {text:?}: the scheme must be one of {}",
-                names.join(", ")
+            return Err(Error::Policy(t!(
+                cat,
+                "core-endpoint-scheme",
+                address = address(),
+                schemes = names.join(", ")
             )));
         };
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(Error::Policy(format!(
-                "server address {text:?} must not carry credentials"
+            return Err(Error::Policy(t!(
+                cat,
+                "core-endpoint-credentials",
+                address = address()
             )));
         }
         if !matches!(url.path(), "" | "/") || url.query().is_some() {
-            return Err(Error::Policy(format!(
-                "server address {text:?} must be scheme://host[:port] only"
+            return Err(Error::Policy(t!(
+                cat,
+                "core-endpoint-path",
+                address = address()
             )));
         }
         let host = url
             .host_str()
-            .ok_or_else(|| Error::Policy(format!("server address {text:?} has no host")))?
+            .ok_or_else(|| Error::Policy(t!(cat, "core-endpoint-no-host", address = address())))?
             .trim_start_matches('[')
             .trim_end_matches(']')
             .to_string();
@@ -72,8 +87,13 @@ impl Endpoint {
     pub fn server_name(&self) -> Result<ServerName<'static>> {
         match self.host.parse::<IpAddr>() {
             Ok(ip) => Ok(ServerName::IpAddress(ip.into())),
-            Err(_) => ServerName::try_from(self.host.clone())
-                .map_err(|_| Error::Policy(format!("{} is not a valid TLS name", self.host))),
+            Err(_) => ServerName::try_from(self.host.clone()).map_err(|_| {
+                Error::Policy(t!(
+                    kapsel_i18n::current(),
+                    "core-endpoint-tls-name",
+                    host = self.host.as_str()
+                ))
+            }),
         }
     }
 }
@@ -98,15 +118,21 @@ pub struct Stream {
 /// Turn an I/O error into a message that says what went wrong and where: TLS failures name
 /// the certificate problem, time-outs say so.
 pub fn describe(e: &std::io::Error, peer: &str) -> Error {
+    let cat = kapsel_i18n::current();
     if let Some(tls) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-        return Error::Tls(format!("TLS with {peer} failed: {}", tls_reason(tls)));
+        return Error::Tls(t!(
+            cat,
+            "core-net-tls-failed",
+            peer = peer,
+            reason = tls_reason(tls)
+        ));
     }
     match e.kind() {
         std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
-            Error::Network(format!("{peer} did not answer in time"))
+            Error::Network(t!(cat, "core-net-timeout", peer = peer))
         }
         std::io::ErrorKind::UnexpectedEof => {
-            Error::Network(format!("{peer} closed the connection"))
+            Error::Network(t!(cat, "core-net-closed", peer = peer))
         }
         _ => Error::Network(format!("{peer}: {e}")),
     }
@@ -114,16 +140,15 @@ pub fn describe(e: &std::io::Error, peer: &str) -> Error {
 
 fn tls_reason(e: &rustls::Error) -> String {
     use rustls::CertificateError as C;
+    let cat = kapsel_i18n::current();
     match e {
-        rustls::Error::InvalidCertificate(C::UnknownIssuer) => {
-            "the server certificate is not issued by a CA the tenant trusts".into()
-        }
+        rustls::Error::InvalidCertificate(C::UnknownIssuer) => t!(cat, "core-tls-unknown-issuer"),
         rustls::Error::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => {
-            "the server certificate has expired".into()
+            t!(cat, "core-tls-expired")
         }
         rustls::Error::InvalidCertificate(
             C::NotValidForName | C::NotValidForNameContext { .. },
-        ) => "the server certificate is not valid for this host name".into(),
+        ) => t!(cat, "core-tls-wrong-name"),
         other => other.to_string(),
     }
 }
@@ -131,9 +156,17 @@ fn tls_reason(e: &rustls::Error) -> String {
 impl Stream {
     fn tcp(endpoint: &Endpoint, timeout: Duration) -> Result<TcpStream> {
         let peer = endpoint.to_string();
+        let cat = kapsel_i18n::current();
         let addrs = (endpoint.host.as_str(), endpoint.port)
             .to_socket_addrs()
-            .map_err(|e| Error::Network(format!("cannot resolve {}: {e}", endpoint.host)))?;
+            .map_err(|e| {
+                Error::Network(t!(
+                    cat,
+                    "core-net-resolve",
+                    host = endpoint.host.as_str(),
+                    error = e.to_string()
+                ))
+            })?;
         let mut last = None;
         for addr in addrs {
             match TcpStream::connect_timeout(&addr, timeout) {
@@ -149,10 +182,19 @@ impl Stream {
         }
         Err(match last {
             Some(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-                Error::Network(format!("{peer} refused the connection (is the server up?)"))
+                Error::Network(t!(cat, "core-net-refused", peer = peer.as_str()))
             }
-            Some(e) => Error::Network(format!("cannot connect to {peer}: {e}")),
-            None => Error::Network(format!("{} has no address", endpoint.host)),
+            Some(e) => Error::Network(t!(
+                cat,
+                "core-net-connect",
+                peer = peer.as_str(),
+                error = e.to_string()
+            )),
+            None => Error::Network(t!(
+                cat,
+                "core-net-no-address",
+                host = endpoint.host.as_str()
+            )),
         })
     }
 
@@ -179,11 +221,22 @@ impl Stream {
         let tcp = match self.inner {
             Inner::Plain(tcp) => tcp,
             Inner::Tls(_) => {
-                return Err(Error::Tls(format!("{}: TLS is already on", self.peer)));
+                return Err(Error::Tls(t!(
+                    kapsel_i18n::current(),
+                    "core-tls-already-on",
+                    peer = self.peer.as_str()
+                )));
             }
         };
         let conn = rustls::ClientConnection::new(Arc::clone(tls), endpoint.server_name()?)
-            .map_err(|e| Error::Tls(format!("TLS with {}: {e}", self.peer)))?;
+            .map_err(|e| {
+                Error::Tls(t!(
+                    kapsel_i18n::current(),
+                    "core-tls-with",
+                    peer = self.peer.as_str(),
+                    error = e.to_string()
+                ))
+            })?;
         let mut stream = rustls::StreamOwned::new(conn, tcp);
         while stream.conn.is_handshaking() {
             stream

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use base64::Engine as _;
+use kapsel_i18n::t;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -21,6 +22,7 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
 
 /// Build the client configuration every outbound TLS connection uses.
 pub fn client_config(tls: &Tls) -> Result<Arc<rustls::ClientConfig>> {
+    let cat = kapsel_i18n::current();
     let mut roots = rustls::RootCertStore::empty();
     if !tls.only_anchors {
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
@@ -28,45 +30,70 @@ pub fn client_config(tls: &Tls) -> Result<Arc<rustls::ClientConfig>> {
     for (i, pem) in tls.trust_anchors.iter().enumerate() {
         let mut found = 0;
         for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
-            let cert =
-                cert.map_err(|e| Error::Policy(format!("tls.trust_anchors[{i}] is not PEM: {e}")))?;
+            let cert = cert.map_err(|e| {
+                Error::Policy(t!(
+                    cat,
+                    "core-tls-anchor-not-pem",
+                    index = i.to_string(),
+                    error = e.to_string()
+                ))
+            })?;
             roots.add(cert).map_err(|e| {
-                Error::Policy(format!(
-                    "tls.trust_anchors[{i}] is not a usable CA certificate: {e}"
+                Error::Policy(t!(
+                    cat,
+                    "core-tls-anchor-unusable",
+                    index = i.to_string(),
+                    error = e.to_string()
                 ))
             })?;
             found += 1;
         }
         if found == 0 {
-            return Err(Error::Policy(format!(
-                "tls.trust_anchors[{i}] holds no certificate"
+            return Err(Error::Policy(t!(
+                cat,
+                "core-tls-anchor-empty",
+                index = i.to_string()
             )));
         }
     }
     if roots.is_empty() {
-        return Err(Error::Policy(
-            "no TLS trust anchors: set tls.trust_anchors or drop tls.only_anchors".into(),
-        ));
+        return Err(Error::Policy(t!(cat, "core-tls-no-anchors")));
     }
     let webpki =
         rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
             .build()
-            .map_err(|e| Error::Policy(format!("TLS trust anchors: {e}")))?;
+            .map_err(|e| Error::Policy(t!(cat, "core-tls-anchors", error = e.to_string())))?;
     let mut pins = BTreeMap::new();
     for (host, list) in &tls.pins {
         let mut digests = Vec::new();
         for p in list {
+            let pin = || format!("{p:?}");
             let b64 = p.strip_prefix("sha256/").ok_or_else(|| {
-                Error::Policy(format!(
-                    "tls.pins.{host}: {p:?} must look like sha256/<base64>"
+                Error::Policy(t!(
+                    cat,
+                    "core-tls-pin-form",
+                    host = host.as_str(),
+                    pin = pin()
                 ))
             })?;
             let raw = base64::engine::general_purpose::STANDARD
                 .decode(b64)
-                .map_err(|_| Error::Policy(format!("tls.pins.{host}: {p:?} is not base64")))?;
-            let d: [u8; 32] = raw
-                .try_into()
-                .map_err(|_| Error::Policy(format!("tls.pins.{host}: {p:?} is not 32 bytes")))?;
+                .map_err(|_| {
+                    Error::Policy(t!(
+                        cat,
+                        "core-tls-pin-not-base64",
+                        host = host.as_str(),
+                        pin = pin()
+                    ))
+                })?;
+            let d: [u8; 32] = raw.try_into().map_err(|_| {
+                Error::Policy(t!(
+                    cat,
+                    "core-tls-pin-length",
+                    host = host.as_str(),
+                    pin = pin()
+                ))
+            })?;
             digests.push(d);
         }
         pins.insert(host.to_ascii_lowercase(), digests);
@@ -106,12 +133,14 @@ impl ServerCertVerifier for PinningVerifier {
         let name = server_name.to_str().to_ascii_lowercase();
         if let Some(pins) = self.pins.get(&name) {
             let spki = spki_of(end_entity.as_ref()).ok_or_else(|| {
-                rustls::Error::General("the server certificate cannot be parsed for pinning".into())
+                rustls::Error::General(t!(kapsel_i18n::current(), "core-tls-cert-unparsable"))
             })?;
             let digest: [u8; 32] = Sha256::digest(spki).into();
             if !pins.iter().any(|p| p == &digest) {
-                return Err(rustls::Error::General(format!(
-                    "the server key of {name} matches none of the tenant's pins"
+                return Err(rustls::Error::General(t!(
+                    kapsel_i18n::current(),
+                    "core-tls-pin-mismatch",
+                    host = name.as_str()
                 )));
             }
         }

@@ -42,6 +42,58 @@ pub struct Policy {
     pub integrity: IntegrityPolicy,
     #[serde(default)]
     pub directory: DirectoryPolicy,
+    /// Device management over signed static documents; absent = managed by hand
+    /// (`kapsel policy update`), no contact, no grace period.
+    #[serde(default)]
+    pub management: Option<Management>,
+}
+
+/// `[management]`: where the tenant publishes its signed documents and how strict the
+/// device is about reaching them (kapsel-device enforces it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Management {
+    /// The HTTPS folder with `policy.toml`, `devices.toml`, `freshness.toml` and, during a
+    /// key change, `rollover.toml` (checked with `[tls]`'s trust anchors).
+    pub endpoint: String,
+    /// How often an unlocked container asks (besides at unlock and with every sync round).
+    #[serde(default = "Management::default_check_minutes")]
+    pub check_minutes: u32,
+    /// Without a fresh signed freshness document for this long, the container refuses to
+    /// open until it reaches the tenant.
+    #[serde(default = "Management::default_grace_hours")]
+    pub grace_hours: u32,
+    /// Without contact for this long, the container wipes itself.
+    #[serde(default = "Management::default_wipe_after_days")]
+    pub wipe_after_days: u32,
+    /// What a device that is not in the tenant's list does: refuse to open (the default,
+    /// until the admin approves its request), open, or wipe.
+    #[serde(default)]
+    pub unknown_device: UnknownDevice,
+    /// Shown whenever the container refuses to open for the tenant (who to call).
+    #[serde(default)]
+    pub helpdesk: String,
+}
+
+impl Management {
+    fn default_check_minutes() -> u32 {
+        60
+    }
+    fn default_grace_hours() -> u32 {
+        72
+    }
+    fn default_wipe_after_days() -> u32 {
+        30
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnknownDevice {
+    #[default]
+    Refuse,
+    Allow,
+    Wipe,
 }
 
 /// How the directory module binds and searches (`[directory]`); the server and base DN are
@@ -569,6 +621,25 @@ impl Policy {
                 "core-policy-tenant-id",
                 id = format!("{:?}", self.tenant.id)
             ));
+        }
+        if let Some(m) = &self.management {
+            let https = url::Url::parse(&m.endpoint)
+                .is_ok_and(|u| u.scheme() == "https" && u.host_str().is_some());
+            if !https {
+                return bad(t!(
+                    cat,
+                    "core-policy-management-endpoint",
+                    endpoint = format!("{:?}", m.endpoint)
+                ));
+            }
+            if m.check_minutes == 0
+                || m.grace_hours == 0
+                || m.wipe_after_days == 0
+                || u64::from(m.wipe_after_days) * 24 < u64::from(m.grace_hours)
+                || m.helpdesk.len() > 1000
+            {
+                return bad(t!(cat, "core-policy-management-bounds"));
+            }
         }
         if self.dlp.clipboard {
             return bad(t!(cat, "core-policy-clipboard"));

@@ -33,6 +33,16 @@ const PUBLIC_PREFIX: &str = "ed25519:";
 pub enum Domain {
     Policy,
     Package,
+    /// The tenant's signed device list (device management).
+    DeviceList,
+    /// The tenant's signed "still in contact" document.
+    Freshness,
+    /// A tenant key rollover, signed by the old key.
+    Rollover,
+    /// A device's enrolment request, signed by the device key.
+    Enrolment,
+    /// A device's wipe receipt, signed by the device key.
+    WipeReceipt,
 }
 
 impl Domain {
@@ -40,6 +50,11 @@ impl Domain {
         match self {
             Domain::Policy => b"kapsel-policy/v1\n",
             Domain::Package => b"kapsel-package/v1\n",
+            Domain::DeviceList => b"kapsel-devices/v1\n",
+            Domain::Freshness => b"kapsel-freshness/v1\n",
+            Domain::Rollover => b"kapsel-rollover/v1\n",
+            Domain::Enrolment => b"kapsel-enrolment/v1\n",
+            Domain::WipeReceipt => b"kapsel-wipe-receipt/v1\n",
         }
     }
 }

@@ -104,3 +104,22 @@ cli-agent-no-app-host = die App-Umgebung ist nicht verfügbar
 cli-agent-token-wildcard = ein Token gehört zu genau einem Ursprung, nicht zu einem Platzhalter
 cli-agent-misrouted = falsch zugestellte Anfrage
 cli-agent-unknown-client = der Sitzungsdienst kann das Programm des Aufrufers nicht bestimmen; kapsel bedient es nicht
+
+## Geräteidentität bei der Anmeldung
+cli-enrol-request = Geräte-ID { $id }. Verwaltet Ihre Behörde die Geräte, senden Sie ihr den Anmeldeantrag { $path }.
+
+## kapsel status: der Stand beim Mandanten
+cli-status-device = Gerät
+cli-status-device-state = Gerätezustand
+cli-status-device-active = aktiv
+cli-status-device-locked = vom Mandanten gesperrt
+cli-status-device-wipe = zu löschen
+cli-status-device-unknown = (noch) nicht in der Geräteliste
+cli-status-last-contact = Letzter Kontakt
+cli-status-last-attempt = Letzter Versuch
+cli-status-attempt-ok = { $time }, erfolgreich
+cli-status-attempt-failed = { $time }, fehlgeschlagen: { $error }
+cli-status-never = nie
+cli-status-grace = Offline-Frist
+cli-status-grace-left = noch { $hours } h { $minutes } min ohne Kontakt
+cli-status-grace-over = abgelaufen: der Container öffnet erst wieder nach Kontakt zum Mandanten

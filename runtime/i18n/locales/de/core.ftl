@@ -169,3 +169,107 @@ core-state-db-older = die Datenbank ist älter als der zuletzt verzeichnete Schr
 core-state-file-unauthentic = die Zustandsdatei lässt sich nicht authentifizieren
 core-state-file-missing = die Zustandsdatei neben der Datenbank fehlt
 core-state-mismatch = die Datensätze des Tresors stimmen nicht mehr mit ihrem authentifizierten Zustand überein: { $problems }
+
+## Prüfung des Audit-Protokolls (was `kapsel audit --verify` meldet; Eintragsarten und Details bleiben maschinenlesbar)
+core-audit-missing-entries = die Einträge { $from }..{ $to } fehlen
+core-audit-chain-broken = Eintrag { $seq } schließt nicht an den vorigen Eintrag an (Kette unterbrochen)
+core-audit-hash-mismatch = Eintrag { $seq } wurde verändert (sein Inhalt passt nicht zu seinem Hashwert)
+core-audit-sealed-after-unsealed = Eintrag { $seq } ist versiegelt, obwohl ein unversiegelter Eintrag vor ihm steht
+core-audit-mac-mismatch = Eintrag { $seq } wurde verändert (sein MAC passt nicht)
+core-audit-anchor-missing = der Anker des Audit-Protokolls fehlt
+core-audit-anchor-malformed = der Anker des Audit-Protokolls ist fehlerhaft
+core-audit-anchor-altered = der Anker des Audit-Protokolls wurde verändert
+core-audit-entries-removed = versiegelte Einträge bis { $seq } wurden entfernt (das Protokoll endet bei { $end })
+core-audit-anchor-differs = Eintrag { $seq } weicht vom versiegelten Anker ab
+core-audit-anchor-count = { $sealed } Einträge sind versiegelt, der Anker deckt aber { $seq } ab
+
+## Startprüfungen des Geräts (Integritätsbefunde)
+core-integrity-tracer = ein Debugger oder Tracer (PID { $pid }) ist an diesen Prozess angehängt
+core-integrity-status-unreadable = der Prozessstatus kann nicht gelesen werden; es wird von einem Tracer ausgegangen
+core-integrity-ld-so-preload = /etc/ld.so.preload nennt { $libraries }
+core-integrity-preload = in den Prozess werden Bibliotheken eingeschleust: { $found }
+core-integrity-uninspectable = { $path } kann nicht geprüft werden: { $error }
+core-integrity-symlink = { $path } ist ein symbolischer Link
+core-integrity-mode = { $path } ist für andere Benutzer zugänglich (Modus { $mode }); erforderlich ist { $wanted }
+core-integrity-owner = { $path } gehört UID { $owner }, nicht Ihnen (UID { $uid })
+core-integrity-permissions-more = { $problems } (und { $count } weitere)
+core-integrity-binary-unlisted = das kapsel-Programm (sha256 { $actual }) gehört nicht zu den Versionen, die der Mandant als vertrauenswürdig führt
+core-integrity-binary-changed = das kapsel-Programm wurde seit der Einrichtung verändert oder ersetzt (sha256 { $actual }, hinterlegt { $pinned }); handelt es sich um ein Update, entsperren Sie mit --accept-new-binary
+core-integrity-superuser = kapsel läuft als Superuser (root)
+core-integrity-binary-unreadable = das kapsel-Programm kann nicht gelesen werden
+core-integrity-refused = { $finding }; kapsel verweigert den Start
+
+## TLS-Einstellungen aus der Richtlinie, Serveradressen und Verbindungen
+core-tls-anchor-not-pem = tls.trust_anchors[{ $index }] ist kein PEM: { $error }
+core-tls-anchor-unusable = tls.trust_anchors[{ $index }] ist kein verwendbares CA-Zertifikat: { $error }
+core-tls-anchor-empty = tls.trust_anchors[{ $index }] enthält kein Zertifikat
+core-tls-no-anchors = keine TLS-Vertrauensanker: setzen Sie tls.trust_anchors oder entfernen Sie tls.only_anchors
+core-tls-anchors = TLS-Vertrauensanker: { $error }
+core-tls-pin-form = tls.pins.{ $host }: { $pin } muss die Form sha256/<base64> haben
+core-tls-pin-not-base64 = tls.pins.{ $host }: { $pin } ist nicht Base64-kodiert
+core-tls-pin-length = tls.pins.{ $host }: { $pin } ist nicht 32 Byte lang
+core-tls-cert-unparsable = das Serverzertifikat kann für den Abgleich mit den Pins nicht gelesen werden
+core-tls-pin-mismatch = der Serverschlüssel von { $host } passt zu keinem der Pins des Mandanten
+core-tls-unknown-issuer = das Serverzertifikat stammt nicht von einer Zertifizierungsstelle, der der Mandant vertraut
+core-tls-expired = das Serverzertifikat ist abgelaufen
+core-tls-wrong-name = das Serverzertifikat gilt nicht für diesen Hostnamen
+core-tls-already-on = { $peer }: TLS ist bereits aktiv
+core-tls-with = TLS mit { $peer }: { $error }
+core-endpoint-not-url = die Serveradresse { $address } ist keine URL: { $error }
+core-endpoint-scheme = Serveradresse { $address }: das Schema muss eines von { $schemes } sein
+core-endpoint-credentials = die Serveradresse { $address } darf keine Zugangsdaten enthalten
+core-endpoint-path = die Serveradresse { $address } darf nur die Form scheme://host[:port] haben
+core-endpoint-no-host = die Serveradresse { $address } nennt keinen Host
+core-endpoint-tls-name = { $host } ist kein gültiger TLS-Name
+core-net-tls-failed = TLS mit { $peer } fehlgeschlagen: { $reason }
+core-net-timeout = { $peer } hat nicht rechtzeitig geantwortet
+core-net-closed = { $peer } hat die Verbindung geschlossen
+core-net-resolve = { $host } kann nicht aufgelöst werden: { $error }
+core-net-refused = { $peer } hat die Verbindung abgelehnt (läuft der Server?)
+core-net-connect = keine Verbindung zu { $peer }: { $error }
+core-net-no-address = { $host } hat keine Adresse
+
+## Der HTTP-Client
+core-http-timed-out = Zeitüberschreitung: { $detail }
+core-http-too-large = die Antwort ist größer als { $limit } Byte
+core-http-connect = keine Verbindung möglich: { $detail }
+core-http-protocol = HTTP-Protokollfehler: { $detail }
+core-http-time-limit = die Zeitgrenze für diese Anfrage ist abgelaufen
+core-http-slow = der Server war zu langsam
+core-http-connecting = beim Verbinden mit { $address }
+core-http-tls-name = { $host } ist kein gültiger TLS-Servername
+core-http-head-closed = die Verbindung wurde vor einem vollständigen Antwortkopf geschlossen
+core-http-head-too-large = der Antwortkopf ist größer als 64 KiB
+core-http-head-malformed = fehlerhafter Antwortkopf: { $error }
+core-http-bad-length = ungültige Content-Length { $value }
+core-http-chunk-line = eine Chunk-Größenzeile ist länger als 4 KiB
+core-http-chunked-early = der in Chunks übertragene Inhalt endete vorzeitig
+core-http-bad-chunk-size = ungültige Chunk-Größe { $size }
+core-http-chunk-crlf = ein Chunk endet nicht mit CRLF
+core-http-body-short = der Inhalt endete nach { $received } von { $length } Byte
+
+## Origins, die der Mandant freigibt, und URLs, die Apps anfragen
+core-origin-too-long = ein Origin hat höchstens 1.024 Zeichen
+core-origin-bad = Origin { $origin }: { $reason }
+core-origin-bare-star = ein einzelnes * würde alles erlauben; nennen Sie den Host
+core-origin-no-scheme = braucht ein Schema, z. B. https://host
+core-origin-scheme = nur https:// (und http:// für ausdrücklich genannte Klartext-Hosts) wird unterstützt
+core-origin-path = ein Origin hat keinen Pfad, keine Query und kein Fragment
+core-origin-userinfo = ein Origin enthält weder Benutzernamen noch Passwort
+core-origin-star-place = * ist nur als vollständiges erstes Label erlaubt: https://*.example.org
+core-origin-bad-wildcard = ungültiger Platzhalter
+core-origin-wildcard-labels = ein Platzhalter braucht mindestens zwei Labels danach (*.example.org)
+core-origin-not-host = kein Hostname
+core-no-port = kein Port
+core-url-bad = URL { $url }: { $reason }
+core-url-too-long = länger als 8 KiB
+core-url-spaces = enthält Leerzeichen oder Steuerzeichen
+core-url-scheme = das Schema { $scheme } ist nicht HTTP(S)
+core-url-userinfo = Benutzernamen oder Passwörter in URLs werden abgelehnt
+core-url-odd-ip = ungewöhnliche Schreibweise der IP-Adresse (gemeint ist { $ip }); schreiben Sie { $ip }
+core-url-no-host = kein Host
+
+## Richtlinie: Geräteverwaltung
+core-policy-management-endpoint = management.endpoint muss eine https://-Adresse mit Host sein, nicht { $endpoint }
+core-policy-management-bounds = management: check_minutes, grace_hours und wipe_after_days müssen mindestens 1 sein, wipe_after_days darf nicht kürzer als grace_hours sein, und der Helpdesk-Text darf höchstens 1.000 Bytes lang sein
+core-container-rollover-policy = die mit dem neuen Mandantenschlüssel veröffentlichte Richtlinie ist älter als die installierte oder gehört zu einem anderen Mandanten

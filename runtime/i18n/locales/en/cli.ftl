@@ -104,3 +104,22 @@ cli-agent-no-app-host = the app host is not available
 cli-agent-token-wildcard = a token belongs to one origin, not a wildcard
 cli-agent-misrouted = misrouted request
 cli-agent-unknown-client = the agent cannot identify the client's executable; kapsel refuses to serve it
+
+## Device identity at enrolment
+cli-enrol-request = Device id { $id }. If your organisation manages devices, send it the enrolment request { $path }.
+
+## kapsel status: the standing with the tenant
+cli-status-device = Device
+cli-status-device-state = Device state
+cli-status-device-active = active
+cli-status-device-locked = locked by the tenant
+cli-status-device-wipe = to be wiped
+cli-status-device-unknown = not in the tenant's list (yet)
+cli-status-last-contact = Last contact
+cli-status-last-attempt = Last attempt
+cli-status-attempt-ok = { $time }, succeeded
+cli-status-attempt-failed = { $time }, failed: { $error }
+cli-status-never = never
+cli-status-grace = Grace left
+cli-status-grace-left = { $hours } h { $minutes } min without contact
+cli-status-grace-over = none: the container opens only after it reaches the tenant

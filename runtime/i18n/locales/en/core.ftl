@@ -169,3 +169,107 @@ core-state-db-older = the database is older than the container's last recorded c
 core-state-file-unauthentic = the state file does not authenticate
 core-state-file-missing = the state file beside the database is missing
 core-state-mismatch = the vault's records no longer match their authenticated state: { $problems }
+
+## Audit log verification (what `kapsel audit --verify` reports; entry kinds and details stay machine-readable)
+core-audit-missing-entries = entries { $from }..{ $to } are missing
+core-audit-chain-broken = entry { $seq } does not follow the entry before it (chain broken)
+core-audit-hash-mismatch = entry { $seq } was altered (its content does not match its hash)
+core-audit-sealed-after-unsealed = entry { $seq } is sealed after an unsealed entry
+core-audit-mac-mismatch = entry { $seq } was altered (its MAC does not match)
+core-audit-anchor-missing = the audit anchor is missing
+core-audit-anchor-malformed = the audit anchor is malformed
+core-audit-anchor-altered = the audit anchor was altered
+core-audit-entries-removed = sealed entries up to { $seq } were removed (the log ends at { $end })
+core-audit-anchor-differs = entry { $seq } differs from the sealed anchor
+core-audit-anchor-count = { $sealed } entries are sealed but the anchor covers { $seq }
+
+## Start-up checks of the device (integrity findings)
+core-integrity-tracer = a debugger or tracer (pid { $pid }) is attached to this process
+core-integrity-status-unreadable = the process status cannot be read; assuming a tracer
+core-integrity-ld-so-preload = /etc/ld.so.preload lists { $libraries }
+core-integrity-preload = libraries are injected into the process: { $found }
+core-integrity-uninspectable = { $path } cannot be inspected: { $error }
+core-integrity-symlink = { $path } is a symbolic link
+core-integrity-mode = { $path } is accessible to other users (mode { $mode }); it must be { $wanted }
+core-integrity-owner = { $path } belongs to uid { $owner }, not to you (uid { $uid })
+core-integrity-permissions-more = { $problems } (and { $count } more)
+core-integrity-binary-unlisted = the kapsel binary (sha256 { $actual }) is not one the tenant lists as known-good
+core-integrity-binary-changed = the kapsel binary was modified or replaced since enrolment (sha256 { $actual }, pinned { $pinned }); if this is an update, unlock with --accept-new-binary
+core-integrity-superuser = kapsel is running as the superuser (root)
+core-integrity-binary-unreadable = cannot read the kapsel binary
+core-integrity-refused = { $finding }; kapsel refuses to start
+
+## TLS settings from the policy, server addresses and connections
+core-tls-anchor-not-pem = tls.trust_anchors[{ $index }] is not PEM: { $error }
+core-tls-anchor-unusable = tls.trust_anchors[{ $index }] is not a usable CA certificate: { $error }
+core-tls-anchor-empty = tls.trust_anchors[{ $index }] holds no certificate
+core-tls-no-anchors = no TLS trust anchors: set tls.trust_anchors or drop tls.only_anchors
+core-tls-anchors = TLS trust anchors: { $error }
+core-tls-pin-form = tls.pins.{ $host }: { $pin } must look like sha256/<base64>
+core-tls-pin-not-base64 = tls.pins.{ $host }: { $pin } is not base64
+core-tls-pin-length = tls.pins.{ $host }: { $pin } is not 32 bytes
+core-tls-cert-unparsable = the server certificate cannot be parsed for pinning
+core-tls-pin-mismatch = the server key of { $host } matches none of the tenant's pins
+core-tls-unknown-issuer = the server certificate is not issued by a CA the tenant trusts
+core-tls-expired = the server certificate has expired
+core-tls-wrong-name = the server certificate is not valid for this host name
+core-tls-already-on = { $peer }: TLS is already on
+core-tls-with = TLS with { $peer }: { $error }
+core-endpoint-not-url = server address { $address } is not a URL: { $error }
+core-endpoint-scheme = server address { $address }: the scheme must be one of { $schemes }
+core-endpoint-credentials = server address { $address } must not carry credentials
+core-endpoint-path = server address { $address } must be scheme://host[:port] only
+core-endpoint-no-host = server address { $address } has no host
+core-endpoint-tls-name = { $host } is not a valid TLS name
+core-net-tls-failed = TLS with { $peer } failed: { $reason }
+core-net-timeout = { $peer } did not answer in time
+core-net-closed = { $peer } closed the connection
+core-net-resolve = cannot resolve { $host }: { $error }
+core-net-refused = { $peer } refused the connection (is the server up?)
+core-net-connect = cannot connect to { $peer }: { $error }
+core-net-no-address = { $host } has no address
+
+## The HTTP client
+core-http-timed-out = timed out: { $detail }
+core-http-too-large = the response is larger than { $limit } bytes
+core-http-connect = cannot connect: { $detail }
+core-http-protocol = HTTP protocol error: { $detail }
+core-http-time-limit = the time limit for this request ran out
+core-http-slow = the server was too slow
+core-http-connecting = connecting to { $address }
+core-http-tls-name = { $host } is not a valid TLS server name
+core-http-head-closed = the connection closed before a complete response head
+core-http-head-too-large = the response head is larger than 64 KiB
+core-http-head-malformed = malformed response head: { $error }
+core-http-bad-length = bad Content-Length { $value }
+core-http-chunk-line = a chunk-size line is over 4 KiB
+core-http-chunked-early = the chunked body ended early
+core-http-bad-chunk-size = bad chunk size { $size }
+core-http-chunk-crlf = a chunk does not end with CRLF
+core-http-body-short = the body ended after { $received } of { $length } bytes
+
+## Origins the tenant grants and URLs apps request
+core-origin-too-long = an origin is at most 1,024 characters
+core-origin-bad = origin { $origin }: { $reason }
+core-origin-bare-star = a bare * would allow everything; name the host
+core-origin-no-scheme = needs a scheme, e.g. https://host
+core-origin-scheme = only https:// (and http:// for named plain-text hosts) are supported
+core-origin-path = an origin has no path, query or fragment
+core-origin-userinfo = an origin has no user name or password
+core-origin-star-place = * is allowed only as a whole first label: https://*.example.org
+core-origin-bad-wildcard = bad wildcard
+core-origin-wildcard-labels = a wildcard needs at least two labels after it (*.example.org)
+core-origin-not-host = not a host name
+core-no-port = no port
+core-url-bad = URL { $url }: { $reason }
+core-url-too-long = longer than 8 KiB
+core-url-spaces = contains spaces or control characters
+core-url-scheme = scheme { $scheme } is not HTTP(S)
+core-url-userinfo = user names or passwords in URLs are refused
+core-url-odd-ip = odd IP address encoding (it means { $ip }); write it as { $ip }
+core-url-no-host = no host
+
+## Policy: device management
+core-policy-management-endpoint = management.endpoint must be an https:// URL with a host, not { $endpoint }
+core-policy-management-bounds = management: check_minutes, grace_hours and wipe_after_days must be at least 1, wipe_after_days must not be shorter than grace_hours, and the helpdesk text at most 1,000 bytes
+core-container-rollover-policy = the policy published with the new tenant key is older than the installed one or belongs to another tenant

@@ -67,7 +67,11 @@ fn localize(cmd: Command, id: &str, cat: &Catalog, h: &Headings) -> Command {
     if cat.has(id) {
         cmd = cmd.about(cat.message(id, &[])).long_about(None);
     }
+    // Re-headed arguments would be listed alphabetically: keep the order of definition.
+    let mut order = 0;
     cmd = cmd.mut_args(|a| {
+        order += 1;
+        let a = a.display_order(order);
         let heading = if a.is_positional() {
             &h.arguments
         } else {
@@ -95,7 +99,8 @@ fn localize(cmd: Command, id: &str, cat: &Catalog, h: &Headings) -> Command {
 
 /// Every id the tree needs: each command's and each of its own options' (the ones added
 /// here, `help` and `version`, have fixed ids).
-pub fn needed_ids() -> Vec<String> {
+#[cfg(test)]
+fn needed_ids() -> Vec<String> {
     fn walk(cmd: &Command, id: &str, out: &mut Vec<String>) {
         out.push(id.to_string());
         for a in cmd.get_arguments() {

@@ -10,6 +10,7 @@ mod mail;
 mod password;
 mod render;
 pub mod tenant;
+mod tenant_devices;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -290,6 +291,15 @@ pub enum TenantCommand {
         #[arg(long, value_name = "KEY|FILE")]
         key: String,
     },
+    /// Devices: approve enrolment requests, lock, wipe, activate, list (the admin's registry).
+    #[command(subcommand)]
+    Device(tenant_devices::DeviceCommand),
+    /// Write the signed policy, device list and freshness document into the folder a web server publishes.
+    Publish(tenant_devices::PublishArgs),
+    /// Write a key rollover: the old tenant key names the new one.
+    Rollover(tenant_devices::RolloverArgs),
+    /// Record wipe receipts from a receipt file, a receipt URL or a web server access log.
+    Receipt(tenant_devices::ReceiptArgs),
 }
 
 /// Run the CLI; returns the process exit code.
@@ -465,6 +475,20 @@ fn run(cli: Cli) -> Result<()> {
             let installed = Container::enroll(&root, &text, &key, user.as_deref(), &password)
                 .and_then(|()| preinstall(&root, &password, apps))
                 .map_err(|e| undo_enrolment(&root, e))?;
+            let (device_id, request) = Container::open(&root)
+                .and_then(|c| kapsel_device::device::enrol(&c, user.as_deref()))
+                .map_err(|e| undo_enrolment(&root, e))?;
+            if !cli.json {
+                println!(
+                    "{}",
+                    t!(
+                        cat(),
+                        "cli-enrol-request",
+                        id = device_id.as_str(),
+                        path = request.display().to_string()
+                    )
+                );
+            }
             if !installed.is_empty() && !cli.json {
                 println!(
                     "{}",
@@ -500,7 +524,7 @@ fn run(cli: Cli) -> Result<()> {
             let mut reader = password::Reader::new(pw.password_stdin);
             let password = reader.read(&t!(cat(), "cli-prompt-password"))?;
             let status = session::start_agent(&root, &password, idle_seconds, accept_new_binary)?;
-            out.show(&status, |a| render::status(&a.container, Some(a)));
+            out.show(&status, |a| render::status(&a.container, Some(a), None));
             Ok(())
         }
         Command::Lock => {
@@ -533,8 +557,11 @@ fn run(cli: Cli) -> Result<()> {
         Command::Status => {
             let c = open_checked(&root)?;
             match session::ask::<AgentStatus>(&root, &Request::Status) {
-                Ok(a) => out.show(&a, |a| render::status(&a.container, Some(a))),
-                Err(Error::Locked) => out.show(&c.status()?, |s| render::status(s, None)),
+                Ok(a) => out.show(&a, |a| render::status(&a.container, Some(a), None)),
+                Err(Error::Locked) => {
+                    let device = kapsel_device::device::report(&c).ok().flatten();
+                    out.show(&c.status()?, |s| render::status(s, None, device.as_ref()))
+                }
                 Err(e) => return Err(e),
             }
             Ok(())
@@ -741,5 +768,9 @@ fn run_tenant(cmd: TenantCommand, out: render::Out) -> Result<()> {
             );
             Ok(())
         }
+        TenantCommand::Device(cmd) => tenant_devices::run_device(cmd, out),
+        TenantCommand::Publish(args) => tenant_devices::run_publish(args, out),
+        TenantCommand::Rollover(args) => tenant_devices::run_rollover(args, out),
+        TenantCommand::Receipt(args) => tenant_devices::run_receipt(args, out),
     }
 }

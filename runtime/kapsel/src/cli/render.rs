@@ -40,7 +40,11 @@ pub fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
-pub fn status(s: &Status, agent: Option<&AgentStatus>) -> String {
+pub fn status(
+    s: &Status,
+    agent: Option<&AgentStatus>,
+    device: Option<&kapsel_device::device::Report>,
+) -> String {
     let mut out = String::new();
     let cat = kapsel_i18n::current();
     let state = match agent {
@@ -86,6 +90,9 @@ pub fn status(s: &Status, agent: Option<&AgentStatus>) -> String {
     if let Some(fp) = &s.data_key_fingerprint {
         rows.push((t!(cat, "cli-status-data-key"), fp.clone()));
     }
+    if let Some(d) = device.or(agent.and_then(|a| a.device.as_ref())) {
+        rows.extend(device_rows(d));
+    }
     let width = rows
         .iter()
         .map(|(k, _)| k.chars().count())
@@ -96,6 +103,55 @@ pub fn status(s: &Status, agent: Option<&AgentStatus>) -> String {
         out.push_str(&format!("{k:<width$} {val}\n"));
     }
     out
+}
+
+/// The standing with the tenant: device, state, last proved contact, grace left.
+fn device_rows(d: &kapsel_device::device::Report) -> Vec<(String, String)> {
+    let cat = kapsel_i18n::current();
+    let state = match d.device_state {
+        Some(kapsel_device::DeviceState::Active) => t!(cat, "cli-status-device-active"),
+        Some(kapsel_device::DeviceState::Locked) => t!(cat, "cli-status-device-locked"),
+        Some(kapsel_device::DeviceState::Wipe) => t!(cat, "cli-status-device-wipe"),
+        None => t!(cat, "cli-status-device-unknown"),
+    };
+    let contact = d.last_contact.map_or_else(
+        || t!(cat, "cli-status-never"),
+        kapsel_device::documents::utc,
+    );
+    let attempt = match &d.last_attempt {
+        Some(a) if !a.ok => t!(
+            cat,
+            "cli-status-attempt-failed",
+            time = kapsel_device::documents::utc(a.at),
+            error = terminal::line(a.error.as_deref().unwrap_or(""))
+        ),
+        Some(a) => t!(
+            cat,
+            "cli-status-attempt-ok",
+            time = kapsel_device::documents::utc(a.at)
+        ),
+        None => t!(cat, "cli-status-never"),
+    };
+    let grace = if d.grace_left > 0 {
+        t!(
+            cat,
+            "cli-status-grace-left",
+            hours = (d.grace_left / 3600).to_string(),
+            minutes = (d.grace_left % 3600 / 60).to_string()
+        )
+    } else {
+        t!(cat, "cli-status-grace-over")
+    };
+    vec![
+        (
+            t!(cat, "cli-status-device"),
+            format!("{} ({})", d.device_id, terminal::line(&d.endpoint)),
+        ),
+        (t!(cat, "cli-status-device-state"), state),
+        (t!(cat, "cli-status-last-contact"), contact),
+        (t!(cat, "cli-status-last-attempt"), attempt),
+        (t!(cat, "cli-status-grace"), grace),
+    ]
 }
 
 pub fn audit_log(v: &AuditLog) -> String {

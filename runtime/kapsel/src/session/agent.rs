@@ -106,7 +106,7 @@ fn detach() {
 pub fn run_agent(root: &Path, idle_cap: Option<Duration>, accept_new_binary: bool) -> i32 {
     harden_process();
     let setup = || -> Result<(Container, UnixListener, PathBuf, Duration)> {
-        let mut container = Container::open(root)?;
+        let container = Container::open(root)?;
         container.check_integrity(
             accept_new_binary,
             kapsel_core::integrity::Stage::BeforePassword,
@@ -116,7 +116,13 @@ pub fn run_agent(root: &Path, idle_cap: Option<Duration>, accept_new_binary: boo
         if UnixStream::connect(&path).is_ok() {
             return Err(Error::invalid(t!(cat(), "cli-agent-already-running")));
         }
+        // The tenant first: a locked or wiped device, or one past its offline grace
+        // period, never sees the password tried.
+        let (mut container, _) = kapsel_device::device::check(container)?;
         container.unlock(&password, accept_new_binary)?;
+        // A newer policy or a key rollover fetched just now needs the keys to install; a
+        // refusal is audited by the update path and does not stop the unlock.
+        let _ = kapsel_device::device::after_unlock(&mut container);
         let listener = bind(&path)?;
         let policy_idle = Duration::from_secs(u64::from(container.policy().lock.idle_minutes) * 60);
         let idle = idle_cap.map_or(policy_idle, |cap| cap.min(policy_idle));
@@ -135,11 +141,65 @@ pub fn run_agent(root: &Path, idle_cap: Option<Duration>, accept_new_binary: boo
             container: s,
             idle_lock_seconds: idle.as_secs(),
             agent_pid: std::process::id(),
+            device: kapsel_device::device::report(&container).ok().flatten(),
         }))
     });
     report(&Reply::from_result(status));
     detach();
     serve(container, listener, path, idle)
+}
+
+/// Ask the tenant on the policy's timer (`[management] check_minutes`) and whenever a sync
+/// is requested; a refusal locks the session, a wipe destroys the container and ends it.
+fn watch_tenant(agent: &Arc<Agent>) {
+    let rules = {
+        let s = agent.state.lock().unwrap_or_else(|p| p.into_inner());
+        s.container.policy().management.clone()
+    };
+    let Some(rules) = rules else {
+        return;
+    };
+    let interval = contact_interval(&rules);
+    let agent = Arc::clone(agent);
+    std::thread::spawn(move || {
+        let mut last = Instant::now();
+        loop {
+            std::thread::sleep(Duration::from_millis(500));
+            let due = agent.contact_now.swap(false, Ordering::SeqCst) || last.elapsed() >= interval;
+            if !due || agent.locking.load(Ordering::SeqCst) {
+                continue;
+            }
+            last = Instant::now();
+            let mut s = agent.state.lock().unwrap_or_else(|p| p.into_inner());
+            let decision = kapsel_device::device::decide(&s.container);
+            let _ = kapsel_device::device::after_unlock(&mut s.container);
+            match decision {
+                Ok(kapsel_device::device::Decision::Open(_)) | Err(_) => {}
+                Ok(kapsel_device::device::Decision::Refuse(_)) => {
+                    drop(s);
+                    agent.lock_now("tenant");
+                }
+                Ok(kapsel_device::device::Decision::Wipe(w)) => {
+                    let _ = kapsel_device::device::wipe(&mut s.container, &w);
+                    drop(s);
+                    agent.lock_now("wiped by the tenant");
+                }
+            }
+        }
+    });
+}
+
+/// The policy's interval; debug builds let tests shorten it (`KAPSEL_DEBUG_CONTACT_SECONDS`).
+fn contact_interval(rules: &kapsel_core::policy::Management) -> Duration {
+    let policy = Duration::from_secs(u64::from(rules.check_minutes) * 60);
+    #[cfg(debug_assertions)]
+    if let Some(s) = std::env::var("KAPSEL_DEBUG_CONTACT_SECONDS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        return Duration::from_secs(s.max(1));
+    }
+    policy
 }
 
 /// What every connection thread shares.
@@ -156,6 +216,8 @@ struct Agent {
     locking: AtomicBool,
     subscribers: Mutex<Vec<UnixStream>>,
     connections: AtomicUsize,
+    /// Set by a requested sync: the tenant is asked with every sync round.
+    contact_now: AtomicBool,
 }
 
 /// Connections served at once; more wait in the listen queue's place with a clear refusal.
@@ -292,6 +354,7 @@ fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Dura
         locking: AtomicBool::new(false),
         subscribers: Mutex::new(Vec::new()),
         connections: AtomicUsize::new(0),
+        contact_now: AtomicBool::new(false),
     });
     {
         let agent = Arc::clone(&agent);
@@ -317,6 +380,7 @@ fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Dura
             }
         });
     }
+    watch_tenant(&agent);
     let me = rustix::process::geteuid().as_raw();
     let peers = Arc::new(Mutex::new(super::peer::PeerBinaries::new()));
     for stream in listener.incoming() {
@@ -402,6 +466,7 @@ fn connection(
         Request::Mail {
             request: kapsel_mail::service::MailRequest::Sync { folders },
         } => {
+            agent.contact_now.store(true, Ordering::SeqCst);
             let prepared =
                 kapsel_mail::service::DetachedSync::prepare(&s.container, &s.mail, folders);
             drop(s);
@@ -602,6 +667,7 @@ fn handle_container(
             container: container.status()?,
             idle_lock_seconds: idle_left.as_secs(),
             agent_pid: std::process::id(),
+            device: kapsel_device::device::report(container)?,
         }))),
         Request::AuditLog { limit, verify } => {
             let entries = audit::entries(container.vault(), limit)?;
