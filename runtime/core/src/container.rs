@@ -442,8 +442,10 @@ impl Container {
             signing::encode_public_key(new_key).as_bytes(),
         )?;
         self.vault.meta_put(META_POLICY, new.text.as_bytes())?;
-        self.vault
-            .meta_put(META_BINDING, binding(&self.vault, new_key, &new)?.as_bytes())?;
+        self.vault.meta_put(
+            META_BINDING,
+            binding(&self.vault, new_key, &new)?.as_bytes(),
+        )?;
         remember_unlock_rules(&self.vault, &new)?;
         tx.commit()?;
         audit::append(
