@@ -11,6 +11,7 @@
 pub mod device;
 pub mod documents;
 pub mod fetch;
+pub mod registry;
 pub mod standing;
 
 pub use documents::{

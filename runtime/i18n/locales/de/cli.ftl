@@ -123,3 +123,57 @@ cli-status-never = nie
 cli-status-grace = Offline-Frist
 cli-status-grace-left = noch { $hours } h { $minutes } min ohne Kontakt
 cli-status-grace-over = abgelaufen: der Container öffnet erst wieder nach Kontakt zum Mandanten
+
+## Geräteverwaltung für die Administration des Mandanten (kapsel tenant device, publish, rollover, receipt)
+cli-tenant-no-login = kein Anmeldename
+cli-tenant-what-request = der Anmeldeantrag
+cli-tenant-what-rollover = der Schlüsselwechsel
+cli-tenant-what-receipt = die Löschbestätigung
+cli-tenant-cannot-read = { $path } kann nicht gelesen werden
+cli-tenant-state-active = aktiv
+cli-tenant-state-locked = gesperrt
+cli-tenant-state-wipe = Löschen angeordnet
+cli-tenant-state-wiped = gelöscht
+cli-tenant-reason-remote-wipe = vom Mandanten angeordnet
+cli-tenant-reason-offline-limit = zu lange ohne Kontakt
+cli-tenant-reason-unknown-device = nicht in der Geräteliste
+cli-tenant-device-approved = Gerät { $id } ({ $login }) freigegeben; Seriennummer des Registers { $serial }. Es lässt sich öffnen, sobald Sie veröffentlichen (`kapsel tenant publish`).
+cli-tenant-device-already = Gerät { $id } wurde bereits freigegeben (Zustand: { $state }); nichts geändert.
+cli-tenant-device-unchanged = Gerät { $id } hat bereits den Zustand { $state }; nichts geändert.
+cli-tenant-device-locked = Gerät { $id } ist gesperrt (Seriennummer des Registers { $serial }). Sobald Sie veröffentlichen, lässt es sich ab seinem nächsten Kontakt nicht mehr öffnen; seine Daten bleiben erhalten.
+cli-tenant-device-wipe = Für Gerät { $id } ist das Löschen angeordnet (Seriennummer des Registers { $serial }). Sobald Sie veröffentlichen, vernichtet es bei seinem nächsten Kontakt seinen Container und hinterlässt eine Löschbestätigung.
+cli-tenant-device-activated = Gerät { $id } ist wieder aktiv (Seriennummer des Registers { $serial }); das wirkt, sobald Sie veröffentlichen.
+cli-tenant-list-id = Gerät
+cli-tenant-list-state = Zustand
+cli-tenant-list-login = Anmeldename
+cli-tenant-list-approved = Freigegeben
+cli-tenant-list-receipt = Löschbestätigung
+cli-tenant-list-empty = Noch keine Geräte im Register.
+cli-tenant-list-summary = { $count ->
+        [one] 1 Gerät
+       *[other] { $count } Geräte
+    }, Seriennummer des Registers { $serial }, Mandant { $tenant }
+cli-tenant-published = Für den Mandanten { $tenant } in { $dir } veröffentlicht: Richtlinie mit Seriennummer { $policy }, Geräteliste mit Seriennummer { $devices } ({ $count ->
+        [one] 1 Gerät
+       *[other] { $count } Geräte
+    }), gültig bis { $expires }.
+    Veröffentlichen Sie rechtzeitig vorher erneut (am besten per Zeitgeber: siehe docs/admin.md).
+cli-tenant-published-rollover = Der Schlüsselwechsel ist mitveröffentlicht: Geräte, die noch dem alten Schlüssel vertrauen, folgen ihm bei ihrem nächsten Kontakt.
+cli-tenant-published-rollover-kept = Der bereits veröffentlichte Schlüsselwechsel bleibt: er führt zu diesem Schlüssel.
+cli-tenant-published-rollover-removed = Die dortige rollover.toml führte zu einem anderen Schlüssel und wurde entfernt.
+cli-tenant-published-no-management = die Richtlinie hat keinen Abschnitt [management]: Geräte, die sie installieren, nehmen keinen Kontakt mehr zum Mandanten auf
+cli-tenant-rollover-written = Schlüsselwechsel des Mandanten { $tenant } nach { $path } geschrieben.
+    Alter Schlüssel: { $old }
+    Neuer Schlüssel: { $new }
+    Veröffentlichen Sie ihn zusammen mit den Dokumenten, die mit dem neuen Schlüssel signiert sind: `kapsel tenant publish ORDNER --key NEU.key … --rollover { $path }`.
+cli-tenant-receipt-undecodable = { $count ->
+        [one] 1 Abruf einer Löschbestätigung in { $source } ließ sich nicht lesen
+       *[other] { $count } Abrufe von Löschbestätigungen in { $source } ließen sich nicht lesen
+    } (abgeschnitten oder verändert?)
+cli-tenant-receipt-none = in { $source } wurde keine Löschbestätigung gefunden
+cli-tenant-receipt-refused = eine Löschbestätigung in { $source } wurde abgelehnt: { $error }
+cli-tenant-receipt-log-none = Keine Löschbestätigung in { $source }.
+cli-tenant-receipt-log-refused = Keine der Löschbestätigungen in { $source } wurde angenommen (siehe die Warnungen oben).
+cli-tenant-receipt-recorded = Gerät { $id } ({ $login }) hat sich am { $time } gelöscht ({ $reason }); Löschbestätigung erfasst.
+cli-tenant-receipt-known = Gerät { $id } ({ $login }): die Löschbestätigung vom { $time } war bereits erfasst.
+cli-tenant-receipt-marked = Gerät { $id } hatte sich gelöscht, während es als aktiv oder gesperrt geführt wurde; im Register steht jetzt `wipe` (Seriennummer { $serial }): veröffentlichen Sie, damit das weitergegeben wird.

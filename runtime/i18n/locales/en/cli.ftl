@@ -123,3 +123,57 @@ cli-status-never = never
 cli-status-grace = Grace left
 cli-status-grace-left = { $hours } h { $minutes } min without contact
 cli-status-grace-over = none: the container opens only after it reaches the tenant
+
+## Device management for the tenant admin (kapsel tenant device, publish, rollover, receipt)
+cli-tenant-no-login = no login
+cli-tenant-what-request = the enrolment request
+cli-tenant-what-rollover = the key rollover
+cli-tenant-what-receipt = the wipe receipt
+cli-tenant-cannot-read = cannot read { $path }
+cli-tenant-state-active = active
+cli-tenant-state-locked = locked
+cli-tenant-state-wipe = wipe
+cli-tenant-state-wiped = wiped
+cli-tenant-reason-remote-wipe = ordered by the tenant
+cli-tenant-reason-offline-limit = too long without contact
+cli-tenant-reason-unknown-device = not in the device list
+cli-tenant-device-approved = Device { $id } ({ $login }) approved; registry serial { $serial }. It can open once you publish (`kapsel tenant publish`).
+cli-tenant-device-already = Device { $id } was approved before (state: { $state }); nothing changed.
+cli-tenant-device-unchanged = Device { $id } is already in state { $state }; nothing changed.
+cli-tenant-device-locked = Device { $id } is locked (registry serial { $serial }). Once you publish, it refuses to open from its next contact on; its data stays.
+cli-tenant-device-wipe = Device { $id } is to be wiped (registry serial { $serial }). Once you publish, it destroys its container at its next contact and leaves a wipe receipt.
+cli-tenant-device-activated = Device { $id } is active again (registry serial { $serial }); this takes effect once you publish.
+cli-tenant-list-id = Device
+cli-tenant-list-state = State
+cli-tenant-list-login = Login
+cli-tenant-list-approved = Approved
+cli-tenant-list-receipt = Wipe receipt
+cli-tenant-list-empty = No devices in the registry yet.
+cli-tenant-list-summary = { $count ->
+        [one] 1 device
+       *[other] { $count } devices
+    }, registry serial { $serial }, tenant { $tenant }
+cli-tenant-published = Published for tenant { $tenant } in { $dir }: policy serial { $policy }, device list serial { $devices } ({ $count ->
+        [one] 1 device
+       *[other] { $count } devices
+    }), valid until { $expires }.
+    Publish again well before then (a timer does it: see docs/admin.md).
+cli-tenant-published-rollover = The key rollover is published along: devices that still trust the old key follow it at their next contact.
+cli-tenant-published-rollover-kept = The key rollover already published stays: it leads to this key.
+cli-tenant-published-rollover-removed = The rollover.toml there led to another key and was removed.
+cli-tenant-published-no-management = the policy has no [management] section: devices that install it stop contacting the tenant
+cli-tenant-rollover-written = Key rollover of tenant { $tenant } written to { $path }.
+    Old key: { $old }
+    New key: { $new }
+    Publish it together with the documents signed by the new key: `kapsel tenant publish DIR --key NEW.key … --rollover { $path }`.
+cli-tenant-receipt-undecodable = { $count ->
+        [one] 1 receipt request
+       *[other] { $count } receipt requests
+    } in { $source } could not be decoded (cut off or altered?)
+cli-tenant-receipt-none = no wipe receipt found in { $source }
+cli-tenant-receipt-refused = a wipe receipt in { $source } was refused: { $error }
+cli-tenant-receipt-log-none = No wipe receipt in { $source }.
+cli-tenant-receipt-log-refused = None of the wipe receipts in { $source } was accepted (see the warnings above).
+cli-tenant-receipt-recorded = Device { $id } ({ $login }) wiped itself at { $time } ({ $reason }); wipe receipt recorded.
+cli-tenant-receipt-known = Device { $id } ({ $login }): the wipe receipt of { $time } was recorded before.
+cli-tenant-receipt-marked = Device { $id } had wiped itself while listed as active or locked; the registry now says `wipe` (serial { $serial }): publish to pass that on.

@@ -121,7 +121,7 @@ pub enum Command {
     /// The tenant policy of this container.
     #[command(subcommand)]
     Policy(PolicyCommand),
-    /// Tenant admin tools: keys and policy signing.
+    /// Tenant admin tools: keys, policy signing, devices and publishing.
     #[command(subcommand)]
     Tenant(TenantCommand),
     /// Micro-apps: package, sign, install, open.
