@@ -4,6 +4,9 @@
 
 use std::time::{Duration, Instant};
 
+#[path = "device.rs"]
+mod device;
+
 use kapsel_tests::{Env, PASSWORD, contains, files_under, policy_text};
 
 fn now_ms() -> u64 {

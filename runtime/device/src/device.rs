@@ -440,13 +440,17 @@ pub fn wipe(c: &mut Container, w: &Wiping) -> Error {
             let _ = e.deliver_receipt(&w.device_id, &text);
         }
     }
-    Error::Device(t!(
-        cat,
-        "device-wiped",
-        reason = reason_text(w.reason),
-        receipt = path.display().to_string(),
-        helpdesk = helpdesk
-    ))
+    // Exit code 9 like every other wipe; the message is all that is left to say.
+    Error::Reported {
+        message: t!(
+            cat,
+            "device-wiped",
+            reason = reason_text(w.reason),
+            receipt = path.display().to_string(),
+            helpdesk = helpdesk
+        ),
+        code: 9,
+    }
 }
 
 fn write_receipt(root: &Path, path: &Path, text: &str) -> Result<()> {

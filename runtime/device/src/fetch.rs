@@ -15,7 +15,7 @@ use kapsel_i18n::t;
 use crate::documents::MAX_DOCUMENT_BYTES;
 
 /// How long one contact round may take in all.
-pub const ROUND_DEADLINE: Duration = Duration::from_secs(20);
+pub const ROUND_DEADLINE: Duration = Duration::from_secs(10);
 
 /// The files of one publication; `rollover` only while a key change is published.
 #[derive(Debug, Clone, Default)]

@@ -807,6 +807,8 @@ pub fn remove_container_files(root: &Path) -> Result<()> {
         state::STATE_FILE,
         "state.tmp",
         "crash.json",
+        // kapsel-device's signed request names the login: it goes with the container.
+        "enrolment-request.toml",
     ] {
         match std::fs::remove_file(root.join(name)) {
             Ok(()) => {}

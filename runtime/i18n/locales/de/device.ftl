@@ -35,7 +35,7 @@ device-stale = der Aktualitätsnachweis des Mandanten ist am { $expired } abgela
 device-inconsistent = veröffentlichte Richtlinie, Geräteliste und Aktualitätsnachweis passen nicht zusammen
 
 ## Ablehnen und Löschen
-device-refused = Kapsel kann nicht geöffnet werden: { $reason }. { $helpdesk }
+device-refused = { $reason }. { $helpdesk }
 device-wiped = Kapsel hat diesen Container gelöscht ({ $reason }); die Bestätigung liegt unter { $receipt }. { $helpdesk }
 device-last-error = ; der letzte Versuch schlug fehl: { $error }
 device-reason-locked = Ihre Behörde hat dieses Gerät gesperrt

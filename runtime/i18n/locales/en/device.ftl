@@ -35,7 +35,7 @@ device-stale = the tenant's freshness document expired at { $expired }: the publ
 device-inconsistent = the published policy, device list and freshness document do not belong together
 
 ## Refusing and wiping
-device-refused = Kapsel cannot open: { $reason }. { $helpdesk }
+device-refused = { $reason }. { $helpdesk }
 device-wiped = Kapsel wiped this container ({ $reason }); the receipt is { $receipt }. { $helpdesk }
 device-last-error = ; the last attempt failed: { $error }
 device-reason-locked = your organisation has locked this device
