@@ -189,6 +189,11 @@ impl Document for WipeReceipt {
 
 /// `YYYY-MM-DD HH:MM:SS UTC` for the readable comment and for messages.
 pub fn utc(ts: i64) -> String {
+    format!("{} UTC", utc_stamp(ts))
+}
+
+/// `YYYY-MM-DD HH:MM:SS` (UTC) without a date library (civil-from-days, Howard Hinnant).
+pub fn utc_stamp(ts: i64) -> String {
     let (days, rem) = (ts.div_euclid(86_400), ts.rem_euclid(86_400));
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -200,7 +205,7 @@ pub fn utc(ts: i64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
         rem / 3600,
         rem % 3600 / 60,
         rem % 60

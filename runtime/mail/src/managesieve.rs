@@ -354,28 +354,28 @@ impl<T: Transport> SieveClient<T> {
             quote(name, "Sieve script name").map_err(invalid)?
         );
         let response = self.command(line.as_bytes())?;
-        match response.status {
-            Status::Ok => Ok(()),
-            _ if response.code_is("NONEXISTENT") => Err(Error::NotFound(t!(
-                cat(),
-                "mailbox-sieve-script-not-found",
-                name = format!("{name:?}")
-            ))),
-            _ => {
-                let action = t!(
-                    cat(),
-                    "mailbox-sieve-action-activate",
-                    name = format!("{name:?}")
-                );
-                Err(self.refused(action, &response))
-            }
-        }
+        let action = t!(
+            cat(),
+            "mailbox-sieve-action-activate",
+            name = format!("{name:?}")
+        );
+        self.script_answer(name, action, &response)
     }
 
     /// Delete a script; the server refuses to delete the active one.
     pub fn delete_script(&mut self, name: &str) -> Result<()> {
         let line = format!("DELETESCRIPT {}\r\n", script_name(name).map_err(invalid)?);
         let response = self.command(line.as_bytes())?;
+        let action = t!(
+            cat(),
+            "mailbox-sieve-action-delete",
+            name = format!("{name:?}")
+        );
+        self.script_answer(name, action, &response)
+    }
+
+    /// The answer to a command on one named script: done, no such script, or refused.
+    fn script_answer(&self, name: &str, action: String, response: &Response) -> Result<()> {
         match response.status {
             Status::Ok => Ok(()),
             _ if response.code_is("NONEXISTENT") => Err(Error::NotFound(t!(
@@ -383,14 +383,7 @@ impl<T: Transport> SieveClient<T> {
                 "mailbox-sieve-script-not-found",
                 name = format!("{name:?}")
             ))),
-            _ => {
-                let action = t!(
-                    cat(),
-                    "mailbox-sieve-action-delete",
-                    name = format!("{name:?}")
-                );
-                Err(self.refused(action, &response))
-            }
+            _ => Err(self.refused(action, response)),
         }
     }
 

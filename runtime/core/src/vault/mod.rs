@@ -174,12 +174,7 @@ impl Vault {
                 path = root.display().to_string()
             )))?;
         set_mode(root, 0o700)?;
-        let dir =
-            Dir::open_ambient_dir(root, cap_std::ambient_authority()).map_err(Error::io(t!(
-                kapsel_i18n::current(),
-                "core-io-cannot-open",
-                path = root.display().to_string()
-            )))?;
+        let dir = open_dir(root)?;
         // Create the database file ourselves so that it is 0600 from its first byte; SQLite
         // gives the -wal and -shm files the same mode.
         dir.open_with(
@@ -225,12 +220,7 @@ impl Vault {
         if !Vault::exists(root) {
             return Err(Error::NotEnrolled(root.to_path_buf()));
         }
-        let dir =
-            Dir::open_ambient_dir(root, cap_std::ambient_authority()).map_err(Error::io(t!(
-                kapsel_i18n::current(),
-                "core-io-cannot-open",
-                path = root.display().to_string()
-            )))?;
+        let dir = open_dir(root)?;
         let mut conn = open_connection(&root.join(DB_FILE))?;
         schema::migrate(&mut conn)?;
         Ok(Vault {
@@ -798,6 +788,15 @@ fn set_mode(path: &Path, mode: u32) -> Result<()> {
 }
 
 /// Remove exactly the files a container consists of, then the folder if it is empty.
+/// The container folder as a capability: every file below is reached through it.
+fn open_dir(root: &Path) -> Result<Dir> {
+    Dir::open_ambient_dir(root, cap_std::ambient_authority()).map_err(Error::io(t!(
+        kapsel_i18n::current(),
+        "core-io-cannot-open",
+        path = root.display().to_string()
+    )))
+}
+
 pub fn remove_container_files(root: &Path) -> Result<()> {
     for name in [
         DB_FILE,

@@ -191,25 +191,9 @@ pub fn audit_log(v: &AuditLog) -> String {
     out
 }
 
-/// UTC `YYYY-MM-DD HH:MM:SS` without a date library (civil-from-days, Howard Hinnant).
+/// UTC `YYYY-MM-DD HH:MM:SS` of a millisecond timestamp.
 pub fn format_ts(ms: u64) -> String {
-    let secs = (ms / 1000) as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    kapsel_device::documents::utc_stamp((ms / 1000) as i64)
 }
 
 pub fn bench(v: &Report) -> String {

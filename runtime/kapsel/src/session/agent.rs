@@ -149,23 +149,40 @@ pub fn run_agent(root: &Path, idle_cap: Option<Duration>, accept_new_binary: boo
     serve(container, listener, path, idle)
 }
 
-/// Ask the tenant on the policy's timer (`[management] check_minutes`) and whenever a sync
-/// is requested; a refusal locks the session, a wipe destroys the container and ends it.
+/// Ask the tenant on the policy's timer (`[management] check_minutes`), whenever a sync is
+/// requested and after every round of the background mail sync; a refusal locks the
+/// session, a wipe destroys the container and ends it.
 fn watch_tenant(agent: &Arc<Agent>) {
-    let rules = {
+    let (rules, mail_status) = {
         let s = agent.state.lock().unwrap_or_else(|p| p.into_inner());
-        s.container.policy().management.clone()
+        (
+            s.container.policy().management.clone(),
+            Arc::clone(&s.mail.status),
+        )
     };
     let Some(rules) = rules else {
         return;
     };
     let interval = contact_interval(&rules);
     let agent = Arc::clone(agent);
+    let last_round = move || {
+        mail_status
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .last_sync_ms
+    };
     std::thread::spawn(move || {
         let mut last = Instant::now();
+        let mut seen_round = last_round();
         loop {
             std::thread::sleep(Duration::from_millis(500));
-            let due = agent.contact_now.swap(false, Ordering::SeqCst) || last.elapsed() >= interval;
+            // The background worker finished a sync round since the last look: ask too.
+            let round = last_round();
+            let new_round = round != seen_round;
+            seen_round = round;
+            let due = agent.contact_now.swap(false, Ordering::SeqCst)
+                || new_round
+                || last.elapsed() >= interval;
             if !due || agent.locking.load(Ordering::SeqCst) {
                 continue;
             }
