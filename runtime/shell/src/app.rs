@@ -248,15 +248,16 @@ impl App {
         if !self.unlocked {
             return vec![UNLOCK_KEYS];
         }
-        let screen = match self.tab {
+        let mut keys = match self.tab {
             Tab::Mail => self.mail.keys(),
-            Tab::Calendar => crate::pim::AGENDA_KEYS,
-            Tab::Tasks => crate::pim::TASKS_KEYS,
-            Tab::Contacts => crate::pim::CONTACTS_KEYS,
-            Tab::Directory => crate::pim::DIRECTORY_KEYS,
-            Tab::Apps => crate::apps::APPS_KEYS,
+            Tab::Calendar => vec![crate::pim::AGENDA_KEYS],
+            Tab::Tasks => vec![crate::pim::TASKS_KEYS],
+            Tab::Contacts => vec![crate::pim::CONTACTS_KEYS],
+            Tab::Directory => vec![crate::pim::DIRECTORY_KEYS],
+            Tab::Apps => vec![crate::apps::APPS_KEYS],
         };
-        vec![screen, GLOBAL_KEYS]
+        keys.push(GLOBAL_KEYS);
+        keys
     }
 
     /// Is a text field taking the keys (so letters are text, not commands)?
@@ -337,14 +338,19 @@ impl App {
             Tab::Apps => self.apps.on_key(key, &self.cat),
         };
         if more.iter().any(Effect::waits) {
-            self.busy = Some(t!(self.cat, "shell-working"));
+            let what = more.iter().find_map(|e| match e {
+                Effect::Mail(m) => m.busy(&self.cat),
+                _ => None,
+            });
+            self.busy = Some(what.unwrap_or_else(|| t!(self.cat, "shell-working")));
         }
         effects.extend(more);
         effects
     }
 
+    /// An editor (a message or the out-of-office reply) is open, and Ctrl+S belongs to it.
     fn composing(&self) -> bool {
-        self.tab == Tab::Mail && self.mail.compose.is_some()
+        self.tab == Tab::Mail && self.mail.editing()
     }
 
     fn unlock_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -487,6 +493,9 @@ impl Effect {
                     crate::mail::MailEffect::Send { .. }
                         | crate::mail::MailEffect::OpenAttachment { .. }
                         | crate::mail::MailEffect::Search(_)
+                        | crate::mail::MailEffect::Mailbox { .. }
+                        | crate::mail::MailEffect::SetOof(_)
+                        | crate::mail::MailEffect::ClearOof
                 )
         )
     }

@@ -273,6 +273,48 @@ fn mail_effect(root: &Path, cat: &Catalog, e: MailEffect) -> Result<Outcome> {
                 _ => m(MailOutcome::Mailboxes(Vec::<MailboxInfo>::new())),
             }
         }
+        MailEffect::Mailbox { name, open } => {
+            let request = if open {
+                MailRequest::Mailboxes {
+                    open: Some(name.clone()),
+                    close: None,
+                }
+            } else {
+                MailRequest::Mailboxes {
+                    open: None,
+                    close: Some(name.clone()),
+                }
+            };
+            // Opening syncs the mailbox's folders: its progress arrives as sync events.
+            let _: kapsel_mail::answers::MailboxesAnswer = mail(root, request)?;
+            m(MailOutcome::MailboxChanged { name, opened: open })
+        }
+        MailEffect::SetOof(oof) => {
+            let a: OofAnswer = mail(
+                root,
+                MailRequest::Oof {
+                    set: Some(*oof),
+                    clear: false,
+                },
+            )?;
+            m(MailOutcome::OofChanged {
+                now: a.out_of_office,
+                cleared: false,
+            })
+        }
+        MailEffect::ClearOof => {
+            let a: OofAnswer = mail(
+                root,
+                MailRequest::Oof {
+                    set: None,
+                    clear: true,
+                },
+            )?;
+            m(MailOutcome::OofChanged {
+                now: a.out_of_office,
+                cleared: true,
+            })
+        }
         MailEffect::OutOfOffice => {
             let a: OofAnswer = mail(
                 root,

@@ -143,6 +143,132 @@ impl Compose {
     }
 }
 
+/// The out-of-office editor: the period, the subject and the replies. It stays open while
+/// the server is asked, so a refusal (a bad date, the end before the start) leaves what was
+/// typed in place.
+#[derive(Debug, Clone)]
+pub struct OofForm {
+    pub start: Field,
+    pub end: Field,
+    pub subject: Field,
+    pub internal: Area,
+    /// The reply to senders outside the organisation; empty means the same reply.
+    pub external: Area,
+    /// 0 start, 1 end, 2 subject, 3 reply, 4 reply to others.
+    pub focus: usize,
+    /// Kept as the reply had them (the shell does not edit them).
+    domains: Vec<String>,
+}
+
+impl OofForm {
+    const FIELDS: usize = 5;
+
+    /// Prefilled with the reply that is on (its text as the screen shows it), else empty for
+    /// `today` (`YYYY-MM-DD`) with the default subject.
+    pub fn new(current: Option<&OutOfOffice>, today: &str, subject: &str) -> OofForm {
+        let text = |t: &str| crate::text::clean_lines(t).join("\n");
+        let (start, end, subject, internal, external, domains) = match current {
+            Some(o) => (
+                crate::text::clean(&o.start),
+                crate::text::clean(&o.end),
+                crate::text::clean(&o.subject),
+                text(&o.internal_text),
+                // The same text for everyone shows as an empty second field.
+                if o.external_text == o.internal_text {
+                    String::new()
+                } else {
+                    text(&o.external_text)
+                },
+                o.internal_domains.clone(),
+            ),
+            None => (
+                today.to_string(),
+                today.to_string(),
+                subject.to_string(),
+                String::new(),
+                String::new(),
+                Vec::new(),
+            ),
+        };
+        OofForm {
+            start: Field::with(&start),
+            end: Field::with(&end),
+            subject: Field::with(&subject),
+            internal: Area::with(&internal),
+            external: Area::with(&external),
+            focus: 0,
+            domains,
+        }
+    }
+
+    /// What is written, as the mail module takes it (it checks the dates and texts).
+    pub fn reply(&self) -> OutOfOffice {
+        let internal_text = self.internal.text();
+        let external = self.external.text();
+        OutOfOffice {
+            start: self.start.text.trim().to_string(),
+            end: self.end.text.trim().to_string(),
+            subject: self.subject.text.trim().to_string(),
+            external_text: if external.trim().is_empty() {
+                internal_text.clone()
+            } else {
+                external
+            },
+            internal_text,
+            internal_domains: self.domains.clone(),
+        }
+    }
+
+    fn field(&mut self) -> Option<&mut Field> {
+        match self.focus {
+            0 => Some(&mut self.start),
+            1 => Some(&mut self.end),
+            2 => Some(&mut self.subject),
+            _ => None,
+        }
+    }
+
+    fn area(&mut self) -> &mut Area {
+        if self.focus == 3 {
+            &mut self.internal
+        } else {
+            &mut self.external
+        }
+    }
+
+    fn edit(&mut self, code: KeyCode) {
+        if let Some(f) = self.field() {
+            match code {
+                KeyCode::Char(ch) => f.insert(ch),
+                KeyCode::Backspace => f.backspace(),
+                KeyCode::Left => f.left(),
+                KeyCode::Right => f.right(),
+                KeyCode::Enter => self.focus += 1,
+                _ => {}
+            }
+            return;
+        }
+        let a = self.area();
+        match code {
+            KeyCode::Char(ch) => a.insert(ch),
+            KeyCode::Enter => a.newline(),
+            KeyCode::Backspace => a.backspace(),
+            KeyCode::Up => a.up(),
+            KeyCode::Down => a.down(),
+            KeyCode::Left => a.left(),
+            KeyCode::Right => a.right(),
+            _ => {}
+        }
+    }
+
+    fn paste(&mut self, text: &str) {
+        match self.field() {
+            Some(f) => f.insert_str(text.lines().next().unwrap_or("")),
+            None => self.area().paste(text),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum MailEffect {
     Folders,
@@ -168,7 +294,33 @@ pub enum MailEffect {
     Outbox,
     Retry(String),
     Mailboxes,
+    /// Open a shared mailbox (its folders are synced) or close it (its messages leave the
+    /// container).
+    Mailbox {
+        name: String,
+        open: bool,
+    },
     OutOfOffice,
+    SetOof(Box<OutOfOffice>),
+    ClearOof,
+}
+
+impl MailEffect {
+    /// What the progress line says while the user waits for this one, where "working" is
+    /// not enough.
+    pub fn busy(&self, cat: &Catalog) -> Option<String> {
+        Some(match self {
+            MailEffect::Mailbox { name, open: true } => {
+                t!(cat, "mail-mailbox-opening", name = crate::text::clean(name))
+            }
+            MailEffect::Mailbox { name, open: false } => {
+                t!(cat, "mail-mailbox-closing", name = crate::text::clean(name))
+            }
+            MailEffect::SetOof(_) => t!(cat, "oof-saving"),
+            MailEffect::ClearOof => t!(cat, "oof-clearing"),
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug)]
@@ -181,7 +333,20 @@ pub enum MailOutcome {
     Outbox(Vec<Entry>),
     Mailboxes(Vec<MailboxInfo>),
     OutOfOffice(Option<OutOfOffice>),
-    Sent { queued: bool },
+    Sent {
+        queued: bool,
+    },
+    /// A shared mailbox was opened (`opened`) or closed.
+    MailboxChanged {
+        name: String,
+        opened: bool,
+    },
+    /// The out-of-office reply was set (`cleared` false) or switched off; `now` is what the
+    /// server has after it.
+    OofChanged {
+        now: Option<OutOfOffice>,
+        cleared: bool,
+    },
 }
 
 #[derive(Default)]
@@ -201,6 +366,11 @@ pub struct MailState {
     pub mailboxes: Vec<MailboxInfo>,
     pub oof: Option<OutOfOffice>,
     pub compose: Option<Compose>,
+    /// The out-of-office editor, when open.
+    pub oof_form: Option<OofForm>,
+    /// `x` was pressed in the out-of-office view: `x` or `y` switches the reply off, any
+    /// other key keeps it.
+    pub confirm_clear: bool,
     /// A document from a mail, as the viewer app shows it.
     pub viewer: Option<AppPane>,
     /// `o` was pressed on a message with several attachments: the next digit picks one.
@@ -232,6 +402,27 @@ const COMPOSE_KEYS: KeyHelp = &[
     ("Ctrl+S", msg!("key-send")),
     ("Ctrl+D", msg!("key-save-draft")),
     ("Esc", msg!("key-close-keep")),
+];
+
+/// The mailboxes view's own keys (shown above the list's).
+const MAILBOX_KEYS: KeyHelp = &[
+    ("Enter", msg!("key-mailbox-toggle")),
+    ("Esc", msg!("key-back-to-messages")),
+];
+
+/// The out-of-office view's own keys (shown above the list's).
+const OOF_KEYS: KeyHelp = &[
+    ("e", msg!("key-oof-edit")),
+    ("x", msg!("key-oof-clear")),
+    ("Esc", msg!("key-back-to-messages")),
+];
+
+const OOF_FORM_KEYS: KeyHelp = &[
+    ("Tab", msg!("key-next-field")),
+    ("Shift+Tab", msg!("key-previous-field")),
+    ("Ctrl+V", msg!("key-paste")),
+    ("Ctrl+S", msg!("key-save")),
+    ("Esc", msg!("key-cancel")),
 ];
 
 const VIEWER_KEYS: KeyHelp = &[("↑ ↓", msg!("key-scroll")), ("Esc", msg!("key-back"))];
@@ -334,18 +525,30 @@ fn move_in(selected: &mut usize, len: usize, key: KeyCode, page: usize) {
 const PAGE: usize = 20;
 
 impl MailState {
-    pub fn keys(&self) -> KeyHelp {
+    /// The keys of what is on screen, most specific first.
+    pub fn keys(&self) -> Vec<KeyHelp> {
         if self.compose.is_some() {
-            COMPOSE_KEYS
+            vec![COMPOSE_KEYS]
+        } else if self.oof_form.is_some() {
+            vec![OOF_FORM_KEYS]
         } else if self.viewer.is_some() {
-            VIEWER_KEYS
+            vec![VIEWER_KEYS]
         } else {
-            LIST_KEYS
+            match self.kind {
+                ListKind::Mailboxes => vec![MAILBOX_KEYS, LIST_KEYS],
+                ListKind::OutOfOffice => vec![OOF_KEYS, LIST_KEYS],
+                _ => vec![LIST_KEYS],
+            }
         }
     }
 
     pub fn typing(&self) -> bool {
-        self.compose.is_some() || self.search.is_some()
+        self.editing() || self.search.is_some()
+    }
+
+    /// An editor is open (Ctrl+S belongs to it, not to sync).
+    pub fn editing(&self) -> bool {
+        self.compose.is_some() || self.oof_form.is_some()
     }
 
     fn list_len(&self) -> usize {
@@ -373,6 +576,9 @@ impl MailState {
     ) -> Vec<Effect> {
         if self.compose.is_some() {
             return self.compose_key(key, copied);
+        }
+        if self.oof_form.is_some() {
+            return self.oof_key(key, copied);
         }
         if let Some(viewer) = &mut self.viewer {
             if key.code == KeyCode::Esc {
@@ -409,6 +615,13 @@ impl MailState {
                         index: a.index,
                     })];
                 }
+            }
+            return vec![];
+        }
+        if self.confirm_clear {
+            self.confirm_clear = false;
+            if matches!(key.code, KeyCode::Char('x' | 'y')) {
+                return vec![Effect::Mail(MailEffect::ClearOof)];
             }
             return vec![];
         }
@@ -490,7 +703,14 @@ impl MailState {
                         Some(e) => mail(MailEffect::Retry(e.id.clone())),
                         None => vec![],
                     },
-                    _ => vec![],
+                    ListKind::Mailboxes => match self.mailboxes.get(self.selected) {
+                        Some(b) => mail(MailEffect::Mailbox {
+                            name: b.name.clone(),
+                            open: !b.opened,
+                        }),
+                        None => vec![],
+                    },
+                    ListKind::OutOfOffice => vec![],
                 },
                 Pane::Reader => vec![],
             },
@@ -532,6 +752,9 @@ impl MailState {
                 vec![]
             }
             KeyCode::Char('u') | KeyCode::Char('!') => {
+                if !matches!(self.kind, ListKind::Messages | ListKind::Search) {
+                    return vec![];
+                }
                 let Some(row) = self.rows.get_mut(self.selected) else {
                     return vec![];
                 };
@@ -568,7 +791,6 @@ impl MailState {
                 if let Some(read) = &self.reading {
                     *copied = Some(Zeroizing::new(read.text.replace("\r\n", "\n")));
                 }
-                let _ = cat;
                 vec![]
             }
             KeyCode::Char('/') => {
@@ -579,6 +801,19 @@ impl MailState {
             KeyCode::Char('b') => self.show(ListKind::Outbox, MailEffect::Outbox),
             KeyCode::Char('m') => self.show(ListKind::Mailboxes, MailEffect::Mailboxes),
             KeyCode::Char('O') => self.show(ListKind::OutOfOffice, MailEffect::OutOfOffice),
+            KeyCode::Char('e') if self.kind == ListKind::OutOfOffice => {
+                let today = chrono::Local::now().date_naive().format("%Y-%m-%d");
+                self.oof_form = Some(OofForm::new(
+                    self.oof.as_ref(),
+                    &today.to_string(),
+                    &t!(cat, "oof-default-subject"),
+                ));
+                vec![]
+            }
+            KeyCode::Char('x') if self.kind == ListKind::OutOfOffice && self.oof.is_some() => {
+                self.confirm_clear = true;
+                vec![]
+            }
             _ => vec![],
         }
     }
@@ -673,6 +908,30 @@ impl MailState {
         vec![]
     }
 
+    fn oof_key(&mut self, key: KeyEvent, copied: &Option<Zeroizing<String>>) -> Vec<Effect> {
+        let Some(f) = &mut self.oof_form else {
+            return vec![];
+        };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match (ctrl, key.code) {
+            // The form stays open until the server has taken it (see `apply`).
+            (true, KeyCode::Char('s')) => {
+                return vec![Effect::Mail(MailEffect::SetOof(Box::new(f.reply())))];
+            }
+            (true, KeyCode::Char('v')) => {
+                if let Some(text) = copied.as_ref() {
+                    f.paste(text);
+                }
+            }
+            (true, _) => {}
+            (_, KeyCode::Esc) => self.oof_form = None,
+            (_, KeyCode::Tab) => f.focus = (f.focus + 1) % OofForm::FIELDS,
+            (_, KeyCode::BackTab) => f.focus = (f.focus + OofForm::FIELDS - 1) % OofForm::FIELDS,
+            (_, code) => f.edit(code),
+        }
+        vec![]
+    }
+
     /// Candidates for the recipient being typed; stale answers (for an older prefix) are
     /// dropped.
     pub fn completions(&mut self, prefix: &str, names: Vec<String>) {
@@ -693,9 +952,21 @@ impl MailState {
         match outcome {
             MailOutcome::Folders(folders) => {
                 let first_load = self.folders.is_empty();
+                // The open folder may be gone (its shared mailbox was closed): back to INBOX.
+                let gone = self
+                    .current
+                    .as_ref()
+                    .is_some_and(|c| !folders.iter().any(|f| &f.name == c));
+                if gone {
+                    self.current = None;
+                    self.rows.clear();
+                    self.selected = 0;
+                }
                 self.folders = folders;
                 self.folder = self.folder.min(self.folders.len().saturating_sub(1));
-                if first_load && let Some(inbox) = self.folders.iter().position(is_inbox) {
+                if (first_load || gone)
+                    && let Some(inbox) = self.folders.iter().position(is_inbox)
+                {
                     self.folder = inbox;
                     let name = self.folders[inbox].name.clone();
                     self.current = Some(name.clone());
@@ -743,6 +1014,29 @@ impl MailState {
                 });
                 return vec![Effect::Status];
             }
+            MailOutcome::MailboxChanged { name, opened } => {
+                *message = Some(if opened {
+                    t!(cat, "mail-mailbox-opened", name = crate::text::clean(&name))
+                } else {
+                    t!(cat, "mail-mailbox-closed", name = crate::text::clean(&name))
+                });
+                // The ✓ and the folders show the new state.
+                return vec![
+                    Effect::Mail(MailEffect::Mailboxes),
+                    Effect::Mail(MailEffect::Folders),
+                    Effect::Status,
+                ];
+            }
+            MailOutcome::OofChanged { now, cleared } => {
+                // The server's answer is its state after the change: the view's reload.
+                self.oof = now;
+                if cleared {
+                    *message = Some(t!(cat, "oof-cleared"));
+                } else {
+                    self.oof_form = None;
+                    *message = Some(t!(cat, "oof-saved"));
+                }
+            }
         }
         vec![]
     }
@@ -784,5 +1078,303 @@ mod tests {
         let order: Vec<(i64, usize)> = rows.iter().map(|r| (r.item.id, r.depth)).collect();
         // "WG: Urlaub" came first, so the later "Urlaub" joins its thread.
         assert_eq!(order, vec![(1, 0), (3, 1), (4, 2), (5, 0), (2, 1)]);
+    }
+
+    fn press(m: &mut MailState, code: KeyCode) -> Vec<Effect> {
+        m.on_key(
+            KeyEvent::new(code, KeyModifiers::NONE),
+            &Catalog::new(kapsel_i18n::Lang::En),
+            &mut None,
+        )
+    }
+
+    fn ctrl(m: &mut MailState, c: char) -> Vec<Effect> {
+        m.on_key(
+            KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
+            &Catalog::new(kapsel_i18n::Lang::En),
+            &mut None,
+        )
+    }
+
+    fn mailboxes() -> Vec<MailboxInfo> {
+        serde_json::from_value(serde_json::json!([
+            {"name": "Public/Poststelle", "server_name": "Public/Poststelle", "kind": "shared",
+             "address": "poststelle@behoerde.example", "rights": "lrswipkxtea", "opened": false},
+            {"name": "shared/bob@behoerde.example", "server_name": "shared/bob@behoerde.example",
+             "kind": "other-user", "address": "bob@behoerde.example", "rights": "lr",
+             "opened": true}
+        ]))
+        .expect("mailboxes")
+    }
+
+    fn oof(internal: &str, external: &str) -> OutOfOffice {
+        OutOfOffice {
+            start: "2026-12-21".into(),
+            end: "2027-01-02".into(),
+            subject: "Urlaub".into(),
+            internal_text: internal.into(),
+            external_text: external.into(),
+            internal_domains: vec!["behoerde.example".into()],
+        }
+    }
+
+    #[test]
+    fn enter_opens_a_closed_mailbox_and_closes_an_open_one_then_both_lists_reload() {
+        let mut m = MailState::default();
+        press(&mut m, KeyCode::Char('m'));
+        assert_eq!(m.kind, ListKind::Mailboxes);
+        m.apply(
+            MailOutcome::Mailboxes(mailboxes()),
+            &Catalog::new(kapsel_i18n::Lang::En),
+            &mut None,
+        );
+        let open = press(&mut m, KeyCode::Enter);
+        assert!(
+            matches!(open.as_slice(), [Effect::Mail(MailEffect::Mailbox { name, open: true })]
+                if name == "Public/Poststelle"),
+            "{open:?}"
+        );
+        assert!(
+            open[0].waits(),
+            "opening syncs: the user waits and may cancel"
+        );
+        press(&mut m, KeyCode::Down);
+        let close = press(&mut m, KeyCode::Enter);
+        assert!(
+            matches!(close.as_slice(), [Effect::Mail(MailEffect::Mailbox { name, open: false })]
+                if name == "shared/bob@behoerde.example"),
+            "{close:?}"
+        );
+        // `u` and `!` act on messages only, never on a message hidden behind this view.
+        m.rows = thread(vec![item(1, 10, "Haushalt", "<1@x>", None)]);
+        assert!(press(&mut m, KeyCode::Char('u')).is_empty());
+        assert!(!m.rows[0].item.seen);
+        let mut message = None;
+        let reload = m.apply(
+            MailOutcome::MailboxChanged {
+                name: "shared/bob@behoerde.example".into(),
+                opened: false,
+            },
+            &Catalog::new(kapsel_i18n::Lang::En),
+            &mut message,
+        );
+        assert!(
+            reload
+                .iter()
+                .any(|e| matches!(e, Effect::Mail(MailEffect::Mailboxes)))
+                && reload
+                    .iter()
+                    .any(|e| matches!(e, Effect::Mail(MailEffect::Folders))),
+            "{reload:?}"
+        );
+        assert_eq!(
+            message.as_deref(),
+            Some(
+                "shared/bob@behoerde.example is closed; its messages were removed from the container."
+            )
+        );
+        assert_eq!(m.keys()[0], MAILBOX_KEYS);
+    }
+
+    #[test]
+    fn a_folder_of_a_closed_mailbox_gives_way_to_the_inbox() {
+        let mut m = MailState::default();
+        let folders = |names: &[&str]| -> Vec<FolderView> {
+            serde_json::from_value(serde_json::Value::Array(
+                names
+                    .iter()
+                    .map(|n| {
+                        serde_json::json!({"name": n, "server_name": n, "origin": "own",
+                            "special_use": null, "messages": 1, "unread": 0, "rights": null})
+                    })
+                    .collect(),
+            ))
+            .expect("folders")
+        };
+        let cat = Catalog::new(kapsel_i18n::Lang::En);
+        m.apply(
+            MailOutcome::Folders(folders(&["INBOX", "Poststelle/INBOX"])),
+            &cat,
+            &mut None,
+        );
+        m.folder = 1;
+        m.current = Some("Poststelle/INBOX".into());
+        m.rows = thread(vec![item(7, 10, "Antrag", "<7@x>", None)]);
+        let effects = m.apply(MailOutcome::Folders(folders(&["INBOX"])), &cat, &mut None);
+        assert_eq!(m.current.as_deref(), Some("INBOX"));
+        assert!(m.rows.is_empty() && m.folder == 0);
+        assert!(matches!(effects.as_slice(), [Effect::Mail(MailEffect::List(f))] if f == "INBOX"));
+    }
+
+    #[test]
+    fn the_oof_form_starts_today_moves_between_fields_saves_and_esc_drops_it() {
+        let mut m = MailState::default();
+        press(&mut m, KeyCode::Char('O'));
+        assert_eq!(m.kind, ListKind::OutOfOffice);
+        assert_eq!(m.keys()[0], OOF_KEYS);
+        assert!(press(&mut m, KeyCode::Char('e')).is_empty());
+        let today = chrono::Local::now()
+            .date_naive()
+            .format("%Y-%m-%d")
+            .to_string();
+        let f = m.oof_form.as_ref().expect("the form is open");
+        assert_eq!(
+            (f.start.text.as_str(), f.end.text.as_str()),
+            (today.as_str(), today.as_str())
+        );
+        assert_eq!(f.subject.text, "Abwesenheitsnotiz / Out of office");
+        assert_eq!(f.focus, 0);
+        assert!(m.typing() && m.editing());
+        assert_eq!(m.keys(), vec![OOF_FORM_KEYS]);
+        // Tab goes round all five fields; Shift+Tab goes back, from the first to the last.
+        for want in [1, 2, 3, 4, 0] {
+            press(&mut m, KeyCode::Tab);
+            assert_eq!(m.oof_form.as_ref().map(|f| f.focus), Some(want));
+        }
+        press(&mut m, KeyCode::BackTab);
+        assert_eq!(m.oof_form.as_ref().map(|f| f.focus), Some(4));
+        press(&mut m, KeyCode::BackTab);
+        press(&mut m, KeyCode::BackTab);
+        press(&mut m, KeyCode::BackTab);
+        // The end date: replace the last two digits.
+        press(&mut m, KeyCode::Backspace);
+        press(&mut m, KeyCode::Backspace);
+        press(&mut m, KeyCode::Char('3'));
+        press(&mut m, KeyCode::Char('1'));
+        // Enter in a one-line field moves on; in the reply it starts a new line.
+        press(&mut m, KeyCode::Enter);
+        press(&mut m, KeyCode::Enter);
+        for c in "Bin weg.".chars() {
+            press(&mut m, KeyCode::Char(c));
+        }
+        press(&mut m, KeyCode::Enter);
+        for c in "Ab 2.1. wieder da.".chars() {
+            press(&mut m, KeyCode::Char(c));
+        }
+        let save = ctrl(&mut m, 's');
+        let Some(Effect::Mail(MailEffect::SetOof(reply))) = save.first() else {
+            panic!("Ctrl+S saves: {save:?}");
+        };
+        assert!(save[0].waits());
+        assert_eq!(reply.start, today);
+        assert!(
+            reply.end.ends_with("-31") && reply.end.len() == 10,
+            "{}",
+            reply.end
+        );
+        assert_eq!(reply.internal_text, "Bin weg.\nAb 2.1. wieder da.");
+        assert_eq!(
+            reply.external_text, reply.internal_text,
+            "an empty second text means the same reply for everyone"
+        );
+        assert!(
+            m.oof_form.is_some(),
+            "the form stays until the server took it"
+        );
+        // Esc drops the form and asks nothing.
+        assert!(press(&mut m, KeyCode::Esc).is_empty());
+        assert!(m.oof_form.is_none());
+        assert_eq!(m.kind, ListKind::OutOfOffice);
+    }
+
+    #[test]
+    fn the_oof_form_holds_the_reply_that_is_on_and_keeps_its_domains() {
+        let same = OofForm::new(
+            Some(&oof("Bin weg.\r\nBis bald.", "Bin weg.\r\nBis bald.")),
+            "x",
+            "y",
+        );
+        assert_eq!(same.start.text, "2026-12-21");
+        assert_eq!(same.subject.text, "Urlaub");
+        assert_eq!(same.internal.text(), "Bin weg.\nBis bald.");
+        assert_eq!(
+            same.external.text(),
+            "",
+            "the same text shows as an empty second field"
+        );
+        let other = OofForm::new(Some(&oof("Intern", "Extern\u{1b}[2J")), "x", "y");
+        assert!(!other.external.text().contains('\u{1b}'));
+        let reply = other.reply();
+        assert_eq!(reply.internal_text, "Intern");
+        assert!(reply.external_text.starts_with("Extern"));
+        assert_eq!(reply.internal_domains, vec!["behoerde.example".to_string()]);
+    }
+
+    #[test]
+    fn a_reload_leaves_the_form_alone_and_a_taken_save_closes_it() {
+        let cat = Catalog::new(kapsel_i18n::Lang::En);
+        let mut m = MailState::default();
+        press(&mut m, KeyCode::Char('O'));
+        press(&mut m, KeyCode::Char('e'));
+        press(&mut m, KeyCode::Tab);
+        press(&mut m, KeyCode::Tab);
+        press(&mut m, KeyCode::Tab);
+        for c in "Bin weg.".chars() {
+            press(&mut m, KeyCode::Char(c));
+        }
+        ctrl(&mut m, 's');
+        // A plain reload of the view while the form is open changes nothing in it.
+        m.apply(MailOutcome::OutOfOffice(None), &cat, &mut None);
+        assert_eq!(
+            m.oof_form.as_ref().map(|f| f.internal.text()).as_deref(),
+            Some("Bin weg.")
+        );
+        let mut message = None;
+        m.apply(
+            MailOutcome::OofChanged {
+                now: Some(oof("Bin weg.", "Bin weg.")),
+                cleared: false,
+            },
+            &cat,
+            &mut message,
+        );
+        assert!(m.oof_form.is_none() && m.oof.is_some());
+        assert_eq!(message.as_deref(), Some("The out-of-office reply is set."));
+    }
+
+    #[test]
+    fn x_switches_the_reply_off_only_after_x_or_y() {
+        let mut m = MailState::default();
+        press(&mut m, KeyCode::Char('O'));
+        assert!(
+            press(&mut m, KeyCode::Char('x')).is_empty(),
+            "nothing to switch off"
+        );
+        assert!(!m.confirm_clear);
+        m.oof = Some(oof("a", "a"));
+        for (second, clears) in [('x', true), ('y', true), ('n', false), ('e', false)] {
+            assert!(press(&mut m, KeyCode::Char('x')).is_empty());
+            assert!(m.confirm_clear);
+            let effects = press(&mut m, KeyCode::Char(second));
+            assert!(!m.confirm_clear);
+            assert_eq!(
+                matches!(effects.as_slice(), [Effect::Mail(MailEffect::ClearOof)]),
+                clears,
+                "{second}: {effects:?}"
+            );
+            if clears {
+                assert!(effects[0].waits());
+            }
+            // The key that said no does nothing else (`e` does not open the form).
+            assert!(m.oof_form.is_none());
+        }
+        press(&mut m, KeyCode::Char('x'));
+        assert!(press(&mut m, KeyCode::Esc).is_empty());
+        assert_eq!(
+            m.kind,
+            ListKind::OutOfOffice,
+            "Esc only answered the question"
+        );
+        let mut message = None;
+        m.apply(
+            MailOutcome::OofChanged {
+                now: None,
+                cleared: true,
+            },
+            &Catalog::new(kapsel_i18n::Lang::En),
+            &mut message,
+        );
+        assert!(m.oof.is_none());
+        assert_eq!(message.as_deref(), Some("The out-of-office reply is off."));
     }
 }

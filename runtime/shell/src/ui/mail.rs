@@ -19,6 +19,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     if m.compose.is_some() {
         return compose(frame, app, theme, area);
     }
+    if m.oof_form.is_some() {
+        return oof_form(frame, app, theme, area);
+    }
     let wide = area.width >= 120;
     let (folders, list, reader) = if wide {
         let [a, b, c] = Layout::horizontal([
@@ -271,10 +274,30 @@ fn other_list(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                         Line::default(),
                     ];
                     v.extend(clean_lines(&o.internal_text).into_iter().map(Line::from));
+                    if o.external_text != o.internal_text {
+                        v.push(Line::default());
+                        v.push(Line::from(Span::styled(
+                            t!(cat, "oof-to-others"),
+                            theme.strong(),
+                        )));
+                        v.extend(clean_lines(&o.external_text).into_iter().map(Line::from));
+                    }
                     v
                 }
             },
         ),
+    };
+    // The question before the reply is switched off stands above everything else.
+    let lines = if m.kind == ListKind::OutOfOffice && m.confirm_clear {
+        let mut v = vec![
+            Line::from(Span::styled(t!(cat, "oof-confirm-clear"), theme.warn())),
+            Line::from(Span::styled(t!(cat, "oof-confirm-keys"), theme.strong())),
+            Line::default(),
+        ];
+        v.extend(lines);
+        v
+    } else {
+        lines
     };
     let body = if lines.is_empty() {
         Paragraph::new(Span::styled(t!(cat, "mail-empty"), theme.dim()))
@@ -442,4 +465,117 @@ fn compose(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             rect,
         );
     }
+}
+
+/// The out-of-office editor: three one-line fields, then the reply and the reply to others.
+fn oof_form(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let cat = &app.cat;
+    let Some(f) = &app.mail.oof_form else {
+        return;
+    };
+    let block = panel(t!(cat, "oof-edit-title"), true, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [
+        start,
+        end,
+        subject,
+        internal_label,
+        internal,
+        external_label,
+        external,
+        hint,
+    ] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let style = |n: usize| {
+        if f.focus == n {
+            theme.accent()
+        } else {
+            theme.strong()
+        }
+    };
+    let labels = [
+        t!(cat, "oof-start"),
+        t!(cat, "oof-end"),
+        t!(cat, "mail-subject"),
+    ];
+    let width = labels
+        .iter()
+        .map(|l| unicode_width::UnicodeWidthStr::width(l.as_str()))
+        .max()
+        .unwrap_or(0);
+    let date_hint = t!(cat, "oof-date-format");
+    let rows = [(&f.start, start), (&f.end, end), (&f.subject, subject)];
+    for (n, ((field, rect), label)) in rows.into_iter().zip(labels).enumerate() {
+        let label = format!("{label:>width$}: ");
+        let label_width = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16;
+        let mut spans = vec![Span::styled(label, style(n)), Span::raw(clean(&field.text))];
+        if n < 2 {
+            spans.push(Span::styled(format!("  {date_hint}"), theme.dim()));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), rect);
+        if f.focus == n {
+            let col = (label_width + field.cursor as u16).min(rect.width.saturating_sub(1));
+            frame.set_cursor_position((rect.x + col, rect.y));
+        }
+    }
+    let sections = [
+        (
+            t!(cat, "oof-reply"),
+            &f.internal,
+            internal_label,
+            internal,
+            3,
+        ),
+        (
+            t!(cat, "oof-reply-others"),
+            &f.external,
+            external_label,
+            external,
+            4,
+        ),
+    ];
+    for (label, text, label_rect, rect, n) in sections {
+        let rule = format!("── {label} ");
+        let fill = usize::from(label_rect.width)
+            .saturating_sub(unicode_width::UnicodeWidthStr::width(rule.as_str()));
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                fit(
+                    &format!("{rule}{}", "─".repeat(fill)),
+                    usize::from(label_rect.width),
+                ),
+                style(n),
+            )),
+            label_rect,
+        );
+        let height = usize::from(rect.height);
+        let first = window_start(text.row, text.lines.len(), height);
+        let lines: Vec<Line> = text.lines[first..(first + height).min(text.lines.len())]
+            .iter()
+            .map(|l| Line::from(clean(&l.text)))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), rect);
+        if f.focus == n && rect.height > 0 {
+            let row = text.row.saturating_sub(first) as u16;
+            let col = text.lines.get(text.row).map_or(0, |l| l.cursor) as u16;
+            frame.set_cursor_position((
+                rect.x + col.min(rect.width.saturating_sub(1)),
+                rect.y + row.min(rect.height - 1),
+            ));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(Span::styled(t!(cat, "oof-keys"), theme.dim())),
+        hint,
+    );
 }

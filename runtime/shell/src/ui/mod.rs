@@ -146,9 +146,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
 fn notice_line(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let width = usize::from(area.width);
     let line = if let Some(busy) = &app.busy {
+        // What is going on may name something long (a mailbox): it gives way, the hint not.
+        let hint = t!(app.cat, "shell-esc-cancels");
+        let room = width.saturating_sub(unicode_width::UnicodeWidthStr::width(hint.as_str()) + 4);
         Line::from(vec![
-            Span::styled(format!("⏳ {busy} "), theme.warn()),
-            Span::styled(t!(app.cat, "shell-esc-cancels"), theme.dim()),
+            Span::styled(format!("⏳ {} ", fit(&clean(busy), room)), theme.warn()),
+            Span::styled(hint, theme.dim()),
         ])
     } else if let Some(message) = &app.message {
         Line::from(Span::styled(fit(&clean(message), width), theme.strong()))

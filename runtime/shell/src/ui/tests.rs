@@ -582,3 +582,266 @@ fn monochrome_under_no_color_and_no_panic_at_any_size() {
         }
     }
 }
+
+fn shared_mailboxes() -> Vec<kapsel_mail::MailboxInfo> {
+    serde_json::from_value(json!([
+        {"name": "Public/Poststelle", "server_name": "Public/Poststelle", "kind": "shared",
+         "address": "poststelle@behoerde.example", "rights": "lrswipkxtea", "opened": false},
+        {"name": "shared/bob@behoerde.example", "server_name": "shared/bob@behoerde.example",
+         "kind": "other-user", "address": "bob@behoerde.example", "rights": "lr",
+         "opened": true},
+        {"name": format!("Public/{HOSTILE}"), "server_name": "Public/x", "kind": "shared",
+         "address": null, "rights": "l", "opened": false}
+    ]))
+    .expect("mailboxes")
+}
+
+#[test]
+fn shared_mailboxes_open_and_close_with_progress_and_a_confirmation_in_both_languages() {
+    for (lang, title, opening, esc, opened, toggle_help) in [
+        (
+            Lang::De,
+            "Gruppenpostfächer (Eingabe öffnet oder schließt)",
+            "Public/Poststelle wird geöffnet und synchronisiert … (Esc bricht ab)",
+            "(Esc bricht ab)",
+            "Public/Poststelle ist geöffnet; seine Ordner sind synchronisiert.",
+            "Postfach öffnen oder schließen (✓ = geöffnet)",
+        ),
+        (
+            Lang::En,
+            "Shared mailboxes (Enter opens or closes)",
+            "Opening and synchronising Public/Poststelle… (Esc cancels)",
+            "(Esc cancels)",
+            "Public/Poststelle is open; its folders are synchronised.",
+            "open or close the mailbox (✓ = open)",
+        ),
+    ] {
+        let mut app = unlocked(lang);
+        app.on_key(key(KeyCode::Char('m')));
+        app.apply(Outcome::Mail(MailOutcome::Mailboxes(shared_mailboxes())));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(title), "{screen}");
+        assert!(
+            screen.contains("  Public/Poststelle poststelle@"),
+            "{screen}"
+        );
+        assert!(
+            screen.contains("✓ shared/bob@behoerde.example bob@"),
+            "{screen}"
+        );
+        assert!(screen.contains("Public/Bericht␛]52"), "{screen}");
+        app.on_key(key(KeyCode::Char('?')));
+        let help = render(&app, 80, 24);
+        assert!(help.contains(toggle_help), "{help}");
+        app.on_key(key(KeyCode::Char('?')));
+
+        let effects = app.on_key(key(KeyCode::Enter));
+        assert!(
+            effects.iter().any(|e| matches!(e,
+                Effect::Mail(crate::mail::MailEffect::Mailbox { name, open: true })
+                    if name == "Public/Poststelle")),
+            "{effects:?}"
+        );
+        app.apply(Outcome::SyncProgress(
+            "Public/Poststelle/INBOX".into(),
+            3,
+            10,
+        ));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(opening) && screen.contains(esc), "{screen}");
+        assert!(screen.contains("Public/Poststelle/INBOX 3/10"), "{screen}");
+
+        let reload = app.apply(Outcome::Mail(MailOutcome::MailboxChanged {
+            name: "Public/Poststelle".into(),
+            opened: true,
+        }));
+        assert!(app.busy.is_none());
+        assert!(
+            reload
+                .iter()
+                .any(|e| matches!(e, Effect::Mail(crate::mail::MailEffect::Mailboxes)))
+        );
+        assert!(
+            reload
+                .iter()
+                .any(|e| matches!(e, Effect::Mail(crate::mail::MailEffect::Folders)))
+        );
+        let mut now = shared_mailboxes();
+        now[0].opened = true;
+        app.apply(Outcome::Mail(MailOutcome::Mailboxes(now)));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(opened), "{screen}");
+        assert!(screen.contains("✓ Public/Poststelle"), "{screen}");
+
+        // Enter on an open mailbox closes it.
+        let effects = app.on_key(key(KeyCode::Enter));
+        assert!(effects.iter().any(|e| matches!(
+            e,
+            Effect::Mail(crate::mail::MailEffect::Mailbox { open: false, .. })
+        )));
+    }
+}
+
+fn reply_on() -> kapsel_mail::autoreply::OutOfOffice {
+    kapsel_mail::autoreply::OutOfOffice {
+        start: "2026-12-21".into(),
+        end: "2027-01-02".into(),
+        subject: format!("Urlaub {HOSTILE}"),
+        internal_text: "Ich bin im Urlaub.\r\nVertretung: Max Müller".into(),
+        external_text: "I am on leave.".into(),
+        internal_domains: Vec::new(),
+    }
+}
+
+#[test]
+fn out_of_office_view_form_refusal_and_switch_off_in_both_languages() {
+    for (lang, words) in [
+        (
+            Lang::De,
+            [
+                "Abwesenheitsnotiz (e bearbeitet, x schaltet aus)",
+                "Abwesend vom 2026-12-21 bis 2027-01-02",
+                "An Absender außerhalb Ihrer Behörde:",
+                "Abwesenheitsnotiz ausschalten?",
+                "Erster Tag: 2026-12-21  JJJJ-MM-TT",
+                "Letzter Tag: 2027-01-02",
+                "   Betreff: Urlaub Bericht␛]52",
+                "── Antwort ──",
+                "── Antwort an Absender außerhalb Ihrer Behörde (leer: dieselbe Antwort) ",
+                "Strg+S speichern · Tab/Umschalt+Tab Feld · Strg+V einfügen · Esc abbrechen",
+                "Abwesenheitsnotiz wird gespeichert …",
+                "Fehlgeschlagen: das Ende liegt vor dem Beginn",
+                "Die Abwesenheitsnotiz ist eingerichtet.",
+                "Keine Abwesenheitsnotiz eingerichtet.",
+            ],
+        ),
+        (
+            Lang::En,
+            [
+                "Out of office (e edits, x switches off)",
+                "Out of office from 2026-12-21 to 2027-01-02",
+                "To senders outside your organisation:",
+                "Switch the out-of-office reply off?",
+                "First day: 2026-12-21  YYYY-MM-DD",
+                " Last day: 2027-01-02",
+                "  Subject: Urlaub Bericht␛]52",
+                "── Reply ──",
+                "── Reply to senders outside your organisation (empty: the same reply) ",
+                "Ctrl+S save · Tab/Shift+Tab field · Ctrl+V paste · Esc cancel",
+                "Saving the out-of-office reply…",
+                "Failed: das Ende liegt vor dem Beginn",
+                "The out-of-office reply is set.",
+                "No out-of-office reply is set.",
+            ],
+        ),
+    ] {
+        let mut app = unlocked(lang);
+        app.on_key(key(KeyCode::Char('O')));
+        app.apply(Outcome::Mail(MailOutcome::OutOfOffice(Some(reply_on()))));
+        let view = render(&app, 80, 24);
+        for w in &words[..3] {
+            assert!(view.contains(w), "{w:?} missing:\n{view}");
+        }
+        assert!(view.contains("Vertretung: Max Müller") && view.contains("I am on leave."));
+        // `x` asks first; any other key keeps the reply.
+        assert!(
+            !app.on_key(key(KeyCode::Char('x')))
+                .iter()
+                .any(|e| matches!(e, Effect::Mail(_)))
+        );
+        let asking = render(&app, 80, 24);
+        assert!(asking.contains(words[3]), "{asking}");
+        let keys = if lang == Lang::De {
+            "x oder y: ja · jede andere Taste: nein"
+        } else {
+            "x or y: yes · any other key: no"
+        };
+        assert!(asking.contains(keys), "{asking}");
+        app.on_key(key(KeyCode::Char('n')));
+        assert!(!render(&app, 80, 24).contains(words[3]));
+
+        // The form, prefilled with the reply that is on.
+        app.on_key(key(KeyCode::Char('e')));
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+        terminal.draw(|f| super::draw(f, &app)).expect("draw");
+        let form = render(&app, 80, 24);
+        for w in &words[4..10] {
+            assert!(form.contains(w), "{w:?} missing:\n{form}");
+        }
+        assert!(form.contains("Ich bin im Urlaub.") && form.contains("I am on leave."));
+        // The cursor stands at the end of the first field (border, label, ten characters).
+        let label = if lang == Lang::De {
+            " Erster Tag: "
+        } else {
+            "First day: "
+        };
+        let label = label.chars().count() as u16;
+        assert_eq!(
+            terminal.backend().cursor_position(),
+            ratatui::layout::Position::new(1 + label + 10, 2)
+        );
+        // Tab is a field here, not the next tab; Ctrl+S saves, it does not sync.
+        app.on_key(key(KeyCode::Tab));
+        assert_eq!(app.tab, Tab::Mail);
+        assert_eq!(app.mail.oof_form.as_ref().map(|f| f.focus), Some(1));
+        for _ in 0..10 {
+            app.on_key(key(KeyCode::Backspace));
+        }
+        for c in "2026-12-01".chars() {
+            app.on_key(key(KeyCode::Char(c)));
+        }
+        let effects = app.on_key(ctrl('s'));
+        assert!(!effects.iter().any(|e| matches!(e, Effect::SyncNow)));
+        assert!(effects.iter().any(|e| matches!(
+            e,
+            Effect::Mail(crate::mail::MailEffect::SetOof(o)) if o.end == "2026-12-01"
+        )));
+        let saving = render(&app, 80, 24);
+        assert!(saving.contains(words[10]), "{saving}");
+        // The server refuses: the error shows and the form keeps what was typed.
+        app.apply(Outcome::Failed("das Ende liegt vor dem Beginn".into()));
+        let refused = render(&app, 80, 24);
+        assert!(refused.contains(words[11]), "{refused}");
+        assert!(refused.contains("2026-12-01"), "{refused}");
+        assert!(app.mail.oof_form.is_some());
+        // Taken: the form closes and the view shows the server's state.
+        let mut taken = reply_on();
+        taken.end = "2027-01-08".into();
+        app.apply(Outcome::Mail(MailOutcome::OofChanged {
+            now: Some(taken),
+            cleared: false,
+        }));
+        let saved = render(&app, 80, 24);
+        assert!(
+            saved.contains(words[12]) && saved.contains("2027-01-08"),
+            "{saved}"
+        );
+        assert!(app.mail.oof_form.is_none());
+
+        // Switched off after `x` `y`.
+        app.on_key(key(KeyCode::Char('x')));
+        let effects = app.on_key(key(KeyCode::Char('y')));
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::Mail(crate::mail::MailEffect::ClearOof)))
+        );
+        assert!(app.busy.is_some());
+        app.apply(Outcome::Mail(MailOutcome::OofChanged {
+            now: None,
+            cleared: true,
+        }));
+        assert!(render(&app, 80, 24).contains(words[13]));
+
+        // A new form starts empty; Esc leaves without saving.
+        app.on_key(key(KeyCode::Char('e')));
+        let empty = render(&app, 80, 24);
+        assert!(
+            empty.contains("Abwesenheitsnotiz / Out of office"),
+            "{empty}"
+        );
+        let effects = app.on_key(key(KeyCode::Esc));
+        assert!(!effects.iter().any(|e| matches!(e, Effect::Mail(_))));
+        assert!(app.mail.oof_form.is_none());
+    }
+}
