@@ -340,9 +340,19 @@ fn the_tenant_manages_devices_through_signed_static_files_on_nginx() {
     );
     relock(&b);
 
-    // Offline beyond the grace period: refused with the helpdesk text; beyond the offline
-    // limit: wiped.
+    // Offline beyond the grace period: refused with the helpdesk text — also after someone
+    // holding the device deleted the newest contact and moved the enrolment time in the
+    // plaintext table (the sealed standing undoes it right after the password); beyond the
+    // offline limit: wiped.
     std::fs::remove_dir_all(&rolled.www).unwrap();
+    {
+        let c = kapsel_core::container::Container::open(&b.root).unwrap();
+        c.vault().meta_put("mgmt_freshness", b"").unwrap();
+        let moved = kapsel_device::device::now() + DAY;
+        c.vault()
+            .meta_put("device_enrolled_at", moved.to_string().as_bytes())
+            .unwrap();
+    }
     let late = [("KAPSEL_DEBUG_CLOCK_OFFSET", (DAY + 3600).to_string())];
     let r = unlock_with(&b, &late);
     assert_ne!(r.code, 0);
@@ -351,7 +361,7 @@ fn the_tenant_manages_devices_through_signed_static_files_on_nginx() {
         "{}",
         r.stderr
     );
-    let gone = [("KAPSEL_DEBUG_CLOCK_OFFSET", (4 * DAY).to_string())];
+    let gone = [("KAPSEL_DEBUG_CLOCK_OFFSET", (6 * DAY).to_string())];
     let r = unlock_with(&b, &gone);
     assert!(r.stderr.contains("wiped"), "{}", r.stderr);
     let left = files_under(&b.root);

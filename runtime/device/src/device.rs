@@ -15,7 +15,7 @@ use ed25519_dalek::VerifyingKey;
 use kapsel_core::audit;
 use kapsel_core::container::Container;
 use kapsel_core::error::{Error, Result};
-use kapsel_core::policy::{Management, signing};
+use kapsel_core::policy::signing;
 use kapsel_i18n::t;
 use serde::{Deserialize, Serialize};
 
@@ -118,20 +118,101 @@ fn trusted_key(c: &Container) -> Result<VerifyingKey> {
     Ok(pinned)
 }
 
-/// What the container knows, every stored document re-verified.
+/// What an unlocked container seals about its standing, so that editing the plaintext
+/// meta table (deleting the newest documents, moving the enrolment time, taking another
+/// device's id) is undone at the next unlock.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Sealed {
+    device_id: String,
+    enrolled_at: i64,
+    contact: Option<i64>,
+    highest_clock: i64,
+    devices_serial: u64,
+    state: Option<DeviceState>,
+}
+
+const SEALED_NS: &str = "device";
+const SEALED_KEY: &str = "standing";
+
+fn sealed(c: &Container) -> Option<Sealed> {
+    if !c.vault().is_unlocked() {
+        return None;
+    }
+    let bytes = c.vault().get(SEALED_NS, SEALED_KEY).ok().flatten()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// The device's own public key, from the secret kept for receipts.
+fn own_key(c: &Container) -> Result<String> {
+    Ok(meta_text(c, META_DEVICE_KEY)?
+        .and_then(|t| signing::parse_secret_key(&t).ok())
+        .map(|k| signing::encode_public_key(&k.verifying_key()))
+        .unwrap_or_default())
+}
+
+/// What the container knows: every stored document re-verified, and — when unlocked —
+/// merged with what it sealed, so nothing deleted or moved back in the plaintext table
+/// counts.
 pub fn known(c: &Container) -> Result<Known> {
     let key = trusted_key(c)?;
     let freshness =
         meta_text(c, META_FRESHNESS)?.and_then(|t| documents::verify::<Freshness>(&t, &key).ok());
     let devices =
         meta_text(c, META_DEVICES)?.and_then(|t| documents::verify::<DeviceList>(&t, &key).ok());
-    Ok(Known {
+    let mut known = Known {
         device_id: meta_text(c, META_DEVICE_ID)?.unwrap_or_default(),
+        device_key: own_key(c)?,
         enrolled_at: meta_i64(c, META_ENROLLED_AT)?,
-        freshness,
+        contact: freshness.as_ref().map(|f| f.issued_at),
         devices,
+        sealed_state: None,
         highest_clock: meta_i64(c, META_HIGHEST_CLOCK)?,
-    })
+        devices_serial: 0,
+    };
+    known.devices_serial = known.devices.as_ref().map_or(0, |l| l.serial);
+    if let Some(s) = sealed(c) {
+        known.device_id = s.device_id;
+        known.enrolled_at = s.enrolled_at;
+        // A contact newer than the seal reset the clock readings; otherwise both count.
+        if s.contact >= known.contact {
+            known.highest_clock = known.highest_clock.max(s.highest_clock);
+        }
+        known.contact = known.contact.max(s.contact);
+        let plain_serial = known.devices_serial;
+        known.devices_serial = plain_serial.max(s.devices_serial);
+        if s.devices_serial >= plain_serial {
+            known.sealed_state = s.state;
+            if s.devices_serial > plain_serial {
+                // The newer list was deleted: the sealed state speaks for it.
+                known.devices = None;
+            }
+        }
+    }
+    Ok(known)
+}
+
+/// Seal what is known now (unlocked only; the newest of both sides is kept).
+pub fn seal(c: &Container) -> Result<()> {
+    if !c.vault().is_unlocked() {
+        return Ok(());
+    }
+    let k = known(c)?;
+    let devices_serial = k.devices.as_ref().map_or(0, |l| l.serial);
+    let previous = sealed(c).unwrap_or_default();
+    let record = Sealed {
+        state: if devices_serial >= previous.devices_serial {
+            k.state()
+        } else {
+            previous.state
+        },
+        devices_serial: devices_serial.max(previous.devices_serial),
+        device_id: k.device_id,
+        enrolled_at: k.enrolled_at,
+        contact: k.contact,
+        highest_clock: k.highest_clock,
+    };
+    let json = serde_json::to_vec(&record).map_err(|e| Error::invalid(e.to_string()))?;
+    c.vault().put(SEALED_NS, SEALED_KEY, &json)
 }
 
 /// The last contact attempt, for `kapsel status`.
@@ -149,13 +230,18 @@ fn record_attempt(c: &Container, attempt: &Attempt) {
     }
 }
 
-/// One contact round: fetch, verify against the trusted key (following a rollover signed by
-/// it), refuse anything older than what was seen, store what is new. A newer policy and a
-/// rollover are kept for [`after_unlock`], which needs the keys to install them.
-pub fn contact(c: &Container, rules: &Management, at: i64) -> Result<()> {
-    let result = Endpoint::new(&rules.endpoint, &c.policy().tls)
-        .and_then(|e| e.fetch())
-        .and_then(|published| accept(c, &published, at));
+/// Fetch the tenant's publication (no container needed, so the session is not held
+/// during network I/O). `None` when the policy manages nothing.
+pub fn fetch(policy: &kapsel_core::policy::Policy) -> Option<Result<Published>> {
+    let rules = policy.management.as_ref()?;
+    Some(Endpoint::new(&rules.endpoint, &policy.tls).and_then(|e| e.fetch()))
+}
+
+/// Take in what a round fetched: verify against the trusted key (following a rollover
+/// signed by it), refuse anything older than what was seen, store what is new. A newer
+/// policy and a rollover are kept for [`after_unlock`], which needs the keys.
+pub fn contact(c: &Container, fetched: Result<Published>, at: i64) -> Result<()> {
+    let result = fetched.and_then(|published| accept(c, &published, at));
     let attempt = Attempt {
         at,
         ok: result.is_ok(),
@@ -202,24 +288,22 @@ fn accept(c: &Container, p: &Published, at: i64) -> Result<()> {
         return Err(foreign_tenant());
     }
     let known = known(c)?;
-    if let Some(seen) = &known.freshness
-        && fresh.issued_at < seen.issued_at
+    if let Some(seen) = known.contact
+        && fresh.issued_at < seen
     {
         return Err(Error::Policy(t!(
             cat,
             "device-older-freshness",
             issued = documents::utc(fresh.issued_at),
-            seen = documents::utc(seen.issued_at)
+            seen = documents::utc(seen)
         )));
     }
-    if let Some(seen) = &known.devices
-        && devices.serial < seen.serial
-    {
+    if devices.serial < known.devices_serial {
         return Err(Error::Policy(t!(
             cat,
             "device-older-devices",
             serial = devices.serial.to_string(),
-            seen = seen.serial.to_string()
+            seen = known.devices_serial.to_string()
         )));
     }
     if fresh.issued_at > at + CLOCK_SKEW_SECONDS {
@@ -253,13 +337,18 @@ fn accept(c: &Container, p: &Published, at: i64) -> Result<()> {
         )));
     }
     let vault = c.vault();
-    let before = known
-        .devices
-        .as_ref()
-        .and_then(|l| l.find(&known.device_id))
+    let before = known.state();
+    let after = devices
+        .find(&known.device_id)
+        .filter(|d| d.key == known.device_key)
         .map(|d| d.state);
-    let after = devices.find(&known.device_id).map(|d| d.state);
-    vault.meta_put(META_FRESHNESS, p.freshness.as_bytes())?;
+    // One transaction, the device list before the freshness document: a process ended
+    // half-way (a lock does not wait) never keeps a new contact without the list that came
+    // with it.
+    let tx = rusqlite::Transaction::new_unchecked(
+        vault.conn(),
+        rusqlite::TransactionBehavior::Immediate,
+    )?;
     vault.meta_put(META_DEVICES, p.devices.as_bytes())?;
     if let Some(r) = &new_rollover {
         vault.meta_put(META_ROLLOVER, r.as_bytes())?;
@@ -268,10 +357,11 @@ fn accept(c: &Container, p: &Published, at: i64) -> Result<()> {
     if newer || key != pinned {
         vault.meta_put(META_POLICY, p.policy.as_bytes())?;
     }
-    vault.meta_put(
-        META_HIGHEST_CLOCK,
-        at.max(known.highest_clock).to_string().as_bytes(),
-    )?;
+    vault.meta_put(META_FRESHNESS, p.freshness.as_bytes())?;
+    // The tenant just vouched for the time (within the skew): readings before it no
+    // longer count.
+    vault.meta_put(META_HIGHEST_CLOCK, at.to_string().as_bytes())?;
+    tx.commit()?;
     if before != after {
         let _ = audit::append(
             vault,
@@ -327,13 +417,39 @@ pub struct Wiping {
 
 /// One contact round (its failure only counts against the grace period), then the verdict.
 pub fn decide(c: &Container) -> Result<Decision> {
+    let fetched = fetch(c.policy());
+    decide_with(c, fetched)
+}
+
+/// The verdict after a round whose fetch was done already (`None`: not managed).
+pub fn decide_with(c: &Container, fetched: Option<Result<Published>>) -> Result<Decision> {
     let Some(rules) = c.policy().management.clone() else {
         return Ok(Decision::Open(None));
     };
     let at = now();
-    let contacted = contact(c, &rules, at);
+    let contacted = match fetched {
+        Some(f) => contact(c, f, at),
+        None => Ok(()),
+    };
     let known = known(c)?;
-    Ok(match standing::decide(&rules, &known, at) {
+    let verdict = standing::decide(&rules, &known, at);
+    // Every check moves the highest reading seen forward, contact or not: a clock set
+    // back after an offline day is caught, not only one set back behind a document. Capped
+    // at the end of the grace period, so a clock that once ran far ahead costs no more
+    // than the grace period, and the next contact resets it (see `accept`).
+    let reading = at.min(
+        known
+            .last_contact()
+            .saturating_add(i64::from(rules.grace_hours) * 3600),
+    );
+    if reading > known.highest_clock
+        && !matches!(verdict, Verdict::Refuse(Refusal::ClockSetBack { .. }))
+    {
+        c.vault()
+            .meta_put(META_HIGHEST_CLOCK, reading.to_string().as_bytes())?;
+    }
+    let _ = seal(c);
+    Ok(match verdict {
         Verdict::Open { grace_left } => Decision::Open(Some(grace_left)),
         Verdict::Refuse(why) => {
             let reason = refusal_text(&why, contacted.err().as_ref());
@@ -356,6 +472,16 @@ pub fn decide(c: &Container) -> Result<Decision> {
             at,
         }),
     })
+}
+
+/// Right after the password, with what the container sealed: the verdict again, without
+/// another round — an edit of the plaintext table before this unlock is undone here.
+pub fn recheck_unlocked(c: &mut Container) -> Result<()> {
+    match decide_with(c, None)? {
+        Decision::Open(_) => Ok(()),
+        Decision::Refuse(e) => Err(e),
+        Decision::Wipe(w) => Err(wipe(c, &w)),
+    }
 }
 
 /// The check before the password: open, or an error that says why not (after wiping, if
@@ -491,18 +617,15 @@ pub fn report(c: &Container) -> Result<Option<Report>> {
     };
     let known = known(c)?;
     let at = now();
-    let grace_left = i64::from(rules.grace_hours) * 3600 - (at - known.last_contact());
+    let grace_left = (i64::from(rules.grace_hours) * 3600)
+        .saturating_sub(at.saturating_sub(known.last_contact()));
     let last_attempt = c
         .vault()
         .meta_get(META_LAST_ATTEMPT)?
         .and_then(|v| serde_json::from_slice(&v).ok());
     Ok(Some(Report {
-        device_state: known
-            .devices
-            .as_ref()
-            .and_then(|l| l.find(&known.device_id))
-            .map(|d| d.state),
-        last_contact: known.freshness.as_ref().map(|f| f.issued_at),
+        device_state: known.state(),
+        last_contact: known.contact,
         devices_serial: known.devices.as_ref().map(|l| l.serial),
         device_id: known.device_id,
         endpoint: rules.endpoint,

@@ -8,7 +8,7 @@
 
 use kapsel_core::policy::{Management, UnknownDevice};
 
-use crate::documents::{DeviceList, DeviceState, Freshness, WipeReason};
+use crate::documents::{DeviceList, DeviceState, WipeReason};
 
 /// How far a device clock may run behind the tenant's before it counts as set back.
 pub const CLOCK_SKEW_SECONDS: i64 = 300;
@@ -39,53 +39,80 @@ pub enum Refusal {
 #[derive(Debug, Clone, Default)]
 pub struct Known {
     pub device_id: String,
+    /// The device's own public key: a list entry counts only if it carries this key, so a
+    /// container cannot pass for another device by taking its id.
+    pub device_key: String,
     /// When the container was enrolled: the grace period's start before any contact.
     pub enrolled_at: i64,
-    pub freshness: Option<Freshness>,
+    /// `issued_at` of the newest verified freshness document.
+    pub contact: Option<i64>,
     pub devices: Option<DeviceList>,
+    /// This device's state in the newest list seen, as sealed after an unlock (it survives
+    /// the plaintext list being deleted).
+    pub sealed_state: Option<DeviceState>,
     /// The highest clock reading recorded at a check.
     pub highest_clock: i64,
+    /// The highest device-list serial seen (sealed or in the table).
+    pub devices_serial: u64,
 }
 
 impl Known {
     /// The time the tenant was last heard from (or enrolment, before the first contact).
     pub fn last_contact(&self) -> i64 {
-        self.freshness
-            .as_ref()
-            .map_or(self.enrolled_at, |f| f.issued_at)
+        self.contact.unwrap_or(self.enrolled_at)
+    }
+
+    /// This device's state in the newest list, if it is in it (by id and key).
+    pub fn state(&self) -> Option<DeviceState> {
+        let listed = self.devices.as_ref().map(|l| {
+            l.find(&self.device_id)
+                .filter(|d| d.key == self.device_key)
+                .map(|d| d.state)
+        });
+        match (listed, self.sealed_state) {
+            // A wipe or lock once seen is not undone by losing the list.
+            (None, sealed) => sealed,
+            (Some(state), _) => state,
+        }
+    }
+
+    fn listed(&self) -> bool {
+        self.devices.is_some()
     }
 }
 
 pub fn decide(rules: &Management, known: &Known, now: i64) -> Verdict {
+    // The device's state in the newest list comes first: a wipe stays a wipe, whatever
+    // the clock says.
+    match known.state() {
+        Some(DeviceState::Wipe) => return Verdict::Wipe(WipeReason::RemoteWipe),
+        Some(DeviceState::Locked) => return Verdict::Refuse(Refusal::DeviceLocked),
+        Some(DeviceState::Active) => {}
+        None if known.listed() => match rules.unknown_device {
+            UnknownDevice::Allow => {}
+            UnknownDevice::Refuse => return Verdict::Refuse(Refusal::NotApproved),
+            UnknownDevice::Wipe => return Verdict::Wipe(WipeReason::UnknownDevice),
+        },
+        None => {}
+    }
+    // Everything the device has seen happen: a clock reading earlier than any of it was
+    // set back (an enrolment "in the future" included).
     let seen = known
-        .freshness
-        .as_ref()
-        .map_or(0, |f| f.issued_at)
-        .max(known.highest_clock);
-    if now + CLOCK_SKEW_SECONDS < seen {
+        .contact
+        .unwrap_or(0)
+        .max(known.highest_clock)
+        .max(known.enrolled_at);
+    if now.saturating_add(CLOCK_SKEW_SECONDS) < seen {
         return Verdict::Refuse(Refusal::ClockSetBack { now, seen });
     }
-    // The device's state in the newest list wins over the clock: a wipe stays a wipe.
-    if let Some(list) = &known.devices {
-        match list.find(&known.device_id).map(|d| d.state) {
-            Some(DeviceState::Wipe) => return Verdict::Wipe(WipeReason::RemoteWipe),
-            Some(DeviceState::Locked) => return Verdict::Refuse(Refusal::DeviceLocked),
-            Some(DeviceState::Active) => {}
-            None => match rules.unknown_device {
-                UnknownDevice::Allow => {}
-                UnknownDevice::Refuse => return Verdict::Refuse(Refusal::NotApproved),
-                UnknownDevice::Wipe => return Verdict::Wipe(WipeReason::UnknownDevice),
-            },
-        }
-    }
-    let since = now - known.last_contact();
+    let since = now.saturating_sub(known.last_contact());
     if since > i64::from(rules.wipe_after_days) * 86_400 {
         return Verdict::Wipe(WipeReason::OfflineLimit);
     }
     let grace = i64::from(rules.grace_hours) * 3600;
     if since > grace {
         return Verdict::Refuse(Refusal::GraceExceeded {
-            last_contact: known.freshness.as_ref().map(|f| f.issued_at),
+            last_contact: known.contact,
         });
     }
     Verdict::Open {
@@ -108,14 +135,11 @@ mod tests {
     fn known(state: Option<DeviceState>, issued_at: i64) -> Known {
         Known {
             device_id: "d-1".into(),
+            device_key: "ed25519:me".into(),
             enrolled_at: 0,
-            freshness: Some(Freshness {
-                tenant: "t".into(),
-                issued_at,
-                expires_at: issued_at + 3600,
-                policy_serial: 1,
-                devices_serial: 1,
-            }),
+            contact: Some(issued_at),
+            sealed_state: None,
+            devices_serial: 1,
             devices: Some(DeviceList {
                 tenant: "t".into(),
                 serial: 1,
@@ -124,7 +148,7 @@ mod tests {
                     .map(|s| DeviceEntry {
                         id: "d-1".into(),
                         state: s,
-                        key: String::new(),
+                        key: "ed25519:me".into(),
                         login: None,
                     })
                     .into_iter()
@@ -176,6 +200,39 @@ mod tests {
             decide(&r, &k, T + 3 * 86_400 + 1),
             Verdict::Wipe(WipeReason::OfflineLimit)
         );
+    }
+
+    #[test]
+    fn another_devices_entry_does_not_count_and_a_seen_wipe_survives_losing_the_list() {
+        let r = rules();
+        let mut k = known(Some(DeviceState::Active), T);
+        k.device_key = "ed25519:someone-else".into();
+        assert_eq!(decide(&r, &k, T), Verdict::Refuse(Refusal::NotApproved));
+        let mut k = known(None, T);
+        k.devices = None;
+        k.sealed_state = Some(DeviceState::Wipe);
+        assert_eq!(decide(&r, &k, T), Verdict::Wipe(WipeReason::RemoteWipe));
+        // A wipe wins over a clock set back.
+        let mut k = known(Some(DeviceState::Wipe), T);
+        k.highest_clock = T + 10 * 86_400;
+        assert_eq!(decide(&r, &k, T), Verdict::Wipe(WipeReason::RemoteWipe));
+    }
+
+    #[test]
+    fn an_enrolment_in_the_future_and_extreme_times_do_not_open_or_panic() {
+        let r = rules();
+        let mut k = known(Some(DeviceState::Active), T);
+        k.contact = None;
+        k.enrolled_at = T + 30 * 86_400;
+        assert!(matches!(
+            decide(&r, &k, T),
+            Verdict::Refuse(Refusal::ClockSetBack { .. })
+        ));
+        k.enrolled_at = i64::MIN;
+        assert_eq!(decide(&r, &k, T), Verdict::Wipe(WipeReason::OfflineLimit));
+        k.enrolled_at = 0;
+        let _ = decide(&r, &k, i64::MIN);
+        let _ = decide(&r, &k, i64::MAX);
     }
 
     #[test]

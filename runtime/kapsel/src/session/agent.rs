@@ -123,6 +123,9 @@ pub fn run_agent(root: &Path, idle_cap: Option<Duration>, accept_new_binary: boo
         // A newer policy or a key rollover fetched just now needs the keys to install; a
         // refusal is audited by the update path and does not stop the unlock.
         let _ = kapsel_device::device::after_unlock(&mut container);
+        // With the keys, the sealed standing speaks too: an edit of the plaintext table
+        // made before this unlock does not open the container.
+        kapsel_device::device::recheck_unlocked(&mut container)?;
         let listener = bind(&path)?;
         let policy_idle = Duration::from_secs(u64::from(container.policy().lock.idle_minutes) * 60);
         let idle = idle_cap.map_or(policy_idle, |cap| cap.min(policy_idle));
@@ -187,9 +190,23 @@ fn watch_tenant(agent: &Arc<Agent>) {
                 continue;
             }
             last = Instant::now();
+            // The network round runs without the session: everyone else is answered
+            // meanwhile.
+            let policy = {
+                let s = agent.state.lock().unwrap_or_else(|p| p.into_inner());
+                s.container.policy().clone()
+            };
+            let fetched = kapsel_device::device::fetch(&policy);
+            if agent.locking.load(Ordering::SeqCst) {
+                continue;
+            }
             let mut s = agent.state.lock().unwrap_or_else(|p| p.into_inner());
-            let decision = kapsel_device::device::decide(&s.container);
+            let decision = kapsel_device::device::decide_with(&s.container, fetched);
+            let before = (s.container.policy().serial, *s.container.tenant_key());
             let _ = kapsel_device::device::after_unlock(&mut s.container);
+            if before != (s.container.policy().serial, *s.container.tenant_key()) {
+                let _ = policy_changed(&mut s);
+            }
             match decision {
                 Ok(kapsel_device::device::Decision::Open(_)) | Err(_) => {}
                 Ok(kapsel_device::device::Decision::Refuse(_)) => {
@@ -204,6 +221,28 @@ fn watch_tenant(agent: &Arc<Agent>) {
             }
         }
     });
+}
+
+/// A new policy is in force: apps restart under its grants, and the mail and groupware
+/// workers (which run on the old policy's servers and bounds) are replaced.
+fn policy_changed(state: &mut State) -> Result<()> {
+    state.apps = None;
+    if let Err(e) = kapsel_mail::service::start_background(&state.container, &state.mail) {
+        audit::append(
+            state.container.vault(),
+            "mail-worker-failed",
+            serde_json::json!({ "error": e.to_string() }),
+        )?;
+    }
+    state.groupware.retire();
+    if let Err(e) = kapsel_calendar::start_background(&state.container, &state.groupware) {
+        audit::append(
+            state.container.vault(),
+            "groupware-worker-failed",
+            serde_json::json!({ "error": e.to_string() }),
+        )?;
+    }
+    Ok(())
 }
 
 /// The policy's interval; debug builds let tests shorten it (`KAPSEL_DEBUG_CONTACT_SECONDS`).
@@ -640,23 +679,7 @@ fn handle(
         }
         Request::PolicyUpdate { text } => {
             let kind = state.container.update_policy(&text)?;
-            state.apps = None;
-            // The mail worker runs on the old policy's servers and bounds: replace it.
-            if let Err(e) = kapsel_mail::service::start_background(&state.container, &state.mail) {
-                audit::append(
-                    state.container.vault(),
-                    "mail-worker-failed",
-                    serde_json::json!({ "error": e.to_string() }),
-                )?;
-            }
-            state.groupware.retire();
-            if let Err(e) = kapsel_calendar::start_background(&state.container, &state.groupware) {
-                audit::append(
-                    state.container.vault(),
-                    "groupware-worker-failed",
-                    serde_json::json!({ "error": e.to_string() }),
-                )?;
-            }
+            policy_changed(state)?;
             Ok(Answer::PolicyUpdated(PolicyUpdated {
                 updated: kind == kapsel_core::policy::UpdateKind::Newer,
                 serial: state.container.policy().serial,
