@@ -82,7 +82,8 @@ fn enrol_unlock_status_lock() {
         .iter()
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["enrol", "unlock", "lock", "unlock"]);
+    // The device identity made at enrolment (kapsel-device) is recorded right after it.
+    assert_eq!(kinds, ["enrol", "device-enrolled", "unlock", "lock", "unlock"]);
     assert_eq!(v["verification"]["ok"], true);
 }
 
