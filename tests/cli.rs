@@ -83,7 +83,10 @@ fn enrol_unlock_status_lock() {
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
     // The device identity made at enrolment (kapsel-device) is recorded right after it.
-    assert_eq!(kinds, ["enrol", "device-enrolled", "unlock", "lock", "unlock"]);
+    assert_eq!(
+        kinds,
+        ["enrol", "device-enrolled", "unlock", "lock", "unlock"]
+    );
     assert_eq!(v["verification"]["ok"], true);
 }
 
