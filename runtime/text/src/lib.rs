@@ -173,6 +173,12 @@ pub fn to_blocks(html: &str, base: Option<&str>) -> Vec<Piece> {
         };
         text.push_str(&decode_entities(&rest[..lt]));
         rest = &rest[lt + 1..];
+        // As in HTML5: only `<` before a letter, `/`, `!` or `?` opens a tag, so text such as
+        // "5 < 7 und 7 > 5" keeps its words.
+        if !rest.starts_with(|c: char| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?')) {
+            text.push('<');
+            continue;
+        }
         if let Some(after) = rest.strip_prefix("!--") {
             rest = after.find("-->").map_or("", |i| &after[i + 3..]);
             continue;
@@ -265,4 +271,20 @@ pub fn url_join(base: &str, href: &str) -> Option<String> {
     let path = &rest[host_end..];
     let dir = path.rfind('/').map_or("/", |i| &path[..=i]);
     Some(format!("{origin}{dir}{href}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_less_than_sign_in_text_is_text() {
+        assert_eq!(
+            to_blocks("<p>5 < 7 und 7 > 5.</p><p>a<b>b</b> <3 x</p>", None),
+            [
+                Piece::Text("5 < 7 und 7 > 5.".into()),
+                Piece::Text("ab <3 x".into())
+            ]
+        );
+    }
 }
