@@ -131,7 +131,7 @@ fn browse_a_webdav_share_and_open_files_inside_the_container() {
             _ => None,
         })
         .expect("a next-page button");
-    let last = act(&mut fx, &next.replace("more:1000:", "more:2000:"));
+    let last = act(&mut fx, &next.replace("ls:name:1000:", "ls:name:2000:"));
     assert!(
         last.view.render_text().contains("datei-2999.txt"),
         "{}",
@@ -247,9 +247,20 @@ fn sharepoint_sites_through_the_rest_api_in_both_json_shapes() {
             assert_eq!(o.saved_documents[0].size as usize, body.len(), "{lib} {n}");
         }
         let many = act(action_for(&root, "viele/"), vec![]);
+        let t = many.view.render_text();
         assert!(
-            many.view.render_text().contains("1500 entries"),
-            "{lib}: paging"
+            t.contains("Entries 1–500 of 1,500")
+                && t.contains("akte-0499.txt")
+                && !t.contains("akte-0500.txt"),
+            "{lib}: paging\n{}",
+            &t[..t.len().min(600)]
+        );
+        let next = button(&many, "Next page");
+        let t = act(next, vec![]).view.render_text();
+        assert!(
+            t.contains("Entries 501–1,000 of 1,500") && t.contains("akte-0500.txt"),
+            "{lib}: the next page\n{}",
+            &t[..t.len().min(600)]
         );
         let denied = act(action_for(&root, "Vertraulich/"), vec![]);
         assert!(
@@ -278,11 +289,438 @@ fn sharepoint_sites_through_the_rest_api_in_both_json_shapes() {
             None,
         )
         .unwrap();
+    let t = o.view.render_text();
     assert!(
-        o.view.render_text().contains("no token stored")
-            || o.view.render_text().contains("HTTP 401"),
+        t.contains("no credential is stored for this site")
+            && t.contains(&format!(
+                "kapsel credential set https://localhost:{}",
+                em.port
+            )),
+        "{t}"
+    );
+    let _ = &em.root;
+}
+
+/// The action of the first button whose label starts with `label`.
+fn button(o: &CallOutcome, label: &str) -> String {
+    o.view
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Button { label: l, action } if l.starts_with(label) => Some(action.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no button {label:?} in\n{}", o.view.render_text()))
+}
+
+// ---- SharePoint and WebDAV through the real `kapsel` binary ----------------------------------
+
+/// An enrolled, unlocked container whose documents app may reach the emulator (Bearer, with
+/// `token` stored through `kapsel credential set`), under the default call budget.
+struct SpCli {
+    env: kapsel_tests::Env,
+    em: kapsel_tests::servers::Emulator,
+    origin: String,
+}
+
+fn sharepoint_cli(token: &str, stored: &str) -> SpCli {
+    use kapsel_tests::{PASSWORD, policy_text};
+    let env = kapsel_tests::Env::new();
+    let (dir, key) = kapsel_tests::builtin_apps();
+    let em = emulator(token);
+    let origin = format!("https://localhost:{}", em.port);
+    let ca = std::fs::read_to_string(test_servers().get("TEST_CA_FILE")).unwrap();
+    let grants = format!(
+        "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\nbuiltin = true\n\n[apps.viewer]\npreinstall = true\ndocuments = true\nlog = true\n\n\
+         [apps.documents]\npreinstall = true\ndocuments = true\nlog = true\nhttp_origins = [\"{origin}\"]\n\
+         http_private_origins = [\"{origin}\"]\nhttp_credentials = {{ \"{origin}\" = \"bearer\" }}\n\n\
+         [apps.documents.settings]\n\"library:Intranet\" = \"sharepoint:{origin}/sites/team\"\n\n\
+         [tls]\ntrust_anchors = [\"\"\"\n{ca}\"\"\"]\n\n[integrity]"
+    );
+    let p = env.tenant.policy_file(
+        "sp.toml",
+        &policy_text(1, "").replace("[integrity]", &grants),
+    );
+    env.try_enroll(
+        p.to_str().unwrap(),
+        &env.tenant.public_key(),
+        &["--apps", dir.to_str().unwrap()],
+        &format!("{PASSWORD}\n"),
+    )
+    .ok();
+    env.unlock().ok();
+    env.run_stdin(&["credential", "set", &origin], &format!("{stored}\n"))
+        .ok();
+    SpCli { env, em, origin }
+}
+
+/// `kapsel --json app act documents ACTION [--field …]`: the outcome as JSON.
+fn cli_act(env: &kapsel_tests::Env, action: &str, fields: &[&str]) -> serde_json::Value {
+    let mut args = vec!["--json", "app", "act", "documents", action];
+    for f in fields {
+        args.extend(["--field", f]);
+    }
+    let r = env.run(&args);
+    r.ok();
+    r.json()
+}
+
+fn blocks<'a>(v: &'a serde_json::Value, kind: &str) -> Vec<&'a serde_json::Value> {
+    v["view"]["blocks"]
+        .as_array()
+        .map(|b| b.iter().filter(|b| b["type"] == kind).collect())
+        .unwrap_or_default()
+}
+
+/// Items: (title, subtitle, action).
+fn cli_items(v: &serde_json::Value) -> Vec<(String, String, String)> {
+    blocks(v, "item")
+        .into_iter()
+        .map(|b| {
+            let s = |k: &str| b[k].as_str().unwrap_or("").to_string();
+            (s("title"), s("subtitle"), s("action"))
+        })
+        .collect()
+}
+
+fn cli_button(v: &serde_json::Value, label: &str) -> Option<String> {
+    blocks(v, "button").into_iter().find_map(|b| {
+        b["label"]
+            .as_str()?
+            .starts_with(label)
+            .then(|| b["action"].as_str().unwrap_or("").to_string())
+    })
+}
+
+fn cli_text(v: &serde_json::Value) -> String {
+    v["view"]["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|b| b["text"].as_str().or(b["title"].as_str()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A 2,500-file folder like a busy team library: case files of varying size and age, and one
+/// large report.
+fn big_folder(root: &std::path::Path) -> std::path::PathBuf {
+    let dir = root.join("Vorgänge 2026");
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_790_000_000);
+    for i in 0..2500u64 {
+        let f = dir.join(format!("vorgang-{i:04}.txt"));
+        std::fs::write(&f, "v".repeat(1 + (i as usize % 300))).unwrap();
+        let file = std::fs::File::options().write(true).open(&f).unwrap();
+        // Newer with every number, so newest-first is the reverse of the name order.
+        file.set_modified(base + std::time::Duration::from_secs(i * 60))
+            .unwrap();
+    }
+    let report = dir.join("Jahresbericht.docx");
+    std::fs::write(&report, vec![b'x'; 5 * 1024 * 1024]).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&report)
+        .unwrap()
+        .set_modified(base - std::time::Duration::from_secs(86_400))
+        .unwrap();
+    dir
+}
+
+#[test]
+fn a_2500_file_sharepoint_folder_pages_on_demand_through_the_binary() {
+    let cli = sharepoint_cli("tok-walk", "tok-walk");
+    big_folder(cli.em.root.path());
+    let folder = "/sites/team/Shared Documents/Vorgänge 2026";
+    let t0 = std::time::Instant::now();
+    let first = cli_act(&cli.env, &format!("sp:Intranet:dir:{folder}"), &[]);
+    let first_page = t0.elapsed();
+    let text = cli_text(&first);
+    assert!(text.contains("Entries 1–500 of 2,501"), "{text}");
+    let items = cli_items(&first);
+    // The way up leads to the library's root; the report's size and date read as people read them.
+    assert_eq!(items[0].0, "..");
+    assert_eq!(
+        items[0].2, "sp:Intranet:dir:/sites/team/Shared Documents",
+        "up"
+    );
+    let report = items
+        .iter()
+        .find(|i| i.0 == "Jahresbericht.docx")
+        .expect("the report on the first page");
+    assert_eq!(report.1, "5.0 MiB · 2026-09-20 14:13 UTC", "{report:?}");
+    // Walk every page through the next-page buttons: every entry once, in name order.
+    let mut names: Vec<String> = items
+        .iter()
+        .filter(|i| i.0 != "..")
+        .map(|i| i.0.clone())
+        .collect();
+    let mut page = first;
+    let mut pages = 1;
+    while let Some(next) = cli_button(&page, "Next page") {
+        page = cli_act(&cli.env, &next, &[]);
+        pages += 1;
+        names.extend(
+            cli_items(&page)
+                .into_iter()
+                .filter(|i| i.0 != "..")
+                .map(|i| i.0),
+        );
+        assert!(pages < 10, "the walk does not end");
+    }
+    let walk = t0.elapsed();
+    assert_eq!(pages, 6, "2,501 entries in pages of 500");
+    assert_eq!(names.len(), 2501);
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names, sorted, "name order across pages");
+    sorted.dedup();
+    assert_eq!(sorted.len(), 2501, "no entry twice");
+    assert!(cli_text(&page).contains("Entries 2,501–2,501 of 2,501"));
+    // Sorted by the server: largest first, newest first.
+    let by_size = cli_act(
+        &cli.env,
+        &cli_button(&page, "Sort by size").expect("sort by size"),
+        &[],
+    );
+    assert_eq!(cli_items(&by_size)[1].0, "Jahresbericht.docx");
+    let by_date = cli_act(
+        &cli.env,
+        &cli_button(&by_size, "Sort by date").expect("sort by date"),
+        &[],
+    );
+    let dated = cli_items(&by_date);
+    assert_eq!(dated[1].0, "vorgang-2499.txt");
+    assert_eq!(dated[2].0, "vorgang-2498.txt");
+    let second = cli_act(
+        &cli.env,
+        &cli_button(&by_date, "Next page").expect("next page by date"),
+        &[],
+    );
+    assert_eq!(
+        cli_items(&second)[1].0,
+        "vorgang-1999.txt",
+        "date order goes on"
+    );
+    // Up from the library's root: the site's libraries.
+    let root = cli_act(&cli.env, &items[0].2, &[]);
+    let libs = cli_act(&cli.env, &cli_items(&root)[0].2, &[]);
+    assert!(
+        cli_items(&libs).iter().any(|i| i.0 == "Shared Documents"),
+        "{libs}"
+    );
+    eprintln!(
+        "2,501-entry SharePoint folder through the binary: first page {first_page:?}, full walk ({pages} pages) {walk:?}"
+    );
+    let _ = &cli.origin;
+}
+
+#[test]
+fn sharepoint_search_pages_with_the_servers_total_and_the_download_keeps_its_type() {
+    let cli = sharepoint_cli("tok-find", "tok-find");
+    big_folder(cli.em.root.path());
+    let hits = cli_act(&cli.env, "sp:Intranet:search:", &["q=vorgang"]);
+    let text = cli_text(&hits);
+    assert!(
+        text.contains("Results 1–50 of 2,500 (the site's count)"),
+        "{text}"
+    );
+    assert_eq!(cli_items(&hits).len(), 50);
+    let next = cli_button(&hits, "Next results").expect("a next page of results");
+    let more = cli_act(&cli.env, &next, &[]);
+    let text = cli_text(&more);
+    assert!(text.contains("Results 51–100 of 2,500"), "{text}");
+    let titles: Vec<String> = cli_items(&more).into_iter().map(|i| i.0).collect();
+    assert!(
+        !cli_items(&hits).iter().any(|i| titles.contains(&i.0)),
+        "a new page"
+    );
+    // The last page: no next button.
+    let last = cli_act(&cli.env, "sp:Intranet:find:2450:vorgang", &[]);
+    assert!(cli_text(&last).contains("Results 2,451–2,500 of 2,500"));
+    assert!(cli_button(&last, "Next results").is_none());
+    // SharePoint sends application/octet-stream; the container keeps the name's type.
+    let o = cli_act(
+        &cli.env,
+        "sp:Intranet:file:/sites/team/Shared Documents/Umlaut Ä & Co.csv",
+        &[],
+    );
+    let notice = cli_text(&o);
+    assert!(
+        notice.contains("text/csv") && notice.contains("3 B"),
+        "{notice}"
+    );
+    let docs = cli.env.run(&["--json", "doc", "list"]);
+    docs.ok();
+    assert!(docs.stdout.contains("text/csv"), "{}", docs.stdout);
+}
+
+#[test]
+fn a_rejected_sharepoint_token_is_told_apart_from_a_missing_one() {
+    let cli = sharepoint_cli("tok-right", "tok-wrong");
+    let o = cli_act(&cli.env, "sp:Intranet:", &[]);
+    let text = cli_text(&o);
+    assert!(
+        text.contains("the site rejected your credential (HTTP 401: Invalid issuer or signature.)")
+            && text.contains(&format!("kapsel credential set {}", cli.origin)),
+        "{text}"
+    );
+    cli.env.run(&["credential", "remove", &cli.origin]).ok();
+    let text = cli_text(&cli_act(&cli.env, "sp:Intranet:", &[]));
+    assert!(
+        text.contains("no credential is stored for this site")
+            && text.contains(&format!("kapsel credential set {}", cli.origin))
+            && !text.contains("rejected"),
+        "{text}"
+    );
+    // The right token opens the site.
+    cli.env
+        .run_stdin(&["credential", "set", &cli.origin], "tok-right\n")
+        .ok();
+    let libs = cli_act(&cli.env, "sp:Intranet:", &[]);
+    assert!(cli_items(&libs).iter().any(|i| i.0 == "Shared Documents"));
+}
+
+#[test]
+fn a_site_the_tenant_grants_no_credential_for_says_so() {
+    let em = emulator("tok-none");
+    let origin = format!("https://localhost:{}", em.port);
+    let ca = std::fs::read_to_string(test_servers().get("TEST_CA_FILE")).unwrap();
+    let mut h = TestHost::builder()
+        .trust(&ca)
+        .apps(&format!(
+            "[apps.documents]\ndocuments = true\nlog = true\n\
+             http_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\n\
+             [apps.documents.settings]\n\"library:Intranet\" = \"sharepoint:{origin}/sites/team\"\n"
+        ))
+        .build();
+    h.install_builtin("documents");
+    let t = h
+        .host
+        .call(
+            "documents",
+            &Call::Act {
+                action: "sp:Intranet:".into(),
+                form: vec![],
+            },
+            None,
+        )
+        .unwrap()
+        .view
+        .render_text();
+    assert!(
+        t.contains("no credential was sent (HTTP 401)")
+            && t.contains("the tenant has configured no credentials for this site")
+            && !t.contains("rejected"),
+        "{t}"
+    );
+}
+
+#[test]
+fn files_above_one_answer_arrive_in_ranged_pieces_and_too_large_ones_say_so() {
+    let em = emulator("tok-big");
+    let origin = format!("https://localhost:{}", em.port);
+    let ca = std::fs::read_to_string(test_servers().get("TEST_CA_FILE")).unwrap();
+    // 12 MiB: above the default 8 MiB answer; 40 MiB: above what a document may be.
+    let big: Vec<u8> = (0..12 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(em.root.path().join("Messdaten.csv"), &big).unwrap();
+    std::fs::write(
+        em.root.path().join("Archiv.zip"),
+        vec![0u8; 40 * 1024 * 1024],
+    )
+    .unwrap();
+    let mut h = TestHost::builder()
+        .trust(&ca)
+        .apps(&format!(
+            "[apps.documents]\ndocuments = true\nlog = true\ncall_timeout_ms = 20000\n\
+             http_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\nhttp_credentials = {{ \"{origin}\" = \"bearer\" }}\n\
+             [apps.documents.settings]\n\"library:Intranet\" = \"sharepoint:{origin}/sites/team\"\n"
+        ))
+        .build();
+    h.vault.put("credentials", &origin, b"tok-big").unwrap();
+    h.install_builtin("documents");
+    let mut act = |a: &str| {
+        h.host
+            .call(
+                "documents",
+                &Call::Act {
+                    action: a.into(),
+                    form: vec![],
+                },
+                None,
+            )
+            .unwrap()
+    };
+    let o = act("sp:Intranet:file:/sites/team/Shared Documents/Messdaten.csv");
+    assert_eq!(o.saved_documents.len(), 1, "{}", o.view.render_text());
+    assert_eq!(o.saved_documents[0].size, big.len() as u64);
+    assert_eq!(o.saved_documents[0].media_type, "text/csv");
+    assert!(
+        o.view.render_text().contains("12.0 MiB"),
         "{}",
         o.view.render_text()
     );
+    let o = act("sp:Intranet:file:/sites/team/Shared Documents/Archiv.zip");
+    assert!(o.saved_documents.is_empty());
+    let t = o.view.render_text();
+    assert!(
+        t.contains("“Archiv.zip” is 40.0 MiB; a document in the container can be at most 32.0 MiB"),
+        "{t}"
+    );
     let _ = &em.root;
+}
+
+#[test]
+fn webdav_folders_go_up_sort_read_as_people_read_them_and_large_files_arrive_in_pieces() {
+    let mut fx = fixture();
+    let big: Vec<u8> = (0..12 * 1024 * 1024u32).map(|i| (i % 253) as u8).collect();
+    std::fs::write(
+        fx.share.join("Unterordner mit Leerzeichen/Messreihe.csv"),
+        &big,
+    )
+    .unwrap();
+    let sub = act(&mut fx, "dir:Team:Unterordner%20mit%20Leerzeichen/");
+    let t = sub.view.render_text();
+    // Up: the share's root; the big file in MiB; the date parsed from the HTTP date.
+    assert_eq!(action_for(&sub, ".."), "dir:Team:");
+    let line = t
+        .lines()
+        .find(|l| l.contains("Messreihe.csv"))
+        .unwrap_or_else(|| panic!("{t}"));
+    assert!(
+        line.contains("12.0 MiB · 20") && line.contains(" UTC"),
+        "{line}"
+    );
+    assert!(!t.contains("GMT") && !t.contains("bytes"), "{t}");
+    // Largest first.
+    let by_size = act(&mut fx, &button(&sub, "Sort by size"));
+    let files: Vec<String> = by_size
+        .view
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Item { title, .. } if title != ".." => Some(title.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        files,
+        ["Messreihe.csv", "Ä.txt"],
+        "{}",
+        by_size.view.render_text()
+    );
+    // 12 MiB is above the 8 MiB answer limit: ranged pieces, put together intact.
+    let o = act(&mut fx, &action_for(&sub, "Messreihe.csv"));
+    assert_eq!(o.saved_documents.len(), 1, "{}", o.view.render_text());
+    assert_eq!(o.saved_documents[0].size, big.len() as u64);
+    assert_eq!(o.saved_documents[0].media_type, "text/csv");
+    let id = o.saved_documents[0].id.clone();
+    let doc = kapsel_core::documents::get(&fx.h.vault, &id)
+        .unwrap()
+        .expect("the saved document");
+    let back = kapsel_core::documents::read_range(&fx.h.vault, &doc, 0, big.len()).unwrap();
+    assert!(back == big, "the pieces are put together in order");
+    // The root's way up leads home.
+    let root = act(&mut fx, "dir:Team:");
+    assert_eq!(action_for(&root, ".."), "home");
 }

@@ -13,10 +13,18 @@ endpoints that a document-library client uses, in both JSON shapes:
 Shapes follow "Accept: application/json;odata=nometadata" ({"value": [...]}, "odata.nextLink",
 errors as {"odata.error": ...}) or ";odata=verbose" ({"d": {"results": [...]}}, "__metadata",
 "__deferred", "d.__next", errors as {"error": ...}); Length arrives as a string, as in
-SharePoint. Folders are paged ($top, default 100; $skiptoken=Paged=TRUE&p_ID=<n>). A hidden
-"Forms" folder exists in every library, as in SharePoint. Auth: "Authorization: Bearer <token>"
-(SharePoint Online) with the token given on the command line; 401 without it; 403 for any path
-with a segment starting with "Vertraulich".
+SharePoint. Folders and files are paged as SharePoint pages list data: $top (default 100),
+$orderby (Name, TimeLastModified, Length; asc/desc), and a keyset $skiptoken
+"Paged=TRUE[&p_SortBehavior=0&p_<SortField>=<value of the last row>]&p_ID=<ID of the last row>"
+in the next link, so a page is found by the last row's key, not by an offset. Every entry has a
+list item ID (stable per folder). Search pages with startrow/rowlimit (rowlimit at most 500) and
+reports TotalRows. File downloads ($value) honour "Range: bytes=a-b" (206 + Content-Range) and
+If-Range (ETag) as SharePoint does, and send application/octet-stream. A hidden "Forms" folder
+exists in every library, as in SharePoint. Auth: "Authorization: Bearer <token>" (SharePoint
+Online) with the token given on the command line; 401 without a token (a bare Bearer
+challenge); 401 for a wrong one with the x-ms-diagnostics header and error_description body
+SharePoint Online sends, and error="invalid_token" in the challenge as RFC 6750 asks; 403 for any path with a segment starting with
+"Vertraulich".
 
 Usage: sharepoint_emulator.py --root DIR --port N --token T [--cert PEM --key PEM]
 The site is /sites/team; its one document library is "Shared Documents" (= DIR).
@@ -24,6 +32,8 @@ The site is /sites/team; its one document library is "Shared Documents" (= DIR).
 import argparse
 import json
 import os
+import re
+import time
 import ssl
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -47,6 +57,14 @@ def to_fs(server_relative):
     if not (path == ARGS.root or path.startswith(ARGS.root + os.sep)):
         return None
     return path
+
+
+# $orderby fields: the token's p_<field> name (as SharePoint names the column) and the sort value.
+SORT_FIELDS = {
+    "Name": ("FileLeafRef", lambda item: item["Name"].lower()),
+    "TimeLastModified": ("Modified", lambda item: item.get("TimeLastModified", "")),
+    "Length": ("File_x0020_Size", lambda item: int(item.get("Length", "0"))),
+}
 
 
 def restricted(server_relative):
@@ -81,9 +99,10 @@ class Handler(BaseHTTPRequestHandler):
     def meta(self, kind, url):
         return {"__metadata": {"id": url, "uri": url, "type": kind}} if self.verbose() else {}
 
-    def folder_json(self, server_relative, name, count):
+    def folder_json(self, server_relative, name, count, mtime=0):
         base = f"https://localhost{SITE}/_api/Web/GetFolderByServerRelativePath(decodedurl='{server_relative}')"
-        item = {"Name": name, "ServerRelativeUrl": server_relative, "ItemCount": count, "Exists": True}
+        item = {"Name": name, "ServerRelativeUrl": server_relative, "ItemCount": count, "Exists": True,
+                "TimeLastModified": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(mtime))}
         if self.verbose():
             item.update(self.meta("SP.Folder", base))
             item["Files"] = {"__deferred": {"uri": base + "/Files"}}
@@ -96,40 +115,124 @@ class Handler(BaseHTTPRequestHandler):
             "Name": name,
             "ServerRelativeUrl": server_relative,
             "Length": str(st.st_size),
-            "TimeLastModified": __import__("time").strftime("%Y-%m-%dT%H:%M:%SZ", __import__("time").gmtime(st.st_mtime)),
+            "TimeLastModified": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(st.st_mtime)),
         }
         item.update(self.meta("SP.File", base))
         return item
 
-    def page(self, items, query):
-        top = int(query.get("$top", ["100"])[0])
-        token = query.get("$skiptoken", ["Paged=TRUE&p_ID=0"])[0]
-        start = int(token.split("p_ID=")[-1] or 0)
-        chunk = items[start:start + top]
+    def page(self, rows, query):
+        """rows: (list item ID, JSON). Keyset paging as SharePoint does it: the next link's
+        $skiptoken names the last row's sort value and ID, and the next page starts after it."""
+        try:
+            top = max(1, min(int(query.get("$top", ["100"])[0]), 5000))
+        except ValueError:
+            return self.error(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", "Invalid $top.")
+        field, _, direction = query.get("$orderby", ["ID"])[0].strip().partition(" ")
+        desc = direction.strip().lower() == "desc"
+        if field in SORT_FIELDS:
+            column, value_of = SORT_FIELDS[field]
+        elif field == "ID":
+            column, value_of = None, None
+        else:
+            return self.error(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException",
+                              f"The field or property '{field}' does not exist.")
+
+        def key(row):
+            return (value_of(row[1]), row[0]) if value_of else (row[0],)
+
+        rows = sorted(rows, key=key, reverse=desc)
+        start = 0
+        token = query.get("$skiptoken", [""])[0]
+        if token:
+            t = urllib.parse.parse_qs(token, keep_blank_values=True)
+            try:
+                last = (int(t["p_ID"][0]),)
+                if column:
+                    raw = t["p_" + column][0]
+                    last = ((int(raw) if field == "Length" else raw.lower() if field == "Name" else raw),) + last
+            except (KeyError, ValueError):
+                return self.error(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", "Invalid $skiptoken.")
+            start = next((i for i, r in enumerate(rows) if (key(r) < last if desc else key(r) > last)), len(rows))
+        chunk = rows[start:start + top]
         nxt = None
-        if start + top < len(items):
+        if start + top < len(rows):
+            last_id, last_item = chunk[-1]
+            tok = [("Paged", "TRUE")]
+            if column:
+                raw = last_item.get(field, "")
+                tok += [("p_SortBehavior", "0"), ("p_" + column, str(raw))]
+            tok.append(("p_ID", str(last_id)))
             q = dict((k, v[0]) for k, v in query.items())
-            q["$skiptoken"] = f"Paged=TRUE&p_ID={start + top}"
+            q["$skiptoken"] = urllib.parse.urlencode(tok, quote_via=urllib.parse.quote)
             q["$top"] = str(top)
             nxt = f"https://{self.headers.get('Host')}{urllib.parse.urlsplit(self.path).path}?" + urllib.parse.urlencode(q, quote_via=urllib.parse.quote)
+        items = [item for _, item in chunk]
         if self.verbose():
-            body = {"d": {"results": chunk}}
+            body = {"d": {"results": items}}
             if nxt:
                 body["d"]["__next"] = nxt
         else:
-            body = {"value": chunk}
+            body = {"value": items}
             if nxt:
                 body["odata.nextLink"] = nxt
         self.send_json(200, body)
 
+    def unauthorized(self, presented):
+        challenge = ('Bearer realm="00000000-0000-0000-0000-000000000001",client_id="00000003-0000-0ff1-ce00-000000000000",'
+                     'trusted_issuers="00000001-0000-0000-c000-000000000000@*",authorization_uri="https://login.windows.net/common/oauth2/authorize"')
+        body = b""
+        self.send_response(401)
+        if presented:
+            challenge += ',error="invalid_token"'
+            self.send_header("x-ms-diagnostics", '3000006;reason="Token contains invalid signature.";category="invalid_client"')
+            body = json.dumps({"error_description": "Invalid issuer or signature."}).encode()
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("WWW-Authenticate", challenge)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def send_file(self, fs):
+        st = os.stat(fs)
+        size = st.st_size
+        etag = f'"{{{st.st_ino:08X}-0000-0000-0000-000000000000}},{int(st.st_mtime)}"'
+        first, last, status = 0, size - 1, 200
+        rng = self.headers.get("Range")
+        if_range = self.headers.get("If-Range")
+        if rng and (if_range is None or if_range == etag):
+            m = re.fullmatch(r"bytes=(\d+)-(\d*)", rng.strip())
+            if m:
+                first = int(m.group(1))
+                last = min(int(m.group(2)), size - 1) if m.group(2) else size - 1
+                if first >= size or last < first:
+                    self.send_response(416)
+                    self.send_header("Content-Range", f"bytes */{size}")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                status = 206
+        self.send_response(status)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("ETag", etag)
+        self.send_header("Accept-Ranges", "bytes")
+        if status == 206:
+            self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
+        self.send_header("Content-Length", str(last - first + 1 if size else 0))
+        self.end_headers()
+        with open(fs, "rb") as fh:
+            fh.seek(first)
+            left = last - first + 1 if size else 0
+            while left > 0:
+                data = fh.read(min(left, 1 << 20))
+                if not data:
+                    break
+                self.wfile.write(data)
+                left -= len(data)
+
     def do_GET(self):
         auth = self.headers.get("Authorization", "")
         if auth != f"Bearer {ARGS.token}":
-            self.send_response(401)
-            self.send_header("WWW-Authenticate", 'Bearer realm="emulator", client_id="00000003-0000-0ff1-ce00-000000000000"')
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
+            return self.unauthorized(auth.startswith("Bearer ") and len(auth) > len("Bearer "))
         parts = urllib.parse.urlsplit(self.path)
         path = urllib.parse.unquote(parts.path)
         query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
@@ -149,21 +252,29 @@ class Handler(BaseHTTPRequestHandler):
                     if text and text in f.lower():
                         full = os.path.join(dirpath, f)
                         rel = os.path.relpath(full, ARGS.root).replace(os.sep, "/")
+                        st = os.stat(full)
                         cells = [
+                            {"Key": "Rank", "Value": "16.0", "ValueType": "Edm.Double"},
                             {"Key": "Title", "Value": os.path.splitext(f)[0], "ValueType": "Edm.String"},
                             {"Key": "Path", "Value": "https://localhost" + urllib.parse.quote(f"{LIB}/{rel}"), "ValueType": "Edm.String"},
-                            {"Key": "Size", "Value": str(os.stat(full).st_size), "ValueType": "Edm.Int64"},
-                            {"Key": "LastModifiedTime", "Value": "2026-11-27T08:00:00Z", "ValueType": "Edm.DateTime"},
+                            {"Key": "Size", "Value": str(st.st_size), "ValueType": "Edm.Int64"},
+                            {"Key": "LastModifiedTime", "Value": time.strftime("%Y-%m-%dT%H:%M:%S.0000000Z", time.gmtime(st.st_mtime)), "ValueType": "Edm.DateTime"},
+                            {"Key": "FileExtension", "Value": os.path.splitext(f)[1].lstrip("."), "ValueType": "Edm.String"},
                         ]
                         rows.append(cells)
-            start = int(query.get("startrow", ["0"])[0])
-            limit = int(query.get("rowlimit", ["50"])[0])
+            try:
+                start = max(0, int(query.get("startrow", ["0"])[0]))
+                # SharePoint caps rowlimit at 500 per request.
+                limit = max(0, min(int(query.get("rowlimit", ["10"])[0]), 500))
+            except ValueError:
+                return self.error(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", "Invalid startrow or rowlimit.")
             page = rows[start:start + limit]
+            totals = {"TotalRows": len(rows), "TotalRowsIncludingDuplicates": len(rows), "RowCount": len(page)}
             if self.verbose():
                 table = {"Rows": {"results": [{"Cells": {"results": c}} for c in page]}}
-                return self.send_json(200, {"d": {"query": {"PrimaryQueryResult": {"RelevantResults": {"TotalRows": len(rows), "RowCount": len(page), "Table": table}}}}})
+                return self.send_json(200, {"d": {"query": {"PrimaryQueryResult": {"RelevantResults": dict(totals, Table=table)}}}})
             table = {"Rows": [{"Cells": c} for c in page]}
-            return self.send_json(200, {"PrimaryQueryResult": {"RelevantResults": {"TotalRows": len(rows), "RowCount": len(page), "Table": table}}})
+            return self.send_json(200, {"PrimaryQueryResult": {"RelevantResults": dict(totals, Table=table)}})
         for prefix, by_path in (("web/GetFolderByServerRelativeUrl('", False), ("web/GetFolderByServerRelativePath(decodedurl='", True),
                                 ("web/GetFileByServerRelativeUrl('", False), ("web/GetFileByServerRelativePath(decodedurl='", True)):
             if api.startswith(prefix):
@@ -190,28 +301,27 @@ class Handler(BaseHTTPRequestHandler):
                 if "GetFile" in prefix:
                     if fs is None or fs == "FORMS" or not os.path.isfile(fs) or tail != "/$value":
                         return self.error(404, "-2147024894, System.IO.FileNotFoundException", "File Not Found.")
-                    with open(fs, "rb") as fh:
-                        data = fh.read()
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/octet-stream")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                    return
+                    return self.send_file(fs)
                 if fs is None or (fs != "FORMS" and not os.path.isdir(fs)):
                     return self.error(404, "-2147024894, System.IO.FileNotFoundException", "File Not Found.")
-                entries = [] if fs == "FORMS" else sorted(os.listdir(fs))
-                if tail == "/Folders":
+                # The list item IDs: stable while the folder does not change (Forms is ID 1).
+                entries = [] if fs == "FORMS" else [(i + 2, e) for i, e in enumerate(sorted(os.listdir(fs)))]
+                path_of = tail.split("?")[0]
+                if path_of == "/Folders":
                     items = []
                     if url == LIB:
-                        items.append(self.folder_json(LIB + "/Forms", "Forms", 0))
-                    for e in entries:
-                        if os.path.isdir(os.path.join(fs, e)):
-                            items.append(self.folder_json(f"{url}/{e}", e, len(os.listdir(os.path.join(fs, e)))))
+                        items.append((1, self.folder_json(LIB + "/Forms", "Forms", 0)))
+                    for n, e in entries:
+                        full = os.path.join(fs, e)
+                        if os.path.isdir(full):
+                            items.append((n, self.folder_json(f"{url}/{e}", e, len(os.listdir(full)), os.stat(full).st_mtime)))
                     return self.page(items, query)
-                if tail == "/Files":
-                    items = [self.file_json(f"{url}/{e}", e, os.stat(os.path.join(fs, e))) for e in entries if os.path.isfile(os.path.join(fs, e))]
+                if path_of == "/Files":
+                    items = [(n, self.file_json(f"{url}/{e}", e, os.stat(os.path.join(fs, e)))) for n, e in entries if os.path.isfile(os.path.join(fs, e))]
                     return self.page(items, query)
+                if path_of == "":
+                    folder = self.folder_json(url, url.rsplit("/", 1)[-1], len(entries), 0 if fs == "FORMS" else os.stat(fs).st_mtime)
+                    return self.send_json(200, {"d": folder} if self.verbose() else folder)
                 return self.error(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", "Unsupported segment.")
         return self.error(404, "-1, Microsoft.SharePoint.Client.ResourceNotFoundException", "Cannot find resource for the request.")
 

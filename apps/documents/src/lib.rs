@@ -5,15 +5,20 @@
 //! outside the container. HTTP errors become a clear message in the view.
 //!
 //! SharePoint sites (`"library:<name>" = "sharepoint:<site URL>[;odata=verbose]"`) are the
-//! second backend: libraries, folders, files with paging, search, download.
+//! second backend: libraries, folders and files a page at a time, search a page at a time,
+//! download. Every view has a way up, sizes and dates as people read them, and a choice of
+//! order; files larger than one HTTP answer arrive in ranged pieces.
 
+mod fetch;
+mod format;
 mod sharepoint;
 mod webdav;
 
+use format::Sort;
 use kapsel_sdk::prelude::*;
 
-/// Largest file downloaded into the container.
-const MAX_FILE: usize = 32 * 1024 * 1024;
+/// Largest file downloaded into the container: the host's limit for one saved document.
+const MAX_FILE: u64 = 32 * 1024 * 1024;
 
 /// Why a name a server gave us cannot be followed: names are data, and a separator or a dot
 /// segment in one would make the next request (which carries the user's credentials) go
@@ -77,88 +82,213 @@ fn site(name: &str) -> Result<sharepoint::Site, AppError> {
         .ok_or_else(|| not_found(format!("SharePoint site {name}")))
 }
 
+/// One line for a file: size and date as people read them.
+fn file_subtitle(size: u64, modified: Option<format::Stamp>) -> String {
+    match modified {
+        Some(m) => format!("{} · {}", format::size(size), m.show()),
+        None => format::size(size),
+    }
+}
+
+fn sort_buttons(view: View, current: Sort, action: impl Fn(Sort) -> String) -> View {
+    let mut view = view.text(format!("Sorted by {}", current.label()));
+    for s in Sort::ALL {
+        if s != current {
+            view = view.button(format!("Sort by {}", s.label()), action(s));
+        }
+    }
+    view
+}
+
 fn sp_listing(name: &str, path: &str) -> Result<View, AppError> {
     let site = site(name)?;
-    let shown = path.split_once(':').map_or(path, |(_, p)| p);
-    let mut view = View::new(if shown.is_empty() {
-        name.to_string()
-    } else {
-        format!("{name}: {shown}")
-    });
     if path.is_empty() {
+        let view = View::new(name.to_string());
         return Ok(match site.libraries() {
             Err(msg) => view.notice(Level::Error, msg),
             Ok(libs) => view.extend(libs, |v, (title, url)| {
                 v.item(
                     Item::new(title)
                         .subtitle(url.clone())
-                        .action(format!("sp:{name}:root:{url}")),
+                        .action(format!("sp:{name}:dir:{url}")),
                 )
             }),
         }
         .field("q", "Search", FieldKind::Text, "")
-        .button("Search", format!("sp:{name}:search:")));
+        .button("Search", format!("sp:{name}:search:"))
+        .button("Back", "home"));
     }
-    let (kind, folder) = path.split_once(':').unwrap_or(("dir", path));
-    let entries = match site.list(folder, kind == "root") {
-        Ok(e) => e,
-        Err(msg) => return Ok(view.notice(Level::Error, msg).button("Back", "home")),
+    // `root:` and `dir:` open a folder's first page; `page:` carries the position.
+    let (cursor, folder) = if let Some(rest) = path.strip_prefix("page:") {
+        sharepoint::Cursor::parse(rest).ok_or_else(|| invalid("bad page action"))?
+    } else {
+        let folder = path.split_once(':').map_or(path, |(_, p)| p);
+        (sharepoint::Cursor::first(Sort::Name), folder)
     };
-    view = view.text(format!("{} entries", entries.len()));
-    let odd = entries.iter().filter(|e| e.problem.is_some()).count();
+    sp_page(name, &site, folder, cursor)
+}
+
+fn sp_page(
+    name: &str,
+    site: &sharepoint::Site,
+    folder: &str,
+    mut at: sharepoint::Cursor,
+) -> Result<View, AppError> {
+    let shown_path = folder
+        .strip_prefix(&site.server_relative_base())
+        .unwrap_or(folder);
+    let mut view = View::new(format!("{name}: {shown_path}"));
+    // The way up: the parent folder, or the site's libraries from a library's root.
+    let up = if site.is_library_root(folder) {
+        format!("sp:{name}:")
+    } else {
+        let parent = folder.rsplit_once('/').map_or("", |(p, _)| p);
+        format!("sp:{name}:dir:{parent}")
+    };
+    view = view.item(Item::new("..").subtitle("up one level").action(up.clone()));
+    if at.shown == 0 && at.token.is_empty() && at.total.is_none() {
+        at.total = site.item_count(folder);
+    }
+    let page = match site.page(folder, &at) {
+        Ok(p) => p,
+        Err(msg) => return Ok(view.notice(Level::Error, msg).button("Up", up)),
+    };
+    let first = at.shown + 1;
+    let last = at.shown + page.entries.len();
+    view = view.text(match (at.total, page.next.is_some()) {
+        (Some(t), _) => format!(
+            "Entries {}–{} of {}",
+            format::count(first.min(last)),
+            format::count(last),
+            format::count(t as usize)
+        ),
+        (None, true) => format!(
+            "Entries {}–{}; more follow",
+            format::count(first),
+            format::count(last)
+        ),
+        (None, false) => format!("{} entries", format::count(last)),
+    });
+    view = sort_buttons(view, at.sort, |s| {
+        format!(
+            "sp:{name}:page:{}:{folder}",
+            sharepoint::Cursor::first(s).encode()
+        )
+    });
+    let odd = page.entries.iter().filter(|e| e.problem.is_some()).count();
     if odd > 0 {
         view = view.notice(
             Level::Warning,
             format!("{odd} entries have names that are not plain file names: they are shown, not opened."),
         );
     }
-    for e in entries.iter().take(PAGE) {
+    for e in &page.entries {
         if let Some(why) = &e.problem {
             view = unfollowed(view, &e.name, why);
             continue;
         }
         view = if e.folder {
-            view.item(Item::new(format!("{}/", e.name)).action(format!("sp:{name}:dir:{}", e.path)))
+            let mut item =
+                Item::new(format!("{}/", e.name)).action(format!("sp:{name}:dir:{}", e.path));
+            if let Some(c) = e.count {
+                item = item.subtitle(format!("{} entries", format::count(c as usize)));
+            }
+            view.item(item)
         } else {
-            let sub = format!(
-                "{} bytes{}",
-                e.size,
-                e.modified
-                    .as_ref()
-                    .map(|m| format!(" · {m}"))
-                    .unwrap_or_default()
-            );
             view.item(
                 Item::new(e.name.clone())
-                    .subtitle(sub)
+                    .subtitle(file_subtitle(e.size, e.modified))
                     .action(format!("sp:{name}:file:{}", e.path)),
             )
         };
     }
-    if entries.len() > PAGE {
-        view = view.notice(
-            Level::Info,
+    if let Some(next) = page.next {
+        view = view.button(
+            "Next page",
+            format!("sp:{name}:page:{}:{folder}", next.encode()),
+        );
+    }
+    if at.shown > 0 {
+        view = view.button(
+            "First page",
             format!(
-                "Showing the first {PAGE} of {} entries; use the search to find the rest.",
-                entries.len()
+                "sp:{name}:page:{}:{folder}",
+                sharepoint::Cursor::first(at.sort).encode()
             ),
         );
     }
     Ok(view)
 }
 
+fn sp_search(name: &str, q: &str, start: usize) -> Result<View, AppError> {
+    let site = site(name)?;
+    let view = View::new(format!("Search: {q}"))
+        .field("q", "Search", FieldKind::Text, q)
+        .button("Search", format!("sp:{name}:search:"));
+    let hits = match site.search(q, start) {
+        Ok(h) => h,
+        Err(msg) => return Ok(view.notice(Level::Error, msg)),
+    };
+    let site_path = site.server_relative_base();
+    let shown_to = start + hits.rows.len();
+    let mut view = view.text(if hits.rows.is_empty() {
+        format!(
+            "No results (the site reports {}).",
+            format::count(hits.total as usize)
+        )
+    } else {
+        format!(
+            "Results {}–{} of {} (the site's count)",
+            format::count(start + 1),
+            format::count(shown_to),
+            format::count(hits.total as usize)
+        )
+    });
+    for h in hits.rows {
+        let inside = h.path.starts_with(&format!("{site_path}/"))
+            && !h.path.split('/').any(|s| s == ".." || s == ".");
+        if !inside {
+            view = unfollowed(view, &h.title, "the result lies outside this site");
+            continue;
+        }
+        view = view.item(
+            Item::new(h.title)
+                .subtitle(format!(
+                    "{} · {}",
+                    h.path,
+                    file_subtitle(h.size, h.modified)
+                ))
+                .action(format!("sp:{name}:file:{}", h.path)),
+        );
+    }
+    if (shown_to as u64) < hits.total && shown_to > start {
+        view = view.button("Next results", format!("sp:{name}:find:{shown_to}:{q}"));
+    }
+    if start > 0 {
+        view = view.button(
+            "Previous results",
+            format!(
+                "sp:{name}:find:{}:{q}",
+                start.saturating_sub(sharepoint::SEARCH_PAGE)
+            ),
+        );
+    }
+    Ok(view.button("Back", format!("sp:{name}:")))
+}
+
 fn keep(name: &str, bytes: Vec<u8>, media: &str) -> Result<View, AppError> {
     let doc = documents::save(name, media, &bytes).map_err(failed)?;
     log::info(&format!(
-        "downloaded {name} ({} bytes) into the container",
+        "downloaded {name} ({} bytes, {media}) into the container",
         doc.size
     ));
     documents::open(&doc.id).map_err(failed)?;
     Ok(View::new(name).notice(
         Level::Info,
         format!(
-            "Downloaded into the container as document {} ({} bytes).",
-            doc.id, doc.size
+            "Downloaded into the container as document {} ({}, {media}).",
+            doc.id,
+            format::size(doc.size)
         ),
     ))
 }
@@ -181,31 +311,41 @@ fn page_buttons(view: View, total: usize, offset: usize, more: impl Fn(usize) ->
 }
 
 fn listing(lib: &Library, path: &str) -> Result<View, AppError> {
-    listing_at(lib, path, 0)
+    listing_at(lib, path, 0, Sort::Name)
 }
 
-fn listing_at(lib: &Library, path: &str, offset: usize) -> Result<View, AppError> {
+fn listing_at(lib: &Library, path: &str, offset: usize, sort: Sort) -> Result<View, AppError> {
     let url = webdav::join(&lib.url, path);
     let mut view = View::new(format!("{} / {}", lib.name, webdav::decode(path)));
-    let entries = match webdav::list(&url) {
+    let mut entries = match webdav::list(&url) {
         Ok(e) => e,
         Err(msg) => return Ok(view.notice(Level::Error, msg).button("Back", "home")),
     };
-    if !path.is_empty() {
-        let parent = path
-            .trim_end_matches('/')
-            .rsplit_once('/')
-            .map_or("", |(p, _)| p);
-        view = view.item(Item::new("..").action(format!(
-            "dir:{}:{}",
-            lib.name,
-            if parent.is_empty() {
-                String::new()
-            } else {
-                format!("{parent}/")
-            }
-        )));
+    match sort {
+        Sort::Name => {}
+        // Folders first in every order, as file managers do.
+        Sort::Date => entries.sort_by(|a, b| {
+            b.folder
+                .cmp(&a.folder)
+                .then_with(|| b.modified.cmp(&a.modified))
+        }),
+        Sort::Size => {
+            entries.sort_by(|a, b| b.folder.cmp(&a.folder).then_with(|| b.size.cmp(&a.size)))
+        }
     }
+    let parent = path
+        .trim_end_matches('/')
+        .rsplit_once('/')
+        .map_or(String::new(), |(p, _)| format!("{p}/"));
+    view = view.item(
+        Item::new("..")
+            .subtitle("up one level")
+            .action(if path.is_empty() {
+                "home".to_string()
+            } else {
+                format!("dir:{}:{parent}", lib.name)
+            }),
+    );
     view = view.text(format!("{} entries", entries.len()));
     if entries.len() > PAGE {
         view = view.text(format!(
@@ -214,6 +354,9 @@ fn listing_at(lib: &Library, path: &str, offset: usize) -> Result<View, AppError
             (offset + PAGE).min(entries.len())
         ));
     }
+    view = sort_buttons(view, sort, |s| {
+        format!("ls:{}:0:{}:{path}", s.key(), lib.name)
+    });
     let total = entries.len();
     let odd = entries.iter().filter(|e| e.problem.is_some()).count();
     if odd > 0 {
@@ -232,23 +375,15 @@ fn listing_at(lib: &Library, path: &str, offset: usize) -> Result<View, AppError
             view = view
                 .item(Item::new(format!("{}/", e.name)).action(format!("dir:{}:{rel}/", lib.name)));
         } else {
-            let sub = format!(
-                "{} bytes{}",
-                e.size,
-                e.modified
-                    .as_ref()
-                    .map(|m| format!(" · {m}"))
-                    .unwrap_or_default()
-            );
             view = view.item(
                 Item::new(e.name.clone())
-                    .subtitle(sub)
+                    .subtitle(file_subtitle(e.size, e.modified))
                     .action(format!("open:{}:{rel}", lib.name)),
             );
         }
     }
     Ok(page_buttons(view, total, offset, |o| {
-        format!("more:{o}:{}:{path}", lib.name)
+        format!("ls:{}:{o}:{}:{path}", sort.key(), lib.name)
     }))
 }
 
@@ -292,36 +427,33 @@ impl App for Documents {
                 .ok_or_else(|| invalid("bad SharePoint action"))?;
             if let Some(file) = what.strip_prefix("file:") {
                 let file_name = file.rsplit('/').next().unwrap_or(file).to_string();
-                return match site(name)?.download(file) {
-                    Ok(bytes) => keep(&file_name, bytes, "application/octet-stream"),
-                    Err(msg) => Ok(View::new(file_name).notice(Level::Error, msg)),
+                let folder = file.rsplit_once('/').map_or("", |(p, _)| p);
+                let back =
+                    |v: View| v.button("Back to the folder", format!("sp:{name}:dir:{folder}"));
+                return match site(name)?.download(file, MAX_FILE) {
+                    Ok((bytes, media)) => keep(&file_name, bytes, &media).map(back),
+                    Err(msg) => Ok(back(View::new(file_name).notice(Level::Error, msg))),
                 };
             }
             if what.starts_with("search:") {
-                let q = form.require("q")?;
-                let hits = match site(name)?.search(q) {
-                    Ok(h) => h,
-                    Err(msg) => return Ok(View::new("Search").notice(Level::Error, msg)),
-                };
-                let site_path = site(name)?.server_relative_base();
-                return Ok(View::new(format!("Search: {q}"))
-                    .text(format!("{} results", hits.len()))
-                    .extend(hits, |v, (title, path, size)| {
-                        let inside = path.starts_with(&format!("{site_path}/"))
-                            && !path.split('/').any(|s| s == ".." || s == ".");
-                        if !inside {
-                            return unfollowed(v, &title, "the result lies outside this site");
-                        }
-                        v.item(
-                            Item::new(title)
-                                .subtitle(format!("{path} · {size} bytes"))
-                                .action(format!("sp:{name}:file:{path}")),
-                        )
-                    }));
+                return sp_search(name, form.require("q")?, 0);
+            }
+            if let Some(rest) = what.strip_prefix("find:") {
+                let (start, q) = rest
+                    .split_once(':')
+                    .ok_or_else(|| invalid("bad search action"))?;
+                let start = start.parse().map_err(|_| invalid("bad result offset"))?;
+                return sp_search(name, q, start);
             }
             return sp_listing(name, what);
         }
-        if let Some(rest) = action.strip_prefix("more:") {
+        // `more:<offset>:<library>:<path>` (name order) and `ls:<sort>:<offset>:<library>:<path>`.
+        let paged = if let Some(rest) = action.strip_prefix("more:") {
+            Some(("name", rest))
+        } else {
+            action.strip_prefix("ls:").and_then(|r| r.split_once(':'))
+        };
+        if let Some((sort, rest)) = paged {
             let (offset, rest) = rest
                 .split_once(':')
                 .ok_or_else(|| invalid("bad page action"))?;
@@ -332,6 +464,7 @@ impl App for Documents {
                 &library(name)?,
                 path,
                 offset.parse().map_err(|_| invalid("bad page offset"))?,
+                Sort::parse(sort),
             );
         }
         if let Some(rest) = action.strip_prefix("dir:") {
@@ -347,13 +480,7 @@ impl App for Documents {
             let lib = library(name)?;
             let url = webdav::join(&lib.url, path);
             let file_name = webdav::decode(path.rsplit('/').next().unwrap_or(path));
-            let view = View::new(file_name.clone());
-            let (bytes, media) = match webdav::download(&url, MAX_FILE) {
-                Ok(x) => x,
-                Err(msg) => return Ok(view.notice(Level::Error, msg)),
-            };
-            let _ = view;
-            return keep(&file_name, bytes, &media).map(|v| {
+            let back = |v: View| {
                 v.button(
                     "Back to the folder",
                     format!(
@@ -362,7 +489,11 @@ impl App for Documents {
                             .map_or(String::new(), |(p, _)| format!("{p}/"))
                     ),
                 )
-            });
+            };
+            return match webdav::download(&url, &file_name, MAX_FILE) {
+                Ok((bytes, media)) => keep(&file_name, bytes, &media).map(back),
+                Err(msg) => Ok(back(View::new(file_name).notice(Level::Error, msg))),
+            };
         }
         Err(not_found(format!("no action {action}")))
     }

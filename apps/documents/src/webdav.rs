@@ -14,7 +14,7 @@ pub struct Entry {
     pub href_name: String,
     pub folder: bool,
     pub size: u64,
-    pub modified: Option<String>,
+    pub modified: Option<crate::format::Stamp>,
     /// Why this entry is shown but not followed.
     pub problem: Option<String>,
 }
@@ -71,12 +71,25 @@ pub fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn status_message(status: u16) -> String {
-    match status {
-        401 => {
-            "the server wants credentials the tenant has not configured for this library (HTTP 401)"
-                .into()
+fn status_message(resp: &http::Response) -> String {
+    match resp.status() {
+        // A Bearer challenge says whether a token came and was turned down (RFC 6750 §3.1).
+        401 if resp
+            .header("www-authenticate")
+            .is_some_and(|c| c.contains("error=\"invalid_token\"")) =>
+        {
+            let url = resp.final_url();
+            let origin = url
+                .split_once("://")
+                .map_or(url.to_string(), |(scheme, rest)| {
+                    format!("{scheme}://{}", rest.split('/').next().unwrap_or(rest))
+                });
+            format!(
+                "the server rejected your credential (HTTP 401): the stored token is wrong or has expired; store a new one with: kapsel credential set {origin}"
+            )
         }
+        // Basic: the same 401 answers a wrong password and a missing one.
+        401 => "the server refused the sign-in (HTTP 401): it rejected your account's user name and password, or the tenant has configured no credentials for this library".into(),
         403 => "access denied: your account may not open this folder (HTTP 403)".into(),
         404 => "not found: the folder or file no longer exists (HTTP 404)".into(),
         s => format!("the server answered HTTP {s}"),
@@ -103,7 +116,7 @@ pub fn list(url: &str) -> Result<Vec<Entry>, String> {
             )
         })?;
     if resp.status() != 207 {
-        return Err(status_message(resp.status()));
+        return Err(status_message(&resp));
     }
     let own = decode(path_of(url).trim_end_matches('/'));
     let mut entries = parse_multistatus(resp.body())?;
@@ -204,7 +217,7 @@ fn parse_multistatus(xml: &[u8]) -> Result<Vec<(String, Entry)>, String> {
                         (b"href", _) => *href = text.trim().to_string(),
                         (b"displayname", _) => entry.name = text.trim().to_string(),
                         (b"getcontentlength", _) => entry.size = text.trim().parse().unwrap_or(0),
-                        (b"getlastmodified", _) => entry.modified = Some(text.trim().to_string()),
+                        (b"getlastmodified", _) => entry.modified = crate::format::date(&text),
                         _ => {}
                     }
                 }
@@ -223,23 +236,9 @@ fn parse_multistatus(xml: &[u8]) -> Result<Vec<(String, Entry)>, String> {
     Ok(out)
 }
 
-pub fn download(url: &str, limit: usize) -> Result<(Vec<u8>, String), String> {
-    let resp = http::get(url).map_err(|e| {
-        format!(
-            "cannot download: {}",
-            kapsel_sdk::error::message(&kapsel_sdk::AppError::from(e))
-        )
-    })?;
-    if resp.status() != 200 {
-        return Err(status_message(resp.status()));
-    }
-    if resp.body().len() > limit {
-        return Err(format!("the file is larger than {limit} bytes"));
-    }
-    let media = resp
-        .header("content-type")
-        .map(|t| t.split(';').next().unwrap_or("").trim().to_string())
-        .filter(|t| t.contains('/'))
-        .unwrap_or_else(|| "application/octet-stream".into());
-    Ok((resp.into_body(), media))
+/// The file's bytes and media type (the server's, else the name's).
+pub fn download(url: &str, name: &str, limit: u64) -> Result<(Vec<u8>, String), String> {
+    let got = crate::fetch::download(url, name, limit, &[], &status_message)?;
+    let media = crate::format::media_type(got.content_type.as_deref(), name);
+    Ok((got.data, media))
 }

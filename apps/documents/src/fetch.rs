@@ -1,0 +1,160 @@
+//! Downloads in ranged pieces (`Range: bytes=a-b`, RFC 9110 §14): one answer of the http
+//! capability is capped by the tenant (8 MiB by default), so a larger file is fetched piece
+//! by piece and put together, with `If-Range` on the first piece's strong ETag so a file that
+//! changes half-way is noticed instead of stitched from two versions. A server that ignores
+//! ranges still works for files that fit in one answer.
+
+use kapsel_sdk::http::{self, HttpError, Response};
+
+use crate::format;
+
+/// One piece: well under the host's default answer limit.
+const CHUNK: u64 = 4 * 1024 * 1024;
+/// The smallest piece we go down to when the tenant's answer limit is lower still.
+const MIN_CHUNK: u64 = 64 * 1024;
+
+const CHANGED: &str = "the file changed on the server while it was downloading; open it again";
+
+pub struct Fetched {
+    pub data: Vec<u8>,
+    /// The server's Content-Type, as sent.
+    pub content_type: Option<String>,
+}
+
+fn request(
+    url: &str,
+    first: u64,
+    last: u64,
+    if_range: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Result<Response, HttpError> {
+    let mut req = http::Request::get(url).header("Range", format!("bytes={first}-{last}"));
+    if let Some(tag) = if_range {
+        req = req.header("If-Range", tag);
+    }
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.send()
+}
+
+/// `bytes 0-4194303/52428800` → (0, 4194303, 52428800).
+fn content_range(v: Option<&str>) -> Option<(u64, u64, u64)> {
+    let rest = v?.trim().strip_prefix("bytes ")?;
+    let (range, total) = rest.split_once('/')?;
+    let (a, b) = range.split_once('-')?;
+    let (a, b, total) = (a.parse().ok()?, b.parse().ok()?, total.parse().ok()?);
+    (a <= b && b < total).then_some((a, b, total))
+}
+
+fn unreachable(e: HttpError) -> String {
+    match e {
+        HttpError::TooLarge(n) => format!(
+            "the file is larger than one answer may be ({}) and the server does not send it in parts",
+            format::size(n)
+        ),
+        e => format!(
+            "cannot download: {}",
+            kapsel_sdk::error::message(&kapsel_sdk::AppError::from(e))
+        ),
+    }
+}
+
+/// The message for a file over the limit, in words.
+pub fn too_large(name: &str, size: u64, limit: u64) -> String {
+    format!(
+        "“{name}” is {}; a document in the container can be at most {}, so it was not downloaded.",
+        format::size(size),
+        format::size(limit)
+    )
+}
+
+/// GET `url` into memory, in pieces when the server offers ranges. `refused` turns an
+/// answer that is not 200/206 into the message shown; `headers` are sent with every piece.
+pub fn download(
+    url: &str,
+    name: &str,
+    limit: u64,
+    headers: &[(&str, &str)],
+    refused: &dyn Fn(&Response) -> String,
+) -> Result<Fetched, String> {
+    let mut chunk = CHUNK;
+    let first = loop {
+        match request(url, 0, chunk - 1, None, headers) {
+            Ok(r) => break r,
+            // The tenant's answer limit is below our piece: take pieces of that size.
+            Err(HttpError::TooLarge(n)) if n >= MIN_CHUNK && n < chunk => chunk = n,
+            Err(e) => return Err(unreachable(e)),
+        }
+    };
+    let content_type = first.header("content-type").map(str::to_string);
+    match first.status() {
+        200 => {
+            // The server ignores ranges: the whole file came in this one answer.
+            let data = first.into_body();
+            if data.len() as u64 > limit {
+                return Err(too_large(name, data.len() as u64, limit));
+            }
+            return Ok(Fetched { data, content_type });
+        }
+        206 => {}
+        // An empty file has no byte 0 to ask for.
+        416 if content_range(first.header("content-range")).is_none() => {
+            return Ok(Fetched {
+                data: Vec::new(),
+                content_type,
+            });
+        }
+        _ => return Err(refused(&first)),
+    }
+    let Some((0, last, total)) = content_range(first.header("content-range")) else {
+        return Err("the server sent a part of the file other than the one asked for".into());
+    };
+    if total > limit {
+        return Err(too_large(name, total, limit));
+    }
+    // Only a strong validator may be used with If-Range.
+    let etag = first
+        .header("etag")
+        .filter(|t| t.starts_with('"') && t.len() < 256)
+        .map(str::to_string);
+    let mut data = Vec::with_capacity(total as usize);
+    let body = first.into_body();
+    if body.len() as u64 != last + 1 {
+        return Err("the server's part of the file has the wrong length".into());
+    }
+    data.extend_from_slice(&body);
+    drop(body);
+    while (data.len() as u64) < total {
+        let at = data.len() as u64;
+        let end = (at + chunk).min(total) - 1;
+        let r = match request(url, at, end, etag.as_deref(), headers) {
+            Ok(r) => r,
+            // With If-Range a changed file comes back whole, which may be over the limit.
+            Err(HttpError::TooLarge(_)) if etag.is_some() => {
+                return Err(CHANGED.into());
+            }
+            Err(e) => return Err(unreachable(e)),
+        };
+        match r.status() {
+            206 => {}
+            200 => return Err(CHANGED.into()),
+            _ => return Err(refused(&r)),
+        }
+        match content_range(r.header("content-range")) {
+            Some((a, b, t)) if a == at && b <= end && t == total => {
+                let body = r.into_body();
+                if body.len() as u64 != b - a + 1 {
+                    return Err("the server's part of the file has the wrong length".into());
+                }
+                data.extend_from_slice(&body);
+            }
+            _ => {
+                return Err(
+                    "the server sent a part of the file other than the one asked for".into(),
+                );
+            }
+        }
+    }
+    Ok(Fetched { data, content_type })
+}

@@ -1,0 +1,190 @@
+//! How entries are shown and ordered: sizes in binary units, server dates parsed (ISO 8601
+//! from SharePoint, RFC 1123 from WebDAV) into one form, media types from the file name when
+//! the server only says `application/octet-stream`, and the sort orders the views offer.
+
+/// `5242880` → `5.0 MiB`; below 1 KiB in bytes.
+pub fn size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// `2500` → `2,500`.
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A point in time as (year, month, day, hour, minute, second), UTC.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub struct Stamp(pub [u32; 6]);
+
+impl Stamp {
+    pub fn show(&self) -> String {
+        let [y, mo, d, h, mi, _] = self.0;
+        format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC")
+    }
+}
+
+fn num(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || s.len() > 4 {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn valid(s: [u32; 6]) -> Option<Stamp> {
+    let [y, mo, d, h, mi, se] = s;
+    let ok = (1..=9999).contains(&y)
+        && (1..=12).contains(&mo)
+        && (1..=31).contains(&d)
+        && h < 24
+        && mi < 60
+        && se <= 60;
+    ok.then_some(Stamp(s))
+}
+
+/// `2026-11-27T08:00:00Z`, `…T08:00:00.0000000Z`, `…T08:00:00+01:00` (shifted to UTC only
+/// for whole-hour offsets within the same day; otherwise the local time is kept), and
+/// `Fri, 27 Nov 2026 08:00:00 GMT`. Anything else is not a date we show.
+pub fn date(raw: &str) -> Option<Stamp> {
+    let raw = raw.trim();
+    if raw.len() > 64 {
+        return None;
+    }
+    if let Some((_, rest)) = raw.split_once(", ") {
+        // RFC 1123 (RFC 9110's IMF-fixdate)
+        let mut parts = rest.split_ascii_whitespace();
+        let d = num(parts.next()?)?;
+        let months = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let month = parts.next()?;
+        let mo = months.iter().position(|m| *m == month)? as u32 + 1;
+        let y = num(parts.next()?)?;
+        let mut hms = parts.next()?.split(':');
+        let (h, mi, se) = (num(hms.next()?)?, num(hms.next()?)?, num(hms.next()?)?);
+        return valid([y, mo, d, h, mi, se]);
+    }
+    let (day, time) = raw.split_once('T')?;
+    let mut ymd = day.split('-');
+    let (y, mo, d) = (num(ymd.next()?)?, num(ymd.next()?)?, num(ymd.next()?)?);
+    let clock_end = time
+        .find(['Z', '+', '-', '.'])
+        .unwrap_or(time.len());
+    let mut hms = time[..clock_end].split(':');
+    let (h, mi) = (num(hms.next()?)?, num(hms.next()?)?);
+    let se = hms.next().map_or(Some(0), num)?;
+    valid([y, mo, d, h, mi, se])
+}
+
+/// The media type a file name's extension stands for (the common office, text and image
+/// formats); `application/octet-stream` for anything else.
+pub fn media_type_for(name: &str) -> &'static str {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "txt" | "log" => "text/plain",
+        "md" | "markdown" => "text/markdown",
+        "csv" => "text/csv",
+        "htm" | "html" => "text/html",
+        "xml" => "application/xml",
+        "json" => "application/json",
+        "pdf" => "application/pdf",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "doc" => "application/msword",
+        "xls" => "application/vnd.ms-excel",
+        "ppt" => "application/vnd.ms-powerpoint",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
+        "odp" => "application/vnd.oasis.opendocument.presentation",
+        "rtf" => "application/rtf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "webp" => "image/webp",
+        "zip" => "application/zip",
+        "eml" => "message/rfc822",
+        "ics" => "text/calendar",
+        "vcf" => "text/vcard",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The server's media type when it names one, else the one the name suggests.
+pub fn media_type(server: Option<&str>, name: &str) -> String {
+    let server = server
+        .map(|t| {
+            t.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .filter(|t| {
+            t.contains('/')
+                && t != "application/octet-stream"
+                && t.len() < 128
+                && t.bytes().all(|b| b.is_ascii_graphic())
+        });
+    server.unwrap_or_else(|| media_type_for(name).to_string())
+}
+
+/// The orders a folder can be shown in.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Sort {
+    /// A–Z, folders first.
+    Name,
+    /// Newest first.
+    Date,
+    /// Largest first.
+    Size,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Sort {
+        match s {
+            "date" => Sort::Date,
+            "size" => Sort::Size,
+            _ => Sort::Name,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Sort::Name => "name",
+            Sort::Date => "date",
+            Sort::Size => "size",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Name => "name (A–Z)",
+            Sort::Date => "date (newest first)",
+            Sort::Size => "size (largest first)",
+        }
+    }
+
+    pub const ALL: [Sort; 3] = [Sort::Name, Sort::Date, Sort::Size];
+}
