@@ -236,7 +236,8 @@ fn item(id: i64, m: &MessageMeta, folder: Option<String>) -> ListItem {
         subject: m.summary.subject.clone(),
         seen: m.seen(),
         flagged: m.flags.iter().any(|f| f.eq_ignore_ascii_case("\\Flagged")),
-        attachments: m.summary.attachments.len(),
+        // Images the text shows are no attachments to the reader.
+        attachments: m.summary.attachments.iter().filter(|a| !a.inline).count(),
         size: m.size,
         folder,
         message_id: m.summary.message_id.clone(),
@@ -336,7 +337,8 @@ pub fn read(vault: &Vault, account: Option<&Account>, id: i64) -> Result<Read> {
         id,
         folder: store.folder(folder)?.name,
         meta,
-        text: store.text(id)?,
+        // Texts stored before line ends were normalised at parse time still carry CRs.
+        text: mime::normalize_lines(&store.text(id)?).into_owned(),
     })
 }
 

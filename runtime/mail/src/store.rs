@@ -123,7 +123,7 @@ pub fn prepare(
             Some(r) if r.len() <= INLINE_RAW => PreparedRaw::Inline(seal("raw", r)),
             Some(r) => PreparedRaw::Blob(r.to_vec()),
         },
-        terms: index.terms(&meta.summary.subject, &meta.summary.from, &to, text),
+        terms: index.terms(&meta.summary.subject, &meta.summary.from, &to, &body),
     })
 }
 
@@ -149,6 +149,7 @@ impl<'v> MailStore<'v> {
     }
 
     fn open(&self, table: &str, column: &str, row: &[u8], data: &[u8]) -> Result<Vec<u8>> {
+    let body = indexed(meta, text);
         Ok(self
             .vault
             .keys()?
@@ -162,6 +163,22 @@ impl<'v> MailStore<'v> {
             .keys()?
             .index_id("mail-folder", &[raw_name.as_bytes()]))
     }
+
+/// The text search sees: the attachments' names (`Gehälter.xlsx` is found by "Gehälter"),
+/// first so that the index's cut of long texts never drops them, then the message text.
+fn indexed<'t>(meta: &MessageMeta, text: &'t str) -> std::borrow::Cow<'t, str> {
+    let names = &meta.summary.attachments;
+    if names.is_empty() {
+        return text.into();
+    }
+    let mut all = String::new();
+    for a in names {
+        all.push_str(&a.name);
+        all.push('\n');
+    }
+    all.push_str(text);
+    all.into()
+}
 
     /// Run `f` in one transaction (batched sync writes: one fsync per batch).
     pub fn transaction<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {

@@ -22,6 +22,13 @@ cli-mail-head-folder = Ordner:
 cli-mail-head-sender = Gesendet von:
 cli-mail-read-message-id = (Nachricht { $id })
 cli-mail-read-attachment = Anhang { $index }: { $name } ({ $media_type }, { $size } Byte) — kapsel mail attach { $id } { $index }
+cli-mail-read-attachment-inline = Eingebettetes Bild { $index }: { $name } ({ $media_type }, { $size } Byte, im Text gezeigt) — kapsel mail attach { $id } { $index }
+cli-mail-read-attachment-within = (in der weitergeleiteten Nachricht { $index })
+cli-mail-read-warning-dangerous = ⚠ Vorsicht: ein Programm, Skript, eine Verknüpfung oder ein Dokument mit Makros — es kann beim Öffnen selbst etwas ausführen
+cli-mail-read-warning-mismatch = ⚠ Vorsicht: der Name sagt { $named }, der Inhalt ist aber { $content }
+cli-mail-read-date-arrival = (der Absender hat kein gültiges Datum angegeben: dies ist der Eingang beim Server)
+cli-mail-read-signed = Signiert (S/MIME) — die Signatur ist nicht geprüft
+cli-mail-read-encrypted = Verschlüsselt (S/MIME) — die Nachricht kann hier nicht gelesen werden
 
 ## Synchronisation (`kapsel sync now`)
 cli-mail-synced = { $folders } Ordner synchronisiert: { $new } neu, { $flag_updates ->

@@ -32,6 +32,10 @@ mailbox-not-a-flag = { $flag } ist keine Markierung (seen, flagged, answered ode
 mailbox-no-headers = (keine Kopfzeilen)
 mailbox-unreadable-part = (nicht lesbarer Teil)
 mailbox-text-truncated = [… der Rest dieser Nachricht ist zu lang für die Anzeige]
+mailbox-no-boundary = [Diese Nachricht gibt an, aus mehreren Teilen zu bestehen, aber nicht, wo sie beginnen; sie wird so gezeigt, wie sie ankam.]
+mailbox-encrypted = [Diese Nachricht ist verschlüsselt (S/MIME) — sie kann hier nicht gelesen werden.]
+mailbox-signed-opaque = [Diese Nachricht ist so signiert (S/MIME), dass der Text in der Signatur steckt — er kann hier nicht gezeigt werden.]
+mailbox-forward-date = Datum: { $date }
 
 ## Postfächer anderer Personen und Gruppenpostfächer
 mailbox-open-own-folder = { $name } ist einer Ihrer eigenen Ordner; öffnen Sie das Postfach einer anderen Person (z. B. shared/bob@agency) oder ein Gruppenpostfach (kapsel mail mailboxes)

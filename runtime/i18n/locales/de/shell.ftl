@@ -113,6 +113,12 @@ mail-cc = Kopie
 mail-date = Datum
 mail-subject = Betreff
 mail-pick-attachment = Welcher Anhang? Seine Nummer drücken.
+mail-date-arrival = (kein gültiges Datum vom Absender: Eingang beim Server)
+mail-signed = Signiert (S/MIME) — Signatur nicht geprüft
+mail-encrypted = Verschlüsselt (S/MIME) — kann hier nicht gelesen werden
+mail-attachment-inline = (im Text gezeigt)
+mail-attachment-dangerous = ⚠ ein Programm, Skript, eine Verknüpfung oder ein Dokument mit Makros — es kann beim Öffnen selbst etwas ausführen
+mail-attachment-mismatch = ⚠ der Name sagt { $named }, der Inhalt ist aber { $content }
 mail-search = Post durchsuchen (Eingabe sucht, Esc schließt)
 mail-search-hits = { $count ->
     [one] 1 Nachricht gefunden

@@ -19,6 +19,13 @@ cli-mail-head-folder = Folder:
 cli-mail-head-sender = Sender:
 cli-mail-read-message-id = (message { $id })
 cli-mail-read-attachment = Attachment { $index }: { $name } ({ $media_type }, { $size } bytes) — kapsel mail attach { $id } { $index }
+cli-mail-read-attachment-inline = Inline image { $index }: { $name } ({ $media_type }, { $size } bytes, shown in the text) — kapsel mail attach { $id } { $index }
+cli-mail-read-attachment-within = (in forwarded message { $index })
+cli-mail-read-warning-dangerous = ⚠ Careful: a program, script, shortcut or document with macros — it can act on its own when opened
+cli-mail-read-warning-mismatch = ⚠ Careful: the name says { $named }, but the content is { $content }
+cli-mail-read-date-arrival = (the sender gave no valid date: this is when the server received it)
+cli-mail-read-signed = Signed (S/MIME) — the signature is not verified
+cli-mail-read-encrypted = Encrypted (S/MIME) — it cannot be read here
 
 ## Sync (`kapsel sync now`)
 cli-mail-synced = Synced { $folders } folder(s): { $new } new, { $flag_updates } flag update(s), { $flags_pushed } flag change(s) sent, { $removed } removed, { $resets } UIDVALIDITY reset(s) in { $seconds } s{ $qresync }.

@@ -32,6 +32,10 @@ mailbox-not-a-flag = { $flag } is not a flag (seen, flagged, answered or a keywo
 mailbox-no-headers = (no headers)
 mailbox-unreadable-part = (unreadable part)
 mailbox-text-truncated = [… the rest of this message is too long to show]
+mailbox-no-boundary = [This message says it has several parts but not where they begin; it is shown as it arrived.]
+mailbox-encrypted = [This message is encrypted (S/MIME) — it cannot be read here.]
+mailbox-signed-opaque = [This message is signed (S/MIME) in a form that packs the text into the signature — it cannot be shown here.]
+mailbox-forward-date = Date: { $date }
 
 ## Other users' and shared mailboxes
 mailbox-open-own-folder = { $name } is one of your own folders; open another user's (e.g. shared/bob@agency) or a shared mailbox (kapsel mail mailboxes)

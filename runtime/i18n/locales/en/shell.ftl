@@ -113,6 +113,12 @@ mail-cc = Cc
 mail-date = Date
 mail-subject = Subject
 mail-pick-attachment = Which attachment? Press its number.
+mail-date-arrival = (no valid date from the sender: time of arrival)
+mail-signed = Signed (S/MIME) — signature not verified
+mail-encrypted = Encrypted (S/MIME) — cannot be read here
+mail-attachment-inline = (shown in the text)
+mail-attachment-dangerous = ⚠ a program, script, shortcut or macro document — it can act on its own when opened
+mail-attachment-mismatch = ⚠ the name says { $named }, but the content is { $content }
 mail-search = Search mail (Enter searches, Esc closes)
 mail-search-hits = { $count ->
     [one] 1 message found

@@ -18,6 +18,7 @@ use kapsel_mail::answers::{
 };
 use kapsel_mail::autoreply::OutOfOffice;
 use kapsel_mail::compose::Draft;
+use kapsel_mail::mime::{Security, Warning};
 use kapsel_mail::outbox::State;
 use kapsel_mail::schedule::{Schedule, parse_days};
 use kapsel_mail::service::MailRequest;
@@ -345,7 +346,15 @@ fn read_text(v: &Message) -> String {
     if !m.cc.is_empty() {
         out.push_str(&format!("{cc:<width$} {}\n", join(&m.cc)));
     }
-    out.push_str(&format!("{date_label:<width$} {}\n", date(m.date)));
+    if m.date_from_arrival {
+        out.push_str(&format!(
+            "{date_label:<width$} {} {}\n",
+            date(m.date),
+            t!(cat(), "cli-mail-read-date-arrival")
+        ));
+    } else {
+        out.push_str(&format!("{date_label:<width$} {}\n", date(m.date)));
+    }
     out.push_str(&format!("{subject:<width$} {}\n", clean(&m.subject)));
     out.push_str(&format!(
         "{folder:<width$} {}   {}\n",
@@ -355,17 +364,62 @@ fn read_text(v: &Message) -> String {
     if let Some(s) = &m.sender {
         out.push_str(&format!("{sender:<width$} {}\n", clean(s)));
     }
+    match m.security {
+        Some(Security::Signed) => {
+            out.push_str(&t!(cat(), "cli-mail-read-signed"));
+            out.push('\n');
+        }
+        Some(Security::Encrypted) => {
+            out.push_str(&t!(cat(), "cli-mail-read-encrypted"));
+            out.push('\n');
+        }
+        None => {}
+    }
     for a in &m.attachments {
-        out.push_str(&t!(
-            cat(),
-            "cli-mail-read-attachment",
-            index = a.index.to_string(),
-            name = clean(&a.name),
-            media_type = clean(&a.media_type),
-            size = a.size,
-            id = v.id.to_string()
-        ));
+        let (index, name, media_type) = (a.index.to_string(), clean(&a.name), clean(&a.media_type));
+        out.push_str(&if a.inline {
+            t!(
+                cat(),
+                "cli-mail-read-attachment-inline",
+                index = index,
+                name = name,
+                media_type = media_type,
+                size = a.size,
+                id = v.id.to_string()
+            )
+        } else {
+            t!(
+                cat(),
+                "cli-mail-read-attachment",
+                index = index,
+                name = name,
+                media_type = media_type,
+                size = a.size,
+                id = v.id.to_string()
+            )
+        });
+        if let Some(w) = a.within {
+            out.push(' ');
+            out.push_str(&t!(
+                cat(),
+                "cli-mail-read-attachment-within",
+                index = w.to_string()
+            ));
+        }
         out.push('\n');
+        for w in &a.warnings {
+            out.push_str("  ");
+            out.push_str(&match w {
+                Warning::Dangerous => t!(cat(), "cli-mail-read-warning-dangerous"),
+                Warning::Mismatch { named, content } => t!(
+                    cat(),
+                    "cli-mail-read-warning-mismatch",
+                    named = clean(named),
+                    content = clean(content)
+                ),
+            });
+            out.push('\n');
+        }
     }
     out.push('\n');
     out.push_str(&kapsel_core::terminal::block(&v.text));

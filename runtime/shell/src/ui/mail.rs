@@ -340,12 +340,37 @@ fn read(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     if !s.cc.is_empty() {
         lines.push(field(t!(cat, "mail-cc"), clean(&s.cc.join(", "))));
     }
+    let date = if s.date_from_arrival {
+        format!("{date} {}", t!(cat, "mail-date-arrival"))
+    } else {
+        date
+    };
     lines.push(field(t!(cat, "mail-date"), date));
     lines.push(field(t!(cat, "mail-subject"), clean(&s.subject)));
+    match s.security {
+        Some(kapsel_mail::mime::Security::Signed) => {
+            lines.push(Line::from(Span::styled(
+                t!(cat, "mail-signed"),
+                theme.dim(),
+            )));
+        }
+        Some(kapsel_mail::mime::Security::Encrypted) => {
+            lines.push(Line::from(Span::styled(
+                t!(cat, "mail-encrypted"),
+                theme.warn(),
+            )));
+        }
+        None => {}
+    }
     for (n, a) in s.attachments.iter().enumerate() {
+        let inline = if a.inline {
+            format!(" {}", t!(cat, "mail-attachment-inline"))
+        } else {
+            String::new()
+        };
         lines.push(Line::from(Span::styled(
             format!(
-                "  [{}] {} ({}, {})",
+                "  [{}] {} ({}, {}){inline}",
                 n + 1,
                 clean(&a.name),
                 clean(&a.media_type),
@@ -353,6 +378,21 @@ fn read(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             ),
             theme.accent(),
         )));
+        for w in &a.warnings {
+            let text = match w {
+                kapsel_mail::mime::Warning::Dangerous => t!(cat, "mail-attachment-dangerous"),
+                kapsel_mail::mime::Warning::Mismatch { named, content } => t!(
+                    cat,
+                    "mail-attachment-mismatch",
+                    named = clean(named),
+                    content = clean(content)
+                ),
+            };
+            lines.push(Line::from(Span::styled(
+                format!("      {text}"),
+                theme.warn(),
+            )));
+        }
     }
     if m.picking {
         lines.push(Line::from(Span::styled(
