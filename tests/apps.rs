@@ -351,7 +351,7 @@ fn the_built_in_apps_pass_the_reviewers_audit() {
         &format!(
             "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\nbuiltin = true\n\n\
              [apps.viewer]\ndocuments = true\nlog = true\n\n\
-             [apps.news]\nstorage_quota_bytes = 16777216\nnotify = true\nlog = true\nhttp_origins = [\"https://intranet.example\"]\n\n\
+             [apps.news]\nstorage_quota_bytes = 16777216\nnotify = true\ndocuments = true\nlog = true\nhttp_origins = [\"https://intranet.example\"]\n\n\
              [apps.documents]\ndocuments = true\nlog = true\nhttp_origins = [\"https://intranet.example\"]\n\n[integrity]"
         ),
     );

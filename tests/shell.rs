@@ -65,7 +65,7 @@ fn unlock_read_reply_attachment_news_push_and_auto_lock_in_a_real_terminal() {
     let extra = format!(
         "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\nbuiltin = true\n\n\
          [apps.viewer]\npreinstall = true\ndocuments = true\nlog = true\n\n\
-         [apps.news]\npreinstall = true\nstorage_quota_bytes = 16777216\nnotify = true\nlog = true\n\
+         [apps.news]\npreinstall = true\nstorage_quota_bytes = 16777216\nnotify = true\ndocuments = true\nlog = true\n\
          http_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\ncall_timeout_ms = 20000\n\
          [apps.news.settings]\n\"feed:intranet\" = \"{base}{sub}/feed.xml\"\n"
     );

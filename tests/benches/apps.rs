@@ -33,7 +33,7 @@ fn main() {
         .plaintext_host("127.0.0.1")
         .credentials("alice@corp.test", "secret")
         .apps(&format!(
-            "[apps.news]\nstorage_quota_bytes = 16777216\nnotify = true\nlog = true\ncall_timeout_ms = 60000\nhttp_origins = [\"https://intranet.example\"]\n\
+            "[apps.news]\nstorage_quota_bytes = 16777216\nnotify = true\ndocuments = true\nlog = true\ncall_timeout_ms = 60000\nhttp_origins = [\"https://intranet.example\"]\n\
              [apps.documents]\ndocuments = true\nlog = true\ncall_timeout_ms = 60000\nhttp_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\n\
              http_credentials = {{ \"{origin}\" = \"basic\" }}\n[apps.documents.settings]\n\"library:Bench\" = \"webdav:{origin}/{sub}/\"\n"
         ))

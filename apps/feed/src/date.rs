@@ -23,9 +23,7 @@ fn rfc3339_lenient(t: &str) -> Option<DateTime<Utc>> {
     if rest.is_empty() {
         return Some(Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0)?));
     }
-    let zone_at = rest
-        .find(|c: char| matches!(c, 'Z' | 'z' | '+' | '-'))
-        .unwrap_or(rest.len());
+    let zone_at = rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len());
     let (hms, zone) = rest.split_at(zone_at);
     let (h, m, s) = clock(hms.split('.').next().unwrap_or(""))?;
     let offset = match zone {

@@ -71,6 +71,23 @@ pub struct FeedState {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub articles: Vec<Article>,
+    /// What the last fetch that changed something yielded, so the view can say why the
+    /// stored number differs from the feed's.
+    #[serde(default)]
+    pub counts: Counts,
+}
+
+/// The numbers behind "N articles kept".
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+pub struct Counts {
+    /// Items in the feed, repeats and unreadable items not counted.
+    pub in_feed: usize,
+    pub skipped: usize,
+    pub duplicates: usize,
+    /// Older articles dropped for the per-feed limit.
+    pub over_limit: usize,
+    /// Older articles dropped because the app's storage quota was full.
+    pub over_quota: usize,
 }
 
 /// What one fetch of a feed yielded.

@@ -11,7 +11,7 @@ pub fn parse(name: &str, body: &[u8], base: &str) -> Result<Parsed, String> {
         .base_uri(Some(base))
         // No invented ids: an entry without one is recognised by its link or title and date.
         .id_generator(|_, _, _| String::new())
-        .timestamp_parser(|t| date::parse(t))
+        .timestamp_parser(date::parse)
         .build()
         .parse(body)
         .map_err(|e| format!("the feed is malformed: {e}"))?;

@@ -1,15 +1,32 @@
-//! Fetching feeds: conditional GET through the http capability; parsing is in kapsel-feed.
+//! Fetching: conditional GET of a feed and plain GET of an enclosure, both through the http
+//! capability; parsing is in kapsel-feed.
 
 use kapsel_sdk::http;
 
-pub use kapsel_feed::{Article, FeedState};
+pub use kapsel_feed::{Article, FeedState, Parsed};
 
 /// Largest feed body accepted from the host.
 const MAX_FEED: usize = 8 * 1024 * 1024;
 
 pub enum Fetched {
     NotModified,
-    New(FeedState),
+    New {
+        etag: Option<String>,
+        last_modified: Option<String>,
+        parsed: Parsed,
+    },
+}
+
+fn problem(status: u16) -> String {
+    match status {
+        401 | 403 => format!("the server refused access (HTTP {status})"),
+        404 => "the feed does not exist (HTTP 404)".into(),
+        s => format!("the server answered HTTP {s}"),
+    }
+}
+
+fn send_error(e: http::HttpError) -> String {
+    kapsel_sdk::error::message(&kapsel_sdk::AppError::from(e))
 }
 
 pub fn fetch(name: &str, url: &str, previous: Option<&FeedState>) -> Result<Fetched, String> {
@@ -25,33 +42,43 @@ pub fn fetch(name: &str, url: &str, previous: Option<&FeedState>) -> Result<Fetc
             req = req.header("If-Modified-Since", lm.clone());
         }
     }
-    let resp = req.send().map_err(|e| {
-        format!(
-            "cannot fetch the feed: {}",
-            kapsel_sdk::error::message(&kapsel_sdk::AppError::from(e))
-        )
-    })?;
+    let resp = req
+        .send()
+        .map_err(|e| format!("cannot fetch the feed: {}", send_error(e)))?;
     match resp.status() {
         304 => return Ok(Fetched::NotModified),
         200..=299 => {}
-        401 | 403 => {
-            return Err(format!(
-                "the server refused access (HTTP {})",
-                resp.status()
-            ));
-        }
-        404 => return Err("the feed does not exist (HTTP 404)".into()),
-        s => return Err(format!("the server answered HTTP {s}")),
+        s => return Err(problem(s)),
     }
     if resp.body().len() > MAX_FEED {
         return Err("the feed is too large".into());
     }
     let etag = resp.header("etag").map(str::to_string);
     let last_modified = resp.header("last-modified").map(str::to_string);
-    let articles = kapsel_feed::parse(name, resp.body(), resp.final_url())?;
-    Ok(Fetched::New(FeedState {
+    let parsed = kapsel_feed::parse_feed(name, resp.body(), resp.final_url())?;
+    Ok(Fetched::New {
         etag,
         last_modified,
-        articles,
-    }))
+        parsed,
+    })
+}
+
+/// An enclosure's bytes and the media type to store them under (the feed's word unless it
+/// only said "octet-stream" and the server knows better).
+pub fn download(url: &str, declared: &str) -> Result<(Vec<u8>, String), String> {
+    let resp = http::Request::get(url)
+        .send()
+        .map_err(|e| format!("cannot fetch the attachment: {}", send_error(e)))?;
+    if !(200..=299).contains(&resp.status()) {
+        return Err(format!("the server answered HTTP {}", resp.status()));
+    }
+    let served = resp
+        .header("content-type")
+        .map(|t| t.split(';').next().unwrap_or("").trim().to_string())
+        .filter(|t| !t.is_empty() && t.len() < 128);
+    let media = match served {
+        Some(t) if declared == "application/octet-stream" => t,
+        _ => declared.to_string(),
+    };
+    Ok((resp.into_body(), media))
 }

@@ -3,23 +3,27 @@
 //! Articles are shown as safe text (no remote images, links with their origin); read/unread
 //! and saved articles are remembered; refresh uses ETag and If-Modified-Since; new items of
 //! feeds the tenant marks important raise a notification. A broken or hostile feed gives a
-//! notice in the view, never a trap.
+//! notice in the view, never a trap. Every stored article can be reached: lists are paged,
+//! and the view says how many articles a feed had and how many are kept, and why. Enclosures
+//! are fetched into the container's documents only when the user asks.
 //!
 //! Tenant settings (`[apps.news.settings]`): `"feed:<name>" = "<url>"` per feed, and
 //! `important = "<name>,<name>"`.
 
 mod feeds;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use kapsel_sdk::prelude::*;
 
 use feeds::{Article, FeedState};
 
-/// Articles kept per feed.
-const KEEP: usize = 500;
-/// Articles listed at once.
-const LIST: usize = 300;
+/// Articles kept per feed (newest first): a year of a busy intranet feed.
+const KEEP: usize = 5000;
+/// Articles saved by the user, kept however old.
+const KEEP_SAVED: usize = 1000;
+/// Rows per page of a list.
+const PAGE: usize = 100;
 
 struct News;
 
@@ -46,19 +50,64 @@ fn read_set() -> Result<BTreeSet<String>, AppError> {
     Ok(storage::get_json("read")?.unwrap_or_default())
 }
 
+/// Read marks of articles that are no longer stored are forgotten, so the set stays as large
+/// as what can be shown.
+fn store_read(read: &BTreeSet<String>, states: &[(String, FeedState)]) -> Result<(), AppError> {
+    let mut known: BTreeSet<&str> = states
+        .iter()
+        .flat_map(|(_, s)| s.articles.iter().map(|a| a.id.as_str()))
+        .collect();
+    let saved = saved()?;
+    known.extend(saved.iter().map(|a| a.id.as_str()));
+    let kept: BTreeSet<&String> = read
+        .iter()
+        .filter(|id| known.contains(id.as_str()))
+        .collect();
+    storage::set_json("read", &kept)?;
+    Ok(())
+}
+
 fn saved() -> Result<Vec<Article>, AppError> {
     Ok(storage::get_json("saved")?.unwrap_or_default())
 }
 
-fn all_articles() -> Result<Vec<Article>, AppError> {
-    let mut all = Vec::new();
+/// Every configured feed's stored state, in the tenant's order.
+fn states() -> Result<Vec<(String, FeedState)>, AppError> {
+    let mut out = Vec::new();
     for (name, _) in configured() {
-        if let Some(state) = storage::get_json::<FeedState>(&format!("feed:{name}"))? {
-            all.extend(state.articles);
+        let state = storage::get_json::<FeedState>(&format!("feed:{name}"))?.unwrap_or_default();
+        out.push((name, state));
+    }
+    Ok(out)
+}
+
+fn newest_first(mut all: Vec<Article>) -> Vec<Article> {
+    all.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)));
+    all
+}
+
+fn all_articles(states: &[(String, FeedState)]) -> Vec<Article> {
+    newest_first(
+        states
+            .iter()
+            .flat_map(|(_, s)| s.articles.iter().cloned())
+            .collect(),
+    )
+}
+
+/// Store a feed's articles; when the app's quota is full, keep the newer half until it fits.
+fn store_feed(key: &str, state: &mut FeedState) -> Result<(), AppError> {
+    loop {
+        match storage::set_json(key, state) {
+            Ok(()) => return Ok(()),
+            Err(storage::StorageError::QuotaExceeded(_)) if state.articles.len() > 1 => {
+                let half = state.articles.len() / 2;
+                state.counts.over_quota += state.articles.len() - half;
+                state.articles.truncate(half);
+            }
+            Err(e) => return Err(e.into()),
         }
     }
-    all.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)));
-    Ok(all)
 }
 
 /// Fetch every feed (conditionally) and store what changed. Returns notices for the view.
@@ -70,27 +119,62 @@ fn refresh() -> Result<Vec<(Level, String)>, AppError> {
         let previous: Option<FeedState> = storage::get_json(&key)?;
         match feeds::fetch(&name, &url, previous.as_ref()) {
             Ok(feeds::Fetched::NotModified) => log::debug(&format!("{name}: not modified")),
-            Ok(feeds::Fetched::New(mut state)) => {
-                if let Some(prev) = &previous {
-                    let known: BTreeSet<&str> =
-                        prev.articles.iter().map(|a| a.id.as_str()).collect();
-                    let fresh: Vec<&Article> = state
-                        .articles
-                        .iter()
-                        .filter(|a| !known.contains(a.id.as_str()))
-                        .collect();
-                    if !fresh.is_empty() && important.contains(&name) {
-                        let title = if fresh.len() == 1 {
-                            fresh[0].title.clone()
-                        } else {
-                            format!("{} new articles", fresh.len())
-                        };
-                        let _ = notify::post(&format!("News: {name}"), &title);
-                    }
+            Ok(feeds::Fetched::New {
+                etag,
+                last_modified,
+                parsed,
+            }) => {
+                let stored = previous.map(|p| p.articles).unwrap_or_default();
+                let first = stored.is_empty();
+                let known: BTreeSet<String> = stored.iter().map(|a| a.id.clone()).collect();
+                let fresh: Vec<&Article> = parsed
+                    .articles
+                    .iter()
+                    .filter(|a| !known.contains(&a.id))
+                    .collect();
+                if !first && !fresh.is_empty() && important.contains(&name) {
+                    let title = if fresh.len() == 1 {
+                        fresh[0].title.clone()
+                    } else {
+                        format!("{} new articles", fresh.len())
+                    };
+                    let _ = notify::post(&format!("News: {name}"), &title);
                 }
-                log::info(&format!("{name}: {} articles", state.articles.len()));
-                state.articles.truncate(KEEP);
-                storage::set_json(&key, &state)?;
+                let counts = kapsel_feed::Counts {
+                    in_feed: parsed.articles.len(),
+                    skipped: parsed.skipped,
+                    duplicates: parsed.duplicates,
+                    over_limit: 0,
+                    over_quota: 0,
+                };
+                if parsed.skipped > 0 {
+                    notices.push((
+                        Level::Warning,
+                        format!(
+                            "{name}: {} item(s) could not be read and were skipped",
+                            parsed.skipped
+                        ),
+                    ));
+                }
+                let (articles, over_limit) = kapsel_feed::merge(parsed.articles, stored, KEEP);
+                let mut state = FeedState {
+                    etag,
+                    last_modified,
+                    articles,
+                    counts: kapsel_feed::Counts {
+                        over_limit,
+                        ..counts
+                    },
+                };
+                store_feed(&key, &mut state)?;
+                log::info(&format!(
+                    "{name}: {} in the feed, {} stored",
+                    state.counts.in_feed,
+                    state.articles.len()
+                ));
+                if state.counts.over_limit + state.counts.over_quota > 0 {
+                    notices.push((Level::Info, kept_line(&name, &state)));
+                }
             }
             Err(problem) => {
                 let offline = if previous.is_some() {
@@ -105,23 +189,147 @@ fn refresh() -> Result<Vec<(Level, String)>, AppError> {
     Ok(notices)
 }
 
+/// "How many are kept and why" for one feed.
+fn kept_line(name: &str, s: &FeedState) -> String {
+    let c = &s.counts;
+    let mut line = format!(
+        "{name}: {} article(s) stored (at most {KEEP} per feed, newest first); the feed had {} at the last refresh",
+        s.articles.len(),
+        c.in_feed
+    );
+    if c.duplicates > 0 {
+        line.push_str(&format!(", {} repeat(s) dropped", c.duplicates));
+    }
+    if c.skipped > 0 {
+        line.push_str(&format!(", {} unreadable item(s) skipped", c.skipped));
+    }
+    if c.over_limit > 0 {
+        line.push_str(&format!(
+            "; {} older article(s) dropped for the limit",
+            c.over_limit
+        ));
+    }
+    if c.over_quota > 0 {
+        line.push_str(&format!(
+            "; {} older article(s) dropped because the app's storage quota is full",
+            c.over_quota
+        ));
+    }
+    line.push('.');
+    line
+}
+
+/// What a list shows: all feeds, one feed, one category, or the saved articles.
+#[derive(Clone)]
+enum Scope {
+    All,
+    Feed(String),
+    Category(String),
+    Saved,
+}
+
+impl Scope {
+    fn parse(s: &str) -> Scope {
+        if let Some(f) = s.strip_prefix("feed:") {
+            Scope::Feed(f.to_string())
+        } else if let Some(c) = s.strip_prefix("category:") {
+            Scope::Category(c.to_string())
+        } else if s == "saved" {
+            Scope::Saved
+        } else {
+            Scope::All
+        }
+    }
+
+    fn route(&self) -> String {
+        match self {
+            Scope::All => "all".into(),
+            Scope::Feed(f) => format!("feed:{f}"),
+            Scope::Category(c) => format!("category:{c}"),
+            Scope::Saved => "saved".into(),
+        }
+    }
+
+    fn title(&self) -> String {
+        match self {
+            Scope::All => "News".into(),
+            Scope::Feed(f) => format!("News: {f}"),
+            Scope::Category(c) => format!("News: {c}"),
+            Scope::Saved => "Saved articles".into(),
+        }
+    }
+}
+
+/// `page:<n>:<scope>`, or a bare scope for its first page.
+fn parse_route(route: &str) -> (Scope, usize) {
+    if let Some(rest) = route.strip_prefix("page:") {
+        let (n, scope) = rest.split_once(':').unwrap_or((rest, "all"));
+        return (Scope::parse(scope), n.parse().unwrap_or(1).max(1));
+    }
+    (Scope::parse(route), 1)
+}
+
 fn list(
-    title: &str,
-    articles: &[Article],
+    scope: &Scope,
+    page: usize,
+    states: &[(String, FeedState)],
     notices: Vec<(Level, String)>,
 ) -> Result<View, AppError> {
     let read = read_set()?;
-    let mut view = View::new(title);
+    let articles: Vec<Article> = match scope {
+        Scope::All => all_articles(states),
+        Scope::Feed(f) => newest_first(
+            states
+                .iter()
+                .filter(|(n, _)| n == f)
+                .flat_map(|(_, s)| s.articles.iter().cloned())
+                .collect(),
+        ),
+        Scope::Category(c) => all_articles(states)
+            .into_iter()
+            .filter(|a| a.categories.iter().any(|x| x == c))
+            .collect(),
+        Scope::Saved => saved()?,
+    };
+    let mut view = View::new(scope.title());
     for (level, text) in notices {
         view = view.notice(level, text);
     }
-    let unread = articles.iter().filter(|a| !read.contains(&a.id)).count();
-    view = view.text(format!("{} articles, {unread} unread", articles.len()));
-    let mut categories: BTreeSet<&str> = BTreeSet::new();
-    for a in articles {
-        categories.extend(a.categories.iter().map(String::as_str));
+    if let Scope::Feed(f) = scope {
+        match states.iter().find(|(n, _)| n == f) {
+            Some((_, s)) => view = view.text(kept_line(f, s)),
+            None => return Err(not_found(format!("feed {f}"))),
+        }
     }
-    for row in kapsel_feed::rows(&articles[..articles.len().min(LIST)], &read) {
+    if matches!(scope, Scope::All) && states.len() > 1 {
+        view = view.heading("Feeds");
+        for (name, s) in states {
+            let unread = s.articles.iter().filter(|a| !read.contains(&a.id)).count();
+            let mut item = Item::new(name.clone())
+                .subtitle(format!("{} articles, {unread} unread", s.articles.len()))
+                .action(format!("feed:{name}"));
+            if unread > 0 {
+                item = item.badge(format!("{unread} unread"));
+            }
+            view = view.item(item);
+        }
+        view = view.heading("Articles");
+    }
+    let total = articles.len();
+    let unread = articles.iter().filter(|a| !read.contains(&a.id)).count();
+    let pages = total.div_ceil(PAGE).max(1);
+    let page = page.min(pages);
+    let from = (page - 1) * PAGE;
+    let to = (from + PAGE).min(total);
+    view = view.text(if total == 0 {
+        "No articles.".to_string()
+    } else {
+        format!(
+            "Articles {}–{to} of {total}, {unread} unread (page {page} of {pages})",
+            from + 1
+        )
+    });
+    for row in kapsel_feed::rows(&articles[from..to], &read) {
         let mut item = Item::new(row.title)
             .subtitle(row.subtitle)
             .action(row.action);
@@ -130,27 +338,61 @@ fn list(
         }
         view = view.item(item);
     }
+    if page > 1 {
+        view = view.button(
+            "Previous page",
+            format!("page:{}:{}", page - 1, scope.route()),
+        );
+    }
+    if page < pages {
+        view = view.button("Next page", format!("page:{}:{}", page + 1, scope.route()));
+    }
     view = view.divider();
-    for c in categories.iter().take(50) {
-        view = view.button(format!("Category: {c}"), format!("category:{c}"));
+    if matches!(scope, Scope::All) {
+        let mut categories: BTreeMap<&str, usize> = BTreeMap::new();
+        for a in &articles {
+            for c in &a.categories {
+                *categories.entry(c.as_str()).or_default() += 1;
+            }
+        }
+        for (c, n) in categories.iter().take(50) {
+            view = view.button(format!("Category: {c} ({n})"), format!("category:{c}"));
+        }
+    } else {
+        view = view.button("All feeds", "list");
+    }
+    if !matches!(scope, Scope::Saved) {
+        view = view.button("Mark these read", format!("mark-read:{}", scope.route()));
     }
     Ok(view
         .button("Refresh", "refresh")
-        .button("Saved articles", "saved")
-        .button("Mark all read", "mark-all-read"))
+        .button("Saved articles", "saved"))
+}
+
+fn find(states: &[(String, FeedState)], id: &str) -> Result<Article, AppError> {
+    states
+        .iter()
+        .flat_map(|(_, s)| s.articles.iter())
+        .find(|a| a.id == id)
+        .cloned()
+        .or_else(|| saved().ok()?.into_iter().find(|a| a.id == id))
+        .ok_or_else(|| not_found(format!("article {id}")))
+}
+
+fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
+        b if b >= 1 << 10 => format!("{} KB", b.div_ceil(1 << 10)),
+        b => format!("{b} bytes"),
+    }
 }
 
 fn article(id: &str) -> Result<View, AppError> {
-    let a = all_articles()?
-        .into_iter()
-        .chain(saved()?)
-        .find(|a| a.id == id)
-        .ok_or_else(|| not_found(format!("article {id}")))?;
+    let states = states()?;
+    let a = find(&states, id)?;
     let mut read = read_set()?;
     if read.insert(a.id.clone()) {
-        // Bounded: the oldest ids are forgotten first.
-        let keep: BTreeSet<String> = read.iter().rev().take(5000).cloned().collect();
-        storage::set_json("read", &keep)?;
+        store_read(&read, &states)?;
     }
     let mut view = View::new(a.title.clone()).text(format!(
         "{}{}",
@@ -160,11 +402,15 @@ fn article(id: &str) -> Result<View, AppError> {
             .map(|d| format!(" · {d}"))
             .unwrap_or_default()
     ));
-    if let Some(link) = &a.link {
-        view = view.link("Original article", link.clone());
+    if !a.authors.is_empty() {
+        view = view.text(format!("By {}", a.authors.join(", ")));
     }
     if !a.categories.is_empty() {
         view = view.text(format!("Categories: {}", a.categories.join(", ")));
+    }
+    if let Some(link) = &a.link {
+        // The host shows a link with its origin and never follows it on its own.
+        view = view.link("Open the original article", link.clone());
     }
     let html = if a.content.is_empty() {
         &a.summary
@@ -178,6 +424,21 @@ fn article(id: &str) -> Result<View, AppError> {
             kapsel_text::Piece::Item(t) => view.item(Item::new(t)),
             kapsel_text::Piece::Link { label, url } => view.link(label, url),
         };
+    }
+    if !a.enclosures.is_empty() {
+        view = view.heading("Attachments");
+        for (n, e) in a.enclosures.iter().enumerate() {
+            let mut sub = e.media_type.clone();
+            if let Some(size) = e.size {
+                sub.push_str(&format!(", {}", size_text(size)));
+            }
+            sub.push_str(" — fetch into the container");
+            view = view.item(
+                Item::new(e.name.clone())
+                    .subtitle(sub)
+                    .action(format!("fetch:{}:{n}", a.id)),
+            );
+        }
     }
     let is_saved = saved()?.iter().any(|s| s.id == a.id);
     Ok(view
@@ -194,7 +455,49 @@ fn article(id: &str) -> Result<View, AppError> {
                 format!("save:{}", a.id)
             },
         )
+        .button(format!("Back to {}", a.feed), format!("feed:{}", a.feed))
         .button("Back to the list", "list"))
+}
+
+/// Fetch an enclosure through the http capability into the container's documents, and ask
+/// the shell to show it in the viewer where the viewer reads such files.
+fn fetch_enclosure(spec: &str) -> Result<View, AppError> {
+    let (id, n) = spec
+        .rsplit_once(':')
+        .and_then(|(id, n)| Some((id, n.parse::<usize>().ok()?)))
+        .ok_or_else(|| invalid(format!("no attachment {spec}")))?;
+    let a = find(&states()?, id)?;
+    let e = a
+        .enclosures
+        .get(n)
+        .ok_or_else(|| not_found(format!("attachment {n} of article {id}")))?;
+    let back = |v: View| v.button("Back to the article", format!("item:{id}"));
+    let (bytes, media) = match feeds::download(&e.url, &e.media_type) {
+        Ok(got) => got,
+        Err(problem) => {
+            return Ok(back(
+                View::new(e.name.clone()).notice(Level::Error, format!("{}: {problem}", e.name)),
+            ));
+        }
+    };
+    let doc = documents::save(&e.name, &media, &bytes).map_err(failed)?;
+    log::info(&format!(
+        "fetched attachment {} ({} bytes) into the container",
+        e.name, doc.size
+    ));
+    let shown = !(media.starts_with("audio/") || media.starts_with("video/"));
+    if shown {
+        documents::open(&doc.id).map_err(failed)?;
+    }
+    Ok(back(View::new(e.name.clone()).notice(
+        Level::Info,
+        format!(
+            "Fetched into the container as document {} ({}, {}).",
+            doc.id,
+            doc.media_type,
+            size_text(doc.size)
+        ),
+    )))
 }
 
 impl App for News {
@@ -211,7 +514,7 @@ impl App for News {
             .map_err(failed)?;
             let rows = kapsel_feed::rows(&articles, &BTreeSet::new());
             return Ok(
-                View::new("bench").extend(rows.into_iter().take(LIST), |v, r| {
+                View::new("bench").extend(rows.into_iter().take(300), |v, r| {
                     v.item(Item::new(r.title).subtitle(r.subtitle).action(r.action))
                 }),
             );
@@ -224,57 +527,65 @@ impl App for News {
         if let Some(id) = route.strip_prefix("item:") {
             return article(id);
         }
-        if route == "saved" {
-            return list("Saved articles", &saved()?, Vec::new());
-        }
-        if let Some(c) = route.strip_prefix("category:") {
-            let in_cat: Vec<Article> = all_articles()?
-                .into_iter()
-                .filter(|a| a.categories.iter().any(|x| x == c))
-                .collect();
-            return list(&format!("News: {c}"), &in_cat, Vec::new());
-        }
+        let (scope, page) = parse_route(route);
+        let mut states = states()?;
         // The first visit fetches; later ones show what is stored until "refresh".
         let mut notices = Vec::new();
-        if all_articles()?.is_empty() {
+        if states.iter().all(|(_, s)| s.articles.is_empty()) {
             notices = refresh()?;
+            states = self::states()?;
         }
-        list("News", &all_articles()?, notices)
+        list(&scope, page, &states, notices)
     }
 
     fn act(action: &str, _form: &Form) -> Result<View, AppError> {
         match action {
             "refresh" => {
                 let notices = refresh()?;
-                list("News", &all_articles()?, notices)
+                list(&Scope::All, 1, &states()?, notices)
             }
             "list" => Self::view(""),
             "saved" => Self::view("saved"),
-            "mark-all-read" => {
-                let ids: BTreeSet<String> = all_articles()?
-                    .into_iter()
-                    .map(|a| a.id)
-                    .take(5000)
-                    .collect();
-                storage::set_json("read", &ids)?;
-                Self::view("")
-            }
+            // Older shells and scripts know this name: all feeds.
+            "mark-all-read" => Self::act("mark-read:all", _form),
             other => {
                 if let Some(id) = other.strip_prefix("item:") {
                     return article(id);
                 }
-                if let Some(c) = other.strip_prefix("category:") {
-                    return Self::view(&format!("category:{c}"));
+                if let Some(spec) = other.strip_prefix("fetch:") {
+                    return fetch_enclosure(spec);
+                }
+                if other.starts_with("category:")
+                    || other.starts_with("feed:")
+                    || other.starts_with("page:")
+                {
+                    return Self::view(other);
+                }
+                if let Some(scope) = other.strip_prefix("mark-read:") {
+                    let scope = Scope::parse(scope);
+                    let states = states()?;
+                    let mut read = read_set()?;
+                    for (name, s) in &states {
+                        for a in &s.articles {
+                            let hit = match &scope {
+                                Scope::All | Scope::Saved => true,
+                                Scope::Feed(f) => f == name,
+                                Scope::Category(c) => a.categories.contains(c),
+                            };
+                            if hit {
+                                read.insert(a.id.clone());
+                            }
+                        }
+                    }
+                    store_read(&read, &states)?;
+                    return list(&scope, 1, &states, Vec::new());
                 }
                 if let Some(id) = other.strip_prefix("save:") {
-                    let a = all_articles()?
-                        .into_iter()
-                        .find(|a| a.id == id)
-                        .ok_or_else(|| not_found(format!("article {id}")))?;
+                    let a = find(&states()?, id)?;
                     let mut s = saved()?;
                     if !s.iter().any(|x| x.id == a.id) {
                         s.insert(0, a);
-                        s.truncate(KEEP);
+                        s.truncate(KEEP_SAVED);
                         storage::set_json("saved", &s)?;
                     }
                     return article(id);
