@@ -331,7 +331,10 @@ pub fn read(vault: &Vault, account: Option<&Account>, id: i64) -> Result<Read> {
             account.ok_or_else(|| Error::Network(t!(cat(), "mailbox-large-message-no-server")))?;
         complete_message(vault, account, id)?;
     }
-    set_flag(vault, id, "\\Seen", true)?;
+    // Reading in a folder where we may not set \Seen leaves it unread on both sides.
+    if flag_refusal(vault, id, "\\Seen")?.is_none() {
+        set_flag(vault, id, "\\Seen", true)?;
+    }
     let (folder, _, meta) = store.meta(id)?;
     Ok(Read {
         id,
@@ -342,10 +345,21 @@ pub fn read(vault: &Vault, account: Option<&Account>, id: i64) -> Result<Read> {
     })
 }
 
-/// Change a flag here; it reaches the server at the next sync.
+/// The refusal for changing `flag` on message `id` when its folder does not allow it.
+pub fn flag_refusal(vault: &Vault, id: i64, flag: &str) -> Result<Option<Error>> {
+    let store = MailStore::new(vault);
+    let (folder, _, _) = store.meta(id)?;
+    Ok(store.folder(folder)?.flag_refusal(flag))
+}
+
+/// Set or clear a flag here; the next sync pushes it. Refused in a folder where the server
+/// would not take it (read-only, or rights without the needed letter).
 pub fn set_flag(vault: &Vault, id: i64, flag: &str, on: bool) -> Result<bool> {
     let store = MailStore::new(vault);
-    let (_, _, mut meta) = store.meta(id)?;
+    let (folder, _, mut meta) = store.meta(id)?;
+    if let Some(refused) = store.folder(folder)?.flag_refusal(flag) {
+        return Err(refused);
+    }
     let has = meta.flags.iter().any(|f| f.eq_ignore_ascii_case(flag));
     if has == on {
         return Ok(false);

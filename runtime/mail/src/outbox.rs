@@ -3,6 +3,9 @@
 //! killed process. A message is marked `sending` (durably) right before the final "." of
 //! DATA; one still `sending` when the session starts was possibly delivered, so it becomes
 //! `in-doubt` and is never resent automatically — `kapsel mail outbox --retry` decides.
+//! A delivered message's copy for Sent is owed in the same transaction that removes it from
+//! the outbox and filed right after its delivery; a copy still owed (server down, session
+//! killed) is filed by the next round, once (the Sent folder is searched for it first).
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +19,9 @@ use kapsel_i18n::t;
 
 const NS: &str = "mail-outbox";
 const RAW_NS: &str = "mail-outbox-raw";
+/// Sent copies owed: the Message-ID per outbox id, and the message itself.
+const OWED_NS: &str = "mail-sent-owed";
+const OWED_RAW_NS: &str = "mail-sent-owed-raw";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -175,7 +181,9 @@ pub fn flush(vault: &mut Vault, account: &Account) -> Result<FlushReport> {
         return Ok(report);
     };
     let mut session: Option<Submission> = None;
-    let mut sent_copies = Vec::new();
+    let mut filer = SentFiler::default();
+    // Copies owed by an earlier round (its session was killed, or IMAP was down).
+    filer.file_owed(vault, account, true);
     for mut e in entries {
         match e.state {
             State::Failed => {
@@ -232,17 +240,21 @@ pub fn flush(vault: &mut Vault, account: &Account) -> Result<FlushReport> {
         });
         match result {
             Ok(()) => {
+                // Delivered: out of the outbox and its Sent copy owed, in one transaction,
+                // so no kill from here on loses the copy or sends the message again.
                 vault.write_tx(|| {
                     vault.delete(NS, &e.id)?;
-                    vault.delete(RAW_NS, &e.id)
+                    vault.delete(RAW_NS, &e.id)?;
+                    vault.put(OWED_RAW_NS, &e.id, &raw)?;
+                    vault.put(OWED_NS, &e.id, e.message_id.as_bytes())
                 })?;
                 audit::append(
                     vault,
                     "mail-sent",
                     serde_json::json!({ "outbox": e.id, "recipients": e.to.len() }),
                 )?;
-                sent_copies.push(raw.to_vec());
                 report.sent.push(e.id.clone());
+                filer.file_owed(vault, account, false);
             }
             Err(SendError::Permanent(msg)) => {
                 e.state = State::Failed;
@@ -274,31 +286,98 @@ pub fn flush(vault: &mut Vault, account: &Account) -> Result<FlushReport> {
     if let Some(s) = session {
         s.quit();
     }
-    if !sent_copies.is_empty() {
-        // The copy in Sent is a courtesy: failing to file it never un-sends the message.
-        if let Err(e) = file_sent_copies(vault, account, &sent_copies) {
-            audit::append(
-                vault,
-                "mail-sent-copy-failed",
-                serde_json::json!({ "error": e.to_string() }),
-            )?;
-        }
-    }
+    filer.finish();
     Ok(report)
 }
 
-fn file_sent_copies(vault: &Vault, account: &Account, copies: &[Vec<u8>]) -> Result<()> {
-    let store = MailStore::new(vault);
-    let sent = store
-        .folders()?
-        .into_iter()
-        .find(|(_, f)| f.special_use.as_deref() == Some("\\Sent"))
-        .map(|(_, f)| f.raw_name)
-        .unwrap_or_else(|| "Sent".into());
-    let mut imap = account.imap()?;
-    for c in copies {
-        imap.append(&sent, &["\\Seen"], c)?;
+/// Files owed Sent copies over one IMAP connection per round, opened when first needed.
+/// A failure is audited and ends filing for the round; the copies stay owed.
+#[derive(Default)]
+struct SentFiler {
+    imap: Option<(super::imap::Imap, String)>,
+    gave_up: bool,
+}
+
+impl SentFiler {
+    /// File every owed copy. `earlier`: they may have reached Sent already (a session killed
+    /// between the APPEND and the commit that clears them), so look for each one first.
+    fn file_owed(&mut self, vault: &Vault, account: &Account, earlier: bool) {
+        if self.gave_up {
+            return;
+        }
+        if let Err(e) = self.try_file(vault, account, earlier) {
+            self.gave_up = true;
+            // The copy in Sent is a courtesy: failing to file it never un-sends the message.
+            let _ = audit::append(
+                vault,
+                "mail-sent-copy-failed",
+                serde_json::json!({ "error": e.to_string() }),
+            );
+        }
     }
-    imap.logout();
-    Ok(())
+
+    fn try_file(&mut self, vault: &Vault, account: &Account, earlier: bool) -> Result<()> {
+        let owed = vault.keys_in(OWED_NS)?;
+        for id in owed {
+            let Some(raw) = vault.get(OWED_RAW_NS, &id)? else {
+                vault.delete(OWED_NS, &id)?;
+                continue;
+            };
+            let message_id = vault
+                .get(OWED_NS, &id)?
+                .map(|m| String::from_utf8_lossy(&m).into_owned())
+                .unwrap_or_default();
+            let (imap, sent) = self.connect(vault, account)?;
+            if !(earlier && already_filed(imap, sent, &message_id)?) {
+                imap.append(sent, &["\\Seen"], &raw)?;
+            }
+            vault.write_tx(|| {
+                vault.delete(OWED_NS, &id)?;
+                vault.delete(OWED_RAW_NS, &id)
+            })?;
+        }
+        Ok(())
+    }
+
+    fn connect(
+        &mut self,
+        vault: &Vault,
+        account: &Account,
+    ) -> Result<&mut (super::imap::Imap, String)> {
+        let conn = match self.imap.take() {
+            Some(c) => c,
+            None => {
+                let sent = MailStore::new(vault)
+                    .folders()?
+                    .into_iter()
+                    .find(|(_, f)| f.special_use.as_deref() == Some("\\Sent"))
+                    .map(|(_, f)| f.raw_name)
+                    .unwrap_or_else(|| "Sent".into());
+                (account.imap()?, sent)
+            }
+        };
+        Ok(self.imap.insert(conn))
+    }
+
+    fn finish(self) {
+        if let Some((imap, _)) = self.imap {
+            imap.logout();
+        }
+    }
+}
+
+/// Is a message with this Message-ID in Sent already? Only ids we made are looked for; one
+/// that could not be quoted safely is treated as not filed.
+fn already_filed(imap: &mut super::imap::Imap, sent: &str, message_id: &str) -> Result<bool> {
+    let plain = !message_id.is_empty()
+        && message_id
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\');
+    if !plain {
+        return Ok(false);
+    }
+    imap.select(sent, true, None)?;
+    Ok(!imap
+        .uid_search(&format!("HEADER Message-ID \"{message_id}\""))?
+        .is_empty())
 }

@@ -142,6 +142,9 @@ fn ensure_complete(vault: &Vault, account: Option<&Account>, id: i64) -> Result<
 /// unlock fetches every folder, which on a loaded machine took longer than a minute.
 const SYNC_WAIT: Duration = Duration::from_secs(180);
 
+/// How long the server may take to answer that probe.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
+
 fn try_sync_lock(shared: &Shared) -> Result<MutexGuard<'_, ()>> {
     let deadline = Instant::now() + SYNC_WAIT;
     loop {
@@ -197,7 +200,19 @@ impl DetachedSync {
     }
 
     pub fn run(mut self, progress: &mut dyn FnMut(&sync::Progress)) -> Result<MailAnswer> {
-        let _g = try_sync_lock(&self.shared)?;
+        let _g = match self.shared.sync_lock.try_lock() {
+            Ok(g) => g,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                // Another sync runs (the background worker's, perhaps stuck on a dead
+                // server): ask the server ourselves first, so an outage (refused, TLS,
+                // login) is reported at once instead of after the wait.
+                let mut probe = self.account.clone();
+                probe.timeout = probe.timeout.min(PROBE_TIMEOUT);
+                probe.imap()?.logout();
+                try_sync_lock(&self.shared)?
+            }
+        };
         Ok(MailAnswer::Synced(super::sync_now(
             &mut self.vault,
             &self.account,
@@ -320,7 +335,8 @@ pub fn handle(
             let mut draft = draft_reply(container.vault(), &account, id, all, &body)?;
             draft.attachments = attachments;
             let v = send_or_save(container, draft, save_only)?;
-            if !save_only {
+            // The reply went out; a folder where we may not flag it stays unflagged.
+            if !save_only && super::flag_refusal(container.vault(), id, "\\Answered")?.is_none() {
                 super::set_flag(container.vault(), id, "\\Answered", true)?;
             }
             Ok(v)

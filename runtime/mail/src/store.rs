@@ -49,6 +49,42 @@ pub struct FolderState {
     pub read_only: bool,
     /// Our rights on it (RFC 4314 letters) when the server told us.
     pub rights: Option<String>,
+    /// A first sync (or one after a UIDVALIDITY reset) is under way: `last_uid` is the
+    /// checkpoint it resumes from, and what it still fetches is not "new mail".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub filling: bool,
+}
+
+impl FolderState {
+    /// Why a flag may not be changed here: the server opened the folder READ-ONLY, or our
+    /// rights lack the letter RFC 4314 asks for (`s` for \Seen, `t` for \Deleted, `w` for
+    /// the rest). Accepting it locally would leave the two sides disagreeing for good.
+    pub fn flag_refusal(&self, flag: &str) -> Option<Error> {
+        let needed = if flag.eq_ignore_ascii_case("\\Seen") {
+            's'
+        } else if flag.eq_ignore_ascii_case("\\Deleted") {
+            't'
+        } else {
+            'w'
+        };
+        let lacks = self.rights.as_deref().is_some_and(|r| !r.contains(needed));
+        if !lacks && !self.read_only {
+            return None;
+        }
+        let rights = match (&self.rights, self.read_only) {
+            (Some(r), false) => r.clone(),
+            (Some(r), true) => format!("{r}, READ-ONLY"),
+            (None, _) => "READ-ONLY".into(),
+        };
+        Some(Error::Policy(t!(
+            cat(),
+            "mailbox-flag-not-allowed",
+            folder = self.name.as_str(),
+            flag = flag,
+            rights = rights.as_str(),
+            needed = needed.to_string()
+        )))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -113,6 +149,7 @@ pub fn prepare(
     let json = serde_json::to_vec(meta).map_err(|e| Error::Agent(e.to_string()))?;
     let mut to = meta.summary.to.clone();
     to.extend(meta.summary.cc.iter().cloned());
+    let body = indexed(meta, text);
     Ok(Prepared {
         folder,
         uid,
@@ -125,6 +162,22 @@ pub fn prepare(
         },
         terms: index.terms(&meta.summary.subject, &meta.summary.from, &to, &body),
     })
+}
+
+/// The text search sees: the attachments' names (`Gehälter.xlsx` is found by "Gehälter"),
+/// first so that the index's cut of long texts never drops them, then the message text.
+fn indexed<'t>(meta: &MessageMeta, text: &'t str) -> std::borrow::Cow<'t, str> {
+    let names = &meta.summary.attachments;
+    if names.is_empty() {
+        return text.into();
+    }
+    let mut all = String::new();
+    for a in names {
+        all.push_str(&a.name);
+        all.push('\n');
+    }
+    all.push_str(text);
+    all.into()
 }
 
 pub struct MailStore<'v> {
@@ -149,7 +202,6 @@ impl<'v> MailStore<'v> {
     }
 
     fn open(&self, table: &str, column: &str, row: &[u8], data: &[u8]) -> Result<Vec<u8>> {
-    let body = indexed(meta, text);
         Ok(self
             .vault
             .keys()?
@@ -163,22 +215,6 @@ impl<'v> MailStore<'v> {
             .keys()?
             .index_id("mail-folder", &[raw_name.as_bytes()]))
     }
-
-/// The text search sees: the attachments' names (`Gehälter.xlsx` is found by "Gehälter"),
-/// first so that the index's cut of long texts never drops them, then the message text.
-fn indexed<'t>(meta: &MessageMeta, text: &'t str) -> std::borrow::Cow<'t, str> {
-    let names = &meta.summary.attachments;
-    if names.is_empty() {
-        return text.into();
-    }
-    let mut all = String::new();
-    for a in names {
-        all.push_str(&a.name);
-        all.push('\n');
-    }
-    all.push_str(text);
-    all.into()
-}
 
     /// Run `f` in one transaction (batched sync writes: one fsync per batch).
     pub fn transaction<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {

@@ -65,6 +65,7 @@ mailbox-outbox-lost-content = die Nachricht { $id } im Postausgang hat ihren Inh
 
 ## Synchronisation, ihr Zeitplan und der Hintergrunddienst
 mailbox-sync-busy = im Hintergrund läuft eine lange Synchronisation; siehe `kapsel sync status`, und versuchen Sie es erneut, wenn sie beendet ist
+mailbox-flag-not-allowed = { $folder } erlaubt Ihnen nicht, { $flag } zu ändern: Ihre Rechte dort sind „{ $rights }“, nötig ist „{ $needed }“ (IMAP-ACL); die Änderung wurde nicht vorgenommen
 mailbox-cannot-start-worker = der Hintergrunddienst für E-Mail kann nicht gestartet werden
 mailbox-push-failed = Push: { $error }
 mailbox-search-no-words = die Suche enthält keine Wörter (Buchstaben oder Ziffern, mindestens zwei)

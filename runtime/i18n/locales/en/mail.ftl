@@ -65,6 +65,7 @@ mailbox-outbox-lost-content = outbox message { $id } lost its content
 
 ## Sync, its schedule and the background worker
 mailbox-sync-busy = a long sync is running in the background; see `kapsel sync status` and try again when it is done
+mailbox-flag-not-allowed = { $folder } does not let you change { $flag }: your rights there are “{ $rights }” and this needs “{ $needed }” (IMAP ACL); the change was not made
 mailbox-cannot-start-worker = cannot start the mail worker
 mailbox-push-failed = push: { $error }
 mailbox-search-no-words = the search has no words (letters or digits, at least two)
