@@ -2,7 +2,7 @@
 //! the reviewer's (`kapsel audit`), and the employee's (install, open, act, remove), with the
 //! session agent in between; documents and notifications under the tenant's DLP rules.
 
-use kapsel_tests::apps::{package, policy_with, publisher, write};
+use kapsel_tests::apps::{package, package_unchecked, policy_with, publisher, write};
 use kapsel_tests::{Env, PASSWORD, policy_text};
 
 #[test]
@@ -147,7 +147,7 @@ fn develop_review_install_use_remove() {
 fn the_reviewer_sees_what_the_binary_really_imports() {
     let env = Env::new();
     let dev = publisher(&env);
-    let liar = package(
+    let liar = package_unchecked(
         &env,
         &dev,
         "liar",
@@ -163,7 +163,7 @@ fn the_reviewer_sees_what_the_binary_really_imports() {
             .unwrap()
             .contains("imports http without declaring it")
     }));
-    let sockets = package(&env, &dev, "sockets", "", "hostile-sockets");
+    let sockets = package_unchecked(&env, &dev, "sockets", "", "hostile-sockets");
     let r = env.run(&["audit", &sockets]);
     r.fails(6, "reject");
     assert!(r.stdout.contains("NO  wasi:sockets/"), "{}", r.stdout);
@@ -438,4 +438,318 @@ fn a_document_an_app_downloads_is_shown_by_the_viewer() {
         .json();
     assert_eq!(v["opened"][0]["app"], "viewer", "{v}");
     let _ = &em.root;
+}
+
+/// The SDK builds from its own copy of the contract (so a copied sdk/ or a git dependency
+/// works); the copy must be the contract, byte for byte.
+#[test]
+fn the_sdk_carries_the_wit_it_is_checked_against() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let files = |dir: &std::path::Path| {
+        let mut out = std::collections::BTreeMap::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    let rel = p.strip_prefix(dir).unwrap().to_path_buf();
+                    out.insert(rel, std::fs::read(&p).unwrap());
+                }
+            }
+        }
+        out
+    };
+    let (wit, copy) = (files(&root.join("wit")), files(&root.join("sdk/wit")));
+    assert!(!wit.is_empty());
+    assert_eq!(
+        wit.keys().collect::<Vec<_>>(),
+        copy.keys().collect::<Vec<_>>(),
+        "sdk/wit must hold the same files as wit/"
+    );
+    for (name, bytes) in &wit {
+        assert!(
+            copy[name] == *bytes,
+            "sdk/wit/{} differs from wit/{0}: copy it over",
+            name.display()
+        );
+    }
+    let lib = std::fs::read_to_string(root.join("sdk/src/lib.rs")).unwrap();
+    assert!(
+        lib.contains("path: \"wit/since_v0.1.0\""),
+        "the SDK binds its own copy"
+    );
+}
+
+/// A manifest that does not declare what the component imports is caught by `kapsel app
+/// package`; an update says what it changes and what the tenant does not grant.
+#[test]
+fn mistakes_are_named_at_packaging_and_updates_at_install() {
+    let env = Env::new();
+    let dev = publisher(&env);
+    let wasm = write(&env, "hello.wasm", &kapsel_tests::component("kapsel-hello"));
+    let manifest = |version: &str, caps: &str| {
+        write(
+            &env,
+            &format!("hello-{version}.toml"),
+            format!("id = \"hello\"\nname = \"Hello\"\nversion = \"{version}\"\npublisher = \"Agency IT\"\napi = \"0.1\"\n[capabilities]\n{caps}\n").as_bytes(),
+        )
+    };
+    let pack = |manifest: &str, component: &str, out: &str| {
+        let out = env.tmp.path().join(out);
+        let r = env.run(&[
+            "app",
+            "package",
+            "--manifest",
+            manifest,
+            "--component",
+            component,
+            "--out",
+            out.to_str().unwrap(),
+            "--key",
+            &dev.key,
+        ]);
+        (r, out.to_str().unwrap().to_string())
+    };
+    let (r, out) = pack(
+        &manifest("0.0.1", "notify = true"),
+        &wasm,
+        "undeclared.kapp",
+    );
+    r.fails(
+        2,
+        "not packaged: the component of hello uses what its manifest does not allow",
+    );
+    assert!(
+        r.stderr.contains("imports kapsel:app/storage@0.1.0 but the manifest does not declare storage (add `storage = { quota_bytes = 65536 }` under [capabilities]"),
+        "{}",
+        r.stderr
+    );
+    assert!(!std::path::Path::new(&out).exists(), "nothing written");
+    let sockets = write(
+        &env,
+        "sockets.wasm",
+        &kapsel_tests::component("hostile-sockets"),
+    );
+    let (r, _) = pack(&manifest("0.0.2", ""), &sockets, "sockets.kapp");
+    r.fails(2, "wasi:sockets/");
+    assert!(r.stderr.contains("Kapsel never links it"), "{}", r.stderr);
+
+    env.enroll_text(&policy_with(
+        &dev,
+        1,
+        "[apps.hello]\nstorage_quota_bytes = 100000\nnotify = true\nhttp_origins = [\"https://a.example\"]\n",
+    ));
+    env.unlock().ok();
+    let (r, v1) = pack(
+        &manifest("0.1.0", "storage = { quota_bytes = 65536 }"),
+        &wasm,
+        "hello-1.kapp",
+    );
+    r.ok();
+    let first = env.run(&["app", "install", &v1]);
+    assert!(
+        first.ok().stdout.contains("Installed Hello (hello) 0.1.0")
+            && !first.stdout.contains("Update"),
+        "{}",
+        first.stdout
+    );
+    let (r, v2) = pack(
+        &manifest(
+            "0.2.0",
+            "storage = { quota_bytes = 65536 }\nnotify = true\nhttp = { origins = [\"https://a.example\", \"https://b.example\"] }",
+        ),
+        &wasm,
+        "hello-2.kapp",
+    );
+    r.ok();
+    let update = env.run(&["app", "install", &v2]);
+    assert!(
+        update.ok().stdout.contains(
+            "Update 0.1.0 → 0.2.0: adds http; adds notify; adds origin https://a.example; adds origin https://b.example\n"
+        ) && update.stdout.contains(
+            "Declared but not granted by the tenant (those calls will be denied): origin https://b.example\n"
+        ),
+        "{}",
+        update.stdout
+    );
+    let v = env.run(&["--json", "app", "install", &v2]).json();
+    assert_eq!(v["update"]["from_version"], "0.2.0");
+    assert_eq!(v["not_granted"]["origins"][0], "https://b.example");
+    let same = env.run(&["app", "install", &v2]);
+    assert!(
+        same.ok()
+            .stdout
+            .contains("Update 0.2.0 → 0.2.0: the same capabilities and origins."),
+        "{}",
+        same.stdout
+    );
+}
+
+/// The README's marked blocks, in order, as one shell script: `sh run` blocks as written (a
+/// command ending in "# asks for the password" gets it on standard input), `file=PATH`
+/// blocks written to PATH by a quoted here-document.
+fn readme_script(readme: &str, password: &str) -> (String, usize) {
+    const ASKS: &str = "# asks for the password";
+    let mut script = String::from("set -euxo pipefail\n");
+    let mut blocks = 0;
+    let mut lines = readme.lines();
+    while let Some(l) = lines.next() {
+        let Some(info) = l.strip_prefix("```") else {
+            continue;
+        };
+        let info = info.trim();
+        let body: Vec<&str> = lines
+            .by_ref()
+            .take_while(|l| !l.starts_with("```"))
+            .collect();
+        if info == "sh run" {
+            blocks += 1;
+            for l in body {
+                match l.strip_suffix(ASKS) {
+                    Some(cmd) => script.push_str(&format!(
+                        "{} --password-stdin <<<'{password}'\n",
+                        cmd.trim_end()
+                    )),
+                    None => {
+                        script.push_str(l);
+                        script.push('\n');
+                    }
+                }
+            }
+        } else if let Some(path) = info
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("file="))
+        {
+            blocks += 1;
+            script.push_str(&format!("cat > '{path}' <<'KAPSEL_README_EOF'\n"));
+            for l in body {
+                script.push_str(l);
+                script.push('\n');
+            }
+            script.push_str("KAPSEL_README_EOF\n");
+        }
+    }
+    (script, blocks)
+}
+
+/// sdk/README.md, followed literally: a new project, the canteen app from the README, a
+/// tenant key and a complete signed policy with a private intranet origin and the agency's
+/// CA, enrolment, install, open — with the real binary and cargo, on a fresh container,
+/// against an HTTPS server whose certificate only that CA vouches for.
+#[test]
+fn the_sdk_readme_works_as_written() {
+    use kapsel_tests::https::{self, Received, Reply, TestCa};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("sdk/README.md")).unwrap();
+    let (script, blocks) = readme_script(&readme, PASSWORD);
+    assert!(
+        blocks >= 8,
+        "the README's marked blocks were not found:\n{script}"
+    );
+    for step in [
+        "kapsel app new",
+        "cargo build",
+        "kapsel tenant sign",
+        "kapsel enroll",
+        "kapsel app install",
+        "kapsel app open",
+    ] {
+        assert!(
+            script.contains(step),
+            "{step} is not in the README's marked blocks"
+        );
+    }
+    // Build the guests first (the shared target folder then holds the SDK's dependencies).
+    let _ = kapsel_tests::component("kapsel-hello");
+    let ca = TestCa::new();
+    fn menu(r: &Received) -> Reply {
+        match r.path.as_str() {
+            "/canteen/menu.json" => Reply::ok(
+                r#"[{"name": "Linsensuppe", "price": "3,20 €"}, {"name": "Kaiserschmarrn", "price": "4,10 €"}]"#,
+            ),
+            _ => Reply::Full {
+                status: 404,
+                headers: vec![],
+                body: vec![],
+            },
+        }
+    }
+    let server = https::serve(&ca, menu);
+    let tmp = tempfile::Builder::new()
+        .prefix("kr")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let ca_file = tmp.path().join("agency-ca.pem");
+    std::fs::write(&ca_file, &ca.pem).unwrap();
+    std::fs::write(tmp.path().join("readme.sh"), &script).unwrap();
+    let bin = kapsel_tests::kapsel_bin();
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = if std::process::Command::new("flock")
+        .arg("-V")
+        .output()
+        .is_ok()
+    {
+        // Guest builds share target/wasm with scripts/build-apps: one at a time.
+        let mut c = std::process::Command::new("flock");
+        c.args(["/tmp/kapsel-wasm.lock", "bash", "readme.sh"]);
+        c
+    } else {
+        let mut c = std::process::Command::new("bash");
+        c.arg("readme.sh");
+        c
+    };
+    cmd.current_dir(tmp.path())
+        .env("PATH", path)
+        .env("CARGO_TARGET_DIR", root.join("target/wasm"))
+        .env("MENU_ORIGIN", server.origin())
+        .env("AGENCY_CA", &ca_file)
+        .env("LANG", "en_GB.UTF-8")
+        .env_remove("KAPSEL_CONTAINER")
+        .env_remove("LD_PRELOAD")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    // cargo test's variables for this crate must not reach the app's build.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy().into_owned();
+        if name.starts_with("CARGO_") && name != "CARGO_HOME" {
+            cmd.env_remove(&name);
+        }
+    }
+    cmd.env("CARGO_TARGET_DIR", root.join("target/wasm"));
+    let started = std::time::Instant::now();
+    let out = kapsel_tests::run_command(&mut cmd, None);
+    let elapsed = started.elapsed();
+    let _ = std::process::Command::new(&bin)
+        .arg("--container")
+        .arg(tmp.path().join("dev-container"))
+        .arg("lock")
+        .output();
+    assert_eq!(
+        out.code, 0,
+        "the README failed:\n{}\n{}",
+        out.stdout, out.stderr
+    );
+    eprintln!(
+        "README from `kapsel app new` to an opened app: {:.1} s",
+        elapsed.as_secs_f64()
+    );
+    for shown in [
+        "Canteen",
+        "Linsensuppe",
+        "Kaiserschmarrn",
+        "(notification) On the menu today: Linsensuppe",
+        "Installed Canteen (canteen) 0.1.0",
+    ] {
+        assert!(
+            out.stdout.contains(shown),
+            "{shown:?} not shown:\n{}",
+            out.stdout
+        );
+    }
 }

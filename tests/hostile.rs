@@ -418,7 +418,11 @@ fn http_is_confined_to_granted_origins() {
     let t = fetch(&mut fx, format!("{a}/redirect-out?to={c}/ok"));
     assert!(t.contains("status=200") && t.contains("auth=none"), "{t}");
     let denied: Vec<(String, &str)> = vec![
-        (format!("{b}/ok"), "is not an origin granted"),
+        // Each denial names the policy key that would allow it.
+        (
+            format!("{b}/ok"),
+            "is not an origin granted to this app (the manifest's `http` origins and `http_origins` in the policy's [apps.fetcher]",
+        ),
         (
             format!("{a}/redirect-out?to={b}/ok"),
             "is not an origin granted",
@@ -427,7 +431,10 @@ fn http_is_confined_to_granted_origins() {
             format!("https://alice:secret@127.0.0.1:{}/ok", s.a.port),
             "user names or passwords",
         ),
-        (format!("{localhost}/ok"), "resolves to 127.0.0.1"),
+        (
+            format!("{localhost}/ok"),
+            "resolves to 127.0.0.1, a loopback, private or link-local address the tenant did not grant (`http_private_origins` in the policy's [apps.fetcher]",
+        ),
         (
             "https://metadata.test/latest/meta-data".to_string(),
             "resolves to 169.254.169.254",

@@ -25,8 +25,10 @@
 
 #[doc(hidden)]
 pub mod bindings {
+    // The SDK carries its own copy of the contract (sdk/wit, kept identical to the
+    // repository's wit/ by a test), so a copied sdk/ folder or a git dependency builds alone.
     wit_bindgen::generate!({
-        path: "../wit/since_v0.1.0",
+        path: "wit/since_v0.1.0",
         world: "micro-app",
         pub_export_macro: true,
         default_bindings_module: "kapsel_sdk::bindings",
@@ -42,6 +44,10 @@ pub mod bindings {
 #[unsafe(link_section = "kapsel:api-version")]
 pub static KAPSEL_API_VERSION: [u8; 5] = *b"0.1.0";
 
+/// The JSON library the SDK reads and writes with, so an app can take a response apart
+/// (`http::get(url)?.json::<json::Value>()?`) without a dependency of its own.
+pub use serde_json as json;
+
 pub mod config;
 pub mod documents;
 pub mod http;
@@ -51,6 +57,14 @@ pub mod storage;
 mod view;
 
 pub use bindings::exports::kapsel::app::app::AppError;
+
+/// The calls whose contract error is a plain message (`notify::post`, `documents::*`) fail
+/// with `String`; this makes `?` work for them in `view`/`act` (as `AppError::Failed`).
+impl From<String> for AppError {
+    fn from(message: String) -> AppError {
+        AppError::Failed(message)
+    }
+}
 pub use view::{FieldKind, Item, Level, View};
 
 /// The form values that came with an action.

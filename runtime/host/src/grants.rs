@@ -74,6 +74,18 @@ pub struct ImportDecision {
     pub reason: String,
 }
 
+/// The key of the policy's `[apps.<id>]` table that grants a capability, for messages that
+/// tell the developer and the admin what would allow it.
+pub fn policy_key(cap: Capability) -> &'static str {
+    match cap {
+        Capability::Storage => "storage_quota_bytes",
+        Capability::Http => "http_origins",
+        Capability::Notify => "notify = true",
+        Capability::Log => "log = true",
+        Capability::Documents => "documents = true",
+    }
+}
+
 /// Decide every import. With `grants: None` (a reviewer without a tenant policy) a declared
 /// capability is judged on the declaration alone, and the reason says so.
 pub fn decide(
@@ -99,7 +111,8 @@ pub fn decide(
                         cat(),
                         "host-import-not-granted",
                         capability = capability.interface(),
-                        app = manifest.id.as_str()
+                        app = manifest.id.as_str(),
+                        key = policy_key(*capability)
                     ),
                     (true, None) => t!(cat(), "host-import-no-policy"),
                 };
@@ -134,6 +147,56 @@ pub fn decide(
             },
         })
         .collect()
+}
+
+/// What `kapsel app package` checks before it writes a package: the API version the binary
+/// records and each real import against the manifest (decoded as `audit` and install decode
+/// them, judged without a policy). A component that uses what its manifest does not declare,
+/// or an interface Kapsel never links, is refused with every such import named.
+pub fn check_declared(component: &[u8], manifest: &Manifest) -> Result<()> {
+    crate::imports::check_api_version(component, manifest)?;
+    let imports: Vec<Import> = crate::imports::component_imports(component)?
+        .iter()
+        .map(|n| crate::imports::classify(n))
+        .collect();
+    let refused: Vec<String> = decide(&imports, manifest, None)
+        .into_iter()
+        .filter(|d| !d.allowed)
+        .map(|d| match &d.import {
+            Import::Capability { capability, .. } => t!(
+                cat(),
+                "host-package-undeclared",
+                reason = d.reason.as_str(),
+                declaration = manifest_key(*capability)
+            ),
+            _ => t!(
+                cat(),
+                "host-package-never-linked",
+                name = d.import.name(),
+                reason = d.reason.as_str()
+            ),
+        })
+        .collect();
+    if refused.is_empty() {
+        return Ok(());
+    }
+    Err(Error::invalid(t!(
+        cat(),
+        "host-package-refused",
+        id = manifest.id.as_str(),
+        problems = refused.join("; ")
+    )))
+}
+
+/// How a manifest declares a capability (its `[capabilities]` line).
+fn manifest_key(cap: Capability) -> &'static str {
+    match cap {
+        Capability::Storage => "storage = { quota_bytes = 65536 }",
+        Capability::Http => "http = { origins = [\"https://…\"] }",
+        Capability::Notify => "notify = true",
+        Capability::Log => "log = true",
+        Capability::Documents => "documents = true",
+    }
 }
 
 /// `Err` names the first refused import.

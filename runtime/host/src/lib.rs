@@ -11,6 +11,7 @@
 
 pub mod builtin;
 mod caps;
+mod changes;
 mod engine;
 mod grants;
 pub mod identity;
@@ -46,7 +47,8 @@ use wasmtime::component::{Component, Linker};
 use wasmtime::{Engine, Store};
 
 pub use caps::{Capabilities, Capability};
-pub use grants::{Grants, ImportDecision};
+pub use changes::{NotGranted, Update};
+pub use grants::{Grants, ImportDecision, check_declared};
 pub use imports::{Import, api_version_of, classify, component_imports};
 pub use manifest::Manifest;
 pub use package::{MAX_COMPONENT, MAX_MANIFEST, MAX_PACKAGE, Package, sha256_hex};
@@ -102,6 +104,12 @@ pub struct InstallReport {
     pub version: String,
     pub compile_ms: f64,
     pub decisions: Vec<ImportDecision>,
+    /// Against the installed version; `None` on a first install.
+    #[serde(default)]
+    pub update: Option<Update>,
+    /// Declared by the manifest, not granted by the tenant: those calls will be denied.
+    #[serde(default)]
+    pub not_granted: NotGranted,
 }
 
 /// What the user asked an app to do.
@@ -313,13 +321,13 @@ impl AppHost {
             )));
         };
         let manifest = package.manifest.clone();
-        {
+        let installed_manifest = {
             let vault = self.vault();
             let installed = load_record(&vault, &manifest.id)?;
-            let installed_version = installed
+            let installed_manifest = installed
                 .as_ref()
-                .and_then(|r| Manifest::parse(&r.manifest_text).ok())
-                .map(|m| m.version);
+                .and_then(|r| Manifest::parse(&r.manifest_text).ok());
+            let installed_version = installed_manifest.as_ref().map(|m| m.version.clone());
             identity::check(
                 &self.policy,
                 &manifest.id,
@@ -330,7 +338,8 @@ impl AppHost {
                     .map(|r| r.publisher_key.as_str())
                     .zip(installed_version.as_deref()),
             )?;
-        }
+            installed_manifest
+        };
         if let Some((field, chars, _)) = manifest.deceptive_text().into_iter().next() {
             return Err(Error::Policy(t!(
                 cat(),
@@ -393,12 +402,16 @@ impl AppHost {
         }
         drop(vault);
         self.loaded.remove(&manifest.id);
+        let update = installed_manifest.map(|old| changes::update(&old, &manifest));
+        let not_granted = changes::not_granted(&manifest, &grants);
         Ok(InstallReport {
             id: manifest.id,
             name: manifest.name,
             version: manifest.version,
             compile_ms,
             decisions,
+            update,
+            not_granted,
         })
     }
 

@@ -10,6 +10,15 @@ cli-app-what-component = die Komponente
 cli-app-what-package = das Paket
 cli-app-what-secret-key = die Datei mit dem geheimen Schlüssel
 
+## kapsel app new
+cli-app-new-created = { $path } angelegt: src/lib.rs, manifest.toml, policy.toml (eine Entwicklungsbehörde, die dev-publisher.key = { $key } vertraut).
+    Bauen: cd { $path } && cargo build --release --target wasm32-wasip2  → { $wasm }
+cli-app-new-cannot-create = { $path } kann nicht angelegt werden
+cli-app-new-name = { $name } ist kein App-Name: Kleinbuchstaben, Ziffern und -, beginnend mit einem Buchstaben, höchstens 64 Zeichen
+cli-app-new-exists = { $path } gibt es schon; wählen Sie einen anderen Namen oder Ordner
+cli-app-new-no-sdk = { $path } ist kein SDK-Ordner (darin fehlen Cargo.toml und wit/)
+cli-app-no-component = kein --component angegeben und hier keine Cargo.toml mit [package]-Namen, um den Build zu finden: --component DATEI.wasm angeben
+
 ## kapsel app keygen, package, sign
 cli-app-keygen-secret = Geheimer Schlüssel des Herausgebers: { $path } (sicher aufbewahren)
 cli-app-keygen-public = Öffentlicher Schlüssel des Herausgebers: { $path } = { $key }
@@ -21,6 +30,14 @@ cli-app-signed = { $path } signiert.
 
 ## kapsel app install, list, remove, open, act
 cli-app-installed = { $name } ({ $id }) { $version } installiert — in { $ms } ms kompiliert.
+cli-app-update = Aktualisierung { $from } → { $to }: { $changes }
+cli-app-update-same = Aktualisierung { $from } → { $to }: dieselben Berechtigungen und Ursprünge.
+cli-app-adds-capability = neu: { $capability }
+cli-app-removes-capability = entfällt: { $capability }
+cli-app-adds-origin = neuer Ursprung { $origin }
+cli-app-removes-origin = entfallener Ursprung { $origin }
+cli-app-not-granted = Deklariert, aber von der Behörde nicht gewährt (diese Aufrufe werden abgelehnt): { $list }
+cli-app-not-granted-origin = Ursprung { $origin }
 cli-app-none-installed = Keine Apps installiert.
 cli-app-removed = { $id } und ihre Daten wurden entfernt.
 cli-app-field-syntax = --field { $field } muss die Form Name=Wert haben

@@ -22,9 +22,9 @@ host-the-package = das Paket
 host-preinstall-unreadable = { $file } kann nicht gelesen werden ({ $error })
 
 ## Installation: Signatur, Herausgeber, Manifest, Komponente
-host-untrusted-signer = das Paket ist von { $key } signiert, einem Herausgeber, dem diese Behörde nicht vertraut
+host-untrusted-signer = das Paket ist von { $key } signiert, einem Herausgeber, dem diese Behörde nicht vertraut (die Richtlinie nennt vertraute Schlüssel unter [[publishers]])
 host-deceptive-manifest = das Feld { $field } des Manifests enthält Zeichen, die ein Terminal ausführen würde ({ $chars }): abgelehnt, denn sie könnten Text vor Nutzenden und Prüfenden verbergen oder umkehren
-host-apps-disabled = Micro-Apps sind von der Behörde abgeschaltet
+host-apps-disabled = Micro-Apps sind von der Behörde abgeschaltet (`apps` unter [modules] in der Richtlinie)
 host-compile-failed = die Komponente lässt sich nicht übersetzen: { $error }
 host-not-fit = die Komponente passt nicht zu kapsel:app: { $error }
 host-no-export = die Komponente exportiert kapsel:app/app nicht: { $error }
@@ -84,7 +84,7 @@ host-import-wasi-other = eine WASI-Schnittstelle, die Kapsel nicht bereitstellt
 host-import-unknown = unbekannte Schnittstelle
 host-import-undeclared = importiert { $name }, aber das Manifest deklariert { $capability } nicht
 host-import-granted = deklariert und gewährt
-host-import-not-granted = die Richtlinie der Behörde gewährt { $capability } nicht für { $app }
+host-import-not-granted = die Richtlinie der Behörde gewährt { $capability } nicht für { $app } (`{ $key }` in ihrem [apps.{ $app }])
 host-import-no-policy = deklariert; zur Beurteilung lag keine Richtlinie der Behörde vor
 host-import-types = immer verfügbar (Ansichtstypen, die Einstellungen der Behörde für diese App)
 host-import-sealed = abgeschottet: { $note }
@@ -120,22 +120,22 @@ host-view-text = die App hat { $bytes } Bytes Text geliefert (höchstens { $max 
 host-not-a-url = keine URL
 
 ## Berechtigungen: Ablehnungen, die die App erhält
-host-deny-documents = Dokumente sind dieser App nicht gewährt
+host-deny-documents = Dokumente sind dieser App nicht gewährt (`documents = true` unter [capabilities] ihres Manifests und in [apps.{ $app }] der Richtlinie)
 host-no-document-handed = dieser App wurde kein Dokument übergeben
 host-read-limit = höchstens { $max } Bytes auf einmal lesen
 host-save-limit = von Apps gespeicherte Dokumente sind höchstens { $max } Bytes groß
 host-documents-quota = die Dokumente der App würden ihr Kontingent von { $quota } Bytes überschreiten
 host-no-such-document = kein Dokument { $id }
-host-deny-notify = Benachrichtigungen sind dieser App nicht gewährt
+host-deny-notify = Benachrichtigungen sind dieser App nicht gewährt (`notify = true` unter [capabilities] ihres Manifests und in [apps.{ $app }] der Richtlinie)
 host-notify-limit = höchstens { $max } Benachrichtigungen pro Aufruf
-host-deny-storage = Speicher ist dieser App nicht gewährt
+host-deny-storage = Speicher ist dieser App nicht gewährt (`storage = { "{" } quota_bytes = … { "}" }` unter [capabilities] ihres Manifests und `storage_quota_bytes` in [apps.{ $app }] der Richtlinie)
 host-storage-key = Schlüssel bestehen aus 1 bis { $max } druckbaren Zeichen
-host-deny-http = http ist dieser App nicht gewährt
-host-origin-not-granted = { $origin } ist kein Ursprung, der dieser App gewährt ist
-host-plain-http = unverschlüsseltes http zu { $host } ist von der Behörde nicht erlaubt
+host-deny-http = http ist dieser App nicht gewährt (`http = { "{" } origins = […] { "}" }` unter [capabilities] ihres Manifests und `http_origins` in [apps.{ $app }] der Richtlinie)
+host-origin-not-granted = { $origin } ist kein Ursprung, der dieser App gewährt ist (die `http`-Ursprünge des Manifests und `http_origins` in [apps.{ $app }] der Richtlinie müssen ihn beide abdecken)
+host-plain-http = unverschlüsseltes http zu { $host } ist von der Behörde nicht erlaubt (`plaintext_hosts` unter [tls] in der Richtlinie)
 host-cannot-resolve = { $host } kann nicht aufgelöst werden: { $error }
 host-no-address = { $host } hat keine Adresse
-host-restricted-address = { $host } verweist auf { $ip }, eine Loopback-, private oder link-lokale Adresse, die die Behörde nicht gewährt hat
+host-restricted-address = { $host } verweist auf { $ip }, eine Loopback-, private oder link-lokale Adresse, die die Behörde nicht gewährt hat (`http_private_origins` in [apps.{ $app }] der Richtlinie erlaubt einen Ursprung im Intranet)
 host-no-credentials = in dieser Sitzung liegen keine Zugangsdaten des Benutzerkontos vor
 host-no-token = für { $origin } ist kein Token gespeichert
 host-request-limit = höchstens { $max } Anfragen pro Aufruf
@@ -186,3 +186,8 @@ host-policy-unsigned = die Richtlinie ist nicht signiert: ein Container wird sie
 host-finding-integrity-off = die Integritätsprüfung { $name } ist ausgeschaltet
 host-finding-plaintext = unverschlüsselte Verbindungen erlaubt für { $hosts }
 host-finding-idle-lock = Sperre bei Inaktivität erst nach { $minutes } Minuten
+
+## Verpacken: die Importe der Komponente gegen ihr eigenes Manifest
+host-package-refused = nicht verpackt: die Komponente von { $id } verwendet, was ihr Manifest nicht erlaubt — { $problems }
+host-package-undeclared = { $reason } (`{ $declaration }` unter [capabilities] in manifest.toml ergänzen oder die Verwendung entfernen)
+host-package-never-linked = { $name }: { $reason } (Kapsel bindet das nie an; die Abhängigkeit entfernen, die es mitbringt)

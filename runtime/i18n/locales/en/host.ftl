@@ -22,9 +22,9 @@ host-the-package = the package
 host-preinstall-unreadable = { $file } cannot be read ({ $error })
 
 ## Installing: signature, publisher, manifest, component
-host-untrusted-signer = the package is signed by { $key }, which is not a publisher this tenant trusts
+host-untrusted-signer = the package is signed by { $key }, which is not a publisher this tenant trusts (the policy lists trusted keys under [[publishers]])
 host-deceptive-manifest = the manifest's { $field } contains characters a terminal would obey ({ $chars }): refused, they could hide or reverse text for the user and the reviewer
-host-apps-disabled = micro-apps are disabled by the tenant
+host-apps-disabled = micro-apps are disabled by the tenant (`apps` under [modules] in the policy)
 host-compile-failed = the component does not compile: { $error }
 host-not-fit = the component does not fit kapsel:app: { $error }
 host-no-export = the component does not export kapsel:app/app: { $error }
@@ -84,7 +84,7 @@ host-import-wasi-other = WASI interface not provided by Kapsel
 host-import-unknown = unknown interface
 host-import-undeclared = imports { $name } but the manifest does not declare { $capability }
 host-import-granted = declared and granted
-host-import-not-granted = the tenant policy does not grant { $capability } to { $app }
+host-import-not-granted = the tenant policy does not grant { $capability } to { $app } (`{ $key }` in its [apps.{ $app }])
 host-import-no-policy = declared; no tenant policy was given to judge it
 host-import-types = always available (view types, the tenant's settings for this app)
 host-import-sealed = sealed: { $note }
@@ -120,22 +120,22 @@ host-view-text = the app returned { $bytes } bytes of text (at most { $max })
 host-not-a-url = not a URL
 
 ## Capabilities: refusals the app receives
-host-deny-documents = documents are not granted to this app
+host-deny-documents = documents are not granted to this app (`documents = true` in its manifest's [capabilities] and in the policy's [apps.{ $app }])
 host-no-document-handed = no document was handed to this app
 host-read-limit = read at most { $max } bytes at a time
 host-save-limit = documents saved by apps are at most { $max } bytes
 host-documents-quota = the app's documents would exceed its quota of { $quota } bytes
 host-no-such-document = no document { $id }
-host-deny-notify = notifications are not granted to this app
+host-deny-notify = notifications are not granted to this app (`notify = true` in its manifest's [capabilities] and in the policy's [apps.{ $app }])
 host-notify-limit = at most { $max } notifications per call
-host-deny-storage = storage is not granted to this app
+host-deny-storage = storage is not granted to this app (`storage = { "{" } quota_bytes = … { "}" }` in its manifest's [capabilities] and `storage_quota_bytes` in the policy's [apps.{ $app }])
 host-storage-key = keys are 1-{ $max } printable characters
-host-deny-http = http is not granted to this app
-host-origin-not-granted = { $origin } is not an origin granted to this app
-host-plain-http = plain http to { $host } is not allowed by the tenant
+host-deny-http = http is not granted to this app (`http = { "{" } origins = […] { "}" }` in its manifest's [capabilities] and `http_origins` in the policy's [apps.{ $app }])
+host-origin-not-granted = { $origin } is not an origin granted to this app (the manifest's `http` origins and `http_origins` in the policy's [apps.{ $app }] must both cover it)
+host-plain-http = plain http to { $host } is not allowed by the tenant (`plaintext_hosts` under [tls] in the policy)
 host-cannot-resolve = cannot resolve { $host }: { $error }
 host-no-address = { $host } has no address
-host-restricted-address = { $host } resolves to { $ip }, a loopback, private or link-local address the tenant did not grant
+host-restricted-address = { $host } resolves to { $ip }, a loopback, private or link-local address the tenant did not grant (`http_private_origins` in the policy's [apps.{ $app }] allows an intranet origin)
 host-no-credentials = no user credentials in this session
 host-no-token = no token stored for { $origin }
 host-request-limit = at most { $max } requests per call
@@ -186,3 +186,8 @@ host-policy-unsigned = the policy is not signed: a container will refuse it
 host-finding-integrity-off = integrity check { $name } is off
 host-finding-plaintext = plain text allowed for { $hosts }
 host-finding-idle-lock = idle lock after { $minutes } minutes
+
+## Packaging: the component's imports against its own manifest
+host-package-refused = not packaged: the component of { $id } uses what its manifest does not allow — { $problems }
+host-package-undeclared = { $reason } (add `{ $declaration }` under [capabilities] in manifest.toml, or stop using it)
+host-package-never-linked = { $name }: { $reason } (Kapsel never links it; remove the dependency that pulls it in)

@@ -56,6 +56,22 @@ fn secret_key(path: &Path) -> Result<signing::SigningKey> {
 pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
     let cat = kapsel_i18n::current();
     match cmd {
+        AppCommand::New { name, sdk } => {
+            let sdk = sdk.map_or(super::app_new::Sdk::Bundled, super::app_new::Sdk::Path);
+            let c = super::app_new::create(Path::new("."), &name, sdk)?;
+            let dir = c.dir.display().to_string();
+            out.done(
+                &t!(
+                    cat,
+                    "cli-app-new-created",
+                    path = dir.as_str(),
+                    wasm = c.wasm.as_str(),
+                    key = c.publisher_key.as_str()
+                ),
+                &json!({ "project": c.dir, "component": c.wasm, "publisher_key": c.publisher_key }),
+            );
+            Ok(())
+        }
         AppCommand::Keygen { out: prefix } => {
             let (secret, public, key) = tenant::keygen(&prefix)?;
             let text = [
@@ -90,6 +106,10 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
                 kapsel_host::MAX_MANIFEST as u64,
                 &t!(cat, "cli-app-what-manifest"),
             )?;
+            let component = match component {
+                Some(c) => c,
+                None => super::app_new::default_component(Path::new("."))?,
+            };
             let mut package = Package::new(
                 &text,
                 read_file(
@@ -98,6 +118,9 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
                     &t!(cat, "cli-app-what-component"),
                 )?,
             )?;
+            // Caught here, not at the employee's install: the same decoding of the binary's
+            // imports as `kapsel audit`, against the manifest it is packaged with.
+            kapsel_host::check_declared(&package.component, &package.manifest)?;
             if let Some(k) = key {
                 package.sign(&secret_key(&k)?);
             }
@@ -140,16 +163,7 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             open_checked(root)?;
             let path = absolute(&package)?;
             let v: InstallReport = session::ask(root, &Request::AppInstall { path })?;
-            out.show(&v, |v| {
-                t!(
-                    cat,
-                    "cli-app-installed",
-                    name = line(&v.name),
-                    id = v.id.as_str(),
-                    version = line(&v.version),
-                    ms = format!("{:.0}", v.compile_ms)
-                ) + "\n"
-            });
+            out.show(&v, |v| render_install(cat, v));
             Ok(())
         }
         AppCommand::List => {
@@ -231,6 +245,66 @@ pub fn run(root: &Path, cmd: AppCommand, out: Out) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The install line, then what an update changes and what the tenant does not grant: an
+/// update that asks for more never installs silently.
+fn render_install(cat: &Catalog, v: &InstallReport) -> String {
+    let mut o = t!(
+        cat,
+        "cli-app-installed",
+        name = line(&v.name),
+        id = v.id.as_str(),
+        version = line(&v.version),
+        ms = format!("{:.0}", v.compile_ms)
+    ) + "\n";
+    if let Some(u) = &v.update {
+        let (from, to) = (line(&u.from_version), line(&u.to_version));
+        if u.same_rights() {
+            o.push_str(&t!(cat, "cli-app-update-same", from = from, to = to));
+        } else {
+            let changes: Vec<String> = (u.added_capabilities.iter())
+                .map(|c| t!(cat, "cli-app-adds-capability", capability = c.interface()))
+                .chain((u.removed_capabilities.iter()).map(|c| {
+                    t!(
+                        cat,
+                        "cli-app-removes-capability",
+                        capability = c.interface()
+                    )
+                }))
+                .chain(
+                    (u.added_origins.iter())
+                        .map(|o| t!(cat, "cli-app-adds-origin", origin = line(o))),
+                )
+                .chain(
+                    (u.removed_origins.iter())
+                        .map(|o| t!(cat, "cli-app-removes-origin", origin = line(o))),
+                )
+                .collect();
+            o.push_str(&t!(
+                cat,
+                "cli-app-update",
+                from = from,
+                to = to,
+                changes = changes.join("; ")
+            ));
+        }
+        o.push('\n');
+    }
+    let n = &v.not_granted;
+    if !n.is_empty() {
+        let list: Vec<String> = (n.capabilities.iter())
+            .map(|c| c.interface().to_string())
+            .chain(
+                n.origins
+                    .iter()
+                    .map(|o| t!(cat, "cli-app-not-granted-origin", origin = line(o))),
+            )
+            .collect();
+        o.push_str(&t!(cat, "cli-app-not-granted", list = list.join("; ")));
+        o.push('\n');
+    }
+    o
 }
 
 /// Show what an app returned, with the documents it asked to open as the viewer showed them

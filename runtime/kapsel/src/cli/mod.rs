@@ -2,6 +2,7 @@
 //! (directly while locked, through the session agent while unlocked) and prints text or
 //! JSON. No business logic lives here.
 
+mod app_new;
 mod apps;
 mod directory;
 mod groupware;
@@ -197,6 +198,14 @@ pub enum PolicyCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum AppCommand {
+    /// Start an app: NAME/ with Cargo.toml, src/lib.rs, manifest.toml, a matching policy.toml
+    /// and a development publisher key; the SDK comes along unless --sdk names one.
+    New {
+        name: String,
+        /// Use this SDK folder (a copy of the repository's sdk/) instead of the bundled one.
+        #[arg(long, value_name = "DIR")]
+        sdk: Option<PathBuf>,
+    },
     /// Create a publisher signing key pair: PREFIX.key (secret, 0600) and PREFIX.pub.
     Keygen {
         #[arg(long, value_name = "PREFIX")]
@@ -204,10 +213,12 @@ pub enum AppCommand {
     },
     /// Build a package from a manifest and a component (signed when --key is given).
     Package {
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", default_value = "manifest.toml")]
         manifest: PathBuf,
+        /// The app's compiled component (.wasm; default: the release build of the Cargo project
+        /// here, in $CARGO_TARGET_DIR or target/)
         #[arg(long, value_name = "FILE")]
-        component: PathBuf,
+        component: Option<PathBuf>,
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
         #[arg(long, value_name = "FILE")]

@@ -31,7 +31,14 @@ impl HostState {
         if self.grants.caps.documents.is_some() {
             Ok(())
         } else {
-            Err(self.deny("documents", t!(cat(), "host-deny-documents")))
+            Err(self.deny(
+                "documents",
+                t!(
+                    cat(),
+                    "host-deny-documents",
+                    app = self.grants.app_id.as_str()
+                ),
+            ))
         }
     }
 }

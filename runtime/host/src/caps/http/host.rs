@@ -67,7 +67,8 @@ impl HostState {
             return Err(self.denied(t!(
                 cat(),
                 "host-origin-not-granted",
-                origin = target.origin_string()
+                origin = target.origin_string(),
+                app = self.grants.app_id.as_str()
             )));
         }
         if target.scheme == "http" && !grant.plaintext_allowed(&target.host) {
@@ -102,7 +103,8 @@ impl HostState {
                 cat(),
                 "host-restricted-address",
                 host = target.host.as_str(),
-                ip = bad.ip().to_string()
+                ip = bad.ip().to_string(),
+                app = self.grants.app_id.as_str()
             )));
         }
         Ok(addrs[0])
@@ -152,7 +154,11 @@ impl HostState {
 
     fn send_checked(&mut self, req: Request) -> Result<Response, HttpError> {
         let Some(grant) = self.grants.caps.http.clone() else {
-            return Err(self.denied(t!(cat(), "host-deny-http")));
+            return Err(self.denied(t!(
+                cat(),
+                "host-deny-http",
+                app = self.grants.app_id.as_str()
+            )));
         };
         self.effects.http.requests += 1;
         if self.effects.http.requests > MAX_REQUESTS_PER_CALL {

@@ -28,7 +28,10 @@ impl Host for HostState {
 impl HostState {
     fn post_checked(&mut self, title: String, body: String) -> Result<(), String> {
         if self.grants.caps.notify.is_none() {
-            return Err(self.deny("notify", t!(cat(), "host-deny-notify")));
+            return Err(self.deny(
+                "notify",
+                t!(cat(), "host-deny-notify", app = self.grants.app_id.as_str()),
+            ));
         }
         if self.effects.notify.posted.len() >= MAX_PER_CALL {
             return Err(t!(cat(), "host-notify-limit", max = MAX_PER_CALL));

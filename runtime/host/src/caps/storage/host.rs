@@ -59,9 +59,14 @@ impl HostState {
     fn storage_quota(&mut self) -> Result<u64, Failure> {
         match &self.grants.caps.storage {
             Some(g) => Ok(g.quota),
-            None => Err(Failure(StorageError::Denied(
-                self.deny("storage", t!(cat(), "host-deny-storage")),
-            ))),
+            None => Err(Failure(StorageError::Denied(self.deny(
+                "storage",
+                t!(
+                    cat(),
+                    "host-deny-storage",
+                    app = self.grants.app_id.as_str()
+                ),
+            )))),
         }
     }
 
