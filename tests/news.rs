@@ -764,3 +764,34 @@ fn a_2000_item_feed_is_kept_whole_and_paged_through() {
     let r = fx.act("refresh");
     assert!(texts(&r).contains("of 2000"), "{}", texts(&r));
 }
+
+/// The closing note's numbers, not a test: `KAPSEL_BIN=target/rel/release/kapsel
+/// /tmp/tools/ktest news measure_a_2000_item_feed --ignored --nocapture` prints the first
+/// fetch of a 2,000-item feed, a refresh answered with 304, and a refresh after the feed
+/// changed, each through the binary (agent, host, Wasm app, nginx).
+#[test]
+#[ignore = "a measurement, run by hand"]
+fn measure_a_2000_item_feed() {
+    let fx = binary_fixture(
+        &[("intranet", "gross.xml", big_feed(2000).into_bytes())],
+        &[],
+    );
+    let time = |what: &str, f: &dyn Fn() -> serde_json::Value| {
+        let t = std::time::Instant::now();
+        let v = f();
+        println!(
+            "news, 2,000-item feed: {what:<34} {:>8.1} ms",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+        v
+    };
+    let v = time("first fetch (open)", &|| fx.view(""));
+    assert!(texts(&v).contains("of 2000"), "{}", texts(&v));
+    time("refresh, 304 Not Modified", &|| fx.act("refresh"));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let changed = big_feed(2000).replace("Meldung 0000:", "Meldung 0000 (korrigiert):");
+    write(&fx.dir.join("gross.xml"), changed.as_bytes());
+    let v = time("refresh, feed changed (200)", &|| fx.act("refresh"));
+    assert!(texts(&v).contains("of 2000"), "{}", texts(&v));
+    time("page 20 of the list", &|| fx.act("page:20:all"));
+}
