@@ -162,8 +162,18 @@ fn unclosed_boundary(raw: &[u8]) -> Option<String> {
     (!found && !b.is_empty()).then_some(b)
 }
 
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+/// Whether some `=` ends a line that a `--` line follows (one pass; mail is mostly base64,
+/// where `=` is rare).
+fn soft_break_before_dashes(raw: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(at) = raw[from..].iter().position(|&b| b == b'=') {
+        let rest = &raw[from + at + 1..];
+        if rest.starts_with(b"\r\n--") || rest.starts_with(b"\n--") {
+            return true;
+        }
+        from += at + 1;
+    }
+    false
 }
 
 /// mail-parser drops the last characters of a quoted-printable part whose encoded text ends
@@ -171,7 +181,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// final `=` means "no line break here", which is what the boundary's own CRLF already
 /// says, so it is removed before parsing (the message is copied only when one is found).
 fn mend_soft_breaks(raw: &[u8]) -> Cow<'_, [u8]> {
-    if !contains(raw, b"=\r\n--") && !contains(raw, b"=\n--") {
+    if !soft_break_before_dashes(raw) {
         return Cow::Borrowed(raw);
     }
     let Some(msg) = parser().parse(raw) else {

@@ -179,6 +179,53 @@ fn mail_screens_in_both_languages_at_80_and_200_columns() {
 }
 
 #[test]
+fn the_reader_warns_of_risky_attachments_and_names_inline_images_smime_and_a_missing_date() {
+    for (lang, words) in [
+        (
+            Lang::En,
+            [
+                "⚠ a program, script",
+                "⚠ the name says PDF, but the content is EXE",
+                "(shown in the text)",
+                "Signed (S/MIME) — signature not verified",
+                "(no valid date from the sender: time of arrival)",
+            ],
+        ),
+        (
+            Lang::De,
+            [
+                "⚠ ein Programm, Skript",
+                "⚠ der Name sagt PDF, der Inhalt ist aber EXE",
+                "(im Text gezeigt)",
+                "Signiert (S/MIME) — Signatur nicht geprüft",
+                "(kein gültiges Datum vom Absender: Eingang beim Server)",
+            ],
+        ),
+    ] {
+        let mut app = unlocked(lang);
+        let read = serde_json::from_value(json!({
+            "id": 2, "folder": "INBOX", "from": "x@behoerde.example", "from_address": "x@behoerde.example",
+            "sender": null, "to": [], "cc": [], "reply_to": [], "subject": "Rechnung",
+            "date": 1_764_676_801, "date_from_arrival": true, "security": "signed",
+            "message_id": null, "in_reply_to": null, "references": [],
+            "attachments": [
+                {"index": 0, "name": "logo.png", "media_type": "image/png", "size": 10, "inline": true},
+                {"index": 1, "name": "Rechnung.pdf", "media_type": "application/pdf", "size": 64,
+                 "warnings": [{"kind": "dangerous"}, {"kind": "mismatch", "named": "PDF", "content": "EXE"}]}
+            ],
+            "flags": [], "size": 2048, "complete": true, "text": "Bitte zahlen."
+        }))
+        .expect("read");
+        app.apply(Outcome::Mail(MailOutcome::Read(Box::new(read))));
+        let screen = render(&app, 200, 50);
+        for w in words {
+            assert!(screen.contains(w), "{w:?} missing: {screen}");
+        }
+        render(&app, 80, 24);
+    }
+}
+
+#[test]
 fn reply_compose_paste_and_send_stay_inside_kapsel() {
     let mut app = unlocked(Lang::De);
     read(&mut app);
