@@ -353,7 +353,13 @@ pub fn handle(
             let mut draft = super::compose::forward(&meta, &text, to, &body);
             // The original's attachments travel along, kept as container documents.
             let mut skipped = Vec::new();
-            for a in &meta.summary.attachments {
+            // Those inside a forwarded message travel inside it, not a second time.
+            let own = meta
+                .summary
+                .attachments
+                .iter()
+                .filter(|a| a.within.is_none());
+            for a in own {
                 let account = account().ok();
                 match super::save_attachment(container.vault(), account.as_ref(), id, a.index) {
                     Ok(doc) => draft.attachments.push(doc.id),
