@@ -724,3 +724,89 @@ fn webdav_folders_go_up_sort_read_as_people_read_them_and_large_files_arrive_in_
     let root = act(&mut fx, "dir:Team:");
     assert_eq!(action_for(&root, ".."), "home");
 }
+
+/// An enrolled, unlocked container for `user` with `password` (the container's password is
+/// the account's, which the host sends as Basic) whose documents app reads the WsgiDAV folder
+/// `sub`.
+fn webdav_cli(user: &str, password: &str, sub: &str) -> kapsel_tests::Env {
+    use kapsel_tests::policy_text;
+    let env = kapsel_tests::Env::new();
+    let (dir, key) = kapsel_tests::builtin_apps();
+    let url = test_servers().get("TEST_WEBDAV_URL");
+    let origin = url.trim_end_matches('/');
+    let grants = format!(
+        "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\nbuiltin = true\n\n[apps.viewer]\npreinstall = true\ndocuments = true\nlog = true\n\n\
+         [apps.documents]\npreinstall = true\ndocuments = true\nlog = true\nhttp_origins = [\"{origin}\"]\n\
+         http_private_origins = [\"{origin}\"]\nhttp_credentials = {{ \"{origin}\" = \"basic\" }}\n\n\
+         [apps.documents.settings]\n\"library:Team\" = \"webdav:{url}{sub}/\"\n\n\
+         [tls]\nplaintext_hosts = [\"127.0.0.1\"]\n\n[integrity]"
+    );
+    let p = env.tenant.policy_file(
+        "dav.toml",
+        &policy_text(1, "").replace("[integrity]", &grants),
+    );
+    env.try_enroll(
+        p.to_str().unwrap(),
+        &env.tenant.public_key(),
+        &["--apps", dir.to_str().unwrap(), "--user", user],
+        &format!("{password}\n"),
+    )
+    .ok();
+    env.run_stdin(&["unlock", "--password-stdin"], &format!("{password}\n"))
+        .ok();
+    env
+}
+
+#[test]
+fn a_webdav_share_through_the_binary_and_a_rejected_password() {
+    let servers = test_servers();
+    let sub = format!("docs-cli-{}", std::process::id());
+    let share = servers.dir.join("webdav/share").join(&sub);
+    std::fs::create_dir_all(share.join("Protokolle")).unwrap();
+    std::fs::write(share.join("Protokolle/Sitzung 1.md"), "# Sitzung\n").unwrap();
+    std::fs::write(
+        share.join("Haushalt 2027.csv"),
+        "Posten;Betrag\nPapier;12\n",
+    )
+    .unwrap();
+    std::fs::write(share.join("Handbuch.pdf"), vec![b'%'; 3 * 1024 * 1024 / 2]).unwrap();
+    struct Cleanup(std::path::PathBuf);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _cleanup = Cleanup(share.clone());
+    // wsgidav.yaml's demo account: the container password is the share's password.
+    let env = webdav_cli("alice@demo.example", "Demo-Passwort-2026", &sub);
+    let root = cli_act(&env, "dir:Team:", &[]);
+    let items = cli_items(&root);
+    assert_eq!(items[0].0, "..");
+    assert_eq!(items[0].2, "home");
+    let pdf = items
+        .iter()
+        .find(|i| i.0 == "Handbuch.pdf")
+        .expect("the PDF");
+    assert!(
+        pdf.1.starts_with("1.5 MiB · 20") && pdf.1.ends_with(" UTC"),
+        "{pdf:?}"
+    );
+    let by_size = cli_act(&env, &cli_button(&root, "Sort by size").unwrap(), &[]);
+    let order: Vec<String> = cli_items(&by_size).into_iter().map(|i| i.0).collect();
+    assert_eq!(
+        order,
+        ["..", "Protokolle/", "Handbuch.pdf", "Haushalt 2027.csv"]
+    );
+    let sub_dir = cli_act(&env, "dir:Team:Protokolle/", &[]);
+    assert_eq!(cli_items(&sub_dir)[0].2, "dir:Team:", "up from a subfolder");
+    let o = cli_act(&env, "open:Team:Haushalt%202027.csv", &[]);
+    assert!(cli_text(&o).contains("text/csv"), "{o}");
+    // The same share with a password the server does not accept.
+    let wrong = webdav_cli("alice@demo.example", "Anderes-Passwort-2026", &sub);
+    let text = cli_text(&cli_act(&wrong, "dir:Team:", &[]));
+    assert!(
+        text.contains("the server refused the sign-in (HTTP 401)")
+            && text.contains("rejected your account's user name and password"),
+        "{text}"
+    );
+}
