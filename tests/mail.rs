@@ -357,24 +357,13 @@ fn sync_now_during_an_outage_fails_at_once_with_the_servers_error() {
     drop(held);
 }
 
-/// `servers.sh seed`: n small messages into a new folder of `user`.
-fn seeded(user: &str, folder: &str, n: u32) {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let status = std::process::Command::new("bash")
-        .arg(root.join("servers/servers.sh"))
-        .args(["seed", user, &n.to_string(), folder])
-        .status()
-        .expect("servers.sh seed");
-    assert!(status.success(), "seeding {n} messages failed");
-}
-
 #[test]
 fn an_interrupted_first_sync_resumes_above_its_last_batch() {
     let _t = turn();
     let user = "bob@corp.test";
     let folder = unique("Resume");
     let env = quiet_env(user);
-    seeded(user, &folder, 2500);
+    kapsel_tests::mail::seed(user, &folder, 2500);
     let pid = env.status()["agent_pid"].as_u64().unwrap();
     let mut sync = env.command(&env.bin, &["sync", "now", "--folder", &folder]);
     let mut sync = sync
@@ -726,6 +715,55 @@ fn attachments_open_in_the_viewer_an_edited_one_goes_out_with_the_reply_and_sear
             "{}",
             f.display()
         );
+    }
+    imap.delete(&folder).unwrap();
+}
+
+#[test]
+fn search_finds_word_beginnings_and_words_spelt_without_umlauts_or_sharp_s() {
+    let _t = turn();
+    let user = "bob@corp.test";
+    let marker = unique("such");
+    let folder = format!("Such{marker}");
+    let mut imap = imap_as(user);
+    imap.create(&folder).unwrap();
+    let raw = simple_message(
+        "Jörg Müller <j.mueller@amt.example>",
+        user,
+        &format!("Haushaltsplan {marker}"),
+        "Die Sitzung ist in der Schloßstraße, bitte die Größe der Räume prüfen.",
+    );
+    imap.append(&folder, &[], &raw).unwrap();
+    let env = quiet_env(user);
+    env.run(&["sync", "now", "--folder", &folder]).ok();
+    // The marker is one more word every query must match: earlier runs' mail never counts.
+    let hits = |q: &str| {
+        let v = env
+            .run(&["--json", "mail", "search", &format!("{q} {marker}")])
+            .ok()
+            .json();
+        v["hits"].as_array().unwrap().len()
+    };
+    for q in [
+        "Haush",
+        "haushaltsplan",
+        "subject:haus",
+        "Mueller",
+        "Müller",
+        "Muller",
+        "from:muel",
+        "Joerg",
+        "Schlossstrasse",
+        "schloßstr",
+        "Groesse",
+        "Räume",
+        "Raeume",
+        "pruefen",
+    ] {
+        assert_eq!(hits(q), 1, "{q} should find the message");
+    }
+    for q in ["Haushalte", "aushalt", "from:haus", "Mxller", "Strase"] {
+        assert_eq!(hits(q), 0, "{q} should not find the message");
     }
     imap.delete(&folder).unwrap();
 }

@@ -300,3 +300,14 @@ impl Relay {
         }
     }
 }
+
+/// `servers.sh seed`: `n` small messages into a new folder of `user`.
+pub fn seed(user: &str, folder: &str, n: u32) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let status = Command::new("bash")
+        .arg(root.join("servers/servers.sh"))
+        .args(["seed", user, &n.to_string(), folder])
+        .status()
+        .expect("servers.sh seed");
+    assert!(status.success(), "seeding {n} messages failed");
+}
