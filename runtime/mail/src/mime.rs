@@ -347,6 +347,26 @@ fn join_encoded_words(h: &[u8]) -> Option<Vec<u8>> {
     changed.then_some(out)
 }
 
+/// A message's own headers parsed again with adjacent encoded-words joined; None when there
+/// was nothing to join.
+fn rejoined_headers(msg: &Message<'_>) -> Option<Message<'static>> {
+    let top = msg.parts.first()?;
+    let head = msg
+        .raw_message
+        .get(top.offset_header as usize..top.offset_body as usize)?;
+    let joined = join_encoded_words(head)?;
+    parser().parse_headers(&joined).map(Message::into_owned)
+}
+
+/// An attachment name decoded again from its part's headers with adjacent encoded-words
+/// joined (`name="=?UTF-8?Q?Geh=C3?= =?UTF-8?Q?=A4lter.xlsx?="`).
+fn rejoined_name(part: &MessagePart<'_>, raw: &[u8]) -> Option<String> {
+    let head = raw.get(part.offset_header as usize..part.offset_body as usize)?;
+    let joined = join_encoded_words(head)?;
+    let m = parser().parse_headers(&joined)?;
+    m.parts.first()?.attachment_name().map(str::to_string)
+}
+
 fn first_header<'a, 'x>(
     msg: &'a Message<'x>,
     name: &HeaderName<'_>,
@@ -442,6 +462,8 @@ fn is_calendar(part: &MessagePart<'_>) -> bool {
 /// One entry of the attachment list, in the order `kapsel mail attach` counts them.
 struct Found<'a> {
     part: &'a MessagePart<'a>,
+    /// The message the part's offsets refer to.
+    raw: &'a [u8],
     within: Option<usize>,
     inline: bool,
 }
@@ -486,6 +508,7 @@ fn walk<'a>(msg: &'a Message<'a>, within: Option<usize>, depth: usize, out: &mut
         let index = out.len();
         out.push(Found {
             part,
+            raw: msg.raw_message.as_ref(),
             within,
             inline,
         });
@@ -498,7 +521,12 @@ fn walk<'a>(msg: &'a Message<'a>, within: Option<usize>, depth: usize, out: &mut
 }
 
 fn info(found: &Found<'_>, index: usize, bytes: &[u8]) -> AttachmentInfo {
-    let name = attachment_name(found.part, index);
+    let split = found
+        .part
+        .attachment_name()
+        .filter(|n| n.contains('\u{FFFD}'))
+        .and_then(|_| rejoined_name(found.part, found.raw));
+    let name = attachment_name(found.part, split, index);
     let media_type = media_type(found.part);
     AttachmentInfo {
         index,
@@ -533,13 +561,7 @@ fn parse_once(raw: &[u8], arrival: i64) -> Parsed {
                 .into_owned(),
         };
     };
-    let head_end = msg
-        .parts
-        .first()
-        .map_or(0, |p| p.offset_body as usize)
-        .min(raw.len());
-    let joined = join_encoded_words(&raw[..head_end]);
-    let rejoined = joined.as_deref().and_then(|h| parser().parse_headers(h));
+    let rejoined = rejoined_headers(&msg);
     let h = rejoined.as_ref().unwrap_or(&msg);
     let from = addresses(h.from());
     let from_address = h
@@ -651,7 +673,9 @@ fn message_text(msg: &Message<'_>, depth: usize, text: &mut String) {
         }
         text.push_str(&t!(cat(), "mailbox-forward-header"));
         text.push('\n');
-        let from = addresses(m.from()).join(", ");
+        let rejoined = rejoined_headers(m);
+        let h = rejoined.as_ref().unwrap_or(m);
+        let from = addresses(h.from()).join(", ");
         text.push_str(&t!(cat(), "mailbox-forward-from", from = from));
         text.push('\n');
         if let Some(d) = m.header_raw("Date") {
@@ -662,10 +686,10 @@ fn message_text(msg: &Message<'_>, depth: usize, text: &mut String) {
         text.push_str(&t!(
             cat(),
             "mailbox-forward-to",
-            to = addresses(m.to()).join(", ")
+            to = addresses(h.to()).join(", ")
         ));
         text.push('\n');
-        let subject: String = m.subject().unwrap_or("").chars().take(2000).collect();
+        let subject: String = h.subject().unwrap_or("").chars().take(2000).collect();
         text.push_str(&t!(cat(), "mailbox-forward-subject", subject = subject));
         text.push('\n');
         let mut inner = String::new();
@@ -997,13 +1021,14 @@ pub fn parse_date(s: &str) -> Option<i64> {
     Some(secs - zone.unwrap_or(0))
 }
 
-fn attachment_name(part: &MessagePart<'_>, index: usize) -> String {
-    let name = part
-        .attachment_name()
-        .map(str::to_string)
+fn attachment_name(part: &MessagePart<'_>, better: Option<String>, index: usize) -> String {
+    let name = better
+        .or_else(|| part.attachment_name().map(str::to_string))
         .or_else(|| {
             if let PartType::Message(m) = &part.body {
-                m.subject().map(|s| format!("{s}.eml"))
+                let rejoined = rejoined_headers(m);
+                let h = rejoined.as_ref().unwrap_or(m);
+                h.subject().map(|s| format!("{s}.eml"))
             } else {
                 None
             }
@@ -1256,6 +1281,15 @@ mod tests {
         // A word that is no encoded-word is left alone, and two headers never join.
         let h = b"Subject: =?UTF-8?Q?a?=\r\nX: =?UTF-8?Q?b?=\r\n";
         assert_eq!(join_encoded_words(h), None);
+    }
+
+    #[test]
+    fn split_encoded_words_join_in_attachment_names_and_forwarded_headers() {
+        let raw = "Subject: Fwd\r\nContent-Type: multipart/mixed; boundary=o\r\n\r\n--o\r\nContent-Type: text/plain\r\n\r\nsiehe\r\n--o\r\nContent-Type: application/vnd.ms-excel; name=\"=?UTF-8?Q?Geh=C3?= =?UTF-8?Q?=A4lter.xls?=\"\r\nContent-Disposition: attachment; filename=\"=?UTF-8?Q?Geh=C3?=\r\n =?UTF-8?Q?=A4lter.xls?=\"\r\n\r\nx\r\n--o\r\nContent-Type: message/rfc822\r\n\r\nFrom: a@x\r\nSubject: =?UTF-8?B?w5w=?= =?UTF-8?Q?bersicht_K=C3?= =?UTF-8?Q?=A4se?=\r\n\r\ninnen\r\n--o--\r\n";
+        let p = parse(raw.as_bytes(), 0);
+        assert_eq!(p.summary.attachments[0].name, "Gehälter.xls");
+        assert!(p.text.contains("Übersicht Käse\n\ninnen"), "{}", p.text);
+        assert_eq!(p.summary.attachments[1].name, "Übersicht Käse.eml");
     }
 
     #[test]
