@@ -182,8 +182,6 @@ pub fn flush(vault: &mut Vault, account: &Account) -> Result<FlushReport> {
     };
     let mut session: Option<Submission> = None;
     let mut filer = SentFiler::default();
-    // Copies owed by an earlier round (its session was killed, or IMAP was down).
-    filer.file_owed(vault, account, true);
     for mut e in entries {
         match e.state {
             State::Failed => {
@@ -254,7 +252,7 @@ pub fn flush(vault: &mut Vault, account: &Account) -> Result<FlushReport> {
                     serde_json::json!({ "outbox": e.id, "recipients": e.to.len() }),
                 )?;
                 report.sent.push(e.id.clone());
-                filer.file_owed(vault, account, false);
+                filer.file(vault, account, Some(&e.id));
             }
             Err(SendError::Permanent(msg)) => {
                 e.state = State::Failed;
@@ -286,6 +284,9 @@ pub fn flush(vault: &mut Vault, account: &Account) -> Result<FlushReport> {
     if let Some(s) = session {
         s.quit();
     }
+    // Copies owed by an earlier round (its session was killed, or IMAP was down) come after
+    // the sending: an IMAP server that hangs must not hold up the mail.
+    filer.file(vault, account, None);
     filer.finish();
     Ok(report)
 }
@@ -299,13 +300,14 @@ struct SentFiler {
 }
 
 impl SentFiler {
-    /// File every owed copy. `earlier`: they may have reached Sent already (a session killed
-    /// between the APPEND and the commit that clears them), so look for each one first.
-    fn file_owed(&mut self, vault: &Vault, account: &Account, earlier: bool) {
+    /// File the copy of the message just delivered (`Some(id)`), or every copy still owed
+    /// (`None`): those may have reached Sent already (a session killed between the APPEND
+    /// and the commit that clears them), so Sent is searched for each one first.
+    fn file(&mut self, vault: &Vault, account: &Account, just_delivered: Option<&str>) {
         if self.gave_up {
             return;
         }
-        if let Err(e) = self.try_file(vault, account, earlier) {
+        if let Err(e) = self.try_file(vault, account, just_delivered) {
             self.gave_up = true;
             // The copy in Sent is a courtesy: failing to file it never un-sends the message.
             let _ = audit::append(
@@ -316,8 +318,17 @@ impl SentFiler {
         }
     }
 
-    fn try_file(&mut self, vault: &Vault, account: &Account, earlier: bool) -> Result<()> {
-        let owed = vault.keys_in(OWED_NS)?;
+    fn try_file(
+        &mut self,
+        vault: &Vault,
+        account: &Account,
+        just_delivered: Option<&str>,
+    ) -> Result<()> {
+        let owed = match just_delivered {
+            Some(id) => vec![id.to_string()],
+            None => vault.keys_in(OWED_NS)?,
+        };
+        let earlier = just_delivered.is_none();
         for id in owed {
             let Some(raw) = vault.get(OWED_RAW_NS, &id)? else {
                 vault.delete(OWED_NS, &id)?;

@@ -525,9 +525,14 @@ fn fetch_new(
         // checkpoint that covers it.
         let mut saved = state.clone();
         saved.last_uid = checkpoint(&outstanding);
-        let committed = store
-            .save_folder(&saved)
-            .and_then(|_| Ok(conn.execute_batch("COMMIT")?));
+        // Only inside the batch's transaction (a failed "COMMIT; BEGIN" may have left none).
+        let committed = if conn.is_autocommit() {
+            Ok(())
+        } else {
+            store
+                .save_folder(&saved)
+                .and_then(|_| Ok(conn.execute_batch("COMMIT")?))
+        };
         if committed.is_err() {
             let _ = conn.execute_batch("ROLLBACK");
         }
