@@ -240,3 +240,33 @@ fn merging_keeps_articles_that_left_the_feed_up_to_the_limit() {
     assert_eq!((merged.len(), dropped), (1500, 501));
     assert_eq!(merged[0].title, "Neu");
 }
+
+#[test]
+fn one_bad_xml_item_is_skipped_not_the_feed() {
+    let atom = r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://intranet.example/blog/">
+<title>Blog</title><id>urn:blog</id><updated>2026-11-25T08:00:00Z</updated>
+<entry><title>Gut</title><id>urn:1</id><updated>2026-11-25T08:00:00Z</updated><link href="eins.html"/></entry>
+<entry><title type="markdown">*Kaputt*</title><id>urn:2</id><updated>2026-11-25T08:00:00Z</updated></entry>
+<entry xml:base="http://[kaputt"><title>Auch kaputt</title><id>urn:3</id><updated>2026-11-25T08:00:00Z</updated></entry>
+<entry><title>Auch gut</title><id>urn:4</id><updated>2026-11-24T08:00:00Z</updated></entry>
+</feed>
+"#;
+    // feed-rs alone refuses the whole feed.
+    assert!(xml::feed_rs(atom.as_bytes(), BASE).is_err());
+    let p = one(atom);
+    let titles: Vec<&str> = p.articles.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(titles, ["Gut", "Auch gut"]);
+    assert_eq!(p.skipped, 2);
+    assert_eq!(
+        p.articles[0].link.as_deref(),
+        Some("https://intranet.example/blog/eins.html")
+    );
+    // The same feed cut off in the middle stays an error.
+    let cut = &atom[..atom.len() / 2];
+    assert!(parse_feed("t", cut.as_bytes(), BASE).is_err());
+    let p = one(&rss(
+        "<item><title>Eins</title><guid>1</guid></item><item xml:base=\"http://[x\"><title>Zwei</title><guid>2</guid></item><item><title>Drei</title><guid>3</guid></item>",
+    ));
+    assert_eq!((p.articles.len(), p.skipped), (2, 1));
+}

@@ -6,24 +6,86 @@ use feed_rs::model::{Entry, FeedType, Text};
 
 use crate::{Article, Enclosure, Parsed, date, html_of_text, one_line, plain};
 
-pub fn parse(name: &str, body: &[u8], base: &str) -> Result<Parsed, String> {
-    let feed = feed_rs::parser::Builder::new()
+pub(crate) fn feed_rs(body: &[u8], base: &str) -> Result<feed_rs::model::Feed, String> {
+    feed_rs::parser::Builder::new()
         .base_uri(Some(base))
         // No invented ids: an entry without one is recognised by its link or title and date.
         .id_generator(|_, _, _| String::new())
         .timestamp_parser(date::parse)
         .build()
         .parse(body)
-        .map_err(|e| format!("the feed is malformed: {e}"))?;
-    let atom = feed.feed_type == FeedType::Atom;
+        .map_err(|e| format!("the feed is malformed: {e}"))
+}
+
+pub fn parse(name: &str, body: &[u8], base: &str) -> Result<Parsed, String> {
     let mut parsed = Parsed::default();
-    for e in feed.entries {
+    let entries = match feed_rs(body, base) {
+        Ok(feed) => {
+            let atom = feed.feed_type == FeedType::Atom;
+            feed.entries.into_iter().map(|e| (e, atom)).collect()
+        }
+        Err(whole) => {
+            let (entries, bad) = item_by_item(body, base).ok_or(whole)?;
+            parsed.skipped += bad;
+            entries
+        }
+    };
+    for (e, atom) in entries {
         match article(name, e, atom) {
             Some(a) => parsed.articles.push(a),
             None => parsed.skipped += 1,
         }
     }
     Ok(parsed)
+}
+
+/// A complete document that feed-rs refuses because of one item (an unknown text type, a
+/// broken `xml:base`): each item is read alone inside the feed's own head and tail, and
+/// the ones that still fail are counted. A cut-off document stays an error — its last
+/// items cannot be told from a whole feed.
+fn item_by_item(body: &[u8], base: &str) -> Option<(Vec<(Entry, bool)>, usize)> {
+    let text = std::str::from_utf8(body).ok()?;
+    let end = text.trim_end();
+    if !["</rss>", "</feed>", "</rdf:RDF>"]
+        .iter()
+        .any(|t| end.ends_with(t))
+    {
+        return None;
+    }
+    let (open, close) = if end.ends_with("</feed>") {
+        ("<entry", "</entry>")
+    } else {
+        ("<item", "</item>")
+    };
+    let starts: Vec<usize> = text
+        .match_indices(open)
+        .map(|(i, _)| i)
+        .filter(|&i| {
+            text[i + open.len()..].starts_with(|c: char| c == '>' || c.is_ascii_whitespace())
+        })
+        .collect();
+    let first = *starts.first()?;
+    let tail_at = text.rfind(close)? + close.len();
+    let (head, tail) = (&text[..first], &text[tail_at..]);
+    let mut entries = Vec::new();
+    let mut bad = 0;
+    for (n, &s) in starts.iter().enumerate() {
+        let stop = starts.get(n + 1).copied().unwrap_or(tail_at);
+        let chunk = &text[s..stop];
+        let Some(item_end) = chunk.rfind(close).map(|i| i + close.len()) else {
+            bad += 1;
+            continue;
+        };
+        let one = format!("{head}{}{tail}", &chunk[..item_end]);
+        match feed_rs(one.as_bytes(), base) {
+            Ok(feed) if feed.entries.len() == 1 => {
+                let atom = feed.feed_type == FeedType::Atom;
+                entries.extend(feed.entries.into_iter().map(|e| (e, atom)));
+            }
+            _ => bad += 1,
+        }
+    }
+    Some((entries, bad))
 }
 
 fn is_html(t: &Text) -> bool {
