@@ -5,6 +5,9 @@
 use kapsel_tests::apps::{package, package_unchecked, policy_with, publisher, write};
 use kapsel_tests::{Env, PASSWORD, policy_text};
 
+#[path = "audit/mod.rs"]
+mod audit;
+
 #[test]
 fn develop_review_install_use_remove() {
     let env = Env::new();
@@ -16,12 +19,23 @@ fn develop_review_install_use_remove() {
         "storage = { quota_bytes = 65536 }",
         "kapsel-hello",
     );
-    // The reviewer, before any container exists: valid signature, trust unknown.
+    // The reviewer, before any container exists: valid signature, trust unknown, and without
+    // a policy never APPROVE: REVIEW (exit 12), with its reason.
     let r = env.run(&["--json", "audit", &hello]);
-    r.ok();
+    assert_eq!(r.code, 12, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("verdict for hello: REVIEW — no tenant policy given"),
+        "{}",
+        r.stderr
+    );
     let v = r.json();
     assert_eq!(v["signature"]["valid"], true);
-    assert_eq!(v["verdict"], "approve");
+    assert_eq!(v["signature"]["trusted"], serde_json::Value::Null);
+    assert_eq!(v["verdict"], "review");
+    assert_eq!(v["findings"][0]["code"], "no-policy");
+    assert!(v["policy"].is_null() && v["effective"].is_null());
+    assert!(!v["imports"].to_string().contains("declared and granted"));
     assert!(
         v["imports"]
             .as_array()
@@ -36,11 +50,17 @@ fn develop_review_install_use_remove() {
         1,
         "[apps.hello]\nstorage_quota_bytes = 100000\n",
     ));
-    // Against the container's policy the publisher is trusted.
+    // Against the container's policy the publisher is trusted, and the quota that applies is
+    // the smaller of manifest and policy.
     let t = env.run(&["audit", &hello]);
     t.ok();
     assert!(
-        t.stdout.contains("trusted by the tenant as \"Agency IT\"") && t.stdout.contains("APPROVE"),
+        t.stdout.contains("trusted by the tenant as \"Agency IT\"")
+            && t.stdout.contains("APPROVE")
+            && t.stdout.contains(
+                "65536 bytes apply (the manifest asks for 65536, the policy allows 100000"
+            )
+            && t.stdout.contains("read another app's data"),
         "{}",
         t.stdout
     );
@@ -155,17 +175,19 @@ fn the_reviewer_sees_what_the_binary_really_imports() {
         "hostile-manifest-liar",
     );
     let r = env.run(&["--json", "audit", &liar]);
-    assert_eq!(r.code, 6, "{}", r.stdout);
+    assert_eq!(r.code, 11, "{}", r.stdout);
     let v = r.json();
     assert_eq!(v["verdict"], "reject");
     assert!(v["mismatches"].as_array().unwrap().iter().any(|m| {
-        m.as_str()
-            .unwrap()
-            .contains("imports http without declaring it")
+        m["code"] == "undeclared"
+            && m["text"]
+                .as_str()
+                .unwrap()
+                .contains("imports http without declaring it")
     }));
     let sockets = package_unchecked(&env, &dev, "sockets", "", "hostile-sockets");
     let r = env.run(&["audit", &sockets]);
-    r.fails(6, "reject");
+    r.fails(11, "verdict for sockets: REJECT");
     assert!(r.stdout.contains("NO  wasi:sockets/"), "{}", r.stdout);
     // Over-asking is worth a look, not a refusal.
     let greedy = package(
@@ -175,15 +197,24 @@ fn the_reviewer_sees_what_the_binary_really_imports() {
         "storage = { quota_bytes = 100 }\nnotify = true",
         "kapsel-hello",
     );
-    let v = env.run(&["--json", "audit", &greedy]).json();
+    let r = env.run(&["--json", "audit", &greedy]);
+    assert_eq!(r.code, 12);
+    let v = r.json();
     assert_eq!(v["verdict"], "review");
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "over-asking")
+    );
     // Tampered and unsigned packages.
     let mut bytes = std::fs::read(&greedy).unwrap();
     let at = bytes.len() - 200;
     bytes[at] ^= 0xff;
     let tampered = write(&env, "tampered.kapp", &bytes);
     env.run(&["audit", &tampered])
-        .fails(6, "altered after signing");
+        .fails(11, "altered after signing");
     // A tenant policy reviewed on its own.
     let policy = write(
         &env,
@@ -193,9 +224,10 @@ fn the_reviewer_sees_what_the_binary_really_imports() {
             .as_bytes(),
     );
     let r = env.run(&["--json", "audit", "--policy", &policy]);
-    r.ok();
+    assert_eq!(r.code, 11, "an unsigned policy is rejected like a package");
     let v = r.json();
     assert_eq!(v["verdict"], "reject", "an unsigned policy: {v}");
+    assert_eq!(v["state"], "unsigned");
     let findings = v["apps"][0]["findings"].to_string();
     assert!(
         findings.contains("wildcard")
@@ -208,10 +240,29 @@ fn the_reviewer_sees_what_the_binary_really_imports() {
         "tenant-signed.toml",
         &std::fs::read_to_string(&policy).unwrap(),
     );
-    let v = env
-        .run(&["--json", "audit", "--policy", signed.to_str().unwrap()])
-        .json();
+    let r = env.run(&["--json", "audit", "--policy", signed.to_str().unwrap()]);
+    assert_eq!(r.code, 12);
+    let v = r.json();
     assert_eq!(v["verdict"], "review");
+    assert_eq!(v["state"], "signed");
+    // Risky settings are listed with stable codes: superuser off, Basic credentials, private
+    // origins.
+    let codes = |f: &serde_json::Value| -> Vec<String> {
+        f.as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let top = codes(&v["findings"]);
+    let app = codes(&v["apps"][0]["findings"]);
+    assert!(top.contains(&"integrity-off".to_string()), "{top:?}");
+    assert!(v["findings"].to_string().contains("superuser is off"));
+    for code in ["credentials-basic", "private-origin", "wildcard-origin"] {
+        assert!(app.contains(&code.to_string()), "{code}: {app:?}");
+    }
+    assert_eq!(v["apps"][0]["origins"][0]["credentials"], "basic");
+    assert_eq!(v["apps"][0]["origins"][0]["private_addresses"], true);
     env.run(&["audit"]).fails(2, "give a package");
 }
 

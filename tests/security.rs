@@ -116,7 +116,7 @@ fn hostile_text_never_reaches_the_terminal_as_control_sequences() {
         "hostile-terminal-tricks",
     );
     let r = run(&["audit", &sneaky]);
-    assert_eq!(r.code, 6, "{}", r.stdout);
+    assert_eq!(r.code, 11, "REJECT: {}", r.stdout);
     assert!(
         r.stdout.contains("characters a terminal would obey"),
         "{}",

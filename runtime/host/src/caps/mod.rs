@@ -75,6 +75,8 @@ pub struct CallState {
 /// A point for the security reviewer, and how much it weighs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Concern {
+    /// Stable for tools (the report's JSON), beside the prose.
+    pub code: &'static str,
     /// Installable, but a human should look (over-asking, wildcards, plain text).
     pub review: bool,
     pub text: String,
@@ -84,7 +86,8 @@ pub struct Concern {
 #[derive(Debug, Default)]
 pub struct PolicyLines {
     pub grants: Vec<String>,
-    pub findings: Vec<String>,
+    /// (stable code, prose): each deserves a look.
+    pub findings: Vec<(&'static str, String)>,
 }
 
 impl Granted {

@@ -63,43 +63,6 @@ cli-app-notification-count-locked = { $count ->
    *[other] { $count } Benachrichtigungen
 } — entsperren Sie den Container, um sie zu lesen.
 
-## kapsel audit (die Berichte für die Prüfung; die Bezeichnungen bilden eine Spalte)
-cli-app-verdict-rejected = Ergebnis für { $id }: ablehnen
-cli-app-audit-nothing-given = geben Sie ein zu prüfendes Paket an oder --policy FILE (hier gibt es keinen Container)
-cli-app-verdict-approve = FREIGEBEN
-cli-app-verdict-review = PRÜFEN
-cli-app-verdict-reject = ABLEHNEN
-cli-app-report-app = App
-cli-app-report-app-value = { $name } ({ $id }) { $version } von { $by } — kapsel:app { $api }
-cli-app-report-claimed = { $publisher } (Angabe des Manifests, nicht geprüft)
-cli-app-report-package = Paket
-cli-app-report-manifest = Manifest
-cli-app-report-component = Komponente
-cli-app-report-component-value = sha256 { $hash } ({ $bytes } Byte)
-cli-app-report-signature = Signatur
-cli-app-report-signature-valid = gültig, Schlüssel { $key }, { $trust }
-cli-app-report-signature-invalid = UNGÜLTIG: { $problem }
-cli-app-report-trusted = vom Mandanten als { $name } anerkannt
-cli-app-report-untrusted = KEIN Herausgeber, dem dieser Mandant vertraut
-cli-app-report-trust-unknown = Vertrauen unbekannt (keine Richtlinie des Mandanten angegeben)
-cli-app-report-declared = Deklarierte Berechtigungen
-cli-app-report-imports = Importe (aus der Binärdatei der Komponente gelesen)
-cli-app-report-import-ok = ok
-cli-app-report-import-no = NEIN
-cli-app-report-wasi = WASI
-cli-app-report-wasi-sealed = abgeschottet: keine vorab geöffneten Verzeichnisse, keine Sockets, leere Umgebung
-cli-app-report-wasi-open = verlangt WASI-Funktionen, die Kapsel nie bereitstellt
-cli-app-report-mismatches = Abweichungen
-cli-app-report-verdict = Ergebnis
-cli-app-report-tenant = Mandant
-cli-app-report-tenant-value = { $tenant }, Seriennummer { $serial }
-cli-app-report-signed-by = Signiert von
-cli-app-report-not-signed = NICHT SIGNIERT
-cli-app-report-publishers = Herausgeber
-cli-app-report-apps = Apps
-cli-app-report-preinstalled = (vorinstalliert)
-cli-app-report-integrity = Integrität
-
 ## kapsel credential
 cli-app-token-unreadable = das Token kann nicht von der Standardeingabe gelesen werden
 cli-app-token-syntax = geben Sie das Token auf der Standardeingabe an, in einer Zeile, ohne Leerzeichen

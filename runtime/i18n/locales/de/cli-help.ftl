@@ -78,6 +78,7 @@ cli-help-app-log--id = Die App-ID (wie `kapsel app list` sie anzeigt)
 cli-help-audit = Für Sicherheitsprüfer: was ein App-Paket darf oder was eine Mandantenrichtlinie erlaubt
 cli-help-audit--package = Das zu prüfende App-Paket (.kapp)
 cli-help-audit--policy = Gegen diese Richtliniendatei des Mandanten prüfen (Standard: die im Container installierte Richtlinie); ohne Paket wird die Richtlinie selbst geprüft
+cli-help-audit--diff = Zwei Versionen einer App vergleichen (ALT NEU): hinzugekommene und entfallene Fähigkeiten, Ursprünge und Importe, und was die neue unter der Richtlinie erhält
 cli-help-doc = Dokumente im Container
 cli-help-doc-import = Datei vom Gerät in den Container kopieren (aus dem Container führt kein Weg zurück)
 cli-help-doc-import--file = Die Datei, die in den Container kopiert wird

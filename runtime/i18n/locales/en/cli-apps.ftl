@@ -57,43 +57,6 @@ cli-app-notification-count = { $count } notification(s).
 cli-app-container-locked = The container is locked.
 cli-app-notification-count-locked = { $count } notification(s) — unlock to read them.
 
-## kapsel audit (the reviewer's reports; the labels form one column)
-cli-app-verdict-rejected = verdict for { $id }: reject
-cli-app-audit-nothing-given = give a package to review, or --policy FILE (there is no container here)
-cli-app-verdict-approve = APPROVE
-cli-app-verdict-review = REVIEW
-cli-app-verdict-reject = REJECT
-cli-app-report-app = App
-cli-app-report-app-value = { $name } ({ $id }) { $version } by { $by } — kapsel:app { $api }
-cli-app-report-claimed = { $publisher } (the manifest's claim, not verified)
-cli-app-report-package = Package
-cli-app-report-manifest = Manifest
-cli-app-report-component = Component
-cli-app-report-component-value = sha256 { $hash } ({ $bytes } bytes)
-cli-app-report-signature = Signature
-cli-app-report-signature-valid = valid, key { $key }, { $trust }
-cli-app-report-signature-invalid = INVALID: { $problem }
-cli-app-report-trusted = trusted by the tenant as { $name }
-cli-app-report-untrusted = NOT a publisher this tenant trusts
-cli-app-report-trust-unknown = trust unknown (no tenant policy given)
-cli-app-report-declared = Declared capabilities
-cli-app-report-imports = Imports (decoded from the component binary)
-cli-app-report-import-ok = ok
-cli-app-report-import-no = NO
-cli-app-report-wasi = WASI
-cli-app-report-wasi-sealed = sealed: no preopened directories, no sockets, empty environment
-cli-app-report-wasi-open = asks for WASI that Kapsel never provides
-cli-app-report-mismatches = Mismatches
-cli-app-report-verdict = Verdict
-cli-app-report-tenant = Tenant
-cli-app-report-tenant-value = { $tenant } serial { $serial }
-cli-app-report-signed-by = Signed by
-cli-app-report-not-signed = NOT SIGNED
-cli-app-report-publishers = Publishers
-cli-app-report-apps = Apps
-cli-app-report-preinstalled = (preinstalled)
-cli-app-report-integrity = Integrity
-
 ## kapsel credential
 cli-app-token-unreadable = cannot read the token from standard input
 cli-app-token-syntax = give the token on standard input, one line, no spaces

@@ -78,6 +78,7 @@ cli-help-app-log--id = The app's id (as `kapsel app list` shows it)
 cli-help-audit = For the security reviewer: what an app package may do, or what a tenant policy allows
 cli-help-audit--package = The app package (.kapp) to review
 cli-help-audit--policy = Judge against this tenant policy file (default: the container's installed policy); without a package, review the policy itself
+cli-help-audit--diff = Compare two versions of an app (OLD NEW): added and removed capabilities, origins and imports, and what the new one gets under the policy
 cli-help-doc = Documents inside the container
 cli-help-doc-import = Copy a file from the device into the container (there is no way back out)
 cli-help-doc-import--file = The file to copy into the container

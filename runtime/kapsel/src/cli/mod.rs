@@ -4,6 +4,7 @@
 
 mod app_new;
 mod apps;
+mod audit;
 mod directory;
 mod groupware;
 mod help;
@@ -136,6 +137,10 @@ pub enum Command {
         /// without a package, review the policy itself.
         #[arg(long, value_name = "FILE")]
         policy: Option<PathBuf>,
+        /// Compare two versions of an app (OLD NEW): added and removed capabilities, origins and
+        /// imports, and what the new one gets under the policy
+        #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with = "package")]
+        diff: Option<Vec<PathBuf>>,
     },
     /// Documents inside the container.
     #[command(subcommand)]
@@ -629,7 +634,11 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Tenant(t) => run_tenant(t, out),
         Command::App(a) => apps::run(&root, a, out),
-        Command::Audit { package, policy } => apps::audit(&root, package, policy, out),
+        Command::Audit {
+            package,
+            policy,
+            diff,
+        } => audit::run(&root, package, policy, diff, out),
         Command::Doc(d) => apps::doc(&root, d, out),
         Command::Notifications => apps::notifications(&root, out),
         Command::Mail(m) => mail::run(&root, m, out),

@@ -191,6 +191,7 @@ pub fn concerns(d: &Declared) -> Vec<Concern> {
     let mut out = Vec::new();
     if d.tenant_configured() {
         out.push(Concern {
+            code: "tenant-configured-origins",
             review: false,
             text: t!(cat(), "host-concern-tenant-origins"),
         });
@@ -198,12 +199,14 @@ pub fn concerns(d: &Declared) -> Vec<Concern> {
     for o in d.named() {
         if matches!(o.host, HostPattern::Subdomains(_)) {
             out.push(Concern {
+                code: "wildcard-origin",
                 review: true,
                 text: t!(cat(), "host-wildcard-origin", origin = o.to_string()),
             });
         }
         if o.scheme == "http" {
             out.push(Concern {
+                code: "plaintext-origin",
                 review: true,
                 text: t!(cat(), "host-plaintext-origin", origin = o.to_string()),
             });
@@ -217,19 +220,25 @@ pub fn policy_lines(g: &AppGrant) -> PolicyLines {
     for o in &g.http_origins {
         out.grants.push(format!("http {o}"));
         if matches!(o.host, HostPattern::Subdomains(_)) {
-            out.findings
-                .push(t!(cat(), "host-wildcard-origin", origin = o.to_string()));
+            out.findings.push((
+                "wildcard-origin",
+                t!(cat(), "host-wildcard-origin", origin = o.to_string()),
+            ));
         }
         if o.scheme == "http" {
-            out.findings
-                .push(t!(cat(), "host-plaintext-origin", origin = o.to_string()));
+            out.findings.push((
+                "plaintext-origin",
+                t!(cat(), "host-plaintext-origin", origin = o.to_string()),
+            ));
         }
     }
     for o in &g.http_private_origins {
         out.grants
             .push(t!(cat(), "host-policy-private", origin = o.to_string()));
-        out.findings
-            .push(t!(cat(), "host-finding-private", origin = o.to_string()));
+        out.findings.push((
+            "private-origin",
+            t!(cat(), "host-finding-private", origin = o.to_string()),
+        ));
     }
     for (o, cred) in &g.http_credentials {
         let scope = if cred.paths.is_empty() {
@@ -245,11 +254,14 @@ pub fn policy_lines(g: &AppGrant) -> PolicyLines {
                     origin = o.to_string(),
                     scope = scope.as_str()
                 ));
-                out.findings.push(t!(
-                    cat(),
-                    "host-finding-basic",
-                    origin = o.to_string(),
-                    scope = scope.as_str()
+                out.findings.push((
+                    "credentials-basic",
+                    t!(
+                        cat(),
+                        "host-finding-basic",
+                        origin = o.to_string(),
+                        scope = scope.as_str()
+                    ),
                 ));
             }
             CredentialKind::Bearer => {
@@ -259,8 +271,10 @@ pub fn policy_lines(g: &AppGrant) -> PolicyLines {
                     origin = o.to_string(),
                     scope = scope.as_str()
                 ));
-                out.findings
-                    .push(t!(cat(), "host-finding-bearer", origin = o.to_string()));
+                out.findings.push((
+                    "credentials-bearer",
+                    t!(cat(), "host-finding-bearer", origin = o.to_string()),
+                ));
             }
         }
     }

@@ -63,8 +63,10 @@ pub fn policy_lines(g: &AppGrant) -> PolicyLines {
         out.grants
             .push(t!(cat(), "host-policy-storage", bytes = q.to_string()));
         if q > 1 << 30 {
-            out.findings
-                .push(t!(cat(), "host-finding-storage", bytes = q.to_string()));
+            out.findings.push((
+                "storage-above-1gib",
+                t!(cat(), "host-finding-storage", bytes = q.to_string()),
+            ));
         }
     }
     out
