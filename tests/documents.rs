@@ -439,7 +439,7 @@ fn a_2500_file_sharepoint_folder_pages_on_demand_through_the_binary() {
     assert!(text.contains("Entries 1–500 of 2,501"), "{text}");
     let items = cli_items(&first);
     // The way up leads to the library's root; the report's size and date read as people read them.
-    assert_eq!(items[0].0, "..");
+    assert_eq!(items[0].0, "↑ Up");
     assert_eq!(
         items[0].2, "sp:Intranet:dir:/sites/team/Shared Documents",
         "up"
@@ -452,7 +452,7 @@ fn a_2500_file_sharepoint_folder_pages_on_demand_through_the_binary() {
     // Walk every page through the next-page buttons: every entry once, in name order.
     let mut names: Vec<String> = items
         .iter()
-        .filter(|i| i.0 != "..")
+        .filter(|i| i.0 != "↑ Up")
         .map(|i| i.0.clone())
         .collect();
     let mut page = first;
@@ -463,7 +463,7 @@ fn a_2500_file_sharepoint_folder_pages_on_demand_through_the_binary() {
         names.extend(
             cli_items(&page)
                 .into_iter()
-                .filter(|i| i.0 != "..")
+                .filter(|i| i.0 != "↑ Up")
                 .map(|i| i.0),
         );
         assert!(pages < 10, "the walk does not end");
@@ -682,7 +682,7 @@ fn webdav_folders_go_up_sort_read_as_people_read_them_and_large_files_arrive_in_
     let sub = act(&mut fx, "dir:Team:Unterordner%20mit%20Leerzeichen/");
     let t = sub.view.render_text();
     // Up: the share's root; the big file in MiB; the date parsed from the HTTP date.
-    assert_eq!(action_for(&sub, ".."), "dir:Team:");
+    assert_eq!(action_for(&sub, "↑ Up"), "dir:Team:");
     let line = t
         .lines()
         .find(|l| l.contains("Messreihe.csv"))
@@ -699,7 +699,7 @@ fn webdav_folders_go_up_sort_read_as_people_read_them_and_large_files_arrive_in_
         .blocks
         .iter()
         .filter_map(|b| match b {
-            Block::Item { title, .. } if title != ".." => Some(title.clone()),
+            Block::Item { title, .. } if title != "↑ Up" => Some(title.clone()),
             _ => None,
         })
         .collect();
@@ -722,7 +722,7 @@ fn webdav_folders_go_up_sort_read_as_people_read_them_and_large_files_arrive_in_
     assert!(back == big, "the pieces are put together in order");
     // The root's way up leads home.
     let root = act(&mut fx, "dir:Team:");
-    assert_eq!(action_for(&root, ".."), "home");
+    assert_eq!(action_for(&root, "↑ Up"), "home");
 }
 
 /// An enrolled, unlocked container for `user` with `password` (the container's password is
@@ -781,7 +781,7 @@ fn a_webdav_share_through_the_binary_and_a_rejected_password() {
     let env = webdav_cli("alice@demo.example", "Demo-Passwort-2026", &sub);
     let root = cli_act(&env, "dir:Team:", &[]);
     let items = cli_items(&root);
-    assert_eq!(items[0].0, "..");
+    assert_eq!(items[0].0, "↑ Up");
     assert_eq!(items[0].2, "home");
     let pdf = items
         .iter()
@@ -795,7 +795,7 @@ fn a_webdav_share_through_the_binary_and_a_rejected_password() {
     let order: Vec<String> = cli_items(&by_size).into_iter().map(|i| i.0).collect();
     assert_eq!(
         order,
-        ["..", "Protokolle/", "Handbuch.pdf", "Haushalt 2027.csv"]
+        ["↑ Up", "Protokolle/", "Handbuch.pdf", "Haushalt 2027.csv"]
     );
     let sub_dir = cli_act(&env, "dir:Team:Protokolle/", &[]);
     assert_eq!(cli_items(&sub_dir)[0].2, "dir:Team:", "up from a subfolder");

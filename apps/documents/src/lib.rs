@@ -36,6 +36,9 @@ pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
     None
 }
 
+/// The way up from a folder: not "..", which a server may use as a (refused) name.
+const UP: &str = "↑ Up";
+
 /// An entry that is shown but not followed, with the reason.
 fn unfollowed(view: View, name: &str, why: &str) -> View {
     view.item(Item::new(name.to_string()).subtitle(format!("⚠ not opened: {why}")))
@@ -145,7 +148,13 @@ fn sp_page(
         let parent = folder.rsplit_once('/').map_or("", |(p, _)| p);
         format!("sp:{name}:dir:{parent}")
     };
-    view = view.item(Item::new("..").subtitle("up one level").action(up.clone()));
+    let above = if site.is_library_root(folder) {
+        "to the site's libraries".to_string()
+    } else {
+        let parent = folder.rsplit_once('/').map_or("", |(p, _)| p);
+        format!("to {}", parent.rsplit('/').next().unwrap_or(parent))
+    };
+    view = view.item(Item::new(UP).subtitle(above).action(up.clone()));
     if at.shown == 0 && at.token.is_empty() && at.total.is_none() {
         at.total = site.item_count(folder);
     }
@@ -337,15 +346,23 @@ fn listing_at(lib: &Library, path: &str, offset: usize, sort: Sort) -> Result<Vi
         .trim_end_matches('/')
         .rsplit_once('/')
         .map_or(String::new(), |(p, _)| format!("{p}/"));
-    view = view.item(
-        Item::new("..")
-            .subtitle("up one level")
-            .action(if path.is_empty() {
-                "home".to_string()
-            } else {
-                format!("dir:{}:{parent}", lib.name)
-            }),
-    );
+    view = view.item(if path.is_empty() {
+        Item::new(UP)
+            .subtitle("to the list of libraries")
+            .action("home")
+    } else {
+        let above = webdav::decode(parent.trim_end_matches('/'));
+        Item::new(UP)
+            .subtitle(format!(
+                "to {}",
+                above
+                    .rsplit('/')
+                    .next()
+                    .filter(|a| !a.is_empty())
+                    .unwrap_or(&lib.name)
+            ))
+            .action(format!("dir:{}:{parent}", lib.name))
+    });
     view = view.text(format!("{} entries", entries.len()));
     if entries.len() > PAGE {
         view = view.text(format!(
