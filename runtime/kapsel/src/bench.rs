@@ -15,6 +15,8 @@ pub enum Target {
     Vault,
     /// App compile at install, cold and warm launch, storage capability overhead.
     Apps,
+    /// Mail search over 50,000 synthetic messages in the blind index (prefixes, umlauts).
+    Search,
 }
 
 #[derive(Debug, Serialize)]
@@ -25,6 +27,10 @@ pub struct Row {
     pub baseline: String,
     pub ratio: String,
     pub goal: String,
+    /// The physical limit this figure is bounded by, measured in the same run ("-" if none).
+    pub limit: String,
+    /// `value / limit`.
+    pub of_limit: String,
 }
 
 #[derive(Debug, Serialize, Default)]
@@ -43,7 +49,18 @@ impl Report {
             baseline: baseline.map_or("-".into(), |b| format!("{b:.1}")),
             ratio: ratio.map_or("-".into(), |r| format!("{r:.2}")),
             goal: goal.into(),
+            limit: "-".into(),
+            of_limit: "-".into(),
         });
+    }
+
+    /// Attach a limit (same unit as the row) to the row just added.
+    fn limit(&mut self, what: &str, limit: f64) {
+        if let Some(r) = self.rows.last_mut() {
+            let value: f64 = r.value.parse().unwrap_or(0.0);
+            r.limit = format!("{limit:.1} {} ({what})", r.unit);
+            r.of_limit = format!("{:.2}", value / limit.max(1e-9));
+        }
     }
 }
 
@@ -51,6 +68,7 @@ pub fn run(target: Target, quick: bool, components: &std::path::Path) -> Result<
     match target {
         Target::Vault => vault(quick),
         Target::Apps => apps(quick, components),
+        Target::Search => search(quick),
     }
 }
 
@@ -179,9 +197,67 @@ fn apps(quick: bool, components: &std::path::Path) -> Result<Report> {
         None,
         "< 5 µs",
     );
+    let pooling = host.pooling();
+    drop(host);
+    drop(vault);
+
+    // Unlock to first view, as the session agent does it: password, app host, every installed
+    // app prepared (the agent does this in the background right after unlock), then the
+    // user's first view. The user who opens the app at once waits for all of it; the later
+    // first view is what they see once the preparation has run.
+    let rules = UnlockRules {
+        max_failed: 10,
+        on_limit: OnLimit::Lockout,
+        backoff_base: Duration::ZERO,
+        backoff_max: Duration::ZERO,
+    };
+    let (mut to_view, mut prepare, mut first_after, mut unlock) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..if quick { 2 } else { 5 } {
+        let t = Instant::now();
+        let mut vault = Vault::open(&tmp.path().join("c"))?;
+        vault.unlock("Bench-Password-1", &rules)?;
+        let unlocked = t.elapsed();
+        let mut host = AppHost::new(&vault, &policy, None)?;
+        let p = Instant::now();
+        for id in host.installed_ids()? {
+            host.prepare(&id)?;
+        }
+        let prepared = p.elapsed();
+        let v = Instant::now();
+        std::hint::black_box(host.call("bulk", &Call::View("7".into()), None)?);
+        let view = v.elapsed();
+        to_view.push(t.elapsed().as_secs_f64() * 1000.0);
+        unlock.push(unlocked.as_secs_f64() * 1000.0);
+        prepare.push(prepared.as_secs_f64() * 1000.0);
+        first_after.push(view.as_secs_f64() * 1e6);
+    }
+    let kb = bulk.len() / 1024;
+    report.row(
+        &format!("unlock to first view, {kb} KiB app"),
+        median_us(to_view),
+        "ms",
+        Some(median_us(unlock)),
+        "-",
+    );
+    report.row(
+        "  of which: prepare installed apps",
+        median_us(prepare),
+        "ms",
+        None,
+        "-",
+    );
+    report.row(
+        &format!("  first view once prepared, {kb} KiB"),
+        median_us(first_after),
+        "µs",
+        None,
+        "< 100 µs",
+    );
     report.notes.push(format!(
-        "pooling allocator: {}; warm = median of the calls after the first; the storage row's baseline is the same vault call made natively",
-        if host.pooling() { "on" } else { "off (address space too small)" }
+        "pooling allocator: {}; warm = median of the calls after the first; the storage row's baseline is the same vault call made natively; \
+         unlock-to-first-view's baseline is the unlock alone (Argon2id), the prepare row loads both installed apps",
+        if pooling { "on" } else { "off (address space too small)" }
     ));
     Ok(report)
 }
@@ -202,6 +278,11 @@ fn vault(quick: bool) -> Result<Report> {
             .notes
             .push("debug build: run `cargo run --release -- bench vault` for real numbers".into());
     }
+    // Measured first, on an idle machine: the ceiling every MB/s row below is held against.
+    let limit = AeadLimit::measure(quick)?;
+    limit.rows(&mut report);
+    report.notes.push(cpu_note());
+    let (aead_one, aead_all) = limit.shipped();
     let tmp = tempfile::tempdir().map_err(Error::io("cannot create a temporary folder"))?;
     let root = tmp.path().join("c");
     let params = KdfParams::default();
@@ -312,6 +393,7 @@ fn vault(quick: bool) -> Result<Report> {
         Some(plain_write),
         ">= 0.50",
     );
+    report.limit("AES-GCM seal, 1 core", aead_one);
 
     let blob_path = root.join(kapsel_core::vault::BLOB_DIR).join(&id);
     for cold in [false, true] {
@@ -333,6 +415,7 @@ fn vault(quick: bool) -> Result<Report> {
             "sealed blob read (page cache)"
         };
         report.row(name, sealed_read, "MB/s", Some(plain_read), ">= 0.50");
+        report.limit(&format!("AES-GCM, {} cores", limit.cores), aead_all);
     }
     report.notes.push(format!(
         "{n_put} puts, {n_get} gets, {mb} MiB blob; both sides use WAL + synchronous=FULL; \
@@ -361,4 +444,479 @@ fn drop_cache(path: &std::path::Path) -> Result<()> {
     let f = std::fs::File::open(path).map_err(Error::io("bench file"))?;
     rustix::fs::fadvise(&f, 0, None, rustix::fs::Advice::DontNeed)
         .map_err(|e| Error::io("posix_fadvise")(e.into()))
+}
+
+/// The AES-256-GCM implementations the vault could use; the on-disk format is the same for
+/// both (96-bit nonce, 128-bit tag), so either opens what the other sealed.
+#[derive(Debug, Clone, Copy)]
+enum Aead {
+    /// RustCrypto `aes-gcm` 0.10 (AES-NI and CLMUL picked at run time by `cpufeatures`).
+    RustCrypto,
+    /// `ring` 0.17 (BoringSSL's stitched AES-NI/AVX and VAES assembly).
+    Ring,
+}
+
+impl Aead {
+    fn name(self) -> &'static str {
+        match self {
+            Aead::RustCrypto => "aes-gcm 0.10",
+            Aead::Ring => "ring 0.17",
+        }
+    }
+}
+
+/// The implementation the vault seals with (`kapsel_core::vault::crypto`), and the other one.
+const SHIPPED: Aead = Aead::Ring;
+const OTHER: Aead = Aead::RustCrypto;
+
+/// Seal then open one 64 KiB chunk in place, over and over for `dur`: the work a blob read
+/// or write does per chunk, without I/O or copies. Returns bytes processed per second.
+fn aead_loop(which: Aead, dur: Duration) -> Result<f64> {
+    let key = [7u8; 32];
+    let nonce = [1u8; 12];
+    let aad = b"kapsel-blob/v1 bench";
+    let mut buf = vec![0x5au8; kapsel_core::vault::CHUNK_SIZE];
+    let failed = || Error::invalid("AES-256-GCM self-test failed");
+    let mut bytes = 0u64;
+    let t = Instant::now();
+    match which {
+        Aead::RustCrypto => {
+            use aes_gcm::aead::{AeadInPlace, KeyInit};
+            let c = aes_gcm::Aes256Gcm::new_from_slice(&key).map_err(|_| failed())?;
+            let n = aes_gcm::Nonce::from_slice(&nonce);
+            while t.elapsed() < dur {
+                let tag = c
+                    .encrypt_in_place_detached(n, aad, &mut buf)
+                    .map_err(|_| failed())?;
+                c.decrypt_in_place_detached(n, aad, &mut buf, &tag)
+                    .map_err(|_| failed())?;
+                bytes += 2 * buf.len() as u64;
+            }
+        }
+        Aead::Ring => {
+            use ring::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
+            let c = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &key).map_err(|_| failed())?);
+            while t.elapsed() < dur {
+                let tag = c
+                    .seal_in_place_separate_tag(
+                        Nonce::assume_unique_for_key(nonce),
+                        Aad::from(aad),
+                        &mut buf,
+                    )
+                    .map_err(|_| failed())?;
+                c.open_in_place_separate_tag(
+                    Nonce::assume_unique_for_key(nonce),
+                    Aad::from(aad),
+                    tag,
+                    &mut buf,
+                    0..,
+                )
+                .map_err(|_| failed())?;
+                bytes += 2 * buf.len() as u64;
+            }
+        }
+    }
+    if buf.iter().any(|b| *b != 0x5a) {
+        return Err(failed());
+    }
+    Ok(bytes as f64 / t.elapsed().as_secs_f64())
+}
+
+/// AES-256-GCM throughput in MiB/s on `threads` threads at once (each on its own core when
+/// there are enough): the ceiling for anything that seals or opens.
+fn aead_rate(which: Aead, threads: usize, dur: Duration) -> Result<f64> {
+    let rates: Vec<Result<f64>> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..threads)
+            .map(|_| s.spawn(move || aead_loop(which, dur)))
+            .collect();
+        hs.into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::invalid("AEAD bench thread failed")))
+            })
+            .collect()
+    });
+    let mut sum = 0.0;
+    for r in rates {
+        sum += r?;
+    }
+    Ok(sum / MIB)
+}
+
+/// `openssl speed -evp aes-256-gcm` at 16 KiB blocks, in MiB/s, if openssl is installed.
+fn openssl_rate(quick: bool) -> Option<f64> {
+    let out = std::process::Command::new("openssl")
+        .args([
+            "speed",
+            "-evp",
+            "aes-256-gcm",
+            "-bytes",
+            "16384",
+            "-seconds",
+        ])
+        .arg(if quick { "1" } else { "2" })
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The result line is `AES-256-GCM  2297235.39k` (1000s of bytes per second).
+    let line = text.lines().rev().find(|l| {
+        l.trim_start()
+            .to_ascii_uppercase()
+            .starts_with("AES-256-GCM")
+    })?;
+    let field = line.split_whitespace().last()?;
+    let k: f64 = field.strip_suffix('k')?.parse().ok()?;
+    (k.is_finite() && k > 0.0).then(|| k * 1000.0 / MIB)
+}
+
+/// What the CPU offers and whether the build can use it: `cpufeatures` (which `aes` and
+/// `polyval` consult at run time) sees the same CPUID bits as this.
+fn cpu_note() -> String {
+    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+    {
+        let f = [
+            ("aes", std::arch::is_x86_feature_detected!("aes")),
+            (
+                "pclmulqdq",
+                std::arch::is_x86_feature_detected!("pclmulqdq"),
+            ),
+            ("avx2", std::arch::is_x86_feature_detected!("avx2")),
+            ("vaes", std::arch::is_x86_feature_detected!("vaes")),
+            (
+                "vpclmulqdq",
+                std::arch::is_x86_feature_detected!("vpclmulqdq"),
+            ),
+        ];
+        let list: Vec<String> = f
+            .iter()
+            .map(|(n, on)| format!("{n}{}", if *on { "+" } else { "-" }))
+            .collect();
+        format!(
+            "CPU: {} (run-time detection; aes-gcm 0.10 picks AES-NI and CLMUL from aes+pclmulqdq, \
+             compiled in without target-cpu; ring also uses avx2/vaes/vpclmulqdq)",
+            list.join(" ")
+        )
+    }
+    #[cfg(not(any(target_arch = "x86", target_arch = "x86_64")))]
+    {
+        format!("CPU: {}", std::env::consts::ARCH)
+    }
+}
+
+/// The AEAD ceiling for this machine, measured now: per core and all cores for each
+/// implementation, the shipped one first.
+struct AeadLimit {
+    cores: usize,
+    /// (implementation, one core MiB/s, all cores MiB/s)
+    rates: Vec<(Aead, f64, f64)>,
+    openssl: Option<f64>,
+}
+
+impl AeadLimit {
+    fn measure(quick: bool) -> Result<AeadLimit> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let dur = Duration::from_millis(if quick { 150 } else { 600 });
+        let mut rates = Vec::new();
+        for which in [SHIPPED, OTHER] {
+            rates.push((
+                which,
+                aead_rate(which, 1, dur)?,
+                aead_rate(which, cores, dur)?,
+            ));
+        }
+        Ok(AeadLimit {
+            cores,
+            rates,
+            openssl: openssl_rate(quick),
+        })
+    }
+
+    fn shipped(&self) -> (f64, f64) {
+        self.rates.first().map_or((0.0, 0.0), |r| (r.1, r.2))
+    }
+
+    fn rows(&self, report: &mut Report) {
+        for (which, one, all) in &self.rates {
+            report.row(
+                &format!("AES-256-GCM {}, 1 core", which.name()),
+                *one,
+                "MB/s",
+                None,
+                "-",
+            );
+            report.row(
+                &format!("AES-256-GCM {}, {} cores", which.name(), self.cores),
+                *all,
+                "MB/s",
+                None,
+                "-",
+            );
+        }
+        match self.openssl {
+            Some(v) => report.row("openssl speed aes-256-gcm 16 KiB", v, "MB/s", None, "-"),
+            None => report
+                .notes
+                .push("openssl not installed: no reference figure".into()),
+        }
+    }
+}
+
+/// A small deterministic generator: the corpus is the same in every run.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    /// Skewed towards small indices, like word frequencies in text.
+    fn zipfish(&mut self, n: usize) -> usize {
+        let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+        ((u * u * u) * n as f64) as usize
+    }
+}
+
+/// German-looking words: compounds of two to four parts, with umlauts and ß.
+fn vocabulary(n: usize, rng: &mut XorShift) -> Vec<String> {
+    const PARTS: &[&str] = &[
+        "haus",
+        "halt",
+        "plan",
+        "straße",
+        "müller",
+        "amt",
+        "stadt",
+        "rat",
+        "sitz",
+        "bau",
+        "wohn",
+        "zeit",
+        "jahr",
+        "größe",
+        "prüf",
+        "räum",
+        "schul",
+        "kinder",
+        "geld",
+        "steuer",
+        "bericht",
+        "antrag",
+        "frist",
+        "termin",
+        "über",
+        "unter",
+        "ver",
+        "ge",
+        "be",
+        "ung",
+        "keit",
+        "schaft",
+        "los",
+        "lich",
+        "werk",
+        "wasser",
+        "strom",
+        "netz",
+        "daten",
+        "schutz",
+        "büro",
+        "leitung",
+        "förder",
+        "mittel",
+        "bürger",
+        "dienst",
+        "personal",
+        "akte",
+        "vermerk",
+        "sitzung",
+        "kosten",
+        "stelle",
+        "verkehr",
+        "grün",
+        "fläche",
+        "schule",
+        "sport",
+        "halle",
+        "brücke",
+        "weg",
+        "kläranlage",
+        "feuer",
+        "wehr",
+        "polizei",
+        "ordnung",
+        "gebühr",
+        "satzung",
+        "ausschuss",
+    ];
+    (0..n)
+        .map(|_| {
+            let k = 2 + rng.below(3);
+            (0..k).map(|_| PARTS[rng.below(PARTS.len())]).collect()
+        })
+        .collect()
+}
+
+fn search(quick: bool) -> Result<Report> {
+    use kapsel_mail::search::Index;
+    use kapsel_mail::store::{FolderState, MailStore, MessageMeta, Origin, prepare};
+    let mut report = Report::default();
+    if cfg!(debug_assertions) {
+        report
+            .notes
+            .push("debug build: run the release binary for real numbers".into());
+    }
+    let n = if quick { 5_000 } else { 50_000 };
+    let tmp = tempfile::tempdir().map_err(Error::io("cannot create a temporary folder"))?;
+    let vault = Vault::create(
+        &tmp.path().join("c"),
+        "Bench-Password-1",
+        KdfParams::default(),
+    )?;
+    let store = MailStore::new(&vault);
+    let folder = store.save_folder(&FolderState {
+        raw_name: "INBOX".into(),
+        name: "INBOX".into(),
+        origin: Origin::Own,
+        special_use: None,
+        uid_validity: 1,
+        highest_modseq: 0,
+        last_uid: 0,
+        read_only: false,
+        rights: None,
+        filling: false,
+    })?;
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    let vocab = vocabulary(20_000, &mut rng);
+    const NAMES: &[&str] = &[
+        "Jörg Müller",
+        "Anna Schäfer",
+        "Klaus Weiß",
+        "Petra Groß",
+        "Jürgen Köhler",
+        "Sabine Meier",
+        "Thomas Brückner",
+        "Eva Strauß",
+    ];
+    let index = Index::new(vault.keys()?);
+    let (mut terms, mut whole) = (0usize, 0usize);
+    let t = Instant::now();
+    let mut uid = 0u32;
+    while (uid as usize) < n {
+        let mut postings = Vec::new();
+        store.transaction(|| {
+            for _ in 0..500 {
+                if uid as usize >= n {
+                    break;
+                }
+                uid += 1;
+                let mut words = |k: usize| -> String {
+                    (0..k)
+                        .map(|_| vocab[rng.zipfish(vocab.len())].as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                let subject = words(5);
+                let body = words(120);
+                let name = NAMES[uid as usize % NAMES.len()];
+                let mut meta = MessageMeta::default();
+                meta.summary.subject = subject;
+                meta.summary.from = format!("{name} <p{}@amt.example>", uid % 97);
+                meta.summary.to = vec!["Kapsel Bench <bench@amt.example>".into()];
+                meta.summary.date = 1_790_000_000 + i64::from(uid) * 60;
+                meta.size = body.len() as u64;
+                meta.complete = true;
+                let p = prepare(vault.keys()?, &index, folder, uid, &meta, &body, None)?;
+                if uid.is_multiple_of(50) {
+                    terms += index
+                        .terms(
+                            &meta.summary.subject,
+                            &meta.summary.from,
+                            &meta.summary.to,
+                            &body,
+                        )
+                        .len();
+                    whole += [
+                        &meta.summary.subject,
+                        &meta.summary.from,
+                        &meta.summary.to[0],
+                        &body,
+                    ]
+                    .iter()
+                    .map(|f| kapsel_mail::search::words(f).len())
+                    .sum::<usize>();
+                }
+                store.write_deferred(p, &mut postings)?;
+            }
+            store.flush_postings(&mut postings)
+        })?;
+    }
+    let build = t.elapsed();
+    report.row(
+        &format!("index {n} messages (seal + terms + insert)"),
+        n as f64 / build.as_secs_f64(),
+        "msg/s",
+        None,
+        "-",
+    );
+    // Queries a person types: beginnings of words, whole words, umlauts spelt out, a
+    // sender, two words at once.
+    let mut queries: Vec<String> = Vec::new();
+    for i in 0..if quick { 40 } else { 200 } {
+        let w = &vocab[rng.zipfish(vocab.len())];
+        let (folded, _) = kapsel_mail::search::fold(w);
+        let cut: String = folded.chars().take(3 + i % 6).collect();
+        queries.push(match i % 5 {
+            0 => cut,
+            1 => w.clone(),
+            2 => folded,
+            3 => format!("from:{}", ["mueller", "schaef", "weiss", "strauss"][i % 4]),
+            _ => format!("{cut} {}", &vocab[rng.below(vocab.len())]),
+        });
+    }
+    let mut lat = Vec::new();
+    let mut hits = 0usize;
+    for q in &queries {
+        let t = Instant::now();
+        let found = kapsel_mail::search(&vault, q, 50)?;
+        lat.push(t.elapsed().as_secs_f64() * 1000.0);
+        hits += found.len();
+    }
+    lat.sort_by(|a, b| a.total_cmp(b));
+    let pct = |p: f64| lat[((lat.len() - 1) as f64 * p).round() as usize];
+    report.row(
+        &format!("search over {n}, median"),
+        pct(0.5),
+        "ms",
+        None,
+        "-",
+    );
+    report.row(
+        &format!("search over {n}, p95"),
+        pct(0.95),
+        "ms",
+        None,
+        "< 50 ms",
+    );
+    report.row(&format!("search over {n}, max"), pct(1.0), "ms", None, "-");
+    let db = std::fs::metadata(tmp.path().join("c").join("vault.db")).map_or(0, |m| m.len())
+        + std::fs::metadata(tmp.path().join("c").join("vault.db-wal")).map_or(0, |m| m.len());
+    report.notes.push(format!(
+        "{} queries (word beginnings of 3-8 letters, whole words, folded umlauts, senders, two words), \
+         up to 50 hits each opened; {:.0} hits on average; corpus: 5-word subjects and 120-word bodies \
+         from 20,000 compound words; index terms per message {:.0} (whole words alone would be {:.0}); \
+         database {:.0} MiB",
+        queries.len(),
+        hits as f64 / queries.len() as f64,
+        terms as f64 / (n / 50) as f64,
+        whole as f64 / (n / 50) as f64,
+        db as f64 / MIB
+    ));
+    Ok(report)
 }

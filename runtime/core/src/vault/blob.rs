@@ -220,22 +220,146 @@ impl Drop for BlobWriter<'_> {
     }
 }
 
+/// A sealed chunk's slot in the file: its length field and the sealed bytes. Every chunk but
+/// the last fills one, which is what lets chunks be found (and read in parallel) by arithmetic.
+const SEALED_CHUNK: usize = CHUNK_SIZE + crypto::SEAL_OVERHEAD;
+const STRIDE: usize = 4 + SEALED_CHUNK;
+/// Most chunks fetched and opened in one go (4 MiB): large enough that handing work to the
+/// other cores costs little against it, small enough to keep a reader's memory bounded.
+const MAX_BATCH: usize = 64;
+/// The first batch of a streaming read or after a seek: a small range read should not
+/// decrypt megabytes it never returns. Doubles while the caller keeps reading.
+const FIRST_BATCH: usize = 2;
+
+/// Threads that open chunks at once: this process's share of the machine, asked once
+/// (`available_parallelism` reads cgroup files).
+fn workers() -> usize {
+    static N: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *N.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(16)))
+}
+
+/// What opening one chunk of a batch found. Only `Open` chunks are ever handed out, and only
+/// in file order up to the first chunk that is anything else.
+enum Chunk {
+    /// Authenticated: the plaintext's range in the batch buffer.
+    Open {
+        plain: std::ops::Range<usize>,
+        last: bool,
+    },
+    HeaderTruncated,
+    Damaged(u64),
+    Truncated,
+    Unauthentic(u64, bool),
+    Short(u64),
+    Unreadable,
+}
+
+/// Read the slots at `file_at` into `slice` and open each chunk in place. Runs on any thread:
+/// it touches only its own part of the batch buffer.
+fn open_group(
+    keys: &crypto::Keys,
+    file: &cap_std::fs::File,
+    id: &str,
+    file_at: u64,
+    file_len: u64,
+    first: u64,
+    slice: &mut [u8],
+) -> Vec<(usize, Chunk)> {
+    let mut out = Vec::new();
+    if pread_exact(file, slice, file_at).is_err() {
+        // The length was taken from the file's size a moment ago: it shrank under us.
+        out.push((0, Chunk::Truncated));
+        return out;
+    }
+    let (mut o, mut index) = (0usize, first);
+    while o < slice.len() {
+        let start = file_at + o as u64;
+        let Some(len) = slice.get(o..o + 4) else {
+            out.push((o, Chunk::HeaderTruncated));
+            break;
+        };
+        let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        let end = start + 4 + len as u64;
+        if len > SEALED_CHUNK || end > file_len {
+            out.push((o, Chunk::Damaged(index)));
+            break;
+        }
+        let last = end == file_len;
+        let Some(sealed) = slice.get_mut(o + 4..o + 4 + len) else {
+            // Only a short chunk before this one misaligns a slot; it has ended the group.
+            out.push((o, Chunk::Truncated));
+            break;
+        };
+        let Some(plain) = keys.open_in_place(&chunk_aad(id, index, last), sealed) else {
+            out.push((o, Chunk::Unauthentic(index, last)));
+            break;
+        };
+        // Every chunk but the last is full (the writer emits them so): that is what lets
+        // `seek_to` and the batches find a chunk by arithmetic.
+        if !last && plain.len() != CHUNK_SIZE {
+            out.push((o, Chunk::Short(index)));
+            break;
+        }
+        let base = o + 4;
+        out.push((
+            o,
+            Chunk::Open {
+                plain: base + plain.start..base + plain.end,
+                last,
+            },
+        ));
+        if last {
+            break;
+        }
+        o += 4 + len;
+        index += 1;
+    }
+    out
+}
+
+fn pread_exact(file: &cap_std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match rustix::io::pread(file, &mut *buf, at) {
+            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                at += n as u64;
+            }
+            Err(rustix::io::Errno::INTR) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
 /// Streams a blob back, verifying every chunk before any of its bytes are returned.
+///
+/// Chunks are fetched in batches and opened on all cores at once (each thread reads its own
+/// slots with `pread` and decrypts them in place); the batch is then checked in file order and
+/// only the authenticated chunks before the first bad one are queued for the caller, so a
+/// damaged chunk ends the stream exactly where the one-at-a-time reader would have.
 pub struct BlobReader<'v> {
     vault: &'v Vault,
     id: String,
     file: cap_std::fs::File,
     file_len: u64,
-    remaining: u64,
+    /// The next chunk to fetch from the file.
     index: u64,
     expected_chunks: u64,
     expected_size: u64,
     produced: u64,
-    /// The current sealed chunk, decrypted in place; `pos..end` is what is left to hand out.
+    /// The current batch as read from the file, each chunk opened in place.
     buf: Vec<u8>,
+    /// Authenticated chunks of `buf` not handed out yet, in order, and whether each is the last.
+    ready: std::collections::VecDeque<(std::ops::Range<usize>, bool)>,
+    /// What ended the batch early: reported once the chunks before it have been read.
+    failed: Option<Error>,
+    /// `pos..end` of `buf` is what is left of the current chunk.
     pos: usize,
     end: usize,
     done: bool,
+    /// Chunks to fetch at the next refill.
+    batch: usize,
 }
 
 impl<'v> BlobReader<'v> {
@@ -280,15 +404,17 @@ impl<'v> BlobReader<'v> {
             id: id.to_string(),
             file,
             file_len: len,
-            remaining: len.saturating_sub(HEADER_LEN as u64),
             index: 0,
             expected_chunks: info.chunks,
             expected_size: info.size,
             produced: 0,
-            buf: Vec::with_capacity(CHUNK_SIZE + crypto::SEAL_OVERHEAD),
+            buf: Vec::new(),
+            ready: std::collections::VecDeque::new(),
+            failed: None,
             pos: 0,
             end: 0,
             done: false,
+            batch: FIRST_BATCH,
         })
     }
 
@@ -298,73 +424,156 @@ impl<'v> BlobReader<'v> {
         Error::Tampered(message)
     }
 
+    /// Make the next authenticated chunk current, fetching a batch when none is queued.
     fn next_chunk(&mut self) -> Result<()> {
+        if self.ready.is_empty() {
+            if let Some(e) = self.failed.take() {
+                return Err(e);
+            }
+            self.refill()?;
+        }
+        match self.ready.pop_front() {
+            Some((plain, last)) => {
+                self.pos = plain.start;
+                self.end = plain.end;
+                self.done = last;
+                Ok(())
+            }
+            None => Err(self.failed.take().unwrap_or_else(|| {
+                self.tampered(t!(
+                    kapsel_i18n::current(),
+                    "core-blob-last-chunk-missing",
+                    id = self.id.as_str()
+                ))
+            })),
+        }
+    }
+
+    /// Fetch and open the next batch of chunks, then queue the good prefix in order.
+    fn refill(&mut self) -> Result<()> {
         let cat = kapsel_i18n::current();
         let id = self.id.as_str();
-        if self.remaining == 0 {
-            return Err(self.tampered(t!(cat, "core-blob-last-chunk-missing", id = id)));
+        let at = self
+            .index
+            .checked_mul(STRIDE as u64)
+            .and_then(|b| b.checked_add(HEADER_LEN as u64))
+            .filter(|at| *at < self.file_len)
+            .ok_or_else(|| Error::Tampered(t!(cat, "core-blob-last-chunk-missing", id = id)))?;
+        let bytes = (self.batch as u64 * STRIDE as u64).min(self.file_len - at) as usize;
+        let chunks = bytes.div_ceil(STRIDE);
+        self.batch = (self.batch * 2).min(MAX_BATCH);
+        // The buffer keeps its earlier plaintext only where the new ciphertext overwrites it;
+        // a tail that falls away is wiped first.
+        if self.buf.len() > bytes {
+            zeroize::Zeroize::zeroize(&mut self.buf[bytes..]);
         }
-        let mut len = [0u8; 4];
-        self.file
-            .read_exact(&mut len)
-            .map_err(|_| self.tampered(t!(cat, "core-blob-chunk-header-truncated", id = id)))?;
-        let len = u32::from_be_bytes(len) as u64;
-        if len > (CHUNK_SIZE + crypto::SEAL_OVERHEAD) as u64 || len + 4 > self.remaining {
-            return Err(self.tampered(t!(
-                cat,
-                "core-blob-chunk-damaged-at",
-                id = id,
-                chunk = self.index.to_string()
-            )));
-        }
-        // Reuse one buffer and decrypt in place: no allocation or extra copy per chunk.
-        zeroize::Zeroize::zeroize(&mut self.buf);
-        self.buf.resize(len as usize, 0);
-        let mut buf = std::mem::take(&mut self.buf);
-        let read = self.file.read_exact(&mut buf);
-        self.buf = buf;
-        read.map_err(|_| self.tampered(t!(cat, "core-blob-chunk-truncated", id = id)))?;
-        self.remaining -= 4 + len;
-        let last = self.remaining == 0;
+        self.buf.resize(bytes, 0);
         let keys = self.vault.keys()?;
-        let plain = keys
-            .open_in_place(&chunk_aad(&self.id, self.index, last), &mut self.buf)
-            .ok_or_else(|| {
-                let chunk = self.index.to_string();
-                if last {
-                    self.tampered(t!(
-                        cat,
-                        "core-blob-last-chunk-unauthentic",
-                        id = id,
-                        chunk = chunk
-                    ))
-                } else {
-                    self.tampered(t!(
-                        cat,
-                        "core-blob-chunk-unauthentic",
-                        id = id,
-                        chunk = chunk
-                    ))
+        let threads = workers().min(chunks).max(1);
+        let per = chunks.div_ceil(threads);
+        let (file, file_len, first) = (&self.file, self.file_len, self.index);
+        let mut groups: Vec<(usize, &mut [u8])> = Vec::with_capacity(threads);
+        let mut rest: &mut [u8] = &mut self.buf;
+        let mut offset = 0;
+        while !rest.is_empty() {
+            let take = (per * STRIDE).min(rest.len());
+            let (group, tail) = rest.split_at_mut(take);
+            groups.push((offset, group));
+            offset += take;
+            rest = tail;
+        }
+        let open = |(offset, group): (usize, &mut [u8])| {
+            let first = first + (offset / STRIDE) as u64;
+            let found = open_group(keys, file, id, at + offset as u64, file_len, first, group);
+            found
+                .into_iter()
+                .map(|(o, c)| match c {
+                    Chunk::Open { plain, last } => (
+                        o,
+                        Chunk::Open {
+                            plain: offset + plain.start..offset + plain.end,
+                            last,
+                        },
+                    ),
+                    other => (o, other),
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut groups = groups.into_iter();
+        let own = groups.next();
+        let found: Vec<Vec<(usize, Chunk)>> = std::thread::scope(|s| {
+            let others: Vec<_> = groups
+                .map(|g| {
+                    std::thread::Builder::new()
+                        .spawn_scoped(s, move || open(g))
+                        .map_err(|_| ())
+                })
+                .collect();
+            let mut all = vec![own.map(open).unwrap_or_default()];
+            for h in others {
+                // A thread that could not be started or died leaves its chunks unopened.
+                all.push(
+                    h.ok()
+                        .and_then(|h| h.join().ok())
+                        .unwrap_or_else(|| vec![(0, Chunk::Unreadable)]),
+                );
+            }
+            all
+        });
+        for (_, chunk) in found.into_iter().flatten() {
+            let bad = match chunk {
+                Chunk::Open { plain, last } => {
+                    self.index += 1;
+                    self.produced += plain.len() as u64;
+                    if last
+                        && (self.index != self.expected_chunks
+                            || self.produced != self.expected_size)
+                    {
+                        t!(cat, "core-blob-size-mismatch", id = id)
+                    } else {
+                        self.ready.push_back((plain, last));
+                        if last {
+                            break;
+                        }
+                        continue;
+                    }
                 }
-            })?;
-        // Every chunk but the last is full (the writer emits them so): that is what lets
-        // `seek_to` find a chunk by arithmetic.
-        if !last && plain.len() != CHUNK_SIZE {
-            return Err(self.tampered(t!(
-                cat,
-                "core-blob-chunk-short",
-                id = id,
-                chunk = self.index.to_string()
-            )));
+                Chunk::HeaderTruncated => t!(cat, "core-blob-chunk-header-truncated", id = id),
+                Chunk::Damaged(chunk) => t!(
+                    cat,
+                    "core-blob-chunk-damaged-at",
+                    id = id,
+                    chunk = chunk.to_string()
+                ),
+                Chunk::Truncated => t!(cat, "core-blob-chunk-truncated", id = id),
+                Chunk::Unauthentic(chunk, true) => t!(
+                    cat,
+                    "core-blob-last-chunk-unauthentic",
+                    id = id,
+                    chunk = chunk.to_string()
+                ),
+                Chunk::Unauthentic(chunk, false) => t!(
+                    cat,
+                    "core-blob-chunk-unauthentic",
+                    id = id,
+                    chunk = chunk.to_string()
+                ),
+                Chunk::Short(chunk) => t!(
+                    cat,
+                    "core-blob-chunk-short",
+                    id = id,
+                    chunk = chunk.to_string()
+                ),
+                Chunk::Unreadable => {
+                    self.failed = Some(Error::io(t!(cat, "core-blob-read"))(
+                        std::io::Error::other("worker thread"),
+                    ));
+                    break;
+                }
+            };
+            self.failed = Some(Error::Tampered(bad));
+            break;
         }
-        self.index += 1;
-        self.produced += plain.len() as u64;
-        if last && (self.index != self.expected_chunks || self.produced != self.expected_size) {
-            return Err(self.tampered(t!(cat, "core-blob-size-mismatch", id = id)));
-        }
-        self.pos = plain.start;
-        self.end = plain.end;
-        self.done = last;
         Ok(())
     }
 
@@ -372,6 +581,9 @@ impl<'v> BlobReader<'v> {
     /// before it are neither read nor decrypted), so reading a range costs its length, not
     /// its offset. Every chunk handed out is still authenticated with its index.
     pub fn seek_to(&mut self, offset: u64) -> Result<()> {
+        self.ready.clear();
+        self.failed = None;
+        self.batch = FIRST_BATCH;
         if offset >= self.expected_size {
             zeroize::Zeroize::zeroize(&mut self.buf);
             self.pos = 0;
@@ -380,9 +592,8 @@ impl<'v> BlobReader<'v> {
             return Ok(());
         }
         let chunk = offset / CHUNK_SIZE as u64;
-        let stride = (4 + CHUNK_SIZE + crypto::SEAL_OVERHEAD) as u64;
-        let at = chunk
-            .checked_mul(stride)
+        chunk
+            .checked_mul(STRIDE as u64)
             .and_then(|b| b.checked_add(HEADER_LEN as u64))
             .filter(|at| *at < self.file_len)
             .ok_or_else(|| {
@@ -392,12 +603,11 @@ impl<'v> BlobReader<'v> {
                     id = self.id.as_str()
                 ))
             })?;
-        std::io::Seek::seek(&mut self.file, std::io::SeekFrom::Start(at))
-            .map_err(Error::io(t!(kapsel_i18n::current(), "core-blob-read")))?;
-        self.remaining = self.file_len - at;
         self.index = chunk;
         self.produced = chunk * CHUNK_SIZE as u64;
         self.done = false;
+        self.pos = 0;
+        self.end = 0;
         self.next_chunk()?;
         let skip = (offset - chunk * CHUNK_SIZE as u64) as usize;
         if skip > self.end - self.pos {
@@ -413,6 +623,8 @@ impl<'v> BlobReader<'v> {
 
     /// Read the whole blob (for small ones); large ones should be streamed with `Read`.
     pub fn read_all(mut self) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+        // The caller wants everything: no reason to start small.
+        self.batch = MAX_BATCH;
         let mut out =
             zeroize::Zeroizing::new(Vec::with_capacity(self.expected_size.min(1 << 30) as usize));
         loop {

@@ -20,7 +20,7 @@ use kapsel_i18n::t;
 use rusqlite::{Connection, OptionalExtension, params};
 use zeroize::Zeroizing;
 
-pub use blob::{BlobInfo, BlobReader, BlobWriter};
+pub use blob::{BlobInfo, BlobReader, BlobWriter, CHUNK_SIZE};
 pub use crypto::{Aad, Keys};
 pub use kdf::{KdfParams, MIN_PARAMS};
 

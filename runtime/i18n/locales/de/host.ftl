@@ -11,7 +11,6 @@ host-document = Dokument { $id }
 host-not-installed = die App { $id } ist nicht installiert
 host-not-app-id = { $id } ist keine App-ID
 host-record-malformed = der Eintrag der App { $id } ist fehlerhaft
-host-artifact-mac = der übersetzte Code der App { $id } passt nicht zu seinem MAC
 host-component-changed = die gespeicherte Komponente der App { $id } wurde verändert
 host-artifact-unloadable = die übersetzte App kann nicht geladen werden: { $error }
 host-recompile = beim erneuten Übersetzen der App { $id }: { $error }

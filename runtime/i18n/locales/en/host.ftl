@@ -11,7 +11,6 @@ host-document = document { $id }
 host-not-installed = app { $id } is not installed
 host-not-app-id = { $id } is not an app id
 host-record-malformed = the record of app { $id } is malformed
-host-artifact-mac = the compiled code of app { $id } does not match its MAC
 host-component-changed = the stored component of app { $id } changed
 host-artifact-unloadable = the compiled app cannot be loaded: { $error }
 host-recompile = recompiling app { $id }: { $error }

@@ -203,6 +203,12 @@ pub fn bench(v: &Report) -> String {
             "{:<34} {:>14} {:<8} baseline {:>14}  ratio {:>6}  goal {}\n",
             r.name, r.value, r.unit, r.baseline, r.ratio, r.goal,
         ));
+        if r.limit != "-" {
+            out.push_str(&format!(
+                "{:<34} limit {}  value/limit {}\n",
+                "", r.limit, r.of_limit
+            ));
+        }
     }
     for n in &v.notes {
         out.push_str(&format!("note: {n}\n"));

@@ -437,6 +437,10 @@ fn serve(container: Container, listener: UnixListener, path: PathBuf, idle: Dura
         });
     }
     watch_tenant(&agent);
+    {
+        let agent = Arc::clone(&agent);
+        std::thread::spawn(move || prepare_apps(&agent));
+    }
     let me = rustix::process::geteuid().as_raw();
     let peers = Arc::new(Mutex::new(super::peer::PeerBinaries::new()));
     for stream in listener.incoming() {
@@ -550,6 +554,27 @@ fn connection(
     // A request that ran long still counts as use when it ends.
     agent.touch();
     write_line(stream, &Reply::from_result(result));
+}
+
+/// Right after unlock: load every installed app into the host's warm cache, so the first
+/// launch the user sees is a warm one. One app per turn of the container lock, so a request
+/// that arrives meanwhile waits for at most one app. A failure here (a revoked grant, a
+/// damaged artifact) is left for the user's own launch to report.
+fn prepare_apps(agent: &Agent) {
+    let ids = {
+        let s = lock_state(&agent.state);
+        match kapsel_host::installed_ids(s.container.vault()) {
+            // No apps: no engine either (it reserves its pool of address space).
+            Ok(ids) if !ids.is_empty() => ids,
+            _ => return,
+        }
+    };
+    for id in ids {
+        let mut s = lock_state(&agent.state);
+        if let Ok(host) = app_host(&mut s) {
+            let _ = host.prepare(&id);
+        }
+    }
 }
 
 fn app_host(state: &mut State) -> Result<&mut AppHost> {
