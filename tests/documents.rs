@@ -624,6 +624,7 @@ fn files_above_one_answer_arrive_in_ranged_pieces_and_too_large_ones_say_so() {
     // 12 MiB: above the default 8 MiB answer; 40 MiB: above what a document may be.
     let big: Vec<u8> = (0..12 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
     std::fs::write(em.root.path().join("Messdaten.csv"), &big).unwrap();
+    std::fs::write(em.root.path().join("leer.txt"), b"").unwrap();
     std::fs::write(
         em.root.path().join("Archiv.zip"),
         vec![0u8; 40 * 1024 * 1024],
@@ -660,6 +661,10 @@ fn files_above_one_answer_arrive_in_ranged_pieces_and_too_large_ones_say_so() {
         "{}",
         o.view.render_text()
     );
+    // An empty file has no byte to ask a range for (416): it still arrives, empty.
+    let o = act("sp:Intranet:file:/sites/team/Shared Documents/leer.txt");
+    assert_eq!(o.saved_documents.len(), 1, "{}", o.view.render_text());
+    assert_eq!(o.saved_documents[0].size, 0);
     let o = act("sp:Intranet:file:/sites/team/Shared Documents/Archiv.zip");
     assert!(o.saved_documents.is_empty());
     let t = o.view.render_text();
