@@ -334,6 +334,66 @@ fn refresh_is_conditional_notifies_and_works_offline() {
     assert!(a.view.render_text().contains("Sofort"));
 }
 
+#[test]
+fn a_full_storage_quota_keeps_the_newest_articles_and_says_so() {
+    let servers = test_servers();
+    let base = servers.get("TEST_HTTPS_URL");
+    let origin = base.trim_end_matches('/').to_string();
+    let ca = std::fs::read_to_string(servers.get("TEST_CA_FILE")).unwrap();
+    let sub = format!("news-quota-{}", std::process::id());
+    let dir = servers.dir.join("nginx/www").join(&sub);
+    std::fs::create_dir_all(&dir).unwrap();
+    write(&dir.join("gross.xml"), big_feed(2000).as_bytes());
+    let mut h = TestHost::builder()
+        .trust(&ca)
+        .apps(&format!(
+            "[apps.news]\nstorage_quota_bytes = 400000\nnotify = true\ndocuments = true\nlog = true\n\
+             http_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\ncall_timeout_ms = 20000\n\
+             [apps.news.settings]\n\"feed:intranet\" = \"{base}{sub}/gross.xml\"\n"
+        ))
+        .build();
+    h.install_builtin("news");
+    let o = h.view("news", "").unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let t = o.view.render_text();
+    let kept: usize = t
+        .split("intranet: ")
+        .nth(1)
+        .and_then(|l| l.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{t}"));
+    assert!(kept > 100 && kept < 2000, "{t}");
+    assert!(
+        t.contains(&format!(
+            "{} older article(s) dropped because the app's storage quota is full.",
+            2000 - kept
+        )),
+        "{t}"
+    );
+    assert!(t.contains(&format!("Articles 1–100 of {kept}")), "{t}");
+    // The newest are the ones kept, and an article still opens with the quota full.
+    let first = o
+        .view
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Item {
+                action: Some(a), ..
+            } if a.starts_with("item:") => Some(a.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let a = h.act("news", &first, &[]).unwrap();
+    assert!(
+        a.view.render_text().contains("2025-09-28 21:59")
+            && a.view
+                .render_text()
+                .contains("Ansprechpartner: Frau Müller"),
+        "{}",
+        a.view.render_text()
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Through the real binary.
 

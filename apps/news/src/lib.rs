@@ -392,7 +392,10 @@ fn article(id: &str) -> Result<View, AppError> {
     let a = find(&states, id)?;
     let mut read = read_set()?;
     if read.insert(a.id.clone()) {
-        store_read(&read, &states)?;
+        // A full quota costs the read mark, never the article.
+        if let Err(e) = store_read(&read, &states) {
+            log::warn(&format!("cannot keep the read mark: {}", message(&e)));
+        }
     }
     let mut view = View::new(a.title.clone()).text(format!(
         "{}{}",
