@@ -7,32 +7,38 @@ use kapsel_host::Call;
 use kapsel_tests::host::TestHost;
 
 struct Fx {
-    _tmp: tempfile::TempDir,
     corpus: std::path::PathBuf,
     h: TestHost,
 }
 
+/// The corpus is made once per test binary: the bombs alone take seconds to write.
+fn corpus() -> std::path::PathBuf {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let dir = DIR.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let script =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/make_documents.py");
+        let status = std::process::Command::new("python3")
+            .arg(&script)
+            .arg(tmp.path())
+            .status()
+            .expect("python3");
+        assert!(
+            status.success(),
+            "making the corpus failed (tests/servers/install.sh installs its libraries)"
+        );
+        tmp
+    });
+    dir.path().to_path_buf()
+}
+
 fn fixture() -> Fx {
-    let tmp = tempfile::tempdir().unwrap();
-    let corpus = tmp.path().join("corpus");
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/make_documents.py");
-    let status = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(&corpus)
-        .status()
-        .expect("python3");
-    assert!(
-        status.success(),
-        "making the corpus failed (tests/servers/install.sh installs its libraries)"
-    );
     let mut h = TestHost::builder()
         .apps("[apps.viewer]\ndocuments = true\nlog = true\ncall_timeout_ms = 10000\n")
         .build();
     h.install_builtin("viewer");
     Fx {
-        _tmp: tmp,
-        corpus,
+        corpus: corpus(),
         h,
     }
 }
@@ -154,12 +160,25 @@ fn real_formats_are_shown_as_text() {
 fn damaged_files_and_bombs_give_an_error_view() {
     let mut fx = fixture();
     for (name, expected) in [
-        ("kaputt.docx", "Cannot show this file"),
+        ("kaputt.docx", "this Word document (DOCX) is damaged"),
+        ("kaputt.xlsx", "this Excel workbook (XLSX) is damaged"),
+        // One flipped byte: the CRC (or the deflate stream) says so.
+        ("verfaelscht.docx", "the file is damaged: word/document.xml"),
         ("kaputt.pdf", "the PDF cannot be parsed"),
         ("kaputt.png", "Cannot show this file"),
-        ("bombe.docx", "inflates to more than"),
+        // 1 GiB declared: refused before inflating.
+        (
+            "bombe.docx",
+            "word/document.xml inflates to more than 25165824 bytes",
+        ),
+        // 1 GiB declared as 2 KiB: stopped while inflating.
+        ("bombe-getarnt.docx", "inflates to more than 2048 bytes"),
+        // Ten parts of 20 MiB, each within the part limit: the archive's limit stops them.
+        ("bombe.xlsx", "the archive inflates to more than"),
     ] {
         let started = std::time::Instant::now();
+        // `show` fails the test if the host's time or memory limit stopped the app: the
+        // viewer's own limits must come first.
         let t = fx.show(name);
         assert!(t.contains(expected), "{name}: {t}");
         assert!(
@@ -228,4 +247,127 @@ fn the_editor_saves_a_new_version_inside_the_container() {
             .view
             .render_text();
     assert!(t.contains("cannot be edited"), "{t}");
+}
+
+/// Asserts that `t` has a line containing all of `parts`, in this order.
+fn line_with(t: &str, parts: &[&str]) {
+    let found = t.lines().any(|l| {
+        let mut at = 0;
+        parts.iter().all(|p| match l[at..].find(p) {
+            Some(i) => {
+                at += i + p.len();
+                true
+            }
+            None => false,
+        })
+    });
+    assert!(found, "no line with {parts:?} in\n{t}");
+}
+
+/// Asserts that the `needles` occur in `t` in this order.
+fn in_order(t: &str, needles: &[&str]) {
+    let mut at = 0;
+    for n in needles {
+        match t[at..].find(n) {
+            Some(i) => at += i + n.len(),
+            None => panic!("{n:?} missing or out of order in\n{t}"),
+        }
+    }
+}
+
+#[test]
+fn markdown_paragraphs_html_blocks_and_images_stay_apart() {
+    let mut fx = fixture();
+    let t = fx.show("absatz.md");
+    for line in [
+        "Das ist fett",
+        "[image: Pixel]",
+        "Ende",
+        "Vorher [image: Logo] nachher",
+        "  • Punkt eins mit zweitem Absatz",
+        "  • Punkt zwei",
+        "  •   Unterpunkt",
+    ] {
+        assert!(t.lines().any(|l| l == line), "no line {line:?} in\n{t}");
+    }
+    assert!(!t.contains("fett[image") && !t.contains("]Ende"), "{t}");
+    // Images are alt text only: their addresses are neither shown nor fetched.
+    assert!(!t.contains("tracker.example"), "{t}");
+}
+
+#[test]
+fn docx_shows_header_footer_and_footnotes() {
+    let mut fx = fixture();
+    let t = fx.show("brief.docx");
+    in_order(
+        &t,
+        &[
+            "Header: Stadt Musterhausen – Amt für Finanzen",
+            "# Zuwendungsbescheid",
+            // Numbered in the order the text refers to them, not by their ids.
+            "Die Förderung beruht auf der Richtlinie[1] und dem Haushaltsplan[2].",
+            "Mit freundlichen Grüßen",
+            "# Footnotes",
+            "[1] Richtlinie vom 1. Januar 2026, §",
+            "[2] Haushaltsplan 2027, Kapitel 0410.",
+            "Footer: Rathausplatz 1, 12345 Musterhausen",
+        ],
+    );
+    // The separator notes Word writes are not footnotes.
+    assert_eq!(t.lines().filter(|l| l.starts_with('[')).count(), 2, "{t}");
+}
+
+#[test]
+fn xlsx_sheets_are_tables() {
+    let mut fx = fixture();
+    let t = fx.show("haushalt.xlsx");
+    in_order(
+        &t,
+        &[
+            "4 sheet(s)",
+            "# Haushalt 2027",
+            "5 rows, 6 columns",
+            "# Übersicht & Notizen",
+            "# Intern (hidden sheet)",
+            "# Export",
+        ],
+    );
+    line_with(&t, &["Posten", "Betrag", "Stichtag", "Anteil"]);
+    // Shared strings, numbers as Excel shows them, dates by their number format.
+    line_with(&t, &["Personal", "1200000", "2027-03-31", "0.3 "]);
+    line_with(
+        &t,
+        &["Sachmittel (Büro)", "340000.5", "2027-06-30 14:30", "0.7"],
+    );
+    line_with(&t, &["Investitionen", "-12.25", "TRUE"]);
+    line_with(&t, &["Randnotiz"]);
+    line_with(&t, &["Kämmerei", "geprüft"]);
+    // Inline strings (rich runs joined), a formula's cached text, an error value.
+    line_with(&t, &["Quote (Ist)", "97.5", "97.5%", "#DIV/0!"]);
+    assert!(!t.contains("0.30000000000000004"), "{t}");
+}
+
+#[test]
+fn pptx_slides_are_text_in_show_order() {
+    let mut fx = fixture();
+    let t = fx.show("klausur.pptx");
+    in_order(
+        &t,
+        &[
+            "3 slide(s)",
+            "# Slide 1: Digitale Verwaltung 2027",
+            "Klausurtagung der Amtsleitungen",
+            // Made third, moved to second place: the show's order counts.
+            "# Slide 2: Kosten",
+            "Maßnahme",
+            "Scanner",
+            "Stand: Entwurf",
+            "# Slide 3: Ziele",
+            "  • Akten elektronisch führen",
+            "  •   Eingangspost scannen",
+            "  • Bürgerportal ausbauen",
+            "Notes: Hier auf die Zahlen von 2026 verweisen.",
+        ],
+    );
+    line_with(&t, &["Scanner", "45.000"]);
 }

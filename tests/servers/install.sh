@@ -2,9 +2,9 @@
 # Kapsel test servers: installs (never starts) everything tests/servers/servers.sh and the
 # integration tests need, on Debian 12 (bookworm), as root. Owns: the apt packages (Dovecot +
 # Pigeonhole, slapd + ldap-utils, nginx-light, isync, strace, aiosmtpd, openssl, curl) and the
-# pip packages (radicale, xandikos, wsgidav, cheroot, aiosmtpd; python-docx, odfpy, reportlab to
-# generate real test documents). Safe to run again: when everything is present it only checks
-# (FORCE=1 reinstalls). No system service is started or configured (debconf preseed for slapd,
+# pip packages (radicale, xandikos, wsgidav, cheroot, aiosmtpd; python-docx, odfpy, reportlab,
+# openpyxl, python-pptx to generate real test documents). Safe to run again: when everything is
+# present it only checks (FORCE=1 reinstalls). No system service is started or configured (debconf preseed for slapd,
 # temporary policy-rc.d); servers.sh runs every server from its own config in a temp folder.
 #   bash tests/servers/install.sh            # ~1-2 min on a fresh machine, ~1 s when done
 #   PYTHON=/path/to/python bash tests/servers/install.sh   # pip into another interpreter
@@ -17,8 +17,8 @@ APT_PKGS=(dovecot-core dovecot-imapd dovecot-submissiond dovecot-lmtpd dovecot-m
   dovecot-sieve python3-aiosmtpd isync slapd ldap-utils openssl curl ca-certificates strace)
 # versions verified with servers.sh/selftest.py (Python 3.11)
 PIP_PKGS=(radicale==3.9.0 xandikos==0.4.10 wsgidav==4.4.0 cheroot==11.1.2 aiosmtpd==1.4.6
-  python-docx==1.2.0 odfpy==1.4.1 reportlab==5.1.0)
-PY_IMPORTS='import radicale, xandikos, wsgidav, cheroot, aiosmtpd, docx, odf.opendocument, reportlab'
+  python-docx==1.2.0 odfpy==1.4.1 reportlab==5.1.0 openpyxl==3.1.5 python-pptx==1.0.2)
+PY_IMPORTS='import radicale, xandikos, wsgidav, cheroot, aiosmtpd, docx, odf.opendocument, reportlab, openpyxl, pptx'
 
 versions() {
   dovecot --version
@@ -26,9 +26,9 @@ versions() {
   nginx -v 2>&1
   mbsync --version
   strace -V | head -1
-  "$PYTHON" -c 'import radicale, xandikos, wsgidav, cheroot, aiosmtpd, docx, odf, reportlab, sys, importlib.metadata as m
+  "$PYTHON" -c 'import radicale, xandikos, wsgidav, cheroot, aiosmtpd, docx, odf, reportlab, openpyxl, pptx, sys, importlib.metadata as m
 print(sys.executable, sys.version.split()[0])
-print(" ".join(f"{p} {m.version(p)}" for p in ("radicale", "xandikos", "wsgidav", "cheroot", "aiosmtpd", "python-docx", "odfpy", "reportlab")))'
+print(" ".join(f"{p} {m.version(p)}" for p in ("radicale", "xandikos", "wsgidav", "cheroot", "aiosmtpd", "python-docx", "odfpy", "reportlab", "openpyxl", "python-pptx")))'
 }
 
 all_present() {

@@ -1,17 +1,18 @@
-//! The viewer: shows the document handed to it — plain text, Markdown, CSV, HTML, DOCX, ODT,
-//! PDF, images — and edits text-like ones into a new version inside the container.
+//! The viewer: shows the document handed to it — plain text, Markdown, CSV, HTML, DOCX, XLSX,
+//! PPTX, ODT, PDF, images — and edits text-like ones into a new version inside the container.
 //!
 //! Every file it parses is untrusted. Parsing happens here, inside the sandbox: a malformed
 //! file yields an error view, a decompression bomb hits this app's explicit limits (and,
 //! behind them, its memory limit) — never the host.
 
 mod formats;
+mod source;
 mod zip;
 
 use kapsel_sdk::prelude::*;
 
-/// Largest document the viewer reads.
-const MAX_DOCUMENT: u64 = 16 * 1024 * 1024;
+use source::Source;
+
 /// Largest text the editor offers.
 const MAX_EDIT: usize = 1024 * 1024;
 
@@ -24,27 +25,29 @@ fn no_document() -> View {
     )
 }
 
-fn load() -> Result<(documents::Document, Vec<u8>), View> {
+/// The handed document, its source and its first bytes (enough to tell the format): the
+/// rest is read in pieces by the format that needs it.
+fn load() -> Result<(documents::Document, Source, Vec<u8>), View> {
     let Some(doc) = documents::current() else {
         return Err(no_document());
     };
-    match documents::read_all(MAX_DOCUMENT) {
-        Ok(bytes) => Ok((doc, bytes)),
-        Err(e) => Err(View::new(doc.name.clone())
-            .notice(Level::Error, format!("Cannot read the document: {e}"))),
+    let src = Source::new(doc.size);
+    match src.prefix(formats::HEAD) {
+        Ok(head) => Ok((doc, src, head)),
+        Err(e) => Err(View::new(doc.name.clone()).notice(Level::Error, e)),
     }
 }
 
 impl App for Viewer {
     fn view(route: &str) -> Result<View, AppError> {
-        let (doc, bytes) = match load() {
+        let (doc, src, head) = match load() {
             Ok(x) => x,
             Err(view) => return Ok(view),
         };
-        let kind = formats::detect(&doc.name, &doc.media_type, &bytes);
+        let kind = formats::detect(&doc.name, &doc.media_type, &head, &src);
         match route {
-            "edit" => Ok(editor(&doc, kind, &bytes)),
-            _ => Ok(formats::render(&doc, kind, &bytes)),
+            "edit" => Ok(editor(&doc, kind, &src)),
+            _ => Ok(formats::render(&doc, kind, &head, &src)),
         }
     }
 
@@ -87,20 +90,24 @@ impl App for Viewer {
     }
 }
 
-fn editor(doc: &documents::Document, kind: formats::Kind, bytes: &[u8]) -> View {
+fn editor(doc: &documents::Document, kind: formats::Kind, src: &Source) -> View {
     if !kind.editable() {
         return View::new(doc.name.clone()).notice(
             Level::Warning,
             "This kind of file cannot be edited here; only text, Markdown, CSV and HTML can.",
         );
     }
-    if bytes.len() > MAX_EDIT {
+    if doc.size > MAX_EDIT as u64 {
         return View::new(doc.name.clone()).notice(
             Level::Warning,
             format!("The file is larger than {MAX_EDIT} bytes; too large to edit here."),
         );
     }
-    let text = formats::decode_text(bytes);
+    let bytes = match src.prefix(MAX_EDIT) {
+        Ok(b) => b,
+        Err(e) => return View::new(doc.name.clone()).notice(Level::Error, e),
+    };
+    let text = formats::decode_text(&bytes);
     View::new(format!("Edit {}", doc.name))
         .field("text", "Text", FieldKind::Multiline, text)
         .button("Save as new version", "save")

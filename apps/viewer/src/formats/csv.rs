@@ -4,8 +4,7 @@ use super::Page;
 
 const MAX_ROWS: usize = 2000;
 
-pub fn render(bytes: &[u8], page: &mut Page) -> Result<(), String> {
-    let text = super::decode_text(bytes);
+pub fn render(text: &str, page: &mut Page) -> Result<(), String> {
     // Excel in German locales writes `;`: pick the separator the header uses most.
     let first = text.lines().next().unwrap_or("");
     let sep = [b',', b';', b'\t']

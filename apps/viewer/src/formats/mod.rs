@@ -8,9 +8,14 @@ mod image;
 mod markdown;
 mod office;
 mod pdf;
+mod sheet;
+mod slides;
 
 use kapsel_sdk::documents::Document;
 use kapsel_sdk::prelude::*;
+
+use crate::source::Source;
+use crate::zip::{Archive, ZipError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -19,9 +24,13 @@ pub enum Kind {
     Csv,
     Html,
     Docx,
+    Xlsx,
+    Pptx,
     Odt,
     Pdf,
     Image,
+    /// A ZIP container (DOCX, XLSX, PPTX, ODT …) whose structure is broken.
+    Damaged,
     Unknown,
 }
 
@@ -37,42 +46,70 @@ impl Kind {
             Kind::Csv => "CSV",
             Kind::Html => "HTML",
             Kind::Docx => "Word document (DOCX)",
+            Kind::Xlsx => "Excel workbook (XLSX)",
+            Kind::Pptx => "PowerPoint presentation (PPTX)",
             Kind::Odt => "OpenDocument text (ODT)",
             Kind::Pdf => "PDF",
             Kind::Image => "image",
+            Kind::Damaged => "damaged ZIP container",
             Kind::Unknown => "unknown",
         }
     }
 }
 
-pub fn detect(name: &str, media_type: &str, bytes: &[u8]) -> Kind {
+/// How much of a document the sniffing looks at.
+pub const HEAD: usize = 64 * 1024;
+/// How much of a text-like document is read: its beginning, whatever its size (a page holds
+/// at most `MAX_TEXT` of text anyway).
+const MAX_TEXT_READ: usize = 2 * 1024 * 1024;
+/// Formats parsed as a whole (PDF, pictures) are read whole only up to this size.
+const MAX_WHOLE: u64 = 16 * 1024 * 1024;
+
+/// `head` is the document's first `HEAD` bytes.
+pub fn detect(name: &str, media_type: &str, head: &[u8], src: &Source) -> Kind {
     let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    if bytes.starts_with(b"%PDF-") {
+    if head.starts_with(b"%PDF-") {
         return Kind::Pdf;
     }
-    if bytes.starts_with(b"PK\x03\x04") {
-        if let Ok(zip) = crate::zip::Archive::open(bytes) {
-            if zip.has("word/document.xml") {
-                return Kind::Docx;
-            }
-            if zip.has("content.xml") {
-                return Kind::Odt;
-            }
-        }
-        return Kind::Unknown;
+    if head.starts_with(b"PK\x03\x04") {
+        return match Archive::open(src) {
+            Ok(zip) if zip.has("word/document.xml") => Kind::Docx,
+            Ok(zip) if zip.has("xl/workbook.xml") => Kind::Xlsx,
+            Ok(zip) if zip.has("ppt/presentation.xml") => Kind::Pptx,
+            Ok(zip) if zip.has("content.xml") => Kind::Odt,
+            Ok(_) => Kind::Unknown,
+            Err(ZipError::NotZip | ZipError::Damaged(_)) => Kind::Damaged,
+            Err(_) => Kind::Unknown,
+        };
     }
-    if imagesize::image_type(bytes).is_ok() && !bytes.is_ascii() {
+    if imagesize::image_type(head).is_ok() && !head.is_ascii() {
         return Kind::Image;
     }
     match (ext.as_str(), media_type) {
         ("md" | "markdown", _) | (_, "text/markdown") => Kind::Markdown,
         ("csv", _) | (_, "text/csv") => Kind::Csv,
         ("html" | "htm", _) | (_, "text/html") => Kind::Html,
-        ("docx" | "odt" | "pdf", _) => Kind::Unknown,
-        _ if media_type.starts_with("text/") || ext == "txt" || looks_like_text(bytes) => {
-            Kind::Text
-        }
+        ("docx" | "xlsx" | "pptx" | "odt" | "pdf", _) => Kind::Unknown,
+        _ if media_type.starts_with("text/") || ext == "txt" || looks_like_text(head) => Kind::Text,
         _ => Kind::Unknown,
+    }
+}
+
+/// What a damaged ZIP container was meant to be, from the names in its first local headers
+/// (they survive when the end of the file is cut off).
+fn damaged_label(name: &str, head: &[u8]) -> &'static str {
+    let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    if has(b"word/") || ext == "docx" {
+        Kind::Docx.label()
+    } else if has(b"xl/") || ext == "xlsx" {
+        Kind::Xlsx.label()
+    } else if has(b"ppt/") || ext == "pptx" {
+        Kind::Pptx.label()
+    } else if has(b"application/vnd.oasis.opendocument") || ext == "odt" {
+        Kind::Odt.label()
+    } else {
+        "ZIP archive"
     }
 }
 
@@ -84,8 +121,13 @@ fn looks_like_text(bytes: &[u8]) -> bool {
 /// UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252/Latin-1.
 pub fn decode_text(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return s.to_string();
+    match std::str::from_utf8(bytes) {
+        Ok(s) => return s.to_string(),
+        // A beginning cut inside the last character (the viewer reads large texts in part).
+        Err(e) if e.error_len().is_none() && e.valid_up_to() + 4 > bytes.len() => {
+            return String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
+        }
+        Err(_) => {}
     }
     let utf16 = |le: bool, b: &[u8]| -> String {
         let units: Vec<u16> = b
@@ -160,10 +202,24 @@ impl Page {
     }
 
     pub fn text(&mut self, t: &str) {
-        let t = t.trim();
+        let mut t = t.trim();
+        if t.is_empty() || self.full {
+            return;
+        }
+        // A text longer than the room left is shown up to where the room ends.
+        let left = MAX_TEXT.saturating_sub(self.text);
+        let cut = t.len() > left;
+        if cut {
+            let mut end = left;
+            while !t.is_char_boundary(end) {
+                end -= 1;
+            }
+            t = &t[..end];
+        }
         if !t.is_empty() && self.room(t.len()) {
             self.view = std::mem::replace(&mut self.view, View::new("")).text(t);
         }
+        self.full |= cut;
     }
 
     pub fn item(&mut self, t: &str) {
@@ -204,22 +260,29 @@ impl Page {
     }
 }
 
-pub fn render(doc: &Document, kind: Kind, bytes: &[u8]) -> View {
+pub fn render(doc: &Document, kind: Kind, head: &[u8], src: &Source) -> View {
     let mut page = Page::new(&doc.name, kind, doc.size);
     let result = match kind {
-        Kind::Text => {
-            for para in decode_text(bytes).split("\n\n") {
-                page.text(para);
-            }
-            Ok(())
+        Kind::Text | Kind::Markdown | Kind::Csv | Kind::Html => {
+            text_like(kind, doc.size, src, &mut page)
         }
-        Kind::Markdown => markdown::render(&decode_text(bytes), &mut page),
-        Kind::Csv => csv::render(bytes, &mut page),
-        Kind::Html => html::render(&decode_text(bytes), &mut page),
-        Kind::Docx => office::docx(bytes, &mut page),
-        Kind::Odt => office::odt(bytes, &mut page),
-        Kind::Pdf => pdf::render(bytes, &mut page),
-        Kind::Image => image::render(bytes, &mut page),
+        Kind::Docx => office::docx(src, &mut page),
+        Kind::Xlsx => sheet::render(src, &mut page),
+        Kind::Pptx => slides::render(src, &mut page),
+        Kind::Odt => office::odt(src, &mut page),
+        Kind::Pdf => whole(doc, "PDF", src).and_then(|b| pdf::render(&b, &mut page)),
+        Kind::Image => image::render(head, doc.size, src, &mut page),
+        Kind::Damaged => {
+            let why = match Archive::open(src) {
+                Err(e @ ZipError::Damaged(_)) => e.to_string(),
+                _ => "the file is damaged: its end (the ZIP directory) is missing".to_string(),
+            };
+            Err(format!(
+                "this {} is damaged and cannot be shown — {why}. It was probably cut off \
+                 while being downloaded or copied; ask for the file again.",
+                damaged_label(&doc.name, head)
+            ))
+        }
         Kind::Unknown => Err(format!(
             "the viewer cannot show this file ({}, {} bytes)",
             doc.media_type, doc.size
@@ -233,4 +296,49 @@ pub fn render(doc: &Document, kind: Kind, bytes: &[u8]) -> View {
         return v.button("Edit", "edit");
     }
     page.finish()
+}
+
+/// Texts are read from their beginning only as far as a page can show: a text of any size
+/// opens at once.
+fn text_like(kind: Kind, size: u64, src: &Source, page: &mut Page) -> Result<(), String> {
+    let bytes = src.prefix(MAX_TEXT_READ)?;
+    let text = decode_text(&bytes);
+    if size > bytes.len() as u64 {
+        page.notice(
+            Level::Info,
+            &format!(
+                "A large file ({size} bytes): the first {} bytes are shown.",
+                bytes.len()
+            ),
+        );
+    }
+    let result = match kind {
+        Kind::Markdown => markdown::render(&text, page),
+        Kind::Csv => csv::render(&text, page),
+        Kind::Html => html::render(&text, page),
+        _ => {
+            for para in text.split("\n\n") {
+                if page.full {
+                    break;
+                }
+                page.text(para);
+            }
+            Ok(())
+        }
+    };
+    if size > bytes.len() as u64 {
+        page.full = true;
+    }
+    result
+}
+
+/// The whole document, for formats that can only be parsed whole.
+fn whole(doc: &Document, what: &str, src: &Source) -> Result<Vec<u8>, String> {
+    if doc.size > MAX_WHOLE {
+        return Err(format!(
+            "the {what} has {} bytes; the viewer reads a {what} of at most {MAX_WHOLE} bytes",
+            doc.size
+        ));
+    }
+    src.prefix(doc.size as usize)
 }
