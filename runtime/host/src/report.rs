@@ -328,8 +328,13 @@ fn declared_origins(m: &Manifest) -> Vec<String> {
 /// Audit a package file's bytes, optionally against a tenant policy taken as signed (the
 /// container's). See [`audit_package_under`] for a policy file of any standing.
 pub fn audit_package(bytes: &[u8], policy: Option<&Policy>) -> Result<PackageReport> {
-    let judged =
-        policy.map(|p| JudgedPolicy::signed(p.clone(), PolicySource::Container, String::new()));
+    let judged = policy.map(|p| JudgedPolicy {
+        policy: p.clone(),
+        source: PolicySource::Container,
+        state: PolicyState::Signed,
+        signed_by: None,
+        problem: None,
+    });
     audit_package_under(bytes, judged.as_ref())
 }
 

@@ -19,7 +19,7 @@ audit-cannot-environment = Umgebungsvariablen lesen oder Prozesse starten
 audit-cannot-network = das Netz überhaupt erreichen (http ist nicht gewährt)
 audit-cannot-credentials = die Zugangsdaten des Benutzers irgendwohin senden (der Mandant fügt für sie keine hinzu)
 audit-cannot-storage = Daten zwischen Aufrufen behalten (storage ist nicht gewährt)
-audit-cannot-documents = andere Dokumente als das übergebene lesen oder welche speichern (documents ist nicht gewährt)
+audit-cannot-documents = Dokumente öffnen oder speichern (documents ist nicht gewährt)
 audit-cannot-notify = Benachrichtigungen senden (notify ist nicht gewährt)
 
 ## Was sie mit dem tun kann, was sie liest

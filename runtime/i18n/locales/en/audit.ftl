@@ -19,7 +19,7 @@ audit-cannot-environment = read environment variables or start processes
 audit-cannot-network = reach the network at all (http is not granted)
 audit-cannot-credentials = send the user's credentials anywhere (the tenant adds none for it)
 audit-cannot-storage = keep data between calls (storage is not granted)
-audit-cannot-documents = read documents other than one handed to it, or save any (documents is not granted)
+audit-cannot-documents = open or save documents (documents is not granted)
 audit-cannot-notify = post notifications (notify is not granted)
 
 ## What it can do with what it reads
