@@ -742,3 +742,58 @@ impl<'v> MailStore<'v> {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder(rights: Option<&str>, read_only: bool) -> FolderState {
+        FolderState {
+            raw_name: "shared/alice/Team".into(),
+            name: "shared/alice/Team".into(),
+            origin: Origin::OtherUser,
+            special_use: None,
+            uid_validity: 1,
+            highest_modseq: 0,
+            last_uid: 0,
+            read_only,
+            rights: rights.map(Into::into),
+            filling: false,
+        }
+    }
+
+    #[test]
+    fn flags_are_refused_by_the_rights_letter_they_need_or_read_only() {
+        let lrs = folder(Some("lrs"), false);
+        assert!(lrs.flag_refusal("\\Seen").is_none());
+        let refused = lrs.flag_refusal("\\Flagged").map(|e| e.to_string());
+        assert!(
+            refused.as_deref().is_some_and(|m| m.contains("lrs")),
+            "{refused:?}"
+        );
+        assert!(lrs.flag_refusal("\\Deleted").is_some());
+        assert!(lrs.flag_refusal("$Label1").is_some());
+        assert!(
+            folder(Some("lrswit"), false)
+                .flag_refusal("\\Flagged")
+                .is_none()
+        );
+        assert!(folder(None, false).flag_refusal("\\Flagged").is_none());
+        let ro = folder(None, true)
+            .flag_refusal("\\Seen")
+            .map(|e| e.to_string());
+        assert!(
+            ro.as_deref().is_some_and(|m| m.contains("READ-ONLY")),
+            "{ro:?}"
+        );
+    }
+
+    #[test]
+    fn a_folder_state_without_the_fill_marker_reads_as_not_filling() {
+        let mut json = serde_json::to_value(folder(None, false)).unwrap();
+        assert!(json.get("filling").is_none());
+        json["filling"] = serde_json::Value::Bool(true);
+        let back: FolderState = serde_json::from_value(json).unwrap();
+        assert!(back.filling);
+    }
+}
