@@ -162,31 +162,13 @@ fn unclosed_boundary(raw: &[u8]) -> Option<String> {
     (!found && !b.is_empty()).then_some(b)
 }
 
-/// Whether some `=` ends a line that a `--` line follows (one pass; mail is mostly base64,
-/// where `=` is rare).
-fn soft_break_before_dashes(raw: &[u8]) -> bool {
-    let mut from = 0;
-    while let Some(at) = raw[from..].iter().position(|&b| b == b'=') {
-        let rest = &raw[from + at + 1..];
-        if rest.starts_with(b"\r\n--") || rest.starts_with(b"\n--") {
-            return true;
-        }
-        from += at + 1;
-    }
-    false
-}
-
 /// mail-parser drops the last characters of a quoted-printable part whose encoded text ends
 /// in a soft line break right before the boundary (`x=20=` CRLF `--b` loses "x "). Such a
 /// final `=` means "no line break here", which is what the boundary's own CRLF already
-/// says, so it is removed before parsing (the message is copied only when one is found).
-fn mend_soft_breaks(raw: &[u8]) -> Cow<'_, [u8]> {
-    if !soft_break_before_dashes(raw) {
-        return Cow::Borrowed(raw);
-    }
-    let Some(msg) = parser().parse(raw) else {
-        return Cow::Borrowed(raw);
-    };
+/// says; when a part ends so, the `=` is removed and the message parsed again (from a copy
+/// kept in `mended`), else the first parse stands.
+fn parse_mended<'a>(raw: &'a [u8], mended: &'a mut Option<Vec<u8>>) -> Option<Message<'a>> {
+    let msg = parser().parse(raw)?;
     let mut cuts: Vec<usize> = msg
         .parts
         .iter()
@@ -196,8 +178,9 @@ fn mend_soft_breaks(raw: &[u8]) -> Cow<'_, [u8]> {
         .map(|end| end - 1)
         .collect();
     if cuts.is_empty() {
-        return Cow::Borrowed(raw);
+        return Some(msg);
     }
+    drop(msg);
     cuts.sort_unstable();
     cuts.dedup();
     let mut out = Vec::with_capacity(raw.len());
@@ -216,7 +199,8 @@ fn mend_soft_breaks(raw: &[u8]) -> Cow<'_, [u8]> {
         from = c + 1;
     }
     out.extend_from_slice(&raw[from..]);
-    Cow::Owned(out)
+    let copy: &'a Vec<u8> = mended.insert(out);
+    parser().parse(copy.as_slice())
 }
 
 struct EncodedWord<'a> {
@@ -427,6 +411,9 @@ fn security(msg: &Message<'_>) -> Option<Security> {
 /// The `cid:` references of the message's HTML parts, lower-cased, without `<>`.
 fn referenced_cids(msg: &Message<'_>) -> HashSet<String> {
     let mut out = HashSet::new();
+    if !msg.attachments().any(|p| p.content_id().is_some()) {
+        return out;
+    }
     for p in &msg.parts {
         let PartType::Html(html) = &p.body else {
             continue;
@@ -547,9 +534,8 @@ fn part_bytes<'a>(part: &'a MessagePart<'a>) -> &'a [u8] {
 }
 
 fn parse_once(raw: &[u8], arrival: i64) -> Parsed {
-    let raw = mend_soft_breaks(raw);
-    let raw = raw.as_ref();
-    let Some(msg) = parser().parse(raw) else {
+    let mut mended = None;
+    let Some(msg) = parse_mended(raw, &mut mended) else {
         return Parsed {
             summary: Summary {
                 subject: t!(cat(), "mailbox-no-headers"),
@@ -571,7 +557,10 @@ fn parse_once(raw: &[u8], arrival: i64) -> Parsed {
         .unwrap_or("")
         .to_string();
     let sent = first_header(&msg, &HeaderName::Date)
-        .and_then(|d| raw.get(d.offset_start as usize..d.offset_end as usize))
+        .and_then(|d| {
+            msg.raw_message
+                .get(d.offset_start as usize..d.offset_end as usize)
+        })
         .and_then(|d| parse_date(&String::from_utf8_lossy(d)));
     let mut summary = Summary {
         from: from.first().cloned().unwrap_or_default(),
@@ -1082,8 +1071,8 @@ fn raw_media_type(part: &MessagePart<'_>) -> String {
 
 /// The bytes of one attachment (decoded), with its name and media type.
 pub fn attachment(raw: &[u8], index: usize) -> Option<(AttachmentInfo, Vec<u8>)> {
-    let raw = mend_soft_breaks(raw);
-    let msg = parser().parse(raw.as_ref())?;
+    let mut mended = None;
+    let msg = parse_mended(raw, &mut mended)?;
     let found = attachment_parts(&msg);
     let f = found.get(index)?;
     let bytes = part_bytes(f.part).to_vec();
