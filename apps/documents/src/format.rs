@@ -59,8 +59,7 @@ fn valid(s: [u32; 6]) -> Option<Stamp> {
     ok.then_some(Stamp(s))
 }
 
-/// `2026-11-27T08:00:00Z`, `…T08:00:00.0000000Z`, `…T08:00:00+01:00` (shifted to UTC only
-/// for whole-hour offsets within the same day; otherwise the local time is kept), and
+/// `2026-11-27T08:00:00Z`, `…T08:00:00.0000000Z`, `…T09:00:00+01:00` (brought to UTC) and
 /// `Fri, 27 Nov 2026 08:00:00 GMT`. Anything else is not a date we show.
 pub fn date(raw: &str) -> Option<Stamp> {
     let raw = raw.trim();
@@ -84,13 +83,56 @@ pub fn date(raw: &str) -> Option<Stamp> {
     let (day, time) = raw.split_once('T')?;
     let mut ymd = day.split('-');
     let (y, mo, d) = (num(ymd.next()?)?, num(ymd.next()?)?, num(ymd.next()?)?);
-    let clock_end = time
-        .find(['Z', '+', '-', '.'])
-        .unwrap_or(time.len());
+    let clock_end = time.find(['Z', '+', '-', '.']).unwrap_or(time.len());
     let mut hms = time[..clock_end].split(':');
     let (h, mi) = (num(hms.next()?)?, num(hms.next()?)?);
     let se = hms.next().map_or(Some(0), num)?;
-    valid([y, mo, d, h, mi, se])
+    let local = valid([y, mo, d, h, mi, se])?;
+    // The zone after the clock (and any fraction): Z, none, or ±HH:MM.
+    let zone = time[clock_end..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+    let offset_min: i64 = match zone {
+        "" | "Z" => 0,
+        z => {
+            let sign = if z.starts_with('-') { -1 } else { 1 };
+            let (oh, om) = z.get(1..)?.split_once(':').unwrap_or((z.get(1..)?, "0"));
+            let (oh, om) = (num(oh)?, num(om)?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            sign * i64::from(oh * 60 + om)
+        }
+    };
+    if offset_min == 0 {
+        return Some(local);
+    }
+    let minutes = days_from_civil(y, mo, d) * 1440 + i64::from(h * 60 + mi) - offset_min;
+    let (day, min) = (minutes.div_euclid(1440), minutes.rem_euclid(1440));
+    let (y, mo, d) = civil_from_days(day)?;
+    valid([y, mo, d, (min / 60) as u32, (min % 60) as u32, se])
+}
+
+/// Days since 1970-01-01 (Howard Hinnant's algorithm).
+fn days_from_civil(y: u32, m: u32, d: u32) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> Option<(u32, u32, u32)> {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    Some((u32::try_from(y).ok()?, m as u32, d as u32))
 }
 
 /// The media type a file name's extension stands for (the common office, text and image
