@@ -171,6 +171,33 @@ fn trust_comes_only_from_a_signed_policy() {
     let r = env.run(&["audit", "--policy", &draft]);
     r.fails(11, "REJECT");
     assert!(r.stdout.contains("Signed by    NOT SIGNED"), "{}", r.stdout);
+
+    // Where a container is enrolled, a policy signed by any other key is not the tenant's.
+    env.enroll_text(&text);
+    let other = kapsel_tests::Tenant::new(env.tmp.path());
+    let foreign = env.tmp.path().join("foreign.toml");
+    std::fs::write(&foreign, other.sign(&text)).unwrap();
+    let foreign = foreign.to_str().unwrap();
+    let r = env.run(&["--json", "audit", &hello, "--policy", foreign]);
+    assert_eq!(r.code, 12, "{}", r.stderr);
+    let v = r.json();
+    assert_eq!(v["policy"]["state"], "foreign");
+    assert_eq!(v["signature"]["trusted"], Value::Null);
+    assert_eq!(v["signature"]["listed_as"], "Agency IT");
+    assert!(codes(&v["findings"]).contains(&"policy-foreign-key".to_string()));
+    let r = env.run(&["audit", "--policy", foreign]);
+    r.fails(11, "this container's tenant key is");
+    let v = env
+        .run(&[
+            "--json",
+            "audit",
+            &hello,
+            "--policy",
+            signed.to_str().unwrap(),
+        ])
+        .json();
+    assert_eq!(v["policy"]["state"], "signed");
+    assert_eq!(v["signature"]["trusted"], true);
 }
 
 #[test]

@@ -106,6 +106,8 @@ pub enum PolicyState {
     Unsigned,
     /// A signature block whose signature does not match the content (or cannot be read).
     Altered,
+    /// Signed, but not by the tenant key of the container at hand: nobody here vouches for it.
+    Foreign,
 }
 
 /// A tenant policy as the reviewer handed it over, with its authenticity.
@@ -398,6 +400,15 @@ pub fn audit_package_under(bytes: &[u8], policy: Option<&JudgedPolicy>) -> Resul
                 t!(
                     cat(),
                     "audit-policy-altered-package",
+                    problem = j.problem.clone().unwrap_or_default()
+                ),
+            ),
+            PolicyState::Foreign => add(
+                "policy-foreign-key",
+                Severity::Review,
+                t!(
+                    cat(),
+                    "audit-policy-foreign",
                     problem = j.problem.clone().unwrap_or_default()
                 ),
             ),
@@ -928,6 +939,15 @@ pub fn audit_policy(judged: &JudgedPolicy) -> PolicyReport {
             t!(
                 cat(),
                 "audit-policy-altered",
+                problem = judged.problem.clone().unwrap_or_default()
+            ),
+        )),
+        PolicyState::Foreign => findings.push(Finding::new(
+            "policy-foreign-key",
+            Severity::Reject,
+            t!(
+                cat(),
+                "audit-policy-foreign",
                 problem = judged.problem.clone().unwrap_or_default()
             ),
         )),
@@ -1502,7 +1522,11 @@ mod tests {
         assert!(app.origins[0].private_addresses);
         assert_eq!(app.origins[0].credentials, Some(CredentialKind::Basic));
         assert_eq!(app.http_timeout_ms, 15_000);
-        for state in [PolicyState::Unsigned, PolicyState::Altered] {
+        for state in [
+            PolicyState::Unsigned,
+            PolicyState::Altered,
+            PolicyState::Foreign,
+        ] {
             let r = audit_policy(&judged(p.clone(), state));
             assert_eq!(r.verdict, Verdict::Reject, "{state:?}");
         }

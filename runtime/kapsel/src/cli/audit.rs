@@ -76,10 +76,31 @@ fn judge_policy_file(path: &Path) -> Result<JudgedPolicy> {
     }
 }
 
-/// The policy to judge against: a given file (of any standing), else the container's.
+/// The policy to judge against: a given file (of any standing), else the container's. A
+/// signed file is checked against the tenant key of the container here, if there is one.
 fn policy_to_judge(root: &Path, file: Option<&Path>) -> Result<Option<JudgedPolicy>> {
     match file {
-        Some(path) => judge_policy_file(path).map(Some),
+        Some(path) => {
+            let mut judged = judge_policy_file(path)?;
+            // Best effort: a container that cannot be opened has no key to compare with.
+            if judged.state == PolicyState::Signed
+                && kapsel_core::vault::Vault::exists(root)
+                && let Ok(c) = Container::open(root)
+            {
+                let tenant = signing::encode_public_key(&c.verified_policy().signer);
+                let signer = judged.signed_by.clone().unwrap_or_default();
+                if signer != tenant {
+                    judged.state = PolicyState::Foreign;
+                    judged.problem = Some(t!(
+                        kapsel_i18n::current(),
+                        "audit-foreign-key",
+                        signer = signer,
+                        tenant = tenant
+                    ));
+                }
+            }
+            Ok(Some(judged))
+        }
         None if kapsel_core::vault::Vault::exists(root) => {
             let c = Container::open(root)?;
             Ok(Some(JudgedPolicy::signed(
@@ -241,6 +262,12 @@ fn policy_line(cat: &Catalog, v: &PackageReport) -> String {
             t!(cat, "audit-policy-file-signed", tenant = tenant, key = key)
         }
         (PolicyState::Unsigned, _) => t!(cat, "audit-policy-file-unsigned", tenant = tenant),
+        (PolicyState::Foreign, _) => t!(
+            cat,
+            "audit-policy-file-foreign",
+            tenant = tenant,
+            problem = line(p.problem.as_deref().unwrap_or("-"))
+        ),
         (PolicyState::Altered, _) => t!(
             cat,
             "audit-policy-file-altered",
@@ -558,6 +585,7 @@ fn render_policy_report(cat: &Catalog, v: &PolicyReport) -> String {
             "audit-altered",
             problem = line(v.problem.as_deref().unwrap_or("-"))
         ),
+        (PolicyState::Foreign, _) => line(v.problem.as_deref().unwrap_or("-")),
         _ => t!(cat, "audit-not-signed"),
     };
     o.push_str(&field(&signed_by, &signer));
