@@ -269,4 +269,13 @@ fn one_bad_xml_item_is_skipped_not_the_feed() {
         "<item><title>Eins</title><guid>1</guid></item><item xml:base=\"http://[x\"><title>Zwei</title><guid>2</guid></item><item><title>Drei</title><guid>3</guid></item>",
     ));
     assert_eq!((p.articles.len(), p.skipped), (2, 1));
+    // An item left open before the end: an error or what can be read, never a panic.
+    for body in [
+        rss("<item><title>Eins</title><guid>1</guid></item><item><title>offen"),
+        rss("<item><title>Eins</title></item><item xml:base=\"http://[x\"><item>"),
+        rss("<item>"),
+        "<rss></item><item></rss>".to_string(),
+    ] {
+        let _ = parse_feed("t", body.as_bytes(), BASE);
+    }
 }

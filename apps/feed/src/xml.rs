@@ -57,15 +57,17 @@ fn item_by_item(body: &[u8], base: &str) -> Option<(Vec<(Entry, bool)>, usize)> 
     } else {
         ("<item", "</item>")
     };
+    let tail_at = text.rfind(close)? + close.len();
+    // An item opened after the last close tag is no item (and would cut a slice backwards).
     let starts: Vec<usize> = text
         .match_indices(open)
         .map(|(i, _)| i)
         .filter(|&i| {
-            text[i + open.len()..].starts_with(|c: char| c == '>' || c.is_ascii_whitespace())
+            i < tail_at
+                && text[i + open.len()..].starts_with(|c: char| c == '>' || c.is_ascii_whitespace())
         })
         .collect();
     let first = *starts.first()?;
-    let tail_at = text.rfind(close)? + close.len();
     let (head, tail) = (&text[..first], &text[tail_at..]);
     let mut entries = Vec::new();
     let mut bad = 0;
