@@ -371,3 +371,63 @@ fn pptx_slides_are_text_in_show_order() {
     );
     line_with(&t, &["Scanner", "45.000"]);
 }
+
+/// Through the real binary: documents larger than the 16 MiB the viewer once read whole
+/// open — a text shows its beginning, a DOCX is read by its directory and the parts it needs.
+#[test]
+fn documents_over_16_mib_open_through_the_binary() {
+    use kapsel_tests::{Env, PASSWORD, policy_text};
+    let corpus = corpus();
+    let env = Env::new();
+    let (dir, key) = kapsel_tests::builtin_apps();
+    let policy = policy_text(1, "").replace(
+        "[integrity]",
+        &format!(
+            "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\nbuiltin = true\n\n\
+             [apps.viewer]\npreinstall = true\ndocuments = true\nlog = true\n\n[integrity]"
+        ),
+    );
+    let p = env.tenant.policy_file("viewer.toml", &policy);
+    env.try_enroll(
+        p.to_str().unwrap(),
+        &env.tenant.public_key(),
+        &["--apps", dir.to_str().unwrap()],
+        &format!("{PASSWORD}\n"),
+    )
+    .ok();
+    env.unlock().ok();
+    let open = |name: &str| -> String {
+        let file = corpus.join(name);
+        let id = env
+            .run(&["--json", "doc", "import", file.to_str().unwrap()])
+            .ok()
+            .json()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let r = env.run(&["app", "open", "viewer", "--doc", &id]);
+        r.ok();
+        r.stdout.clone()
+    };
+    let t = open("gross.txt");
+    assert!(
+        t.contains("Anfang des Protokolls: Sitzung des Ältestenrats")
+            && t.contains("Zeile 00000001: Tagesordnungspunkt vertagt")
+            && t.contains("A large file (20971593 bytes)")
+            && t.contains("only its beginning is shown"),
+        "{}",
+        &t[..t.len().min(2000)]
+    );
+    assert!(!t.contains("Ende des Protokolls") && !t.contains('\u{fffd}'));
+    let t = open("anlage.docx");
+    in_order(
+        &t,
+        &[
+            "Word document (DOCX)",
+            "# Anlage zum Bescheid",
+            "Der eingescannte Antrag liegt als Bild bei.",
+            "Ende der Anlage.",
+        ],
+    );
+    assert!(!t.contains("Cannot"), "{t}");
+}
