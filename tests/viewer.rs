@@ -165,7 +165,10 @@ fn damaged_files_and_bombs_give_an_error_view() {
         // One flipped byte: the CRC (or the deflate stream) says so.
         ("verfaelscht.docx", "the file is damaged: word/document.xml"),
         ("kaputt.pdf", "the PDF cannot be parsed"),
-        ("kaputt.png", "Cannot show this file"),
+        (
+            "kaputt.png",
+            "Cannot show this file: the picture is damaged",
+        ),
         // 1 GiB declared: refused before inflating.
         (
             "bombe.docx",
@@ -430,4 +433,40 @@ fn documents_over_16_mib_open_through_the_binary() {
         ],
     );
     assert!(!t.contains("Cannot"), "{t}");
+}
+
+#[test]
+fn pictures_are_previewed_as_shade_grids_without_loading_anything() {
+    let mut fx = fixture();
+    let grid = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| l.starts_with('│') && l.ends_with('│'))
+            .map(|l| l.trim_matches('│').to_string())
+            .collect()
+    };
+    // Dark left half, bright right half: every row goes from blank to full.
+    let t = fx.show("foto.jpg");
+    let rows = grid(&t);
+    assert!(
+        t.contains("Jpeg") && t.contains("800 px") && rows.len() >= 10,
+        "{t}"
+    );
+    for r in &rows {
+        let cells: Vec<char> = r.chars().collect();
+        assert_eq!(cells.len(), 64, "{t}");
+        assert!(cells[..30].iter().all(|&c| c == ' '), "{t}");
+        assert!(cells[34..].iter().all(|&c| c == '█'), "{t}");
+    }
+    // Transparent above, white below.
+    let t = fx.show("zeichnung.png");
+    let rows = grid(&t);
+    assert!(rows.len() >= 4, "{t}");
+    assert!(rows[0].chars().all(|c| c == ' '), "{t}");
+    assert!(rows[rows.len() - 1].chars().all(|c| c == '█'), "{t}");
+    // The first frame of an animation: a bright square in the middle of a dark field.
+    let t = fx.show("animation.gif");
+    let rows = grid(&t);
+    let mid: Vec<char> = rows[rows.len() / 2].chars().collect();
+    assert!(mid[0] == ' ' && mid[mid.len() / 2] == '█', "{t}");
+    assert!(rows[0].chars().all(|c| c == ' '), "{t}");
 }

@@ -82,7 +82,17 @@ pub fn detect(name: &str, media_type: &str, head: &[u8], src: &Source) -> Kind {
             Err(_) => Kind::Unknown,
         };
     }
-    if imagesize::image_type(head).is_ok() && !head.is_ascii() {
+    // Picture signatures count even when the rest of the header is broken: such a file is a
+    // damaged picture, not an unknown file.
+    let picture = [
+        &b"\x89PNG\r\n\x1a\n"[..],
+        b"\xff\xd8\xff",
+        b"GIF87a",
+        b"GIF89a",
+    ];
+    if picture.iter().any(|sig| head.starts_with(sig))
+        || (imagesize::image_type(head).is_ok() && !head.is_ascii())
+    {
         return Kind::Image;
     }
     match (ext.as_str(), media_type) {
