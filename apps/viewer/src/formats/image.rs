@@ -11,8 +11,16 @@ use crate::source::Source;
 
 /// Largest image file decoded for a preview.
 const MAX_FILE: u64 = 16 * 1024 * 1024;
-/// Largest picture decoded (JPEG and GIF decode whole frames into memory).
-const MAX_PIXELS: u64 = 16_000_000;
+/// Largest picture decoded, by what the decoder holds in memory: PNG rows are streamed,
+/// JPEG is decoded whole as one grey byte a pixel (a 12 Mpx phone photo fits), GIF frames
+/// as four bytes a pixel — all beside the file itself, inside the app's 64 MiB.
+fn max_pixels(kind: Decode) -> u64 {
+    match kind {
+        Decode::Png => 64_000_000,
+        Decode::Jpeg => 13_000_000,
+        Decode::Gif => 6_000_000,
+    }
+}
 const COLS: usize = 64;
 const MAX_ROWS: usize = 32;
 
@@ -38,7 +46,7 @@ pub fn render(head: &[u8], size: u64, src: &Source, page: &mut Page) -> Result<(
         _ => return Ok(()),
     };
     let (w, h) = (dims.width as u64, dims.height as u64);
-    if size > MAX_FILE || w == 0 || h == 0 || w.saturating_mul(h) > MAX_PIXELS {
+    if size > MAX_FILE || w == 0 || h == 0 || w.saturating_mul(h) > max_pixels(kind) {
         page.text("(no preview: the picture is too large to decode here)");
         return Ok(());
     }
