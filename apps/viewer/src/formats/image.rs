@@ -80,6 +80,7 @@ struct Grid {
 
 impl Grid {
     fn new(w: usize, h: usize) -> Grid {
+        let (w, h) = (w.max(1), h.max(1));
         let cols = COLS.min(w).max(1);
         // A terminal cell is about twice as tall as wide.
         let rows = ((h * cols) / (w * 2)).clamp(1, MAX_ROWS);

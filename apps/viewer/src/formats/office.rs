@@ -209,22 +209,23 @@ pub fn table(mut rows: Vec<Vec<String>>, page: &mut Page) {
 struct Notes {
     text: HashMap<(bool, String), String>,
     order: Vec<(bool, String)>,
+    number: HashMap<(bool, String), usize>,
+    counts: [usize; 2],
 }
 
 impl Notes {
     /// The marker for a reference in the body: footnotes 1, 2, 3; endnotes i, ii, iii.
     fn refer(&mut self, endnote: bool, id: String) -> String {
         let key = (endnote, id);
-        let n = match self
-            .order
-            .iter()
-            .filter(|k| k.0 == endnote)
-            .position(|k| *k == key)
-        {
-            Some(i) => i + 1,
+        let n = match self.number.get(&key) {
+            Some(&n) => n,
             None => {
+                let count = &mut self.counts[usize::from(endnote)];
+                *count += 1;
+                let n = *count;
+                self.number.insert(key.clone(), n);
                 self.order.push(key);
-                self.order.iter().filter(|k| k.0 == endnote).count()
+                n
             }
         };
         if endnote { roman(n) } else { n.to_string() }
