@@ -545,7 +545,19 @@ impl AppHost {
     /// Load an app into the warm cache without calling it, so the user's first launch is a
     /// warm one. `Ok(true)` if it was cold.
     pub fn prepare(&mut self, id: &str) -> Result<bool> {
-        self.load(id)
+        let cold = self.load(id)?;
+        // One throwaway instance: the pool slot gets the app's memory image mapped now, not
+        // during the user's first view (which took ~250 µs instead of ~65 µs). Instantiating
+        // runs no app code (no export is called) and its store is dropped unused.
+        if let Some(loaded) = self.loaded.get(id) {
+            let state =
+                HostState::new(Arc::clone(&loaded.grants), Arc::clone(&self.services), None);
+            let mut store = Store::new(&self.engine, state);
+            store.limiter(|s| &mut s.limits);
+            store.set_epoch_deadline(engine::ticks(loaded.grants.call_timeout));
+            let _ = loaded.pre.instantiate(&mut store);
+        }
+        Ok(cold)
     }
 
     /// Forget compiled apps (the next call is cold): after a policy update, or for measuring.
