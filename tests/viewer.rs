@@ -33,8 +33,10 @@ fn corpus() -> std::path::PathBuf {
 }
 
 fn fixture() -> Fx {
+    // The default time (5 s) and memory (64 MiB) limits: every bomb and damaged file must be
+    // stopped by the viewer's own limits, in its own words, before either.
     let mut h = TestHost::builder()
-        .apps("[apps.viewer]\ndocuments = true\nlog = true\ncall_timeout_ms = 10000\n")
+        .apps("[apps.viewer]\ndocuments = true\nlog = true\n")
         .build();
     h.install_builtin("viewer");
     Fx {
