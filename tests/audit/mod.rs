@@ -3,8 +3,8 @@
 //! rights under a policy, the JSON against `docs/audit.schema.json`, an update review with
 //! `--diff`, and the German report.
 
-use kapsel_tests::apps::{Dev, policy_with, publisher, write};
-use kapsel_tests::{Env, component};
+use kapsel_tests::Env;
+use kapsel_tests::apps::{Dev, manifest_text, package_manifest, policy_with, publisher, write};
 use serde_json::Value;
 
 /// `kapsel app package` of `crate_name` as app `id` at `version`, into `file`.
@@ -15,27 +15,8 @@ fn package_version(
     caps: &str,
     crate_name: &str,
 ) -> String {
-    let manifest = write(
-        env,
-        &format!("{file}.toml"),
-        format!("id = \"{id}\"\nname = \"Canteen\"\nversion = \"{version}\"\npublisher = \"Agency IT\"\napi = \"0.1\"\n[capabilities]\n{caps}\n").as_bytes(),
-    );
-    let wasm = write(env, &format!("{file}.wasm"), &component(crate_name));
-    let out = env.tmp.path().join(format!("{file}.kapp"));
-    env.run(&[
-        "app",
-        "package",
-        "--manifest",
-        &manifest,
-        "--component",
-        &wasm,
-        "--out",
-        out.to_str().unwrap(),
-        "--key",
-        &dev.key,
-    ])
-    .ok();
-    out.to_str().unwrap().to_string()
+    let manifest = manifest_text(id, "Canteen", version, caps);
+    package_manifest(env, dev, file, &manifest, crate_name)
 }
 
 fn codes(findings: &Value) -> Vec<String> {

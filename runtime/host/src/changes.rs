@@ -53,7 +53,8 @@ fn declared_caps(m: &Manifest) -> Vec<Capability> {
         .collect()
 }
 
-fn declared_origins(m: &Manifest) -> Vec<String> {
+/// The manifest's HTTP origins as it writes them; the reviewer's report lists the same.
+pub(crate) fn declared_origins(m: &Manifest) -> Vec<String> {
     m.capabilities
         .http
         .as_ref()

@@ -311,20 +311,12 @@ fn declared_list(m: &Manifest) -> Vec<Declared> {
                     _ => None,
                 },
                 origins: match capability {
-                    Capability::Http => declared_origins(m),
+                    Capability::Http => crate::changes::declared_origins(m),
                     _ => Vec::new(),
                 },
             })
         })
         .collect()
-}
-
-fn declared_origins(m: &Manifest) -> Vec<String> {
-    m.capabilities
-        .http
-        .as_ref()
-        .map(|h| h.origins.iter().map(ToString::to_string).collect())
-        .unwrap_or_default()
 }
 
 /// Audit a package file's bytes, optionally against a tenant policy taken as signed (the
