@@ -107,13 +107,19 @@ pub struct FailedUnlocks {
 }
 
 /// A record key that sorts by creation time (ms, zero-padded) and is unique within it:
-/// outbox entries, drafts, notifications.
+/// outbox entries, drafts, notifications, calendar edits. Within one process the millisecond
+/// is kept strictly increasing: a burst of records inside one millisecond would otherwise be
+/// ordered by the random suffix, so a queue could replay edits out of order and "keep the
+/// newest" could drop the newest. The random suffix keeps two processes' keys apart.
 pub fn time_ordered_key() -> String {
-    format!(
-        "{:013}-{}",
-        now_ms(),
-        hex::encode(crypto::random_bytes::<4>())
-    )
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static LAST_MS: AtomicU64 = AtomicU64::new(0);
+    let now = now_ms();
+    let next = |last: u64| now.max(last.saturating_add(1));
+    let ms = match LAST_MS.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |l| Some(next(l))) {
+        Ok(last) | Err(last) => next(last),
+    };
+    format!("{ms:013}-{}", hex::encode(crypto::random_bytes::<4>()))
 }
 
 pub fn now_ms() -> u64 {

@@ -695,3 +695,12 @@ fn a_torn_state_slot_keeps_the_other_and_both_torn_is_reported() {
         .to_string();
     assert!(e.contains("state file does not authenticate"), "{e}");
 }
+
+#[test]
+fn time_ordered_keys_keep_creation_order_inside_one_millisecond() {
+    let keys: Vec<String> = (0..2000).map(|_| super::time_ordered_key()).collect();
+    assert!(
+        keys.windows(2).all(|w| w[0] < w[1]),
+        "a burst of keys must sort in the order they were made"
+    );
+}
