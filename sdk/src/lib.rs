@@ -51,6 +51,7 @@ pub use serde_json as json;
 pub mod config;
 pub mod documents;
 pub mod http;
+pub mod i18n;
 pub mod log;
 pub mod notify;
 pub mod storage;

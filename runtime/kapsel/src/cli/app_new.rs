@@ -25,6 +25,7 @@ pub(crate) const SDK_FILES: &[(&str, &str)] = &[
         include_str!("../../../../sdk/src/documents.rs"),
     ),
     ("src/http.rs", include_str!("../../../../sdk/src/http.rs")),
+    ("src/i18n.rs", include_str!("../../../../sdk/src/i18n.rs")),
     ("src/log.rs", include_str!("../../../../sdk/src/log.rs")),
     (
         "src/notify.rs",
