@@ -377,12 +377,9 @@ fn pptx_slides_are_text_in_show_order() {
     line_with(&t, &["Scanner", "45.000"]);
 }
 
-/// Through the real binary: documents larger than the 16 MiB the viewer once read whole
-/// open — a text shows its beginning, a DOCX is read by its directory and the parts it needs.
-#[test]
-fn documents_over_16_mib_open_through_the_binary() {
+/// A container enrolled with the built-in viewer, through the real binary.
+fn binary_env() -> kapsel_tests::Env {
     use kapsel_tests::{Env, PASSWORD, policy_text};
-    let corpus = corpus();
     let env = Env::new();
     let (dir, key) = kapsel_tests::builtin_apps();
     let policy = policy_text(1, "").replace(
@@ -401,19 +398,39 @@ fn documents_over_16_mib_open_through_the_binary() {
     )
     .ok();
     env.unlock().ok();
-    let open = |name: &str| -> String {
-        let file = corpus.join(name);
-        let id = env
-            .run(&["--json", "doc", "import", file.to_str().unwrap()])
-            .ok()
-            .json()["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let r = env.run(&["app", "open", "viewer", "--doc", &id]);
-        r.ok();
-        r.stdout.clone()
-    };
+    env
+}
+
+/// `kapsel doc import` of a corpus file: its document id.
+fn import_with_binary(env: &kapsel_tests::Env, name: &str) -> String {
+    let file = corpus().join(name);
+    env.run(&["--json", "doc", "import", file.to_str().unwrap()])
+        .ok()
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// `kapsel app open viewer --doc ID` (no document when `id` is empty), under `lang`.
+fn open_with_binary(env: &kapsel_tests::Env, id: &str, lang: &str) -> String {
+    let mut args = vec!["app", "open", "viewer"];
+    if !id.is_empty() {
+        args.extend(["--doc", id]);
+    }
+    let mut cmd = env.command(&env.bin, &args);
+    cmd.env("LANG", lang);
+    let r = kapsel_tests::run_command(&mut cmd, None);
+    r.ok();
+    r.stdout.clone()
+}
+
+/// Through the real binary: documents larger than the 16 MiB the viewer once read whole
+/// open — a text shows its beginning, a DOCX is read by its directory and the parts it needs.
+#[test]
+fn documents_over_16_mib_open_through_the_binary() {
+    let env = binary_env();
+    let open = |name: &str| open_with_binary(&env, &import_with_binary(&env, name), "en_GB.UTF-8");
     let t = open("gross.txt");
     assert!(
         t.contains("Anfang des Protokolls: Sitzung des Ältestenrats")
@@ -435,6 +452,166 @@ fn documents_over_16_mib_open_through_the_binary() {
         ],
     );
     assert!(!t.contains("Cannot"), "{t}");
+}
+
+/// The viewer's own words — labels, headings, notices, warnings, errors — in the user's
+/// language, through the real binary: the session agent takes the language of whoever
+/// unlocked and hands it to the viewer as `kapsel.locale`. The documents' own text stays as
+/// written.
+#[test]
+fn the_viewer_speaks_german_and_english_through_the_binary() {
+    let env = binary_env();
+    // (file, English texts, German texts); each language's texts must be absent in the other.
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        (
+            "brief.docx",
+            &[
+                "Word document (DOCX) · ",
+                " bytes",
+                "Header: Stadt Musterhausen – Amt für Finanzen",
+                "# Footnotes",
+                "Footer: Rathausplatz 1",
+            ],
+            &[
+                "Word-Dokument (DOCX) · ",
+                " Bytes",
+                "Kopfzeile: Stadt Musterhausen – Amt für Finanzen",
+                "# Fußnoten",
+                "Fußzeile: Rathausplatz 1",
+            ],
+        ),
+        (
+            "haushalt.xlsx",
+            &[
+                "4 sheet(s)",
+                "5 rows, 6 columns",
+                "# Intern (hidden sheet)",
+                "TRUE",
+            ],
+            &[
+                "4 Tabellenblätter",
+                "5 Zeilen, 6 Spalten",
+                "# Intern (ausgeblendetes Blatt)",
+                "WAHR",
+            ],
+        ),
+        (
+            "klausur.pptx",
+            &[
+                "3 slide(s)",
+                "# Slide 1: Digitale Verwaltung 2027",
+                "Notes: Hier auf die Zahlen",
+            ],
+            &[
+                "3 Folien",
+                "# Folie 1: Digitale Verwaltung 2027",
+                "Notizen: Hier auf die Zahlen",
+            ],
+        ),
+        (
+            "genehmigung.odt",
+            &["OpenDocument text (ODT)", "Header: Landratsamt"],
+            &["OpenDocument-Text (ODT)", "Kopfzeile: Landratsamt"],
+        ),
+        (
+            "bericht.pdf",
+            &["2 page(s)", "# Page 1"],
+            &["2 Seiten", "# Seite 1"],
+        ),
+        (
+            "haushalt.csv",
+            &["3 rows, 3 columns", "Edit"],
+            &["3 Zeilen, 3 Spalten", "Bearbeiten"],
+        ),
+        (
+            "seite.html",
+            &["scripts, styles and remote images are never loaded"],
+            &["Skripte, Stile und entfernte Bilder werden nie geladen"],
+        ),
+        (
+            "wappen.png",
+            &["Property", "Width", "Height"],
+            &["Eigenschaft", "Breite", "Höhe"],
+        ),
+        (
+            "kaputt.docx",
+            &[
+                "Cannot show this file: this Word document (DOCX) is damaged",
+                "ask for the file again",
+            ],
+            &[
+                "Diese Datei kann nicht gezeigt werden: dieses Word-Dokument (DOCX) ist beschädigt",
+                "fordern Sie sie erneut an",
+            ],
+        ),
+        (
+            "bombe.docx",
+            &["inflates to more than", "a decompression bomb?"],
+            &["entpackt sich zu mehr als", "eine Dekompressionsbombe?"],
+        ),
+        (
+            "rechnung.pdf",
+            &[
+                "Caution: the name ends in .pdf, but the content is a program",
+                "the viewer cannot show this file",
+            ],
+            &[
+                "Vorsicht: Der Name endet auf .pdf, der Inhalt ist aber ein Programm",
+                "der Betrachter kann diese Datei nicht zeigen",
+            ],
+        ),
+        (
+            "start.bat",
+            &["Caution: a .bat file is a program, script or shortcut"],
+            &["Vorsicht: Eine .bat-Datei ist ein Programm, Skript oder eine Verknüpfung"],
+        ),
+        (
+            "umsatz.xlsm",
+            &["Caution: this document contains macros (a VBA project)"],
+            &["Vorsicht: Dieses Dokument enthält Makros (ein VBA-Projekt)"],
+        ),
+        (
+            "",
+            &["No document was handed to the viewer"],
+            &["Dem Betrachter wurde kein Dokument übergeben"],
+        ),
+    ];
+    let ids: Vec<String> = cases
+        .iter()
+        .map(|(name, _, _)| {
+            if name.is_empty() {
+                String::new()
+            } else {
+                import_with_binary(&env, name)
+            }
+        })
+        .collect();
+    let check = |lang: &str, german: bool| {
+        for ((name, en, de), id) in cases.iter().zip(&ids) {
+            let t = open_with_binary(&env, id, lang);
+            let (want, other) = if german { (de, en) } else { (en, de) };
+            for w in *want {
+                assert!(t.contains(w), "{name} ({lang}): {w:?} missing in\n{t}");
+            }
+            for o in *other {
+                assert!(
+                    !t.contains(o),
+                    "{name} ({lang}): {o:?} must not show in\n{t}"
+                );
+            }
+            // The documents' own words are never translated.
+            if *name == "brief.docx" {
+                assert!(t.contains("Mit freundlichen Grüßen"), "{t}");
+            }
+        }
+    };
+    check("en_GB.UTF-8", false);
+    // The agent speaks the language of whoever unlocks: lock, and unlock in German.
+    env.run(&["lock"]).ok();
+    let mut unlock = env.command(&env.bin, &["unlock", "--password-stdin"]);
+    unlock.env("LANG", "de_DE.UTF-8");
+    kapsel_tests::run_command(&mut unlock, Some(&format!("{}\n", kapsel_tests::PASSWORD))).ok();
+    check("de_DE.UTF-8", true);
 }
 
 #[test]
@@ -471,4 +648,43 @@ fn pictures_are_previewed_as_shade_grids_without_loading_anything() {
     let mid: Vec<char> = rows[rows.len() / 2].chars().collect();
     assert!(mid[0] == ' ' && mid[mid.len() / 2] == '█', "{t}");
     assert!(rows[0].chars().all(|c| c == ' '), "{t}");
+}
+
+#[test]
+fn interlaced_png_is_decoded_and_odt_headers_and_footers_are_shown() {
+    let mut fx = fixture();
+    // Adam7: four quadrants (red, green / blue, white) come out where they are, not smeared
+    // pass by pass over the top rows.
+    let t = fx.show("verschraenkt.png");
+    assert!(!t.contains("does not decode"), "{t}");
+    let rows: Vec<Vec<char>> = t
+        .lines()
+        .filter(|l| l.starts_with('│') && l.ends_with('│'))
+        .map(|l| l.trim_matches('│').chars().collect())
+        .collect();
+    assert!(rows.len() >= 10, "{t}");
+    let (top, bottom) = (&rows[0], &rows[rows.len() - 1]);
+    let w = top.len();
+    assert_eq!(w, 64, "{t}");
+    // Red is dim, green brighter, blue dark, white full.
+    assert!(top[..w / 2 - 2].iter().all(|&c| c == '░'), "{t}");
+    assert!(top[w / 2 + 2..].iter().all(|&c| c == '▒'), "{t}");
+    assert!(bottom[..w / 2 - 2].iter().all(|&c| c == ' '), "{t}");
+    assert!(bottom[w / 2 + 2..].iter().all(|&c| c == '█'), "{t}");
+    // ODT headers and footers sit in the master page of styles.xml: the header before the
+    // text, both footers (default and left pages) after it, a page-number field as its value.
+    let t = fx.show("genehmigung.odt");
+    in_order(
+        &t,
+        &[
+            "Header: Landratsamt Musterkreis – Bauamt",
+            "# Baugenehmigung",
+            "Ihr Antrag vom 3. März wird genehmigt.",
+            "Footer: Seite 1 · Kreishaus, Schloßstraße 4",
+            "Footer: Bankverbindung: Kreissparkasse",
+        ],
+    );
+    // An ODT without master-page content shows no header line.
+    let t = fx.show("protokoll.odt");
+    assert!(!t.contains("Header:") && !t.contains("Footer:"), "{t}");
 }

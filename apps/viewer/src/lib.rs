@@ -7,6 +7,7 @@
 
 mod formats;
 mod source;
+mod text;
 mod zip;
 
 use kapsel_sdk::prelude::*;
@@ -19,10 +20,7 @@ const MAX_EDIT: usize = 1024 * 1024;
 struct Viewer;
 
 fn no_document() -> View {
-    View::new("Viewer").notice(
-        Level::Info,
-        "No document was handed to the viewer. Open one with --doc <id>.",
-    )
+    View::new(text::app_title()).notice(Level::Info, text::no_document())
 }
 
 /// The handed document, its source and its first bytes (enough to tell the format): the
@@ -60,7 +58,7 @@ impl App for Viewer {
                 };
                 let text = form.get("text").unwrap_or("");
                 if text.len() > MAX_EDIT {
-                    return Err(invalid(format!("the text is longer than {MAX_EDIT} bytes")));
+                    return Err(invalid(text::text_too_long(MAX_EDIT)));
                 }
                 let saved =
                     documents::save(&doc.name, &doc.media_type, text.as_bytes()).map_err(failed)?;
@@ -69,22 +67,16 @@ impl App for Viewer {
                     doc.name, saved.id
                 ));
                 Ok(View::new(doc.name)
-                    .notice(
-                        Level::Info,
-                        format!(
-                            "Saved as a new version inside the container (document {}).",
-                            saved.id
-                        ),
-                    )
-                    .text(format!("{} bytes", saved.size))
-                    .button("Show the new version", format!("open:{}", saved.id)))
+                    .notice(Level::Info, text::saved(&saved.id))
+                    .text(text::bytes(saved.size))
+                    .button(text::show_new_version(), format!("open:{}", saved.id)))
             }
             other => {
                 if let Some(id) = other.strip_prefix("open:") {
                     documents::open(id).map_err(failed)?;
-                    return Ok(View::new("Viewer").text(format!("Opening document {id}.")));
+                    return Ok(View::new(text::app_title()).text(text::opening(id)));
                 }
-                Err(not_found(format!("no action {other}")))
+                Err(not_found(text::no_action(other)))
             }
         }
     }
@@ -92,25 +84,20 @@ impl App for Viewer {
 
 fn editor(doc: &documents::Document, kind: formats::Kind, src: &Source) -> View {
     if !kind.editable() {
-        return View::new(doc.name.clone()).notice(
-            Level::Warning,
-            "This kind of file cannot be edited here; only text, Markdown, CSV and HTML can.",
-        );
+        return View::new(doc.name.clone()).notice(Level::Warning, text::not_editable());
     }
     if doc.size > MAX_EDIT as u64 {
-        return View::new(doc.name.clone()).notice(
-            Level::Warning,
-            format!("The file is larger than {MAX_EDIT} bytes; too large to edit here."),
-        );
+        return View::new(doc.name.clone())
+            .notice(Level::Warning, text::too_large_to_edit(MAX_EDIT));
     }
     let bytes = match src.prefix(MAX_EDIT) {
         Ok(b) => b,
         Err(e) => return View::new(doc.name.clone()).notice(Level::Error, e),
     };
-    let text = formats::decode_text(&bytes);
-    View::new(format!("Edit {}", doc.name))
-        .field("text", "Text", FieldKind::Multiline, text)
-        .button("Save as new version", "save")
+    let content = formats::decode_text(&bytes);
+    View::new(text::edit_title(&doc.name))
+        .field("text", text::text_field(), FieldKind::Multiline, content)
+        .button(text::save_button(), "save")
 }
 
 export_app!(Viewer);

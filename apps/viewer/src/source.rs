@@ -29,10 +29,10 @@ impl Source {
             let at = offset + out.len() as u64;
             let piece = (want - out.len()).min(PIECE) as u32;
             let part =
-                wit::read(at, piece).map_err(|e| format!("cannot read the document: {e}"))?;
+                wit::read(at, piece).map_err(|e| crate::text::cannot_read(&e.to_string()))?;
             if part.is_empty() {
                 // The host ends early only when the stored document is shorter than recorded.
-                return Err("the document is shorter than its recorded size".into());
+                return Err(crate::text::shorter_than_recorded());
             }
             out.extend_from_slice(&part);
         }

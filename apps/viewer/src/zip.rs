@@ -14,6 +14,7 @@ use miniz_oxide::inflate::stream::{InflateState, inflate};
 use miniz_oxide::{MZError, MZFlush, MZStatus};
 
 use crate::source::Source;
+use crate::text;
 
 const MAX_ENTRIES: usize = 10_000;
 const MAX_DIRECTORY: usize = 4 * 1024 * 1024;
@@ -39,8 +40,8 @@ pub enum ZipError {
 impl std::fmt::Display for ZipError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ZipError::NotZip => write!(f, "not a ZIP file (no central directory)"),
-            ZipError::Damaged(m) => write!(f, "the file is damaged: {m}"),
+            ZipError::NotZip => f.write_str(text::not_zip()),
+            ZipError::Damaged(m) => f.write_str(&text::file_damaged(m)),
             ZipError::TooLarge(m) | ZipError::Read(m) => write!(f, "{m}"),
         }
     }
@@ -75,13 +76,13 @@ pub struct Archive<'a> {
 fn u16_at(b: &[u8], at: usize) -> Result<u16, ZipError> {
     b.get(at..at.saturating_add(2))
         .map(|s| u16::from_le_bytes([s[0], s[1]]))
-        .ok_or_else(|| damaged("a directory record is cut short"))
+        .ok_or_else(|| damaged(text::record_cut_short()))
 }
 
 fn u32_at(b: &[u8], at: usize) -> Result<u32, ZipError> {
     b.get(at..at.saturating_add(4))
         .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-        .ok_or_else(|| damaged("a directory record is cut short"))
+        .ok_or_else(|| damaged(text::record_cut_short()))
 }
 
 impl<'a> Archive<'a> {
@@ -100,24 +101,22 @@ impl<'a> Archive<'a> {
         let cd_size = u32_at(&tail, eocd + 12)? as u64;
         let cd_offset = u32_at(&tail, eocd + 16)? as u64;
         if count == 0xffff || cd_offset == 0xffff_ffff {
-            return Err(ZipError::TooLarge(
-                "ZIP64 archives are not supported".into(),
-            ));
+            return Err(ZipError::TooLarge(text::zip64()));
         }
         if count > MAX_ENTRIES {
-            return Err(ZipError::TooLarge(format!(
-                "the archive has {count} entries (at most {MAX_ENTRIES})"
+            return Err(ZipError::TooLarge(text::too_many_entries(
+                count,
+                MAX_ENTRIES,
             )));
         }
         if cd_size > MAX_DIRECTORY as u64 {
-            return Err(ZipError::TooLarge(format!(
-                "the archive's directory has {cd_size} bytes (at most {MAX_DIRECTORY})"
+            return Err(ZipError::TooLarge(text::directory_too_large(
+                cd_size,
+                MAX_DIRECTORY,
             )));
         }
         if cd_offset.checked_add(cd_size).is_none_or(|end| end > len) {
-            return Err(damaged(
-                "the central directory lies outside the file (it was probably cut off)",
-            ));
+            return Err(damaged(text::directory_outside()));
         }
         let cd = src
             .read_at(cd_offset, cd_size as usize)
@@ -126,14 +125,14 @@ impl<'a> Archive<'a> {
         let mut at = 0usize;
         for _ in 0..count {
             if u32_at(&cd, at)? != 0x0201_4b50 {
-                return Err(damaged("a central directory entry is broken"));
+                return Err(damaged(text::directory_entry_broken()));
             }
             let name_len = u16_at(&cd, at + 28)? as usize;
             let extra_len = u16_at(&cd, at + 30)? as usize;
             let comment_len = u16_at(&cd, at + 32)? as usize;
             let name = cd
                 .get(at + 46..at + 46 + name_len)
-                .ok_or_else(|| damaged("a directory record is cut short"))?;
+                .ok_or_else(|| damaged(text::record_cut_short()))?;
             entries.push(Entry {
                 name: String::from_utf8_lossy(name).into_owned(),
                 flags: u16_at(&cd, at + 8)?,
@@ -168,39 +167,32 @@ impl<'a> Archive<'a> {
             .entries
             .iter()
             .find(|e| e.name == name)
-            .ok_or_else(|| damaged(format!("{name} is missing from the archive")))?;
+            .ok_or_else(|| damaged(text::part_missing(name)))?;
         if e.flags & 1 != 0 {
-            return Err(ZipError::TooLarge(format!(
-                "{name} is encrypted; the viewer cannot open it"
-            )));
+            return Err(ZipError::TooLarge(text::part_encrypted(name)));
         }
         if e.size > limit {
-            return Err(ZipError::TooLarge(format!(
-                "{name} inflates to more than {limit} bytes ({} declared; a decompression bomb?)",
-                e.size
-            )));
+            return Err(ZipError::TooLarge(text::declared_bomb(name, limit, e.size)));
         }
         let header = self
             .src
             .read_at(e.local_offset, 30)
             .map_err(ZipError::Read)?;
         if header.len() < 30 || u32_at(&header, 0)? != 0x0403_4b50 {
-            return Err(damaged(format!("the local header of {name} is broken")));
+            return Err(damaged(text::local_header_broken(name)));
         }
         let start = e.local_offset + 30 + u16_at(&header, 26)? as u64 + u16_at(&header, 28)? as u64;
         if start
             .checked_add(e.compressed)
             .is_none_or(|end| end > self.src.len())
         {
-            return Err(damaged(format!("{name} is cut off")));
+            return Err(damaged(text::part_cut_off(name)));
         }
         let state = match e.method {
             0 => None,
             8 => Some(InflateState::new_boxed(DataFormat::Raw)),
             m => {
-                return Err(ZipError::TooLarge(format!(
-                    "{name} uses compression method {m}, which is not supported"
-                )));
+                return Err(ZipError::TooLarge(text::unsupported_method(name, m)));
             }
         };
         Ok(EntryReader {
@@ -277,18 +269,12 @@ impl EntryReader<'_> {
     fn produced(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.out += bytes.len() as u64;
         if self.out > self.limit || self.out > self.want_size {
-            return Err(self.fail(format!(
-                "{} inflates to more than {} bytes (a decompression bomb?)",
-                self.name,
-                self.want_size.min(self.limit)
-            )));
+            return Err(self.fail(text::part_bomb(&self.name, self.want_size.min(self.limit))));
         }
         let total = self.total.get() + bytes.len() as u64;
         self.total.set(total);
         if total > MAX_TOTAL {
-            return Err(self.fail(format!(
-                "the archive inflates to more than {MAX_TOTAL} bytes (a decompression bomb?)"
-            )));
+            return Err(self.fail(text::archive_bomb(MAX_TOTAL)));
         }
         self.crc = crc32_update(self.crc, bytes);
         if self.max_run != u64::MAX {
@@ -297,10 +283,10 @@ impl EntryReader<'_> {
                 None => self.run + bytes.len() as u64,
             };
             if self.run > self.max_run {
-                return Err(self.fail(format!(
-                    "the file is damaged: {} has more than {} bytes without markup",
-                    self.name, self.max_run
-                )));
+                return Err(self.fail(text::file_damaged(&text::no_markup(
+                    &self.name,
+                    self.max_run,
+                ))));
             }
         }
         Ok(())
@@ -309,10 +295,7 @@ impl EntryReader<'_> {
     fn finish(&mut self) -> io::Result<()> {
         self.done = true;
         if self.out != self.want_size || !self.crc != self.want_crc {
-            return Err(self.fail(format!(
-                "the file is damaged: {} does not match its checksum",
-                self.name
-            )));
+            return Err(self.fail(text::file_damaged(&text::checksum(&self.name))));
         }
         Ok(())
     }
@@ -355,22 +338,16 @@ impl Read for EntryReader<'_> {
                         continue;
                     }
                     if self.used >= self.input.len() && self.left == 0 {
-                        return Err(
-                            self.fail(format!("the file is damaged: {} is cut off", self.name))
-                        );
+                        return Err(self.fail(text::file_damaged(&text::part_cut_off(&self.name))));
                     }
                     if self.used < self.input.len() {
-                        return Err(self.fail(format!(
-                            "the file is damaged: {} does not inflate",
-                            self.name
-                        )));
+                        return Err(
+                            self.fail(text::file_damaged(&text::does_not_inflate(&self.name)))
+                        );
                     }
                 }
                 Err(_) => {
-                    return Err(self.fail(format!(
-                        "the file is damaged: {} does not inflate",
-                        self.name
-                    )));
+                    return Err(self.fail(text::file_damaged(&text::does_not_inflate(&self.name))));
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! CSV as a table: the first record is the header; ragged rows are padded, not rejected.
 
 use super::Page;
+use crate::text;
 
 const MAX_ROWS: usize = 2000;
 
@@ -25,7 +26,7 @@ pub fn render(text: &str, page: &mut Page) -> Result<(), String> {
     let mut rows = Vec::new();
     let mut total = 0;
     for record in reader.records() {
-        let record = record.map_err(|e| format!("row {}: {e}", total + 2))?;
+        let record = record.map_err(|e| text::csv_row_error(total + 2, &e.to_string()))?;
         total += 1;
         if rows.len() < MAX_ROWS {
             let mut row: Vec<String> = record.iter().map(str::to_string).collect();
@@ -33,7 +34,7 @@ pub fn render(text: &str, page: &mut Page) -> Result<(), String> {
             rows.push(row);
         }
     }
-    page.text(&format!("{} rows, {} columns", total, columns.len()));
+    page.text(&text::rows_columns(total, columns.len()));
     page.table(columns, rows);
     if total > MAX_ROWS {
         page.full = true;

@@ -13,9 +13,6 @@ pub fn render(html: &str, page: &mut Page) -> Result<(), String> {
             Piece::Link { label, url } => page.link(&label, &url),
         }
     }
-    page.notice(
-        kapsel_sdk::Level::Info,
-        "Shown as text: scripts, styles and remote images are never loaded.",
-    );
+    page.notice(kapsel_sdk::Level::Info, crate::text::html_notice());
     Ok(())
 }

@@ -15,6 +15,7 @@ use kapsel_sdk::documents::Document;
 use kapsel_sdk::prelude::*;
 
 use crate::source::Source;
+use crate::text;
 use crate::zip::{Archive, ZipError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,18 +42,18 @@ impl Kind {
 
     fn label(self) -> &'static str {
         match self {
-            Kind::Text => "text",
+            Kind::Text => text::kind_text(),
             Kind::Markdown => "Markdown",
             Kind::Csv => "CSV",
             Kind::Html => "HTML",
-            Kind::Docx => "Word document (DOCX)",
-            Kind::Xlsx => "Excel workbook (XLSX)",
-            Kind::Pptx => "PowerPoint presentation (PPTX)",
-            Kind::Odt => "OpenDocument text (ODT)",
+            Kind::Docx => text::kind_docx(),
+            Kind::Xlsx => text::kind_xlsx(),
+            Kind::Pptx => text::kind_pptx(),
+            Kind::Odt => text::kind_odt(),
             Kind::Pdf => "PDF",
-            Kind::Image => "image",
-            Kind::Damaged => "damaged ZIP container",
-            Kind::Unknown => "unknown",
+            Kind::Image => text::kind_image(),
+            Kind::Damaged => text::kind_damaged(),
+            Kind::Unknown => text::kind_unknown(),
         }
     }
 }
@@ -111,15 +112,15 @@ fn damaged_label(name: &str, head: &[u8]) -> &'static str {
     let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
     let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     if has(b"word/") || ext == "docx" {
-        Kind::Docx.label()
+        text::this_docx()
     } else if has(b"xl/") || ext == "xlsx" {
-        Kind::Xlsx.label()
+        text::this_xlsx()
     } else if has(b"ppt/") || ext == "pptx" {
-        Kind::Pptx.label()
+        text::this_pptx()
     } else if has(b"application/vnd.oasis.opendocument") || ext == "odt" {
-        Kind::Odt.label()
+        text::this_odt()
     } else {
-        "ZIP archive"
+        text::this_zip()
     }
 }
 
@@ -186,7 +187,7 @@ const MAX_TEXT: usize = 1536 * 1024;
 
 impl Page {
     pub fn new(title: &str, kind: Kind, size: u64) -> Page {
-        let view = View::new(title).text(format!("{} · {} bytes", kind.label(), size));
+        let view = View::new(title).text(text::summary(kind.label(), size));
         Page {
             view,
             blocks: 1,
@@ -261,17 +262,118 @@ impl Page {
 
     pub fn finish(mut self) -> View {
         if self.full {
-            self.notice(
-                Level::Warning,
-                "The document is long: only its beginning is shown.",
-            );
+            self.notice(Level::Warning, text::only_beginning());
         }
         self.view
     }
 }
 
+/// Names a program, script or shortcut has: harmless here, dangerous when the user opens the
+/// file outside the container.
+const EXECUTABLE: &[&str] = &[
+    "exe",
+    "com",
+    "scr",
+    "pif",
+    "msi",
+    "msp",
+    "dll",
+    "cpl",
+    "bat",
+    "cmd",
+    "ps1",
+    "psm1",
+    "vbs",
+    "vbe",
+    "js",
+    "jse",
+    "wsf",
+    "wsh",
+    "hta",
+    "jar",
+    "lnk",
+    "url",
+    "scf",
+    "reg",
+    "inf",
+    "sh",
+    "app",
+    "desktop",
+    "appref-ms",
+    "application",
+    "iso",
+    "img",
+];
+/// Office documents that may carry macros.
+const MACRO: &[&str] = &[
+    "docm", "dotm", "xlsm", "xltm", "xlsb", "xlam", "pptm", "potm", "ppsm", "ppam", "sldm",
+];
+
+/// Whether the content is a program (Windows PE, ELF, Mach-O), whatever the name says. A
+/// Windows program is recognised by its PE header, not by `MZ` alone, which a text may start
+/// with.
+fn program(head: &[u8]) -> bool {
+    let pe = head.starts_with(b"MZ")
+        && head
+            .get(0x3c..0x40)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+            .and_then(|at| head.get(at..at.checked_add(4)?))
+            .is_some_and(|sig| sig == b"PE\0\0");
+    pe || head.starts_with(b"\x7fELF")
+        || head.starts_with(b"\xcf\xfa\xed\xfe")
+        || head.starts_with(b"\xfe\xed\xfa\xcf")
+}
+
+/// Warnings about what the file could do when opened elsewhere: a program's or script's name,
+/// macros (by name or by a VBA project inside), and a name that disagrees with the content.
+fn warnings(name: &str, kind: Kind, head: &[u8], src: &Source) -> Vec<String> {
+    let ext = match name.rsplit_once('.') {
+        Some((_, e)) => e.to_ascii_lowercase(),
+        None => String::new(),
+    };
+    let mut out = Vec::new();
+    if EXECUTABLE.contains(&ext.as_str()) {
+        out.push(text::warn_executable(&ext));
+    }
+    let vba = matches!(kind, Kind::Docx | Kind::Xlsx | Kind::Pptx)
+        && Archive::open(src).is_ok_and(|zip| {
+            zip.entries
+                .iter()
+                .any(|e| e.name.to_ascii_lowercase().ends_with("vbaproject.bin"))
+        });
+    if vba {
+        out.push(text::warn_macros_inside().into());
+    } else if MACRO.contains(&ext.as_str()) {
+        out.push(text::warn_macros(&ext));
+    }
+    let expected = match ext.as_str() {
+        "pdf" => Some(Kind::Pdf),
+        "docx" | "docm" | "dotx" => Some(Kind::Docx),
+        "xlsx" | "xlsm" => Some(Kind::Xlsx),
+        "pptx" | "pptm" => Some(Kind::Pptx),
+        "odt" => Some(Kind::Odt),
+        "png" | "jpg" | "jpeg" | "gif" | "bmp" | "webp" | "tif" | "tiff" => Some(Kind::Image),
+        "txt" | "csv" | "md" | "html" | "htm" => Some(Kind::Text),
+        _ => None,
+    };
+    let text_like = |k: Kind| matches!(k, Kind::Text | Kind::Markdown | Kind::Csv | Kind::Html);
+    if program(head) && !EXECUTABLE.contains(&ext.as_str()) {
+        out.push(text::warn_mismatch(&ext, text::content_program()));
+    } else if let Some(want) = expected
+        && !matches!(kind, Kind::Damaged | Kind::Unknown)
+        && want != kind
+        && !(text_like(want) && text_like(kind))
+    {
+        out.push(text::warn_mismatch(&ext, &text::content_is(kind.label())));
+    }
+    out
+}
+
 pub fn render(doc: &Document, kind: Kind, head: &[u8], src: &Source) -> View {
     let mut page = Page::new(&doc.name, kind, doc.size);
+    for w in warnings(&doc.name, kind, head, src) {
+        page.notice(Level::Warning, &w);
+    }
     let result = match kind {
         Kind::Text | Kind::Markdown | Kind::Csv | Kind::Html => {
             text_like(kind, doc.size, src, &mut page)
@@ -285,25 +387,21 @@ pub fn render(doc: &Document, kind: Kind, head: &[u8], src: &Source) -> View {
         Kind::Damaged => {
             let why = match Archive::open(src) {
                 Err(e @ ZipError::Damaged(_)) => e.to_string(),
-                _ => "the file is damaged: its end (the ZIP directory) is missing".to_string(),
+                _ => text::zip_end_missing(),
             };
-            Err(format!(
-                "this {} is damaged and cannot be shown — {why}. It was probably cut off \
-                 while being downloaded or copied; ask for the file again.",
-                damaged_label(&doc.name, head)
+            Err(text::damaged_container(
+                damaged_label(&doc.name, head),
+                &why,
             ))
         }
-        Kind::Unknown => Err(format!(
-            "the viewer cannot show this file ({}, {} bytes)",
-            doc.media_type, doc.size
-        )),
+        Kind::Unknown => Err(text::unknown_format(&doc.media_type, doc.size)),
     };
     if let Err(e) = result {
-        page.notice(Level::Error, &format!("Cannot show this file: {e}"));
+        page.notice(Level::Error, &text::cannot_show(&e));
     }
     if kind.editable() {
         let v = page.finish();
-        return v.button("Edit", "edit");
+        return v.button(text::edit_button(), "edit");
     }
     page.finish()
 }
@@ -314,13 +412,7 @@ fn text_like(kind: Kind, size: u64, src: &Source, page: &mut Page) -> Result<(),
     let bytes = src.prefix(MAX_TEXT_READ)?;
     let text = decode_text(&bytes);
     if size > bytes.len() as u64 {
-        page.notice(
-            Level::Info,
-            &format!(
-                "A large file ({size} bytes): the first {} bytes are shown.",
-                bytes.len()
-            ),
-        );
+        page.notice(Level::Info, &text::large_text(size, bytes.len()));
     }
     let result = match kind {
         Kind::Markdown => markdown::render(&text, page),
@@ -345,10 +437,7 @@ fn text_like(kind: Kind, size: u64, src: &Source, page: &mut Page) -> Result<(),
 /// The whole document, for formats that can only be parsed whole.
 fn whole(doc: &Document, what: &str, src: &Source) -> Result<Vec<u8>, String> {
     if doc.size > MAX_WHOLE {
-        return Err(format!(
-            "the {what} has {} bytes; the viewer reads a {what} of at most {MAX_WHOLE} bytes",
-            doc.size
-        ));
+        return Err(text::too_large_whole(what, doc.size, MAX_WHOLE));
     }
     src.prefix(doc.size as usize)
 }

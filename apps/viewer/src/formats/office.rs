@@ -2,7 +2,8 @@
 //! (part streams, relationships, text runs). The ZIP container is read by our strict reader
 //! with inflate limits, each XML part is read with quick-xml as a stream straight from the
 //! inflater (parsing stops once the page is full): paragraphs, headings, list items, tables,
-//! DOCX headers, footers, footnotes and endnotes become blocks; everything else is skipped.
+//! DOCX headers, footers, footnotes and endnotes, ODT headers and footers (from the master pages
+//! of `styles.xml`) become blocks; everything else is skipped.
 
 use std::collections::HashMap;
 use std::io::BufReader;
@@ -12,6 +13,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::Page;
 use crate::source::Source;
+use crate::text;
 use crate::zip::{Archive, EntryReader, io_message};
 
 /// Largest XML part inflated (a 1 GB bomb stops here, long before memory runs out).
@@ -39,7 +41,7 @@ pub fn next<'b>(
     buf.clear();
     reader.read_event_into(buf).map_err(|e| match e {
         quick_xml::Error::Io(io) => io_message(&io),
-        e => format!("the file is damaged: {part} is not well-formed XML ({e})"),
+        e => text::not_well_formed(part, &e.to_string()),
     })
 }
 
@@ -345,7 +347,7 @@ pub fn docx(src: &Source, page: &mut Page) -> Result<(), String> {
     let mut notes = Notes::default();
     read_notes(&zip, "word/footnotes.xml", false, &mut notes)?;
     read_notes(&zip, "word/endnotes.xml", true, &mut notes)?;
-    page_furniture(&zip, &rels, "header", "Header", page);
+    page_furniture(&zip, &rels, "header", text::header(), page);
 
     let mut reader = part(&zip, main, MAX_XML)?;
     let mut buf = Vec::new();
@@ -402,7 +404,7 @@ pub fn docx(src: &Source, page: &mut Page) -> Result<(), String> {
             _ => {}
         }
     }
-    for (endnote, title) in [(false, "Footnotes"), (true, "Endnotes")] {
+    for (endnote, title) in [(false, text::footnotes()), (true, text::endnotes())] {
         let mut first = true;
         let mut n = 0;
         for key in notes.order.iter().filter(|k| k.0 == endnote) {
@@ -418,12 +420,90 @@ pub fn docx(src: &Source, page: &mut Page) -> Result<(), String> {
             page.text(&format!("[{mark}] {text}"));
         }
     }
-    page_furniture(&zip, &rels, "footer", "Footer", page);
+    page_furniture(&zip, &rels, "footer", text::footer(), page);
     Ok(())
+}
+
+/// An ODT's headers and footers: they live in the master pages of `styles.xml`, one
+/// `style:header` / `style:footer` each (plus `-left` and `-first` variants), as paragraphs.
+#[derive(Default)]
+struct OdtFurniture {
+    headers: Vec<Vec<String>>,
+    footers: Vec<Vec<String>>,
+}
+
+fn odt_furniture(zip: &Archive) -> Result<OdtFurniture, String> {
+    let name = "styles.xml";
+    let mut out = OdtFurniture::default();
+    if !zip.has(name) {
+        return Ok(out);
+    }
+    let mut reader = part(zip, name, MAX_SMALL)?;
+    let mut buf = Vec::new();
+    // Inside a header (true) or footer (false), its lines so far and the open paragraph.
+    let mut open: Option<bool> = None;
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut in_para = 0usize;
+    loop {
+        let ev = next(&mut reader, &mut buf, name)?;
+        match &ev {
+            Event::Start(e) => match local(e.name().as_ref()) {
+                b"header" | b"header-left" | b"header-first" => open = Some(true),
+                b"footer" | b"footer-left" | b"footer-first" => open = Some(false),
+                b"p" | b"h" if open.is_some() => in_para += 1,
+                _ => {}
+            },
+            Event::Empty(e) if in_para > 0 => match local(e.name().as_ref()) {
+                b"s" | b"tab" | b"line-break" => line.push(' '),
+                _ => {}
+            },
+            Event::End(e) => match local(e.name().as_ref()) {
+                b"p" | b"h" if in_para > 0 => {
+                    in_para -= 1;
+                    let l = line.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !l.is_empty() && lines.len() < 50 {
+                        lines.push(l);
+                    }
+                    line.clear();
+                }
+                b"header" | b"header-left" | b"header-first" | b"footer" | b"footer-left"
+                | b"footer-first" => {
+                    let which = if open == Some(true) {
+                        &mut out.headers
+                    } else {
+                        &mut out.footers
+                    };
+                    let done = std::mem::take(&mut lines);
+                    if !done.is_empty() && !which.contains(&done) && which.len() < 20 {
+                        which.push(done);
+                    }
+                    open = None;
+                    in_para = 0;
+                }
+                _ => {}
+            },
+            Event::Eof => break,
+            ev if in_para > 0 && line.len() < 4096 => push_text(ev, &mut line),
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
 pub fn odt(src: &Source, page: &mut Page) -> Result<(), String> {
     let zip = Archive::open(src)?;
+    // A broken styles part costs the headers and footers, not the text.
+    let furniture = odt_furniture(&zip).unwrap_or_else(|e| {
+        page.notice(
+            kapsel_sdk::Level::Warning,
+            &format!("{}: {e}", text::header()),
+        );
+        OdtFurniture::default()
+    });
+    for lines in &furniture.headers {
+        page.text(&format!("{}: {}", text::header(), lines.join(" · ")));
+    }
     let name = "content.xml";
     let mut reader = part(&zip, name, MAX_XML)?;
     let mut buf = Vec::new();
@@ -482,6 +562,9 @@ pub fn odt(src: &Source, page: &mut Page) -> Result<(), String> {
             ev if depth_in_text > 0 => push_text(ev, &mut flow.para),
             _ => {}
         }
+    }
+    for lines in &furniture.footers {
+        page.text(&format!("{}: {}", text::footer(), lines.join(" · ")));
     }
     Ok(())
 }

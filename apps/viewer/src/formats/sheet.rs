@@ -10,6 +10,7 @@ use quick_xml::events::Event;
 use super::Page;
 use super::office::{MAX_SMALL, MAX_XML, attr_value, local, next, part, push_text, rels, table};
 use crate::source::Source;
+use crate::text;
 use crate::zip::Archive;
 
 const MAX_ROWS: usize = 2000;
@@ -26,22 +27,22 @@ pub fn render(src: &Source, page: &mut Page) -> Result<(), String> {
     let sheets = sheet_list(&zip, book)?;
     let strings = shared_strings(&zip, &rels)?;
     let dates = date_styles(&zip, &rels).unwrap_or_default();
-    page.text(&format!("{} sheet(s)", sheets.len()));
+    page.text(&text::sheets(sheets.len()));
     for (name, rid, hidden) in sheets.iter().take(MAX_SHEETS) {
         if page.full {
             break;
         }
         page.heading(&if *hidden {
-            format!("{name} (hidden sheet)")
+            text::hidden_sheet(name)
         } else {
             name.clone()
         });
         let Some(rel) = rels.iter().find(|r| r.id == *rid) else {
-            page.text("(this sheet's part is missing)");
+            page.text(text::sheet_missing());
             continue;
         };
         if rel.kind != "worksheet" {
-            page.text("(a chart or macro sheet: not shown)");
+            page.text(text::chart_sheet());
             continue;
         }
         if let Err(e) = sheet(&zip, &rel.target, &strings, &dates, page) {
@@ -299,29 +300,20 @@ fn sheet(
         }
     }
     if rows.is_empty() {
-        page.text("(empty sheet)");
+        page.text(text::empty_sheet());
         return Ok(());
     }
-    page.text(&format!(
-        "{total_rows} {}, {width} {}",
-        if total_rows == 1 { "row" } else { "rows" },
-        if width == 1 { "column" } else { "columns" }
-    ));
+    page.text(&text::rows_columns(total_rows, width));
     // A header row of column letters, as a spreadsheet shows them: the sheet's own first
     // row is data like any other.
     let mut all = vec![(0..width).map(column_name).collect::<Vec<_>>()];
     all.extend(rows);
     table(all, page);
     if total_rows > MAX_ROWS {
-        page.text(&format!(
-            "(the first {MAX_ROWS} of {total_rows} rows are shown)"
-        ));
+        page.text(&text::first_rows(MAX_ROWS, total_rows));
     }
     if cut_columns {
-        page.text(&format!(
-            "(columns after {} are not shown)",
-            column_name(MAX_COLUMNS - 1)
-        ));
+        page.text(&text::columns_cut(&column_name(MAX_COLUMNS - 1)));
     }
     Ok(())
 }
@@ -336,7 +328,7 @@ fn show(c: &Cell, strings: &[String], dates: &[bool]) -> String {
             .cloned()
             .unwrap_or_default(),
         "inlineStr" => c.inline.clone(),
-        "b" => if v == "1" { "TRUE" } else { "FALSE" }.to_string(),
+        "b" => text::boolean(v == "1").to_string(),
         "str" | "e" => v.to_string(),
         _ => match v.parse::<f64>() {
             Ok(n) if dates.get(c.style).copied().unwrap_or(false) => {

@@ -7,6 +7,7 @@ use quick_xml::events::Event;
 use super::Page;
 use super::office::{MAX_SMALL, MAX_XML, attr_value, local, next, part, push_text, rels, table};
 use crate::source::Source;
+use crate::text;
 use crate::zip::Archive;
 
 const MAX_SLIDES: usize = 1000;
@@ -16,19 +17,22 @@ pub fn render(src: &Source, page: &mut Page) -> Result<(), String> {
     let pres = "ppt/presentation.xml";
     let rels = rels(&zip, pres)?;
     let ids = slide_ids(&zip, pres)?;
-    page.text(&format!("{} slide(s)", ids.len()));
+    page.text(&text::slides(ids.len()));
     for (n, rid) in ids.iter().enumerate().take(MAX_SLIDES) {
         if page.full {
             break;
         }
         let n = n + 1;
         let Some(rel) = rels.iter().find(|r| r.id == *rid && r.kind == "slide") else {
-            page.heading(&format!("Slide {n}"));
-            page.text("(this slide's part is missing)");
+            page.heading(&text::slide(n));
+            page.text(text::slide_missing());
             continue;
         };
         if let Err(e) = slide(&zip, n, &rel.target, page) {
-            page.notice(kapsel_sdk::Level::Error, &format!("Slide {n}: {e}"));
+            page.notice(
+                kapsel_sdk::Level::Error,
+                &format!("{}: {e}", text::slide(n)),
+            );
             if zip.spent() {
                 break;
             }
@@ -193,8 +197,8 @@ fn slide(zip: &Archive, n: usize, name: &str, page: &mut Page) -> Result<(), Str
         _ => None,
     });
     match title {
-        Some(t) if !t.is_empty() => page.heading(&format!("Slide {n}: {t}")),
-        _ => page.heading(&format!("Slide {n}")),
+        Some(t) if !t.is_empty() => page.heading(&format!("{}: {t}", text::slide(n))),
+        _ => page.heading(&text::slide(n)),
     }
     for p in &shapes {
         match p {
@@ -226,7 +230,7 @@ fn slide(zip: &Archive, n: usize, name: &str, page: &mut Page) -> Result<(), Str
             .map(|(_, t)| t)
             .collect();
         if !lines.is_empty() {
-            page.text(&format!("Notes: {}", lines.join(" ")));
+            page.text(&format!("{}: {}", text::speaker_notes(), lines.join(" ")));
         }
     }
     Ok(())
