@@ -825,6 +825,182 @@ fn a_2000_item_feed_is_kept_whole_and_paged_through() {
     assert!(texts(&r).contains("of 2000"), "{}", texts(&r));
 }
 
+impl Bin {
+    /// Lock, and unlock again with the user's locale `lang`: the session agent, which runs
+    /// the apps, takes the language of whoever unlocked.
+    fn relock_in(&self, lang: &str) {
+        self.env.run(&["lock"]).ok();
+        let mut cmd = self
+            .env
+            .command(&self.env.bin, &["unlock", "--password-stdin"]);
+        cmd.env("LANG", lang);
+        kapsel_tests::run_command(&mut cmd, Some(&format!("{}\n", kapsel_tests::PASSWORD))).ok();
+    }
+}
+
+/// Words of the news app's English texts that a German user must never see.
+const ENGLISH_UI: &[&str] = &[
+    "unread",
+    "Articles",
+    "article(s)",
+    "No articles",
+    "Previous page",
+    "Next page",
+    "Refresh",
+    "Saved articles",
+    "Mark these read",
+    "All feeds",
+    "Category:",
+    "Categories:",
+    "stored",
+    "newest first",
+    "repeat(s)",
+    "could not be read",
+    "does not exist",
+    "By ",
+    "Open the original article",
+    "Attachments",
+    "fetch into",
+    "bytes",
+    "Save",
+    "Back to",
+];
+
+#[test]
+fn the_news_app_speaks_german_and_english() {
+    let pdf = pdf();
+    let rss = RSS_DE
+        .replace("PDFLEN", &pdf.len().to_string())
+        .replace("AUDIOLEN", "4096");
+    let fx = binary_fixture(
+        &[
+            ("stadt", "stadt.xml", rss.into_bytes()),
+            ("bib", "bib.json", JSON_NUMERIC.as_bytes().to_vec()),
+            ("weg", "weg.xml", Vec::new()),
+        ],
+        &[],
+    );
+    // A feed the server no longer has: its error is said in the user's language too.
+    std::fs::remove_file(fx.dir.join("weg.xml")).unwrap();
+
+    // German: the first view fetches, so its notices are German as well.
+    fx.relock_in("de_DE.UTF-8");
+    let v = fx.view("");
+    let t = texts(&v);
+    assert_eq!(v["view"]["title"], "Nachrichten", "{v}");
+    for want in [
+        "heading Feeds",
+        "heading Artikel",
+        "Artikel 1–6 von 6, 6 ungelesen (Seite 1 von 1)",
+        "bib: 1 Eintrag konnte nicht gelesen werden und wurde übersprungen",
+        "weg: diesen Feed gibt es nicht (HTTP 404)",
+        "4 Artikel, 4 ungelesen",
+    ] {
+        assert!(t.contains(want), "{want:?} missing in\n{t}");
+    }
+    for label in [
+        "Aktualisieren",
+        "Gemerkte Artikel",
+        "Diese als gelesen markieren",
+    ] {
+        assert!(button(&v, label).is_some(), "no button {label:?} in\n{t}");
+    }
+    assert_eq!(item(&v, "stadt").unwrap()["badge"], "4 ungelesen");
+    assert_eq!(item(&v, "Winterdienst").unwrap()["badge"], "neu");
+    for english in ENGLISH_UI {
+        assert!(
+            !t.contains(english),
+            "English {english:?} in the German view\n{t}"
+        );
+    }
+    // One feed: how many are kept and why.
+    let f = fx.act(&action(&v, "stadt"));
+    let ft = texts(&f);
+    assert_eq!(f["view"]["title"], "Nachrichten: stadt", "{f}");
+    assert!(
+        ft.contains("stadt: 4 Artikel gespeichert (höchstens 5000 je Feed, die neuesten zuerst); der Feed enthielt beim letzten Aktualisieren 4, 2 Wiederholungen verworfen."),
+        "{ft}"
+    );
+    assert!(button(&f, "Alle Feeds").is_some(), "{ft}");
+    for english in ENGLISH_UI {
+        assert!(
+            !ft.contains(english),
+            "English {english:?} in the German feed view\n{ft}"
+        );
+    }
+    // An article: author, the original, attachments with a German size, save and back.
+    let a = fx.act(&action(&v, "Haushalt 2027: 5 < 7 und 7 > 5"));
+    let at = texts(&a);
+    for want in [
+        "Von Pressestelle",
+        "Originalartikel öffnen https://localhost:",
+        "heading Anhänge",
+        &format!(
+            "application/pdf, {} Bytes – in den Container holen",
+            pdf.len()
+        ),
+    ] {
+        assert!(at.contains(want), "{want:?} missing in\n{at}");
+    }
+    for label in ["Merken", "Zurück zu stadt", "Zurück zur Liste"] {
+        assert!(button(&a, label).is_some(), "no button {label:?} in\n{at}");
+    }
+    for english in ENGLISH_UI {
+        assert!(
+            !at.contains(english),
+            "English {english:?} in the German article\n{at}"
+        );
+    }
+    let saved = fx.act(button(&a, "Merken").as_deref().unwrap());
+    assert!(
+        button(&saved, "Nicht mehr merken").is_some(),
+        "{}",
+        texts(&saved)
+    );
+
+    // English: the same stored articles, the same views in English.
+    fx.relock_in("en_GB.UTF-8");
+    let v = fx.view("");
+    let t = texts(&v);
+    assert_eq!(v["view"]["title"], "News", "{v}");
+    assert!(
+        t.contains("Articles 1–6 of 6, 5 unread (page 1 of 1)"),
+        "{t}"
+    );
+    assert_eq!(item(&v, "stadt").unwrap()["badge"], "3 unread");
+    assert_eq!(item(&v, "Winterdienst").unwrap()["badge"], "new");
+    for label in ["Refresh", "Saved articles", "Mark these read"] {
+        assert!(button(&v, label).is_some(), "no button {label:?} in\n{t}");
+    }
+    for german in [
+        "ungelesen",
+        "Aktualisieren",
+        "Gemerkte",
+        "Kategorie:",
+        "Seite",
+    ] {
+        assert!(
+            !t.contains(german),
+            "German {german:?} in the English view\n{t}"
+        );
+    }
+    let r = fx.act("refresh");
+    assert!(
+        texts(&r).contains("weg: the feed does not exist (HTTP 404)"),
+        "{}",
+        texts(&r)
+    );
+    let s = fx.act("saved");
+    assert_eq!(s["view"]["title"], "Saved articles", "{s}");
+    let a = fx.act(&action(&s, "Haushalt 2027: 5 < 7 und 7 > 5"));
+    assert!(button(&a, "Remove from saved").is_some(), "{}", texts(&a));
+    assert!(
+        texts(&a).contains("Open the original article"),
+        "{}",
+        texts(&a)
+    );
+}
+
 /// The closing note's numbers, not a test: `KAPSEL_BIN=target/rel/release/kapsel
 /// /tmp/tools/ktest news measure_a_2000_item_feed --ignored --nocapture` prints the first
 /// fetch of a 2,000-item feed, a refresh answered with 304, and a refresh after the feed

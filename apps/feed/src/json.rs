@@ -4,13 +4,13 @@
 
 use serde_json::{Map, Value};
 
-use crate::{Article, Enclosure, Parsed, date, html_of_text, resolve};
+use crate::{Article, Enclosure, FeedError, Parsed, date, html_of_text, resolve};
 
-pub fn parse(name: &str, body: &[u8], base: &str) -> Result<Parsed, String> {
+pub fn parse(name: &str, body: &[u8], base: &str) -> Result<Parsed, FeedError> {
     let root: Value =
-        serde_json::from_slice(body).map_err(|e| format!("the feed is malformed: {e}"))?;
+        serde_json::from_slice(body).map_err(|e| FeedError::Malformed(e.to_string()))?;
     let Some(root) = root.as_object() else {
-        return Err("the feed is malformed: not a JSON object".into());
+        return Err(FeedError::NotJsonObject);
     };
     let is_feed = root
         .get("version")
@@ -18,9 +18,9 @@ pub fn parse(name: &str, body: &[u8], base: &str) -> Result<Parsed, String> {
         .is_some_and(|v| v.contains("jsonfeed.org"));
     let Some(items) = root.get("items").and_then(Value::as_array) else {
         return Err(if is_feed {
-            "the feed is malformed: it has no items list".into()
+            FeedError::NoItems
         } else {
-            "the feed is malformed: not a JSON Feed".into()
+            FeedError::NotJsonFeed
         });
     };
     // Relative URLs resolve against the feed's own address when it names one.

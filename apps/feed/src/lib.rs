@@ -21,6 +21,7 @@ pub use date::parse as parse_date;
 pub struct Article {
     pub id: String,
     pub feed: String,
+    /// Empty when the feed gave none (the app names it in the user's language).
     pub title: String,
     pub link: Option<String>,
     /// `YYYY-MM-DD HH:MM` (UTC), sortable.
@@ -100,13 +101,39 @@ pub struct Parsed {
     pub duplicates: usize,
 }
 
+/// Why a feed could not be read at all. `Display` gives the English words (for logs and
+/// native tools); the news app says it in the user's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedError {
+    /// Not well-formed XML or JSON, or no feed format feed-rs knows: the parser's words.
+    Malformed(String),
+    NotJsonObject,
+    /// A JSON Feed (it names its version) without an `items` list.
+    NoItems,
+    /// JSON, but not a JSON Feed.
+    NotJsonFeed,
+}
+
+impl std::fmt::Display for FeedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FeedError::Malformed(why) => write!(f, "the feed is malformed: {why}"),
+            FeedError::NotJsonObject => f.write_str("the feed is malformed: not a JSON object"),
+            FeedError::NoItems => f.write_str("the feed is malformed: it has no items list"),
+            FeedError::NotJsonFeed => f.write_str("the feed is malformed: not a JSON Feed"),
+        }
+    }
+}
+
+impl std::error::Error for FeedError {}
+
 /// Parse a feed body fetched from `base` (the URL it came from, for relative links).
-pub fn parse(name: &str, body: &[u8], base: &str) -> Result<Vec<Article>, String> {
+pub fn parse(name: &str, body: &[u8], base: &str) -> Result<Vec<Article>, FeedError> {
     parse_feed(name, body, base).map(|p| p.articles)
 }
 
 /// Parse a feed and say what was skipped and dropped as duplicate.
-pub fn parse_feed(name: &str, body: &[u8], base: &str) -> Result<Parsed, String> {
+pub fn parse_feed(name: &str, body: &[u8], base: &str) -> Result<Parsed, FeedError> {
     let first = body
         .iter()
         .find(|b| !b.is_ascii_whitespace() && **b != 0xef && **b != 0xbb && **b != 0xbf);
@@ -135,9 +162,6 @@ fn finish(feed: &str, parsed: &mut Parsed) {
             format!("{}\u{0}{}", a.title, a.date.as_deref().unwrap_or(""))
         };
         a.id = short_id(feed, &key);
-        if a.title.is_empty() {
-            a.title = "(untitled)".into();
-        }
         seen.insert(a.id.clone())
     });
     parsed.duplicates = before - parsed.articles.len();

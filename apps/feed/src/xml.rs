@@ -4,9 +4,9 @@
 
 use feed_rs::model::{Entry, FeedType, Text};
 
-use crate::{Article, Enclosure, Parsed, date, html_of_text, one_line, plain};
+use crate::{Article, Enclosure, FeedError, Parsed, date, html_of_text, one_line, plain};
 
-pub(crate) fn feed_rs(body: &[u8], base: &str) -> Result<feed_rs::model::Feed, String> {
+pub(crate) fn feed_rs(body: &[u8], base: &str) -> Result<feed_rs::model::Feed, FeedError> {
     feed_rs::parser::Builder::new()
         .base_uri(Some(base))
         // No invented ids: an entry without one is recognised by its link or title and date.
@@ -14,10 +14,10 @@ pub(crate) fn feed_rs(body: &[u8], base: &str) -> Result<feed_rs::model::Feed, S
         .timestamp_parser(date::parse)
         .build()
         .parse(body)
-        .map_err(|e| format!("the feed is malformed: {e}"))
+        .map_err(|e| FeedError::Malformed(e.to_string()))
 }
 
-pub fn parse(name: &str, body: &[u8], base: &str) -> Result<Parsed, String> {
+pub fn parse(name: &str, body: &[u8], base: &str) -> Result<Parsed, FeedError> {
     let mut parsed = Parsed::default();
     let entries = match feed_rs(body, base) {
         Ok(feed) => {

@@ -1,7 +1,9 @@
 //! Fetching: conditional GET of a feed and plain GET of an enclosure, both through the http
 //! capability; parsing is in kapsel-feed.
 
-use kapsel_sdk::http;
+use kapsel_sdk::{http, log};
+
+use crate::text;
 
 pub use kapsel_feed::{Article, FeedState, Parsed};
 
@@ -15,14 +17,6 @@ pub enum Fetched {
         last_modified: Option<String>,
         parsed: Parsed,
     },
-}
-
-fn problem(status: u16) -> String {
-    match status {
-        401 | 403 => format!("the server refused access (HTTP {status})"),
-        404 => "the feed does not exist (HTTP 404)".into(),
-        s => format!("the server answered HTTP {s}"),
-    }
 }
 
 fn send_error(e: http::HttpError) -> String {
@@ -44,18 +38,21 @@ pub fn fetch(name: &str, url: &str, previous: Option<&FeedState>) -> Result<Fetc
     }
     let resp = req
         .send()
-        .map_err(|e| format!("cannot fetch the feed: {}", send_error(e)))?;
+        .map_err(|e| text::cannot_fetch_feed(&send_error(e)))?;
     match resp.status() {
         304 => return Ok(Fetched::NotModified),
         200..=299 => {}
-        s => return Err(problem(s)),
+        s => return Err(text::http_problem(s)),
     }
     if resp.body().len() > MAX_FEED {
-        return Err("the feed is too large".into());
+        return Err(text::feed_too_large().into());
     }
     let etag = resp.header("etag").map(str::to_string);
     let last_modified = resp.header("last-modified").map(str::to_string);
-    let parsed = kapsel_feed::parse_feed(name, resp.body(), resp.final_url())?;
+    let parsed = kapsel_feed::parse_feed(name, resp.body(), resp.final_url()).map_err(|e| {
+        log::warn(&format!("{name}: {e}"));
+        text::feed_error(&e)
+    })?;
     Ok(Fetched::New {
         etag,
         last_modified,
@@ -68,9 +65,9 @@ pub fn fetch(name: &str, url: &str, previous: Option<&FeedState>) -> Result<Fetc
 pub fn download(url: &str, declared: &str) -> Result<(Vec<u8>, String), String> {
     let resp = http::Request::get(url)
         .send()
-        .map_err(|e| format!("cannot fetch the attachment: {}", send_error(e)))?;
+        .map_err(|e| text::cannot_fetch_attachment(&send_error(e)))?;
     if !(200..=299).contains(&resp.status()) {
-        return Err(format!("the server answered HTTP {}", resp.status()));
+        return Err(text::attachment_status(resp.status()));
     }
     let served = resp
         .header("content-type")

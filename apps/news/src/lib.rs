@@ -11,6 +11,7 @@
 //! `important = "<name>,<name>"`.
 
 mod feeds;
+mod text;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -134,11 +135,11 @@ fn refresh() -> Result<Vec<(Level, String)>, AppError> {
                     .collect();
                 if !first && !fresh.is_empty() && important.contains(&name) {
                     let title = if fresh.len() == 1 {
-                        fresh[0].title.clone()
+                        text::title_or_untitled(&fresh[0].title)
                     } else {
-                        format!("{} new articles", fresh.len())
+                        text::new_articles(fresh.len())
                     };
-                    let _ = notify::post(&format!("News: {name}"), &title);
+                    let _ = notify::post(&text::news_of(&name), &title);
                 }
                 let counts = kapsel_feed::Counts {
                     in_feed: parsed.articles.len(),
@@ -148,13 +149,7 @@ fn refresh() -> Result<Vec<(Level, String)>, AppError> {
                     over_quota: 0,
                 };
                 if parsed.skipped > 0 {
-                    notices.push((
-                        Level::Warning,
-                        format!(
-                            "{name}: {} item(s) could not be read and were skipped",
-                            parsed.skipped
-                        ),
-                    ));
+                    notices.push((Level::Warning, text::skipped(&name, parsed.skipped)));
                 }
                 let (articles, over_limit) = kapsel_feed::merge(parsed.articles, stored, KEEP);
                 let mut state = FeedState {
@@ -177,12 +172,10 @@ fn refresh() -> Result<Vec<(Level, String)>, AppError> {
                 }
             }
             Err(problem) => {
-                let offline = if previous.is_some() {
-                    " — showing the stored articles"
-                } else {
-                    ""
-                };
-                notices.push((Level::Warning, format!("{name}: {problem}{offline}")));
+                notices.push((
+                    Level::Warning,
+                    text::fetch_failed(&name, &problem, previous.is_some()),
+                ));
             }
         }
     }
@@ -192,31 +185,18 @@ fn refresh() -> Result<Vec<(Level, String)>, AppError> {
 /// "How many are kept and why" for one feed.
 fn kept_line(name: &str, s: &FeedState) -> String {
     let c = &s.counts;
-    let mut line = format!(
-        "{name}: {} article(s) stored (at most {KEEP} per feed, newest first); the feed had {} at the last refresh",
-        s.articles.len(),
-        c.in_feed
-    );
-    if c.duplicates > 0 {
-        line.push_str(&format!(", {} repeat(s) dropped", c.duplicates));
-    }
-    if c.skipped > 0 {
-        line.push_str(&format!(", {} unreadable item(s) skipped", c.skipped));
-    }
-    if c.over_limit > 0 {
-        line.push_str(&format!(
-            "; {} older article(s) dropped for the limit",
-            c.over_limit
-        ));
-    }
-    if c.over_quota > 0 {
-        line.push_str(&format!(
-            "; {} older article(s) dropped because the app's storage quota is full",
-            c.over_quota
-        ));
-    }
-    line.push('.');
-    line
+    text::kept_line(
+        name,
+        &text::Kept {
+            stored: s.articles.len(),
+            limit: KEEP,
+            in_feed: c.in_feed,
+            duplicates: c.duplicates,
+            skipped: c.skipped,
+            over_limit: c.over_limit,
+            over_quota: c.over_quota,
+        },
+    )
 }
 
 /// What a list shows: all feeds, one feed, one category, or the saved articles.
@@ -252,10 +232,10 @@ impl Scope {
 
     fn title(&self) -> String {
         match self {
-            Scope::All => "News".into(),
-            Scope::Feed(f) => format!("News: {f}"),
-            Scope::Category(c) => format!("News: {c}"),
-            Scope::Saved => "Saved articles".into(),
+            Scope::All => text::news().into(),
+            Scope::Feed(f) => text::news_of(f),
+            Scope::Category(c) => text::news_of(c),
+            Scope::Saved => text::saved_articles().into(),
         }
     }
 }
@@ -298,22 +278,22 @@ fn list(
     if let Scope::Feed(f) = scope {
         match states.iter().find(|(n, _)| n == f) {
             Some((_, s)) => view = view.text(kept_line(f, s)),
-            None => return Err(not_found(format!("feed {f}"))),
+            None => return Err(not_found(text::no_feed(f))),
         }
     }
     if matches!(scope, Scope::All) && states.len() > 1 {
-        view = view.heading("Feeds");
+        view = view.heading(text::heading_feeds());
         for (name, s) in states {
             let unread = s.articles.iter().filter(|a| !read.contains(&a.id)).count();
             let mut item = Item::new(name.clone())
-                .subtitle(format!("{} articles, {unread} unread", s.articles.len()))
+                .subtitle(text::feed_counts(s.articles.len(), unread))
                 .action(format!("feed:{name}"));
             if unread > 0 {
-                item = item.badge(format!("{unread} unread"));
+                item = item.badge(text::unread_badge(unread));
             }
             view = view.item(item);
         }
-        view = view.heading("Articles");
+        view = view.heading(text::heading_articles());
     }
     let total = articles.len();
     let unread = articles.iter().filter(|a| !read.contains(&a.id)).count();
@@ -322,30 +302,30 @@ fn list(
     let from = (page - 1) * PAGE;
     let to = (from + PAGE).min(total);
     view = view.text(if total == 0 {
-        "No articles.".to_string()
+        text::no_articles().to_string()
     } else {
-        format!(
-            "Articles {}–{to} of {total}, {unread} unread (page {page} of {pages})",
-            from + 1
-        )
+        text::page_line(from + 1, to, total, unread, page, pages)
     });
     for row in kapsel_feed::rows(&articles[from..to], &read) {
-        let mut item = Item::new(row.title)
+        let mut item = Item::new(text::title_or_untitled(&row.title))
             .subtitle(row.subtitle)
             .action(row.action);
         if row.unread {
-            item = item.badge("new");
+            item = item.badge(text::new_badge());
         }
         view = view.item(item);
     }
     if page > 1 {
         view = view.button(
-            "Previous page",
+            text::previous_page(),
             format!("page:{}:{}", page - 1, scope.route()),
         );
     }
     if page < pages {
-        view = view.button("Next page", format!("page:{}:{}", page + 1, scope.route()));
+        view = view.button(
+            text::next_page(),
+            format!("page:{}:{}", page + 1, scope.route()),
+        );
     }
     view = view.divider();
     if matches!(scope, Scope::All) {
@@ -356,17 +336,17 @@ fn list(
             }
         }
         for (c, n) in categories.iter().take(50) {
-            view = view.button(format!("Category: {c} ({n})"), format!("category:{c}"));
+            view = view.button(text::category_button(c, *n), format!("category:{c}"));
         }
     } else {
-        view = view.button("All feeds", "list");
+        view = view.button(text::all_feeds(), "list");
     }
     if !matches!(scope, Scope::Saved) {
-        view = view.button("Mark these read", format!("mark-read:{}", scope.route()));
+        view = view.button(text::mark_read(), format!("mark-read:{}", scope.route()));
     }
     Ok(view
-        .button("Refresh", "refresh")
-        .button("Saved articles", "saved"))
+        .button(text::refresh(), "refresh")
+        .button(text::saved_articles(), "saved"))
 }
 
 fn find(states: &[(String, FeedState)], id: &str) -> Result<Article, AppError> {
@@ -376,15 +356,7 @@ fn find(states: &[(String, FeedState)], id: &str) -> Result<Article, AppError> {
         .find(|a| a.id == id)
         .cloned()
         .or_else(|| saved().ok()?.into_iter().find(|a| a.id == id))
-        .ok_or_else(|| not_found(format!("article {id}")))
-}
-
-fn size_text(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
-        b if b >= 1 << 10 => format!("{} KB", b.div_ceil(1 << 10)),
-        b => format!("{b} bytes"),
-    }
+        .ok_or_else(|| not_found(text::no_article(id)))
 }
 
 fn article(id: &str) -> Result<View, AppError> {
@@ -397,7 +369,7 @@ fn article(id: &str) -> Result<View, AppError> {
             log::warn(&format!("cannot keep the read mark: {}", message(&e)));
         }
     }
-    let mut view = View::new(a.title.clone()).text(format!(
+    let mut view = View::new(text::title_or_untitled(&a.title)).text(format!(
         "{}{}",
         a.feed,
         a.date
@@ -406,14 +378,14 @@ fn article(id: &str) -> Result<View, AppError> {
             .unwrap_or_default()
     ));
     if !a.authors.is_empty() {
-        view = view.text(format!("By {}", a.authors.join(", ")));
+        view = view.text(text::by(&a.authors.join(", ")));
     }
     if !a.categories.is_empty() {
-        view = view.text(format!("Categories: {}", a.categories.join(", ")));
+        view = view.text(text::categories(&a.categories.join(", ")));
     }
     if let Some(link) = &a.link {
         // The host shows a link with its origin and never follows it on its own.
-        view = view.link("Open the original article", link.clone());
+        view = view.link(text::open_original(), link.clone());
     }
     let html = if a.content.is_empty() {
         &a.summary
@@ -429,13 +401,13 @@ fn article(id: &str) -> Result<View, AppError> {
         };
     }
     if !a.enclosures.is_empty() {
-        view = view.heading("Attachments");
+        view = view.heading(text::attachments());
         for (n, e) in a.enclosures.iter().enumerate() {
             let mut sub = e.media_type.clone();
             if let Some(size) = e.size {
-                sub.push_str(&format!(", {}", size_text(size)));
+                sub.push_str(&format!(", {}", text::size_text(size)));
             }
-            sub.push_str(" — fetch into the container");
+            sub.push_str(text::fetch_hint());
             view = view.item(
                 Item::new(e.name.clone())
                     .subtitle(sub)
@@ -448,9 +420,9 @@ fn article(id: &str) -> Result<View, AppError> {
         .divider()
         .button(
             if is_saved {
-                "Remove from saved"
+                text::unsave()
             } else {
-                "Save"
+                text::save()
             },
             if is_saved {
                 format!("unsave:{}", a.id)
@@ -458,8 +430,8 @@ fn article(id: &str) -> Result<View, AppError> {
                 format!("save:{}", a.id)
             },
         )
-        .button(format!("Back to {}", a.feed), format!("feed:{}", a.feed))
-        .button("Back to the list", "list"))
+        .button(text::back_to(&a.feed), format!("feed:{}", a.feed))
+        .button(text::back_to_list(), "list"))
 }
 
 /// Fetch an enclosure through the http capability into the container's documents, and ask
@@ -468,13 +440,13 @@ fn fetch_enclosure(spec: &str) -> Result<View, AppError> {
     let (id, n) = spec
         .rsplit_once(':')
         .and_then(|(id, n)| Some((id, n.parse::<usize>().ok()?)))
-        .ok_or_else(|| invalid(format!("no attachment {spec}")))?;
+        .ok_or_else(|| invalid(text::no_attachment(spec)))?;
     let a = find(&states()?, id)?;
     let e = a
         .enclosures
         .get(n)
-        .ok_or_else(|| not_found(format!("attachment {n} of article {id}")))?;
-    let back = |v: View| v.button("Back to the article", format!("item:{id}"));
+        .ok_or_else(|| not_found(text::no_such_attachment(n, id)))?;
+    let back = |v: View| v.button(text::back_to_article(), format!("item:{id}"));
     let (bytes, media) = match feeds::download(&e.url, &e.media_type) {
         Ok(got) => got,
         Err(problem) => {
@@ -494,12 +466,7 @@ fn fetch_enclosure(spec: &str) -> Result<View, AppError> {
     }
     Ok(back(View::new(e.name.clone()).notice(
         Level::Info,
-        format!(
-            "Fetched into the container as document {} ({}, {}).",
-            doc.id,
-            doc.media_type,
-            size_text(doc.size)
-        ),
+        text::fetched(&doc.id, &doc.media_type, doc.size),
     )))
 }
 
@@ -523,9 +490,7 @@ impl App for News {
             );
         }
         if configured().is_empty() {
-            return Ok(
-                View::new("News").notice(Level::Info, "The tenant has not configured any feeds.")
-            );
+            return Ok(View::new(text::news()).notice(Level::Info, text::no_feeds_configured()));
         }
         if let Some(id) = route.strip_prefix("item:") {
             return article(id);
@@ -599,7 +564,7 @@ impl App for News {
                     storage::set_json("saved", &s)?;
                     return Self::view("saved");
                 }
-                Err(not_found(format!("no action {other}")))
+                Err(not_found(text::no_action(other)))
             }
         }
     }
