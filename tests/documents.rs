@@ -117,7 +117,9 @@ fn browse_a_webdav_share_and_open_files_inside_the_container() {
     let many = act(&mut fx, &action_for(&root, "viele/"));
     let t = many.view.render_text();
     assert!(
-        t.contains("3000 entries") && t.contains("datei-0999.txt") && !t.contains("datei-1000.txt"),
+        t.contains("3,000 entries")
+            && t.contains("datei-0999.txt")
+            && !t.contains("datei-1000.txt"),
         "{}",
         &t[..t.len().min(400)]
     );
@@ -173,10 +175,12 @@ fn missing_folders_and_missing_credentials_give_clear_messages() {
             None,
         )
         .unwrap();
+    let t = o.view.render_text();
     assert!(
-        o.view.render_text().contains("HTTP 401"),
-        "{}",
-        o.view.render_text()
+        t.contains("no credential was sent (HTTP 401)")
+            && t.contains(&format!("kapsel credential set {origin}"))
+            && !t.contains("rejected"),
+        "{t}"
     );
 }
 
@@ -810,8 +814,199 @@ fn a_webdav_share_through_the_binary_and_a_rejected_password() {
     let wrong = webdav_cli("alice@demo.example", "Anderes-Passwort-2026", &sub);
     let text = cli_text(&cli_act(&wrong, "dir:Team:", &[]));
     assert!(
-        text.contains("the server refused the sign-in (HTTP 401)")
-            && text.contains("rejected your account's user name and password"),
+        text.contains("the server rejected your sign-in (HTTP 401)")
+            && text.contains("kapsel passwd")
+            && text.contains("kapsel credential set http://127.0.0.1:"),
+        "{text}"
+    );
+}
+
+/// An in-process host whose documents app reads the WsgiDAV folder `sub` as library `Team`;
+/// `grant` adds the tenant's Basic grant for the share, `login` is the session's directory
+/// login (what the host sends as Basic).
+fn dav_host(sub: &str, grant: bool, login: Option<(&str, &str)>) -> TestHost {
+    let url = test_servers().get("TEST_WEBDAV_URL");
+    let origin = url.trim_end_matches('/');
+    let credentials = if grant {
+        format!("http_credentials = {{ \"{origin}\" = \"basic\" }}\n")
+    } else {
+        String::new()
+    };
+    let mut b = TestHost::builder().plaintext_host("127.0.0.1").apps(&format!(
+        "[apps.documents]\ndocuments = true\nlog = true\nhttp_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\n{credentials}\
+         [apps.documents.settings]\n\"library:Team\" = \"webdav:{url}{sub}/\"\n"
+    ));
+    if let Some((user, password)) = login {
+        b = b.credentials(user, password);
+    }
+    let mut h = b.build();
+    h.install_builtin("documents");
+    h
+}
+
+#[test]
+fn a_rejected_webdav_password_is_told_apart_from_a_missing_one() {
+    let fx = fixture();
+    std::fs::write(fx.share.join("Notiz.txt"), "kurz").unwrap();
+    let origin = test_servers()
+        .get("TEST_WEBDAV_URL")
+        .trim_end_matches('/')
+        .to_string();
+    let set = format!("kapsel credential set {origin}");
+    // WsgiDAV answers a wrong password and no password with the same 401; the host says
+    // whether it signed in.
+    let mut wrong = dav_host(&fx.sub, true, Some(("alice@corp.test", "falsch")));
+    for action in ["dir:Team:", "open:Team:Notiz.txt"] {
+        let o = wrong.act("documents", action, &[]).unwrap();
+        let t = o.view.render_text();
+        assert!(o.saved_documents.is_empty(), "{action}");
+        assert!(
+            t.contains("the server rejected your sign-in (HTTP 401)")
+                && t.contains("kapsel passwd")
+                && t.contains(&set)
+                && !t.contains("no credential was sent"),
+            "{action}: {t}"
+        );
+    }
+    // No grant: nothing is sent.
+    let mut none = dav_host(&fx.sub, false, Some(("alice@corp.test", "secret")));
+    for action in ["dir:Team:", "open:Team:Notiz.txt"] {
+        let t = none
+            .act("documents", action, &[])
+            .unwrap()
+            .view
+            .render_text();
+        assert!(
+            t.contains("no credential was sent (HTTP 401)")
+                && t.contains("the tenant has configured no credentials for this library")
+                && t.contains(&set)
+                && !t.contains("rejected"),
+            "{action}: {t}"
+        );
+    }
+    // A grant, but the session holds no login: the host refuses before anything is sent.
+    let mut no_login = dav_host(&fx.sub, true, None);
+    let t = no_login
+        .act("documents", "dir:Team:", &[])
+        .unwrap()
+        .view
+        .render_text();
+    assert!(
+        t.contains("no user credentials in this session") && !t.contains("rejected"),
+        "{t}"
+    );
+    // The right password opens the share and the file.
+    let mut right = dav_host(&fx.sub, true, Some(("alice@corp.test", "secret")));
+    let t = right
+        .act("documents", "dir:Team:", &[])
+        .unwrap()
+        .view
+        .render_text();
+    assert!(t.contains("Notiz.txt"), "{t}");
+    let o = right.act("documents", "open:Team:Notiz.txt", &[]).unwrap();
+    assert_eq!(o.saved_documents.len(), 1, "{}", o.view.render_text());
+}
+
+/// `kapsel unlock` with the user's locale `lang`: the session agent (and every app it runs)
+/// speaks the language of whoever unlocked.
+fn relock_in(env: &kapsel_tests::Env, password: &str, lang: &str) {
+    env.run(&["lock"]).ok();
+    let mut cmd = env.command(&env.bin, &["unlock", "--password-stdin"]);
+    cmd.env("LANG", lang);
+    kapsel_tests::run_command(&mut cmd, Some(&format!("{password}\n"))).ok();
+}
+
+#[test]
+fn the_documents_app_speaks_german_and_english_through_the_binary() {
+    let servers = test_servers();
+    let sub = format!("docs-lang-{}", std::process::id());
+    let share = servers.dir.join("webdav/share").join(&sub);
+    std::fs::create_dir_all(share.join("Protokolle")).unwrap();
+    std::fs::write(share.join("Protokolle/Sitzung 1.md"), "# Sitzung\n").unwrap();
+    let report = share.join("Jahresbericht 2026.pdf");
+    std::fs::write(&report, vec![b'%'; 5 * 1024 * 1024 + 300 * 1024]).unwrap();
+    // 2 December 2026, 09:30 UTC.
+    std::fs::File::options()
+        .write(true)
+        .open(&report)
+        .unwrap()
+        .set_modified(
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_796_203_800),
+        )
+        .unwrap();
+    struct Cleanup(std::path::PathBuf);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _cleanup = Cleanup(share.clone());
+    let password = "Demo-Passwort-2026";
+    let env = webdav_cli("alice@demo.example", password, &sub);
+
+    relock_in(&env, password, "de_DE.UTF-8");
+    let home = env.run(&["--json", "app", "open", "documents"]);
+    home.ok();
+    let home = home.json();
+    assert_eq!(home["view"]["title"], "Dokumente", "{home}");
+    let root = cli_act(&env, "dir:Team:", &[]);
+    let text = cli_text(&root);
+    let items = cli_items(&root);
+    assert_eq!(items[0].0, "↑ Nach oben");
+    assert_eq!(items[0].1, "zur Liste der Bibliotheken");
+    assert!(
+        text.contains("2 Einträge") && text.contains("Sortiert nach Name (A–Z)"),
+        "{text}"
+    );
+    let pdf = items
+        .iter()
+        .find(|i| i.0 == "Jahresbericht 2026.pdf")
+        .expect("the report");
+    assert_eq!(pdf.1, "5,3 MiB · 02.12.2026 09:30 UTC");
+    assert!(cli_button(&root, "Sortieren nach Größe (größte zuerst)").is_some());
+    assert!(cli_button(&root, "Sortieren nach Datum (neueste zuerst)").is_some());
+    let sub_dir = cli_act(&env, "dir:Team:Protokolle/", &[]);
+    assert_eq!(cli_items(&sub_dir)[0].1, "zu Team");
+    let o = cli_act(&env, "open:Team:Protokolle/Sitzung%201.md", &[]);
+    let notice = cli_text(&o);
+    assert!(
+        notice.contains("In den Container geladen als Dokument") && notice.contains("(10 B, "),
+        "{notice}"
+    );
+    assert!(cli_button(&o, "Zurück zum Ordner").is_some(), "{o}");
+    let gone = cli_text(&cli_act(&env, "dir:Team:fehlt/", &[]));
+    assert!(
+        gone.contains("nicht gefunden: der Ordner oder die Datei existiert nicht mehr (HTTP 404)"),
+        "{gone}"
+    );
+    // Names from the server stay as they are.
+    assert!(items.iter().any(|i| i.0 == "Protokolle/"));
+
+    relock_in(&env, password, "en_GB.UTF-8");
+    let home = env.run(&["--json", "app", "open", "documents"]).json();
+    assert_eq!(home["view"]["title"], "Documents", "{home}");
+    let root = cli_act(&env, "dir:Team:", &[]);
+    let text = cli_text(&root);
+    let items = cli_items(&root);
+    assert_eq!(items[0].0, "↑ Up");
+    assert_eq!(items[0].1, "to the list of libraries");
+    assert!(
+        text.contains("2 entries") && text.contains("Sorted by name (A–Z)"),
+        "{text}"
+    );
+    let pdf = items
+        .iter()
+        .find(|i| i.0 == "Jahresbericht 2026.pdf")
+        .expect("the report");
+    assert_eq!(pdf.1, "5.3 MiB · 2026-12-02 09:30 UTC");
+    assert!(cli_button(&root, "Sort by size (largest first)").is_some());
+    let o = cli_act(&env, "open:Team:Protokolle/Sitzung%201.md", &[]);
+    assert!(
+        cli_text(&o).contains("Downloaded into the container as document"),
+        "{o}"
+    );
+    assert!(
+        !text.contains("Einträge") && !text.contains("Sortiert"),
         "{text}"
     );
 }

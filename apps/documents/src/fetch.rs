@@ -6,14 +6,12 @@
 
 use kapsel_sdk::http::{self, HttpError, Response};
 
-use crate::format;
+use crate::text;
 
 /// One piece: well under the host's default answer limit.
 const CHUNK: u64 = 4 * 1024 * 1024;
 /// The smallest piece we go down to when the tenant's answer limit is lower still.
 const MIN_CHUNK: u64 = 64 * 1024;
-
-const CHANGED: &str = "the file changed on the server while it was downloading; open it again";
 
 pub struct Fetched {
     pub data: Vec<u8>,
@@ -47,44 +45,40 @@ fn content_range(v: Option<&str>) -> Option<(u64, u64, u64)> {
     (a <= b && b < total).then_some((a, b, total))
 }
 
-fn unreachable(e: HttpError) -> String {
+/// Why a piece could not be fetched; `refused_send` words an error of the host's own (such
+/// as a missing token) the way the caller's backend explains it.
+fn unreachable(e: HttpError, refused_send: &dyn Fn(&HttpError) -> Option<String>) -> String {
     match e {
-        HttpError::TooLarge(n) => format!(
-            "the file is larger than one answer may be ({}) and the server does not send it in parts",
-            format::size(n)
-        ),
-        e => format!(
-            "cannot download: {}",
-            kapsel_sdk::error::message(&kapsel_sdk::AppError::from(e))
-        ),
+        HttpError::TooLarge(n) => text::no_parts(n),
+        e => refused_send(&e).unwrap_or_else(|| text::cannot_download(&text::http_error(&e))),
     }
 }
 
-/// The message for a file over the limit, in words.
-pub fn too_large(name: &str, size: u64, limit: u64) -> String {
-    format!(
-        "“{name}” is {}; a document in the container can be at most {}, so it was not downloaded.",
-        format::size(size),
-        format::size(limit)
-    )
+/// How a backend words what went wrong: `refused` turns an answer that is not 200/206 into
+/// the message shown, `refused_send` a request the host would not send (or `None` for the
+/// general wording).
+pub struct Words<'a> {
+    pub refused: &'a dyn Fn(&Response) -> String,
+    pub refused_send: &'a dyn Fn(&HttpError) -> Option<String>,
 }
 
-/// GET `url` into memory, in pieces when the server offers ranges. `refused` turns an
-/// answer that is not 200/206 into the message shown; `headers` are sent with every piece.
+/// GET `url` into memory, in pieces when the server offers ranges; `headers` are sent with
+/// every piece.
 pub fn download(
     url: &str,
     name: &str,
     limit: u64,
     headers: &[(&str, &str)],
-    refused: &dyn Fn(&Response) -> String,
+    words: &Words,
 ) -> Result<Fetched, String> {
+    let refused = words.refused;
     let mut chunk = CHUNK;
     let first = loop {
         match request(url, 0, chunk - 1, None, headers) {
             Ok(r) => break r,
             // The tenant's answer limit is below our piece: take pieces of that size.
             Err(HttpError::TooLarge(n)) if n >= MIN_CHUNK && n < chunk => chunk = n,
-            Err(e) => return Err(unreachable(e)),
+            Err(e) => return Err(unreachable(e, words.refused_send)),
         }
     };
     let content_type = first.header("content-type").map(str::to_string);
@@ -93,7 +87,7 @@ pub fn download(
             // The server ignores ranges: the whole file came in this one answer.
             let data = first.into_body();
             if data.len() as u64 > limit {
-                return Err(too_large(name, data.len() as u64, limit));
+                return Err(text::too_large(name, data.len() as u64, limit));
             }
             return Ok(Fetched { data, content_type });
         }
@@ -108,10 +102,10 @@ pub fn download(
         _ => return Err(refused(&first)),
     }
     let Some((0, last, total)) = content_range(first.header("content-range")) else {
-        return Err("the server sent a part of the file other than the one asked for".into());
+        return Err(text::wrong_part().into());
     };
     if total > limit {
-        return Err(too_large(name, total, limit));
+        return Err(text::too_large(name, total, limit));
     }
     // Only a strong validator may be used with If-Range.
     let etag = first
@@ -121,7 +115,7 @@ pub fn download(
     let mut data = Vec::with_capacity(total as usize);
     let body = first.into_body();
     if body.len() as u64 != last + 1 {
-        return Err("the server's part of the file has the wrong length".into());
+        return Err(text::wrong_length().into());
     }
     data.extend_from_slice(&body);
     drop(body);
@@ -132,27 +126,25 @@ pub fn download(
             Ok(r) => r,
             // With If-Range a changed file comes back whole, which may be over the limit.
             Err(HttpError::TooLarge(_)) if etag.is_some() => {
-                return Err(CHANGED.into());
+                return Err(text::changed_while_downloading().into());
             }
-            Err(e) => return Err(unreachable(e)),
+            Err(e) => return Err(unreachable(e, words.refused_send)),
         };
         match r.status() {
             206 => {}
-            200 => return Err(CHANGED.into()),
+            200 => return Err(text::changed_while_downloading().into()),
             _ => return Err(refused(&r)),
         }
         match content_range(r.header("content-range")) {
             Some((a, b, t)) if a == at && b <= end && t == total => {
                 let body = r.into_body();
                 if body.len() as u64 != b - a + 1 {
-                    return Err("the server's part of the file has the wrong length".into());
+                    return Err(text::wrong_length().into());
                 }
                 data.extend_from_slice(&body);
             }
             _ => {
-                return Err(
-                    "the server sent a part of the file other than the one asked for".into(),
-                );
+                return Err(text::wrong_part().into());
             }
         }
     }

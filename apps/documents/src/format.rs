@@ -1,34 +1,7 @@
-//! How entries are shown and ordered: sizes in binary units, server dates parsed (ISO 8601
-//! from SharePoint, RFC 1123 from WebDAV) into one form, media types from the file name when
-//! the server only says `application/octet-stream`, and the sort orders the views offer.
-
-/// `5242880` → `5.0 MiB`; below 1 KiB in bytes.
-pub fn size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
-    if bytes < 1024 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
-}
-
-/// `2500` → `2,500`.
-pub fn count(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+//! How entries are ordered and typed: server dates parsed (ISO 8601 from SharePoint, RFC 1123
+//! from WebDAV) into one form, media types from the file name when the server only says
+//! `application/octet-stream`, and the sort orders the views offer. How a size or a date
+//! reads in the user's language is `text`'s.
 
 /// A point in time as (year, month, day, hour, minute, second), UTC.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -37,7 +10,7 @@ pub struct Stamp(pub [u32; 6]);
 impl Stamp {
     pub fn show(&self) -> String {
         let [y, mo, d, h, mi, _] = self.0;
-        format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC")
+        crate::text::stamp(y, mo, d, h, mi)
     }
 }
 
@@ -222,9 +195,9 @@ impl Sort {
 
     pub fn label(self) -> &'static str {
         match self {
-            Sort::Name => "name (A–Z)",
-            Sort::Date => "date (newest first)",
-            Sort::Size => "size (largest first)",
+            Sort::Name => crate::text::sort_name(),
+            Sort::Date => crate::text::sort_date(),
+            Sort::Size => crate::text::sort_size(),
         }
     }
 

@@ -12,6 +12,7 @@
 mod fetch;
 mod format;
 mod sharepoint;
+mod text;
 mod webdav;
 
 use format::Sort;
@@ -25,23 +26,40 @@ const MAX_FILE: u64 = 32 * 1024 * 1024;
 /// somewhere else on the server.
 pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
     if name.is_empty() || name == "." || name == ".." {
-        return Some("it is empty or a dot segment");
+        return Some(text::name_empty());
     }
     if name.contains('/') || name.contains('\\') {
-        return Some("it contains a path separator");
+        return Some(text::name_separator());
     }
     if name.chars().any(char::is_control) {
-        return Some("it contains control characters");
+        return Some(text::name_control());
     }
     None
 }
 
-/// The way up from a folder: not "..", which a server may use as a (refused) name.
-const UP: &str = "↑ Up";
-
 /// An entry that is shown but not followed, with the reason.
 fn unfollowed(view: View, name: &str, why: &str) -> View {
-    view.item(Item::new(name.to_string()).subtitle(format!("⚠ not opened: {why}")))
+    view.item(Item::new(name.to_string()).subtitle(text::not_opened(why)))
+}
+
+/// The credential the host adds to requests for a URL, as the host tells this app.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum SignIn {
+    /// The user's directory login and the container's password.
+    Basic,
+    /// A token stored with `kapsel credential set`.
+    Bearer,
+}
+
+/// Does the host sign in to `url` for this app? It says so through `config`
+/// (`kapsel.credential:<url>`, the kind only), which lets a refused credential be told apart
+/// from one the tenant never configured: a Basic server answers both with the same 401.
+pub(crate) fn signin(url: &str) -> Option<SignIn> {
+    match config::get(&format!("kapsel.credential:{url}"))?.as_str() {
+        "basic" => Some(SignIn::Basic),
+        "bearer" => Some(SignIn::Bearer),
+        _ => None,
+    }
 }
 
 struct Documents;
@@ -74,7 +92,7 @@ fn library(name: &str) -> Result<Library, AppError> {
     libraries()
         .into_iter()
         .find(|l| l.name == name)
-        .ok_or_else(|| not_found(format!("library {name}")))
+        .ok_or_else(|| not_found(text::unknown_library(name)))
 }
 
 fn site(name: &str) -> Result<sharepoint::Site, AppError> {
@@ -82,22 +100,22 @@ fn site(name: &str) -> Result<sharepoint::Site, AppError> {
         .into_iter()
         .find(|(n, _)| n == name)
         .and_then(|(_, v)| sharepoint::Site::parse(&v))
-        .ok_or_else(|| not_found(format!("SharePoint site {name}")))
+        .ok_or_else(|| not_found(text::unknown_site(name)))
 }
 
 /// One line for a file: size and date as people read them.
 fn file_subtitle(size: u64, modified: Option<format::Stamp>) -> String {
     match modified {
-        Some(m) => format!("{} · {}", format::size(size), m.show()),
-        None => format::size(size),
+        Some(m) => format!("{} · {}", text::size(size), m.show()),
+        None => text::size(size),
     }
 }
 
 fn sort_buttons(view: View, current: Sort, action: impl Fn(Sort) -> String) -> View {
-    let mut view = view.text(format!("Sorted by {}", current.label()));
+    let mut view = view.text(text::sorted_by(current.label()));
     for s in Sort::ALL {
         if s != current {
-            view = view.button(format!("Sort by {}", s.label()), action(s));
+            view = view.button(text::sort_by(s.label()), action(s));
         }
     }
     view
@@ -117,13 +135,13 @@ fn sp_listing(name: &str, path: &str) -> Result<View, AppError> {
                 )
             }),
         }
-        .field("q", "Search", FieldKind::Text, "")
-        .button("Search", format!("sp:{name}:search:"))
-        .button("Back", "home"));
+        .field("q", text::search(), FieldKind::Text, "")
+        .button(text::search(), format!("sp:{name}:search:"))
+        .button(text::back(), "home"));
     }
     // `root:` and `dir:` open a folder's first page; `page:` carries the position.
     let (cursor, folder) = if let Some(rest) = path.strip_prefix("page:") {
-        sharepoint::Cursor::parse(rest).ok_or_else(|| invalid("bad page action"))?
+        sharepoint::Cursor::parse(rest).ok_or_else(|| invalid(text::bad_action()))?
     } else {
         let folder = path.split_once(':').map_or(path, |(_, p)| p);
         (sharepoint::Cursor::first(Sort::Name), folder)
@@ -149,34 +167,29 @@ fn sp_page(
         format!("sp:{name}:dir:{parent}")
     };
     let above = if site.is_library_root(folder) {
-        "to the site's libraries".to_string()
+        text::to_site_libraries().to_string()
     } else {
         let parent = folder.rsplit_once('/').map_or("", |(p, _)| p);
-        format!("to {}", parent.rsplit('/').next().unwrap_or(parent))
+        text::to_folder(parent.rsplit('/').next().unwrap_or(parent))
     };
-    view = view.item(Item::new(UP).subtitle(above).action(up.clone()));
+    view = view.item(
+        Item::new(text::up_item())
+            .subtitle(above)
+            .action(up.clone()),
+    );
     if at.shown == 0 && at.token.is_empty() && at.total.is_none() {
         at.total = site.item_count(folder);
     }
     let page = match site.page(folder, &at) {
         Ok(p) => p,
-        Err(msg) => return Ok(view.notice(Level::Error, msg).button("Up", up)),
+        Err(msg) => return Ok(view.notice(Level::Error, msg).button(text::up_button(), up)),
     };
     let first = at.shown + 1;
     let last = at.shown + page.entries.len();
     view = view.text(match (at.total, page.next.is_some()) {
-        (Some(t), _) => format!(
-            "Entries {}–{} of {}",
-            format::count(first.min(last)),
-            format::count(last),
-            format::count(t as usize)
-        ),
-        (None, true) => format!(
-            "Entries {}–{}; more follow",
-            format::count(first),
-            format::count(last)
-        ),
-        (None, false) => format!("{} entries", format::count(last)),
+        (Some(t), _) => text::entries_of(first.min(last), last, t as usize),
+        (None, true) => text::entries_more_follow(first, last),
+        (None, false) => text::entries(last),
     });
     view = sort_buttons(view, at.sort, |s| {
         format!(
@@ -186,10 +199,7 @@ fn sp_page(
     });
     let odd = page.entries.iter().filter(|e| e.problem.is_some()).count();
     if odd > 0 {
-        view = view.notice(
-            Level::Warning,
-            format!("{odd} entries have names that are not plain file names: they are shown, not opened."),
-        );
+        view = view.notice(Level::Warning, text::odd_names(odd));
     }
     for e in &page.entries {
         if let Some(why) = &e.problem {
@@ -200,7 +210,7 @@ fn sp_page(
             let mut item =
                 Item::new(format!("{}/", e.name)).action(format!("sp:{name}:dir:{}", e.path));
             if let Some(c) = e.count {
-                item = item.subtitle(format!("{} entries", format::count(c as usize)));
+                item = item.subtitle(text::entries(c as usize));
             }
             view.item(item)
         } else {
@@ -213,13 +223,13 @@ fn sp_page(
     }
     if let Some(next) = page.next {
         view = view.button(
-            "Next page",
+            text::next_page(),
             format!("sp:{name}:page:{}:{folder}", next.encode()),
         );
     }
     if at.shown > 0 {
         view = view.button(
-            "First page",
+            text::first_page(),
             format!(
                 "sp:{name}:page:{}:{folder}",
                 sharepoint::Cursor::first(at.sort).encode()
@@ -231,9 +241,9 @@ fn sp_page(
 
 fn sp_search(name: &str, q: &str, start: usize) -> Result<View, AppError> {
     let site = site(name)?;
-    let view = View::new(format!("Search: {q}"))
-        .field("q", "Search", FieldKind::Text, q)
-        .button("Search", format!("sp:{name}:search:"));
+    let view = View::new(text::search_title(q))
+        .field("q", text::search(), FieldKind::Text, q)
+        .button(text::search(), format!("sp:{name}:search:"));
     let hits = match site.search(q, start) {
         Ok(h) => h,
         Err(msg) => return Ok(view.notice(Level::Error, msg)),
@@ -241,23 +251,15 @@ fn sp_search(name: &str, q: &str, start: usize) -> Result<View, AppError> {
     let site_path = site.server_relative_base();
     let shown_to = start + hits.rows.len();
     let mut view = view.text(if hits.rows.is_empty() {
-        format!(
-            "No results (the site reports {}).",
-            format::count(hits.total as usize)
-        )
+        text::no_results(hits.total)
     } else {
-        format!(
-            "Results {}–{} of {} (the site's count)",
-            format::count(start + 1),
-            format::count(shown_to),
-            format::count(hits.total as usize)
-        )
+        text::results_of(start + 1, shown_to, hits.total)
     });
     for h in hits.rows {
         let inside = h.path.starts_with(&format!("{site_path}/"))
             && !h.path.split('/').any(|s| s == ".." || s == ".");
         if !inside {
-            view = unfollowed(view, &h.title, "the result lies outside this site");
+            view = unfollowed(view, &h.title, text::outside_site());
             continue;
         }
         view = view.item(
@@ -271,34 +273,30 @@ fn sp_search(name: &str, q: &str, start: usize) -> Result<View, AppError> {
         );
     }
     if (shown_to as u64) < hits.total && shown_to > start {
-        view = view.button("Next results", format!("sp:{name}:find:{shown_to}:{q}"));
+        view = view.button(
+            text::next_results(),
+            format!("sp:{name}:find:{shown_to}:{q}"),
+        );
     }
     if start > 0 {
         view = view.button(
-            "Previous results",
+            text::previous_results(),
             format!(
                 "sp:{name}:find:{}:{q}",
                 start.saturating_sub(sharepoint::SEARCH_PAGE)
             ),
         );
     }
-    Ok(view.button("Back", format!("sp:{name}:")))
+    Ok(view.button(text::back(), format!("sp:{name}:")))
 }
 
 fn keep(name: &str, bytes: Vec<u8>, media: &str) -> Result<View, AppError> {
-    let doc = documents::save(name, media, &bytes).map_err(failed)?;
-    log::info(&format!(
-        "downloaded {name} ({} bytes, {media}) into the container",
-        doc.size
-    ));
+    let doc = documents::save(name, media, &bytes).map_err(|e| failed(text::cannot_store(&e)))?;
+    log::info(&text::logged_download(name, doc.size, media));
     documents::open(&doc.id).map_err(failed)?;
     Ok(View::new(name).notice(
         Level::Info,
-        format!(
-            "Downloaded into the container as document {} ({}, {media}).",
-            doc.id,
-            format::size(doc.size)
-        ),
+        text::downloaded(&doc.id, &text::size(doc.size), media),
     ))
 }
 
@@ -309,12 +307,12 @@ fn page_buttons(view: View, total: usize, offset: usize, more: impl Fn(usize) ->
     let mut view = view;
     if offset + PAGE < total {
         view = view.button(
-            format!("Next {} entries", PAGE.min(total - offset - PAGE)),
+            text::next_entries(PAGE.min(total - offset - PAGE)),
             more(offset + PAGE),
         );
     }
     if offset > 0 {
-        view = view.button("Previous entries", more(offset.saturating_sub(PAGE)));
+        view = view.button(text::previous_entries(), more(offset.saturating_sub(PAGE)));
     }
     view
 }
@@ -328,7 +326,7 @@ fn listing_at(lib: &Library, path: &str, offset: usize, sort: Sort) -> Result<Vi
     let mut view = View::new(format!("{} / {}", lib.name, webdav::decode(path)));
     let mut entries = match webdav::list(&url) {
         Ok(e) => e,
-        Err(msg) => return Ok(view.notice(Level::Error, msg).button("Back", "home")),
+        Err(msg) => return Ok(view.notice(Level::Error, msg).button(text::back(), "home")),
     };
     match sort {
         Sort::Name => {}
@@ -347,28 +345,26 @@ fn listing_at(lib: &Library, path: &str, offset: usize, sort: Sort) -> Result<Vi
         .rsplit_once('/')
         .map_or(String::new(), |(p, _)| format!("{p}/"));
     view = view.item(if path.is_empty() {
-        Item::new(UP)
-            .subtitle("to the list of libraries")
+        Item::new(text::up_item())
+            .subtitle(text::to_libraries())
             .action("home")
     } else {
         let above = webdav::decode(parent.trim_end_matches('/'));
-        Item::new(UP)
-            .subtitle(format!(
-                "to {}",
+        Item::new(text::up_item())
+            .subtitle(text::to_folder(
                 above
                     .rsplit('/')
                     .next()
                     .filter(|a| !a.is_empty())
-                    .unwrap_or(&lib.name)
+                    .unwrap_or(&lib.name),
             ))
             .action(format!("dir:{}:{parent}", lib.name))
     });
-    view = view.text(format!("{} entries", entries.len()));
+    view = view.text(text::entries(entries.len()));
     if entries.len() > PAGE {
-        view = view.text(format!(
-            "showing {}–{}",
+        view = view.text(text::showing(
             offset + 1,
-            (offset + PAGE).min(entries.len())
+            (offset + PAGE).min(entries.len()),
         ));
     }
     view = sort_buttons(view, sort, |s| {
@@ -377,10 +373,7 @@ fn listing_at(lib: &Library, path: &str, offset: usize, sort: Sort) -> Result<Vi
     let total = entries.len();
     let odd = entries.iter().filter(|e| e.problem.is_some()).count();
     if odd > 0 {
-        view = view.notice(
-            Level::Warning,
-            format!("{odd} entries have names that are not plain file names: they are shown, not opened."),
-        );
+        view = view.notice(Level::Warning, text::odd_names(odd));
     }
     for e in entries.iter().skip(offset).take(PAGE) {
         if let Some(why) = &e.problem {
@@ -408,16 +401,13 @@ impl App for Documents {
     fn view(_route: &str) -> Result<View, AppError> {
         let libs = libraries();
         if settings().is_empty() {
-            return Ok(View::new("Documents").notice(
-                Level::Info,
-                "The tenant has not configured any document library.",
-            ));
+            return Ok(View::new(text::app_title()).notice(Level::Info, text::no_libraries()));
         }
         let sites: Vec<(String, String)> = settings()
             .into_iter()
             .filter(|(_, v)| v.starts_with("sharepoint:"))
             .collect();
-        Ok(View::new("Documents")
+        Ok(View::new(text::app_title())
             .extend(libs, |v, l| {
                 v.item(
                     Item::new(l.name.clone())
@@ -441,25 +431,29 @@ impl App for Documents {
         if let Some(rest) = action.strip_prefix("sp:") {
             let (name, what) = rest
                 .split_once(':')
-                .ok_or_else(|| invalid("bad SharePoint action"))?;
+                .ok_or_else(|| invalid(text::bad_action()))?;
             if let Some(file) = what.strip_prefix("file:") {
                 let file_name = file.rsplit('/').next().unwrap_or(file).to_string();
                 let folder = file.rsplit_once('/').map_or("", |(p, _)| p);
                 let back =
-                    |v: View| v.button("Back to the folder", format!("sp:{name}:dir:{folder}"));
+                    |v: View| v.button(text::back_to_folder(), format!("sp:{name}:dir:{folder}"));
                 return match site(name)?.download(file, MAX_FILE) {
                     Ok((bytes, media)) => keep(&file_name, bytes, &media).map(back),
                     Err(msg) => Ok(back(View::new(file_name).notice(Level::Error, msg))),
                 };
             }
             if what.starts_with("search:") {
-                return sp_search(name, form.require("q")?, 0);
+                let q = form
+                    .get("q")
+                    .filter(|q| !q.trim().is_empty())
+                    .ok_or_else(|| invalid(text::search_needs_words()))?;
+                return sp_search(name, q, 0);
             }
             if let Some(rest) = what.strip_prefix("find:") {
                 let (start, q) = rest
                     .split_once(':')
-                    .ok_or_else(|| invalid("bad search action"))?;
-                let start = start.parse().map_err(|_| invalid("bad result offset"))?;
+                    .ok_or_else(|| invalid(text::bad_action()))?;
+                let start = start.parse().map_err(|_| invalid(text::bad_number()))?;
                 return sp_search(name, q, start);
             }
             return sp_listing(name, what);
@@ -473,33 +467,33 @@ impl App for Documents {
         if let Some((sort, rest)) = paged {
             let (offset, rest) = rest
                 .split_once(':')
-                .ok_or_else(|| invalid("bad page action"))?;
+                .ok_or_else(|| invalid(text::bad_action()))?;
             let (name, path) = rest
                 .split_once(':')
-                .ok_or_else(|| invalid("bad page action"))?;
+                .ok_or_else(|| invalid(text::bad_action()))?;
             return listing_at(
                 &library(name)?,
                 path,
-                offset.parse().map_err(|_| invalid("bad page offset"))?,
+                offset.parse().map_err(|_| invalid(text::bad_number()))?,
                 Sort::parse(sort),
             );
         }
         if let Some(rest) = action.strip_prefix("dir:") {
             let (name, path) = rest
                 .split_once(':')
-                .ok_or_else(|| invalid("bad folder action"))?;
+                .ok_or_else(|| invalid(text::bad_action()))?;
             return listing(&library(name)?, path);
         }
         if let Some(rest) = action.strip_prefix("open:") {
             let (name, path) = rest
                 .split_once(':')
-                .ok_or_else(|| invalid("bad open action"))?;
+                .ok_or_else(|| invalid(text::bad_action()))?;
             let lib = library(name)?;
             let url = webdav::join(&lib.url, path);
             let file_name = webdav::decode(path.rsplit('/').next().unwrap_or(path));
             let back = |v: View| {
                 v.button(
-                    "Back to the folder",
+                    text::back_to_folder(),
                     format!(
                         "dir:{name}:{}",
                         path.rsplit_once('/')
@@ -512,7 +506,7 @@ impl App for Documents {
                 Err(msg) => Ok(back(View::new(file_name).notice(Level::Error, msg))),
             };
         }
-        Err(not_found(format!("no action {action}")))
+        Err(not_found(text::unknown_action(action)))
     }
 }
 

@@ -16,6 +16,7 @@ use serde_json::Value;
 use kapsel_sdk::http;
 
 use crate::format::{self, Sort, Stamp};
+use crate::text;
 
 pub struct Site {
     pub base: String,
@@ -41,9 +42,7 @@ fn entry(folder: &str, name: String, server_url: &str, folder_kind: bool) -> Ent
     let path = format!("{}/{name}", folder.trim_end_matches('/'));
     let problem = match crate::name_problem(&name) {
         Some(why) => Some(why.to_string()),
-        None if server_url != path => {
-            Some(format!("the server places it elsewhere ({server_url})"))
-        }
+        None if server_url != path => Some(text::placed_elsewhere(server_url)),
         None => None,
     };
     Entry {
@@ -216,7 +215,7 @@ fn rejection(resp: &http::Response) -> Option<String> {
     Some(short(
         &described
             .or(diag)
-            .unwrap_or_else(|| "invalid token".to_string()),
+            .unwrap_or_else(|| text::invalid_token().to_string()),
     ))
 }
 
@@ -244,33 +243,34 @@ impl Site {
             .map(|t| format!(": {}", short(&t)))
             .unwrap_or_default();
         match status {
-            401 => match rejection(resp) {
-                Some(why) => format!(
-                    "the site rejected your credential (HTTP 401: {why}). The stored token is wrong or has expired; store a new one with: kapsel credential set {}",
-                    self.origin()
-                ),
-                None => format!(
-                    "the site asks for a sign-in, but no credential was sent (HTTP 401): the tenant has configured no credentials for this site. If it should use a token, the administrator grants it as bearer and you store it with: kapsel credential set {}",
-                    self.origin()
-                ),
+            401 => match (rejection(resp), crate::signin(resp.final_url())) {
+                (Some(why), _) => text::site_rejected(&why, &self.origin()),
+                // The host sent a credential and the site says no reason: still a refusal.
+                (None, Some(_)) => text::site_rejected(text::no_reason(), &self.origin()),
+                (None, None) => text::site_without_credential(&self.origin()),
             },
-            403 => format!("access denied: your account may not open this (HTTP 403){detail}"),
-            404 => format!("not found (HTTP 404){detail}"),
-            s => format!("the server answered HTTP {s}{detail}"),
+            403 => text::access_denied(&detail),
+            404 => text::not_found(&detail),
+            s => text::server_status(s, &detail),
+        }
+    }
+
+    /// A request the host would not send because the tenant grants a token for this site
+    /// and none is stored.
+    fn token_missing(&self, e: &http::HttpError) -> Option<String> {
+        match e {
+            http::HttpError::Denied(m)
+                if crate::signin(&self.base) == Some(crate::SignIn::Bearer) =>
+            {
+                Some(text::no_token_stored(Some(m), &self.origin()))
+            }
+            _ => None,
         }
     }
 
     fn unreachable(&self, e: http::HttpError) -> String {
-        let text = kapsel_sdk::error::message(&kapsel_sdk::AppError::from(e));
-        // The host says so when the tenant grants a token for this site and none is stored
-        // ("no token stored for …" / "… kein Token gespeichert").
-        if text.to_lowercase().contains("token") {
-            return format!(
-                "no credential is stored for this site ({text}); store your token with: kapsel credential set {}",
-                self.origin()
-            );
-        }
-        format!("cannot reach the site: {text}")
+        self.token_missing(&e)
+            .unwrap_or_else(|| text::cannot_reach_site(&text::http_error(&e)))
     }
 
     fn get(&self, url: &str) -> Result<http::Response, String> {
@@ -291,8 +291,7 @@ impl Site {
 
     fn get_json(&self, url: &str) -> Result<Value, String> {
         let resp = self.get(url)?;
-        serde_json::from_slice(resp.body())
-            .map_err(|e| format!("the site's answer is not JSON: {e}"))
+        serde_json::from_slice(resp.body()).map_err(|e| text::not_json(&e.to_string()))
     }
 
     /// The site's server-relative path (`/sites/team`).
@@ -439,17 +438,11 @@ impl Site {
             literal(file)
         );
         let name = file.rsplit('/').next().unwrap_or(file);
-        let got = crate::fetch::download(&url, name, limit, &[], &|r| self.status_message(r))
-            .map_err(|e| {
-                if e.starts_with("cannot download: ") && e.to_lowercase().contains("token") {
-                    format!(
-                        "no credential is stored for this site; store your token with: kapsel credential set {}",
-                        self.origin()
-                    )
-                } else {
-                    e
-                }
-            })?;
+        let words = crate::fetch::Words {
+            refused: &|r| self.status_message(r),
+            refused_send: &|e| self.token_missing(e),
+        };
+        let got = crate::fetch::download(&url, name, limit, &[], &words)?;
         let media = format::media_type(got.content_type.as_deref(), name);
         Ok((got.data, media))
     }
@@ -526,7 +519,7 @@ fn skiptoken(link: &str) -> Result<String, String> {
     });
     match token {
         Some(t) if !t.is_empty() && t.len() <= 2048 && !t.chars().any(char::is_control) => Ok(t),
-        _ => Err("the site's link to the next page carries no usable position ($skiptoken)".into()),
+        _ => Err(text::no_skiptoken().into()),
     }
 }
 

@@ -1,11 +1,16 @@
 //! WebDAV (RFC 4918) as a document library: PROPFIND Depth 1 for a folder, GET for a file.
 //! Names arrive percent-encoded in hrefs; they are decoded for display and kept encoded in
 //! the paths the app builds, so spaces, quotes, %, #, and umlauts survive the round trip.
+//!
+//! A Basic 401 looks the same whether a wrong password or none was sent, so the app asks the
+//! host whether it signs in to the URL (see [`crate::signin`]) to tell the two apart.
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-use kapsel_sdk::http::{self, Method};
+use kapsel_sdk::http::{self, HttpError, Method};
+
+use crate::text;
 
 pub struct Entry {
     /// Display name (decoded).
@@ -71,28 +76,46 @@ pub fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// `https://host[:port]` of a URL: what `kapsel credential set` takes.
+fn origin_of(url: &str) -> String {
+    url.split_once("://")
+        .map_or(url.to_string(), |(scheme, rest)| {
+            format!("{scheme}://{}", rest.split('/').next().unwrap_or(rest))
+        })
+}
+
 fn status_message(resp: &http::Response) -> String {
+    let url = resp.final_url();
     match resp.status() {
-        // A Bearer challenge says whether a token came and was turned down (RFC 6750 §3.1).
-        401 if resp
-            .header("www-authenticate")
-            .is_some_and(|c| c.contains("error=\"invalid_token\"")) =>
-        {
-            let url = resp.final_url();
-            let origin = url
-                .split_once("://")
-                .map_or(url.to_string(), |(scheme, rest)| {
-                    format!("{scheme}://{}", rest.split('/').next().unwrap_or(rest))
-                });
-            format!(
-                "the server rejected your credential (HTTP 401): the stored token is wrong or has expired; store a new one with: kapsel credential set {origin}"
-            )
+        // Whatever the scheme, the host says whether it sent a credential to this URL; the
+        // server's 401 then means the credential was turned down.
+        401 => match crate::signin(url) {
+            Some(crate::SignIn::Basic) => text::password_rejected(&origin_of(url)),
+            Some(crate::SignIn::Bearer) => text::token_rejected(&origin_of(url)),
+            // A Bearer challenge says a token came and was turned down (RFC 6750 §3.1),
+            // whatever the host reports.
+            None if resp
+                .header("www-authenticate")
+                .is_some_and(|c| c.contains("error=\"invalid_token\"")) =>
+            {
+                text::token_rejected(&origin_of(url))
+            }
+            None => text::share_without_credential(&origin_of(url)),
+        },
+        403 => text::folder_denied().into(),
+        404 => text::folder_gone().into(),
+        s => text::server_status(s, ""),
+    }
+}
+
+/// A request the host would not send: for a library it grants a token for and none is
+/// stored, say how to store one.
+fn refused_send(url: &str, e: &HttpError) -> Option<String> {
+    match (e, crate::signin(url)) {
+        (HttpError::Denied(m), Some(crate::SignIn::Bearer)) => {
+            Some(text::no_token_for_library(m, &origin_of(url)))
         }
-        // Basic: the same 401 answers a wrong password and a missing one.
-        401 => "the server refused the sign-in (HTTP 401): it rejected your account's user name and password, or the tenant has configured no credentials for this library".into(),
-        403 => "access denied: your account may not open this folder (HTTP 403)".into(),
-        404 => "not found: the folder or file no longer exists (HTTP 404)".into(),
-        s => format!("the server answered HTTP {s}"),
+        _ => None,
     }
 }
 
@@ -110,10 +133,8 @@ pub fn list(url: &str) -> Result<Vec<Entry>, String> {
         .body(PROPFIND.as_bytes().to_vec())
         .send()
         .map_err(|e| {
-            format!(
-                "cannot reach the library: {}",
-                kapsel_sdk::error::message(&kapsel_sdk::AppError::from(e))
-            )
+            refused_send(url, &e)
+                .unwrap_or_else(|| text::cannot_reach_library(&text::http_error(&e)))
         })?;
     if resp.status() != 207 {
         return Err(status_message(&resp));
@@ -143,7 +164,7 @@ pub fn list(url: &str) -> Result<Vec<Entry>, String> {
                 .unwrap_or_default();
             e.problem = match crate::name_problem(&decoded) {
                 Some(why) => Some(why.to_string()),
-                None if parent != own => Some("the server places it outside this folder".into()),
+                None if parent != own => Some(text::outside_folder().into()),
                 None => None,
             };
             e.href_name = encode(&decoded);
@@ -168,7 +189,7 @@ fn parse_multistatus(xml: &[u8]) -> Result<Vec<(String, Entry)>, String> {
     loop {
         let ev = reader
             .read_event_into(&mut buf)
-            .map_err(|e| format!("the server's answer is not valid XML: {e}"))?;
+            .map_err(|e| text::not_xml(&e.to_string()))?;
         match ev {
             Event::Start(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
@@ -238,7 +259,11 @@ fn parse_multistatus(xml: &[u8]) -> Result<Vec<(String, Entry)>, String> {
 
 /// The file's bytes and media type (the server's, else the name's).
 pub fn download(url: &str, name: &str, limit: u64) -> Result<(Vec<u8>, String), String> {
-    let got = crate::fetch::download(url, name, limit, &[], &status_message)?;
+    let words = crate::fetch::Words {
+        refused: &status_message,
+        refused_send: &|e| refused_send(url, e),
+    };
+    let got = crate::fetch::download(url, name, limit, &[], &words)?;
     let media = crate::format::media_type(got.content_type.as_deref(), name);
     Ok((got.data, media))
 }

@@ -113,6 +113,16 @@ impl Granted {
             .map(|(_, g)| g.kind)
     }
 
+    /// `basic` or `bearer` when the host adds that credential to a request for `url`: what
+    /// an app may know (never the credential) to tell a refused sign-in from a missing one.
+    pub fn credential_name_for(&self, url: &str) -> Option<&'static str> {
+        let target = kapsel_core::net::origin::parse_target(url).ok()?;
+        self.credential_for(&target).map(|k| match k {
+            CredentialKind::Basic => "basic",
+            CredentialKind::Bearer => "bearer",
+        })
+    }
+
     pub fn plaintext_allowed(&self, host: &str) -> bool {
         self.plaintext_hosts
             .iter()
