@@ -651,7 +651,7 @@ fn pictures_are_previewed_as_shade_grids_without_loading_anything() {
 }
 
 #[test]
-fn interlaced_png_is_decoded_and_odt_headers_and_footers_are_shown() {
+fn interlaced_png_is_decoded_and_odt_headers_footers_and_notes_are_shown() {
     let mut fx = fixture();
     // Adam7: four quadrants (red, green / blue, white) come out where they are, not smeared
     // pass by pass over the top rows.
@@ -672,14 +672,20 @@ fn interlaced_png_is_decoded_and_odt_headers_and_footers_are_shown() {
     assert!(bottom[..w / 2 - 2].iter().all(|&c| c == ' '), "{t}");
     assert!(bottom[w / 2 + 2..].iter().all(|&c| c == '█'), "{t}");
     // ODT headers and footers sit in the master page of styles.xml: the header before the
-    // text, both footers (default and left pages) after it, a page-number field as its value.
+    // text, both footers (default and left pages) after it, a page-number field as its value;
+    // foot- and endnotes sit inside the paragraph that refers to them.
     let t = fx.show("genehmigung.odt");
     in_order(
         &t,
         &[
             "Header: Landratsamt Musterkreis – Bauamt",
             "# Baugenehmigung",
-            "Ihr Antrag vom 3. März wird genehmigt.",
+            // Notes inside the paragraph are its markers, their text follows the body.
+            "Ihr Antrag vom 3. März wird genehmigt[1], die Auflagen gelten[i].",
+            "# Footnotes",
+            "[1] Nach § 58 Landesbauordnung.",
+            "# Endnotes",
+            "[i] Die Gebühr wird gesondert festgesetzt.",
             "Footer: Seite 1 · Kreishaus, Schloßstraße 4",
             "Footer: Bankverbindung: Kreissparkasse",
         ],

@@ -509,7 +509,7 @@ pub fn speaker_notes() -> &'static str {
 pub fn picture_damaged(e: &str) -> String {
     match lang() {
         Lang::En => format!("the picture is damaged: its header is incomplete ({e})"),
-        Lang::De => format!("das Bild ist beschädigt: sein Kopf ist unvollständig ({e})"),
+        Lang::De => format!("das Bild ist beschädigt: sein Dateikopf ist unvollständig ({e})"),
     }
 }
 
@@ -535,21 +535,21 @@ pub fn size() -> &'static str {
 pub fn picture_too_large() -> &'static str {
     t(
         "(no preview: the picture is too large to decode here)",
-        "(keine Vorschau: das Bild ist zu groß, um es hier zu entschlüsseln)",
+        "(keine Vorschau: das Bild ist zu groß, um es hier zu dekodieren)",
     )
 }
 
 pub fn picture_undecodable(e: &str) -> String {
     match lang() {
         Lang::En => format!("No preview: the picture does not decode ({e})."),
-        Lang::De => format!("Keine Vorschau: das Bild lässt sich nicht entschlüsseln ({e})."),
+        Lang::De => format!("Keine Vorschau: das Bild lässt sich nicht dekodieren ({e})."),
     }
 }
 
 pub fn png_rows_out_of_order() -> String {
     t(
         "its interlaced rows are out of order",
-        "seine verschränkten Zeilen sind in falscher Reihenfolge",
+        "seine Zeilen im Zeilensprungverfahren (Adam7) kommen in falscher Reihenfolge",
     )
     .into()
 }
@@ -621,7 +621,7 @@ pub fn directory_outside() -> &'static str {
 pub fn directory_entry_broken() -> &'static str {
     t(
         "a central directory entry is broken",
-        "ein Eintrag des zentralen Verzeichnisses ist kaputt",
+        "ein Eintrag des zentralen Verzeichnisses ist beschädigt",
     )
 }
 
@@ -656,7 +656,7 @@ pub fn declared_bomb(name: &str, limit: u64, declared: u64) -> String {
 pub fn local_header_broken(name: &str) -> String {
     match lang() {
         Lang::En => format!("the local header of {name} is broken"),
-        Lang::De => format!("der lokale Kopf von {name} ist kaputt"),
+        Lang::De => format!("der lokale Dateikopf von {name} ist beschädigt"),
     }
 }
 
@@ -701,7 +701,7 @@ pub fn archive_bomb(limit: u64) -> String {
 pub fn no_markup(name: &str, max: u64) -> String {
     match lang() {
         Lang::En => format!("{name} has more than {max} bytes without markup"),
-        Lang::De => format!("{name} hat mehr als {} ohne Auszeichnung", bytes(max)),
+        Lang::De => format!("{name} hat mehr als {} ohne Markup", bytes(max)),
     }
 }
 

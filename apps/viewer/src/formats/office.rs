@@ -491,6 +491,16 @@ fn odt_furniture(zip: &Archive) -> Result<OdtFurniture, String> {
     Ok(out)
 }
 
+/// A foot- or endnote of an ODT: the marker the author's program numbered it with, and its
+/// text.
+#[derive(Default)]
+struct OdtNote {
+    endnote: bool,
+    citation: String,
+    body: String,
+    in_citation: bool,
+}
+
 pub fn odt(src: &Source, page: &mut Page) -> Result<(), String> {
     let zip = Archive::open(src)?;
     // A broken styles part costs the headers and footers, not the text.
@@ -510,10 +520,47 @@ pub fn odt(src: &Source, page: &mut Page) -> Result<(), String> {
     let mut flow = Flow::default();
     let mut depth_in_text = 0usize;
     let mut list_depth = 0usize;
+    // A note sits inside the paragraph that refers to it: its citation becomes the marker in
+    // that paragraph, its body is collected and shown after the text, as DOCX notes are.
+    let mut note: Option<OdtNote> = None;
+    let mut notes: Vec<OdtNote> = Vec::new();
     while !page.full {
         let ev = next(&mut reader, &mut buf, name)?;
+        if let Some(n) = note.as_mut() {
+            match &ev {
+                // A file cut inside a note ends here, not in a loop.
+                Event::Eof => break,
+                Event::Start(e) if local(e.name().as_ref()) == b"note-citation" => {
+                    n.in_citation = true
+                }
+                Event::End(e) if local(e.name().as_ref()) == b"note-citation" => {
+                    n.in_citation = false
+                }
+                Event::End(e) if matches!(local(e.name().as_ref()), b"p" | b"h") => {
+                    n.body.push(' ')
+                }
+                Event::End(e) if local(e.name().as_ref()) == b"note" => {
+                    if let Some(n) = note.take() {
+                        flow.para.push_str(&format!("[{}]", n.citation.trim()));
+                        if notes.len() < MAX_NOTES {
+                            notes.push(n);
+                        }
+                    }
+                }
+                ev if n.in_citation && n.citation.len() < 64 => push_text(ev, &mut n.citation),
+                ev if n.body.len() < 64 * 1024 => push_text(ev, &mut n.body),
+                _ => {}
+            }
+            continue;
+        }
         match &ev {
             Event::Start(e) => match local(e.name().as_ref()) {
+                b"note" => {
+                    note = Some(OdtNote {
+                        endnote: attr_value(e, b"note-class").is_some_and(|c| c == "endnote"),
+                        ..OdtNote::default()
+                    })
+                }
                 b"h" => {
                     depth_in_text += 1;
                     flow.heading = true;
@@ -561,6 +608,17 @@ pub fn odt(src: &Source, page: &mut Page) -> Result<(), String> {
             Event::Eof => break,
             ev if depth_in_text > 0 => push_text(ev, &mut flow.para),
             _ => {}
+        }
+    }
+    for (endnote, title) in [(false, text::footnotes()), (true, text::endnotes())] {
+        let mut first = true;
+        for n in notes.iter().filter(|n| n.endnote == endnote) {
+            if first {
+                page.heading(title);
+                first = false;
+            }
+            let body = n.body.split_whitespace().collect::<Vec<_>>().join(" ");
+            page.text(&format!("[{}] {body}", n.citation.trim()));
         }
     }
     for lines in &furniture.footers {
