@@ -431,7 +431,7 @@ const ATOM_BASE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <link rel="self" href="/api/entries/7"/><link rel="alternate" type="text/html" href="script-filter.html"/>
 <link rel="enclosure" type="image/png" href="../../bilder/filter.png" title="Screenshot des Filters"/>
 <author><name>IT-Sicherheit</name></author><author><name>Dr. Jana Yilmaz</name></author>
-<content type="html">&lt;p&gt;Ab heute filtert der Webmailer &amp;lt;script&amp;gt;-Elemente.&lt;/p&gt;&lt;script&gt;alert('x')&lt;/script&gt;</content></entry>
+<content type="html" xml:base="details/">&lt;p&gt;Ab heute filtert der Webmailer &amp;lt;script&amp;gt;-Elemente.&lt;/p&gt;&lt;script&gt;alert('x')&lt;/script&gt;&lt;p&gt;&lt;a href="regeln.html"&gt;Die Regeln&lt;/a&gt;&lt;/p&gt;</content></entry>
 </feed>
 "#;
 
@@ -759,6 +759,13 @@ fn real_world_feeds_through_the_binary() {
         "{bt}"
     );
     assert!(item(&b, "Screenshot des Filters").is_some(), "{bt}");
+    // A link in the content resolves against the content's own base, stacked on the
+    // entry's and the feed's.
+    assert!(
+        bt.contains("Die Regeln https://localhost:")
+            && bt.contains(&format!("/{sub}/blog/2026/11/details/regeln.html")),
+        "{bt}"
+    );
     // The Atom article is read now: one unread less in its feed.
     let v = fx.view("");
     assert!(

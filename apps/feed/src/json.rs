@@ -136,6 +136,8 @@ fn article(feed: &str, o: &Map<String, Value>, base: &str) -> Option<Article> {
         categories,
         summary: summary.map(|s| html_of_text(&s)).unwrap_or_default(),
         content,
+        content_base: None,
+        summary_base: None,
         authors,
         enclosures,
     })

@@ -30,11 +30,56 @@ pub struct Article {
     /// HTML (text the feed marked as plain text is escaped into HTML when read).
     pub summary: String,
     pub content: String,
+    /// Where relative links in `content` and `summary` resolve when the feed said so: the
+    /// `xml:base` in scope on that element (feed, entry and element bases stacked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_base: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary_base: Option<String>,
     // Articles stored before these fields existed read as having none.
     #[serde(default)]
     pub authors: Vec<String>,
     #[serde(default)]
     pub enclosures: Vec<Enclosure>,
+}
+
+impl Article {
+    /// The HTML a reader shows (the content, else the summary) and the base its relative
+    /// links resolve against: the `xml:base` in scope on that element, else the article's
+    /// own page.
+    pub fn body(&self) -> (&str, Option<&str>) {
+        let (html, base) = if self.content.is_empty() {
+            (&self.summary, &self.summary_base)
+        } else {
+            (&self.content, &self.content_base)
+        };
+        (html, base.as_deref().or(self.link.as_deref()))
+    }
+}
+
+/// An article's body as the safe HTML reader's pieces, relative links resolved against the
+/// body's base by the URL rules (`../`, `?q`, `#f`, `//host`); a link that resolves to no web
+/// address (`mailto:`) is kept as written.
+pub fn body_pieces(a: &Article) -> Vec<kapsel_text::Piece> {
+    let (html, base) = a.body();
+    kapsel_text::to_blocks(html, None)
+        .into_iter()
+        .map(|p| match p {
+            kapsel_text::Piece::Link { label, url } => {
+                let resolved = base.and_then(|b| resolve(b, &url)).unwrap_or(url.clone());
+                kapsel_text::Piece::Link {
+                    // A link without words shows its address: the resolved one.
+                    label: if label == url {
+                        resolved.clone()
+                    } else {
+                        label
+                    },
+                    url: resolved,
+                }
+            }
+            other => other,
+        })
+        .collect()
 }
 
 /// A file attached to an article (RSS `<enclosure>`, Media RSS, Atom `rel="enclosure"`, JSON

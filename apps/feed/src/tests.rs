@@ -163,6 +163,145 @@ fn nested_xml_base_resolves_links_and_enclosures() {
     );
 }
 
+/// The links a reader shows for an article's body, resolved as the news app resolves them.
+fn body_links(a: &Article) -> Vec<String> {
+    body_pieces(a)
+        .into_iter()
+        .filter_map(|p| match p {
+            kapsel_text::Piece::Link { url, .. } => Some(url),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn links_in_content_resolve_against_the_stacked_xml_base() {
+    // As a CMS that serves its blog below /intranet/ writes it: a relative feed base, an
+    // entry base per month, a content base for the media folder, a link with its own base.
+    let atom = r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de" xml:base="../intranet/blog/">
+<title>IT-Blog</title><id>tag:intranet.example,2026:blog</id><updated>2026-11-30T08:00:00Z</updated>
+<link rel="self" href="feed.atom"/>
+<entry xml:base="2026/11/">
+  <title>Neue VPN-Einwahl</title><id>tag:intranet.example,2026:blog/41</id>
+  <updated>2026-11-30T08:00:00Z</updated>
+  <link rel="alternate" type="text/html" xml:base="/archiv/" href="vpn-einwahl.html"/>
+  <summary type="html">&lt;p&gt;Siehe &lt;a href="anleitung.html"&gt;Anleitung&lt;/a&gt;.&lt;/p&gt;</summary>
+  <content type="html" xml:base="medien/">&lt;p&gt;Die &lt;a href="vpn.pdf"&gt;Kurzanleitung&lt;/a&gt;,
+    das &lt;a href="../../../faq/vpn"&gt;FAQ&lt;/a&gt;, die &lt;a href="/it/kontakt"&gt;Hotline&lt;/a&gt;
+    und &lt;a href="https://status.example/vpn"&gt;Statusseite&lt;/a&gt;.&lt;/p&gt;</content>
+</entry>
+<entry>
+  <title>Wartungsfenster</title><id>tag:intranet.example,2026:blog/40</id>
+  <updated>2026-11-28T08:00:00Z</updated>
+  <link href="https://www.example/extern/wartung"/>
+  <summary type="html" xml:base="https://intranet.example/betrieb/">&lt;a href="fenster.html"&gt;Zeiten&lt;/a&gt;</summary>
+</entry>
+<entry>
+  <title>Ohne eigene Basis</title><id>tag:intranet.example,2026:blog/39</id>
+  <updated>2026-11-27T08:00:00Z</updated>
+  <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><a href="bilder/">Bilder</a></div></content>
+</entry>
+</feed>
+"#;
+    let p = parse_feed(
+        "it",
+        atom.as_bytes(),
+        "https://intranet.example/feeds/it.atom",
+    )
+    .expect("the feed parses");
+    let [vpn, wartung, ohne] = &p.articles[..] else {
+        panic!("{:?}", p.articles)
+    };
+    // The entry link: feed → entry → its own element's base (absolute path wins).
+    assert_eq!(
+        vpn.link.as_deref(),
+        Some("https://intranet.example/archiv/vpn-einwahl.html")
+    );
+    assert_eq!(
+        vpn.content_base.as_deref(),
+        Some("https://intranet.example/intranet/blog/2026/11/medien/")
+    );
+    assert_eq!(
+        vpn.summary_base.as_deref(),
+        Some("https://intranet.example/intranet/blog/2026/11/")
+    );
+    assert_eq!(
+        body_links(vpn),
+        [
+            "https://intranet.example/intranet/blog/2026/11/medien/vpn.pdf",
+            "https://intranet.example/intranet/blog/faq/vpn",
+            "https://intranet.example/it/kontakt",
+            "https://status.example/vpn",
+        ]
+    );
+    // The summary's own absolute base; the entry's link is elsewhere and does not count.
+    assert_eq!(
+        body_links(wartung),
+        ["https://intranet.example/betrieb/fenster.html"]
+    );
+    // Only the feed's base is in scope on this content.
+    assert_eq!(
+        body_links(ohne),
+        ["https://intranet.example/intranet/blog/bilder/"]
+    );
+
+    // Without any xml:base, links in the body resolve against the article's page, as before.
+    let plain = atom
+        .replace(" xml:base=\"../intranet/blog/\"", "")
+        .replace(" xml:base=\"2026/11/\"", "")
+        .replace(" xml:base=\"medien/\"", "")
+        .replace(" xml:base=\"/archiv/\"", "");
+    let p = parse_feed(
+        "it",
+        plain.as_bytes(),
+        "https://intranet.example/feeds/it.atom",
+    )
+    .expect("the feed parses");
+    assert_eq!(p.articles[0].content_base, None);
+    assert_eq!(
+        body_links(&p.articles[0])[0],
+        "https://intranet.example/feeds/vpn.pdf"
+    );
+
+    // One entry feed-rs refuses: the others are read alone and keep their bases.
+    let broken = atom.replace(
+        "<title>Ohne eigene Basis</title>",
+        "<title type=\"markdown\">*Ohne*</title>",
+    );
+    let p = parse_feed(
+        "it",
+        broken.as_bytes(),
+        "https://intranet.example/feeds/it.atom",
+    )
+    .expect("the feed parses");
+    assert_eq!((p.articles.len(), p.skipped), (2, 1));
+    assert_eq!(
+        body_links(&p.articles[0])[0],
+        "https://intranet.example/intranet/blog/2026/11/medien/vpn.pdf"
+    );
+
+    // RSS with xml:base on the item and on content:encoded (some CMS exports do this).
+    let p = one(&rss(
+        "<item xml:base=\"https://intranet.example/presse/2026/\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><title>PM</title><guid>pm-1</guid><link>pm-1.html</link>\
+         <description>&lt;a href=\"kurz.html\"&gt;kurz&lt;/a&gt;</description>\
+         <content:encoded xml:base=\"anhang/\"><![CDATA[<a href=\"pm-1.pdf\">PDF</a>]]></content:encoded></item>",
+    ));
+    let a = &p.articles[0];
+    assert_eq!(
+        a.link.as_deref(),
+        Some("https://intranet.example/presse/2026/pm-1.html")
+    );
+    assert_eq!(
+        body_links(a),
+        ["https://intranet.example/presse/2026/anhang/pm-1.pdf"]
+    );
+    assert_eq!(
+        a.summary_base.as_deref(),
+        Some("https://intranet.example/presse/2026/")
+    );
+}
+
 #[test]
 fn german_and_obsolete_zone_names_are_dates() {
     for (text, want) in [

@@ -1,6 +1,8 @@
 //! RSS 0.9x/1.0/2.0 and Atom through feed-rs, mapped to articles. feed-rs resolves links
-//! against the stacked `xml:base` attributes (seeded with the feed's URL); dates go through
-//! our own lenient reader; Atom text constructs keep their type, so `type="text"` stays text.
+//! against the stacked `xml:base` attributes (seeded with the feed's URL); it does not say
+//! which base was in scope on an entry's content, so a second, light pass over the same
+//! bytes records it for the links inside the body. Dates go through our own lenient reader;
+//! Atom text constructs keep their type, so `type="text"` stays text.
 
 use feed_rs::model::{Entry, FeedType, Text};
 
@@ -17,21 +19,21 @@ pub(crate) fn feed_rs(body: &[u8], base: &str) -> Result<feed_rs::model::Feed, F
         .map_err(|e| FeedError::Malformed(e.to_string()))
 }
 
+/// An entry as feed-rs read it, whether the feed is Atom, and the bases of its body.
+type Read = (Entry, bool, Bases);
+
 pub fn parse(name: &str, body: &[u8], base: &str) -> Result<Parsed, FeedError> {
     let mut parsed = Parsed::default();
     let entries = match feed_rs(body, base) {
-        Ok(feed) => {
-            let atom = feed.feed_type == FeedType::Atom;
-            feed.entries.into_iter().map(|e| (e, atom)).collect()
-        }
+        Ok(feed) => with_bases(feed, body, base),
         Err(whole) => {
             let (entries, bad) = item_by_item(body, base).ok_or(whole)?;
             parsed.skipped += bad;
             entries
         }
     };
-    for (e, atom) in entries {
-        match article(name, e, atom) {
+    for (e, atom, bases) in entries {
+        match article(name, e, atom, bases) {
             Some(a) => parsed.articles.push(a),
             None => parsed.skipped += 1,
         }
@@ -39,11 +41,118 @@ pub fn parse(name: &str, body: &[u8], base: &str) -> Result<Parsed, FeedError> {
     Ok(parsed)
 }
 
+/// feed-rs's entries paired with the bases the second pass found, in document order. When
+/// the two passes disagree on the number of entries, no body gets a base of its own (its
+/// links then resolve against the article's page, as without `xml:base`).
+fn with_bases(feed: feed_rs::model::Feed, body: &[u8], base: &str) -> Vec<Read> {
+    let atom = feed.feed_type == FeedType::Atom;
+    let mut bases = body_bases(body, base).unwrap_or_default();
+    if bases.len() != feed.entries.len() {
+        bases = vec![Bases::default(); feed.entries.len()];
+    }
+    feed.entries
+        .into_iter()
+        .zip(bases)
+        .map(|(e, b)| (e, atom, b))
+        .collect()
+}
+
+/// The `xml:base` in scope on an entry's content (Atom `content`, RSS `content:encoded`)
+/// and summary (Atom `summary`, RSS `description`), when an `xml:base` attribute is in
+/// scope at all.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Bases {
+    pub content: Option<String>,
+    pub summary: Option<String>,
+}
+
+/// One pass over the document keeping the stack of bases (feed → entry → element, each
+/// relative one joined to the one above, the feed's URL at the bottom) and noting the base
+/// in scope on each entry's body elements. `None` when the bytes are no XML this pass can
+/// follow.
+pub(crate) fn body_bases(body: &[u8], base: &str) -> Option<Vec<Bases>> {
+    use quick_xml::events::Event;
+
+    // Only elements that declare a base get a frame, and only so many: a feed needs three
+    // (feed, entry, element); a document that nests bases by the thousand gets none.
+    const MAX_BASES: usize = 32;
+    let mut bases: Vec<(usize, url::Url)> = vec![(0, url::Url::parse(base).ok()?)];
+    let mut depth = 0usize;
+    let mut entry_depth: Option<usize> = None;
+    let mut out: Vec<Bases> = Vec::new();
+    let mut reader = quick_xml::Reader::from_reader(body);
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) => {
+                depth += 1;
+                let declared = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.as_ref() == b"xml:base")
+                    .and_then(|a| {
+                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .ok()
+                            .map(|v| v.trim().to_string())
+                    });
+                let (_, above) = bases.last()?;
+                if let Some(joined) = declared.and_then(|d| above.join(&d).ok()) {
+                    if bases.len() == MAX_BASES {
+                        return None;
+                    }
+                    bases.push((depth, joined));
+                }
+                let local = e.local_name();
+                match entry_depth {
+                    None if matches!(local.as_ref(), b"entry" | b"item") => {
+                        entry_depth = Some(depth);
+                        out.push(Bases::default());
+                    }
+                    Some(d) if depth == d + 1 => {
+                        // The feed's URL alone is no base the feed declared.
+                        let noted = (bases.len() > 1)
+                            .then(|| bases.last().map(|(_, u)| u.to_string()))
+                            .flatten();
+                        if let Some(last) = out.last_mut() {
+                            match local.as_ref() {
+                                b"content" | b"encoded" => last.content = noted,
+                                b"summary" | b"description" => last.summary = noted,
+                                _ => {}
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::End(_) => {
+                if depth == 0 {
+                    return None;
+                }
+                if bases.len() > 1 && bases.last().is_some_and(|(d, _)| *d == depth) {
+                    bases.pop();
+                }
+                if entry_depth == Some(depth) {
+                    entry_depth = None;
+                }
+                depth -= 1;
+            }
+            // An empty entry still counts, so the pairing with feed-rs holds.
+            Event::Empty(e) => {
+                let local = e.local_name();
+                if entry_depth.is_none() && matches!(local.as_ref(), b"entry" | b"item") {
+                    out.push(Bases::default());
+                }
+            }
+            Event::Eof => return Some(out),
+            _ => {}
+        }
+    }
+}
+
 /// A complete document that feed-rs refuses because of one item (an unknown text type, a
 /// broken `xml:base`): each item is read alone inside the feed's own head and tail, and
 /// the ones that still fail are counted. A cut-off document stays an error — its last
 /// items cannot be told from a whole feed.
-fn item_by_item(body: &[u8], base: &str) -> Option<(Vec<(Entry, bool)>, usize)> {
+fn item_by_item(body: &[u8], base: &str) -> Option<(Vec<Read>, usize)> {
     let text = std::str::from_utf8(body).ok()?;
     let end = text.trim_end();
     if !["</rss>", "</feed>", "</rdf:RDF>"]
@@ -81,8 +190,7 @@ fn item_by_item(body: &[u8], base: &str) -> Option<(Vec<(Entry, bool)>, usize)> 
         let one = format!("{head}{}{tail}", &chunk[..item_end]);
         match feed_rs(one.as_bytes(), base) {
             Ok(feed) if feed.entries.len() == 1 => {
-                let atom = feed.feed_type == FeedType::Atom;
-                entries.extend(feed.entries.into_iter().map(|e| (e, atom)));
+                entries.extend(with_bases(feed, one.as_bytes(), base));
             }
             _ => bad += 1,
         }
@@ -94,7 +202,7 @@ fn is_html(t: &Text) -> bool {
     t.content_type.to_string().starts_with("text/html")
 }
 
-fn article(feed: &str, e: Entry, atom: bool) -> Option<Article> {
+fn article(feed: &str, e: Entry, atom: bool, bases: Bases) -> Option<Article> {
     // The page of the article: the alternate link, never `self`, `edit` or an enclosure.
     let link = e
         .links
@@ -192,6 +300,8 @@ fn article(feed: &str, e: Entry, atom: bool) -> Option<Article> {
         categories,
         summary,
         content,
+        content_base: bases.content,
+        summary_base: bases.summary,
         authors,
         enclosures,
     })

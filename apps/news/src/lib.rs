@@ -387,12 +387,7 @@ fn article(id: &str) -> Result<View, AppError> {
         // The host shows a link with its origin and never follows it on its own.
         view = view.link(text::open_original(), link.clone());
     }
-    let html = if a.content.is_empty() {
-        &a.summary
-    } else {
-        &a.content
-    };
-    for piece in kapsel_text::to_blocks(html, a.link.as_deref()) {
+    for piece in kapsel_feed::body_pieces(&a) {
         view = match piece {
             kapsel_text::Piece::Heading(t) => view.heading(t),
             kapsel_text::Piece::Text(t) => view.text(t),
