@@ -528,7 +528,7 @@ fn the_sdk_carries_the_wit_it_is_checked_against() {
     }
     let lib = std::fs::read_to_string(root.join("sdk/src/lib.rs")).unwrap();
     assert!(
-        lib.contains("path: \"wit/since_v0.1.0\""),
+        lib.contains("path: \"wit/since_v0.2.0\""),
         "the SDK binds its own copy"
     );
 }
@@ -544,7 +544,7 @@ fn mistakes_are_named_at_packaging_and_updates_at_install() {
         write(
             &env,
             &format!("hello-{version}.toml"),
-            format!("id = \"hello\"\nname = \"Hello\"\nversion = \"{version}\"\npublisher = \"Agency IT\"\napi = \"0.1\"\n[capabilities]\n{caps}\n").as_bytes(),
+            format!("id = \"hello\"\nname = \"Hello\"\nversion = \"{version}\"\npublisher = \"Agency IT\"\napi = \"0.2\"\n[capabilities]\n{caps}\n").as_bytes(),
         )
     };
     let pack = |manifest: &str, component: &str, out: &str| {

@@ -384,6 +384,154 @@ fn notifications_and_documents_stay_in_bounds() {
     assert!(e.contains("does not grant notify"), "{e}");
 }
 
+/// Partial files of writers that never finished: there must be none once a call is over.
+fn partial_blobs(fx: &Fx) -> Vec<String> {
+    std::fs::read_dir(fx.h.container().join("blobs"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect()
+}
+
+#[test]
+fn documents_written_piece_by_piece_stay_whole_and_in_bounds() {
+    let s = servers();
+    let mut fx = Fx::new(
+        &s,
+        "[apps.doc-writer]\ndocuments = true\ndocuments_quota_bytes = 55000000\ncall_timeout_ms = 60000\n",
+    );
+    fx.install_ok(
+        &manifest("doc-writer", "documents = true"),
+        "hostile-doc-writer",
+    );
+    // 48 MiB through 1 MiB pieces: more than `save` takes at once, never whole in the app.
+    let o = fx.view("doc-writer", "big").unwrap();
+    assert!(
+        o.view.render_text().contains("saved big.bin 50331648"),
+        "{}",
+        o.view.render_text()
+    );
+    assert_eq!(o.saved_documents.len(), 1);
+    let doc = &o.saved_documents[0];
+    assert_eq!(doc.size, 48 << 20);
+    // The pieces are where they were written: check the first byte of every piece.
+    for i in [0usize, 1, 17, 47] {
+        let at = (i << 20) as u64;
+        let got = kapsel_core::documents::read_range(&fx.h.vault, doc, at, 2).unwrap();
+        assert_eq!(got, [i as u8, (i + 1) as u8], "piece {i}");
+    }
+    // Dropped unfinished: nothing saved, no partial file.
+    let o = fx.view("doc-writer", "abandon").unwrap();
+    assert!(o.saved_documents.is_empty());
+    assert_eq!(partial_blobs(&fx), Vec::<String>::new());
+    // A trap with one finished and one open writer: neither stays.
+    let before = kapsel_core::documents::list(&fx.h.vault).unwrap().len();
+    let e = fx.view("doc-writer", "trap").unwrap_err().to_string();
+    assert!(e.contains("1"), "names the discarded document: {e}");
+    assert_eq!(
+        kapsel_core::documents::list(&fx.h.vault).unwrap().len(),
+        before
+    );
+    assert_eq!(partial_blobs(&fx), Vec::<String>::new());
+    // The quota counts what is still being written: 48 MiB kept + 8 more > 55 MB.
+    let t = fx.text("doc-writer", "quota");
+    assert!(t.contains("quota-refused:"), "{t}");
+    assert!(
+        t.contains("documents_quota_bytes"),
+        "names the policy key: {t}"
+    );
+    assert_eq!(partial_blobs(&fx), Vec::<String>::new());
+    let t = fx.text("doc-writer", "edges");
+    assert!(
+        t.contains("piece-refused=true name-refused=true type-refused=true size=2"),
+        "{t}"
+    );
+    // Without the grant, a writer is refused like every documents call.
+    let mut fx2 = Fx::new(&s, "[apps.doc-writer]\n");
+    let e = fx2.install_err(
+        &manifest("doc-writer", "documents = true"),
+        "hostile-doc-writer",
+    );
+    assert!(e.contains("does not grant documents"), "{e}");
+}
+
+#[test]
+fn pictures_arrive_as_pixels_and_malformed_ones_as_notices() {
+    let s = servers();
+    let mut fx = Fx::new(&s, "[apps.doc-writer]\ndocuments = true\n");
+    fx.install_ok(
+        &manifest("doc-writer", "documents = true"),
+        "hostile-doc-writer",
+    );
+    let o = fx.view("doc-writer", "image").unwrap();
+    let images: Vec<_> = o
+        .view
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            kapsel_host::Block::Image {
+                alt,
+                width,
+                height,
+                rgb,
+            } => Some((alt.clone(), *width, *height, rgb.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(images.len(), 1, "{:?}", o.view.blocks);
+    let (alt, w, h, rgb) = &images[0];
+    assert_eq!((alt.as_str(), *w, *h), ("test card", 4, 2));
+    assert_eq!(&rgb[..3], &[255, 0, 0]);
+    assert_eq!(&rgb[21..24], &[0, 255, 255]);
+    let notices = o
+        .view
+        .blocks
+        .iter()
+        .filter(|b| matches!(b, kapsel_host::Block::Notice { level, .. } if level == "warning"))
+        .count();
+    assert_eq!(notices, 2, "both malformed pictures become notices");
+    // JSON carries the pixels as base64; plain text shows the picture in shades.
+    let json = serde_json::to_value(&o.view).unwrap();
+    let img = &json["blocks"][0];
+    assert_eq!(img["type"], "image");
+    assert_eq!(img["rgb"], "/wAAAP8AAAD/////AAAAgICA//8AAP//");
+    let text = o.view.render_text();
+    assert!(text.contains("test card, 4×2"), "{text}");
+}
+
+/// An app built against the frozen 0.1 contract (wit-bindgen directly, no SDK) runs
+/// unchanged beside 0.2 apps: storage, config, log, notify and its views.
+#[test]
+fn apps_built_against_0_1_still_run() {
+    let s = servers();
+    let mut fx = Fx::new(
+        &s,
+        "[apps.legacy]\nstorage_quota_bytes = 4096\nnotify = true\nlog = true\n",
+    );
+    let m = manifest(
+        "legacy",
+        "storage = { quota_bytes = 4096 }\nnotify = true\nlog = true",
+    )
+    .replace("api = \"0.2\"", "api = \"0.1\"");
+    fx.install_ok(&m, "hostile-legacy-v01");
+    let t = fx.text("legacy", "");
+    assert!(t.contains("visits=1"), "{t}");
+    assert!(t.contains("locale=en"), "{t}");
+    assert!(t.contains("built against 0.1"), "{t}");
+    assert!(fx.text("legacy", "").contains("visits=2"));
+    let o = fx.h.act("legacy", "ping", &[]).unwrap();
+    assert!(o.view.render_text().contains("notified=true"));
+    assert_eq!(o.notifications.len(), 1);
+    // Declaring 0.2 for a 0.1 component is caught.
+    let lie = manifest(
+        "legacy",
+        "storage = { quota_bytes = 4096 }\nnotify = true\nlog = true",
+    );
+    let e = fx.install_err(&lie, "hostile-legacy-v01");
+    assert!(e.contains("0.1"), "{e}");
+}
+
 #[test]
 fn http_is_confined_to_granted_origins() {
     let s = servers();

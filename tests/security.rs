@@ -314,7 +314,7 @@ fn notifications_are_bounded_across_calls() {
 
 fn manifest_v(id: &str, version: &str, publisher_claim: &str) -> String {
     format!(
-        "id = \"{id}\"\nname = \"{id}\"\nversion = \"{version}\"\npublisher = \"{publisher_claim}\"\napi = \"0.1\"\n\n[capabilities]\nstorage = {{ quota_bytes = 65536 }}\n"
+        "id = \"{id}\"\nname = \"{id}\"\nversion = \"{version}\"\npublisher = \"{publisher_claim}\"\napi = \"0.2\"\n\n[capabilities]\nstorage = {{ quota_bytes = 65536 }}\n"
     )
 }
 

@@ -25,11 +25,7 @@ pub enum Lang {
 impl Lang {
     /// `de`, `de-DE`, `de_AT.UTF-8` → German; anything else (or nothing) → English.
     pub fn from_tag(tag: &str) -> Lang {
-        let primary = tag
-            .trim()
-            .split(['-', '_', '.'])
-            .next()
-            .unwrap_or_default();
+        let primary = tag.trim().split(['-', '_', '.']).next().unwrap_or_default();
         if primary.eq_ignore_ascii_case("de") {
             Lang::De
         } else {

@@ -28,7 +28,7 @@ pub mod bindings {
     // The SDK carries its own copy of the contract (sdk/wit, kept identical to the
     // repository's wit/ by a test), so a copied sdk/ folder or a git dependency builds alone.
     wit_bindgen::generate!({
-        path: "wit/since_v0.1.0",
+        path: "wit/since_v0.2.0",
         world: "micro-app",
         pub_export_macro: true,
         default_bindings_module: "kapsel_sdk::bindings",
@@ -42,7 +42,7 @@ pub mod bindings {
 #[doc(hidden)]
 #[used]
 #[unsafe(link_section = "kapsel:api-version")]
-pub static KAPSEL_API_VERSION: [u8; 5] = *b"0.1.0";
+pub static KAPSEL_API_VERSION: [u8; 5] = *b"0.2.0";
 
 /// The JSON library the SDK reads and writes with, so an app can take a response apart
 /// (`http::get(url)?.json::<json::Value>()?`) without a dependency of its own.

@@ -109,6 +109,16 @@ impl View {
         }
         self.push(wit::Block::Link(wit::Link { label, url }))
     }
+    /// A picture: `rgb` holds 3 bytes a pixel, rows top to bottom; each side 1–512 pixels
+    /// (scale larger pictures down first). The host replaces a malformed one with a notice.
+    pub fn image(self, alt: impl Into<String>, width: u32, height: u32, rgb: Vec<u8>) -> View {
+        self.push(wit::Block::Image(wit::Image {
+            alt: alt.into(),
+            width,
+            height,
+            rgb,
+        }))
+    }
     /// Append blocks in a loop: `view.extend(items, |v, it| v.item(...))`.
     pub fn extend<T>(
         self,

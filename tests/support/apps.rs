@@ -6,7 +6,7 @@ use crate::{Env, component, policy_text};
 /// A manifest for app `id` with these capabilities (the publisher `policy_with` trusts).
 pub fn manifest_text(id: &str, name: &str, version: &str, caps: &str) -> String {
     format!(
-        "id = \"{id}\"\nname = \"{name}\"\nversion = \"{version}\"\npublisher = \"Agency IT\"\napi = \"0.1\"\n[capabilities]\n{caps}\n"
+        "id = \"{id}\"\nname = \"{name}\"\nversion = \"{version}\"\npublisher = \"Agency IT\"\napi = \"0.2\"\n[capabilities]\n{caps}\n"
     )
 }
 

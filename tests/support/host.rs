@@ -19,7 +19,7 @@ use kapsel_host::{AppHost, Call, CallOutcome, Credentials, InstallReport, Packag
 /// A test app manifest: `id`, API 0.1, publisher "Test", and the given `[capabilities]` lines.
 pub fn manifest(id: &str, caps: &str) -> String {
     format!(
-        "id = \"{id}\"\nname = \"{id}\"\nversion = \"1.0.0\"\npublisher = \"Test\"\napi = \"0.1\"\n\n[capabilities]\n{caps}\n"
+        "id = \"{id}\"\nname = \"{id}\"\nversion = \"1.0.0\"\npublisher = \"Test\"\napi = \"0.2\"\n\n[capabilities]\n{caps}\n"
     )
 }
 
@@ -150,6 +150,11 @@ impl HostBuilder {
 impl TestHost {
     pub fn builder() -> HostBuilder {
         HostBuilder::default()
+    }
+
+    /// The container's folder (to look at what is on disk).
+    pub fn container(&self) -> std::path::PathBuf {
+        self._tmp.path().join("c")
     }
 
     /// A package of `component` (a crate built by scripts/build-apps) with `manifest`,

@@ -161,6 +161,75 @@ pub fn stage(
     })
 }
 
+/// A document being written piece by piece (an app's `documents.writer`): its name and
+/// type are checked up front, its size is bounded by `MAX_DOCUMENT` as it grows, and it
+/// becomes a staged document at [`PieceWriter::finish`] — which, like [`stage`], still needs
+/// [`record`]. Dropped unfinished, its partial blob is removed.
+pub struct PieceWriter {
+    sink: crate::vault::BlobSink,
+    name: String,
+    media_type: String,
+}
+
+impl PieceWriter {
+    pub fn begin(vault: &Vault, blob_ns: &str, name: &str, media_type: &str) -> Result<Self> {
+        let name = clean_name(name)?;
+        if !valid_media_type(media_type) {
+            return Err(Error::invalid(t!(
+                kapsel_i18n::current(),
+                "core-document-bad-media-type",
+                media_type = format!("{media_type:?}")
+            )));
+        }
+        Ok(PieceWriter {
+            sink: vault.blob_sink(blob_ns)?,
+            name,
+            media_type: media_type.to_string(),
+        })
+    }
+
+    /// Bytes written so far.
+    pub fn size(&self) -> u64 {
+        self.sink.size()
+    }
+
+    pub fn append(&mut self, vault: &Vault, data: &[u8]) -> Result<u64> {
+        if self.sink.size().saturating_add(data.len() as u64) > MAX_DOCUMENT {
+            return Err(Error::invalid(t!(
+                kapsel_i18n::current(),
+                "core-document-too-large",
+                limit = MAX_DOCUMENT.to_string()
+            )));
+        }
+        self.sink.write_bytes(vault, data)?;
+        Ok(self.sink.size())
+    }
+
+    pub fn finish(self, vault: &Vault, source: &str, parent: Option<&str>) -> Result<DocumentInfo> {
+        if let Some(p) = parent
+            && get(vault, p)?.is_none()
+        {
+            return Err(Error::NotFound(t!(
+                kapsel_i18n::current(),
+                "core-document-not-found",
+                id = p
+            )));
+        }
+        let size = self.sink.size();
+        let blob = self.sink.finish(vault)?;
+        Ok(DocumentInfo {
+            id: hex::encode(crate::vault::crypto::random_bytes::<8>()),
+            name: self.name,
+            media_type: self.media_type,
+            size,
+            blob,
+            created_ms: crate::vault::now_ms(),
+            source: source.to_string(),
+            parent: parent.map(str::to_string),
+        })
+    }
+}
+
 /// Make a staged document part of the container.
 pub fn record(vault: &Vault, info: &DocumentInfo) -> Result<()> {
     let bytes = serde_json::to_vec(info).map_err(|e| {

@@ -55,8 +55,18 @@ pub fn build(memory_limit: u64) -> Result<EngineInfo> {
     std::thread::Builder::new()
         .name("kapsel-epoch".into())
         .spawn(move || {
+            // The epoch follows the wall clock, not the number of wake-ups: on a busy machine
+            // a 10 ms sleep takes 12–15 ms, and a budget counted in wake-ups would stretch by
+            // half — long enough for a guest whose sleep was capped at its deadline to wake
+            // and return before the epoch check could stop it.
+            let start = std::time::Instant::now();
+            let mut ticks: u128 = 0;
             while let Some(engine) = weak.upgrade() {
-                engine.increment_epoch();
+                let due = start.elapsed().as_millis() / EPOCH_TICK.as_millis() + 1;
+                while ticks < due {
+                    engine.increment_epoch();
+                    ticks += 1;
+                }
                 drop(engine);
                 std::thread::sleep(EPOCH_TICK);
             }

@@ -20,7 +20,7 @@ mod manifest;
 mod package;
 pub mod report;
 mod state;
-mod view;
+pub mod view;
 mod wasi;
 pub mod wit;
 
@@ -56,7 +56,7 @@ pub use state::{Credentials, LOCALE_KEY, LogLine, Notification, Resolver, System
 pub use view::{Block, View};
 
 use state::{HostState, Services};
-use wit::latest::{MicroApp, MicroAppPre};
+use wit::AppPre;
 
 use kapsel_core::audit;
 use kapsel_core::documents::{self, DocumentInfo};
@@ -182,7 +182,7 @@ pub enum Opened {
 }
 
 struct Loaded {
-    pre: MicroAppPre<HostState>,
+    pre: AppPre,
     grants: Arc<Grants>,
 }
 
@@ -199,11 +199,8 @@ fn build_linker(engine: &Engine) -> Result<Linker<HostState>> {
     let mut linker = Linker::<HostState>::new(engine);
     wasi::add_to_linker(&mut linker)
         .map_err(|e| Error::Agent(t!(cat(), "host-link-wasi", error = e.to_string())))?;
-    MicroApp::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
-        &mut linker,
-        |s| s,
-    )
-    .map_err(|e| Error::Agent(t!(cat(), "host-link-app", error = e.to_string())))?;
+    wit::add_to_linker(&mut linker)
+        .map_err(|e| Error::Agent(t!(cat(), "host-link-app", error = e.to_string())))?;
     Ok(linker)
 }
 
@@ -367,7 +364,7 @@ impl AppHost {
         let compile_ms = started.elapsed().as_secs_f64() * 1000.0;
         // Check that it links before anything is stored.
         let component = self.load_artifact_unchecked(&artifact)?;
-        MicroAppPre::new(
+        AppPre::new(
             self.linker
                 .instantiate_pre(&component)
                 .map_err(|e| Error::invalid(t!(cat(), "host-not-fit", error = format!("{e:#}"))))?,
@@ -516,7 +513,7 @@ impl AppHost {
             };
             (self.load_artifact_unchecked(&artifact)?, grants)
         };
-        let pre = MicroAppPre::new(self.linker.instantiate_pre(&component).map_err(|e| {
+        let pre = AppPre::new(self.linker.instantiate_pre(&component).map_err(|e| {
             Error::invalid(t!(cat(), "host-no-link", id = id, error = format!("{e:#}")))
         })?)
         .map_err(|e| {
@@ -592,13 +589,13 @@ impl AppHost {
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limits);
         store.set_epoch_deadline(engine::ticks(grants.call_timeout));
-        let result = loaded.pre.instantiate(&mut store).and_then(|app| {
-            let guest = app.kapsel_app_app();
-            match call {
-                Call::View(route) => guest.call_view(&mut store, route),
-                Call::Act { action, form } => guest.call_act(&mut store, action, form),
-            }
-        });
+        let result = loaded
+            .pre
+            .instantiate(&mut store)
+            .and_then(|app| match call {
+                Call::View(route) => app.view(&mut store, route),
+                Call::Act { action, form } => app.act(&mut store, action, form),
+            });
         let mut state = store.into_data();
         let stdout = state.stdout.contents();
         let stderr = state.stderr.contents();

@@ -68,6 +68,99 @@ pub enum Block {
         label: String,
         url: String,
     },
+    /// A picture the app decoded itself: RGB, 3 bytes a pixel, rows top to bottom. The shell
+    /// draws it with coloured half blocks or shades; JSON carries the pixels as base64. It is
+    /// data, never a reference: nothing is ever loaded from elsewhere to show it.
+    Image {
+        alt: String,
+        width: u32,
+        height: u32,
+        #[serde(with = "base64_bytes")]
+        rgb: Vec<u8>,
+    },
+}
+
+/// Largest picture side in pixels: enough for a terminal (a cell is 1×2 pixels) and for a
+/// preview; an app scales larger pictures down before it returns them.
+pub const MAX_IMAGE_SIDE: u32 = 512;
+
+impl Block {
+    /// A picture block, refused when its size and pixel data disagree or exceed the limits.
+    pub fn image(alt: String, width: u32, height: u32, rgb: Vec<u8>) -> Result<Block> {
+        let expected = (width as usize)
+            .saturating_mul(height as usize)
+            .saturating_mul(3);
+        if width == 0
+            || height == 0
+            || width > MAX_IMAGE_SIDE
+            || height > MAX_IMAGE_SIDE
+            || rgb.len() != expected
+        {
+            return Err(Error::invalid(t!(
+                cat(),
+                "host-view-image",
+                width = width.to_string(),
+                height = height.to_string(),
+                bytes = rgb.len().to_string(),
+                max = MAX_IMAGE_SIDE.to_string()
+            )));
+        }
+        Ok(Block::Image {
+            alt,
+            width,
+            height,
+            rgb,
+        })
+    }
+}
+
+mod base64_bytes {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        STANDARD.decode(text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Luminance shades for a picture in plain text, darkest first.
+const SHADES: [char; 5] = [' ', '░', '▒', '▓', '█'];
+
+/// A picture as rows of shade characters at most `columns` wide (a cell covers a pixel
+/// block twice as tall as wide, as terminal cells are).
+pub fn shade_rows(width: u32, height: u32, rgb: &[u8], columns: u32) -> Vec<String> {
+    let (w, h) = (width.max(1) as usize, height.max(1) as usize);
+    let cols = (columns.max(1) as usize).min(w);
+    let cell_w = w.div_ceil(cols);
+    let cell_h = cell_w * 2;
+    let rows = h.div_ceil(cell_h);
+    let mut out = Vec::with_capacity(rows);
+    for r in 0..rows {
+        let mut line = String::with_capacity(cols * 3);
+        for c in 0..w.div_ceil(cell_w) {
+            let (mut sum, mut n) = (0u64, 0u64);
+            for y in r * cell_h..((r + 1) * cell_h).min(h) {
+                for x in c * cell_w..((c + 1) * cell_w).min(w) {
+                    let i = (y * w + x) * 3;
+                    if let Some(p) = rgb.get(i..i + 3) {
+                        // Rec. 601 luma in integers.
+                        sum += (299 * p[0] as u64 + 587 * p[1] as u64 + 114 * p[2] as u64) / 1000;
+                        n += 1;
+                    }
+                }
+            }
+            let luma = sum.checked_div(n).unwrap_or(0);
+            line.push(SHADES[(luma as usize * SHADES.len() / 256).min(SHADES.len() - 1)]);
+        }
+        out.push(line.trim_end().to_string());
+    }
+    out
 }
 
 impl View {
@@ -82,6 +175,8 @@ impl View {
             )));
         }
         let mut text = v.title.len();
+        // Pixel data counts against the same budget as text: it all crosses to the shell.
+        let mut pixels = 0usize;
         let mut add = |s: &str| {
             text += s.len();
         };
@@ -140,6 +235,14 @@ impl View {
                         text: t!(cat(), "host-link-removed", reason = why),
                     },
                 },
+                // A malformed picture costs the picture, not the view.
+                wit::Block::Image(i) => match Block::image(i.alt, i.width, i.height, i.rgb) {
+                    Ok(b) => b,
+                    Err(e) => Block::Notice {
+                        level: "warning".into(),
+                        text: e.to_string(),
+                    },
+                },
             })
             .collect();
         for b in &blocks {
@@ -177,8 +280,13 @@ impl View {
                     add(url)
                 }
                 Block::Divider => {}
+                Block::Image { alt, rgb, .. } => {
+                    add(alt);
+                    pixels += rgb.len();
+                }
             }
         }
+        let text = text + pixels;
         if text > MAX_TEXT {
             return Err(Error::invalid(t!(
                 cat(),
@@ -266,6 +374,21 @@ impl View {
                 Block::Divider => out.push_str("  ────────\n"),
                 Block::Notice { level, text } => {
                     out.push_str(&format!("  ! {}: {}\n", clean(level), block(text)))
+                }
+                Block::Image {
+                    alt,
+                    width,
+                    height,
+                    rgb,
+                } => {
+                    out.push_str(&format!(
+                        "  [{}: {}, {width}×{height}]\n",
+                        t!(cat(), "host-view-picture"),
+                        clean(alt)
+                    ));
+                    for row in shade_rows(*width, *height, rgb, 64) {
+                        out.push_str(&format!("  {row}\n"));
+                    }
                 }
                 Block::Link { label, url } => {
                     let origin = url::Url::parse(url)

@@ -37,8 +37,9 @@ impl CappedClock<'_> {
         let left = self
             .deadline
             .saturating_duration_since(std::time::Instant::now());
-        // A little past the deadline, so the epoch check trips when the guest wakes.
-        let left = (left + std::time::Duration::from_millis(20))
+        // Past the deadline by a few epoch ticks, so the epoch check trips when the guest
+        // wakes even if the ticker thread was scheduled late.
+        let left = (left + 5 * crate::engine::EPOCH_TICK)
             .as_nanos()
             .min(u64::MAX as u128) as u64;
         nanos.min(left)

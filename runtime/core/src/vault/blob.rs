@@ -85,16 +85,58 @@ fn cannot_open_blobs() -> String {
 /// unfinished removes the partial file.
 pub struct BlobWriter<'v> {
     vault: &'v Vault,
+    sink: BlobSink,
+}
+
+impl<'v> BlobWriter<'v> {
+    pub(super) fn new(vault: &'v Vault, ns: &str) -> Result<Self> {
+        Ok(BlobWriter {
+            vault,
+            sink: BlobSink::new(vault, ns)?,
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.sink.id
+    }
+
+    pub fn write_bytes(&mut self, data: &[u8]) -> Result<()> {
+        self.sink.write_bytes(self.vault, data)
+    }
+
+    /// Seal the last chunk, make the file durable, then record it. Returns the blob id.
+    pub fn finish(self) -> Result<String> {
+        self.sink.finish(self.vault)
+    }
+}
+
+impl Write for BlobWriter<'_> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.write_bytes(data)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A blob being written that does not borrow the vault, so it can live across separate
+/// calls (an app's document writer spans many calls into the host, each of which locks the
+/// vault on its own). Every step is handed the vault it belongs to. Dropped unfinished, it
+/// removes its partial file through its own handle on `blobs/`.
+pub struct BlobSink {
     ns: String,
     id: String,
+    blobs: cap_std::fs::Dir,
     file: Option<cap_std::fs::File>,
     buf: Vec<u8>,
     index: u64,
     size: u64,
 }
 
-impl<'v> BlobWriter<'v> {
-    pub(super) fn new(vault: &'v Vault, ns: &str) -> Result<Self> {
+impl BlobSink {
+    pub(super) fn new(vault: &Vault, ns: &str) -> Result<Self> {
         vault.keys()?;
         let id = hex::encode(crypto::random_bytes::<16>());
         let blobs = vault
@@ -110,12 +152,14 @@ impl<'v> BlobWriter<'v> {
         header.extend_from_slice(MAGIC);
         header.push(VERSION);
         header.extend_from_slice(&(CHUNK_SIZE as u32).to_be_bytes());
-        file.write_all(&header)
-            .map_err(Error::io(t!(kapsel_i18n::current(), "core-blob-write")))?;
-        Ok(BlobWriter {
-            vault,
+        if let Err(e) = file.write_all(&header) {
+            let _ = blobs.remove_file(format!("{id}.tmp"));
+            return Err(Error::io(t!(kapsel_i18n::current(), "core-blob-write"))(e));
+        }
+        Ok(BlobSink {
             ns: ns.to_string(),
             id,
+            blobs,
             file: Some(file),
             buf: Vec::with_capacity(CHUNK_SIZE),
             index: 0,
@@ -127,8 +171,13 @@ impl<'v> BlobWriter<'v> {
         &self.id
     }
 
-    fn emit(&mut self, last: bool) -> Result<()> {
-        let keys = self.vault.keys()?;
+    /// Plaintext bytes written so far.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    fn emit(&mut self, vault: &Vault, last: bool) -> Result<()> {
+        let keys = vault.keys()?;
         let sealed = keys.seal_raw(&chunk_aad(&self.id, self.index, last), &self.buf);
         let file = self.file.as_mut().ok_or_else(|| {
             Error::invalid(t!(kapsel_i18n::current(), "core-blob-writer-finished"))
@@ -142,7 +191,7 @@ impl<'v> BlobWriter<'v> {
         Ok(())
     }
 
-    pub fn write_bytes(&mut self, mut data: &[u8]) -> Result<()> {
+    pub fn write_bytes(&mut self, vault: &Vault, mut data: &[u8]) -> Result<()> {
         while !data.is_empty() {
             let room = CHUNK_SIZE - self.buf.len();
             let take = room.min(data.len());
@@ -152,32 +201,32 @@ impl<'v> BlobWriter<'v> {
             // A full chunk is only emitted once more data arrives: the last chunk must be
             // known to be the last when it is sealed.
             if self.buf.len() == CHUNK_SIZE && !data.is_empty() {
-                self.emit(false)?;
+                self.emit(vault, false)?;
             }
         }
         Ok(())
     }
 
     /// Seal the last chunk, make the file durable, then record it. Returns the blob id.
-    pub fn finish(mut self) -> Result<String> {
-        self.emit(true)?;
+    pub fn finish(mut self, vault: &Vault) -> Result<String> {
+        self.emit(vault, true)?;
         let file = self.file.take().ok_or_else(|| {
             Error::invalid(t!(kapsel_i18n::current(), "core-blob-writer-finished"))
         })?;
-        file.sync_all()
-            .map_err(Error::io(t!(kapsel_i18n::current(), "core-blob-sync")))?;
+        let synced = file.sync_all();
         drop(file);
-        let blobs = self
-            .vault
-            .dir()
-            .open_dir(BLOB_DIR)
-            .map_err(Error::io(cannot_open_blobs()))?;
-        blobs
-            .rename(format!("{}.tmp", self.id), &blobs, &self.id)
-            .map_err(Error::io(t!(kapsel_i18n::current(), "core-blob-commit")))?;
-        sync_dir(self.vault)?;
+        let tmp = format!("{}.tmp", self.id);
+        if let Err(e) = synced {
+            let _ = self.blobs.remove_file(&tmp);
+            return Err(Error::io(t!(kapsel_i18n::current(), "core-blob-sync"))(e));
+        }
+        if let Err(e) = self.blobs.rename(&tmp, &self.blobs, &self.id) {
+            let _ = self.blobs.remove_file(&tmp);
+            return Err(Error::io(t!(kapsel_i18n::current(), "core-blob-commit"))(e));
+        }
+        sync_dir(vault)?;
         let (size, chunks) = (self.size as i64, self.index as i64);
-        let e = self.vault.element(
+        let e = vault.element(
             "blobs",
             super::state::RowKey::Text(&self.id, b""),
             &[
@@ -186,36 +235,22 @@ impl<'v> BlobWriter<'v> {
                 chunks.to_string().as_bytes(),
             ],
         )?;
-        self.vault.write_tx(|| {
-            self.vault.conn().execute(
+        vault.write_tx(|| {
+            vault.conn().execute(
                 "INSERT INTO blobs(id, ns, size, chunks, created) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![self.id, self.ns, size, chunks, super::now_ms() as i64],
             )?;
-            self.vault
-                .track("blobs", super::state::RowKey::Text(&self.id, b""), Some(e))
+            vault.track("blobs", super::state::RowKey::Text(&self.id, b""), Some(e))
         })?;
         Ok(std::mem::take(&mut self.id))
     }
 }
 
-impl Write for BlobWriter<'_> {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.write_bytes(data)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        Ok(data.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Drop for BlobWriter<'_> {
+impl Drop for BlobSink {
     fn drop(&mut self) {
         zeroize::Zeroize::zeroize(&mut self.buf);
-        if self.file.take().is_some()
-            && let Ok(blobs) = self.vault.dir().open_dir(BLOB_DIR)
-        {
-            let _ = blobs.remove_file(format!("{}.tmp", self.id));
+        if self.file.take().is_some() {
+            let _ = self.blobs.remove_file(format!("{}.tmp", self.id));
         }
     }
 }

@@ -20,7 +20,7 @@ use kapsel_i18n::t;
 use rusqlite::{Connection, OptionalExtension, params};
 use zeroize::Zeroizing;
 
-pub use blob::{BlobInfo, BlobReader, BlobWriter, CHUNK_SIZE};
+pub use blob::{BlobInfo, BlobReader, BlobSink, BlobWriter, CHUNK_SIZE};
 pub use crypto::{Aad, Keys};
 pub use kdf::{KdfParams, MIN_PARAMS};
 
@@ -732,6 +732,12 @@ impl Vault {
     pub fn blob_writer(&self, ns: &str) -> Result<BlobWriter<'_>> {
         validate_ns(ns)?;
         BlobWriter::new(self, ns)
+    }
+
+    /// A blob writer that does not borrow the vault (see [`BlobSink`]).
+    pub fn blob_sink(&self, ns: &str) -> Result<BlobSink> {
+        validate_ns(ns)?;
+        BlobSink::new(self, ns)
     }
 
     pub fn blob_reader(&self, id: &str) -> Result<BlobReader<'_>> {

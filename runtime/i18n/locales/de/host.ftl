@@ -116,6 +116,8 @@ host-link-not-absolute = es ist keine vollständige Webadresse
 host-link-removed = ein Link wurde entfernt: { $reason }
 host-view-blocks = die App hat { $count } Blöcke geliefert (höchstens { $max })
 host-view-text = die App hat { $bytes } Bytes Text geliefert (höchstens { $max })
+host-view-image = die App hat ein Bild von { $width }×{ $height } Pixeln mit { $bytes } Bytes geliefert (Seiten 1 bis { $max } Pixel, 3 Bytes je Pixel)
+host-view-picture = Bild
 host-not-a-url = keine URL
 
 ## Berechtigungen: Ablehnungen, die die App erhält
@@ -123,7 +125,10 @@ host-deny-documents = Dokumente sind dieser App nicht gewährt (`documents = tru
 host-no-document-handed = dieser App wurde kein Dokument übergeben
 host-read-limit = höchstens { $max } Bytes auf einmal lesen
 host-save-limit = von Apps gespeicherte Dokumente sind höchstens { $max } Bytes groß
-host-documents-quota = die Dokumente der App würden ihr Kontingent von { $quota } Bytes überschreiten
+host-writers-limit = höchstens { $max } Dokumente je Aufruf stückweise schreiben
+host-piece-limit = höchstens { $max } Bytes auf einmal anhängen
+host-writer-finished = dieses Dokument ist schon abgeschlossen
+host-documents-quota = die Dokumente der App würden ihr Kontingent von { $quota } Bytes überschreiten (`documents_quota_bytes` in [apps.{ $app }])
 host-no-such-document = kein Dokument { $id }
 host-deny-notify = Benachrichtigungen sind dieser App nicht gewährt (`notify = true` unter [capabilities] ihres Manifests und in [apps.{ $app }] der Richtlinie)
 host-notify-limit = höchstens { $max } Benachrichtigungen pro Aufruf

@@ -116,6 +116,8 @@ host-link-not-absolute = it is not an absolute web address
 host-link-removed = a link was removed: { $reason }
 host-view-blocks = the app returned { $count } blocks (at most { $max })
 host-view-text = the app returned { $bytes } bytes of text (at most { $max })
+host-view-image = the app returned a { $width }×{ $height } picture with { $bytes } bytes (sides 1 to { $max } pixels, 3 bytes a pixel)
+host-view-picture = picture
 host-not-a-url = not a URL
 
 ## Capabilities: refusals the app receives
@@ -123,7 +125,10 @@ host-deny-documents = documents are not granted to this app (`documents = true` 
 host-no-document-handed = no document was handed to this app
 host-read-limit = read at most { $max } bytes at a time
 host-save-limit = documents saved by apps are at most { $max } bytes
-host-documents-quota = the app's documents would exceed its quota of { $quota } bytes
+host-writers-limit = at most { $max } documents written piece by piece per call
+host-piece-limit = append at most { $max } bytes at once
+host-writer-finished = this document is already finished
+host-documents-quota = the app's documents would exceed its quota of { $quota } bytes (`documents_quota_bytes` in its [apps.{ $app }])
 host-no-such-document = no document { $id }
 host-deny-notify = notifications are not granted to this app (`notify = true` in its manifest's [capabilities] and in the policy's [apps.{ $app }])
 host-notify-limit = at most { $max } notifications per call

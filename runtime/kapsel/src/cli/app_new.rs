@@ -40,6 +40,10 @@ pub(crate) const SDK_FILES: &[(&str, &str)] = &[
         "wit/since_v0.1.0/kapsel.wit",
         include_str!("../../../../sdk/wit/since_v0.1.0/kapsel.wit"),
     ),
+    (
+        "wit/since_v0.2.0/kapsel.wit",
+        include_str!("../../../../sdk/wit/since_v0.2.0/kapsel.wit"),
+    ),
 ];
 
 const TEMPLATE_LIB: &str = include_str!("../../../../sdk/template/src/lib.rs");
@@ -94,7 +98,7 @@ fn manifest(name: &str) -> String {
 name = "{name}"
 version = "0.1.0"
 publisher = "Your agency"
-api = "0.1"                  # the kapsel:app version the SDK builds against
+api = "0.2"                  # the kapsel:app version the SDK builds against
 description = "A counter and a note."
 
 [capabilities]

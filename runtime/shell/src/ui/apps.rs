@@ -143,6 +143,24 @@ pub fn draw_pane(frame: &mut Frame, app: &App, pane: &AppPane, theme: Theme, are
                 fit(&format!("↗ {} ({})", clean(label), link_origin(url)), width),
                 sel(theme.accent()),
             ))),
+            Block::Image {
+                alt,
+                width: w,
+                height: h,
+                rgb,
+            } => {
+                lines.push(Line::from(Span::styled(
+                    fit(&format!("▣ {} ({w}×{h})", clean(alt)), width),
+                    theme.dim(),
+                )));
+                let columns = u32::try_from(width.min(120)).unwrap_or(120);
+                if theme.color {
+                    lines.extend(picture_lines(*w, *h, rgb, columns));
+                } else {
+                    let rows = kapsel_host::view::shade_rows(*w, *h, rgb, columns);
+                    lines.extend(rows.into_iter().map(Line::from));
+                }
+            }
         }
     }
     for denial in &pane.outcome.denials {
@@ -179,4 +197,38 @@ pub fn draw_pane(frame: &mut Frame, app: &App, pane: &AppPane, theme: Theme, are
             .block(panel(title, true, theme)),
         area,
     );
+}
+
+/// A picture in colour: each cell is an upper half block whose foreground is the upper pixel
+/// and whose background the lower one, so a cell shows two pixels of a `columns`-wide scaling.
+fn picture_lines(width: u32, height: u32, rgb: &[u8], columns: u32) -> Vec<Line<'static>> {
+    use ratatui::style::Color;
+    let (w, h) = (width.max(1) as usize, height.max(1) as usize);
+    let cols = (columns.max(1) as usize).min(w);
+    // Nearest-neighbour scaling keeps the aspect ratio: `cols` pixels across, as many down.
+    let rows_px = (h * cols).div_ceil(w).max(1);
+    let pixel = |x: usize, y: usize| -> Color {
+        let (sx, sy) = ((x * w / cols).min(w - 1), (y * h / rows_px).min(h - 1));
+        let i = (sy * w + sx) * 3;
+        match rgb.get(i..i + 3) {
+            Some(p) => Color::Rgb(p[0], p[1], p[2]),
+            None => Color::Reset,
+        }
+    };
+    (0..rows_px.div_ceil(2))
+        .map(|r| {
+            let spans: Vec<Span<'static>> = (0..cols)
+                .map(|x| {
+                    let top = pixel(x, 2 * r);
+                    let bottom = if 2 * r + 1 < rows_px {
+                        pixel(x, 2 * r + 1)
+                    } else {
+                        Color::Reset
+                    };
+                    Span::styled("▀", Style::default().fg(top).bg(bottom))
+                })
+                .collect();
+            Line::from(spans)
+        })
+        .collect()
 }

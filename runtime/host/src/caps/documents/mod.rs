@@ -5,7 +5,7 @@ mod host;
 
 use serde::Serialize;
 
-pub use host::CallState;
+pub use host::{CallState, Writer};
 
 use super::PolicyLines;
 use kapsel_core::policy::AppGrant;

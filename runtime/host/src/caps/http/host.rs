@@ -25,7 +25,7 @@ pub struct CallState {
 }
 
 /// Why a request failed: the guest sees it as an `http-error`.
-pub struct Failure(HttpError);
+pub struct Failure(pub(crate) HttpError);
 
 impl From<HttpError> for Failure {
     fn from(e: HttpError) -> Failure {

@@ -81,12 +81,9 @@ impl Secrets {
 
 /// `bytes` with every `needle` replaced, and how many there were (no copy when none).
 fn replace_all(bytes: &[u8], needle: &[u8]) -> (Vec<u8>, usize) {
-    let find = |from: usize| {
-        bytes[from..]
-            .windows(needle.len())
-            .position(|w| w == needle)
-            .map(|p| from + p)
-    };
+    // Every response passes here, a large download in 4 MiB pieces: a vectorised search keeps
+    // that at memory speed (a window-by-window compare cost seconds for 50 MiB).
+    let find = |from: usize| memchr::memmem::find(&bytes[from..], needle).map(|p| from + p);
     let Some(mut at) = find(0) else {
         return (Vec::new(), 0);
     };

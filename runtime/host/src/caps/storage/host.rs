@@ -25,7 +25,7 @@ pub struct CallState {
 }
 
 /// Why a storage call failed: the guest sees it as a `storage-error`.
-pub struct Failure(StorageError);
+pub struct Failure(pub(crate) StorageError);
 
 impl From<StorageError> for Failure {
     fn from(e: StorageError) -> Failure {
