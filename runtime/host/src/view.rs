@@ -406,3 +406,35 @@ impl View {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pictures_must_match_their_size_and_stay_small() {
+        assert!(Block::image("a".into(), 2, 1, vec![0; 6]).is_ok());
+        for (w, h, len) in [
+            (2, 1, 5),
+            (0, 1, 0),
+            (1, 0, 0),
+            (513, 1, 513 * 3),
+            (2, 2, 6),
+        ] {
+            assert!(
+                Block::image("a".into(), w, h, vec![0; len]).is_err(),
+                "{w}×{h} with {len} bytes"
+            );
+        }
+    }
+
+    #[test]
+    fn shades_follow_brightness_and_fit_the_width() {
+        // Black, grey, white across; one pixel row is half a cell, so one text row.
+        let rgb = [0, 0, 0, 128, 128, 128, 255, 255, 255].repeat(2);
+        assert_eq!(shade_rows(3, 2, &rgb, 80), vec![" ▒█".to_string()]);
+        let wide = vec![255u8; 300 * 4 * 3];
+        let rows = shade_rows(300, 4, &wide, 64);
+        assert!(rows.iter().all(|r| r.chars().count() <= 64), "{rows:?}");
+    }
+}

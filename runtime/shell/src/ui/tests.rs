@@ -511,6 +511,50 @@ fn an_app_view_shows_every_block_and_never_follows_a_link() {
     }
 }
 
+/// A picture block: coloured half blocks whose colours are the picture's pixels, or shades
+/// without colour; its description is cleaned like any app text.
+#[test]
+fn pictures_are_drawn_in_colour_or_in_shades() {
+    // 2×2: red over blue, white over black.
+    let rgb = vec![255, 0, 0, 255, 255, 255, 0, 0, 255, 0, 0, 0];
+    let mut outcome = every_block();
+    outcome.view = View {
+        title: "Bild".into(),
+        blocks: vec![Block::Image {
+            alt: format!("Logo {HOSTILE}"),
+            width: 2,
+            height: 2,
+            rgb,
+        }],
+    };
+    let mut app = unlocked(Lang::De);
+    app.tab = Tab::Apps;
+    app.apply(Outcome::App(Box::new(outcome)));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    terminal.draw(|f| super::draw(f, &app)).expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let halves: Vec<_> = buffer
+        .content()
+        .iter()
+        .filter(|c| c.symbol() == "▀")
+        .map(|c| (c.fg, c.bg))
+        .collect();
+    use ratatui::style::Color::Rgb;
+    assert_eq!(
+        halves,
+        [
+            (Rgb(255, 0, 0), Rgb(0, 0, 255)),
+            (Rgb(255, 255, 255), Rgb(0, 0, 0))
+        ]
+    );
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("▣ Logo Bericht"), "{screen}");
+    app.color = false;
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains('▀'), "no colour, no half blocks: {screen}");
+    assert!(screen.contains('▓') || screen.contains('▒'), "{screen}");
+}
+
 #[test]
 fn an_app_failure_stays_in_its_pane_and_esc_cancels_a_slow_call() {
     let mut app = unlocked(Lang::En);
