@@ -87,7 +87,8 @@ pub fn body_pieces(a: &Article) -> Vec<kapsel_text::Piece> {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Enclosure {
     pub url: String,
-    /// What the user sees: the feed's title for it, else the file name from the URL.
+    /// What the user sees: the feed's title for it, else the file name from the URL; empty
+    /// when neither names it (the app then says "attachment" in the user's language).
     pub name: String,
     pub media_type: String,
     pub size: Option<u64>,
@@ -334,7 +335,7 @@ fn html_of_text(text: &str) -> String {
         .collect()
 }
 
-/// The last path segment of a URL, percent-decoded where that gives UTF-8.
+/// The last path segment of a URL, percent-decoded where that gives UTF-8; empty if none.
 fn file_name(url: &str) -> String {
     let segment = url::Url::parse(url)
         .ok()
@@ -363,10 +364,5 @@ fn file_name(url: &str) -> String {
         }
     }
     let name = String::from_utf8(bytes).unwrap_or(segment);
-    let name = one_line(&name);
-    if name.is_empty() {
-        "attachment".into()
-    } else {
-        name
-    }
+    one_line(&name)
 }

@@ -364,6 +364,11 @@ fn rss_authors_and_enclosures() {
             size: Some(9_000_000),
         }]
     );
+    // A URL without a file name leaves the name to the app (and its language).
+    let p = one(&rss(
+        "<item><title>Umfrage</title><guid>u</guid><enclosure url=\"https://umfrage.example/?id=7\" type=\"text/html\"/></item>",
+    ));
+    assert_eq!(p.articles[0].enclosures[0].name, "");
 }
 
 #[test]

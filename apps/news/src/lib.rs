@@ -404,7 +404,7 @@ fn article(id: &str) -> Result<View, AppError> {
             }
             sub.push_str(text::fetch_hint());
             view = view.item(
-                Item::new(e.name.clone())
+                Item::new(text::attachment_name(&e.name))
                     .subtitle(sub)
                     .action(format!("fetch:{}:{n}", a.id)),
             );
@@ -441,25 +441,26 @@ fn fetch_enclosure(spec: &str) -> Result<View, AppError> {
         .enclosures
         .get(n)
         .ok_or_else(|| not_found(text::no_such_attachment(n, id)))?;
+    let name = text::attachment_name(&e.name);
     let back = |v: View| v.button(text::back_to_article(), format!("item:{id}"));
     let (bytes, media) = match feeds::download(&e.url, &e.media_type) {
         Ok(got) => got,
         Err(problem) => {
             return Ok(back(
-                View::new(e.name.clone()).notice(Level::Error, format!("{}: {problem}", e.name)),
+                View::new(name.clone()).notice(Level::Error, format!("{name}: {problem}")),
             ));
         }
     };
-    let doc = documents::save(&e.name, &media, &bytes).map_err(failed)?;
+    let doc = documents::save(&name, &media, &bytes).map_err(failed)?;
     log::info(&format!(
         "fetched attachment {} ({} bytes) into the container",
-        e.name, doc.size
+        name, doc.size
     ));
     let shown = !(media.starts_with("audio/") || media.starts_with("video/"));
     if shown {
         documents::open(&doc.id).map_err(failed)?;
     }
-    Ok(back(View::new(e.name.clone()).notice(
+    Ok(back(View::new(name).notice(
         Level::Info,
         text::fetched(&doc.id, &doc.media_type, doc.size),
     )))

@@ -247,6 +247,15 @@ pub fn title_or_untitled(title: &str) -> String {
     }
 }
 
+/// An attachment's name, or a word for one the feed left unnamed.
+pub fn attachment_name(name: &str) -> String {
+    match (lang(), name.is_empty()) {
+        (_, false) => name.to_string(),
+        (Lang::De, true) => "Anhang".into(),
+        (Lang::En, true) => "attachment".into(),
+    }
+}
+
 pub fn by(authors: &str) -> String {
     match lang() {
         Lang::De => format!("Von {authors}"),
