@@ -625,15 +625,14 @@ fn files_above_one_answer_arrive_in_ranged_pieces_and_too_large_ones_say_so() {
     let em = emulator("tok-big");
     let origin = format!("https://localhost:{}", em.port);
     let ca = std::fs::read_to_string(test_servers().get("TEST_CA_FILE")).unwrap();
-    // 12 MiB: above the default 8 MiB answer; 40 MiB: above what a document may be.
+    // 12 MiB: above the default 8 MiB answer; 300 MiB (sparse): above what the app downloads.
     let big: Vec<u8> = (0..12 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
     std::fs::write(em.root.path().join("Messdaten.csv"), &big).unwrap();
     std::fs::write(em.root.path().join("leer.txt"), b"").unwrap();
-    std::fs::write(
-        em.root.path().join("Archiv.zip"),
-        vec![0u8; 40 * 1024 * 1024],
-    )
-    .unwrap();
+    std::fs::File::create(em.root.path().join("Archiv.zip"))
+        .unwrap()
+        .set_len(300 * 1024 * 1024)
+        .unwrap();
     let mut h = TestHost::builder()
         .trust(&ca)
         .apps(&format!(
@@ -673,7 +672,9 @@ fn files_above_one_answer_arrive_in_ranged_pieces_and_too_large_ones_say_so() {
     assert!(o.saved_documents.is_empty());
     let t = o.view.render_text();
     assert!(
-        t.contains("“Archiv.zip” is 40.0 MiB; a document in the container can be at most 32.0 MiB"),
+        t.contains(
+            "“Archiv.zip” is 300.0 MiB; a document in the container can be at most 256.0 MiB"
+        ),
         "{t}"
     );
     let _ = &em.root;
@@ -833,7 +834,7 @@ fn dav_host(sub: &str, grant: bool, login: Option<(&str, &str)>) -> TestHost {
         String::new()
     };
     let mut b = TestHost::builder().plaintext_host("127.0.0.1").apps(&format!(
-        "[apps.documents]\ndocuments = true\nlog = true\nhttp_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\n{credentials}\
+        "[apps.documents]\ndocuments = true\nlog = true\ncall_timeout_ms = 60000\nhttp_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\n{credentials}\
          [apps.documents.settings]\n\"library:Team\" = \"webdav:{url}{sub}/\"\n"
     ));
     if let Some((user, password)) = login {
@@ -1009,4 +1010,85 @@ fn the_documents_app_speaks_german_and_english_through_the_binary() {
         !text.contains("Einträge") && !text.contains("Sortiert"),
         "{text}"
     );
+}
+
+/// A 50 MiB file of varying bytes, made at test time.
+fn fifty_mib() -> Vec<u8> {
+    (0..50 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect()
+}
+
+/// The saved document's bytes, read back from the container.
+fn saved_bytes(vault: &kapsel_core::vault::Vault, o: &CallOutcome) -> Vec<u8> {
+    assert_eq!(o.saved_documents.len(), 1, "{}", o.view.render_text());
+    let doc = kapsel_core::documents::get(vault, &o.saved_documents[0].id)
+        .unwrap()
+        .expect("the saved document");
+    kapsel_core::documents::read_range(vault, &doc, 0, doc.size as usize).unwrap()
+}
+
+#[test]
+fn a_50_mib_file_streams_into_the_container_from_webdav_and_sharepoint() {
+    let data = fifty_mib();
+    // WebDAV (WsgiDAV, Basic): ranged pieces, each appended to the document as it arrives.
+    let fx = fixture();
+    std::fs::write(fx.share.join("Messreihe 2026.bin"), &data).unwrap();
+    let mut dav = dav_host(&fx.sub, true, Some(("alice@corp.test", "secret")));
+    let t0 = std::time::Instant::now();
+    let o = dav
+        .act("documents", "open:Team:Messreihe%202026.bin", &[])
+        .unwrap();
+    let webdav = t0.elapsed();
+    assert!(
+        o.view.render_text().contains("50.0 MiB"),
+        "{:?} {:?}",
+        o.view.blocks,
+        o.denials
+    );
+    assert!(
+        saved_bytes(&dav.vault, &o) == data,
+        "WebDAV: the pieces in order"
+    );
+    // SharePoint (emulator, Bearer).
+    let em = emulator("tok-50");
+    let origin = format!("https://localhost:{}", em.port);
+    let ca = std::fs::read_to_string(test_servers().get("TEST_CA_FILE")).unwrap();
+    std::fs::write(em.root.path().join("Messreihe 2026.bin"), &data).unwrap();
+    let sp_host = |quota: &str| {
+        let mut h = TestHost::builder()
+            .trust(&ca)
+            .apps(&format!(
+                "[apps.documents]\ndocuments = true\nlog = true\n{quota}                 http_origins = [\"{origin}\"]\nhttp_private_origins = [\"{origin}\"]\nhttp_credentials = {{ \"{origin}\" = \"bearer\" }}\n\
+                 [apps.documents.settings]\n\"library:Intranet\" = \"sharepoint:{origin}/sites/team\"\n"
+            ))
+            .build();
+        h.vault.put("credentials", &origin, b"tok-50").unwrap();
+        h.install_builtin("documents");
+        h
+    };
+    let file = "sp:Intranet:file:/sites/team/Shared Documents/Messreihe 2026.bin";
+    // Under the default call budget.
+    let mut sp = sp_host("call_timeout_ms = 60000\n");
+    let t0 = std::time::Instant::now();
+    let o = sp.act("documents", file, &[]).unwrap();
+    let sharepoint = t0.elapsed();
+    assert!(
+        saved_bytes(&sp.vault, &o) == data,
+        "SharePoint: the pieces in order"
+    );
+    // A quota smaller than the file: the writer stops at the quota and nothing is kept.
+    let mut small = sp_host("documents_quota_bytes = 20971520\n");
+    let o = small.act("documents", file, &[]).unwrap();
+    let t = o.view.render_text();
+    assert!(o.saved_documents.is_empty(), "{t}");
+    assert!(t.contains("cannot store it in the container"), "{t}");
+    assert!(
+        kapsel_core::documents::list(&small.vault)
+            .unwrap()
+            .is_empty(),
+        "the unfinished document is discarded"
+    );
+    eprintln!("50 MiB download into the container: WebDAV {webdav:?}, SharePoint {sharepoint:?}");
+    let _ = &em.root;
 }

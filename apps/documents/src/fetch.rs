@@ -1,23 +1,20 @@
-//! Downloads in ranged pieces (`Range: bytes=a-b`, RFC 9110 §14): one answer of the http
-//! capability is capped by the tenant (8 MiB by default), so a larger file is fetched piece
-//! by piece and put together, with `If-Range` on the first piece's strong ETag so a file that
-//! changes half-way is noticed instead of stitched from two versions. A server that ignores
-//! ranges still works for files that fit in one answer.
+//! Downloads into the container in ranged pieces (`Range: bytes=a-b`, RFC 9110 §14): one
+//! answer of the http capability is capped by the tenant (8 MiB by default), so a larger file
+//! is fetched piece by piece and each piece appended to a document writer as it arrives —
+//! the app holds one piece, never the file. `If-Range` on the first piece's strong ETag makes
+//! a file that changes half-way fail instead of being stitched from two versions; a failed
+//! download drops its writer, which discards it. A file that fits in one answer is saved in
+//! one call, and a server that ignores ranges still works for such files.
 
+use kapsel_sdk::documents::{self, Document, Writer};
 use kapsel_sdk::http::{self, HttpError, Response};
 
-use crate::text;
+use crate::{format, text};
 
 /// One piece: well under the host's default answer limit.
 const CHUNK: u64 = 4 * 1024 * 1024;
 /// The smallest piece we go down to when the tenant's answer limit is lower still.
 const MIN_CHUNK: u64 = 64 * 1024;
-
-pub struct Fetched {
-    pub data: Vec<u8>,
-    /// The server's Content-Type, as sent.
-    pub content_type: Option<String>,
-}
 
 fn request(
     url: &str,
@@ -62,15 +59,15 @@ pub struct Words<'a> {
     pub refused_send: &'a dyn Fn(&HttpError) -> Option<String>,
 }
 
-/// GET `url` into memory, in pieces when the server offers ranges; `headers` are sent with
-/// every piece.
+/// GET `url` into a new document called `name` (its type the server's, else the name's), in
+/// pieces when the server offers ranges; `headers` are sent with every piece.
 pub fn download(
     url: &str,
     name: &str,
     limit: u64,
     headers: &[(&str, &str)],
     words: &Words,
-) -> Result<Fetched, String> {
+) -> Result<Document, String> {
     let refused = words.refused;
     let mut chunk = CHUNK;
     let first = loop {
@@ -81,7 +78,9 @@ pub fn download(
             Err(e) => return Err(unreachable(e, words.refused_send)),
         }
     };
-    let content_type = first.header("content-type").map(str::to_string);
+    let media = format::media_type(first.header("content-type"), name);
+    let save =
+        |data: &[u8]| documents::save(name, &media, data).map_err(|e| text::cannot_store(&e));
     match first.status() {
         200 => {
             // The server ignores ranges: the whole file came in this one answer.
@@ -89,16 +88,11 @@ pub fn download(
             if data.len() as u64 > limit {
                 return Err(text::too_large(name, data.len() as u64, limit));
             }
-            return Ok(Fetched { data, content_type });
+            return save(&data);
         }
         206 => {}
         // An empty file has no byte 0 to ask for.
-        416 if content_range(first.header("content-range")).is_none() => {
-            return Ok(Fetched {
-                data: Vec::new(),
-                content_type,
-            });
-        }
+        416 if content_range(first.header("content-range")).is_none() => return save(&[]),
         _ => return Err(refused(&first)),
     }
     let Some((0, last, total)) = content_range(first.header("content-range")) else {
@@ -112,15 +106,18 @@ pub fn download(
         .header("etag")
         .filter(|t| t.starts_with('"') && t.len() < 256)
         .map(str::to_string);
-    let mut data = Vec::with_capacity(total as usize);
     let body = first.into_body();
     if body.len() as u64 != last + 1 {
         return Err(text::wrong_length().into());
     }
-    data.extend_from_slice(&body);
+    if body.len() as u64 == total {
+        return save(&body);
+    }
+    let mut writer = Writer::create(name, &media).map_err(|e| text::cannot_store(&e))?;
+    let mut written = append(&mut writer, &body)?;
     drop(body);
-    while (data.len() as u64) < total {
-        let at = data.len() as u64;
+    while written < total {
+        let at = written;
         let end = (at + chunk).min(total) - 1;
         let r = match request(url, at, end, etag.as_deref(), headers) {
             Ok(r) => r,
@@ -141,12 +138,18 @@ pub fn download(
                 if body.len() as u64 != b - a + 1 {
                     return Err(text::wrong_length().into());
                 }
-                data.extend_from_slice(&body);
+                written = append(&mut writer, &body)?;
+                if written != b + 1 {
+                    return Err(text::wrong_length().into());
+                }
             }
-            _ => {
-                return Err(text::wrong_part().into());
-            }
+            _ => return Err(text::wrong_part().into()),
         }
     }
-    Ok(Fetched { data, content_type })
+    writer.finish().map_err(|e| text::cannot_store(&e))
+}
+
+/// One piece onto the document; the size written so far.
+fn append(writer: &mut Writer, piece: &[u8]) -> Result<u64, String> {
+    writer.append(piece).map_err(|e| text::cannot_store(&e))
 }

@@ -7,7 +7,8 @@
 //! SharePoint sites (`"library:<name>" = "sharepoint:<site URL>[;odata=verbose]"`) are the
 //! second backend: libraries, folders and files a page at a time, search a page at a time,
 //! download. Every view has a way up, sizes and dates as people read them, and a choice of
-//! order; files larger than one HTTP answer arrive in ranged pieces.
+//! order; files larger than one HTTP answer arrive in ranged pieces, each written to the
+//! document as it comes.
 
 mod fetch;
 mod format;
@@ -18,8 +19,10 @@ mod webdav;
 use format::Sort;
 use kapsel_sdk::prelude::*;
 
-/// Largest file downloaded into the container: the host's limit for one saved document.
-const MAX_FILE: u64 = 32 * 1024 * 1024;
+/// Largest file downloaded into the container: the default documents quota of an app, and
+/// at 4 MiB a piece well inside the host's 100 requests a call. Pieces are written to the
+/// document as they arrive, so the app's memory does not bound it.
+const MAX_FILE: u64 = 256 * 1024 * 1024;
 
 /// Why a name a server gave us cannot be followed: names are data, and a separator or a dot
 /// segment in one would make the next request (which carries the user's credentials) go
@@ -290,13 +293,13 @@ fn sp_search(name: &str, q: &str, start: usize) -> Result<View, AppError> {
     Ok(view.button(text::back(), format!("sp:{name}:")))
 }
 
-fn keep(name: &str, bytes: Vec<u8>, media: &str) -> Result<View, AppError> {
-    let doc = documents::save(name, media, &bytes).map_err(|e| failed(text::cannot_store(&e)))?;
-    log::info(&text::logged_download(name, doc.size, media));
+/// A downloaded document: logged, handed to the viewer, and said in the view.
+fn keep(doc: documents::Document) -> Result<View, AppError> {
+    log::info(&text::logged_download(&doc.name, doc.size, &doc.media_type));
     documents::open(&doc.id).map_err(failed)?;
-    Ok(View::new(name).notice(
+    Ok(View::new(doc.name.clone()).notice(
         Level::Info,
-        text::downloaded(&doc.id, &text::size(doc.size), media),
+        text::downloaded(&doc.id, &text::size(doc.size), &doc.media_type),
     ))
 }
 
@@ -438,7 +441,7 @@ impl App for Documents {
                 let back =
                     |v: View| v.button(text::back_to_folder(), format!("sp:{name}:dir:{folder}"));
                 return match site(name)?.download(file, MAX_FILE) {
-                    Ok((bytes, media)) => keep(&file_name, bytes, &media).map(back),
+                    Ok(doc) => keep(doc).map(back),
                     Err(msg) => Ok(back(View::new(file_name).notice(Level::Error, msg))),
                 };
             }
@@ -502,7 +505,7 @@ impl App for Documents {
                 )
             };
             return match webdav::download(&url, &file_name, MAX_FILE) {
-                Ok((bytes, media)) => keep(&file_name, bytes, &media).map(back),
+                Ok(doc) => keep(doc).map(back),
                 Err(msg) => Ok(back(View::new(file_name).notice(Level::Error, msg))),
             };
         }

@@ -430,8 +430,12 @@ impl Site {
         Ok(Page { entries, next })
     }
 
-    /// The file's bytes and media type (the server's, else the name's).
-    pub fn download(&self, file: &str, limit: u64) -> Result<(Vec<u8>, String), String> {
+    /// The file, downloaded into a new document of the container.
+    pub fn download(
+        &self,
+        file: &str,
+        limit: u64,
+    ) -> Result<kapsel_sdk::documents::Document, String> {
         let url = format!(
             "{}/_api/web/GetFileByServerRelativePath(decodedurl='{}')/$value",
             self.base,
@@ -442,9 +446,7 @@ impl Site {
             refused: &|r| self.status_message(r),
             refused_send: &|e| self.token_missing(e),
         };
-        let got = crate::fetch::download(&url, name, limit, &[], &words)?;
-        let media = format::media_type(got.content_type.as_deref(), name);
-        Ok((got.data, media))
+        crate::fetch::download(&url, name, limit, &[], &words)
     }
 
     /// One page of files matching `text`, from result `start` (0-based).

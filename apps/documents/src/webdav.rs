@@ -257,13 +257,15 @@ fn parse_multistatus(xml: &[u8]) -> Result<Vec<(String, Entry)>, String> {
     Ok(out)
 }
 
-/// The file's bytes and media type (the server's, else the name's).
-pub fn download(url: &str, name: &str, limit: u64) -> Result<(Vec<u8>, String), String> {
+/// The file, downloaded into a new document of the container.
+pub fn download(
+    url: &str,
+    name: &str,
+    limit: u64,
+) -> Result<kapsel_sdk::documents::Document, String> {
     let words = crate::fetch::Words {
         refused: &status_message,
         refused_send: &|e| refused_send(url, e),
     };
-    let got = crate::fetch::download(url, name, limit, &[], &words)?;
-    let media = crate::format::media_type(got.content_type.as_deref(), name);
-    Ok((got.data, media))
+    crate::fetch::download(url, name, limit, &[], &words)
 }
