@@ -41,7 +41,7 @@ fn develop_review_install_use_remove() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|i| i["import"]["name"] == "kapsel:app/storage@0.1.0")
+            .any(|i| i["import"]["name"] == "kapsel:app/storage@0.2.0")
     );
     assert_eq!(v["wasi_sealed"], true);
 
@@ -573,7 +573,7 @@ fn mistakes_are_named_at_packaging_and_updates_at_install() {
         "not packaged: the component of hello uses what its manifest does not allow",
     );
     assert!(
-        r.stderr.contains("imports kapsel:app/storage@0.1.0 but the manifest does not declare storage (add `storage = { quota_bytes = 65536 }` under [capabilities]"),
+        r.stderr.contains("imports kapsel:app/storage@0.2.0 but the manifest does not declare storage (add `storage = { quota_bytes = 65536 }` under [capabilities]"),
         "{}",
         r.stderr
     );

@@ -323,11 +323,11 @@ fn an_update_review_is_a_diff() {
     );
     assert_eq!(
         v["imports"]["added"],
-        serde_json::json!(["kapsel:app/http@0.1.0"])
+        serde_json::json!(["kapsel:app/http@0.2.0"])
     );
     assert_eq!(
         v["imports"]["removed"],
-        serde_json::json!(["kapsel:app/storage@0.1.0"])
+        serde_json::json!(["kapsel:app/storage@0.2.0"])
     );
     assert!(codes(&v["findings"]).contains(&"asks-for-more".to_string()));
     assert_eq!(v["effective_origins"], Value::Null);
@@ -336,7 +336,7 @@ fn an_update_review_is_a_diff() {
         "Update       canteen 0.1.0 → 0.2.0\n",
         "Capabilities + http, - storage\n",
         "Origins      + https://menu.example\n",
-        "Imports      + kapsel:app/http@0.1.0, - kapsel:app/storage@0.1.0\n",
+        "Imports      + kapsel:app/http@0.2.0, - kapsel:app/storage@0.2.0\n",
         "Effective    unknown without a tenant policy\n",
         "Verdict      REVIEW\n",
     ] {
