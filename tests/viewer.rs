@@ -487,12 +487,15 @@ fn the_viewer_speaks_german_and_english_through_the_binary() {
                 "5 rows, 6 columns",
                 "# Intern (hidden sheet)",
                 "TRUE",
+                "340000.5",
             ],
             &[
                 "4 Tabellenblätter",
                 "5 Zeilen, 6 Spalten",
                 "# Intern (ausgeblendetes Blatt)",
                 "WAHR",
+                // Numbers with the German decimal comma, as German Excel shows them.
+                "340000,5",
             ],
         ),
         (
@@ -614,63 +617,131 @@ fn the_viewer_speaks_german_and_english_through_the_binary() {
     check("de_DE.UTF-8", true);
 }
 
-#[test]
-fn pictures_are_previewed_as_shade_grids_without_loading_anything() {
-    let mut fx = fixture();
-    let grid = |t: &str| -> Vec<String> {
-        t.lines()
-            .filter(|l| l.starts_with('│') && l.ends_with('│'))
-            .map(|l| l.trim_matches('│').to_string())
-            .collect()
-    };
-    // Dark left half, bright right half: every row goes from blank to full.
-    let t = fx.show("foto.jpg");
-    let rows = grid(&t);
-    assert!(
-        t.contains("Jpeg") && t.contains("800 px") && rows.len() >= 10,
-        "{t}"
-    );
-    for r in &rows {
-        let cells: Vec<char> = r.chars().collect();
-        assert_eq!(cells.len(), 64, "{t}");
-        assert!(cells[..30].iter().all(|&c| c == ' '), "{t}");
-        assert!(cells[34..].iter().all(|&c| c == '█'), "{t}");
+/// A picture block of a view: its size and pixels (RGB, 3 bytes a pixel).
+struct Picture {
+    alt: String,
+    width: usize,
+    height: usize,
+    rgb: Vec<u8>,
+}
+
+impl Picture {
+    fn at(&self, x: usize, y: usize) -> [u8; 3] {
+        assert!(
+            x < self.width && y < self.height,
+            "({x}, {y}) outside the picture"
+        );
+        let i = (y * self.width + x) * 3;
+        [self.rgb[i], self.rgb[i + 1], self.rgb[i + 2]]
     }
-    // Transparent above, white below.
-    let t = fx.show("zeichnung.png");
-    let rows = grid(&t);
-    assert!(rows.len() >= 4, "{t}");
-    assert!(rows[0].chars().all(|c| c == ' '), "{t}");
-    assert!(rows[rows.len() - 1].chars().all(|c| c == '█'), "{t}");
-    // The first frame of an animation: a bright square in the middle of a dark field.
-    let t = fx.show("animation.gif");
-    let rows = grid(&t);
-    let mid: Vec<char> = rows[rows.len() / 2].chars().collect();
-    assert!(mid[0] == ' ' && mid[mid.len() / 2] == '█', "{t}");
-    assert!(rows[0].chars().all(|c| c == ' '), "{t}");
+
+    /// Asserts that the pixel at (x, y) is `want` within `tolerance` per channel (JPEG is
+    /// lossy; PNG and GIF are exact).
+    fn assert_near(&self, x: usize, y: usize, want: [u8; 3], tolerance: u8) {
+        let got = self.at(x, y);
+        assert!(
+            got.iter()
+                .zip(want)
+                .all(|(g, w)| g.abs_diff(w) <= tolerance),
+            "{}: pixel ({x}, {y}) is {got:?}, not {want:?}",
+            self.alt
+        );
+    }
+}
+
+/// The quadrants of verschraenkt.png, as make_documents.py paints them.
+fn quadrant(x: usize, y: usize) -> [u8; 3] {
+    match (y < 101 / 2, x < 203 / 2) {
+        (true, true) => [230, 20, 20],
+        (true, false) => [20, 200, 20],
+        (false, true) => [20, 20, 230],
+        (false, false) => [255, 255, 255],
+    }
+}
+
+impl Fx {
+    /// The one picture block of the viewer's view of `name`.
+    fn picture(&mut self, name: &str) -> Picture {
+        let id = self.import(name);
+        let o = self
+            .h
+            .host
+            .call("viewer", &Call::View(String::new()), Some(&id))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let pictures: Vec<Picture> = o
+            .view
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                kapsel_host::Block::Image {
+                    alt,
+                    width,
+                    height,
+                    rgb,
+                } => Some(Picture {
+                    alt: alt.clone(),
+                    width: *width as usize,
+                    height: *height as usize,
+                    rgb: rgb.clone(),
+                }),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(pictures.len(), 1, "{name}: {}", o.view.render_text());
+        pictures.into_iter().next().unwrap()
+    }
+}
+
+#[test]
+fn pictures_are_image_blocks_without_loading_anything() {
+    let mut fx = fixture();
+    // A photo, dark on the left and bright on the right: 800 × 600 shrunk to 512 × 384.
+    let p = fx.picture("foto.jpg");
+    assert_eq!((p.width, p.height), (512, 384), "{}", p.alt);
+    assert_eq!(p.alt, "foto.jpg, 800 × 600 pixels");
+    for y in [0, 100, 383] {
+        p.assert_near(10, y, [10, 10, 10], 12);
+        p.assert_near(240, y, [10, 10, 10], 12);
+        p.assert_near(270, y, [250, 250, 245], 12);
+        p.assert_near(511, y, [250, 250, 245], 12);
+    }
+    // A 12 Mpx phone photo fits the app's memory beside its file (above 6 Mpx it is decoded
+    // in grey): a brighter red wall left, a darker blue sky right.
+    let p = fx.picture("handy.jpg");
+    assert_eq!((p.width, p.height), (512, 384), "{}", p.alt);
+    let luma = |[r, g, b]: [u8; 3]| (299 * r as u32 + 587 * g as u32 + 114 * b as u32) / 1000;
+    for y in [5, 200, 380] {
+        assert!(luma(p.at(20, y)).abs_diff(89) <= 10, "{:?}", p.at(20, y));
+        assert!(luma(p.at(490, y)).abs_diff(60) <= 10, "{:?}", p.at(490, y));
+    }
+    // A drawing, transparent above (the dark background shows) and white below.
+    let p = fx.picture("zeichnung.png");
+    assert_eq!((p.width, p.height), (300, 200));
+    p.assert_near(150, 10, [0, 0, 0], 0);
+    p.assert_near(150, 150, [255, 255, 255], 0);
+    // The first frame of an animation: a white square in the middle of a dark field.
+    let p = fx.picture("animation.gif");
+    assert_eq!((p.width, p.height), (120, 60));
+    p.assert_near(60, 30, [255, 255, 255], 0);
+    p.assert_near(5, 5, [0, 0, 0], 0);
+    p.assert_near(100, 30, [0, 0, 0], 0);
+    // The text shell draws the block itself and names it.
+    let t = fx.show("wappen.png");
+    assert!(t.contains("wappen.png, 64 × 32 pixels"), "{t}");
 }
 
 #[test]
 fn interlaced_png_is_decoded_and_odt_headers_footers_and_notes_are_shown() {
     let mut fx = fixture();
-    // Adam7: four quadrants (red, green / blue, white) come out where they are, not smeared
-    // pass by pass over the top rows.
-    let t = fx.show("verschraenkt.png");
-    assert!(!t.contains("does not decode"), "{t}");
-    let rows: Vec<Vec<char>> = t
-        .lines()
-        .filter(|l| l.starts_with('│') && l.ends_with('│'))
-        .map(|l| l.trim_matches('│').chars().collect())
-        .collect();
-    assert!(rows.len() >= 10, "{t}");
-    let (top, bottom) = (&rows[0], &rows[rows.len() - 1]);
-    let w = top.len();
-    assert_eq!(w, 64, "{t}");
-    // Red is dim, green brighter, blue dark, white full.
-    assert!(top[..w / 2 - 2].iter().all(|&c| c == '░'), "{t}");
-    assert!(top[w / 2 + 2..].iter().all(|&c| c == '▒'), "{t}");
-    assert!(bottom[..w / 2 - 2].iter().all(|&c| c == ' '), "{t}");
-    assert!(bottom[w / 2 + 2..].iter().all(|&c| c == '█'), "{t}");
+    // Adam7: four quadrants (red, green / blue, white) come out where they are, pixel for
+    // pixel, not smeared pass by pass over the top rows.
+    let p = fx.picture("verschraenkt.png");
+    assert_eq!((p.width, p.height), (203, 101));
+    for y in 0..p.height {
+        for x in 0..p.width {
+            assert_eq!(p.at(x, y), quadrant(x, y), "pixel ({x}, {y})");
+        }
+    }
     // ODT headers and footers sit in the master page of styles.xml: the header before the
     // text, both footers (default and left pages) after it, a page-number field as its value;
     // foot- and endnotes sit inside the paragraph that refers to them.
@@ -693,4 +764,78 @@ fn interlaced_png_is_decoded_and_odt_headers_footers_and_notes_are_shown() {
     // An ODT without master-page content shows no header line.
     let t = fx.show("protokoll.odt");
     assert!(!t.contains("Header:") && !t.contains("Footer:"), "{t}");
+}
+
+/// Standard base64 (as `--json` carries pixels), decoded here to keep the test self-contained.
+fn base64_decode(s: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => panic!("not base64: {c}"),
+    };
+    let digits: Vec<u8> = s.bytes().filter(|&c| c != b'=').map(value).collect();
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    for chunk in digits.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &d)| n | (d as u32) << (18 - 6 * i));
+        out.extend(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
+
+/// Every JSON object with `"type": "image"` under `v`.
+fn image_blocks(v: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            if m.get("type").and_then(|t| t.as_str()) == Some("image") {
+                out.push(v.clone());
+            }
+            m.values().for_each(|x| image_blocks(x, out));
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| image_blocks(x, out)),
+        _ => {}
+    }
+}
+
+/// Through the real binary: `kapsel --json app open` carries a picture as an image block —
+/// width, height and the pixels as base64 — decoded inside the viewer, for a PNG and a JPEG.
+#[test]
+fn pictures_arrive_as_image_blocks_in_json_through_the_binary() {
+    let env = binary_env();
+    let picture = |name: &str| -> Picture {
+        let id = import_with_binary(&env, name);
+        let r = env.run(&["--json", "app", "open", "viewer", "--doc", &id]);
+        let mut found = Vec::new();
+        image_blocks(&r.ok().json(), &mut found);
+        assert_eq!(found.len(), 1, "{name}: {}", r.stdout);
+        let b = &found[0];
+        Picture {
+            alt: b["alt"].as_str().unwrap().to_string(),
+            width: b["width"].as_u64().unwrap() as usize,
+            height: b["height"].as_u64().unwrap() as usize,
+            rgb: base64_decode(b["rgb"].as_str().unwrap()),
+        }
+    };
+    let p = picture("verschraenkt.png");
+    assert_eq!((p.width, p.height, p.rgb.len()), (203, 101, 203 * 101 * 3));
+    for (x, y) in [
+        (0, 0),
+        (100, 49),
+        (101, 0),
+        (202, 50),
+        (0, 100),
+        (150, 75),
+        (202, 100),
+    ] {
+        p.assert_near(x, y, quadrant(x, y), 0);
+    }
+    let p = picture("foto.jpg");
+    assert_eq!((p.width, p.height, p.rgb.len()), (512, 384, 512 * 384 * 3));
+    p.assert_near(20, 20, [10, 10, 10], 12);
+    p.assert_near(500, 370, [250, 250, 245], 12);
 }

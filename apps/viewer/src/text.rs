@@ -469,6 +469,14 @@ pub fn columns_cut(last: &str) -> String {
     }
 }
 
+/// A number written with `.` as the decimal point, with this language's separator.
+pub fn decimal(n: String) -> String {
+    match lang() {
+        Lang::En => n,
+        Lang::De => n.replace('.', ","),
+    }
+}
+
 /// A boolean cell, as the spreadsheet program shows it in this language.
 pub fn boolean(v: bool) -> &'static str {
     match (lang(), v) {
@@ -560,6 +568,14 @@ pub fn empty_picture() -> String {
 
 pub fn no_dimensions() -> String {
     t("no dimensions", "keine Abmessungen").into()
+}
+
+/// What a picture block says where it cannot be seen (screen readers, plain text).
+pub fn picture_alt(name: &str, width: usize, height: usize) -> String {
+    match lang() {
+        Lang::En => format!("{name}, {width} × {height} pixels"),
+        Lang::De => format!("{name}, {width} × {height} Pixel"),
+    }
 }
 
 // The ZIP container of office files.

@@ -1,9 +1,8 @@
 //! Images: format, dimensions and size from the header, and — for PNG (plain and Adam7
-//! interlaced), JPEG and GIF — a preview: the picture is decoded here, inside the sandbox,
-//! averaged down to at most 512 pixels on its longer side, and shown as a grid of at most
-//! 64 × 32 shade characters (` ░▒▓█`, brighter is denser) in a text block, so every shell
-//! (terminal, text, `--json`) can show it. Nothing is fetched; decoding is bounded by the
-//! file size and the pixel count.
+//! interlaced), JPEG and GIF — the picture itself: decoded here, inside the sandbox, averaged
+//! down to at most 512 pixels on its longer side, and returned as an image block (RGB pixels)
+//! that the shell draws — in colour, or as shades where it has none; `--json` carries the
+//! pixels. Nothing is fetched; decoding is bounded by the file size and the pixel count.
 
 use std::io::Cursor;
 
@@ -24,10 +23,14 @@ fn max_pixels(kind: Decode) -> u64 {
         Decode::Gif => 6_000_000,
     }
 }
-const COLS: usize = 64;
-const MAX_ROWS: usize = 32;
 
-pub fn render(head: &[u8], size: u64, src: &Source, page: &mut Page) -> Result<(), String> {
+pub fn render(
+    head: &[u8],
+    name: &str,
+    size: u64,
+    src: &Source,
+    page: &mut Page,
+) -> Result<(), String> {
     let damaged = |e: imagesize::ImageError| text::picture_damaged(&format!("{e:?}"));
     let format = imagesize::image_type(head).map_err(damaged)?;
     let dims = imagesize::blob_size(head).map_err(damaged)?;
@@ -53,7 +56,12 @@ pub fn render(head: &[u8], size: u64, src: &Source, page: &mut Page) -> Result<(
     }
     let bytes = src.prefix(size as usize)?;
     match decode(kind, &bytes) {
-        Ok(canvas) => page.text(&shades(&canvas)),
+        Ok(canvas) => page.image(
+            &text::picture_alt(name, dims.width, dims.height),
+            canvas.cols as u32,
+            canvas.rows as u32,
+            canvas.rgb(),
+        ),
         Err(e) => page.notice(kapsel_sdk::Level::Warning, &text::picture_undecodable(&e)),
     }
     Ok(())
@@ -136,42 +144,6 @@ impl Canvas {
         }
         out
     }
-}
-
-/// The picture as a grid of at most 64 × 32 shade characters in a frame, for shells that
-/// draw no pictures.
-fn shades(canvas: &Canvas) -> String {
-    const SHADES: [char; 5] = [' ', '░', '▒', '▓', '█'];
-    let (w, h) = (canvas.cols, canvas.rows);
-    let cols = COLS.min(w).max(1);
-    // A terminal cell is about twice as tall as wide.
-    let rows = ((h * cols) / (w * 2)).clamp(1, MAX_ROWS);
-    let mut sum = vec![0u64; cols * rows];
-    let mut count = vec![0u64; cols * rows];
-    let rgb = canvas.rgb();
-    for (i, px) in rgb.chunks_exact(3).enumerate() {
-        let (x, y) = (i % w, i / w);
-        let j = (y * rows / h) * cols + x * cols / w;
-        if let (Some(s), Some(n)) = (sum.get_mut(j), count.get_mut(j)) {
-            *s += luma(px[0], px[1], px[2]) as u64;
-            *n += 1;
-        }
-    }
-    let mut out = String::new();
-    for r in 0..rows {
-        out.push('│');
-        for c in 0..cols {
-            let i = r * cols + c;
-            let v = sum[i].checked_div(count[i]).unwrap_or(0);
-            out.push(SHADES[(v as usize * SHADES.len() / 256).min(SHADES.len() - 1)]);
-        }
-        out.push_str("│\n");
-    }
-    out
-}
-
-fn luma(r: u8, g: u8, b: u8) -> u8 {
-    ((299 * r as u32 + 587 * g as u32 + 114 * b as u32) / 1000) as u8
 }
 
 fn with_alpha(v: u8, a: u8) -> u8 {

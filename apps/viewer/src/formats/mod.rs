@@ -256,6 +256,15 @@ impl Page {
         }
     }
 
+    /// A picture; its pixels count against the page's room like text, as the host counts
+    /// them against the view's.
+    pub fn image(&mut self, alt: &str, width: u32, height: u32, rgb: Vec<u8>) {
+        if self.room(alt.len() + rgb.len()) {
+            self.view =
+                std::mem::replace(&mut self.view, View::new("")).image(alt, width, height, rgb);
+        }
+    }
+
     pub fn notice(&mut self, level: Level, t: &str) {
         self.view = std::mem::replace(&mut self.view, View::new("")).notice(level, t);
     }
@@ -383,7 +392,7 @@ pub fn render(doc: &Document, kind: Kind, head: &[u8], src: &Source) -> View {
         Kind::Pptx => slides::render(src, &mut page),
         Kind::Odt => office::odt(src, &mut page),
         Kind::Pdf => whole(doc, "PDF", src).and_then(|b| pdf::render(&b, &mut page)),
-        Kind::Image => image::render(head, doc.size, src, &mut page),
+        Kind::Image => image::render(head, &doc.name, doc.size, src, &mut page),
         Kind::Damaged => {
             let why = match Archive::open(src) {
                 Err(e @ ZipError::Damaged(_)) => e.to_string(),

@@ -340,8 +340,13 @@ fn show(c: &Cell, strings: &[String], dates: &[bool]) -> String {
     }
 }
 
-/// A number as Excel's General format shows it: at most 15 significant digits.
+/// A number as Excel's General format shows it: at most 15 significant digits, with the
+/// decimal separator of the user's language.
 fn number(n: f64) -> String {
+    text::decimal(general(n))
+}
+
+fn general(n: f64) -> String {
     if !n.is_finite() {
         return n.to_string();
     }
