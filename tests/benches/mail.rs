@@ -6,7 +6,8 @@
 //! - search latency over those 10,000 messages (goal: under 50 ms).
 //!
 //! `KAPSEL_BENCH_MESSAGES` changes the mailbox size (default 10000). The mailbox is seeded
-//! (~25 s for 10,000) and deleted again, so the tests that share the user stay fast.
+//! (~25 s for 10,000) and deleted again, so the tests that share the user stay fast
+//! (`KAPSEL_BENCH_KEEP=1` keeps it for the next run).
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -227,8 +228,11 @@ fn main() {
         "  unlock with {n} messages (Argon2id + checking the vault's whole state): {:.0} ms",
         with_state.as_secs_f64() * 1000.0
     );
-    // The tests share this user: leave the mailbox as it was.
-    let mut imap = imap_as(USER);
-    imap.delete(&folder(n)).unwrap();
-    imap.logout();
+    // The tests share this user: leave the mailbox as it was (KAPSEL_BENCH_KEEP=1 keeps it
+    // for repeated runs, which then skip the seeding; delete it afterwards).
+    if std::env::var_os("KAPSEL_BENCH_KEEP").is_none() {
+        let mut imap = imap_as(USER);
+        imap.delete(&folder(n)).unwrap();
+        imap.logout();
+    }
 }

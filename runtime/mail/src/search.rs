@@ -87,45 +87,70 @@ impl Index {
         h.finish() as i64
     }
 
-    /// The whole folded word and its prefixes of `MIN_PREFIX..=MAX_PREFIX` letters. SipHash
-    /// streams, so one pass over the word gives every prefix's hash (equal to `hash` of it).
-    fn insert_word(&self, set: &mut HashSet<i64>, field: Field, word: &str) {
+    /// The prefixes of `MIN_PREFIX..=MAX_PREFIX` letters of a folded word. SipHash streams,
+    /// so one pass over the word gives every prefix's hash (equal to `hash` of it).
+    fn push_prefixes(&self, out: &mut Vec<i64>, field: Field, word: &str) {
         let mut h = self.hasher(field);
-        let mut buf = [0u8; 4];
-        for (n, c) in word.chars().enumerate() {
-            h.write(c.encode_utf8(&mut buf).as_bytes());
-            if (MIN_PREFIX..=MAX_PREFIX).contains(&(n + 1)) {
-                set.insert(h.clone().finish() as i64);
+        let mut from = 0;
+        for (n, (i, c)) in word.char_indices().enumerate().take(MAX_PREFIX) {
+            if n + 1 >= MIN_PREFIX {
+                let end = i + c.len_utf8();
+                h.write(&word.as_bytes()[from..end]);
+                from = end;
+                out.push(h.clone().finish() as i64);
             }
         }
-        set.insert(h.finish() as i64);
     }
 
-    fn insert_text(&self, set: &mut HashSet<i64>, field: Field, text: &str) {
-        for w in words(text) {
-            let (main, alt) = fold(&w);
-            self.insert_word(set, field, &main);
+    /// Each distinct word of `text` once: its folded form, prefixes and umlaut-less
+    /// spelling. A word repeats far more often than it is new (a 20 KB mail has ~3,000
+    /// words, ~150 distinct), so repeats cost one keyed hash of the lower-cased word and a
+    /// set look-up, without allocating.
+    fn insert_text(&self, seen: &mut Seen, out: &mut Vec<i64>, field: Field, text: &str) {
+        let mut word = String::new();
+        for piece in text.split(|c: char| !c.is_alphanumeric()) {
+            if !lower_word(piece, &mut word) {
+                continue;
+            }
+            // The keyed hash of the word as written (before folding) tells repeats apart:
+            // "müller" and "mueller" fold alike but only the first has the spelling "muller".
+            let as_written = self.hash(field, &word);
+            if !seen.insert(as_written as u64) {
+                continue;
+            }
+            if word.is_ascii() {
+                // Folding leaves a lower-case ASCII word as it is.
+                out.push(as_written);
+                self.push_prefixes(out, field, &word);
+                continue;
+            }
+            let (main, alt) = fold(&word);
+            out.push(self.hash(field, &main));
+            self.push_prefixes(out, field, &main);
             // The spelling without umlauts is found as a whole word, not by its beginnings.
             if let Some(alt) = alt {
-                set.insert(self.hash(field, &alt));
+                out.push(self.hash(field, &alt));
             }
         }
     }
 
-    /// The distinct terms of one message.
+    /// The distinct terms of one message, in hash order.
     pub fn terms(&self, subject: &str, from: &str, to: &[String], body: &str) -> Vec<i64> {
-        let mut set = HashSet::new();
-        self.insert_text(&mut set, Field::Subject, subject);
-        self.insert_text(&mut set, Field::From, from);
+        let mut seen = Seen::default();
+        let mut out = Vec::new();
+        self.insert_text(&mut seen, &mut out, Field::Subject, subject);
+        self.insert_text(&mut seen, &mut out, Field::From, from);
         for t in to {
-            self.insert_text(&mut set, Field::To, t);
+            self.insert_text(&mut seen, &mut out, Field::To, t);
         }
         let mut end = body.len().min(BODY_INDEXED);
         while !body.is_char_boundary(end) {
             end -= 1;
         }
-        self.insert_text(&mut set, Field::Body, &body[..end]);
-        set.into_iter().collect()
+        self.insert_text(&mut seen, &mut out, Field::Body, &body[..end]);
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// A parsed query: for each word, the hashes any of which may match (AND across words).
@@ -159,6 +184,51 @@ impl Index {
             return Err(Error::invalid(t!(cat(), "mailbox-search-no-words")));
         }
         Ok(groups)
+    }
+}
+
+/// One piece of `words`' split as that function returns it, into `out`; false when it is
+/// no word. Lower-case ASCII is made in place (most words of most mail).
+fn lower_word(piece: &str, out: &mut String) -> bool {
+    out.clear();
+    if piece.len() > MAX_WORD * 4 {
+        return false;
+    }
+    if piece.is_ascii() {
+        if piece.len() < 2 {
+            return false;
+        }
+        out.push_str(&piece[..piece.len().min(MAX_WORD)]);
+        out.make_ascii_lowercase();
+    } else {
+        if piece.chars().count() < 2 {
+            return false;
+        }
+        out.extend(piece.to_lowercase().chars().take(MAX_WORD));
+    }
+    true
+}
+
+/// Words already indexed in this message, by their keyed hash: the hash is secret and
+/// uniform, so it is its own table hash (mail cannot be crafted to collide in it).
+type Seen = HashSet<u64, std::hash::BuildHasherDefault<Identity>>;
+
+#[derive(Default)]
+struct Identity(u64);
+
+impl Hasher for Identity {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -309,6 +379,56 @@ mod tests {
         assert!(finds(&a, &t, "Müller") && finds(&a, &t, "mueller"));
         assert_eq!(fold("straße"), ("strasse".into(), None));
         assert_eq!(fold("müller"), ("mueller".into(), Some("muller".into())));
+    }
+
+    /// The terms as first defined (a set of every word's folded form, its prefixes and its
+    /// umlaut-less spelling), written plainly: the fast path must give exactly these.
+    fn reference_terms(index: &Index, fields: &[(Field, &str)]) -> Vec<i64> {
+        let mut set = HashSet::new();
+        for &(field, text) in fields {
+            for w in words(text) {
+                let (main, alt) = fold(&w);
+                let letters: Vec<char> = main.chars().collect();
+                for n in MIN_PREFIX..=MAX_PREFIX.min(letters.len()) {
+                    let prefix: String = letters[..n].iter().collect();
+                    set.insert(index.hash(field, &prefix));
+                }
+                set.insert(index.hash(field, &main));
+                if let Some(alt) = alt {
+                    set.insert(index.hash(field, &alt));
+                }
+            }
+        }
+        let mut v: Vec<i64> = set.into_iter().collect();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn terms_are_every_distinct_words_folds_and_prefixes() {
+        let a = Index::new(&kapsel_core::vault::Keys::generate());
+        let body = "Müller und Mueller, MÜLLER; Straße/STRASSE Éclair naïve İstanbul ΣΟΦΙΑ \
+                    Donaudampfschifffahrtsgesellschaftskapitänsmütze x y 42 2027 ab ä \
+                    Größenordnung Größe groesse Haushaltsplan haushalt haus Übergabe \
+                    Жёлтый жёлтый 東京都 a1b2c3d4e5 ";
+        let long = "wort ".repeat(50) + &"ü".repeat(200) + " " + &"Q".repeat(41);
+        for (subject, from, to, text) in [
+            ("Haushalt 2027", "Jürgen <j@x.org>", "Ö Ä <oe@x.org>", body),
+            ("", "", "", ""),
+            ("ÄÖÜ äöü", "a", "b@c.d", long.as_str()),
+        ] {
+            let got = a.terms(subject, from, &[to.to_string()], text);
+            let want = reference_terms(
+                &a,
+                &[
+                    (Field::Subject, subject),
+                    (Field::From, from),
+                    (Field::To, to),
+                    (Field::Body, text),
+                ],
+            );
+            assert_eq!(got, want, "{subject:?}");
+        }
     }
 
     #[test]

@@ -477,30 +477,149 @@ impl<'v> MailStore<'v> {
         Ok(id)
     }
 
+    /// Write the postings gathered by `write_deferred` as one segment (see `Segments`
+    /// below), inside the caller's transaction, and merge small segments.
     pub fn flush_postings(&self, postings: &mut Vec<(i64, i64)>) -> Result<()> {
         postings.sort_unstable();
         postings.dedup();
-        // Many rows per statement: per-statement overhead dominated initial sync.
-        const CHUNK: usize = 128;
-        let sql = format!(
-            "INSERT OR IGNORE INTO mail_term(term, msg) VALUES {}",
-            vec!["(?, ?)"; CHUNK].join(",")
-        );
-        let mut chunks = postings.chunks_exact(CHUNK);
-        for chunk in &mut chunks {
-            let mut stmt = self.vault.conn().prepare_cached(&sql)?;
-            let params: Vec<i64> = chunk.iter().flat_map(|&(t, m)| [t, m]).collect();
-            stmt.execute(rusqlite::params_from_iter(params.iter()))?;
+        self.write_segment(postings)?;
+        postings.clear();
+        self.merge_small_segments()
+    }
+
+    /// One segment from sorted, distinct (term, message) pairs: a row per term, inserted
+    /// in key order, so the B-tree only grows at its end (a row per posting, keyed by term,
+    /// was a random insert each and halved the sync speed).
+    fn write_segment(&self, postings: &[(i64, i64)]) -> Result<()> {
+        if postings.is_empty() {
+            return Ok(());
         }
-        let mut stmt = self
+        let conn = self.vault.conn();
+        let seg: i64 =
+            conn.query_row("SELECT COALESCE(MAX(seg), 0) + 1 FROM mail_seg", [], |r| {
+                r.get(0)
+            })?;
+        // Many rows per statement: per-statement overhead dominates rows this small.
+        const CHUNK: usize = 64;
+        let sql = format!(
+            "INSERT INTO mail_post(seg, term, ids) VALUES {}",
+            vec!["(?, ?, ?)"; CHUNK].join(",")
+        );
+        let mut rows: Vec<(i64, Vec<u8>)> = Vec::with_capacity(CHUNK);
+        let flush = |rows: &mut Vec<(i64, Vec<u8>)>| -> Result<()> {
+            if rows.len() == CHUNK {
+                let mut stmt = conn.prepare_cached(&sql)?;
+                let params: Vec<&dyn rusqlite::ToSql> = rows
+                    .iter()
+                    .flat_map(|(t, ids)| -> [&dyn rusqlite::ToSql; 3] { [&seg, t, ids] })
+                    .collect();
+                stmt.execute(params.as_slice())?;
+            } else {
+                let mut stmt = conn
+                    .prepare_cached("INSERT INTO mail_post(seg, term, ids) VALUES (?1, ?2, ?3)")?;
+                for (t, ids) in rows.iter() {
+                    stmt.execute(params![seg, t, ids])?;
+                }
+            }
+            rows.clear();
+            Ok(())
+        };
+        for run in postings.chunk_by(|a, b| a.0 == b.0) {
+            let mut ids = Vec::new();
+            encode_ids(run.iter().map(|p| p.1), &mut ids);
+            rows.push((run[0].0, ids));
+            if rows.len() == CHUNK {
+                flush(&mut rows)?;
+            }
+        }
+        flush(&mut rows)?;
+        let mut msgs: Vec<i64> = postings.iter().map(|p| p.1).collect();
+        msgs.sort_unstable();
+        msgs.dedup();
+        let mut ids = Vec::new();
+        encode_ids(msgs.iter().copied(), &mut ids);
+        conn.prepare_cached("INSERT INTO mail_seg(seg, msgs, ids) VALUES (?1, ?2, ?3)")?
+            .execute(params![seg, msgs.len() as i64, ids])?;
+        Ok(())
+    }
+
+    /// Segments below `MERGE_BELOW` messages (incremental syncs, the tail of a folder) are
+    /// merged when `MERGE_FANOUT` of them fall into the same power-of-4 size class, so a
+    /// year of single new mails leaves a few dozen segments, each message rewritten about
+    /// log4(MERGE_BELOW) times. Full batches are never rewritten here.
+    fn merge_small_segments(&self) -> Result<()> {
+        loop {
+            let small: Vec<(i64, i64)> = {
+                let mut stmt = self.vault.conn().prepare_cached(
+                    "SELECT seg, msgs FROM mail_seg WHERE msgs < ?1 ORDER BY seg",
+                )?;
+                stmt.query_map([MERGE_BELOW], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?
+            };
+            let mut classes: std::collections::BTreeMap<u32, Vec<i64>> = Default::default();
+            for (seg, msgs) in small {
+                let class = (63 - msgs.max(1).leading_zeros()) / 2;
+                classes.entry(class).or_default().push(seg);
+            }
+            match classes
+                .into_values()
+                .find(|segs| segs.len() >= MERGE_FANOUT)
+            {
+                Some(segs) => self.rewrite_segments(&segs)?,
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// Replace segments by one holding their postings of messages that still exist.
+    fn rewrite_segments(&self, segs: &[i64]) -> Result<()> {
+        let conn = self.vault.conn();
+        let mut live = HashSet::new();
+        for &seg in segs {
+            let ids: Vec<u8> = conn
+                .prepare_cached("SELECT ids FROM mail_seg WHERE seg = ?1")?
+                .query_row([seg], |r| r.get(0))?;
+            let mut all = Vec::new();
+            decode_ids(&ids, |id| all.push(id));
+            for id in all {
+                if self.exists(id)? {
+                    live.insert(id);
+                }
+            }
+        }
+        let mut postings = Vec::new();
+        for &seg in segs {
+            let mut stmt = conn.prepare_cached("SELECT term, ids FROM mail_post WHERE seg = ?1")?;
+            let mut rows = stmt.query([seg])?;
+            while let Some(row) = rows.next()? {
+                let term: i64 = row.get(0)?;
+                let ids = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+                decode_ids(ids, |id| {
+                    if live.contains(&id) {
+                        postings.push((term, id));
+                    }
+                });
+            }
+        }
+        for &seg in segs {
+            conn.prepare_cached("DELETE FROM mail_post WHERE seg = ?1")?
+                .execute([seg])?;
+            conn.prepare_cached("DELETE FROM mail_seg WHERE seg = ?1")?
+                .execute([seg])?;
+        }
+        postings.sort_unstable();
+        postings.dedup();
+        self.write_segment(&postings)
+    }
+
+    fn exists(&self, id: i64) -> Result<bool> {
+        Ok(self
             .vault
             .conn()
-            .prepare_cached("INSERT OR IGNORE INTO mail_term(term, msg) VALUES (?1, ?2)")?;
-        for &(t, m) in chunks.remainder() {
-            stmt.execute(params![t, m])?;
-        }
-        postings.clear();
-        Ok(())
+            .prepare_cached("SELECT 1 FROM mail_msg WHERE id = ?1")?
+            .query_row([id], |_| Ok(()))
+            .optional()?
+            .is_some())
     }
 
     pub fn remove_uids(&self, folder: i64, uids: &[u32]) -> Result<usize> {
@@ -696,12 +815,35 @@ impl<'v> MailStore<'v> {
         Ok(None)
     }
 
-    /// Drop postings whose message is gone (after expunges and resets).
+    /// Drop postings whose message is gone (after expunges and resets): segments that
+    /// name a removed message are rewritten without it. Until then search skips them.
     pub fn sweep_postings(&self) -> Result<usize> {
-        Ok(self.vault.conn().execute(
+        // Postings written before segments (schema v3).
+        let mut n = self.vault.conn().execute(
             "DELETE FROM mail_term WHERE msg NOT IN (SELECT id FROM mail_msg)",
             [],
-        )?)
+        )?;
+        let segs: Vec<(i64, Vec<u8>)> = {
+            let mut stmt = self.vault.conn().prepare("SELECT seg, ids FROM mail_seg")?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        for (seg, ids) in segs {
+            let mut all = Vec::new();
+            decode_ids(&ids, |id| all.push(id));
+            let mut gone = 0;
+            for id in all {
+                if !self.exists(id)? {
+                    gone += 1;
+                }
+            }
+            if gone > 0 {
+                self.rewrite_segments(&[seg])?;
+                n += gone;
+            }
+        }
+        self.merge_small_segments()?;
+        Ok(n)
     }
 
     /// Message ids matching every group of a parsed query (see search.rs), newest first.
@@ -709,16 +851,34 @@ impl<'v> MailStore<'v> {
         let mut hits: Option<HashSet<i64>> = None;
         for group in groups {
             let placeholders = vec!["?"; group.len()].join(",");
-            let sql = format!("SELECT DISTINCT msg FROM mail_term WHERE term IN ({placeholders})");
+            // Every segment is probed by its key (seg, term): a seek per segment and term.
+            // CROSS JOIN fixes that order; without statistics SQLite scanned all postings.
+            let sql = format!(
+                "SELECT p.ids FROM mail_seg s CROSS JOIN mail_post p ON p.seg = s.seg AND p.term IN ({placeholders})"
+            );
+            let mut found = HashSet::new();
             let mut stmt = self.vault.conn().prepare_cached(&sql)?;
-            let found: HashSet<i64> = stmt
-                .query_map(rusqlite::params_from_iter(group.iter()), |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            hits = Some(match hits {
-                None => found,
-                Some(h) => h.intersection(&found).copied().collect(),
-            });
-            if hits.as_ref().is_some_and(HashSet::is_empty) {
+            let mut rows = stmt.query(rusqlite::params_from_iter(group.iter()))?;
+            while let Some(row) = rows.next()? {
+                let ids = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+                decode_ids(ids, |id| {
+                    if hits.as_ref().is_none_or(|h| h.contains(&id)) {
+                        found.insert(id);
+                    }
+                });
+            }
+            let sql = format!("SELECT msg FROM mail_term WHERE term IN ({placeholders})");
+            let mut stmt = self.vault.conn().prepare_cached(&sql)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(group.iter()))?;
+            while let Some(row) = rows.next()? {
+                let id: i64 = row.get(0)?;
+                if hits.as_ref().is_none_or(|h| h.contains(&id)) {
+                    found.insert(id);
+                }
+            }
+            let empty = found.is_empty();
+            hits = Some(found);
+            if empty {
                 break;
             }
         }
@@ -727,9 +887,11 @@ impl<'v> MailStore<'v> {
         // rare one.
         let mut ids: Vec<i64> = hits.unwrap_or_default().into_iter().collect();
         ids.sort_unstable_by(|a, b| b.cmp(a));
-        ids.truncate(limit);
-        let mut out = Vec::with_capacity(ids.len());
+        let mut out = Vec::with_capacity(limit.min(ids.len()));
         for id in ids {
+            if out.len() >= limit {
+                break;
+            }
             match self.meta(id) {
                 Ok((_, _, meta)) => out.push((id, meta)),
                 // A posting of a message removed since (swept after the next sync).
@@ -738,8 +900,52 @@ impl<'v> MailStore<'v> {
             }
         }
         out.sort_by(|a, b| b.1.summary.date.cmp(&a.1.summary.date).then(b.0.cmp(&a.0)));
-        out.truncate(limit);
         Ok(out)
+    }
+}
+
+/// Search postings are kept in segments: each batch of synced messages (or a merge of
+/// small ones) is a segment holding, per term, the ascending ids of its messages that have
+/// the term. Ids are delta-varint encoded (1–2 bytes per posting against ~20 for a
+/// (term, message) row). Segments below this many messages are merged.
+const MERGE_BELOW: i64 = 1000;
+const MERGE_FANOUT: usize = 4;
+
+fn encode_ids(ids: impl IntoIterator<Item = i64>, out: &mut Vec<u8>) {
+    let mut prev = 0i64;
+    for id in ids {
+        let mut d = id.wrapping_sub(prev) as u64;
+        prev = id;
+        loop {
+            let b = (d & 0x7f) as u8;
+            d >>= 7;
+            if d == 0 {
+                out.push(b);
+                break;
+            }
+            out.push(b | 0x80);
+        }
+    }
+}
+
+/// The ids of an encoded list. The index is not sealed (it holds keyed hashes and row ids
+/// only), so a damaged list is read up to the damage; what search finds is opened and
+/// authenticated anyway.
+fn decode_ids(bytes: &[u8], mut f: impl FnMut(i64)) {
+    let (mut prev, mut d, mut shift) = (0i64, 0u64, 0u32);
+    for &b in bytes {
+        if shift > 63 {
+            return;
+        }
+        d |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 != 0 {
+            shift += 7;
+            continue;
+        }
+        prev = prev.wrapping_add(d as i64);
+        f(prev);
+        d = 0;
+        shift = 0;
     }
 }
 
@@ -786,6 +992,151 @@ mod tests {
             ro.as_deref().is_some_and(|m| m.contains("READ-ONLY")),
             "{ro:?}"
         );
+    }
+
+    #[test]
+    fn posting_lists_round_trip_and_damage_never_panics() {
+        let ids = [1i64, 2, 3, 130, 16_500, 1 << 40, i64::MAX];
+        let mut buf = Vec::new();
+        encode_ids(ids, &mut buf);
+        let mut back = Vec::new();
+        decode_ids(&buf, |i| back.push(i));
+        assert_eq!(back, ids);
+        for cut in 0..buf.len() {
+            let mut n = 0;
+            decode_ids(&buf[..cut], |_| n += 1);
+            assert!(n <= ids.len());
+        }
+        decode_ids(&[0xff; 40], |_| panic!("an unterminated number is no id"));
+    }
+
+    /// A vault in a fresh folder under the temp dir, removed on drop.
+    struct TempVault(std::path::PathBuf, Option<Vault>);
+    impl Drop for TempVault {
+        fn drop(&mut self) {
+            self.1.take();
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn temp_vault(name: &str) -> TempVault {
+        let dir = std::env::temp_dir().join(format!(
+            "kapsel-mail-{name}-{}-{:?}",
+            std::process::id(),
+            std::time::SystemTime::now()
+        ));
+        let v = Vault::create(&dir, "Test-Password-1", kapsel_core::vault::MIN_PARAMS).unwrap();
+        TempVault(dir, Some(v))
+    }
+
+    fn segments(store: &MailStore<'_>) -> Vec<(i64, Vec<i64>)> {
+        let mut stmt = store
+            .vault
+            .conn()
+            .prepare("SELECT seg, ids FROM mail_seg ORDER BY seg")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, Vec<u8>>(1)?)))
+            .unwrap()
+            .map(|r| {
+                let (seg, blob) = r.unwrap();
+                let mut ids = Vec::new();
+                decode_ids(&blob, |i| ids.push(i));
+                (seg, ids)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn single_messages_merge_into_few_segments_that_search_and_sweep_keep_right() {
+        let tv = temp_vault("segments");
+        let vault = tv.1.as_ref().unwrap();
+        let store = MailStore::new(vault);
+        let index = Index::new(vault.keys().unwrap());
+        let mut state = folder(None, false);
+        state.origin = Origin::Own;
+        let f = store.save_folder(&state).unwrap();
+        // One message per write, as incremental syncs and IDLE pushes store them.
+        for uid in 1..=40u32 {
+            let mut meta = MessageMeta::default();
+            meta.summary.subject = if uid % 2 == 0 {
+                format!("Haushaltsplan {uid}")
+            } else {
+                format!("Termin {uid}")
+            };
+            meta.summary.date = i64::from(uid);
+            meta.complete = true;
+            let p = prepare(vault.keys().unwrap(), &index, f, uid, &meta, "Straße", None).unwrap();
+            store.transaction(|| store.write(p)).unwrap();
+        }
+        // 40 = 2·16 + 2·4 in power-of-4 size classes.
+        let segs = segments(&store);
+        assert_eq!(
+            segs.iter().map(|(_, ids)| ids.len()).collect::<Vec<_>>(),
+            vec![16, 16, 4, 4]
+        );
+        let hits = |q: &str| -> Vec<u32> {
+            let mut uids: Vec<u32> = store
+                .search(&index.query(q).unwrap(), 100)
+                .unwrap()
+                .into_iter()
+                .map(|(id, _)| store.locate(id).unwrap().1)
+                .collect();
+            uids.sort_unstable();
+            uids
+        };
+        let even: Vec<u32> = (1..=40).filter(|u| u % 2 == 0).collect();
+        assert_eq!(hits("Haush"), even);
+        assert_eq!(hits("strasse haushaltsplan"), even);
+        assert_eq!(hits("Termin 17"), vec![17]);
+        assert!(hits("Hausmeister").is_empty());
+        // The newest `limit` hits, newest first.
+        let newest: Vec<u32> = store
+            .search(&index.query("haus").unwrap(), 3)
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| store.locate(id).unwrap().1)
+            .collect();
+        assert_eq!(newest, vec![40, 38, 36]);
+
+        // Removed messages: skipped at once (the limit is still filled), dropped by the sweep.
+        let removed = [36u32, 38, 40, 2];
+        let ids: Vec<i64> = removed
+            .iter()
+            .map(|&u| store.id_of(f, u).unwrap().unwrap())
+            .collect();
+        assert_eq!(store.remove_uids(f, &removed).unwrap(), 4);
+        let newest: Vec<u32> = store
+            .search(&index.query("haus").unwrap(), 3)
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| store.locate(id).unwrap().1)
+            .collect();
+        assert_eq!(newest, vec![34, 32, 30]);
+        assert_eq!(store.transaction(|| store.sweep_postings()).unwrap(), 4);
+        let left: Vec<i64> = segments(&store).into_iter().flat_map(|(_, i)| i).collect();
+        assert_eq!(left.len(), 36);
+        assert!(ids.iter().all(|i| !left.contains(i)));
+        let posted: i64 = store
+            .vault
+            .conn()
+            .query_row("SELECT COUNT(*) FROM mail_post", [], |r| r.get(0))
+            .unwrap();
+        assert!(posted > 0);
+        assert_eq!(hits("Haush").len(), 16);
+
+        // Postings written before segments (schema v3) are still found.
+        let old = store.id_of(f, 1).unwrap().unwrap();
+        let term = index.query("zebra").unwrap()[0][0];
+        store
+            .vault
+            .conn()
+            .execute(
+                "INSERT INTO mail_term(term, msg) VALUES (?1, ?2)",
+                params![term, old],
+            )
+            .unwrap();
+        assert_eq!(hits("subject:zebra"), vec![1]);
+        assert_eq!(hits("zebra termin"), vec![1]);
     }
 
     #[test]
