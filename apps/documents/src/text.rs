@@ -577,7 +577,7 @@ pub fn unknown_action(action: &str) -> String {
     }
 }
 
-/// A malformed action (what kind: `folder`, `page`, …).
+/// An action string the app did not make (a folder, page, search or open action).
 pub fn bad_action() -> &'static str {
     tr("this action is malformed", "diese Aktion ist fehlerhaft")
 }
