@@ -106,7 +106,7 @@ fn apps(quick: bool, components: &std::path::Path) -> Result<Report> {
         signing::encode_public_key(&publisher.verifying_key())
     ))?;
     let mut host = AppHost::new(&vault, &policy, None)?;
-    let manifest = "id = \"bulk\"\nname = \"Bulk\"\nversion = \"1\"\npublisher = \"bench\"\napi = \"0.1\"\n\
+    let manifest = "id = \"bulk\"\nname = \"Bulk\"\nversion = \"1\"\npublisher = \"bench\"\napi = \"0.2\"\n\
                     [capabilities]\nstorage = { quota_bytes = 100000 }\n";
     let mut package = Package::new(manifest, bulk.clone())?;
     package.sign(&publisher);
@@ -127,7 +127,7 @@ fn apps(quick: bool, components: &std::path::Path) -> Result<Report> {
     );
     let tiny = read("bench_tiny.wasm")?;
     let tiny_manifest =
-        "id = \"tiny\"\nname = \"Tiny\"\nversion = \"1\"\npublisher = \"bench\"\napi = \"0.1\"\n";
+        "id = \"tiny\"\nname = \"Tiny\"\nversion = \"1\"\npublisher = \"bench\"\napi = \"0.2\"\n";
     let mut tiny_package = Package::new(tiny_manifest, tiny.clone())?;
     tiny_package.sign(&publisher);
     host.install(&tiny_package.to_bytes())?;
