@@ -59,6 +59,33 @@ fn valid_media_type(t: &str) -> bool {
     ok(parts.next()) && ok(parts.next())
 }
 
+/// The cleaned name, if both it and the media type are acceptable.
+fn checked_name_and_type(name: &str, media_type: &str) -> Result<String> {
+    let name = clean_name(name)?;
+    if !valid_media_type(media_type) {
+        return Err(Error::invalid(t!(
+            kapsel_i18n::current(),
+            "core-document-bad-media-type",
+            media_type = format!("{media_type:?}")
+        )));
+    }
+    Ok(name)
+}
+
+/// A new version must name a document that exists.
+fn require_parent(vault: &Vault, parent: Option<&str>) -> Result<()> {
+    if let Some(p) = parent
+        && get(vault, p)?.is_none()
+    {
+        return Err(Error::NotFound(t!(
+            kapsel_i18n::current(),
+            "core-document-not-found",
+            id = p
+        )));
+    }
+    Ok(())
+}
+
 /// A media type from the file name, for imports.
 pub fn guess_media_type(name: &str) -> &'static str {
     let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
@@ -109,23 +136,8 @@ pub fn stage(
     parent: Option<&str>,
     mut data: impl Read,
 ) -> Result<DocumentInfo> {
-    let name = clean_name(name)?;
-    if !valid_media_type(media_type) {
-        return Err(Error::invalid(t!(
-            kapsel_i18n::current(),
-            "core-document-bad-media-type",
-            media_type = format!("{media_type:?}")
-        )));
-    }
-    if let Some(p) = parent
-        && get(vault, p)?.is_none()
-    {
-        return Err(Error::NotFound(t!(
-            kapsel_i18n::current(),
-            "core-document-not-found",
-            id = p
-        )));
-    }
+    let name = checked_name_and_type(name, media_type)?;
+    require_parent(vault, parent)?;
     let mut writer = vault.blob_writer(blob_ns)?;
     let mut buf = vec![0u8; 64 * 1024];
     let mut size = 0u64;
@@ -173,14 +185,7 @@ pub struct PieceWriter {
 
 impl PieceWriter {
     pub fn begin(vault: &Vault, blob_ns: &str, name: &str, media_type: &str) -> Result<Self> {
-        let name = clean_name(name)?;
-        if !valid_media_type(media_type) {
-            return Err(Error::invalid(t!(
-                kapsel_i18n::current(),
-                "core-document-bad-media-type",
-                media_type = format!("{media_type:?}")
-            )));
-        }
+        let name = checked_name_and_type(name, media_type)?;
         Ok(PieceWriter {
             sink: vault.blob_sink(blob_ns)?,
             name,
@@ -206,15 +211,7 @@ impl PieceWriter {
     }
 
     pub fn finish(self, vault: &Vault, source: &str, parent: Option<&str>) -> Result<DocumentInfo> {
-        if let Some(p) = parent
-            && get(vault, p)?.is_none()
-        {
-            return Err(Error::NotFound(t!(
-                kapsel_i18n::current(),
-                "core-document-not-found",
-                id = p
-            )));
-        }
+        require_parent(vault, parent)?;
         let size = self.sink.size();
         let blob = self.sink.finish(vault)?;
         Ok(DocumentInfo {

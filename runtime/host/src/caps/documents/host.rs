@@ -241,25 +241,10 @@ impl Host for HostState {
                 max = MAX_SAVE.to_string()
             )));
         }
-        let quota = self.grants.caps.documents.as_ref().map_or(0, |g| g.quota);
-        let blob_ns = super::blob_ns(&self.grants.app_id);
-        let used = match self.services.vault().usage(&blob_ns) {
-            Ok(u) => u,
-            Err(e) => return Ok(Err(e.to_string())),
-        };
-        // The namespace's usage already counts this call's staged blobs.
-        let after = used.saturating_add(data.len() as u64);
-        if after > quota {
-            return Ok(Err(self.deny(
-                "documents",
-                t!(
-                    cat(),
-                    "host-documents-quota",
-                    quota = quota.to_string(),
-                    app = self.grants.app_id.as_str()
-                ),
-            )));
+        if let Err(e) = self.documents_room(data.len() as u64) {
+            return Ok(Err(e));
         }
+        let blob_ns = super::blob_ns(&self.grants.app_id);
         let parent = self.document.as_ref().map(|d| d.id.clone());
         let source = format!("app:{}", self.grants.app_id);
         let staged = {
