@@ -33,6 +33,32 @@ impl Lang {
         }
     }
 
+    /// A whole number in groups of three: `2,500` / `2.500`.
+    pub fn integer(self, n: u64) -> String {
+        let sep = match self {
+            Lang::De => '.',
+            Lang::En => ',',
+        };
+        let digits = n.to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// A number with `places` decimals and this language's decimal mark: `5.3` / `5,3`.
+    pub fn decimal(self, value: f64, places: usize) -> String {
+        let text = format!("{value:.places$}");
+        match self {
+            Lang::De => text.replace('.', ","),
+            Lang::En => text,
+        }
+    }
+
     /// The text in this language: `Lang::De.pick("Open", "Öffnen")`.
     pub fn pick<'a>(self, en: &'a str, de: &'a str) -> &'a str {
         match self {
@@ -70,5 +96,22 @@ mod tests {
         }
         assert_eq!(Lang::De.pick("Open", "Öffnen"), "Öffnen");
         assert_eq!(Lang::En.pick("Open", "Öffnen"), "Open");
+    }
+
+    #[test]
+    fn numbers_are_written_the_way_each_language_reads_them() {
+        for (n, en, de) in [
+            (0, "0", "0"),
+            (999, "999", "999"),
+            (1000, "1,000", "1.000"),
+            (2500, "2,500", "2.500"),
+            (1234567, "1,234,567", "1.234.567"),
+        ] {
+            assert_eq!(Lang::En.integer(n), en);
+            assert_eq!(Lang::De.integer(n), de);
+        }
+        assert_eq!(Lang::En.decimal(5.26, 1), "5.3");
+        assert_eq!(Lang::De.decimal(5.31, 1), "5,3");
+        assert_eq!(Lang::De.decimal(-0.5, 2), "-0,50");
     }
 }

@@ -113,12 +113,16 @@ pub mod error {
         AppError::InvalidInput(msg.to_string())
     }
 
-    /// The error in words for a view (the generated `Display` shows the variant).
+    /// The error in words for a view, in the user's language (the generated `Display`
+    /// shows the variant's name).
     pub fn message(e: &AppError) -> String {
+        let lang = crate::i18n::lang();
         match e {
-            AppError::NotFound(m) => format!("not found: {m}"),
-            AppError::InvalidInput(m) => format!("invalid input: {m}"),
-            AppError::Denied(m) => format!("denied: {m}"),
+            AppError::NotFound(m) => format!("{}: {m}", lang.pick("not found", "nicht gefunden")),
+            AppError::InvalidInput(m) => {
+                format!("{}: {m}", lang.pick("invalid input", "ungültige Eingabe"))
+            }
+            AppError::Denied(m) => format!("{}: {m}", lang.pick("denied", "verweigert")),
             AppError::Failed(m) => m.clone(),
         }
     }

@@ -10,19 +10,7 @@ use kapsel_sdk::i18n::{Lang, lang, tr};
 
 /// `2500` → `2,500` (English) or `2.500` (German).
 pub fn count(n: usize) -> String {
-    let sep = match lang() {
-        Lang::De => '.',
-        Lang::En => ',',
-    };
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(sep);
-        }
-        out.push(c);
-    }
-    out
+    lang().integer(n as u64)
 }
 
 /// A size with one decimal: `5.0 MiB` / `5,0 MiB`; whole bytes below 1 KiB.
@@ -37,12 +25,7 @@ pub fn size(bytes: u64) -> String {
         value /= 1024.0;
         unit += 1;
     }
-    let number = format!("{value:.1}");
-    let number = match lang() {
-        Lang::De => number.replace('.', ","),
-        Lang::En => number,
-    };
-    format!("{number} {}", UNITS[unit])
+    format!("{} {}", lang().decimal(value, 1), UNITS[unit])
 }
 
 /// A point in time (UTC): `2026-12-02 14:05 UTC` / `02.12.2026 14:05 UTC`.

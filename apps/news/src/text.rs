@@ -343,14 +343,7 @@ pub fn fetched(document: &str, media_type: &str, size: u64) -> String {
 pub fn size_text(bytes: u64) -> String {
     let de = lang() == Lang::De;
     match bytes {
-        b if b >= 1 << 20 => {
-            let mb = format!("{:.1}", b as f64 / f64::from(1 << 20));
-            if de {
-                format!("{} MB", mb.replace('.', ","))
-            } else {
-                format!("{mb} MB")
-            }
-        }
+        b if b >= 1 << 20 => format!("{} MB", lang().decimal(b as f64 / f64::from(1 << 20), 1)),
         b if b >= 1 << 10 => format!("{} KB", b.div_ceil(1 << 10)),
         b if de => format!("{b} Bytes"),
         b => format!("{b} bytes"),

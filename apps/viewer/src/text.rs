@@ -14,21 +14,8 @@ fn t(en: &'static str, de: &'static str) -> &'static str {
 pub fn bytes(n: u64) -> String {
     match lang() {
         Lang::En => format!("{n} bytes"),
-        Lang::De => format!("{} Bytes", group(n)),
+        Lang::De => format!("{} Bytes", Lang::De.integer(n)),
     }
-}
-
-/// Digits in groups of three with German points.
-fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// `1 row` / `2 rows`, `1 Zeile` / `2 Zeilen`.

@@ -1090,13 +1090,15 @@ mod tests {
         assert_eq!(hits("Termin 17"), vec![17]);
         assert!(hits("Hausmeister").is_empty());
         // The newest `limit` hits, newest first.
-        let newest: Vec<u32> = store
-            .search(&index.query("haus").unwrap(), 3)
-            .unwrap()
-            .into_iter()
-            .map(|(id, _)| store.locate(id).unwrap().1)
-            .collect();
-        assert_eq!(newest, vec![40, 38, 36]);
+        let newest = |store: &MailStore| -> Vec<u32> {
+            store
+                .search(&index.query("haus").unwrap(), 3)
+                .unwrap()
+                .into_iter()
+                .map(|(id, _)| store.locate(id).unwrap().1)
+                .collect()
+        };
+        assert_eq!(newest(&store), vec![40, 38, 36]);
 
         // Removed messages: skipped at once (the limit is still filled), dropped by the sweep.
         let removed = [36u32, 38, 40, 2];
@@ -1105,13 +1107,7 @@ mod tests {
             .map(|&u| store.id_of(f, u).unwrap().unwrap())
             .collect();
         assert_eq!(store.remove_uids(f, &removed).unwrap(), 4);
-        let newest: Vec<u32> = store
-            .search(&index.query("haus").unwrap(), 3)
-            .unwrap()
-            .into_iter()
-            .map(|(id, _)| store.locate(id).unwrap().1)
-            .collect();
-        assert_eq!(newest, vec![34, 32, 30]);
+        assert_eq!(newest(&store), vec![34, 32, 30]);
         assert_eq!(store.transaction(|| store.sweep_postings()).unwrap(), 4);
         let left: Vec<i64> = segments(&store).into_iter().flat_map(|(_, i)| i).collect();
         assert_eq!(left.len(), 36);
