@@ -259,12 +259,21 @@ impl Drop for BlobSink {
 /// the last fills one, which is what lets chunks be found (and read in parallel) by arithmetic.
 const SEALED_CHUNK: usize = CHUNK_SIZE + crypto::SEAL_OVERHEAD;
 const STRIDE: usize = 4 + SEALED_CHUNK;
-/// Most chunks fetched and opened in one go (4 MiB): large enough that handing work to the
-/// other cores costs little against it, small enough to keep a reader's memory bounded.
+/// What precedes a chunk's ciphertext in its slot (length, version, nonce) and what follows it
+/// (the tag). Reading the three parts into separate places lets the ciphertext land where its
+/// plaintext belongs and be opened there: one copy from the page cache, none after.
+const SLOT_HEAD: usize = 4 + crypto::SEAL_HEAD;
+const TAG_LEN: usize = crypto::SEAL_OVERHEAD - crypto::SEAL_HEAD;
+/// Most chunks a streaming read fetches and opens in one go (4 MiB) when the caller's buffer
+/// is too small to decrypt into: bounds a reader's own memory.
 const MAX_BATCH: usize = 64;
 /// The first batch of a streaming read or after a seek: a small range read should not
 /// decrypt megabytes it never returns. Doubles while the caller keeps reading.
 const FIRST_BATCH: usize = 2;
+/// Chunks one thread reads with one `preadv` and then opens (512 KiB): small enough to still
+/// be in its core's L2 cache when AES-GCM runs over it, large enough that the syscall and the
+/// hand-out between threads cost little.
+const PIECE: usize = 8;
 
 /// Threads that open chunks at once: this process's share of the machine, asked once
 /// (`available_parallelism` reads cgroup files).
@@ -273,92 +282,295 @@ fn workers() -> usize {
     *N.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(16)))
 }
 
-/// What opening one chunk of a batch found. Only `Open` chunks are ever handed out, and only
-/// in file order up to the first chunk that is anything else.
-enum Chunk {
-    /// Authenticated: the plaintext's range in the batch buffer.
-    Open {
-        plain: std::ops::Range<usize>,
-        last: bool,
-    },
-    HeaderTruncated,
-    Damaged(u64),
-    Truncated,
-    Unauthentic(u64, bool),
+/// Threads kept waiting for chunks to open, one fewer than `workers()` (the reading thread
+/// does its share). Started once: a thread started per batch cost ~60 µs here, as much as
+/// opening a megabyte. `None` on one core or when they cannot be started.
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        (workers() > 1)
+            .then(|| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(workers() - 1)
+                    .thread_name(|i| format!("kapsel-blob-{i}"))
+                    .build()
+                    .ok()
+            })
+            .flatten()
+    })
+    .as_ref()
+}
+
+/// Run `work` on this thread and on every pool thread at once; returns when all are done.
+fn on_all_cores(work: &(dyn Fn() + Sync)) {
+    match pool() {
+        Some(pool) => pool.in_place_scope(|s| {
+            for _ in 0..pool.current_num_threads() {
+                s.spawn(|_| work());
+            }
+            work();
+        }),
+        None => work(),
+    }
+}
+
+/// Where a blob's chunks lie, from its recorded size and chunk count. The file must match it
+/// exactly (checked when a reader opens it), so chunk `i` is found by arithmetic alone.
+#[derive(Clone, Copy)]
+struct Layout {
+    chunks: u64,
+    size: u64,
+}
+
+impl Layout {
+    /// `None` unless every chunk but the last is full and the last holds the rest.
+    fn new(chunks: u64, size: u64) -> Option<Layout> {
+        let full = chunks.checked_sub(1)?.checked_mul(CHUNK_SIZE as u64)?;
+        (size >= full && size - full <= CHUNK_SIZE as u64).then_some(Layout { chunks, size })
+    }
+
+    fn plain_len(&self, i: u64) -> usize {
+        if i + 1 == self.chunks {
+            (self.size - i * CHUNK_SIZE as u64) as usize
+        } else {
+            CHUNK_SIZE
+        }
+    }
+
+    /// Plaintext bytes of chunks `first..first + n`.
+    fn bytes(&self, first: u64, n: usize) -> usize {
+        match n {
+            0 => 0,
+            n => (n - 1) * CHUNK_SIZE + self.plain_len(first + n as u64 - 1),
+        }
+    }
+
+    fn slot(&self, i: u64) -> u64 {
+        HEADER_LEN as u64 + i * STRIDE as u64
+    }
+
+    fn file_len(&self) -> u64 {
+        let last = self.chunks - 1;
+        self.slot(last) + (4 + crypto::SEAL_OVERHEAD + self.plain_len(last)) as u64
+    }
+}
+
+/// Why chunks stopped opening; the chunks before it were authenticated.
+enum Fault {
     Short(u64),
-    Unreadable,
+    Damaged(u64),
+    Unauthentic(u64, bool),
+    /// The file shrank after the reader checked its length.
+    Shrunk,
+    Unreadable(std::io::Error),
 }
 
-/// Read the slots at `file_at` into `slice` and open each chunk in place. Runs on any thread:
-/// it touches only its own part of the batch buffer.
-fn open_group(
-    keys: &crypto::Keys,
+impl Fault {
+    fn error(self, id: &str) -> Error {
+        let cat = kapsel_i18n::current();
+        Error::Tampered(match self {
+            Fault::Short(chunk) => t!(
+                cat,
+                "core-blob-chunk-short",
+                id = id,
+                chunk = chunk.to_string()
+            ),
+            Fault::Damaged(chunk) => t!(
+                cat,
+                "core-blob-chunk-damaged-at",
+                id = id,
+                chunk = chunk.to_string()
+            ),
+            Fault::Unauthentic(chunk, true) => t!(
+                cat,
+                "core-blob-last-chunk-unauthentic",
+                id = id,
+                chunk = chunk.to_string()
+            ),
+            Fault::Unauthentic(chunk, false) => t!(
+                cat,
+                "core-blob-chunk-unauthentic",
+                id = id,
+                chunk = chunk.to_string()
+            ),
+            Fault::Shrunk => t!(cat, "core-blob-shorter", id = id),
+            Fault::Unreadable(e) => return Error::io(t!(cat, "core-blob-read"))(e),
+        })
+    }
+}
+
+/// A run of chunks one thread reads and opens: its first chunk, how many, and where their
+/// plaintext goes.
+type Piece<'a> = (u64, usize, &'a mut [u8]);
+/// How many chunks opened, and what stopped the next one.
+type Opened = (usize, Option<Fault>);
+
+/// What every thread opening chunks of one blob needs.
+struct Source<'a> {
+    keys: &'a crypto::Keys,
+    file: &'a cap_std::fs::File,
+    id: &'a str,
+    layout: Layout,
+}
+
+impl Source<'_> {
+    /// Open chunks `first..first + n` straight into `dst`, their plaintexts back to back (`dst`
+    /// is exactly as long as they are), on all cores. Returns how many chunks were opened; the
+    /// bytes behind them, from the first chunk that failed on, are zero, whatever later
+    /// chunks other threads had already opened.
+    fn open_into(&self, first: u64, n: usize, dst: &mut [u8]) -> Opened {
+        // Several pieces per thread, taken in turn: a thread slowed by another process (or a
+        // pool thread still waking up) leaves its share to the others.
+        let per = n.div_ceil(2 * workers()).clamp(1, PIECE);
+        let mut pieces = Vec::with_capacity(n.div_ceil(per));
+        let mut rest = &mut *dst;
+        for k in (0..n).step_by(per) {
+            let (at, count) = (first + k as u64, per.min(n - k));
+            let (piece, tail) = rest.split_at_mut(self.layout.bytes(at, count));
+            pieces.push((at, count, piece));
+            rest = tail;
+        }
+        let (ok, fault) = if pieces.len() > 1 && pool().is_some() {
+            self.open_pieces(pieces)
+        } else {
+            let mut ok = 0;
+            let mut fault = None;
+            for (at, count, piece) in pieces {
+                let (opened, f) = self.open_piece(at, count, piece);
+                ok += opened;
+                if f.is_some() {
+                    fault = f;
+                    break;
+                }
+            }
+            (ok, fault)
+        };
+        let good = self.layout.bytes(first, ok);
+        zeroize::Zeroize::zeroize(&mut dst[good..]);
+        (ok, fault)
+    }
+
+    fn open_pieces(&self, pieces: Vec<Piece<'_>>) -> Opened {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::{Mutex, OnceLock};
+        let results: Vec<OnceLock<Opened>> = pieces.iter().map(|_| OnceLock::new()).collect();
+        let pieces: Vec<Mutex<Option<Piece<'_>>>> =
+            pieces.into_iter().map(|p| Mutex::new(Some(p))).collect();
+        let next = AtomicUsize::new(0);
+        // The first piece that failed: nothing after it is handed out, so nothing after it
+        // needs opening.
+        let stop = AtomicUsize::new(usize::MAX);
+        let work = || {
+            loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                if k >= pieces.len() || k > stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                let Some((at, count, piece)) = pieces[k].lock().ok().and_then(|mut p| p.take())
+                else {
+                    continue;
+                };
+                let found = self.open_piece(at, count, piece);
+                if found.1.is_some() {
+                    stop.fetch_min(k, Ordering::Relaxed);
+                }
+                let _ = results[k].set(found);
+            }
+        };
+        on_all_cores(&work);
+        let mut ok = 0;
+        for found in results {
+            match found.into_inner() {
+                Some((opened, None)) => ok += opened,
+                Some((opened, fault)) => return (ok + opened, fault),
+                // Only pieces after a failed one are skipped, and the loop has returned
+                // before them; a piece lost any other way counts as unreadable.
+                None => {
+                    return (
+                        ok,
+                        Some(Fault::Unreadable(std::io::Error::other("piece not opened"))),
+                    );
+                }
+            }
+        }
+        (ok, None)
+    }
+
+    /// Read at most `PIECE` chunks with one `preadv` (each chunk's ciphertext into its place in
+    /// `dst`, its length, nonce and tag beside it) and open them in order. On a failure the
+    /// failed chunk and everything after it in `dst` are wiped.
+    fn open_piece(&self, first: u64, n: usize, dst: &mut [u8]) -> Opened {
+        let mut heads = [[0u8; SLOT_HEAD]; PIECE];
+        let mut tags = [[0u8; TAG_LEN]; PIECE];
+        let mut plains = [0usize; PIECE];
+        let read = {
+            let mut iov = Vec::with_capacity(3 * n);
+            let mut rest = &mut *dst;
+            for (k, (head, tag)) in heads.iter_mut().zip(tags.iter_mut()).take(n).enumerate() {
+                let (plain, tail) = rest.split_at_mut(self.layout.plain_len(first + k as u64));
+                plains[k] = plain.len();
+                iov.push(std::io::IoSliceMut::new(head));
+                iov.push(std::io::IoSliceMut::new(plain));
+                iov.push(std::io::IoSliceMut::new(tag));
+                rest = tail;
+            }
+            preadv_exact(self.file, &mut iov, self.layout.slot(first))
+        };
+        if let Err(e) = read {
+            zeroize::Zeroize::zeroize(dst);
+            return (
+                0,
+                Some(match e.kind() {
+                    std::io::ErrorKind::UnexpectedEof => Fault::Shrunk,
+                    _ => Fault::Unreadable(e),
+                }),
+            );
+        }
+        let mut at = 0;
+        for k in 0..n {
+            let i = first + k as u64;
+            let last = i + 1 == self.layout.chunks;
+            let head = &heads[k];
+            let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+            let want = plains[k] + crypto::SEAL_OVERHEAD;
+            let fault = if len < want {
+                Some(Fault::Short(i))
+            } else if len > want {
+                Some(Fault::Damaged(i))
+            } else if !self.keys.open_detached(
+                &chunk_aad(self.id, i, last),
+                &head[4..],
+                &tags[k],
+                &mut dst[at..at + plains[k]],
+            ) {
+                Some(Fault::Unauthentic(i, last))
+            } else {
+                None
+            };
+            if fault.is_some() {
+                zeroize::Zeroize::zeroize(&mut dst[at..]);
+                return (k, fault);
+            }
+            at += plains[k];
+        }
+        (n, None)
+    }
+}
+
+fn preadv_exact(
     file: &cap_std::fs::File,
-    id: &str,
-    file_at: u64,
-    file_len: u64,
-    first: u64,
-    slice: &mut [u8],
-) -> Vec<(usize, Chunk)> {
-    let mut out = Vec::new();
-    if pread_exact(file, slice, file_at).is_err() {
-        // The length was taken from the file's size a moment ago: it shrank under us.
-        out.push((0, Chunk::Truncated));
-        return out;
-    }
-    let (mut o, mut index) = (0usize, first);
-    while o < slice.len() {
-        let start = file_at + o as u64;
-        let Some(len) = slice.get(o..o + 4) else {
-            out.push((o, Chunk::HeaderTruncated));
-            break;
-        };
-        let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
-        let end = start + 4 + len as u64;
-        if len > SEALED_CHUNK || end > file_len {
-            out.push((o, Chunk::Damaged(index)));
-            break;
-        }
-        let last = end == file_len;
-        let Some(sealed) = slice.get_mut(o + 4..o + 4 + len) else {
-            // Only a short chunk before this one misaligns a slot; it has ended the group.
-            out.push((o, Chunk::Truncated));
-            break;
-        };
-        let Some(plain) = keys.open_in_place(&chunk_aad(id, index, last), sealed) else {
-            out.push((o, Chunk::Unauthentic(index, last)));
-            break;
-        };
-        // Every chunk but the last is full (the writer emits them so): that is what lets
-        // `seek_to` and the batches find a chunk by arithmetic.
-        if !last && plain.len() != CHUNK_SIZE {
-            out.push((o, Chunk::Short(index)));
-            break;
-        }
-        let base = o + 4;
-        out.push((
-            o,
-            Chunk::Open {
-                plain: base + plain.start..base + plain.end,
-                last,
-            },
-        ));
-        if last {
-            break;
-        }
-        o += 4 + len;
-        index += 1;
-    }
-    out
-}
-
-fn pread_exact(file: &cap_std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
-    while !buf.is_empty() {
-        match rustix::io::pread(file, &mut *buf, at) {
+    mut bufs: &mut [std::io::IoSliceMut<'_>],
+    mut at: u64,
+) -> std::io::Result<()> {
+    // Counted in bytes, not parts: an empty part (an empty blob's one chunk) reads nothing.
+    let mut left: usize = bufs.iter().map(|b| b.len()).sum();
+    while left > 0 {
+        match rustix::io::preadv(file, bufs, at) {
             Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
             Ok(n) => {
-                buf = &mut buf[n..];
+                std::io::IoSliceMut::advance_slices(&mut bufs, n);
                 at += n as u64;
+                left -= n;
             }
             Err(rustix::io::Errno::INTR) => {}
             Err(e) => return Err(e.into()),
@@ -369,30 +581,24 @@ fn pread_exact(file: &cap_std::fs::File, mut buf: &mut [u8], mut at: u64) -> std
 
 /// Streams a blob back, verifying every chunk before any of its bytes are returned.
 ///
-/// Chunks are fetched in batches and opened on all cores at once (each thread reads its own
-/// slots with `pread` and decrypts them in place); the batch is then checked in file order and
-/// only the authenticated chunks before the first bad one are queued for the caller, so a
-/// damaged chunk ends the stream exactly where the one-at-a-time reader would have.
+/// A read into a buffer that holds whole chunks decrypts straight into it: each thread reads
+/// its chunks' ciphertext into their place with one `preadv` and opens them there, on all
+/// cores, and only the authenticated chunks before the first bad one are returned (the rest
+/// of the buffer is zeroed). Smaller reads are served from a batch opened the same way into
+/// the reader's own buffer. `read_all` decrypts into the buffer it returns.
 pub struct BlobReader<'v> {
     vault: &'v Vault,
     id: String,
     file: cap_std::fs::File,
-    file_len: u64,
+    layout: Layout,
     /// The next chunk to fetch from the file.
     index: u64,
-    expected_chunks: u64,
-    expected_size: u64,
-    produced: u64,
-    /// The current batch as read from the file, each chunk opened in place.
+    /// The current batch's authenticated plaintext; `pos..end` is what is left of it.
     buf: Vec<u8>,
-    /// Authenticated chunks of `buf` not handed out yet, in order, and whether each is the last.
-    ready: std::collections::VecDeque<(std::ops::Range<usize>, bool)>,
-    /// What ended the batch early: reported once the chunks before it have been read.
-    failed: Option<Error>,
-    /// `pos..end` of `buf` is what is left of the current chunk.
     pos: usize,
     end: usize,
-    done: bool,
+    /// What ended the last batch early: reported once the chunks before it have been read.
+    failed: Option<Fault>,
     /// Chunks to fetch at the next refill.
     batch: usize,
 }
@@ -434,260 +640,163 @@ impl<'v> BlobReader<'v> {
                 id = id
             )));
         }
+        // The file must be exactly as long as the recorded size and chunk count make it:
+        // then every chunk's place is known before it is read, and a cut or an appended
+        // chunk is caught here, before anything is decrypted.
+        let layout = Layout::new(info.chunks, info.size)
+            .ok_or_else(|| Error::Tampered(t!(cat, "core-blob-size-mismatch", id = id)))?;
+        if len != layout.file_len() {
+            let last = layout.slot(layout.chunks - 1);
+            return Err(Error::Tampered(if len > layout.file_len() {
+                t!(cat, "core-blob-size-mismatch", id = id)
+            } else if len <= last {
+                t!(cat, "core-blob-last-chunk-missing", id = id)
+            } else if len < last + SLOT_HEAD as u64 {
+                t!(cat, "core-blob-chunk-header-truncated", id = id)
+            } else {
+                t!(cat, "core-blob-chunk-truncated", id = id)
+            }));
+        }
         Ok(BlobReader {
             vault,
             id: id.to_string(),
             file,
-            file_len: len,
+            layout,
             index: 0,
-            expected_chunks: info.chunks,
-            expected_size: info.size,
-            produced: 0,
             buf: Vec::new(),
-            ready: std::collections::VecDeque::new(),
-            failed: None,
             pos: 0,
             end: 0,
-            done: false,
+            failed: None,
             batch: FIRST_BATCH,
         })
     }
 
-    /// A damaged-blob error; `message` names the blob itself (the catalogue's
-    /// `core-blob-*` texts take `id` and, where there is one, `chunk`).
-    fn tampered(&self, message: String) -> Error {
-        Error::Tampered(message)
+    fn source(&self) -> Result<Source<'_>> {
+        Ok(Source {
+            keys: self.vault.keys()?,
+            file: &self.file,
+            id: &self.id,
+            layout: self.layout,
+        })
     }
 
-    /// Make the next authenticated chunk current, fetching a batch when none is queued.
-    fn next_chunk(&mut self) -> Result<()> {
-        if self.ready.is_empty() {
-            if let Some(e) = self.failed.take() {
-                return Err(e);
-            }
-            self.refill()?;
-        }
-        match self.ready.pop_front() {
-            Some((plain, last)) => {
-                self.pos = plain.start;
-                self.end = plain.end;
-                self.done = last;
-                Ok(())
-            }
-            None => Err(self.failed.take().unwrap_or_else(|| {
-                self.tampered(t!(
-                    kapsel_i18n::current(),
-                    "core-blob-last-chunk-missing",
-                    id = self.id.as_str()
-                ))
-            })),
-        }
-    }
-
-    /// Fetch and open the next batch of chunks, then queue the good prefix in order.
+    /// Fetch and open the next batch into the reader's buffer. Ends in an error only when
+    /// not even its first chunk opened; otherwise the failure waits behind the good chunks.
     fn refill(&mut self) -> Result<()> {
-        let cat = kapsel_i18n::current();
-        let id = self.id.as_str();
-        let at = self
-            .index
-            .checked_mul(STRIDE as u64)
-            .and_then(|b| b.checked_add(HEADER_LEN as u64))
-            .filter(|at| *at < self.file_len)
-            .ok_or_else(|| Error::Tampered(t!(cat, "core-blob-last-chunk-missing", id = id)))?;
-        let bytes = (self.batch as u64 * STRIDE as u64).min(self.file_len - at) as usize;
-        let chunks = bytes.div_ceil(STRIDE);
+        let n = (self.batch as u64).min(self.layout.chunks - self.index) as usize;
         self.batch = (self.batch * 2).min(MAX_BATCH);
-        // The buffer keeps its earlier plaintext only where the new ciphertext overwrites it;
-        // a tail that falls away is wiped first.
+        let bytes = self.layout.bytes(self.index, n);
+        // The buffer keeps its earlier plaintext only where the new one overwrites it; a
+        // tail that falls away is wiped first.
         if self.buf.len() > bytes {
             zeroize::Zeroize::zeroize(&mut self.buf[bytes..]);
         }
         self.buf.resize(bytes, 0);
-        let keys = self.vault.keys()?;
-        let threads = workers().min(chunks).max(1);
-        let per = chunks.div_ceil(threads);
-        let (file, file_len, first) = (&self.file, self.file_len, self.index);
-        let mut groups: Vec<(usize, &mut [u8])> = Vec::with_capacity(threads);
-        let mut rest: &mut [u8] = &mut self.buf;
-        let mut offset = 0;
-        while !rest.is_empty() {
-            let take = (per * STRIDE).min(rest.len());
-            let (group, tail) = rest.split_at_mut(take);
-            groups.push((offset, group));
-            offset += take;
-            rest = tail;
-        }
-        let open = |(offset, group): (usize, &mut [u8])| {
-            let first = first + (offset / STRIDE) as u64;
-            let found = open_group(keys, file, id, at + offset as u64, file_len, first, group);
-            found
-                .into_iter()
-                .map(|(o, c)| match c {
-                    Chunk::Open { plain, last } => (
-                        o,
-                        Chunk::Open {
-                            plain: offset + plain.start..offset + plain.end,
-                            last,
-                        },
-                    ),
-                    other => (o, other),
-                })
-                .collect::<Vec<_>>()
-        };
-        let mut groups = groups.into_iter();
-        let own = groups.next();
-        let found: Vec<Vec<(usize, Chunk)>> = std::thread::scope(|s| {
-            let others: Vec<_> = groups
-                .map(|g| {
-                    std::thread::Builder::new()
-                        .spawn_scoped(s, move || open(g))
-                        .map_err(|_| ())
-                })
-                .collect();
-            let mut all = vec![own.map(open).unwrap_or_default()];
-            for h in others {
-                // A thread that could not be started or died leaves its chunks unopened.
-                all.push(
-                    h.ok()
-                        .and_then(|h| h.join().ok())
-                        .unwrap_or_else(|| vec![(0, Chunk::Unreadable)]),
-                );
+        let mut buf = std::mem::take(&mut self.buf);
+        let (ok, fault) = self.source()?.open_into(self.index, n, &mut buf);
+        self.buf = buf;
+        self.pos = 0;
+        self.end = self.layout.bytes(self.index, ok);
+        self.index += ok as u64;
+        match (ok, fault) {
+            (0, Some(fault)) => Err(fault.error(&self.id)),
+            (_, fault) => {
+                self.failed = fault;
+                Ok(())
             }
-            all
-        });
-        for (_, chunk) in found.into_iter().flatten() {
-            let bad = match chunk {
-                Chunk::Open { plain, last } => {
-                    self.index += 1;
-                    self.produced += plain.len() as u64;
-                    if last
-                        && (self.index != self.expected_chunks
-                            || self.produced != self.expected_size)
-                    {
-                        t!(cat, "core-blob-size-mismatch", id = id)
-                    } else {
-                        self.ready.push_back((plain, last));
-                        if last {
-                            break;
-                        }
-                        continue;
-                    }
-                }
-                Chunk::HeaderTruncated => t!(cat, "core-blob-chunk-header-truncated", id = id),
-                Chunk::Damaged(chunk) => t!(
-                    cat,
-                    "core-blob-chunk-damaged-at",
-                    id = id,
-                    chunk = chunk.to_string()
-                ),
-                Chunk::Truncated => t!(cat, "core-blob-chunk-truncated", id = id),
-                Chunk::Unauthentic(chunk, true) => t!(
-                    cat,
-                    "core-blob-last-chunk-unauthentic",
-                    id = id,
-                    chunk = chunk.to_string()
-                ),
-                Chunk::Unauthentic(chunk, false) => t!(
-                    cat,
-                    "core-blob-chunk-unauthentic",
-                    id = id,
-                    chunk = chunk.to_string()
-                ),
-                Chunk::Short(chunk) => t!(
-                    cat,
-                    "core-blob-chunk-short",
-                    id = id,
-                    chunk = chunk.to_string()
-                ),
-                Chunk::Unreadable => {
-                    self.failed = Some(Error::io(t!(cat, "core-blob-read"))(
-                        std::io::Error::other("worker thread"),
-                    ));
-                    break;
-                }
-            };
-            self.failed = Some(Error::Tampered(bad));
-            break;
         }
-        Ok(())
+    }
+
+    /// Read into `out` like [`Read::read`]: `Ok(0)` at the end. A buffer that holds at least a
+    /// chunk per core is decrypted into directly; on damage it gets the authenticated chunks
+    /// before it (the rest of it is zeroed) and the next call returns the error.
+    pub fn read_into(&mut self, out: &mut [u8]) -> Result<usize> {
+        if self.pos == self.end {
+            if let Some(fault) = self.failed.take() {
+                return Err(fault.error(&self.id));
+            }
+            let left = self.layout.chunks - self.index;
+            if left == 0 {
+                return Ok(0);
+            }
+            let mut n = ((out.len() / CHUNK_SIZE) as u64).min(left) as usize;
+            if n as u64 + 1 == left && self.layout.bytes(self.index, n + 1) <= out.len() {
+                n += 1;
+            }
+            if n >= workers() {
+                let bytes = self.layout.bytes(self.index, n);
+                let (ok, fault) = self.source()?.open_into(self.index, n, &mut out[..bytes]);
+                let good = self.layout.bytes(self.index, ok);
+                self.index += ok as u64;
+                return match (ok, fault) {
+                    (0, Some(fault)) => Err(fault.error(&self.id)),
+                    (_, fault) => {
+                        self.failed = fault;
+                        Ok(good)
+                    }
+                };
+            }
+            self.refill()?;
+        }
+        let n = out.len().min(self.end - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
     }
 
     /// Continue reading at plaintext `offset`: jumps to the chunk holding it (the chunks
     /// before it are neither read nor decrypted), so reading a range costs its length, not
     /// its offset. Every chunk handed out is still authenticated with its index.
     pub fn seek_to(&mut self, offset: u64) -> Result<()> {
-        self.ready.clear();
         self.failed = None;
         self.batch = FIRST_BATCH;
-        if offset >= self.expected_size {
+        self.pos = 0;
+        self.end = 0;
+        if offset >= self.layout.size {
             zeroize::Zeroize::zeroize(&mut self.buf);
-            self.pos = 0;
-            self.end = 0;
-            self.done = true;
+            self.index = self.layout.chunks;
             return Ok(());
         }
         let chunk = offset / CHUNK_SIZE as u64;
-        chunk
-            .checked_mul(STRIDE as u64)
-            .and_then(|b| b.checked_add(HEADER_LEN as u64))
-            .filter(|at| *at < self.file_len)
-            .ok_or_else(|| {
-                self.tampered(t!(
-                    kapsel_i18n::current(),
-                    "core-blob-shorter",
-                    id = self.id.as_str()
-                ))
-            })?;
         self.index = chunk;
-        self.produced = chunk * CHUNK_SIZE as u64;
-        self.done = false;
-        self.pos = 0;
-        self.end = 0;
-        self.next_chunk()?;
-        let skip = (offset - chunk * CHUNK_SIZE as u64) as usize;
-        if skip > self.end - self.pos {
-            return Err(self.tampered(t!(
-                kapsel_i18n::current(),
-                "core-blob-size-mismatch",
-                id = self.id.as_str()
-            )));
-        }
-        self.pos += skip;
+        self.refill()?;
+        self.pos = ((offset - chunk * CHUNK_SIZE as u64) as usize).min(self.end);
         Ok(())
     }
 
-    /// Read the whole blob (for small ones); large ones should be streamed with `Read`.
+    /// Read the rest of the blob into one buffer, opened on all cores straight into it (one
+    /// copy from the page cache, none after). Returns only a wholly authenticated blob: on
+    /// any damage the buffer is wiped and only the error comes back.
     pub fn read_all(mut self) -> Result<zeroize::Zeroizing<Vec<u8>>> {
-        // The caller wants everything: no reason to start small.
-        self.batch = MAX_BATCH;
-        let mut out =
-            zeroize::Zeroizing::new(Vec::with_capacity(self.expected_size.min(1 << 30) as usize));
-        loop {
-            if self.pos < self.end {
-                out.extend_from_slice(&self.buf[self.pos..self.end]);
-                self.pos = self.end;
-            }
-            if self.done {
-                return Ok(out);
-            }
-            self.next_chunk()?;
+        let buffered = self.end - self.pos;
+        let left = (self.layout.chunks - self.index) as usize;
+        let rest = self.layout.bytes(self.index, left);
+        // Zeroed pages straight from the kernel: nothing to write before the file is read
+        // into them.
+        let mut out = zeroize::Zeroizing::new(vec![0u8; buffered + rest]);
+        out[..buffered].copy_from_slice(&self.buf[self.pos..self.end]);
+        self.pos = self.end;
+        if let Some(fault) = self.failed.take() {
+            return Err(fault.error(&self.id));
         }
+        // Even an empty blob has its one chunk opened: it is what proves the blob is whole.
+        if left > 0 {
+            let (_, fault) = self
+                .source()?
+                .open_into(self.index, left, &mut out[buffered..]);
+            if let Some(fault) = fault {
+                return Err(fault.error(&self.id));
+            }
+        }
+        self.index = self.layout.chunks;
+        Ok(out)
     }
 }
 
 impl Read for BlobReader<'_> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        while self.pos == self.end {
-            if self.done {
-                return Ok(0);
-            }
-            self.next_chunk()
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
-        }
-        let n = out.len().min(self.end - self.pos);
-        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
+        self.read_into(out)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))
     }
 }
 

@@ -42,6 +42,8 @@ pub fn padded_len(len: usize) -> usize {
     }
 }
 pub const SEAL_OVERHEAD: usize = 1 + NONCE_LEN + 16;
+/// What precedes the ciphertext in a sealed value: the version byte and the nonce.
+pub const SEAL_HEAD: usize = 1 + NONCE_LEN;
 
 /// The schema version every AAD carries: a ciphertext written under one layout never opens
 /// under another.
@@ -184,20 +186,21 @@ impl Keys {
         seal_with(&self.cipher, aad, plaintext)
     }
 
-    /// Open a sealed buffer in place; returns where the plaintext now lies in it. On failure
-    /// the buffer holds garbage the caller must not hand out (it is wiped or overwritten).
-    pub(crate) fn open_in_place(
+    /// Open a ciphertext in place whose head (version byte and nonce) and tag were read apart
+    /// from it, so that it could be read straight to where its plaintext belongs. On failure
+    /// the buffer is zeroed (ring wipes what it decrypted) and `false` comes back.
+    pub(crate) fn open_detached(
         &self,
         aad: &[u8],
-        sealed: &mut [u8],
-    ) -> Option<std::ops::Range<usize>> {
-        if sealed.len() < SEAL_OVERHEAD || sealed[0] != SEAL_VERSION {
-            return None;
+        head: &[u8],
+        tag: &[u8; 16],
+        in_out: &mut [u8],
+    ) -> bool {
+        if head.len() != SEAL_HEAD || head[0] != SEAL_VERSION {
+            in_out.zeroize();
+            return false;
         }
-        let body = 1 + NONCE_LEN;
-        let (head, rest) = sealed.split_at_mut(body);
-        let plain = self.cipher.open(&head[1..], aad, rest)?;
-        Some(body..body + plain)
+        self.cipher.open_separate(&head[1..], aad, tag, in_out)
     }
 
     /// Keyed hash for look-up columns: equal inputs give equal ids, nobody without the key
@@ -307,6 +310,26 @@ impl SealKey {
             .open_in_place(nonce, ring::aead::Aad::from(aad), in_out)
             .ok()
             .map(|p| p.len())
+    }
+}
+
+impl SealKey {
+    /// Open `ciphertext` in place against a tag kept elsewhere. ring zeroes the buffer when
+    /// the tag does not match.
+    fn open_separate(&self, nonce: &[u8], aad: &[u8], tag: &[u8; 16], in_out: &mut [u8]) -> bool {
+        let Ok(nonce) = ring::aead::Nonce::try_assume_unique_for_key(nonce) else {
+            in_out.zeroize();
+            return false;
+        };
+        self.0
+            .open_in_place_separate_tag(
+                nonce,
+                ring::aead::Aad::from(aad),
+                ring::aead::Tag::from(*tag),
+                in_out,
+                0..,
+            )
+            .is_ok()
     }
 }
 
@@ -439,9 +462,10 @@ mod tests {
             open_with(&keys.cipher, aad, &sealed).unwrap(),
             b"written before"
         );
-        let mut in_place = sealed.clone();
-        let r = keys.open_in_place(aad, &mut in_place).unwrap();
-        assert_eq!(&in_place[r], b"written before");
+        let mut body = sealed[SEAL_HEAD..sealed.len() - 16].to_vec();
+        let tag: [u8; 16] = sealed[sealed.len() - 16..].try_into().unwrap();
+        assert!(keys.open_detached(aad, &sealed[..SEAL_HEAD], &tag, &mut body));
+        assert_eq!(body, b"written before");
         // ... and the other way round.
         let ours = keys.seal_raw(aad, b"written now");
         let back = other
@@ -451,9 +475,13 @@ mod tests {
             )
             .unwrap();
         assert_eq!(back, b"written now");
-        let mut bad = sealed;
-        bad[20] ^= 1;
-        assert!(keys.open_in_place(aad, &mut bad).is_none());
+        body = sealed[SEAL_HEAD..sealed.len() - 16].to_vec();
+        body[5] ^= 1;
+        assert!(!keys.open_detached(aad, &sealed[..SEAL_HEAD], &tag, &mut body));
+        assert!(
+            body.iter().all(|b| *b == 0),
+            "a failed open leaves no plaintext"
+        );
     }
 
     #[test]

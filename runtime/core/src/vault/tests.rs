@@ -323,6 +323,45 @@ fn a_parallel_batch_releases_exactly_the_verified_chunks_before_damage() {
 }
 
 #[test]
+fn a_large_read_into_the_callers_buffer_withholds_damaged_and_later_chunks() {
+    // 40 chunks read with one call into a buffer that holds them all: the chunks are opened
+    // straight into it on all cores, so chunks after the damaged one may well have been
+    // decrypted there by another thread. None of that may stay behind.
+    let (_t, root, v) = fresh();
+    let c = blob::CHUNK_SIZE;
+    let data: Vec<u8> = (0..40 * c - 5).map(|i| (i * 13 % 251) as u8 | 1).collect();
+    let id = write_blob(&v, &data);
+    let mut all = vec![0u8; data.len() + 100];
+    let mut r = v.blob_reader(&id).unwrap();
+    assert_eq!(r.read_into(&mut all).unwrap(), data.len());
+    assert_eq!(&all[..data.len()], &data[..]);
+    assert_eq!(r.read_into(&mut all).unwrap(), 0);
+    let path = blob_file(&root, &id);
+    let original = std::fs::read(&path).unwrap();
+    let stride = 4 + crypto::SEAL_OVERHEAD + c;
+    // A flipped ciphertext byte, a flipped tag byte, and a length field that lies.
+    for (damaged, at) in [(17usize, 4 + 40), (23, stride - 1), (31, 2)] {
+        let mut bad = original.clone();
+        bad[9 + damaged * stride + at] ^= 0x10;
+        std::fs::write(&path, &bad).unwrap();
+        let mut out = vec![0xeeu8; data.len()];
+        let mut r = v.blob_reader(&id).unwrap();
+        let n = r.read_into(&mut out).unwrap();
+        assert_eq!(n, damaged * c, "chunk {damaged}");
+        assert_eq!(&out[..n], &data[..n], "chunk {damaged}");
+        assert!(
+            out[n..].iter().all(|b| *b == 0),
+            "nothing of chunk {damaged} or after it is left in the buffer"
+        );
+        assert!(matches!(r.read_into(&mut out), Err(Error::Tampered(_))));
+        assert!(matches!(
+            v.blob_reader(&id).and_then(|r| r.read_all()),
+            Err(Error::Tampered(_))
+        ));
+    }
+}
+
+#[test]
 fn unfinished_blob_leaves_nothing() {
     let (_t, root, v) = fresh();
     let mut w = v.blob_writer("mail").unwrap();
