@@ -40,6 +40,11 @@ pub struct Framer {
     /// resumes (a line or a literal may span many reads).
     line_start: usize,
     search: usize,
+    /// Where the transport reads into. Zeroed once, not per read: a TLS read fills one
+    /// record (~16 KiB) of a 256 KiB request, and growing `buf` by the request on every read
+    /// cleared ~5 GB for a 326 MB mailbox — 7 % of the sync's CPU. Copying what arrived is
+    /// cheaper than clearing what did not.
+    scratch: Vec<u8>,
 }
 
 impl Framer {
@@ -53,15 +58,16 @@ impl Framer {
     /// Space for the next read from the transport; report what arrived with
     /// [`filled`](Self::filled).
     pub fn read_buf(&mut self, want: usize) -> &mut [u8] {
-        let old = self.buf.len();
-        self.buf.resize(old + want, 0);
-        &mut self.buf[old..]
+        if self.scratch.len() < want {
+            self.scratch.resize(want, 0);
+        }
+        &mut self.scratch[..want]
     }
 
     /// `n` bytes of the last [`read_buf`](Self::read_buf) were filled; the rest is dropped.
     pub fn filled(&mut self, want: usize, n: usize) {
-        let keep = self.buf.len() - want + n.min(want);
-        self.buf.truncate(keep);
+        let n = n.min(want).min(self.scratch.len());
+        self.buf.extend_from_slice(&self.scratch[..n]);
     }
 
     /// Feed bytes directly (tests, fuzzing, transcripts).
@@ -207,6 +213,13 @@ mod tests {
         f.filled(16, 5);
         f.push(b"hi\r\n");
         assert_eq!(f.next_frame().unwrap().unwrap(), b"* OK hi\r\n");
+        assert_eq!(f.buffered(), 0);
+        // The read space is reused: what a short read did not fill never counts.
+        let buf = f.read_buf(16);
+        buf[..3].copy_from_slice(b"A1 ");
+        f.filled(16, 3);
+        f.push(b"OK\r\n");
+        assert_eq!(f.next_frame().unwrap().unwrap(), b"A1 OK\r\n");
         assert_eq!(f.buffered(), 0);
     }
 }
