@@ -2,6 +2,7 @@
 //! the reviewer's (`kapsel audit`), and the employee's (install, open, act, remove), with the
 //! session agent in between; documents and notifications under the tenant's DLP rules.
 
+use kapsel_core::policy::AppEngine;
 use kapsel_tests::apps::{package, package_unchecked, policy_with, publisher, write};
 use kapsel_tests::{Env, PASSWORD, policy_text};
 
@@ -352,37 +353,7 @@ fn enrolment_preinstalls_the_built_in_apps_the_tenant_grants() {
         "{}",
         list.stdout
     );
-    let file = write(
-        &env,
-        "notiz.md",
-        "# Vermerk\n\nStraße gesperrt, siehe [Plan](https://intranet.example/plan).\n".as_bytes(),
-    );
-    let id = env.run(&["--json", "doc", "import", &file]).json()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let r = env.run(&["app", "open", "viewer", "--doc", &id]);
-    assert!(
-        r.ok().stdout.contains("# Vermerk")
-            && r.stdout.contains("Plan <https://intranet.example/plan>"),
-        "{}",
-        r.stdout
-    );
-    let r = env.run(&[
-        "app",
-        "act",
-        "viewer",
-        "save",
-        "--doc",
-        &id,
-        "--field",
-        "text=# Vermerk\n\nAufgehoben.",
-    ]);
-    assert!(
-        r.ok().stdout.contains("Saved as a new version"),
-        "{}",
-        r.stdout
-    );
+    view_and_edit(&env);
     assert_eq!(
         env.run(&["--json", "doc", "list"])
             .json()
@@ -431,22 +402,55 @@ fn the_built_in_apps_pass_the_reviewers_audit() {
 #[test]
 fn a_document_an_app_downloads_is_shown_by_the_viewer() {
     let env = Env::new();
-    let (dir, key) = kapsel_tests::builtin_apps();
     let em = kapsel_tests::servers::emulator("tok-cli");
     let origin = format!("https://localhost:{}", em.port);
     let ca =
         std::fs::read_to_string(kapsel_tests::servers::test_servers().get("TEST_CA_FILE")).unwrap();
+    enroll_builtin(
+        &env,
+        &builtin_policy(1, AppEngine::Native, &ca, &origin, None),
+    );
+    env.unlock().ok();
+    download_and_view(&env, &origin);
+    let _ = &em.root;
+}
+
+/// A signed policy for the built-in apps enrolled through the binary, `engine` running them:
+/// the viewer, documents with a SharePoint library at `origin` and one on an origin the tenant
+/// does not grant, and news (when a feed is given as (origin, URL)) reading one feed; `ca`
+/// vouches for the servers.
+fn builtin_policy(
+    serial: u64,
+    engine: AppEngine,
+    ca: &str,
+    origin: &str,
+    feed: Option<(&str, &str)>,
+) -> String {
+    let (_, key) = kapsel_tests::builtin_apps();
+    let news = match feed {
+        Some((feed_origin, url)) => format!(
+            "[apps.news]\npreinstall = true\nstorage_quota_bytes = 16777216\nnotify = true\ndocuments = true\nlog = true\n\
+             http_origins = [\"{feed_origin}\"]\nhttp_private_origins = [\"{feed_origin}\"]\ncall_timeout_ms = 20000\n\
+             [apps.news.settings]\n\"feed:Amt\" = \"{url}\"\n\n"
+        ),
+        None => String::new(),
+    };
     let grants = format!(
-        "[[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\nbuiltin = true\n\n[apps.viewer]\npreinstall = true\ndocuments = true\nlog = true\n\n\
+        "[app_host]\nengine = \"{}\"\n\n\
+         [[publishers]]\nname = \"Kapsel\"\nkey = \"{key}\"\nbuiltin = true\n\n[apps.viewer]\npreinstall = true\ndocuments = true\nlog = true\n\n\
          [apps.documents]\npreinstall = true\ndocuments = true\nlog = true\nhttp_origins = [\"{origin}\"]\n\
          http_private_origins = [\"{origin}\"]\nhttp_credentials = {{ \"{origin}\" = \"bearer\" }}\n\n\
-         [apps.documents.settings]\n\"library:Intranet\" = \"sharepoint:{origin}/sites/team\"\n\n\
-         [tls]\ntrust_anchors = [\"\"\"\n{ca}\"\"\"]\n\n[integrity]"
+         [apps.documents.settings]\n\"library:Intranet\" = \"sharepoint:{origin}/sites/team\"\n\
+         \"library:Elsewhere\" = \"sharepoint:https://elsewhere.example/sites/team\"\n\n\
+         {news}[tls]\ntrust_anchors = [\"\"\"\n{ca}\"\"\"]\n\n[integrity]",
+        engine.as_str()
     );
-    let p = env.tenant.policy_file(
-        "open.toml",
-        &policy_text(1, "").replace("[integrity]", &grants),
-    );
+    policy_text(serial, "").replace("[integrity]", &grants)
+}
+
+fn enroll_builtin(env: &Env, policy: &str) {
+    let (dir, _) = kapsel_tests::builtin_apps();
+    let p = env.tenant.policy_file("builtin-apps.toml", policy);
     env.try_enroll(
         p.to_str().unwrap(),
         &env.tenant.public_key(),
@@ -454,14 +458,18 @@ fn a_document_an_app_downloads_is_shown_by_the_viewer() {
         &format!("{PASSWORD}\n"),
     )
     .ok();
-    env.unlock().ok();
-    env.run_stdin(&["credential", "set", &origin], "tok-cli\n")
+}
+
+/// The documents app downloads from SharePoint into the container, and the viewer shows what
+/// it downloaded.
+fn download_and_view(env: &Env, origin: &str) {
+    env.run_stdin(&["credential", "set", origin], "tok-cli\n")
         .ok();
     assert!(
         env.run(&["credential", "list"])
             .ok()
             .stdout
-            .contains(&origin)
+            .contains(origin)
     );
     let r = env.run(&[
         "app",
@@ -488,7 +496,158 @@ fn a_document_an_app_downloads_is_shown_by_the_viewer() {
         ])
         .json();
     assert_eq!(v["opened"][0]["app"], "viewer", "{v}");
-    let _ = &em.root;
+}
+
+/// The viewer shows an imported Markdown document and saves an edit as a new version.
+fn view_and_edit(env: &Env) {
+    let file = write(
+        env,
+        "notiz.md",
+        "# Vermerk\n\nStraße gesperrt, siehe [Plan](https://intranet.example/plan).\n".as_bytes(),
+    );
+    let id = env.run(&["--json", "doc", "import", &file]).json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = env.run(&["app", "open", "viewer", "--doc", &id]);
+    assert!(
+        r.ok().stdout.contains("# Vermerk")
+            && r.stdout.contains("Plan <https://intranet.example/plan>"),
+        "{}",
+        r.stdout
+    );
+    let r = env.run(&[
+        "app",
+        "act",
+        "viewer",
+        "save",
+        "--doc",
+        &id,
+        "--field",
+        "text=# Vermerk\n\nAufgehoben.",
+    ]);
+    assert!(
+        r.ok().stdout.contains("Saved as a new version"),
+        "{}",
+        r.stdout
+    );
+}
+
+const AMT_FEED: &str = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Amt</title>\
+    <link>https://localhost/</link><description>d</description><item><title>Neue Öffnungszeiten</title>\
+    <guid>a1</guid><description>Ab Dezember gelten neue Zeiten.</description></item></channel></rss>\n";
+
+fn amt_feed(r: &kapsel_tests::https::Received) -> kapsel_tests::https::Reply {
+    match r.path.as_str() {
+        "/amt.xml" => kapsel_tests::https::Reply::ok(AMT_FEED),
+        _ => kapsel_tests::https::Reply::Full {
+            status: 404,
+            headers: vec![],
+            body: vec![],
+        },
+    }
+}
+
+/// The tenant switches a container whose built-in apps were compiled to native code over to
+/// the Pulley interpreter: status says so, each app is recompiled from its sealed component
+/// once (audited), and news, viewer and documents work as before, a request to an origin the
+/// tenant did not grant still refused. Needs no test servers: the feed comes from an HTTPS
+/// server in this process.
+#[test]
+fn the_built_in_apps_run_under_the_interpreter_after_a_policy_switch() {
+    use kapsel_tests::https::{self, TestCa};
+    let env = Env::new();
+    let ca = TestCa::new();
+    let server = https::serve(&ca, amt_feed);
+    let feed_origin = server.origin();
+    let feed = format!("{feed_origin}/amt.xml");
+    // Documents' own library is granted but never reached in this test.
+    let origin = "https://sharepoint.intranet.example";
+    let policy = |serial, engine| {
+        builtin_policy(
+            serial,
+            engine,
+            &ca.pem,
+            origin,
+            Some((feed_origin.as_str(), feed.as_str())),
+        )
+    };
+    enroll_builtin(&env, &policy(1, AppEngine::Native));
+    env.unlock().ok();
+    assert_eq!(
+        env.run(&["--json", "status"]).json()["app_engine"],
+        "native"
+    );
+    let r = env.run(&["app", "open", "news"]);
+    assert!(
+        r.ok().stdout.contains("Neue Öffnungszeiten"),
+        "{}",
+        r.stdout
+    );
+
+    let p2 = env
+        .tenant
+        .policy_file("interpreter.toml", &policy(2, AppEngine::Interpreter));
+    env.run(&["policy", "update", p2.to_str().unwrap()]).ok();
+    let status = env.run(&["status"]);
+    assert!(
+        status.ok().stdout.contains("Pulley interpreter"),
+        "{}",
+        status.stdout
+    );
+    assert_eq!(
+        env.run(&["--json", "status"]).json()["app_engine"],
+        "interpreter"
+    );
+    // The same apps, now interpreted.
+    let r = env.run(&["app", "open", "news"]);
+    assert!(
+        r.ok().stdout.contains("Neue Öffnungszeiten"),
+        "{}",
+        r.stdout
+    );
+    view_and_edit(&env);
+    let r = env.run(&["app", "open", "documents"]);
+    assert!(
+        r.ok().stdout.contains("Intranet") && r.stdout.contains("Elsewhere"),
+        "{}",
+        r.stdout
+    );
+    let r = env.run(&[
+        "app",
+        "act",
+        "documents",
+        "sp:Elsewhere:dir:/sites/team/Shared Documents",
+    ]);
+    assert!(
+        format!("{}{}", r.stdout, r.stderr).contains("is not an origin granted"),
+        "{} {}",
+        r.stdout,
+        r.stderr
+    );
+
+    // A new session loads the stored interpreter artifacts: no second compile.
+    env.run(&["lock"]).ok();
+    env.unlock().ok();
+    let r = env.run(&["app", "open", "news"]);
+    assert!(
+        r.ok().stdout.contains("Neue Öffnungszeiten"),
+        "{}",
+        r.stdout
+    );
+    let v = env.run(&["--json", "audit-log"]).json();
+    let mut recompiled: Vec<String> = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "app-recompiled")
+        .map(|e| {
+            assert_eq!(e["detail"]["engine"], "interpreter", "{e}");
+            e["detail"]["app"].as_str().unwrap_or("").to_string()
+        })
+        .collect();
+    recompiled.sort();
+    assert_eq!(recompiled, ["documents", "news", "viewer"]);
 }
 
 /// The SDK builds from its own copy of the contract (so a copied sdk/ or a git dependency

@@ -4,7 +4,7 @@
 
 use kapsel_core::documents;
 use kapsel_host::Call;
-use kapsel_tests::host::TestHost;
+use kapsel_tests::host::{Picture, TestHost};
 
 struct Fx {
     corpus: std::path::PathBuf,
@@ -617,38 +617,6 @@ fn the_viewer_speaks_german_and_english_through_the_binary() {
     check("de_DE.UTF-8", true);
 }
 
-/// A picture block of a view: its size and pixels (RGB, 3 bytes a pixel).
-struct Picture {
-    alt: String,
-    width: usize,
-    height: usize,
-    rgb: Vec<u8>,
-}
-
-impl Picture {
-    fn at(&self, x: usize, y: usize) -> [u8; 3] {
-        assert!(
-            x < self.width && y < self.height,
-            "({x}, {y}) outside the picture"
-        );
-        let i = (y * self.width + x) * 3;
-        [self.rgb[i], self.rgb[i + 1], self.rgb[i + 2]]
-    }
-
-    /// Asserts that the pixel at (x, y) is `want` within `tolerance` per channel (JPEG is
-    /// lossy; PNG and GIF are exact).
-    fn assert_near(&self, x: usize, y: usize, want: [u8; 3], tolerance: u8) {
-        let got = self.at(x, y);
-        assert!(
-            got.iter()
-                .zip(want)
-                .all(|(g, w)| g.abs_diff(w) <= tolerance),
-            "{}: pixel ({x}, {y}) is {got:?}, not {want:?}",
-            self.alt
-        );
-    }
-}
-
 /// The quadrants of verschraenkt.png, as make_documents.py paints them.
 fn quadrant(x: usize, y: usize) -> [u8; 3] {
     match (y < 101 / 2, x < 203 / 2) {
@@ -668,25 +636,7 @@ impl Fx {
             .host
             .call("viewer", &Call::View(String::new()), Some(&id))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let pictures: Vec<Picture> = o
-            .view
-            .blocks
-            .iter()
-            .filter_map(|b| match b {
-                kapsel_host::Block::Image {
-                    alt,
-                    width,
-                    height,
-                    rgb,
-                } => Some(Picture {
-                    alt: alt.clone(),
-                    width: *width as usize,
-                    height: *height as usize,
-                    rgb: rgb.clone(),
-                }),
-                _ => None,
-            })
-            .collect();
+        let pictures = Picture::all_in(&o.view);
         assert_eq!(pictures.len(), 1, "{name}: {}", o.view.render_text());
         pictures.into_iter().next().unwrap()
     }

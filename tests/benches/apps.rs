@@ -1,6 +1,7 @@
 //! Benchmarks of the built-in apps, each printed with a baseline measured in the same run:
 //! - news: parse a 1,000-item feed and build its list inside Wasm, against the very same
-//!   kapsel-feed code run natively (goal: at most 2× slower);
+//!   kapsel-feed code run natively (goal: at most 2× slower); and the same view with the
+//!   tenant's `[app_host] engine = "interpreter"` (Pulley) against Cranelift's;
 //! - documents: list a 5,000-entry WebDAV folder end to end through the app, the host's http
 //!   capability and a real WsgiDAV, against one raw PROPFIND of the same folder from native
 //!   code (needs the test servers: tests/servers/servers.sh start);
@@ -10,6 +11,7 @@
 
 use std::time::Instant;
 
+use kapsel_core::policy::AppEngine;
 use kapsel_host::Call;
 use kapsel_tests::host::TestHost;
 
@@ -75,6 +77,12 @@ fn main() {
     println!(
         "news: parse + list of a 1,000-item feed   wasm {w:8.2} ms   native {n:8.2} ms   ratio {:.2}   goal <= 2.0",
         w / n
+    );
+    let p = news_under_the_interpreter(rounds);
+    println!(
+        "news: the same view under Pulley           pulley {p:8.2} ms   cranelift {w:8.2} ms   ratio {:.2}   (native code {:.2}x)",
+        p / w,
+        p / n
     );
 
     // documents: a 5,000-entry folder.
@@ -147,6 +155,32 @@ fn main() {
         a / r
     );
     sharepoint(&servers);
+}
+
+/// The news bench view in a host whose policy says `[app_host] engine = "interpreter"`:
+/// median ms of `rounds` warm calls.
+fn news_under_the_interpreter(rounds: usize) -> f64 {
+    let mut h = TestHost::builder()
+        .engine(AppEngine::Interpreter)
+        .apps(
+            "[apps.news]\nstorage_quota_bytes = 16777216\nnotify = true\ndocuments = true\nlog = true\ncall_timeout_ms = 60000\nhttp_origins = [\"https://intranet.example\"]\n",
+        )
+        .build();
+    h.install_builtin("news");
+    h.host
+        .call("news", &Call::View("bench:1000".into()), None)
+        .unwrap();
+    let mut xs = Vec::new();
+    for _ in 0..rounds {
+        let t = Instant::now();
+        let o = h
+            .host
+            .call("news", &Call::View("bench:1000".into()), None)
+            .unwrap();
+        std::hint::black_box(o);
+        xs.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    median(xs)
 }
 
 /// SharePoint through the emulator, under the default call budget and memory limit.

@@ -12,7 +12,7 @@
 //! ```
 
 use kapsel_core::Error;
-use kapsel_core::policy::{Policy, signing};
+use kapsel_core::policy::{AppEngine, Policy, signing};
 use kapsel_core::vault::{MIN_PARAMS, Vault};
 use kapsel_host::{AppHost, Call, CallOutcome, Credentials, InstallReport, Package, Resolver};
 
@@ -43,6 +43,7 @@ pub struct HostBuilder {
     resolver: Option<Box<dyn Resolver>>,
     /// (name, builtin, key)
     publishers: Vec<(String, bool, signing::SigningKey)>,
+    engine: AppEngine,
 }
 
 impl HostBuilder {
@@ -78,6 +79,12 @@ impl HostBuilder {
         self
     }
 
+    /// What runs the apps (`[app_host] engine`; native code unless set).
+    pub fn engine(mut self, engine: AppEngine) -> Self {
+        self.engine = engine;
+        self
+    }
+
     pub fn resolver(mut self, r: Box<dyn Resolver>) -> Self {
         self.resolver = Some(r);
         self
@@ -108,8 +115,9 @@ impl HostBuilder {
             ));
         }
         format!(
-            "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n\n[tls]\n{tls}\n\
+            "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n\n[app_host]\nengine = \"{}\"\n\n[tls]\n{tls}\n\
              [[publishers]]\nname = \"Test publisher\"\nkey = \"{}\"\nbuiltin = true\n\n{more}{}",
+            self.engine.as_str(),
             signing::encode_public_key(&publisher.verifying_key()),
             self.apps
         )
@@ -217,5 +225,58 @@ impl TestHost {
             Ok(o) => o.view.render_text(),
             Err(e) => panic!("{id} {route:?}: {e}"),
         }
+    }
+}
+
+/// A picture block of a view: its size and pixels (RGB, 3 bytes a pixel).
+pub struct Picture {
+    pub alt: String,
+    pub width: usize,
+    pub height: usize,
+    pub rgb: Vec<u8>,
+}
+
+impl Picture {
+    /// Every picture block of `view`, in order.
+    pub fn all_in(view: &kapsel_host::View) -> Vec<Picture> {
+        view.blocks
+            .iter()
+            .filter_map(|b| match b {
+                kapsel_host::Block::Image {
+                    alt,
+                    width,
+                    height,
+                    rgb,
+                } => Some(Picture {
+                    alt: alt.clone(),
+                    width: *width as usize,
+                    height: *height as usize,
+                    rgb: rgb.clone(),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn at(&self, x: usize, y: usize) -> [u8; 3] {
+        assert!(
+            x < self.width && y < self.height,
+            "({x}, {y}) outside the picture"
+        );
+        let i = (y * self.width + x) * 3;
+        [self.rgb[i], self.rgb[i + 1], self.rgb[i + 2]]
+    }
+
+    /// Asserts that the pixel at (x, y) is `want` within `tolerance` per channel (JPEG is
+    /// lossy; PNG and GIF are exact).
+    pub fn assert_near(&self, x: usize, y: usize, want: [u8; 3], tolerance: u8) {
+        let got = self.at(x, y);
+        assert!(
+            got.iter()
+                .zip(want)
+                .all(|(g, w)| g.abs_diff(w) <= tolerance),
+            "{}: pixel ({x}, {y}) is {got:?}, not {want:?}",
+            self.alt
+        );
     }
 }

@@ -61,6 +61,9 @@ pub struct Status {
     pub failed_unlocks: FailedUnlocks,
     pub kdf: crate::vault::KdfParams,
     pub idle_lock_minutes: u32,
+    /// What runs the micro-apps: the policy's `[app_host] engine`.
+    #[serde(default)]
+    pub app_engine: crate::policy::AppEngine,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_key_fingerprint: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -475,6 +478,7 @@ impl Container {
             failed_unlocks: self.vault.failed_unlocks()?,
             kdf: self.vault.kdf_params()?,
             idle_lock_minutes: p.lock.idle_minutes,
+            app_engine: p.app_host.engine,
             data_key_fingerprint: self.vault.keys().ok().map(|k| k.fingerprint()),
             user: self.user().ok().flatten(),
         })

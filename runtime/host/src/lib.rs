@@ -4,7 +4,9 @@
 //! component's real imports are decoded from the binary → each must be declared by the
 //! manifest AND granted by the policy (sealed WASI aside; sockets and wasi:http never) → the
 //! component is compiled once and the artifact stored sealed in the vault with a MAC, so only
-//! bytes this host produced ever reach `Component::deserialize`.
+//! bytes this host produced ever reach `Component::deserialize`. The tenant's `[app_host]
+//! engine` decides whether that artifact is native code or Pulley bytecode; an artifact of
+//! the other engine is replaced from the sealed component at its next launch.
 //! Launch: a cached `InstancePre` per app (cold: artifact from the vault), a fresh store per
 //! call with sealed WASI, memory/table limits and an epoch deadline; each capability re-checks
 //! its grant on every call; storage writes are applied only if the call returns normally.
@@ -61,7 +63,7 @@ use wit::AppPre;
 use kapsel_core::audit;
 use kapsel_core::documents::{self, DocumentInfo};
 use kapsel_core::error::{Error, Result};
-use kapsel_core::policy::{Policy, signing};
+use kapsel_core::policy::{AppEngine, Policy, signing};
 use kapsel_core::vault::Vault;
 use kapsel_i18n::{current as cat, t};
 
@@ -186,13 +188,34 @@ struct Loaded {
     grants: Arc<Grants>,
 }
 
+/// Where the last call's time went, step by step (`kapsel bench apps` reports it). The load
+/// steps stay zero when the app was already loaded (a warm call).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LaunchSplit {
+    /// The sealed record read and decoded, its manifest parsed, its grants checked again.
+    pub record: Duration,
+    /// The artifact read from the vault (every chunk decrypted and authenticated).
+    pub artifact_read: Duration,
+    pub artifact_bytes: usize,
+    /// `Component::deserialize`: the artifact copied into executable memory and registered.
+    pub deserialize: Duration,
+    /// Linked against the host's imports (`InstancePre`).
+    pub link: Duration,
+    /// A store and an instance in a pool slot.
+    pub instantiate: Duration,
+    /// The app's exported function itself.
+    pub run: Duration,
+}
+
 pub struct AppHost {
     engine: Engine,
+    kind: AppEngine,
     pooling: bool,
     linker: Linker<HostState>,
     services: Arc<Services>,
     policy: Arc<Policy>,
     loaded: HashMap<String, Loaded>,
+    last_split: LaunchSplit,
 }
 
 fn build_linker(engine: &Engine) -> Result<Linker<HostState>> {
@@ -252,7 +275,8 @@ impl AppHost {
             .chain([grants::DEFAULT_MEMORY])
             .max()
             .unwrap_or(grants::DEFAULT_MEMORY);
-        let info = engine::build(max_memory)?;
+        let kind = policy.app_host.engine;
+        let info = engine::build(max_memory, kind)?;
         let linker = build_linker(&info.engine)?;
         let services = Arc::new(Services {
             vault: std::sync::Mutex::new(vault.share()?),
@@ -263,16 +287,28 @@ impl AppHost {
         });
         Ok(AppHost {
             engine: info.engine,
+            kind,
             pooling: info.pooling,
             linker,
             services,
             policy: Arc::new(policy.clone()),
             loaded: HashMap::new(),
+            last_split: LaunchSplit::default(),
         })
     }
 
     pub fn pooling(&self) -> bool {
         self.pooling
+    }
+
+    /// What runs the apps of this host, asked of the engine itself (not the policy): native
+    /// code or the Pulley interpreter.
+    pub fn engine_kind(&self) -> AppEngine {
+        if self.engine.is_pulley() {
+            AppEngine::Interpreter
+        } else {
+            AppEngine::Native
+        }
     }
 
     fn vault(&self) -> std::sync::MutexGuard<'_, Vault> {
@@ -414,9 +450,10 @@ impl AppHost {
 
     fn load_artifact_unchecked(&self, artifact: &[u8]) -> Result<Component> {
         // SAFETY: `artifact` was produced by `precompile_component` of this very engine a
-        // moment ago (install) or was read back from the vault blob named by the app's sealed
-        // record, every chunk's AES-GCM tag verified against that blob id (launch), with the
-        // record's engine id equal to this engine's. No other bytes reach here.
+        // moment ago (install, or a launch that recompiled for a changed engine) or was read
+        // back from the vault blob named by the app's sealed record, every chunk's AES-GCM tag
+        // verified against that blob id (launch), with the record's engine id equal to this
+        // engine's. No other bytes reach here.
         unsafe { Component::deserialize(&self.engine, artifact) }.map_err(|e| {
             Error::Tampered(t!(
                 cat(),
@@ -473,6 +510,8 @@ impl AppHost {
         if self.loaded.contains_key(id) {
             return Ok(false);
         }
+        let mut split = LaunchSplit::default();
+        let started = Instant::now();
         let (component, grants) = {
             let vault = self.vault();
             let rec = load_record(&vault, id)?
@@ -483,6 +522,7 @@ impl AppHost {
             let imports: Vec<Import> = rec.imports.iter().map(|n| classify(n)).collect();
             grants::enforce(&grants::decide(&imports, &manifest, Some(&grants)))?;
             let engine_id = engine::compatibility_id(&self.engine);
+            split.record = started.elapsed();
             let artifact = if rec.engine == engine_id {
                 // No hash over the artifact here: the blob's chunks are AES-GCM-sealed under
                 // the vault key with the blob id in their AAD, and that id comes from this
@@ -493,7 +533,8 @@ impl AppHost {
                 let mut artifact = vault.blob_reader(&rec.artifact_blob)?.read_all()?;
                 std::mem::take(&mut *artifact)
             } else {
-                // A new engine: recompile from the stored (sealed) component.
+                // A new engine version, or the tenant switched between native code and
+                // the interpreter: recompile from the stored (sealed) component.
                 let component = vault.blob_reader(&rec.component_blob)?.read_all()?;
                 if sha256_hex(&component) != rec.component_sha256 {
                     return Err(Error::Tampered(t!(
@@ -502,17 +543,26 @@ impl AppHost {
                         id = id
                     )));
                 }
-                self.engine.precompile_component(&component).map_err(|e| {
+                let artifact = self.engine.precompile_component(&component).map_err(|e| {
                     Error::invalid(t!(
                         cat(),
                         "host-recompile",
                         id = id,
                         error = format!("{e:#}")
                     ))
-                })?
+                })?;
+                // Kept in place of the old artifact, so only this launch pays for the
+                // compile. Not fatal when it cannot be stored: the next launch compiles again.
+                let _ = store_recompiled(&vault, id, rec, &engine_id, self.kind, &artifact);
+                artifact
             };
-            (self.load_artifact_unchecked(&artifact)?, grants)
+            split.artifact_read = started.elapsed() - split.record;
+            split.artifact_bytes = artifact.len();
+            let component = self.load_artifact_unchecked(&artifact)?;
+            split.deserialize = started.elapsed() - split.record - split.artifact_read;
+            (component, grants)
         };
+        let linking = Instant::now();
         let pre = AppPre::new(self.linker.instantiate_pre(&component).map_err(|e| {
             Error::invalid(t!(cat(), "host-no-link", id = id, error = format!("{e:#}")))
         })?)
@@ -524,6 +574,8 @@ impl AppHost {
                 error = format!("{e:#}")
             ))
         })?;
+        split.link = linking.elapsed();
+        self.last_split = split;
         self.loaded.insert(
             id.to_string(),
             Loaded {
@@ -566,6 +618,7 @@ impl AppHost {
     /// discards the call's storage writes.
     pub fn call(&mut self, id: &str, call: &Call, document: Option<&str>) -> Result<CallOutcome> {
         let started = Instant::now();
+        self.last_split = LaunchSplit::default();
         let cold = self.load(id)?;
         let loaded = self
             .loaded
@@ -589,13 +642,14 @@ impl AppHost {
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limits);
         store.set_epoch_deadline(engine::ticks(grants.call_timeout));
-        let result = loaded
-            .pre
-            .instantiate(&mut store)
-            .and_then(|app| match call {
-                Call::View(route) => app.view(&mut store, route),
-                Call::Act { action, form } => app.act(&mut store, action, form),
-            });
+        let instantiating = Instant::now();
+        let instance = loaded.pre.instantiate(&mut store);
+        self.last_split.instantiate = instantiating.elapsed();
+        let result = instance.and_then(|app| match call {
+            Call::View(route) => app.view(&mut store, route),
+            Call::Act { action, form } => app.act(&mut store, action, form),
+        });
+        self.last_split.run = instantiating.elapsed() - self.last_split.instantiate;
         let mut state = store.into_data();
         let stdout = state.stdout.contents();
         let stderr = state.stderr.contents();
@@ -781,6 +835,11 @@ impl AppHost {
             .collect()
     }
 
+    /// Where the last [`AppHost::call`]'s time went.
+    pub fn last_split(&self) -> LaunchSplit {
+        self.last_split
+    }
+
     pub fn call_budget(&self, id: &str) -> Option<Duration> {
         self.loaded.get(id).map(|l| l.grants.call_timeout)
     }
@@ -807,6 +866,39 @@ fn load_record(vault: &Vault, id: &str) -> Result<Option<AppRecord>> {
             .map(Some)
             .map_err(|_| Error::Tampered(t!(cat(), "host-record-malformed", id = id))),
     }
+}
+
+/// Replace an app's artifact with one compiled by this host's engine (the record's MAC and
+/// engine id with it), and say so in the audit log.
+fn store_recompiled(
+    vault: &Vault,
+    id: &str,
+    mut rec: AppRecord,
+    engine_id: &str,
+    kind: AppEngine,
+    artifact: &[u8],
+) -> Result<()> {
+    let blob = write_blob(vault, artifact)?;
+    let old_blob = std::mem::replace(&mut rec.artifact_blob, blob.clone());
+    let from = std::mem::replace(&mut rec.engine, engine_id.to_string());
+    let stored = artifact_mac(vault, engine_id, artifact).and_then(|mac| {
+        rec.artifact_mac = mac;
+        let bytes = serde_json::to_vec(&rec).map_err(|e| {
+            Error::Agent(t!(cat(), "host-app-error", id = id, error = e.to_string()))
+        })?;
+        vault.put(APPS_NS, id, &bytes)
+    });
+    if let Err(e) = stored {
+        let _ = vault.blob_delete(&blob);
+        return Err(e);
+    }
+    let _ = vault.blob_delete(&old_blob);
+    audit::append(
+        vault,
+        "app-recompiled",
+        serde_json::json!({ "app": id, "engine": kind.as_str(), "from_engine_id": from, "engine_id": engine_id }),
+    )?;
+    Ok(())
 }
 
 fn write_blob(vault: &Vault, bytes: &[u8]) -> Result<String> {

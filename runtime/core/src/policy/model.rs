@@ -34,6 +34,10 @@ pub struct Policy {
     /// Grants per app id.
     #[serde(default)]
     pub apps: BTreeMap<String, AppGrant>,
+    /// How the micro-app host runs every app. Its own table: `[apps]` holds one table per
+    /// app id, where a setting would take an id away from apps.
+    #[serde(default)]
+    pub app_host: AppHostPolicy,
     #[serde(default)]
     pub servers: Servers,
     #[serde(default)]
@@ -475,6 +479,66 @@ pub struct AppGrant {
     pub settings: BTreeMap<String, String>,
 }
 
+/// `[app_host]`: settings of the micro-app host that hold for every app.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AppHostPolicy {
+    pub engine: AppEngine,
+}
+
+/// What runs an app's code. Both run the same component under the same limits; only where
+/// its instructions execute differs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AppEngine {
+    /// Machine code compiled once at install (Cranelift).
+    #[default]
+    Native,
+    /// Portable bytecode run by wasmtime's Pulley interpreter: no machine code is generated
+    /// at run time, as iOS and hardened Android profiles require.
+    Interpreter,
+}
+
+impl AppEngine {
+    /// The policy's word for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppEngine::Native => "native",
+            AppEngine::Interpreter => "interpreter",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AppEngine {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Word;
+        impl serde::de::Visitor<'_> for Word {
+            type Value = AppEngine;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(&t!(
+                    kapsel_i18n::current(),
+                    "core-policy-app-engine-expected"
+                ))
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                word: &str,
+            ) -> std::result::Result<AppEngine, E> {
+                match word {
+                    "native" => Ok(AppEngine::Native),
+                    "interpreter" => Ok(AppEngine::Interpreter),
+                    _ => Err(E::custom(t!(
+                        kapsel_i18n::current(),
+                        "core-policy-app-engine",
+                        value = format!("{word:?}")
+                    ))),
+                }
+            }
+        }
+        d.deserialize_str(Word)
+    }
+}
+
 /// Credentials for one origin: how, and (optionally) only below which path prefixes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CredentialGrant {
@@ -823,5 +887,31 @@ mod tests {
                 .unwrap_err()
                 .to_string();
         assert!(e.contains("apps.Bad Id"), "{e}");
+    }
+
+    #[test]
+    fn the_app_engine_is_native_unless_the_tenant_says_interpreter() {
+        let base = "serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n";
+        assert_eq!(
+            Policy::parse(base).unwrap().app_host.engine,
+            AppEngine::Native
+        );
+        for (word, engine) in [
+            ("native", AppEngine::Native),
+            ("interpreter", AppEngine::Interpreter),
+        ] {
+            let p = Policy::parse(&format!("{base}[app_host]\nengine = \"{word}\"\n")).unwrap();
+            assert_eq!(p.app_host.engine, engine);
+            assert_eq!(engine.as_str(), word);
+        }
+        for bad in ["\"jit\"", "\"Interpreter\"", "1"] {
+            let e = Policy::parse(&format!("{base}[app_host]\nengine = {bad}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("\"native\"") && e.contains("\"interpreter\""),
+                "{bad}: {e}"
+            );
+        }
     }
 }

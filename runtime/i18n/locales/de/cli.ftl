@@ -43,6 +43,9 @@ cli-status-policy = Richtlinie
 cli-status-policy-value = Seriennummer { $serial }, sha256 { $sha256 }
 cli-status-failed-unlocks = Fehlversuche
 cli-status-kdf = Schlüsselableitung
+cli-status-app-engine = Apps laufen als
+cli-status-app-engine-native = Maschinencode, bei der Installation übersetzt (Cranelift)
+cli-status-app-engine-interpreter = Bytecode im Pulley-Interpreter (kein zur Laufzeit erzeugter Maschinencode)
 cli-status-data-key = Datenschlüssel-ID
 
 ## kapsel audit-log

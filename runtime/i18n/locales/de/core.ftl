@@ -80,6 +80,8 @@ core-password-too-short = das Passwort hat { $length } Zeichen; der Mandant verl
 core-password-too-simple = das Passwort enthält { $classes } Arten von Zeichen (Kleinbuchstaben, Großbuchstaben, Ziffern, sonstige); der Mandant verlangt { $min }
 core-time-of-day-bad = { $text } ist keine Uhrzeit (HH:MM)
 core-policy-credential-form = erwartet wird "basic", "bearer" oder {"{"} kind = "basic", paths = ["/prefix/"] {"}"}
+core-policy-app-engine-expected = "native" oder "interpreter"
+core-policy-app-engine = app_host.engine = { $value } ist keine Ausführungsart: erwartet wird "native" (bei der Installation übersetzter Maschinencode) oder "interpreter" (kein zur Laufzeit erzeugter Maschinencode, für iOS und gehärtetes Android)
 core-policy-invalid = die Richtlinie ist ungültig: { $error }
 core-policy-tenant-id = tenant.id { $id } muss aus 1 bis 64 Zeichen a-z, 0-9, - bestehen
 core-policy-clipboard = dlp.clipboard = true: Kapsel kopiert nie etwas aus dem Container heraus; entfernen Sie den Eintrag

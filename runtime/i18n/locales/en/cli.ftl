@@ -43,6 +43,9 @@ cli-status-policy = Policy
 cli-status-policy-value = serial { $serial }, sha256 { $sha256 }
 cli-status-failed-unlocks = Failed unlocks
 cli-status-kdf = Key derivation
+cli-status-app-engine = Apps run as
+cli-status-app-engine-native = native code, compiled at install (Cranelift)
+cli-status-app-engine-interpreter = bytecode in the Pulley interpreter (no machine code generated at run time)
 cli-status-data-key = Data key id
 
 ## kapsel audit-log

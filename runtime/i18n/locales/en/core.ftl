@@ -80,6 +80,8 @@ core-password-too-short = the password has { $length } characters; the tenant re
 core-password-too-simple = the password mixes { $classes } kinds of characters (lower case, upper case, digits, others); the tenant requires { $min }
 core-time-of-day-bad = { $text } is not a time of day (HH:MM)
 core-policy-credential-form = expected "basic", "bearer" or {"{"} kind = "basic", paths = ["/prefix/"] {"}"}
+core-policy-app-engine-expected = "native" or "interpreter"
+core-policy-app-engine = app_host.engine = { $value } is not an engine: expected "native" (machine code compiled at install) or "interpreter" (no machine code generated at run time, for iOS and hardened Android)
 core-policy-invalid = the policy is not valid: { $error }
 core-policy-tenant-id = tenant.id { $id } must be 1-64 of a-z, 0-9, -
 core-policy-clipboard = dlp.clipboard = true: Kapsel never copies out of the container; remove it

@@ -86,6 +86,15 @@ pub fn status(
                 s.kdf.memory_kib, s.kdf.iterations, s.kdf.parallelism
             ),
         ),
+        (
+            t!(cat, "cli-status-app-engine"),
+            match s.app_engine {
+                kapsel_core::policy::AppEngine::Native => t!(cat, "cli-status-app-engine-native"),
+                kapsel_core::policy::AppEngine::Interpreter => {
+                    t!(cat, "cli-status-app-engine-interpreter")
+                }
+            },
+        ),
     ];
     if let Some(fp) = &s.data_key_fingerprint {
         rows.push((t!(cat, "cli-status-data-key"), fp.clone()));
