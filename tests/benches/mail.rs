@@ -184,7 +184,7 @@ fn main() {
         mbsync_peak as f64 / 1024.0
     );
     println!(
-        "  ratio kapsel/mbsync speed: {:.2} (goal ≥ 1.0)",
+        "  ratio kapsel/mbsync speed: {:.2} (goal ≥ 1.2)",
         mbsync_time.as_secs_f64() / kapsel_time.as_secs_f64()
     );
 
