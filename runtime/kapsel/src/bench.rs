@@ -401,7 +401,7 @@ fn vault(quick: bool) -> Result<Report> {
             .notes
             .push("debug build: run `cargo run --release -- bench vault` for real numbers".into());
     }
-    // Measured first, on an idle machine: the ceiling every MB/s row below is held against.
+    // Measured first, on an idle machine: the ceiling every MiB/s row below is held against.
     let limit = AeadLimit::measure(quick)?;
     limit.rows(&mut report);
     report.notes.push(cpu_note());
@@ -512,7 +512,7 @@ fn vault(quick: bool) -> Result<Report> {
     report.row(
         "sealed blob write (64 KiB chunks)",
         sealed_write,
-        "MB/s",
+        "MiB/s",
         Some(plain_write),
         ">= 0.50",
     );
@@ -539,7 +539,7 @@ fn vault(quick: bool) -> Result<Report> {
             plain_hot = plain_read;
             "sealed blob read (page cache)"
         };
-        report.row(name, sealed_read, "MB/s", Some(plain_read), ">= 0.50");
+        report.row(name, sealed_read, "MiB/s", Some(plain_read), ">= 0.50");
         report.limit(&format!("AES-GCM, {} cores", limit.cores), aead_all);
     }
     // What an app launch does with its artifact: the whole blob into one new buffer. The
@@ -557,7 +557,7 @@ fn vault(quick: bool) -> Result<Report> {
     report.row(
         "sealed blob read_all (page cache)",
         sealed_all,
-        "MB/s",
+        "MiB/s",
         Some(plain_all),
         ">= 0.50",
     );
@@ -568,8 +568,8 @@ fn vault(quick: bool) -> Result<Report> {
     let cores = limit.cores as f64;
     let bound = 1.0 / (1.0 / (cores * plain_hot).max(1e-9) + 1.0 / aead_all.max(1e-9));
     report.notes.push(format!(
-        "copy + open bound: one page-cache copy per byte ({plain_hot:.0} MB/s per core, the plain read, \
-         on {cores} cores) plus one AES-GCM pass ({aead_all:.0} MB/s on all cores) = {bound:.0} MB/s, \
+        "copy + open bound: one page-cache copy per byte ({plain_hot:.0} MiB/s per core, the plain read, \
+         on {cores} cores) plus one AES-GCM pass ({aead_all:.0} MiB/s on all cores) = {bound:.0} MiB/s, \
          {:.2} of the all-core AES-GCM limit; the page-cache read reaches {:.2} of this bound",
         bound / aead_all.max(1e-9),
         report
@@ -805,20 +805,20 @@ impl AeadLimit {
             report.row(
                 &format!("AES-256-GCM {}, 1 core", which.name()),
                 *one,
-                "MB/s",
+                "MiB/s",
                 None,
                 "-",
             );
             report.row(
                 &format!("AES-256-GCM {}, {} cores", which.name(), self.cores),
                 *all,
-                "MB/s",
+                "MiB/s",
                 None,
                 "-",
             );
         }
         match self.openssl {
-            Some(v) => report.row("openssl speed aes-256-gcm 16 KiB", v, "MB/s", None, "-"),
+            Some(v) => report.row("openssl speed aes-256-gcm 16 KiB", v, "MiB/s", None, "-"),
             None => report
                 .notes
                 .push("openssl not installed: no reference figure".into()),
