@@ -209,7 +209,6 @@ pub struct LaunchSplit {
 
 pub struct AppHost {
     engine: Engine,
-    kind: AppEngine,
     pooling: bool,
     linker: Linker<HostState>,
     services: Arc<Services>,
@@ -275,8 +274,7 @@ impl AppHost {
             .chain([grants::DEFAULT_MEMORY])
             .max()
             .unwrap_or(grants::DEFAULT_MEMORY);
-        let kind = policy.app_host.engine;
-        let info = engine::build(max_memory, kind)?;
+        let info = engine::build(max_memory, policy.app_host.engine)?;
         let linker = build_linker(&info.engine)?;
         let services = Arc::new(Services {
             vault: std::sync::Mutex::new(vault.share()?),
@@ -287,7 +285,6 @@ impl AppHost {
         });
         Ok(AppHost {
             engine: info.engine,
-            kind,
             pooling: info.pooling,
             linker,
             services,
@@ -553,7 +550,8 @@ impl AppHost {
                 })?;
                 // Kept in place of the old artifact, so only this launch pays for the
                 // compile. Not fatal when it cannot be stored: the next launch compiles again.
-                let _ = store_recompiled(&vault, id, rec, &engine_id, self.kind, &artifact);
+                let _ =
+                    store_recompiled(&vault, id, rec, &engine_id, self.engine_kind(), &artifact);
                 artifact
             };
             split.artifact_read = started.elapsed() - split.record;

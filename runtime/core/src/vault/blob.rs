@@ -693,16 +693,25 @@ impl<'v> BlobReader<'v> {
         }
         self.buf.resize(bytes, 0);
         let mut buf = std::mem::take(&mut self.buf);
-        let (ok, fault) = self.source()?.open_into(self.index, n, &mut buf);
+        let opened = self.open_next(n, &mut buf);
         self.buf = buf;
         self.pos = 0;
-        self.end = self.layout.bytes(self.index, ok);
+        self.end = opened?;
+        Ok(())
+    }
+
+    /// Open the next `n` chunks into `dst` and move past those that opened; returns their
+    /// bytes. Ends in an error only when not even the first chunk opened; otherwise the
+    /// failure waits in `failed` behind the good chunks.
+    fn open_next(&mut self, n: usize, dst: &mut [u8]) -> Result<usize> {
+        let (ok, fault) = self.source()?.open_into(self.index, n, dst);
+        let good = self.layout.bytes(self.index, ok);
         self.index += ok as u64;
         match (ok, fault) {
             (0, Some(fault)) => Err(fault.error(&self.id)),
             (_, fault) => {
                 self.failed = fault;
-                Ok(())
+                Ok(good)
             }
         }
     }
@@ -725,16 +734,7 @@ impl<'v> BlobReader<'v> {
             }
             if n >= workers() {
                 let bytes = self.layout.bytes(self.index, n);
-                let (ok, fault) = self.source()?.open_into(self.index, n, &mut out[..bytes]);
-                let good = self.layout.bytes(self.index, ok);
-                self.index += ok as u64;
-                return match (ok, fault) {
-                    (0, Some(fault)) => Err(fault.error(&self.id)),
-                    (_, fault) => {
-                        self.failed = fault;
-                        Ok(good)
-                    }
-                };
+                return self.open_next(n, &mut out[..bytes]);
             }
             self.refill()?;
         }
