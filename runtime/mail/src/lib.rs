@@ -145,6 +145,19 @@ pub fn sync_now(
     only: Option<Vec<String>>,
     progress: &mut dyn FnMut(&sync::Progress),
 ) -> Result<answers::Synced> {
+    sync_then_send(vault, account, only, progress, &|| true)
+}
+
+/// `sync_now` for a caller whose account may go stale while it syncs (the background
+/// worker, retired by a policy update): the outbox is sent only while `current()` holds, so
+/// a message queued under the new policy never leaves through the old policy's server.
+pub fn sync_then_send(
+    vault: &mut Vault,
+    account: &Account,
+    only: Option<Vec<String>>,
+    progress: &mut dyn FnMut(&sync::Progress),
+    current: &dyn Fn() -> bool,
+) -> Result<answers::Synced> {
     let opened_list = opened(vault)?;
     let mut imap = account.imap()?;
     let report = {
@@ -165,7 +178,7 @@ pub fn sync_now(
             Some((n.id, n.folder.as_str())),
         )?;
     }
-    let flush = outbox::flush(vault, account)?;
+    let flush = outbox::flush_while(vault, account, current)?;
     audit::append(
         vault,
         "mail-synced",

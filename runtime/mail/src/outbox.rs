@@ -169,10 +169,24 @@ fn flush_lock() -> std::sync::MutexGuard<'static, ()> {
 /// Try to send everything queued, oldest first. A server that cannot be reached stops the
 /// round (the rest stays queued); a refused message is kept as `failed` with the reason.
 pub fn flush(vault: &mut Vault, account: &Account) -> Result<FlushReport> {
+    flush_while(vault, account, &|| true)
+}
+
+/// `flush` that sends nothing once `current()` is false: checked after the round lock is
+/// held (a round of the new policy may just have finished) and before each connection.
+pub fn flush_while(
+    vault: &mut Vault,
+    account: &Account,
+    current: &dyn Fn() -> bool,
+) -> Result<FlushReport> {
     let _one = flush_lock();
     let mut report = FlushReport::default();
     let mut entries = list(vault)?;
     entries.sort_by(|a, b| a.id.cmp(&b.id));
+    if !current() {
+        report.queued = entries.iter().filter(|e| e.state == State::Queued).count();
+        return Ok(report);
+    }
     let Some(endpoint) = account.submission.clone() else {
         report.queued = entries.iter().filter(|e| e.state == State::Queued).count();
         if report.queued > 0 {
@@ -206,6 +220,10 @@ pub fn flush(vault: &mut Vault, account: &Account) -> Result<FlushReport> {
             )));
         };
         if session.is_none() {
+            if !current() {
+                report.queued += 1;
+                continue;
+            }
             match Submission::connect(
                 &endpoint,
                 &account.tls,
@@ -391,4 +409,68 @@ fn already_filed(imap: &mut super::imap::Imap, sent: &str, message_id: &str) -> 
     Ok(!imap
         .uid_search(&format!("HEADER Message-ID \"{message_id}\""))?
         .is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kapsel_core::net::stream::{Endpoint, Security};
+    use std::net::TcpListener;
+    use std::time::Duration;
+
+    /// A worker retired by a policy update still holds the old policy's account: a round it
+    /// starts after retiring must not even connect to the old submission server.
+    #[test]
+    fn a_round_that_is_no_longer_current_connects_to_nothing() {
+        let dir = std::env::temp_dir().join(format!("kapsel-outbox-{}", std::process::id()));
+        let mut vault =
+            Vault::create(&dir, "Test-Password-1", kapsel_core::vault::MIN_PARAMS).unwrap();
+        let old_server = TcpListener::bind("127.0.0.1:0").unwrap();
+        old_server.set_nonblocking(true).unwrap();
+        let port = old_server.local_addr().unwrap().port();
+        let account = Account {
+            user: "carol@corp.test".into(),
+            password: zeroize::Zeroizing::new("pw".into()),
+            imap: Endpoint::parse("imap://127.0.0.1:1", crate::imap::SCHEMES).unwrap(),
+            submission: Some(
+                Endpoint::parse(
+                    &format!("submission://127.0.0.1:{port}"),
+                    &[("submission", 587, Security::StartTls)],
+                )
+                .unwrap(),
+            ),
+            sieve: None,
+            tls: kapsel_core::net::tls::client_config(&Default::default()).unwrap(),
+            timeout: Duration::from_secs(2),
+        };
+        let built = Built {
+            message: b"Subject: x\r\n\r\nbody\r\n".to_vec(),
+            envelope: Envelope {
+                from: "carol@corp.test".into(),
+                to: vec!["dave@example.org".into()],
+            },
+            message_id: "<x@corp.test>".into(),
+        };
+        queue(&mut vault, &built, "x").unwrap();
+
+        let report = flush_while(&mut vault, &account, &|| false).unwrap();
+        assert_eq!((report.queued, report.sent.len()), (1, 0));
+        assert!(report.error.is_none());
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(old_server.accept().is_err(), "a stale round connected");
+        let left = list(&vault).unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!((left[0].state, left[0].attempts), (State::Queued, 0));
+
+        // The same round while current does connect (and keeps the message on failure).
+        let report = flush_while(&mut vault, &account, &|| true).unwrap();
+        assert!(report.error.is_some(), "{report:?}");
+        assert!(
+            old_server.accept().is_ok(),
+            "a current round never connected"
+        );
+        assert_eq!(list(&vault).unwrap()[0].state, State::Queued);
+        drop(vault);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -515,7 +515,7 @@ fn background(
         let backoff = Duration::from_secs(15 * u64::from(failures.min(20)));
         let due = last_sync.is_none_or(|t| t.elapsed() >= interval.max(backoff));
         if active && due {
-            let ok = run_sync(&mut vault, &account, &shared, None);
+            let ok = run_sync(&mut vault, &account, &shared, None, &retired);
             failures = if ok { 0 } else { failures + 1 };
             last_sync = Some(Instant::now());
             continue;
@@ -536,7 +536,13 @@ fn background(
                 &retired,
             ) {
                 Ok(true) => {
-                    if !run_sync(&mut vault, &account, &shared, Some(vec!["INBOX".into()])) {
+                    if !run_sync(
+                        &mut vault,
+                        &account,
+                        &shared,
+                        Some(vec!["INBOX".into()]),
+                        &retired,
+                    ) {
                         failures += 1;
                     }
                 }
@@ -558,13 +564,21 @@ fn run_sync(
     account: &Account,
     shared: &Shared,
     only: Option<Vec<String>>,
+    retired: &dyn Fn() -> bool,
 ) -> bool {
     let _g = guard(&shared.sync_lock);
     guard(&shared.status).running = true;
     let status = Arc::clone(&shared.status);
-    let result = super::sync_now(vault, account, only, &mut |p| {
-        guard(&status).progress = Some(p.clone());
-    });
+    let current = || !retired();
+    let result = super::sync_then_send(
+        vault,
+        account,
+        only,
+        &mut |p| {
+            guard(&status).progress = Some(p.clone());
+        },
+        &current,
+    );
     let mut s = guard(&shared.status);
     s.running = false;
     s.progress = None;
