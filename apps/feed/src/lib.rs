@@ -60,9 +60,10 @@ impl Article {
 /// An article's body as the safe HTML reader's pieces, relative links resolved against the
 /// body's base by the URL rules (`../`, `?q`, `#f`, `//host`); a link that resolves to no web
 /// address (`mailto:`) is kept as written.
-pub fn body_pieces(a: &Article) -> Vec<kapsel_text::Piece> {
+/// `image` is the word shown before an image's alt text, in the user's language.
+pub fn body_pieces(a: &Article, image: &str) -> Vec<kapsel_text::Piece> {
     let (html, base) = a.body();
-    kapsel_text::to_blocks(html, None)
+    kapsel_text::to_blocks(html, None, image)
         .into_iter()
         .map(|p| match p {
             kapsel_text::Piece::Link { label, url } => {
@@ -308,7 +309,8 @@ fn one_line(t: &str) -> String {
 
 /// HTML (a title marked `type="html"`) as one line of text.
 fn plain(html: &str) -> String {
-    kapsel_text::to_blocks(html, None)
+    // A title has no room for a word in some language: an image is its alt text in brackets.
+    kapsel_text::to_blocks(html, None, "")
         .into_iter()
         .map(|p| match p {
             kapsel_text::Piece::Heading(t)

@@ -165,7 +165,7 @@ fn nested_xml_base_resolves_links_and_enclosures() {
 
 /// The links a reader shows for an article's body, resolved as the news app resolves them.
 fn body_links(a: &Article) -> Vec<String> {
-    body_pieces(a)
+    body_pieces(a, "image")
         .into_iter()
         .filter_map(|p| match p {
             kapsel_text::Piece::Link { url, .. } => Some(url),

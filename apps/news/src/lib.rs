@@ -387,7 +387,7 @@ fn article(id: &str) -> Result<View, AppError> {
         // The host shows a link with its origin and never follows it on its own.
         view = view.link(text::open_original(), link.clone());
     }
-    for piece in kapsel_feed::body_pieces(&a) {
+    for piece in kapsel_feed::body_pieces(&a, text::image()) {
         view = match piece {
             kapsel_text::Piece::Heading(t) => view.heading(t),
             kapsel_text::Piece::Text(t) => view.text(t),

@@ -270,6 +270,14 @@ pub fn categories(list: &str) -> String {
     }
 }
 
+/// The word before an image's alt text in an article: `[image: Rathaus]`.
+pub fn image() -> &'static str {
+    match lang() {
+        Lang::De => "Bild",
+        Lang::En => "image",
+    }
+}
+
 pub fn open_original() -> &'static str {
     match lang() {
         Lang::De => "Originalartikel öffnen",

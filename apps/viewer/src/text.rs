@@ -388,6 +388,11 @@ pub fn image_prefix() -> &'static str {
     t("[image: ", "[Bild: ")
 }
 
+/// The word before an HTML image's alt text (`kapsel_text` writes `[word: alt]`).
+pub fn image_word() -> &'static str {
+    t("image", "Bild")
+}
+
 // Office documents.
 
 pub fn not_well_formed(part: &str, e: &str) -> String {

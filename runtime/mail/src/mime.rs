@@ -1133,7 +1133,8 @@ pub fn unflow(text: &str, delsp: bool) -> String {
 pub fn html_to_text(html: &str) -> String {
     use kapsel_text::Piece;
     let mut out = String::new();
-    for piece in kapsel_text::to_blocks(html, None) {
+    let image = t!(cat(), "mailbox-image");
+    for piece in kapsel_text::to_blocks(html, None, &image) {
         match piece {
             Piece::Heading(t) => {
                 out.push_str(&t);

@@ -1,7 +1,7 @@
 //! HTML as safe text (shared by the viewer and the news app): tags are dropped, scripts, styles and embedded content never run or
 //! load, entities are decoded, links are kept as link blocks (shown with their origin, never
-//! followed), images become their alt text. A forgiving tokenizer: broken HTML still yields
-//! text, never an error.
+//! followed), images become their alt text behind a word the caller gives in the user's
+//! language. A forgiving tokenizer: broken HTML still yields text, never an error.
 
 #[derive(Debug, PartialEq)]
 pub enum Piece {
@@ -143,8 +143,10 @@ fn attr(tag: &str, name: &str) -> Option<String> {
     None
 }
 
-/// Turn HTML into pieces. `base` resolves relative links when given.
-pub fn to_blocks(html: &str, base: Option<&str>) -> Vec<Piece> {
+/// Turn HTML into pieces. `base` resolves relative links when given; an image with alt text
+/// becomes `[image: alt]` with `image` the caller's word for it (this crate runs in guests
+/// too, so it has no catalogue of its own), or `[alt]` when that word is empty.
+pub fn to_blocks(html: &str, base: Option<&str>, image: &str) -> Vec<Piece> {
     let mut out = Vec::new();
     let mut text = String::new();
     let mut heading = false;
@@ -242,7 +244,12 @@ pub fn to_blocks(html: &str, base: Option<&str>) -> Vec<Piece> {
             }
             "img" if !closing => {
                 if let Some(alt) = attr(tag, "alt").filter(|a| !a.trim().is_empty()) {
-                    text.push_str(&format!(" [image: {}] ", alt.trim()));
+                    let alt = alt.trim();
+                    if image.is_empty() {
+                        text.push_str(&format!(" [{alt}] "));
+                    } else {
+                        text.push_str(&format!(" [{image}: {alt}] "));
+                    }
                 }
             }
             n if BLOCK.contains(&n) => flush(&mut text, &mut heading, &mut item, &mut out),
@@ -280,11 +287,28 @@ mod tests {
     #[test]
     fn a_less_than_sign_in_text_is_text() {
         assert_eq!(
-            to_blocks("<p>5 < 7 und 7 > 5.</p><p>a<b>b</b> <3 x</p>", None),
+            to_blocks(
+                "<p>5 < 7 und 7 > 5.</p><p>a<b>b</b> <3 x</p>",
+                None,
+                "image"
+            ),
             [
                 Piece::Text("5 < 7 und 7 > 5.".into()),
                 Piece::Text("ab <3 x".into())
             ]
+        );
+    }
+
+    #[test]
+    fn an_image_is_named_in_the_callers_words() {
+        let html = "<p>Vor <img src=x alt=' Rathaus '> nach <img src=y></p>";
+        assert_eq!(
+            to_blocks(html, None, "Bild"),
+            [Piece::Text("Vor [Bild: Rathaus] nach".into())]
+        );
+        assert_eq!(
+            to_blocks(html, None, ""),
+            [Piece::Text("Vor [Rathaus] nach".into())]
         );
     }
 }

@@ -5,7 +5,7 @@ use kapsel_text::{Piece, to_blocks};
 use super::Page;
 
 pub fn render(html: &str, page: &mut Page) -> Result<(), String> {
-    for piece in to_blocks(html, None) {
+    for piece in to_blocks(html, None, crate::text::image_word()) {
         match piece {
             Piece::Heading(t) => page.heading(&t),
             Piece::Text(t) => page.text(&t),

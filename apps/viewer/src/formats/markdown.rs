@@ -121,7 +121,7 @@ pub fn render(text: &str, page: &mut Page) -> Result<(), String> {
             Event::Html(h) => match s.html.as_mut() {
                 Some(block) => block.push_str(&h),
                 None => {
-                    for piece in kapsel_text::to_blocks(&h, None) {
+                    for piece in kapsel_text::to_blocks(&h, None, crate::text::image_word()) {
                         if let Piece::Text(t) = piece {
                             s.push_apart(&t);
                         }
@@ -131,7 +131,7 @@ pub fn render(text: &str, page: &mut Page) -> Result<(), String> {
             Event::End(TagEnd::HtmlBlock) => {
                 let html = s.html.take().unwrap_or_default();
                 // An HTML block is as many blocks as it has paragraphs, headings, items.
-                for piece in kapsel_text::to_blocks(&html, None) {
+                for piece in kapsel_text::to_blocks(&html, None, crate::text::image_word()) {
                     match piece {
                         Piece::Heading(t) => page.heading(&t),
                         Piece::Text(t) => page.text(&t),
@@ -144,7 +144,7 @@ pub fn render(text: &str, page: &mut Page) -> Result<(), String> {
                 if is_br(&h) {
                     s.buf.push('\n');
                 } else {
-                    for piece in kapsel_text::to_blocks(&h, None) {
+                    for piece in kapsel_text::to_blocks(&h, None, crate::text::image_word()) {
                         if let Piece::Text(t) = piece {
                             s.push_apart(&t);
                         }

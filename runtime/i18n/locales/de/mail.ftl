@@ -54,6 +54,8 @@ mailbox-forward-header = -------- Weitergeleitete Nachricht --------
 mailbox-forward-from = Von: { $from }
 mailbox-forward-to = An: { $to }
 mailbox-forward-subject = Betreff: { $subject }
+# The word before an HTML image's alt text in a mail: [Bild: Logo]
+mailbox-image = Bild
 mailbox-forward-not-attached = [Kapsel konnte nicht anhängen: { $list }]
 
 ## Der Postausgang

@@ -54,6 +54,8 @@ mailbox-forward-header = -------- Forwarded message --------
 mailbox-forward-from = From: { $from }
 mailbox-forward-to = To: { $to }
 mailbox-forward-subject = Subject: { $subject }
+# The word before an HTML image's alt text in a mail: [image: Logo]
+mailbox-image = image
 mailbox-forward-not-attached = [Kapsel could not attach: { $list }]
 
 ## The outbox
