@@ -899,7 +899,16 @@ fn drafts_forward_reply_all_and_move_go_through_the_server() {
         &format!("{marker}-ra"),
     ])
     .ok();
-    // Forward to Erin with the original text.
+    // Forward to Erin with the original text and a container document attached.
+    let file = env.tmp.path().join("beschluss.txt");
+    std::fs::write(&file, "Beschluss vom Freitag").unwrap();
+    let doc = env
+        .run(&["--json", "doc", "import", file.to_str().unwrap()])
+        .ok()
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     env.run(&[
         "mail",
         "forward",
@@ -908,6 +917,8 @@ fn drafts_forward_reply_all_and_move_go_through_the_server() {
         "erin@example.org",
         "--body",
         &format!("{marker}-fw"),
+        "--attach",
+        &doc,
     ])
     .ok();
     let (ra, fw, dr) = wait_for(Duration::from_secs(10), || {
@@ -935,6 +946,9 @@ fn drafts_forward_reply_all_and_move_go_through_the_server() {
         fw.contains("Bitte um Rueckmeldung.") && fw.contains("Fwd: "),
         "{fw}"
     );
+    let (info, bytes) = kapsel_mail::mime::attachment(fw.as_bytes(), 0).unwrap();
+    assert_eq!(info.name, "beschluss.txt");
+    assert_eq!(bytes, b"Beschluss vom Freitag");
 
     // Move to Trash: gone here and there, present in Trash on the server.
     env.run(&["mail", "move", &id, "Trash"]).ok();

@@ -71,6 +71,9 @@ pub enum MailRequest {
         id: i64,
         to: Vec<String>,
         body: String,
+        /// Container documents sent along besides the original's attachments.
+        #[serde(default)]
+        attachments: Vec<String>,
         save_only: bool,
     },
     Drafts,
@@ -345,6 +348,7 @@ pub fn handle(
             id,
             to,
             body,
+            attachments,
             save_only,
         } => {
             let store = MailStore::new(container.vault());
@@ -374,6 +378,7 @@ pub fn handle(
                 );
                 draft.body.push_str(&format!("\n{note}\n"));
             }
+            draft.attachments.extend(attachments);
             send_or_save(container, draft, save_only)
         }
         MailRequest::Drafts => {

@@ -212,13 +212,14 @@ fn mail_effect(root: &Path, cat: &Catalog, e: MailEffect) -> Result<Outcome> {
                     id,
                     all,
                     body: draft.body,
-                    attachments: Vec::new(),
+                    attachments: draft.attachments,
                     save_only,
                 },
                 ComposeKind::Forward { id } => MailRequest::Forward {
                     id,
                     to: draft.to,
                     body: draft.body,
+                    attachments: draft.attachments,
                     save_only,
                 },
             };

@@ -763,6 +763,7 @@ pub fn run(root: &Path, cmd: MailCommand, out: Out) -> Result<()> {
                     id,
                     to,
                     body: body.text()?,
+                    attachments: body.attach,
                     save_only: body.draft,
                 },
             )?;
