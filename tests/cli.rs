@@ -392,9 +392,21 @@ fn tenant_tools_round_trip() {
 #[test]
 fn bad_input_gets_a_clear_message_and_a_nonzero_exit() {
     let env = Env::new();
-    env.run(&["--frobnicate"]).fails(2, "unexpected argument");
+    env.run(&["--frobnicate"])
+        .fails(2, "unknown option '--frobnicate'");
     env.run(&["unlock", "--no-such-flag"])
-        .fails(2, "unexpected argument");
+        .fails(2, "unknown option '--no-such-flag'");
+    // clap finds the mistake; the catalogue says it, in German too.
+    let mut cmd = env.command(&env.bin, &["mail", "compose", "--too", "x"]);
+    cmd.env("LANG", "de_DE.UTF-8");
+    let de = kapsel_tests::run_command(&mut cmd, None);
+    de.fails(2, "unbekannte Option '--too'");
+    assert!(de.stderr.contains("Meinten Sie '--to'?"), "{}", de.stderr);
+    assert!(
+        de.stderr.contains("Aufruf: kapsel mail compose"),
+        "{}",
+        de.stderr
+    );
     env.run(&["status"]).fails(7, "no container");
     env.run(&["unlock", "--password-stdin"])
         .fails(7, "no container");

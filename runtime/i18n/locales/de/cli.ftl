@@ -6,6 +6,20 @@ cli-warning = kapsel: Warnung: { $message }
 cli-agent-crashed = kapsel: der Sitzungsdienst ist am { $time } UTC ausgefallen ({ $place }) — der Fehler steht im Prüfprotokoll; ist der Container jetzt gesperrt, entsperren Sie ihn erneut
 cli-cannot-write = { $path } kann nicht geschrieben werden
 
+## Fehler in der Befehlszeile ($arg, $command, $value: wie eingegeben oder wie in der Hilfe benannt)
+cli-usage-unknown-argument = unbekannte Option '{ $arg }'
+cli-usage-unknown-command = unbekannter Befehl '{ $command }'
+cli-usage-invalid-value = '{ $value }' ist kein gültiger Wert für '{ $arg }'
+cli-usage-missing-argument = fehlt: { $args }
+cli-usage-missing-command = '{ $command }' braucht einen Befehl
+cli-usage-conflict = '{ $arg }' kann nicht zusammen mit '{ $other }' verwendet werden
+cli-usage-values = falsche Anzahl von Werten für '{ $arg }'
+cli-usage-not-utf8 = ein Argument ist kein gültiges UTF-8
+cli-usage-other = die Befehlszeile ist nicht verständlich
+cli-usage-did-you-mean = Meinten Sie '{ $suggestion }'?
+cli-usage-possible-values = Mögliche Werte: { $values }
+cli-usage-more = Mehr mit '--help'.
+
 ## Anmeldung, Entsperren, Sperren, Passwort, Löschen
 cli-not-a-login = { $login } ist kein Anmeldename
 cli-prompt-password = Verzeichnis-Passwort (AD):{" "}

@@ -6,6 +6,20 @@ cli-warning = kapsel: warning: { $message }
 cli-agent-crashed = kapsel: the session agent failed at { $time } UTC ({ $place }) — the error is recorded in the audit log; if the container is locked now, unlock it again
 cli-cannot-write = cannot write { $path }
 
+## Mistakes on the command line ($arg, $command, $value: as the user typed them or as the help names them)
+cli-usage-unknown-argument = unknown option '{ $arg }'
+cli-usage-unknown-command = unknown command '{ $command }'
+cli-usage-invalid-value = '{ $value }' is not a valid value for '{ $arg }'
+cli-usage-missing-argument = missing: { $args }
+cli-usage-missing-command = '{ $command }' needs a command
+cli-usage-conflict = '{ $arg }' cannot be used together with '{ $other }'
+cli-usage-values = wrong number of values for '{ $arg }'
+cli-usage-not-utf8 = an argument is not valid UTF-8
+cli-usage-other = the command line could not be understood
+cli-usage-did-you-mean = Did you mean '{ $suggestion }'?
+cli-usage-possible-values = Possible values: { $values }
+cli-usage-more = More with '--help'.
+
 ## Enrolment, unlock, lock, password, wipe
 cli-not-a-login = { $login } is not a login name
 cli-prompt-password = Directory (AD) password:{" "}

@@ -13,6 +13,7 @@ mod password;
 mod render;
 pub mod tenant;
 mod tenant_devices;
+mod usage_error;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -326,10 +327,13 @@ pub fn main() -> i32 {
     // The language comes first, so that even `--help` speaks it; the container (for the
     // tenant's default language) is looked up the way clap will find it.
     kapsel_i18n::init(language(&root_before_parsing()));
-    let matches = help::command(cat()).get_matches();
+    let matches = match help::command(cat()).try_get_matches() {
+        Ok(m) => m,
+        Err(e) => usage_error::exit(e),
+    };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(e) => e.exit(),
+        Err(e) => usage_error::exit(e),
     };
     let json = cli.json;
     match run(cli) {
