@@ -282,4 +282,9 @@ fn main() {
         imap.delete(&folder(n)).unwrap();
         imap.logout();
     }
+    // KAPSEL_BENCH_KEEP_VAULT=1 leaves the synced vault behind for a look at what it holds.
+    if std::env::var_os("KAPSEL_BENCH_KEEP_VAULT").is_some() {
+        drop(vault);
+        println!("  vault kept in {}", tmp.keep().display());
+    }
 }
