@@ -23,6 +23,8 @@ use kapsel_i18n::t;
 pub const FULL_FETCH_LIMIT: u32 = 2 * 1024 * 1024;
 /// UIDs per FETCH command and per vault transaction.
 const BATCH: usize = 1000;
+/// Threads that parse, seal and index fetched messages during a sync.
+const PREPARERS: usize = 2;
 /// While a folder fills, committed batches are copied from the WAL into the database by a
 /// second connection on its own thread; once the WAL holds this much (as that thread last
 /// saw it), the sync waits for a checkpoint that lets SQLite reuse the file from its start.
@@ -447,16 +449,29 @@ fn fetch_new(
             let db = store.vault().root().join(kapsel_core::vault::DB_FILE);
             let frames = &wal_frames;
             let checkpointer = scope.spawn(move || background_checkpoints(&db, kicks, frames));
-            let worker = scope.spawn(move || {
-                for f in inbox {
-                    let bytes = f.body.as_ref().map_or(0, |b| b.len() as u64);
-                    let r = prepare_fetched(keys, index, folder, &f)
-                        .map(|(p, who)| (f.uid, bytes, p, who));
-                    if to_write.send(r).is_err() {
-                        break;
-                    }
-                }
-            });
+            // Two preparers: parsing and indexing is the longest stage, and with two of them
+            // the four busy threads (with the server) share both cores evenly. Messages may
+            // reach the writer out of order; nothing depends on it (see `checkpoint`).
+            let inbox = std::sync::Arc::new(std::sync::Mutex::new(inbox));
+            let workers: Vec<_> = (0..PREPARERS)
+                .map(|_| {
+                    let to_write = to_write.clone();
+                    let inbox = std::sync::Arc::clone(&inbox);
+                    scope.spawn(move || {
+                        loop {
+                            let next = inbox.lock().map(|rx| rx.recv());
+                            let Ok(Ok(f)) = next else { break };
+                            let bytes = f.body.as_ref().map_or(0, |b| b.len() as u64);
+                            let r = prepare_fetched(keys, index, folder, &f)
+                                .map(|(p, who)| (f.uid, bytes, p, who));
+                            if to_write.send(r).is_err() {
+                                break;
+                            }
+                        }
+                    })
+                })
+                .collect();
+            drop(to_write);
             let mut in_batch = 0usize;
             let mut postings = Vec::new();
             let mut write_one =
@@ -538,7 +553,9 @@ fn fetch_new(
                     failed.get_or_insert(e);
                 }
             }
-            let _ = worker.join();
+            for w in workers {
+                let _ = w.join();
+            }
             drop(kick);
             let _ = checkpointer.join();
             // The tail of the last batch (committed by the caller's COMMIT below).
