@@ -120,17 +120,21 @@ pub struct SyncReport {
 /// tenant names. One server failing does not stop the other.
 pub fn sync_all(c: &Container) -> Result<SyncReport> {
     let account = Account::from_container(c)?;
-    sync_account(c.vault(), c.policy(), &account)
+    sync_account(c.vault(), c.policy(), &account, &|| true)
 }
 
 /// One sync at a time per process: the worker's scheduled sync and `kapsel sync now` would
 /// otherwise fetch and write the same objects twice, each slowing the other down.
 static SYNC_RUNNING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// `current()` false (the worker was retired by a policy update while it waited or synced):
+/// no further server is contacted with this, the old policy's, account; queued edits stay
+/// queued for the new worker.
 fn sync_account(
     vault: &kapsel_core::vault::Vault,
     policy: &kapsel_core::policy::Policy,
     account: &Account,
+    current: &dyn Fn() -> bool,
 ) -> Result<SyncReport> {
     let _one_at_a_time = SYNC_RUNNING.lock().unwrap_or_else(|p| p.into_inner());
     let local = local_tz();
@@ -139,6 +143,9 @@ fn sync_account(
         return Err(Error::Policy(t!(cat(), "cal-no-server")));
     }
     for (kind, url) in account.services() {
+        if !current() {
+            break;
+        }
         let result = (|| -> Result<()> {
             let mut client = client::Client::new(url, policy, account.login.as_ref())?;
             let replay = edit::replay(&mut client, vault, local)?;
@@ -375,7 +382,7 @@ pub fn handle(c: &mut Container, request: GroupwareRequest) -> Result<GroupwareA
             } else {
                 0
             };
-            let mut report = sync_account(c.vault(), c.policy(), &account)?;
+            let mut report = sync_account(c.vault(), c.policy(), &account, &|| true)?;
             report.invitations_applied = applied;
             report.reminders = worker::file_due_alarms(c.vault())?;
             GroupwareAnswer::Synced(report)

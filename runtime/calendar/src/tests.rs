@@ -188,3 +188,44 @@ fn the_client_refuses_plain_http_the_tenant_did_not_allow_and_other_origins() {
         );
     }
 }
+
+/// A groupware worker retired by a policy update holds the old policy's servers: a sync it
+/// starts after retiring contacts none of them (queued edits would otherwise be replayed
+/// there).
+#[test]
+fn a_sync_that_is_no_longer_current_contacts_no_server() {
+    use std::net::TcpListener;
+    let old_server = TcpListener::bind("127.0.0.1:0").unwrap();
+    old_server.set_nonblocking(true).unwrap();
+    let url = format!(
+        "http://127.0.0.1:{}/dav/",
+        old_server.local_addr().unwrap().port()
+    );
+    let mut policy =
+        kapsel_core::policy::Policy::parse("serial = 1\n[tenant]\nid = \"t\"\nname = \"T\"\n")
+            .expect("a minimal policy");
+    policy.tls.plaintext_hosts.push("127.0.0.1".into());
+    let dir = std::env::temp_dir().join(format!("kapsel-cal-retired-{}", std::process::id()));
+    let vault =
+        kapsel_core::vault::Vault::create(&dir, "Test-Password-1", kapsel_core::vault::MIN_PARAMS)
+            .unwrap();
+    let account = crate::Account {
+        caldav: Some(url.clone()),
+        carddav: Some(url),
+        login: None,
+    };
+    let report = crate::sync_account(&vault, &policy, &account, &|| false).unwrap();
+    assert!(
+        report.collections.is_empty() && report.errors.is_empty(),
+        "{report:?}"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert!(old_server.accept().is_err(), "a retired sync connected");
+    // While current, the same sync does reach the server (which hangs up at once).
+    old_server.set_nonblocking(false).unwrap();
+    let hang_up = std::thread::spawn(move || old_server.accept().is_ok());
+    let _ = crate::sync_account(&vault, &policy, &account, &|| true);
+    assert!(hang_up.join().unwrap(), "a current sync never connected");
+    drop(vault);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -61,7 +61,9 @@ fn run(vault: Vault, policy: Policy, account: Account, shared: Shared, generatio
         let interval = Duration::from_secs(u64::from(sched.interval_minutes) * 60);
         let backoff = Duration::from_secs(15 * u64::from(failures.min(20)));
         if sched.active_now() && last_sync.is_none_or(|t| t.elapsed() >= interval.max(backoff)) {
-            let ok = sync_account(&vault, &policy, &account).is_ok_and(|r| r.errors.is_empty());
+            let current = || shared.generation.load(Ordering::SeqCst) == generation;
+            let ok = sync_account(&vault, &policy, &account, &current)
+                .is_ok_and(|r| r.errors.is_empty());
             failures = if ok { 0 } else { failures + 1 };
             last_sync = Some(Instant::now());
         }
