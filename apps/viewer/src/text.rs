@@ -383,14 +383,15 @@ pub fn csv_row_error(row: usize, e: &str) -> String {
     }
 }
 
-/// How an image in Markdown is shown: `[image: ` + its alt text + `]`.
-pub fn image_prefix() -> &'static str {
-    t("[image: ", "[Bild: ")
-}
-
-/// The word before an HTML image's alt text (`kapsel_text` writes `[word: alt]`).
+/// The word before an image's alt text: `kapsel_text` writes `[word: alt]` for HTML, and
+/// Markdown images are shown the same way (`image_prefix`).
 pub fn image_word() -> &'static str {
     t("image", "Bild")
+}
+
+/// How an image in Markdown is shown: `[image: ` + its alt text + `]`.
+pub fn image_prefix() -> String {
+    format!("[{}: ", image_word())
 }
 
 // Office documents.

@@ -52,8 +52,10 @@ pub fn start_background(c: &Container, shared: &Shared) -> Result<bool> {
 fn run(vault: Vault, policy: Policy, account: Account, shared: Shared, generation: u64) {
     let mut last_sync: Option<Instant> = None;
     let mut failures = 0u32;
+    // False once a policy update retired this worker: checked per round and inside a sync.
+    let current = || shared.generation.load(Ordering::SeqCst) == generation;
     loop {
-        if shared.generation.load(Ordering::SeqCst) != generation {
+        if !current() {
             return;
         }
         let sched = kapsel_mail::schedule::load(&vault, &policy.sync)
@@ -61,7 +63,6 @@ fn run(vault: Vault, policy: Policy, account: Account, shared: Shared, generatio
         let interval = Duration::from_secs(u64::from(sched.interval_minutes) * 60);
         let backoff = Duration::from_secs(15 * u64::from(failures.min(20)));
         if sched.active_now() && last_sync.is_none_or(|t| t.elapsed() >= interval.max(backoff)) {
-            let current = || shared.generation.load(Ordering::SeqCst) == generation;
             let ok = sync_account(&vault, &policy, &account, &current)
                 .is_ok_and(|r| r.errors.is_empty());
             failures = if ok { 0 } else { failures + 1 };

@@ -183,12 +183,13 @@ pub fn flush_while(
     let mut report = FlushReport::default();
     let mut entries = list(vault)?;
     entries.sort_by(|a, b| a.id.cmp(&b.id));
+    let queued = || entries.iter().filter(|e| e.state == State::Queued).count();
     if !current() {
-        report.queued = entries.iter().filter(|e| e.state == State::Queued).count();
+        report.queued = queued();
         return Ok(report);
     }
     let Some(endpoint) = account.submission.clone() else {
-        report.queued = entries.iter().filter(|e| e.state == State::Queued).count();
+        report.queued = queued();
         if report.queued > 0 {
             report.error = Some(t!(cat(), "mailbox-no-submission-server"));
         }

@@ -438,8 +438,8 @@ fn fetch_new(
             .query_row("PRAGMA page_size", [], |r| r.get::<_, i64>(0))
             .map_or(4096, |p| p.max(512) as u64)
             + 24;
-        // Three stages on two cores: this thread reads the IMAP stream and writes SQL, a
-        // helper parses, seals and indexes. Bounded queues keep memory flat.
+        // Three stages on two cores: this thread reads the IMAP stream and writes SQL,
+        // `PREPARERS` helpers parse, seal and index. Bounded queues keep memory flat.
         let result = std::thread::scope(|scope| -> Result<()> {
             let (to_prepare, inbox) = std::sync::mpsc::sync_channel::<Fetched>(64);
             let (to_write, prepared) = std::sync::mpsc::sync_channel::<

@@ -85,7 +85,7 @@ pub fn render(text: &str, page: &mut Page) -> Result<(), String> {
                     s.links.push((label, url));
                 }
             }
-            Event::Start(Tag::Image { .. }) => s.push_apart(crate::text::image_prefix()),
+            Event::Start(Tag::Image { .. }) => s.push_apart(&crate::text::image_prefix()),
             Event::End(TagEnd::Image) => s.buf.push(']'),
             Event::End(TagEnd::Heading(_)) => {
                 page.heading(s.buf.trim());
