@@ -486,12 +486,18 @@ impl<'v> MailStore<'v> {
     /// Write the postings gathered by `write_deferred` as one segment (see `Segments`
     /// below), inside the caller's transaction, and merge small segments.
     pub fn flush_postings(&self, postings: &mut Vec<(i64, i64)>) -> Result<()> {
-        // Stable sort: each message's terms arrive as one ascending run (`Index::terms`),
-        // so this merges ~1,000 runs instead of sorting ~1M pairs from scratch; the pattern-
-        // defeating quicksort was 12 % of the writer thread at 50,000 messages.
-        postings.sort();
-        postings.dedup();
-        self.write_segment(postings)?;
+        // The pairs arrive message by message, so the messages are the runs of equal ids:
+        // a thousand to sort instead of every posting's id.
+        let mut msgs: Vec<i64> = Vec::new();
+        for &(_, id) in postings.iter() {
+            if msgs.last() != Some(&id) {
+                msgs.push(id);
+            }
+        }
+        msgs.sort_unstable();
+        msgs.dedup();
+        sort_postings(postings);
+        self.write_segment(postings, &msgs)?;
         postings.clear();
         self.merge_small_segments()
     }
@@ -499,7 +505,7 @@ impl<'v> MailStore<'v> {
     /// One segment from sorted, distinct (term, message) pairs: a row per term, inserted
     /// in key order, so the B-tree only grows at its end (a row per posting, keyed by term,
     /// was a random insert each and halved the sync speed).
-    fn write_segment(&self, postings: &[(i64, i64)]) -> Result<()> {
+    fn write_segment(&self, postings: &[(i64, i64)], msgs: &[i64]) -> Result<()> {
         if postings.is_empty() {
             return Ok(());
         }
@@ -542,9 +548,6 @@ impl<'v> MailStore<'v> {
             }
         }
         flush(&mut rows)?;
-        let mut msgs: Vec<i64> = postings.iter().map(|p| p.1).collect();
-        msgs.sort_unstable();
-        msgs.dedup();
         let mut ids = Vec::new();
         encode_ids(msgs.iter().copied(), &mut ids);
         conn.prepare_cached("INSERT INTO mail_seg(seg, msgs, ids) VALUES (?1, ?2, ?3)")?
@@ -618,7 +621,10 @@ impl<'v> MailStore<'v> {
         }
         postings.sort_unstable();
         postings.dedup();
-        self.write_segment(&postings)
+        let mut msgs: Vec<i64> = postings.iter().map(|p| p.1).collect();
+        msgs.sort_unstable();
+        msgs.dedup();
+        self.write_segment(&postings, &msgs)
     }
 
     fn exists(&self, id: i64) -> Result<bool> {
@@ -917,6 +923,53 @@ impl<'v> MailStore<'v> {
     }
 }
 
+/// Sort (term, message) pairs and drop repeats. Terms are keyed hashes, uniform over their
+/// range, so one in-place pass files the pairs into buckets of a few hundred by the term's
+/// top bits (American flag sort) and each bucket is sorted in the cache. Sorting a batch's
+/// ~700,000 pairs with the standard library's sorts was a fifth of the sync's writer thread.
+fn sort_postings(postings: &mut Vec<(i64, i64)>) {
+    const PER_BUCKET: usize = 256;
+    if postings.len() < 4 * PER_BUCKET {
+        postings.sort_unstable();
+        postings.dedup();
+        return;
+    }
+    let bits = (postings.len() / PER_BUCKET).ilog2().clamp(1, 16);
+    // The sign bit flipped: i64 order is the unsigned order of the flipped value.
+    let bucket = |t: i64| ((t as u64 ^ (1 << 63)) >> (64 - bits)) as usize;
+    let n = 1usize << bits;
+    let mut end = vec![0usize; n];
+    for p in postings.iter() {
+        end[bucket(p.0)] += 1;
+    }
+    let mut sum = 0;
+    for e in end.iter_mut() {
+        sum += *e;
+        *e = sum;
+    }
+    // `next[b]`: the first place of bucket b not yet holding one of its own pairs.
+    let mut next: Vec<usize> = std::iter::once(0).chain(end[..n - 1].iter().copied()).collect();
+    for b in 0..n {
+        while next[b] < end[b] {
+            let mut held = postings[next[b]];
+            let mut home = bucket(held.0);
+            while home != b {
+                std::mem::swap(&mut held, &mut postings[next[home]]);
+                next[home] += 1;
+                home = bucket(held.0);
+            }
+            postings[next[b]] = held;
+            next[b] += 1;
+        }
+    }
+    let mut start = 0;
+    for &e in &end {
+        postings[start..e].sort_unstable();
+        start = e;
+    }
+    postings.dedup();
+}
+
 /// Search postings are kept in segments: each batch of synced messages (or a merge of
 /// small ones) is a segment holding, per term, the ascending ids of its messages that have
 /// the term. Ids are delta-varint encoded (1–2 bytes per posting against ~20 for a
@@ -1146,6 +1199,32 @@ mod tests {
             .unwrap();
         assert_eq!(hits("subject:zebra"), vec![1]);
         assert_eq!(hits("zebra termin"), vec![1]);
+    }
+
+    #[test]
+    fn postings_sort_as_the_standard_sort_does_with_repeats_and_negative_terms() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for n in [0, 5, 1023, 1024, 5000, 70_000] {
+            let mut pairs: Vec<(i64, i64)> = (0..n)
+                .map(|i| {
+                    let r = next();
+                    // A few terms of small range so that repeats and long runs occur.
+                    let term = if i % 7 == 0 { (r % 5) as i64 - 2 } else { r as i64 };
+                    (term, (next() % 300) as i64)
+                })
+                .collect();
+            let mut expected = pairs.clone();
+            expected.sort_unstable();
+            expected.dedup();
+            sort_postings(&mut pairs);
+            assert_eq!(pairs, expected, "{n} pairs");
+        }
     }
 
     #[test]
