@@ -948,7 +948,9 @@ fn sort_postings(postings: &mut Vec<(i64, i64)>) {
         *e = sum;
     }
     // `next[b]`: the first place of bucket b not yet holding one of its own pairs.
-    let mut next: Vec<usize> = std::iter::once(0).chain(end[..n - 1].iter().copied()).collect();
+    let mut next: Vec<usize> = std::iter::once(0)
+        .chain(end[..n - 1].iter().copied())
+        .collect();
     for b in 0..n {
         while next[b] < end[b] {
             let mut held = postings[next[b]];
@@ -1215,7 +1217,11 @@ mod tests {
                 .map(|i| {
                     let r = next();
                     // A few terms of small range so that repeats and long runs occur.
-                    let term = if i % 7 == 0 { (r % 5) as i64 - 2 } else { r as i64 };
+                    let term = if i % 7 == 0 {
+                        (r % 5) as i64 - 2
+                    } else {
+                        r as i64
+                    };
                     (term, (next() % 300) as i64)
                 })
                 .collect();
