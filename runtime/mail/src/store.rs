@@ -926,7 +926,8 @@ impl<'v> MailStore<'v> {
 /// Sort (term, message) pairs and drop repeats. Terms are keyed hashes, uniform over their
 /// range, so one in-place pass files the pairs into buckets of a few hundred by the term's
 /// top bits (American flag sort) and each bucket is sorted in the cache. Sorting a batch's
-/// pairs (hundreds of thousands per 1,000 messages) with the standard library's sorts was a fifth of the sync's writer thread.
+/// pairs (hundreds of thousands per 1,000 messages) with the standard library's sorts was a
+/// fifth of the sync's writer thread.
 fn sort_postings(postings: &mut Vec<(i64, i64)>) {
     const PER_BUCKET: usize = 256;
     if postings.len() < 4 * PER_BUCKET {
