@@ -486,16 +486,9 @@ impl<'v> MailStore<'v> {
     /// Write the postings gathered by `write_deferred` as one segment (see `Segments`
     /// below), inside the caller's transaction, and merge small segments.
     pub fn flush_postings(&self, postings: &mut Vec<(i64, i64)>) -> Result<()> {
-        // The pairs arrive message by message, so the messages are the runs of equal ids:
-        // a thousand to sort instead of every posting's id.
-        let mut msgs: Vec<i64> = Vec::new();
-        for &(_, id) in postings.iter() {
-            if msgs.last() != Some(&id) {
-                msgs.push(id);
-            }
-        }
-        msgs.sort_unstable();
-        msgs.dedup();
+        // Before the sort: the pairs arrive message by message, so the messages are the runs
+        // of equal ids, a thousand to sort instead of every posting's id.
+        let msgs = distinct_messages(postings);
         sort_postings(postings);
         self.write_segment(postings, &msgs)?;
         postings.clear();
@@ -504,7 +497,8 @@ impl<'v> MailStore<'v> {
 
     /// One segment from sorted, distinct (term, message) pairs: a row per term, inserted
     /// in key order, so the B-tree only grows at its end (a row per posting, keyed by term,
-    /// was a random insert each and halved the sync speed).
+    /// was a random insert each and halved the sync speed). `msgs`: the distinct messages of
+    /// `postings`, ascending (`distinct_messages`).
     fn write_segment(&self, postings: &[(i64, i64)], msgs: &[i64]) -> Result<()> {
         if postings.is_empty() {
             return Ok(());
@@ -619,11 +613,8 @@ impl<'v> MailStore<'v> {
             conn.prepare_cached("DELETE FROM mail_seg WHERE seg = ?1")?
                 .execute([seg])?;
         }
-        postings.sort_unstable();
-        postings.dedup();
-        let mut msgs: Vec<i64> = postings.iter().map(|p| p.1).collect();
-        msgs.sort_unstable();
-        msgs.dedup();
+        let msgs = distinct_messages(&postings);
+        sort_postings(&mut postings);
         self.write_segment(&postings, &msgs)
     }
 
@@ -921,6 +912,20 @@ impl<'v> MailStore<'v> {
         out.sort_by(|a, b| b.1.summary.date.cmp(&a.1.summary.date).then(b.0.cmp(&a.0)));
         Ok(out)
     }
+}
+
+/// The messages of (term, message) pairs, ascending and each once. A run of equal ids
+/// (one message's pairs, as `write_deferred` adds them) costs one entry before the sort.
+fn distinct_messages(postings: &[(i64, i64)]) -> Vec<i64> {
+    let mut msgs: Vec<i64> = Vec::new();
+    for &(_, id) in postings {
+        if msgs.last() != Some(&id) {
+            msgs.push(id);
+        }
+    }
+    msgs.sort_unstable();
+    msgs.dedup();
+    msgs
 }
 
 /// Sort (term, message) pairs and drop repeats. Terms are keyed hashes, uniform over their
