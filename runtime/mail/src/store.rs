@@ -135,7 +135,7 @@ pub fn prepare(
     uid: u32,
     meta: &MessageMeta,
     text: &str,
-    raw: Option<&[u8]>,
+    raw: Option<Vec<u8>>,
 ) -> Result<Prepared> {
     let row = msg_row(folder, uid);
     let seal = |column: &str, data: &[u8]| {
@@ -154,8 +154,16 @@ pub fn prepare(
     let body = indexed(meta, text);
     let raw = match raw {
         None => PreparedRaw::None,
-        Some(r) if r.len() <= INLINE_RAW => PreparedRaw::Inline(seal("raw", r)),
-        Some(r) => PreparedRaw::Blob(r.to_vec()),
+        // The fetched buffer itself becomes the sealed value: no second copy of the message.
+        Some(r) if r.len() <= INLINE_RAW => PreparedRaw::Inline(keys.seal_owned(
+            &Aad {
+                table: "mail_msg",
+                column: "raw",
+                row: &row,
+            },
+            r,
+        )),
+        Some(r) => PreparedRaw::Blob(r),
     };
     Ok(Prepared {
         folder,

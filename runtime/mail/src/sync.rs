@@ -30,6 +30,66 @@ const PREPARERS: usize = 2;
 /// saw it), the sync waits for a checkpoint that lets SQLite reuse the file from its start.
 /// 64 MiB and 1 GiB synced 50,000 messages in the same time as 256 MiB.
 const WAL_BOUND: u64 = 256 * 1024 * 1024;
+/// Bytes of fetched messages read from the socket but not yet written, at most (one
+/// message larger than this still passes alone). Enough to keep the server and the
+/// helpers busy through a batch's commit.
+const IN_FLIGHT_BYTES: u64 = 8 * 1024 * 1024;
+/// Messages per queue between the stages; `IN_FLIGHT_BYTES` is the bound that matters.
+const QUEUE: usize = 4096;
+
+/// What a helper hands the writer for one message: its UID, the sealed rows and the
+/// sender and subject for a notification.
+type PreparedItem = Result<(u32, store::Prepared, (String, String))>;
+
+/// The byte budget between the socket and the database: the reader takes a message's
+/// size before queueing it, the writer gives it back once the message is written.
+struct InFlight {
+    state: std::sync::Mutex<(u64, bool)>,
+    room: std::sync::Condvar,
+    limit: u64,
+}
+
+impl InFlight {
+    fn new(limit: u64) -> Self {
+        Self {
+            state: std::sync::Mutex::new((0, false)),
+            room: std::sync::Condvar::new(),
+            limit,
+        }
+    }
+
+    /// Wait until `bytes` fit (or nothing else is in flight); false once closed.
+    fn take(&self, bytes: u64) -> bool {
+        let Ok(mut s) = self.state.lock() else {
+            return false;
+        };
+        while !s.1 && s.0 > 0 && s.0.saturating_add(bytes) > self.limit {
+            s = match self.room.wait(s) {
+                Ok(s) => s,
+                Err(_) => return false,
+            };
+        }
+        if s.1 {
+            return false;
+        }
+        s.0 = s.0.saturating_add(bytes);
+        true
+    }
+
+    fn give(&self, bytes: u64) {
+        if let Ok(mut s) = self.state.lock() {
+            s.0 = s.0.saturating_sub(bytes);
+            self.room.notify_all();
+        }
+    }
+
+    fn close(&self) {
+        if let Ok(mut s) = self.state.lock() {
+            s.1 = true;
+            self.room.notify_all();
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Progress {
@@ -438,19 +498,23 @@ fn fetch_new(
             .query_row("PRAGMA page_size", [], |r| r.get::<_, i64>(0))
             .map_or(4096, |p| p.max(512) as u64)
             + 24;
-        // Three stages on two cores: this thread reads the IMAP stream and writes SQL,
-        // `PREPARERS` helpers parse, seal and index. Bounded queues keep memory flat.
+        // Four stages on two cores: a reader thread takes the IMAP stream apart, `PREPARERS`
+        // helpers parse, seal and index, and this thread writes SQL. The reader is not this
+        // thread: a batch's commit (ordering its postings, writing segments) used to leave
+        // the socket unread, the helpers without work and a core idle (~10 % of a 10,000-
+        // message sync, perf). The queues are bounded by bytes in flight, not by count, so a
+        // run of large messages cannot pile up in memory.
+        let in_flight = InFlight::new(IN_FLIGHT_BYTES);
+        let imap = &mut *imap;
         let result = std::thread::scope(|scope| -> Result<()> {
-            let (to_prepare, inbox) = std::sync::mpsc::sync_channel::<Fetched>(64);
-            let (to_write, prepared) = std::sync::mpsc::sync_channel::<
-                Result<(u32, u64, store::Prepared, (String, String))>,
-            >(64);
+            let (to_prepare, inbox) = std::sync::mpsc::sync_channel::<Fetched>(QUEUE);
+            let (to_write, prepared) = std::sync::mpsc::sync_channel::<(u64, PreparedItem)>(QUEUE);
             let (kick, kicks) = std::sync::mpsc::sync_channel::<()>(1);
             let db = store.vault().root().join(kapsel_core::vault::DB_FILE);
             let frames = &wal_frames;
             let checkpointer = scope.spawn(move || background_checkpoints(&db, kicks, frames));
             // Two preparers: parsing and indexing is the longest stage, and with two of them
-            // the four busy threads (with the server) share both cores evenly. Messages may
+            // the busy threads (with the server) share both cores evenly. Messages may
             // reach the writer out of order; nothing depends on it (see `checkpoint`).
             let inbox = std::sync::Arc::new(std::sync::Mutex::new(inbox));
             let workers: Vec<_> = (0..PREPARERS)
@@ -462,9 +526,10 @@ fn fetch_new(
                             let next = inbox.lock().map(|rx| rx.recv());
                             let Ok(Ok(f)) = next else { break };
                             let bytes = f.body.as_ref().map_or(0, |b| b.len() as u64);
-                            let r = prepare_fetched(keys, index, folder, &f)
-                                .map(|(p, who)| (f.uid, bytes, p, who));
-                            if to_write.send(r).is_err() {
+                            let uid = f.uid;
+                            let r = prepare_fetched(keys, index, folder, f)
+                                .map(|(p, who)| (uid, p, who));
+                            if to_write.send((bytes, r)).is_err() {
                                 break;
                             }
                         }
@@ -472,87 +537,101 @@ fn fetch_new(
                 })
                 .collect();
             drop(to_write);
-            let mut in_batch = 0usize;
-            let mut postings = Vec::new();
-            let mut write_one =
-                |item: Result<(u32, u64, store::Prepared, (String, String))>| -> Result<()> {
-                    let (uid, bytes, p, (from, subject)) = item?;
-                    let id = store.write_deferred(p, &mut postings)?;
-                    report.bytes += bytes;
-                    report.new_messages += 1;
-                    state.last_uid = state.last_uid.max(uid);
-                    outstanding.remove(&uid);
-                    if notify {
-                        report.arrived.push(NewMail {
-                            id,
-                            folder: state.name.clone(),
-                            from,
-                            subject,
-                        });
-                    }
-                    in_batch += 1;
-                    done += 1;
-                    if in_batch >= BATCH {
-                        store.flush_postings(&mut postings)?;
-                        // The checkpoint commits with the messages it covers.
-                        let mut saved = state.clone();
-                        saved.last_uid = checkpoint(&outstanding);
-                        store.save_folder(&saved)?;
-                        conn.execute_batch("COMMIT")?;
-                        if wal_frames
-                            .load(Ordering::Relaxed)
-                            .saturating_mul(frame_bytes)
-                            > WAL_BOUND
-                        {
-                            // The WAL's use, not its file length: a restarted WAL keeps its
-                            // length, so a test of the file held for every later batch and
-                            // each waited here for the disk (50,000 messages synced at half
-                            // speed). TRUNCATE instead zeroes fresh pages for every regrowth.
-                            // Not fatal: a checkpoint that cannot finish leaves a longer WAL.
-                            let _ =
-                                conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()));
-                            wal_frames.store(0, Ordering::Relaxed);
-                        } else {
-                            let _ = kick.try_send(());
+            // Only the helpers hold the queue's far end: if they all stop, the reader's next
+            // send fails instead of waiting forever.
+            drop(inbox);
+            let in_flight = &in_flight;
+            let wanted: HashSet<u32> = uids.iter().copied().collect();
+            let set = uid_set(&uids);
+            let reader = scope.spawn(move || {
+                let mut flag_updates: Vec<(u32, Vec<String>)> = Vec::new();
+                let fetch = imap.uid_fetch(&set, items, &mut |f: Fetched| {
+                    // Unsolicited flag updates (another client, QRESYNC) arrive as FETCH too:
+                    // they are not messages and must never overwrite one.
+                    if f.body.is_none() || !wanted.contains(&f.uid) {
+                        if let Some(flags) = f.flags {
+                            flag_updates.push((f.uid, flags));
                         }
-                        conn.execute_batch("BEGIN")?;
-                        in_batch = 0;
-                        progress(&Progress {
-                            folder: state.name.clone(),
-                            done,
-                            total,
-                        });
+                        return Ok(());
+                    }
+                    let bytes = f.body.as_ref().map_or(0, |b| b.len() as u64);
+                    if !in_flight.take(bytes) || to_prepare.send(f).is_err() {
+                        return Err(Error::Agent(t!(cat(), "mailbox-parser-stopped")));
                     }
                     Ok(())
-                };
-            let mut failed: Option<Error> = None;
-            let wanted: HashSet<u32> = uids.iter().copied().collect();
-            let mut flag_updates: Vec<(u32, Vec<String>)> = Vec::new();
-            let fetch = imap.uid_fetch(&uid_set(&uids), items, &mut |f: Fetched| {
-                // Unsolicited flag updates (another client, QRESYNC) arrive as FETCH too:
-                // they are not messages and must never overwrite one.
-                if f.body.is_none() || !wanted.contains(&f.uid) {
-                    if let Some(flags) = f.flags {
-                        flag_updates.push((f.uid, flags));
-                    }
-                    return Ok(());
+                });
+                (fetch, flag_updates)
+            });
+            let mut in_batch = 0usize;
+            let mut postings = Vec::new();
+            let mut write_one = |bytes: u64, item: PreparedItem| -> Result<()> {
+                let (uid, p, (from, subject)) = item?;
+                let id = store.write_deferred(p, &mut postings)?;
+                report.bytes += bytes;
+                report.new_messages += 1;
+                state.last_uid = state.last_uid.max(uid);
+                outstanding.remove(&uid);
+                if notify {
+                    report.arrived.push(NewMail {
+                        id,
+                        folder: state.name.clone(),
+                        from,
+                        subject,
+                    });
                 }
-                if to_prepare.send(f).is_err() {
-                    return Err(Error::Agent(t!(cat(), "mailbox-parser-stopped")));
-                }
-                while let Ok(item) = prepared.try_recv() {
-                    if let Err(e) = write_one(item) {
-                        failed.get_or_insert(e);
+                in_batch += 1;
+                done += 1;
+                if in_batch >= BATCH {
+                    store.flush_postings(&mut postings)?;
+                    // The checkpoint commits with the messages it covers.
+                    let mut saved = state.clone();
+                    saved.last_uid = checkpoint(&outstanding);
+                    store.save_folder(&saved)?;
+                    conn.execute_batch("COMMIT")?;
+                    if wal_frames
+                        .load(Ordering::Relaxed)
+                        .saturating_mul(frame_bytes)
+                        > WAL_BOUND
+                    {
+                        // The WAL's use, not its file length: a restarted WAL keeps its
+                        // length, so a test of the file held for every later batch and
+                        // each waited here for the disk (50,000 messages synced at half
+                        // speed). TRUNCATE instead zeroes fresh pages for every regrowth.
+                        // Not fatal: a checkpoint that cannot finish leaves a longer WAL.
+                        let _ = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()));
+                        wal_frames.store(0, Ordering::Relaxed);
+                    } else {
+                        let _ = kick.try_send(());
                     }
+                    conn.execute_batch("BEGIN")?;
+                    in_batch = 0;
+                    progress(&Progress {
+                        folder: state.name.clone(),
+                        done,
+                        total,
+                    });
                 }
                 Ok(())
-            });
-            drop(to_prepare);
-            for item in prepared.iter() {
-                if let Err(e) = write_one(item) {
+            };
+            // Every prepared message is taken off the queue, also after an error, so the
+            // reader and the helpers never wait for a writer that stopped.
+            let mut failed: Option<Error> = None;
+            for (bytes, item) in prepared.iter() {
+                let written = write_one(bytes, item);
+                in_flight.give(bytes);
+                if let Err(e) = written {
                     failed.get_or_insert(e);
                 }
             }
+            // Nothing more will be given back: a reader still waiting for room stops.
+            in_flight.close();
+            let (fetch, flag_updates) = match reader.join() {
+                Ok(done) => done,
+                Err(_) => (
+                    Err(Error::Agent(t!(cat(), "mailbox-parser-stopped"))),
+                    Vec::new(),
+                ),
+            };
             for w in workers {
                 let _ = w.join();
             }
@@ -589,7 +668,10 @@ fn fetch_new(
             let _ = conn.execute_batch("ROLLBACK");
         }
         // The closing FULL commit checkpoints what the helper has not copied yet.
-        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000")?;
+        let closed =
+            conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000");
+        release_freed_memory();
+        closed?;
         committed?;
         result?;
     }
@@ -626,6 +708,19 @@ fn background_checkpoints(
     }
 }
 
+/// Give back to the system what the sync's threads freed. Each thread allocates from an
+/// allocator arena of its own and glibc keeps the free pages of a finished thread's arena,
+/// so a session agent that syncs every few minutes would carry every arena's high-water
+/// mark of queued messages.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns whole free pages of the allocator's own heaps to the
+    // kernel; it touches no memory in use and takes the arenas' locks itself.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// Parse and store one fetched message (whole or headers only).
 pub fn store_fetched(
     store: &MailStore<'_>,
@@ -633,7 +728,7 @@ pub fn store_fetched(
     folder: i64,
     f: &Fetched,
 ) -> Result<i64> {
-    let (prepared, _) = prepare_fetched(store.vault().keys()?, index, folder, f)?;
+    let (prepared, _) = prepare_fetched(store.vault().keys()?, index, folder, f.clone())?;
     store.write(prepared)
 }
 
@@ -642,9 +737,10 @@ pub fn prepare_fetched(
     keys: &kapsel_core::vault::Keys,
     index: &Index,
     folder: i64,
-    f: &Fetched,
+    mut f: Fetched,
 ) -> Result<(store::Prepared, (String, String))> {
-    let raw = f.body.as_deref().unwrap_or(b"");
+    let body = f.body.take().unwrap_or_default();
+    let raw = body.as_slice();
     let arrival = f
         .internal_date
         .as_deref()
@@ -678,7 +774,7 @@ pub fn prepare_fetched(
         f.uid,
         &meta,
         text,
-        (!f.header_only).then_some(raw),
+        (!f.header_only).then_some(body),
     )?;
     Ok((prepared, who))
 }
@@ -735,6 +831,46 @@ pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_in_flight_are_bounded_and_released_in_order() {
+        let budget = InFlight::new(100);
+        assert!(budget.take(60));
+        // A message larger than the whole budget passes when nothing else is in flight.
+        let big = InFlight::new(10);
+        assert!(big.take(1_000));
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                // 60 + 50 > 100: waits for the writer.
+                let ok = budget.take(50);
+                tx.send(ok).ok();
+            });
+            assert!(
+                rx.recv_timeout(std::time::Duration::from_millis(200))
+                    .is_err(),
+                "the reader went past a spent budget"
+            );
+            budget.give(60);
+            assert_eq!(
+                rx.recv_timeout(std::time::Duration::from_secs(10)),
+                Ok(true)
+            );
+        });
+    }
+
+    #[test]
+    fn a_closed_budget_wakes_and_stops_the_reader() {
+        let budget = InFlight::new(100);
+        assert!(budget.take(100));
+        std::thread::scope(|s| {
+            let waiting = s.spawn(|| budget.take(1));
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            budget.close();
+            assert_eq!(waiting.join().ok(), Some(false));
+        });
+        assert!(!budget.take(0), "a closed budget admits nothing");
+    }
 
     #[test]
     fn internal_dates_parse() {

@@ -237,6 +237,16 @@ fn cap_name(c: &imap_proto::Capability<'_>) -> String {
     }
 }
 
+/// Room a message body gets behind its bytes: what the vault's framing, padding and tag
+/// add when it is sealed in its own buffer, so that never reallocates (and copies) it.
+pub const BODY_ROOM: usize = 4096 + 64;
+
+fn with_room(data: &[u8]) -> Vec<u8> {
+    let mut body = Vec::with_capacity(data.len().saturating_add(BODY_ROOM));
+    body.extend_from_slice(data);
+    body
+}
+
 pub fn fetched(attrs: &[AttributeValue<'_>]) -> Fetched {
     let mut f = Fetched::default();
     for a in attrs {
@@ -246,10 +256,10 @@ pub fn fetched(attrs: &[AttributeValue<'_>]) -> Fetched {
             AttributeValue::Rfc822Size(s) => f.size = Some(*s),
             AttributeValue::InternalDate(d) => f.internal_date = Some(d.to_string()),
             AttributeValue::ModSeq(m) => f.modseq = Some(*m),
-            AttributeValue::Rfc822(Some(data)) => f.body = Some(data.to_vec()),
+            AttributeValue::Rfc822(Some(data)) => f.body = Some(with_room(data)),
             AttributeValue::BodySection { section, data, .. } => {
                 f.header_only = section.is_some();
-                f.body = Some(data.as_ref().map(|d| d.to_vec()).unwrap_or_default());
+                f.body = Some(data.as_ref().map(|d| with_room(d)).unwrap_or_default());
             }
             _ => {}
         }
