@@ -135,8 +135,15 @@ fn main() {
     let mut ratios = Vec::new();
     let mut kapsel_times = Vec::new();
     let mut mbsync_times = Vec::new();
-    let mut last = None;
+    let mut last: Option<(Vault, std::path::PathBuf, std::path::PathBuf)> = None;
     for run in 0..runs {
+        // The run before is gone before this one starts: its vault would count in this
+        // run's peak memory.
+        if let Some((old_vault, old_dir, old_maildir)) = last.take() {
+            drop(old_vault);
+            let _ = std::fs::remove_dir_all(&old_dir);
+            let _ = std::fs::remove_dir_all(&old_maildir);
+        }
         // mbsync: the same mailbox over IMAPS into a Maildir (FSync as in the shared config).
         let maildir = tmp.path().join(format!("mbsync{run}"));
         std::fs::create_dir_all(&maildir).unwrap();
@@ -208,11 +215,7 @@ fn main() {
         kapsel_times.push(kapsel_time.as_secs_f64());
         mbsync_times.push(mbsync_time.as_secs_f64());
         // Only the last run's vault and Maildir go on to the incremental sync and search.
-        if let Some((old_vault, old_dir, old_maildir)) = last.replace((vault, vault_dir, maildir)) {
-            drop(old_vault);
-            let _ = std::fs::remove_dir_all(&old_dir);
-            let _ = std::fs::remove_dir_all(&old_maildir);
-        }
+        last = Some((vault, vault_dir, maildir));
     }
     if runs > 1 {
         let met = ratios.iter().filter(|r| **r >= 1.2).count();

@@ -33,7 +33,7 @@ const WAL_BOUND: u64 = 256 * 1024 * 1024;
 /// Bytes of fetched messages read from the socket but not yet written, at most (one
 /// message larger than this still passes alone). Enough to keep the server and the
 /// helpers busy through a batch's commit.
-const IN_FLIGHT_BYTES: u64 = 8 * 1024 * 1024;
+const IN_FLIGHT_BYTES: u64 = 6 * 1024 * 1024;
 /// Messages per queue between the stages; `IN_FLIGHT_BYTES` is the bound that matters.
 const QUEUE: usize = 4096;
 
