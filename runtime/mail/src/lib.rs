@@ -323,7 +323,7 @@ pub fn complete_message(vault: &Vault, account: &Account, id: i64) -> Result<()>
     })?;
     let index = search::Index::new(vault.keys()?);
     store.transaction(|| {
-        let new_id = sync::store_fetched(&store, &index, folder, &f)?;
+        let new_id = sync::store_fetched(&store, &index, folder, f)?;
         // Keep local flag changes made before the body arrived.
         let (_, _, mut fresh) = store.meta(new_id)?;
         fresh.flags = meta.flags.clone();

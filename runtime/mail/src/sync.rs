@@ -722,13 +722,8 @@ fn release_freed_memory() {
 }
 
 /// Parse and store one fetched message (whole or headers only).
-pub fn store_fetched(
-    store: &MailStore<'_>,
-    index: &Index,
-    folder: i64,
-    f: &Fetched,
-) -> Result<i64> {
-    let (prepared, _) = prepare_fetched(store.vault().keys()?, index, folder, f.clone())?;
+pub fn store_fetched(store: &MailStore<'_>, index: &Index, folder: i64, f: Fetched) -> Result<i64> {
+    let (prepared, _) = prepare_fetched(store.vault().keys()?, index, folder, f)?;
     store.write(prepared)
 }
 
