@@ -966,7 +966,7 @@ fn search(quick: bool) -> Result<Report> {
     let t = Instant::now();
     let mut uid = 0u32;
     while (uid as usize) < n {
-        let mut postings = Vec::new();
+        let mut postings = kapsel_mail::store::Postings::default();
         store.transaction(|| {
             for _ in 0..500 {
                 if uid as usize >= n {

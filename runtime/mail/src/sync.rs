@@ -563,7 +563,7 @@ fn fetch_new(
                 (fetch, flag_updates)
             });
             let mut in_batch = 0usize;
-            let mut postings = Vec::new();
+            let mut postings = store::Postings::default();
             let mut write_one = |bytes: u64, item: PreparedItem| -> Result<()> {
                 let (uid, p, (from, subject)) = item?;
                 let id = store.write_deferred(p, &mut postings)?;
