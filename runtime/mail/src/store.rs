@@ -927,14 +927,13 @@ impl<'v> MailStore<'v> {
 /// forward). Collecting the pairs and sorting them by term (the way before) was a third of
 /// the sync's wall time at 10,000; chaining each term's pairs through a linked list instead
 /// made writing the segment a walk of dependent cache misses. A batch makes no allocation
-/// per term and the next batch reuses the memory.
+/// per term, and the next batch reuses the memory that holds the pairs.
 #[derive(Default)]
 pub struct Postings {
     /// Terms are keyed hashes (uniform, secret), so they are their own table hash.
     slots: std::collections::HashMap<i64, u32, std::hash::BuildHasherDefault<TermHash>>,
-    /// Per slot: its term and how many pairs it has.
+    /// Per slot: its term.
     terms: Vec<i64>,
-    counts: Vec<u32>,
     /// The pairs in arrival order, as (slot, message) in two lists.
     pair_slots: Vec<u32>,
     pair_ids: Vec<i64>,
@@ -988,9 +987,7 @@ impl Postings {
         let slot = *self.slots.entry(term).or_insert(next);
         if slot == next {
             self.terms.push(term);
-            self.counts.push(0);
         }
-        self.counts[slot as usize] += 1;
         self.pair_slots.push(slot);
         self.pair_ids.push(id);
     }
@@ -1003,11 +1000,15 @@ impl Postings {
     fn runs(&self) -> Runs {
         let mut order: Vec<u32> = (0..self.terms.len() as u32).collect();
         order.sort_unstable_by_key(|&s| self.terms[s as usize]);
+        // First each slot's count, then where its run starts, then where its next pair goes.
         let mut cursor = vec![0usize; self.terms.len()];
+        for &s in &self.pair_slots {
+            cursor[s as usize] += 1;
+        }
         let mut terms = Vec::with_capacity(order.len());
         let mut at = 0;
         for &s in &order {
-            let n = self.counts[s as usize] as usize;
+            let n = cursor[s as usize];
             cursor[s as usize] = at;
             terms.push((self.terms[s as usize], at, at + n));
             at += n;
@@ -1033,7 +1034,6 @@ impl Postings {
     fn clear(&mut self) {
         self.slots.clear();
         self.terms.clear();
-        self.counts.clear();
         self.pair_slots.clear();
         self.pair_ids.clear();
         self.msgs.clear();
