@@ -1008,8 +1008,10 @@ fn the_news_app_speaks_german_and_english() {
     );
 }
 
-/// The closing note's numbers, not a test: `KAPSEL_BIN=target/rel/release/kapsel
-/// /tmp/tools/ktest news measure_a_2000_item_feed --ignored --nocapture` prints the first
+/// The closing note's numbers, not a test: with the servers started
+/// (`KAPSEL_TEST_SERVERS_DIR=/tmp/kts tests/servers/servers.sh start`) and a release binary
+/// (`cargo build --release -p kapsel`), `KAPSEL_BIN=$PWD/target/release/kapsel cargo test -p
+/// kapsel-tests --test news measure_a_2000_item_feed -- --ignored --nocapture` prints the first
 /// fetch of a 2,000-item feed, a refresh answered with 304, and a refresh after the feed
 /// changed, each through the binary (agent, host, Wasm app, nginx).
 #[test]
