@@ -989,7 +989,16 @@ fn search(quick: bool) -> Result<Report> {
                 meta.summary.date = 1_790_000_000 + i64::from(uid) * 60;
                 meta.size = body.len() as u64;
                 meta.complete = true;
-                let p = prepare(vault.keys()?, &index, folder, uid, &meta, &body, None)?;
+                let p = prepare(
+                    vault.keys()?,
+                    &index,
+                    folder,
+                    uid,
+                    &meta,
+                    &body,
+                    None,
+                    false,
+                )?;
                 if uid.is_multiple_of(50) {
                     terms += index
                         .terms(
@@ -1009,7 +1018,7 @@ fn search(quick: bool) -> Result<Report> {
                     .map(|f| kapsel_mail::search::words(f).len())
                     .sum::<usize>();
                 }
-                store.write_deferred(p, &mut postings)?;
+                store.write_deferred(p, &mut postings, &mut Default::default())?;
             }
             store.flush_postings(&mut postings)
         })?;

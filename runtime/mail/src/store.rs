@@ -24,6 +24,13 @@ fn no_such_message(id: i64) -> Error {
 /// the initial sync on ext4; blobs are for large messages fetched on first read.
 const INLINE_RAW: usize = 4 * 1024 * 1024;
 
+/// The blob namespace of packs: one sealed blob holding a synced batch's messages.
+const PACK_NS: &str = "mail-pack";
+
+/// A pack whose messages still in the container fill less than this share of it is
+/// compacted: they move into their rows and the pack goes.
+const PACK_LIVE_MIN: (u64, u64) = (1, 2);
+
 /// Where a folder comes from: the user's own mailbox, another user's (delegate) or a
 /// shared function mailbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,9 +132,54 @@ enum PreparedRaw {
     Inline(Vec<u8>),
     /// Large: goes into a chunked blob (sealed by the blob writer).
     Blob(Vec<u8>),
+    /// Part of a synced batch: appended to the batch's pack (sealed by the blob writer).
+    Packed(Vec<u8>),
 }
 
-/// Seal a message and compute its postings: CPU only, no database, any thread.
+/// Where a packed message lies: `<pack id>@<offset>+<length>` in the row's `raw_blob`.
+fn packed_at(pointer: &str) -> Option<(&str, u64, u64)> {
+    let (id, at) = pointer.split_once('@')?;
+    let (offset, len) = at.split_once('+')?;
+    Some((id, offset.parse().ok()?, len.parse().ok()?))
+}
+
+/// The messages of one synced batch as one sealed blob, written once beside the database.
+/// In their rows (as before) each message went into the WAL and again into the database
+/// file, in 4 KiB frames with two writes each: ~40 % of the writer thread's time at 10,000
+/// messages. The blob is made durable before the batch's rows commit (`finish`), so a row
+/// never names a pack that a crash could lose; a crash before leaves an orphan file, swept.
+#[derive(Default)]
+pub struct Pack {
+    sink: Option<kapsel_core::vault::BlobSink>,
+}
+
+impl Pack {
+    /// Append a message; returns what its row records.
+    fn append(&mut self, vault: &Vault, bytes: &[u8]) -> Result<String> {
+        let mut sink = match self.sink.take() {
+            Some(s) => s,
+            None => vault.blob_sink(PACK_NS)?,
+        };
+        let at = sink.size();
+        sink.write_bytes(vault, bytes)?;
+        let pointer = format!("{}@{at}+{}", sink.id(), bytes.len());
+        self.sink = Some(sink);
+        Ok(pointer)
+    }
+
+    /// Seal the last chunk, wait for the disk and record the pack, inside the batch's
+    /// transaction and before its COMMIT. Nothing to do when nothing was appended.
+    pub fn finish(&mut self, vault: &Vault) -> Result<()> {
+        match self.sink.take() {
+            Some(sink) => sink.finish(vault).map(drop),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Seal a message and compute its postings: CPU only, no database, any thread. With `pack`,
+/// the whole message is left for the writer's pack (`Pack`) instead of sealed into its row.
+#[allow(clippy::too_many_arguments)]
 pub fn prepare(
     keys: &kapsel_core::vault::Keys,
     index: &Index,
@@ -136,6 +188,7 @@ pub fn prepare(
     meta: &MessageMeta,
     text: &str,
     raw: Option<Vec<u8>>,
+    pack: bool,
 ) -> Result<Prepared> {
     let row = msg_row(folder, uid);
     let seal = |column: &str, data: &[u8]| {
@@ -154,6 +207,7 @@ pub fn prepare(
     let body = indexed(meta, text);
     let raw = match raw {
         None => PreparedRaw::None,
+        Some(r) if pack && r.len() <= INLINE_RAW => PreparedRaw::Packed(r),
         // The fetched buffer itself becomes the sealed value: no second copy of the message.
         Some(r) if r.len() <= INLINE_RAW => PreparedRaw::Inline(keys.seal_owned(
             &Aad {
@@ -170,7 +224,7 @@ pub fn prepare(
         uid,
         summary: seal("summary", &json),
         body: match raw {
-            PreparedRaw::Inline(_) => None,
+            PreparedRaw::Inline(_) | PreparedRaw::Packed(_) => None,
             _ => Some(seal("body", text.as_bytes())),
         },
         raw,
@@ -408,8 +462,9 @@ impl<'v> MailStore<'v> {
             stmt.query_map([id], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?
         };
-        for b in blobs {
-            self.vault.blob_delete(&b)?;
+        // Packs go once none of their messages is left (`settle_packs`).
+        for b in blobs.iter().filter(|b| packed_at(b).is_none()) {
+            self.vault.blob_delete(b)?;
         }
         self.vault.write_tx(|| {
             let ids: Vec<i64> = {
@@ -450,15 +505,28 @@ impl<'v> MailStore<'v> {
     /// Store a message sealed by `prepare` (which can run on another thread).
     pub fn write(&self, p: Prepared) -> Result<i64> {
         let mut postings = Postings::default();
-        let id = self.write_deferred(p, &mut postings)?;
+        let mut pack = Pack::default();
+        let id = self.write_deferred(p, &mut postings, &mut pack)?;
+        pack.finish(self.vault)?;
         self.flush_postings(&mut postings)?;
         Ok(id)
     }
 
     /// Write the message row now and add its postings to `postings`, for `flush_postings`:
     /// inserting many postings sorted by term is several times faster than per message.
-    pub fn write_deferred(&self, p: Prepared, postings: &mut Postings) -> Result<i64> {
+    /// A packed message goes into `pack`, which the caller finishes before it commits.
+    pub fn write_deferred(
+        &self,
+        p: Prepared,
+        postings: &mut Postings,
+        pack: &mut Pack,
+    ) -> Result<i64> {
         let (raw_inline, raw_blob) = match p.raw {
+            PreparedRaw::Packed(mut bytes) => {
+                let pointer = pack.append(self.vault, &bytes);
+                zeroize::Zeroize::zeroize(&mut bytes);
+                (None, Some(pointer?))
+            }
             PreparedRaw::None => (None, None),
             PreparedRaw::Inline(sealed) => (Some(sealed), None),
             PreparedRaw::Blob(bytes) => {
@@ -642,7 +710,9 @@ impl<'v> MailStore<'v> {
                 .prepare_cached("SELECT raw_blob FROM mail_msg WHERE folder = ?1 AND uid = ?2")?
                 .query_row(params![folder, uid], |r| r.get(0))
                 .optional()?;
-            if let Some(Some(b)) = blob {
+            if let Some(Some(b)) = blob
+                && packed_at(&b).is_none()
+            {
                 self.vault.blob_delete(&b)?;
             }
             if let Some(id) = self.id_of(folder, uid)? {
@@ -825,9 +895,90 @@ impl<'v> MailStore<'v> {
             )?));
         }
         if let Some(b) = blob {
+            if let Some((pack, offset, len)) = packed_at(&b) {
+                return self.read_packed(id, pack, offset, len).map(Some);
+            }
             return Ok(Some(self.vault.blob_reader(&b)?.read_all()?.to_vec()));
         }
         Ok(None)
+    }
+
+    /// One message out of its pack: only the chunks it spans are read and opened.
+    fn read_packed(&self, id: i64, pack: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
+        let damaged = || {
+            Error::Tampered(t!(
+                cat(),
+                "mailbox-message-damaged",
+                error = format!("message {id} lies outside its pack")
+            ))
+        };
+        let mut reader = self.vault.blob_reader(pack)?;
+        let end = offset.checked_add(len).ok_or_else(damaged)?;
+        if end > reader.size() || len > INLINE_RAW as u64 {
+            return Err(damaged());
+        }
+        reader.seek_to(offset)?;
+        let mut out = vec![0u8; len as usize];
+        let mut filled = 0;
+        while filled < out.len() {
+            match reader.read_into(&mut out[filled..])? {
+                0 => return Err(damaged()),
+                n => filled += n,
+            }
+        }
+        Ok(out)
+    }
+
+    /// Drop the packs none of whose messages is left, and compact those mostly emptied by
+    /// expunges: their remaining messages move into their rows. Outside any transaction
+    /// (a pack's file goes only after the rows that named it are committed gone).
+    pub fn settle_packs(&self) -> Result<usize> {
+        let packs: Vec<(String, i64)> = {
+            let mut stmt = self
+                .vault
+                .conn()
+                .prepare_cached("SELECT id, size FROM blobs WHERE ns = ?1")?;
+            stmt.query_map([PACK_NS], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let mut settled = 0;
+        for (pack, size) in packs {
+            // '@' < 'A': every pointer into this pack sorts in [id@, idA).
+            let live: Vec<(i64, String)> = {
+                let mut stmt = self.vault.conn().prepare_cached(
+                    "SELECT id, raw_blob FROM mail_msg WHERE raw_blob >= ?1 AND raw_blob < ?2",
+                )?;
+                stmt.query_map(params![format!("{pack}@"), format!("{pack}A")], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?
+            };
+            let live_bytes: u64 = live
+                .iter()
+                .filter_map(|(_, p)| packed_at(p).map(|(_, _, len)| len))
+                .sum();
+            if live_bytes * PACK_LIVE_MIN.1 >= size.max(0) as u64 * PACK_LIVE_MIN.0 {
+                continue;
+            }
+            self.vault.write_tx(|| {
+                for (id, _) in &live {
+                    let (folder, uid) = self.locate(*id)?;
+                    let Some(raw) = self.raw(*id)? else { continue };
+                    let sealed = self.seal("mail_msg", "raw", &msg_row(folder, uid), &raw)?;
+                    self.vault
+                        .conn()
+                        .prepare_cached(
+                            "UPDATE mail_msg SET raw = ?1, raw_blob = NULL WHERE id = ?2",
+                        )?
+                        .execute(params![&sealed, id])?;
+                    self.track_message(*id, None, None, Some((Some(&sealed), None)))?;
+                }
+                Ok(())
+            })?;
+            self.vault.blob_delete(&pack)?;
+            settled += 1;
+        }
+        Ok(settled)
     }
 
     /// Drop postings whose message is gone (after expunges and resets): segments that
@@ -1221,7 +1372,17 @@ mod tests {
             };
             meta.summary.date = i64::from(uid);
             meta.complete = true;
-            let p = prepare(vault.keys().unwrap(), &index, f, uid, &meta, "Straße", None).unwrap();
+            let p = prepare(
+                vault.keys().unwrap(),
+                &index,
+                f,
+                uid,
+                &meta,
+                "Straße",
+                None,
+                false,
+            )
+            .unwrap();
             store.transaction(|| store.write(p)).unwrap();
         }
         // 40 = 2·16 + 2·4 in power-of-4 size classes.
@@ -1343,6 +1504,118 @@ mod tests {
         postings.add(8, &[1, 2]);
         postings.clear();
         assert!(postings.is_empty() && postings.sorted_msgs().is_empty());
+    }
+
+    fn packs(store: &MailStore<'_>) -> Vec<String> {
+        let mut stmt = store
+            .vault
+            .conn()
+            .prepare("SELECT id FROM blobs WHERE ns = 'mail-pack'")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn packed_messages_read_back_and_their_pack_is_compacted_then_dropped() {
+        let tv = temp_vault("packs");
+        let vault = tv.1.as_ref().unwrap();
+        let store = MailStore::new(vault);
+        let index = Index::new(vault.keys().unwrap());
+        let f = store.save_folder(&folder(None, false)).unwrap();
+        // Sizes around the 64 KiB chunk: messages that span chunk borders and fill one.
+        let message = |uid: u32| -> Vec<u8> {
+            let len = [10, 70_000, 65_536, 1, 0, 200_000][uid as usize % 6];
+            (0..len).map(|i| (i as u32 * 31 + uid) as u8).collect()
+        };
+        let mut postings = Postings::default();
+        let mut pack = Pack::default();
+        store
+            .transaction(|| {
+                for uid in 1..=12u32 {
+                    let meta = MessageMeta {
+                        complete: true,
+                        ..MessageMeta::default()
+                    };
+                    let p = prepare(
+                        vault.keys()?,
+                        &index,
+                        f,
+                        uid,
+                        &meta,
+                        "",
+                        Some(message(uid)),
+                        true,
+                    )?;
+                    store.write_deferred(p, &mut postings, &mut pack)?;
+                }
+                pack.finish(vault)?;
+                store.flush_postings(&mut postings)
+            })
+            .unwrap();
+        let packed = packs(&store);
+        assert_eq!(packed.len(), 1);
+        for uid in 1..=12u32 {
+            let id = store.id_of(f, uid).unwrap().unwrap();
+            assert_eq!(store.raw(id).unwrap().unwrap(), message(uid), "uid {uid}");
+        }
+        // A few expunged: the pack stays, its messages still read.
+        store.remove_uids(f, &[1, 2, 3]).unwrap();
+        assert_eq!(store.settle_packs().unwrap(), 0);
+        assert_eq!(packs(&store), packed);
+        // Most of it expunged: what is left moves into its rows and the pack goes.
+        store.remove_uids(f, &[4, 5, 6, 7, 8, 9, 11]).unwrap();
+        assert_eq!(store.settle_packs().unwrap(), 1);
+        assert!(packs(&store).is_empty());
+        assert!(vault.blob_info(&packed[0]).unwrap().is_none());
+        for uid in [10, 12] {
+            let id = store.id_of(f, uid).unwrap().unwrap();
+            assert_eq!(store.raw(id).unwrap().unwrap(), message(uid), "uid {uid}");
+        }
+        // A pointer that reaches past its pack is damage, not a panic or foreign bytes.
+        assert_eq!(packed_at("ab@12+5"), Some(("ab", 12, 5)));
+        for bad in ["ab", "ab@x+1", "ab@1", "ab@-1+2"] {
+            assert_eq!(packed_at(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_pointer_beyond_its_pack_is_reported_as_damage() {
+        let tv = temp_vault("pack-damage");
+        let vault = tv.1.as_ref().unwrap();
+        let store = MailStore::new(vault);
+        let index = Index::new(vault.keys().unwrap());
+        let f = store.save_folder(&folder(None, false)).unwrap();
+        let mut pack = Pack::default();
+        store
+            .transaction(|| {
+                let meta = MessageMeta::default();
+                let p = prepare(
+                    vault.keys()?,
+                    &index,
+                    f,
+                    1,
+                    &meta,
+                    "",
+                    Some(vec![7; 100]),
+                    true,
+                )?;
+                store.write_deferred(p, &mut Postings::default(), &mut pack)?;
+                pack.finish(vault)
+            })
+            .unwrap();
+        let id = store.id_of(f, 1).unwrap().unwrap();
+        let pack_id = packs(&store).remove(0);
+        for (offset, len) in [(50, 100), (u64::MAX, 2), (0, 1 << 40)] {
+            let e = store.read_packed(id, &pack_id, offset, len).unwrap_err();
+            assert!(matches!(e, Error::Tampered(_)), "{offset}+{len}: {e}");
+        }
+        assert_eq!(
+            store.read_packed(id, &pack_id, 90, 10).unwrap(),
+            vec![7; 10]
+        );
     }
 
     #[test]

@@ -23,6 +23,10 @@ use kapsel_i18n::t;
 pub const FULL_FETCH_LIMIT: u32 = 2 * 1024 * 1024;
 /// UIDs per FETCH command and per vault transaction.
 const BATCH: usize = 1000;
+/// A fetch of at least this many messages writes them in packs (store.rs `Pack`), one per
+/// batch; fewer (a few new mails) go into their rows, so a day of small syncs does not
+/// leave a file per sync behind.
+const PACK_FROM: usize = 100;
 /// Threads that parse, seal and index fetched messages during a sync.
 const PREPARERS: usize = 2;
 /// While a folder fills, committed batches are copied from the WAL into the database by a
@@ -233,6 +237,9 @@ pub fn sync(
     // Only when something was removed: the sweep reads every segment's message list.
     if report.expunged > 0 || report.uidvalidity_resets > 0 || folders_deleted {
         store.transaction(|| store.sweep_postings())?;
+        // Outside a transaction: a pack's file is removed only once the rows naming it
+        // are gone for good.
+        store.settle_packs()?;
     }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
@@ -482,6 +489,7 @@ fn fetch_new(
             continue;
         }
         let uids: Vec<u32> = list.iter().map(|(u, _)| *u).collect();
+        let packed = uids.len() >= PACK_FROM;
         let conn = store.vault().conn();
         let keys = store.vault().keys()?;
         // Fetched messages are still on the server: their batches commit without waiting
@@ -506,6 +514,9 @@ fn fetch_new(
         // run of large messages cannot pile up in memory.
         let in_flight = InFlight::new(IN_FLIGHT_BYTES);
         let imap = &mut *imap;
+        // Set when a batch could not be closed: its rows may name a pack that was never made
+        // durable, so nothing more is written and the open transaction is rolled back.
+        let abandoned = std::cell::Cell::new(false);
         let result = std::thread::scope(|scope| -> Result<()> {
             let (to_prepare, inbox) = std::sync::mpsc::sync_channel::<Fetched>(QUEUE);
             let (to_write, prepared) = std::sync::mpsc::sync_channel::<(u64, PreparedItem)>(QUEUE);
@@ -527,7 +538,7 @@ fn fetch_new(
                             let Ok(Ok(f)) = next else { break };
                             let bytes = f.body.as_ref().map_or(0, |b| b.len() as u64);
                             let uid = f.uid;
-                            let r = prepare_fetched(keys, index, folder, f)
+                            let r = prepare_fetched(keys, index, folder, f, packed)
                                 .map(|(p, who)| (uid, p, who));
                             if to_write.send((bytes, r)).is_err() {
                                 break;
@@ -564,9 +575,14 @@ fn fetch_new(
             });
             let mut in_batch = 0usize;
             let mut postings = store::Postings::default();
+            let pack = std::cell::RefCell::new(store::Pack::default());
+            let abandoned = &abandoned;
             let mut write_one = |bytes: u64, item: PreparedItem| -> Result<()> {
+                if abandoned.get() {
+                    return Err(Error::Agent(t!(cat(), "mailbox-parser-stopped")));
+                }
                 let (uid, p, (from, subject)) = item?;
-                let id = store.write_deferred(p, &mut postings)?;
+                let id = store.write_deferred(p, &mut postings, &mut pack.borrow_mut())?;
                 report.bytes += bytes;
                 report.new_messages += 1;
                 state.last_uid = state.last_uid.max(uid);
@@ -582,12 +598,21 @@ fn fetch_new(
                 in_batch += 1;
                 done += 1;
                 if in_batch >= BATCH {
-                    store.flush_postings(&mut postings)?;
-                    // The checkpoint commits with the messages it covers.
-                    let mut saved = state.clone();
-                    saved.last_uid = checkpoint(&outstanding);
-                    store.save_folder(&saved)?;
-                    conn.execute_batch("COMMIT")?;
+                    let closed = pack
+                        .borrow_mut()
+                        .finish(store.vault())
+                        .and_then(|()| store.flush_postings(&mut postings))
+                        .and_then(|()| {
+                            // The checkpoint commits with the messages it covers.
+                            let mut saved = state.clone();
+                            saved.last_uid = checkpoint(&outstanding);
+                            store.save_folder(&saved)?;
+                            Ok(conn.execute_batch("COMMIT")?)
+                        });
+                    if closed.is_err() {
+                        abandoned.set(true);
+                    }
+                    closed?;
                     if wal_frames
                         .load(Ordering::Relaxed)
                         .saturating_mul(frame_bytes)
@@ -638,6 +663,10 @@ fn fetch_new(
             drop(kick);
             let _ = checkpointer.join();
             // The tail of the last batch (committed by the caller's COMMIT below).
+            if let Err(e) = pack.borrow_mut().finish(store.vault()) {
+                abandoned.set(true);
+                failed.get_or_insert(e);
+            }
             if let Err(e) = store.flush_postings(&mut postings) {
                 failed.get_or_insert(e);
             }
@@ -659,6 +688,8 @@ fn fetch_new(
         // Only inside the batch's transaction (a failed "COMMIT; BEGIN" may have left none).
         let committed = if conn.is_autocommit() {
             Ok(())
+        } else if abandoned.get() {
+            Err(Error::Agent(t!(cat(), "mailbox-parser-stopped")))
         } else {
             store
                 .save_folder(&saved)
@@ -723,16 +754,18 @@ fn release_freed_memory() {
 
 /// Parse and store one fetched message (whole or headers only).
 pub fn store_fetched(store: &MailStore<'_>, index: &Index, folder: i64, f: Fetched) -> Result<i64> {
-    let (prepared, _) = prepare_fetched(store.vault().keys()?, index, folder, f)?;
+    let (prepared, _) = prepare_fetched(store.vault().keys()?, index, folder, f, false)?;
     store.write(prepared)
 }
 
 /// Parse, seal and index one fetched message: no database, so it runs beside the reader.
+/// With `pack`, the message is left whole for the writer's pack.
 pub fn prepare_fetched(
     keys: &kapsel_core::vault::Keys,
     index: &Index,
     folder: i64,
     mut f: Fetched,
+    pack: bool,
 ) -> Result<(store::Prepared, (String, String))> {
     let body = f.body.take().unwrap_or_default();
     let raw = body.as_slice();
@@ -770,6 +803,7 @@ pub fn prepare_fetched(
         &meta,
         text,
         (!f.header_only).then_some(body),
+        pack,
     )?;
     Ok((prepared, who))
 }

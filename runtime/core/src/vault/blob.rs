@@ -747,6 +747,11 @@ impl<'v> BlobReader<'v> {
     /// Continue reading at plaintext `offset`: jumps to the chunk holding it (the chunks
     /// before it are neither read nor decrypted), so reading a range costs its length, not
     /// its offset. Every chunk handed out is still authenticated with its index.
+    /// The blob's plaintext length, as recorded and checked against the file at open.
+    pub fn size(&self) -> u64 {
+        self.layout.size
+    }
+
     pub fn seek_to(&mut self, offset: u64) -> Result<()> {
         self.failed = None;
         self.batch = FIRST_BATCH;

@@ -101,6 +101,12 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (seg, term)
     ) WITHOUT ROWID;
     "#,
+    // v5: a synced batch's messages share one sealed blob, a pack (mail/store.rs); the row's
+    // raw_blob then reads `<pack id>@<offset>+<length>`. Finding a pack's messages (to drop
+    // or compact it once they are expunged) is a range over this index.
+    r#"
+    CREATE INDEX mail_msg_raw_blob ON mail_msg(raw_blob);
+    "#,
 ];
 
 pub const CURRENT: u32 = MIGRATIONS.len() as u32;
