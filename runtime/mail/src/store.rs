@@ -158,7 +158,14 @@ impl Pack {
     fn append(&mut self, vault: &Vault, bytes: &[u8]) -> Result<String> {
         let mut sink = match self.sink.take() {
             Some(s) => s,
-            None => vault.blob_sink(PACK_NS)?,
+            None => {
+                let mut sink = vault.blob_sink(PACK_NS)?;
+                // Read back when a message is opened, not soon after the sync: no reason to
+                // fill the page cache with it (and on this kind of VM a fresh page-cache page
+                // cost as much as the rest of the message's write).
+                sink.bypass_page_cache();
+                sink
+            }
         };
         let at = sink.size();
         sink.write_bytes(vault, bytes)?;

@@ -133,6 +133,115 @@ pub struct BlobSink {
     buf: Vec<u8>,
     index: u64,
     size: u64,
+    out: Staging,
+}
+
+/// Bytes of the file not yet written, sealed in place: the header, then chunk slots.
+/// Written a megabyte at a time, so a chunk costs no system call of its own and, for a blob
+/// written around the page cache, every write is whole aligned blocks.
+struct Staging {
+    mem: Vec<u8>,
+    /// Where the aligned region begins in `mem` (`O_DIRECT` wants aligned memory).
+    start: usize,
+    fill: usize,
+    /// Bytes of the file so far, written and staged.
+    len: u64,
+    direct: bool,
+}
+
+/// Block size writes around the page cache are aligned to (the largest logical block size
+/// in common use; a multiple of 512 as well).
+const ALIGN: usize = 4096;
+/// Staged bytes that trigger a write.
+const FLUSH_AT: usize = 1024 * 1024;
+
+impl Staging {
+    fn new() -> Staging {
+        let cap = FLUSH_AT + STRIDE + ALIGN;
+        let mem = vec![0u8; cap + ALIGN];
+        let start = (ALIGN - mem.as_ptr() as usize % ALIGN) % ALIGN;
+        Staging {
+            mem,
+            start,
+            fill: 0,
+            len: 0,
+            direct: false,
+        }
+    }
+
+    /// Room for `n` more bytes (at most a slot and its length): the caller writes them, then
+    /// `commit(n)`.
+    fn room(&mut self, n: usize) -> &mut [u8] {
+        let at = self.start + self.fill;
+        &mut self.mem[at..at + n]
+    }
+
+    fn commit(&mut self, n: usize) {
+        self.fill += n;
+        self.len += n as u64;
+    }
+
+    /// Write what is staged: whole blocks, or everything when `last` (padded to a block
+    /// around the page cache, the file then cut to its true length).
+    fn flush(&mut self, file: &mut cap_std::fs::File, last: bool) -> std::io::Result<()> {
+        let whole = match (self.direct, last) {
+            (false, _) => self.fill,
+            (true, false) => self.fill / ALIGN * ALIGN,
+            (true, true) => self.fill.div_ceil(ALIGN) * ALIGN,
+        };
+        if whole > self.fill {
+            self.mem[self.start + self.fill..self.start + whole].fill(0);
+        }
+        let written = file.write_all(&self.mem[self.start..self.start + whole]);
+        let written = match written {
+            // A file system (or a device) that takes no direct writes after all: the same
+            // bytes through the page cache, from where the file position stands.
+            Err(e)
+                if self.direct
+                    && e.raw_os_error() == Some(rustix::io::Errno::INVAL.raw_os_error()) =>
+            {
+                self.direct = false;
+                set_direct(file, false);
+                // A part may have gone out before the refusal: start again where this
+                // staging begins in the file.
+                let staged_from = self.len - self.fill as u64;
+                std::io::Seek::seek(file, std::io::SeekFrom::Start(staged_from))?;
+                return self.flush(file, last);
+            }
+            w => w,
+        };
+        written?;
+        let kept = self.fill.saturating_sub(whole);
+        self.mem
+            .copy_within(self.start + whole..self.start + whole + kept, self.start);
+        self.fill = kept;
+        if last && self.direct {
+            file.set_len(self.len)?;
+        }
+        Ok(())
+    }
+}
+
+/// Turn `O_DIRECT` on or off for a file opened for writing; false where it cannot be had.
+fn set_direct(file: &cap_std::fs::File, on: bool) -> bool {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use rustix::fs::OFlags;
+        let Ok(flags) = rustix::fs::fcntl_getfl(file) else {
+            return false;
+        };
+        let flags = if on {
+            flags | OFlags::DIRECT
+        } else {
+            flags - OFlags::DIRECT
+        };
+        rustix::fs::fcntl_setfl(file, flags).is_ok()
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let _ = (file, on);
+        false
+    }
 }
 
 impl BlobSink {
@@ -145,17 +254,15 @@ impl BlobSink {
             .map_err(Error::io(cannot_open_blobs()))?;
         let mut opts = cap_std::fs::OpenOptions::new();
         cap_std::fs::OpenOptionsExt::mode(opts.write(true).create_new(true), 0o600);
-        let mut file = blobs
+        let file = blobs
             .open_with(format!("{id}.tmp"), &opts)
             .map_err(Error::io(t!(kapsel_i18n::current(), "core-blob-create")))?;
-        let mut header = Vec::with_capacity(HEADER_LEN);
-        header.extend_from_slice(MAGIC);
-        header.push(VERSION);
-        header.extend_from_slice(&(CHUNK_SIZE as u32).to_be_bytes());
-        if let Err(e) = file.write_all(&header) {
-            let _ = blobs.remove_file(format!("{id}.tmp"));
-            return Err(Error::io(t!(kapsel_i18n::current(), "core-blob-write"))(e));
-        }
+        let mut out = Staging::new();
+        let header = out.room(HEADER_LEN);
+        header[..4].copy_from_slice(MAGIC);
+        header[4] = VERSION;
+        header[5..].copy_from_slice(&(CHUNK_SIZE as u32).to_be_bytes());
+        out.commit(HEADER_LEN);
         Ok(BlobSink {
             ns: ns.to_string(),
             id,
@@ -164,7 +271,19 @@ impl BlobSink {
             buf: Vec::with_capacity(CHUNK_SIZE),
             index: 0,
             size: 0,
+            out,
         })
+    }
+
+    /// Write this blob around the page cache (`O_DIRECT`) where the file system allows:
+    /// for bulk data not read back soon (a sync's packs), which would otherwise fill the
+    /// page cache and cost a fresh page per 4 KiB written. Before anything is written.
+    pub fn bypass_page_cache(&mut self) {
+        if let Some(file) = &self.file
+            && self.out.len == self.out.fill as u64
+        {
+            self.out.direct = set_direct(file, true);
+        }
     }
 
     pub fn id(&self) -> &str {
@@ -178,13 +297,21 @@ impl BlobSink {
 
     fn emit(&mut self, vault: &Vault, last: bool) -> Result<()> {
         let keys = vault.keys()?;
-        let sealed = keys.seal_raw(&chunk_aad(&self.id, self.index, last), &self.buf);
         let file = self.file.as_mut().ok_or_else(|| {
             Error::invalid(t!(kapsel_i18n::current(), "core-blob-writer-finished"))
         })?;
-        file.write_all(&(sealed.len() as u32).to_be_bytes())
-            .and_then(|_| file.write_all(&sealed))
-            .map_err(Error::io(t!(kapsel_i18n::current(), "core-blob-write")))?;
+        let n = self.buf.len();
+        let slot = n + crypto::SEAL_OVERHEAD;
+        let room = self.out.room(4 + slot);
+        room[..4].copy_from_slice(&(slot as u32).to_be_bytes());
+        room[4 + crypto::SEAL_HEAD..4 + crypto::SEAL_HEAD + n].copy_from_slice(&self.buf);
+        keys.seal_raw_in_place(&chunk_aad(&self.id, self.index, last), &mut room[4..]);
+        self.out.commit(4 + slot);
+        if self.out.fill >= FLUSH_AT || last {
+            self.out
+                .flush(file, last)
+                .map_err(Error::io(t!(kapsel_i18n::current(), "core-blob-write")))?;
+        }
         zeroize::Zeroize::zeroize(&mut self.buf);
         self.buf.clear();
         self.index += 1;

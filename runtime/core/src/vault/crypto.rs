@@ -211,9 +211,17 @@ impl Keys {
         }
     }
 
-    /// Seal with raw AAD bytes (blob chunks build their own).
-    pub(crate) fn seal_raw(&self, aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
-        seal_with(&self.cipher, aad, plaintext)
+    /// Seal with raw AAD bytes (blob chunks build their own) into a slot the caller laid
+    /// out: `SEAL_HEAD` bytes of room, the plaintext, then 16 bytes of room for the tag
+    /// (`SEAL_OVERHEAD` more than the plaintext). No allocation or copy of its own.
+    pub(crate) fn seal_raw_in_place(&self, aad: &[u8], slot: &mut [u8]) {
+        debug_assert!(slot.len() >= SEAL_OVERHEAD);
+        let nonce = random_bytes::<NONCE_LEN>();
+        let end = slot.len().saturating_sub(16).max(SEAL_HEAD);
+        slot[0] = SEAL_VERSION;
+        slot[1..SEAL_HEAD].copy_from_slice(&nonce);
+        let tag = self.cipher.seal(nonce, aad, &mut slot[SEAL_HEAD..end]);
+        slot[end..].copy_from_slice(&tag);
     }
 
     /// Open a ciphertext in place whose head (version byte and nonce) and tag were read apart
@@ -266,6 +274,7 @@ fn padded_aad(aad: &Aad) -> Vec<u8> {
     encoded
 }
 
+#[cfg(test)]
 pub(crate) fn seal_with(cipher: &SealKey, aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
     let nonce = random_bytes::<NONCE_LEN>();
     let mut out = Vec::with_capacity(SEAL_OVERHEAD + plaintext.len());
@@ -524,7 +533,10 @@ mod tests {
         assert!(keys.open_detached(aad, &sealed[..SEAL_HEAD], &tag, &mut body));
         assert_eq!(body, b"written before");
         // ... and the other way round.
-        let ours = keys.seal_raw(aad, b"written now");
+        let mut ours = vec![0u8; SEAL_OVERHEAD + 11];
+        ours[SEAL_HEAD..SEAL_HEAD + 11].copy_from_slice(b"written now");
+        keys.seal_raw_in_place(aad, &mut ours);
+        assert_eq!(open_with(&keys.cipher, aad, &ours).unwrap(), b"written now");
         let back = other
             .decrypt(
                 ours[1..1 + NONCE_LEN].into(),
