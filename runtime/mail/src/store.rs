@@ -11,6 +11,7 @@ use super::mime::Summary;
 use super::search::Index;
 use crate::cat;
 use kapsel_core::error::{Error, Result};
+use kapsel_core::vault::crypto::padded_len;
 use kapsel_core::vault::state::{RowKey, tag};
 use kapsel_core::vault::{Aad, Vault};
 use kapsel_i18n::t;
@@ -23,6 +24,8 @@ fn no_such_message(id: i64) -> Error {
 /// that sync fetches whole (≤ 2 MiB) stays in the row: a file per message cost a third of
 /// the initial sync on ext4; blobs are for large messages fetched on first read.
 const INLINE_RAW: usize = 4 * 1024 * 1024;
+
+const ZEROS: [u8; 4096] = [0; 4096];
 
 /// The blob namespace of packs: one sealed blob holding a synced batch's messages.
 const PACK_NS: &str = "mail-pack";
@@ -136,7 +139,9 @@ enum PreparedRaw {
     Packed(Vec<u8>),
 }
 
-/// Where a packed message lies: `<pack id>@<offset>+<length>` in the row's `raw_blob`.
+/// Where a packed message lies: `<pack id>@<offset>+<length>` in the row's `raw_blob`. The
+/// length is the message's slot, padded to the vault's size class like a sealed row (its
+/// true length is framed inside, sealed): the pointer reveals no more than the row did.
 fn packed_at(pointer: &str) -> Option<(&str, u64, u64)> {
     let (id, at) = pointer.split_once('@')?;
     let (offset, len) = at.split_once('+')?;
@@ -154,7 +159,7 @@ pub struct Pack {
 }
 
 impl Pack {
-    /// Append a message; returns what its row records.
+    /// Append a message, framed and padded; returns what its row records.
     fn append(&mut self, vault: &Vault, bytes: &[u8]) -> Result<String> {
         let mut sink = match self.sink.take() {
             Some(s) => s,
@@ -168,8 +173,17 @@ impl Pack {
             }
         };
         let at = sink.size();
+        let slot = padded_len(bytes.len());
+        // Only messages up to `INLINE_RAW` (4 MiB) are packed: the length fits.
+        sink.write_bytes(vault, &(bytes.len() as u32).to_be_bytes())?;
         sink.write_bytes(vault, bytes)?;
-        let pointer = format!("{}@{at}+{}", sink.id(), bytes.len());
+        let mut pad = slot - 4 - bytes.len();
+        while pad > 0 {
+            let n = pad.min(ZEROS.len());
+            sink.write_bytes(vault, &ZEROS[..n])?;
+            pad -= n;
+        }
+        let pointer = format!("{}@{at}+{slot}", sink.id());
         self.sink = Some(sink);
         Ok(pointer)
     }
@@ -910,8 +924,8 @@ impl<'v> MailStore<'v> {
         Ok(None)
     }
 
-    /// One message out of its pack: only the chunks it spans are read and opened.
-    fn read_packed(&self, id: i64, pack: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
+    /// One message out of its pack: only the chunks its slot spans are read and opened.
+    fn read_packed(&self, id: i64, pack: &str, offset: u64, slot: u64) -> Result<Vec<u8>> {
         let damaged = || {
             Error::Tampered(t!(
                 cat(),
@@ -920,12 +934,12 @@ impl<'v> MailStore<'v> {
             ))
         };
         let mut reader = self.vault.blob_reader(pack)?;
-        let end = offset.checked_add(len).ok_or_else(damaged)?;
-        if end > reader.size() || len > INLINE_RAW as u64 {
+        let end = offset.checked_add(slot).ok_or_else(damaged)?;
+        if end > reader.size() || slot > padded_len(INLINE_RAW) as u64 || slot < 4 {
             return Err(damaged());
         }
         reader.seek_to(offset)?;
-        let mut out = vec![0u8; len as usize];
+        let mut out = vec![0u8; slot as usize];
         let mut filled = 0;
         while filled < out.len() {
             match reader.read_into(&mut out[filled..])? {
@@ -933,6 +947,12 @@ impl<'v> MailStore<'v> {
                 n => filled += n,
             }
         }
+        let len = u32::from_be_bytes([out[0], out[1], out[2], out[3]]) as usize;
+        if 4 + len > out.len() {
+            return Err(damaged());
+        }
+        out.copy_within(4..4 + len, 0);
+        out.truncate(len);
         Ok(out)
     }
 
@@ -1615,13 +1635,21 @@ mod tests {
             .unwrap();
         let id = store.id_of(f, 1).unwrap().unwrap();
         let pack_id = packs(&store).remove(0);
-        for (offset, len) in [(50, 100), (u64::MAX, 2), (0, 1 << 40)] {
-            let e = store.read_packed(id, &pack_id, offset, len).unwrap_err();
-            assert!(matches!(e, Error::Tampered(_)), "{offset}+{len}: {e}");
+        // 100 bytes framed take a 128-byte slot, as a sealed row would.
+        let pointer: String = vault
+            .conn()
+            .query_row("SELECT raw_blob FROM mail_msg WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(pointer, format!("{pack_id}@0+128"));
+        for (offset, slot) in [(50, 128), (u64::MAX, 2), (0, 1 << 40), (4, 100), (0, 3)] {
+            let e = store.read_packed(id, &pack_id, offset, slot).unwrap_err();
+            assert!(matches!(e, Error::Tampered(_)), "{offset}+{slot}: {e}");
         }
         assert_eq!(
-            store.read_packed(id, &pack_id, 90, 10).unwrap(),
-            vec![7; 10]
+            store.read_packed(id, &pack_id, 0, 128).unwrap(),
+            vec![7; 100]
         );
     }
 
