@@ -124,11 +124,40 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
 
 /// Text as it leaves this module: `\n` line ends only (a CR would reach the terminal
 /// sanitiser and come out as U+FFFD). Also applied to texts stored before this rule.
+/// One pass: two `replace`s (a substring search each) were ~5 % of parsing at sync time.
 pub fn normalize_lines(text: &str) -> Cow<'_, str> {
-    if !text.contains('\r') {
-        return Cow::Borrowed(text);
+    match memchr::memchr(b'\r', text.as_bytes()) {
+        None => Cow::Borrowed(text),
+        Some(first) => Cow::Owned(unix_lines(text, first)),
     }
-    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// `normalize_lines` of a text this module owns: unchanged without a CR, not copied.
+fn normalize_owned(text: String) -> String {
+    match memchr::memchr(b'\r', text.as_bytes()) {
+        None => text,
+        Some(first) => unix_lines(&text, first),
+    }
+}
+
+/// CRLF and a lone CR each become LF; `first` is the first CR. Every cut is next to an
+/// ASCII byte, so each slice is whole UTF-8.
+fn unix_lines(text: &str, first: usize) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(b.len());
+    out.push_str(&text[..first]);
+    let mut at = first;
+    while at < b.len() {
+        out.push('\n');
+        at += 1;
+        if b.get(at) == Some(&b'\n') {
+            at += 1;
+        }
+        let next = memchr::memchr(b'\r', &b[at..]).map_or(b.len(), |n| at + n);
+        out.push_str(&text[at..next]);
+        at = next;
+    }
+    out
 }
 
 /// Parse headers and text. `arrival` is the server's INTERNALDATE (fallback for Date).
@@ -613,7 +642,7 @@ fn parse_once(raw: &[u8], arrival: i64) -> Parsed {
     }
     Parsed {
         summary,
-        text: normalize_lines(&text).into_owned(),
+        text: normalize_owned(text),
     }
 }
 
@@ -1207,6 +1236,21 @@ mod tests {
         let p = parse(raw, 0);
         assert_eq!(p.text, "erste Zeile\nzweite\ndritte\n");
         assert_eq!(normalize_lines("a\r\nb"), "a\nb");
+        // The same as the two replaces it stands for, CRs anywhere, next to multibyte text.
+        for t in [
+            "",
+            "\r",
+            "\n\r",
+            "\r\r\n",
+            "ä\rü\r\nö\r",
+            "x\r\n\r\ny",
+            "no breaks",
+        ] {
+            let reference = t.replace("\r\n", "\n").replace('\r', "\n");
+            assert_eq!(normalize_lines(t), reference, "{t:?}");
+            assert_eq!(normalize_owned(t.to_string()), reference, "{t:?}");
+        }
+        assert!(matches!(normalize_lines("a\nb"), Cow::Borrowed(_)));
     }
 
     #[test]
