@@ -1015,3 +1015,47 @@ pub(super) fn sweep_orphans(vault: &Vault) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Stage `data` in pieces and write it out as a sink would, with the staging's memory
+    /// moved `skew` bytes off its alignment.
+    fn staged(file: &mut cap_std::fs::File, direct: bool, skew: usize, data: &[u8]) -> Staging {
+        let mut out = Staging::new();
+        out.start += skew;
+        out.direct = direct && set_direct(file, true);
+        for piece in data.chunks(STRIDE) {
+            out.room(piece.len()).copy_from_slice(piece);
+            out.commit(piece.len());
+            if out.fill >= FLUSH_AT {
+                out.flush(file, false).unwrap();
+            }
+        }
+        out.flush(file, true).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_refused_direct_write_goes_through_the_page_cache_without_losing_a_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let data: Vec<u8> = (0..3 * FLUSH_AT + 12_345)
+            .map(|i| (i % 249) as u8)
+            .collect();
+        for (direct, skew) in [(false, 0), (true, 0), (true, 1)] {
+            let path = dir.path().join(format!("f-{direct}-{skew}"));
+            let mut file = cap_std::fs::File::from_std(std::fs::File::create(&path).unwrap());
+            let out = staged(&mut file, direct, skew, &data);
+            drop(file);
+            assert_eq!(
+                std::fs::read(&path).unwrap(),
+                data,
+                "direct {direct}, skew {skew}"
+            );
+            if skew == 1 && out.direct {
+                panic!("memory off its alignment must have been refused and left direct mode");
+            }
+        }
+    }
+}
