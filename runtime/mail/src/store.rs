@@ -27,6 +27,10 @@ const INLINE_RAW: usize = 4 * 1024 * 1024;
 
 const ZEROS: [u8; 4096] = [0; 4096];
 
+fn pack_failed() -> Error {
+    Error::Agent(t!(cat(), "mailbox-pack-failed"))
+}
+
 /// The blob namespace of packs: one sealed blob holding a synced batch's messages.
 const PACK_NS: &str = "mail-pack";
 
@@ -156,11 +160,23 @@ fn packed_at(pointer: &str) -> Option<(&str, u64, u64)> {
 #[derive(Default)]
 pub struct Pack {
     sink: Option<kapsel_core::vault::BlobSink>,
+    /// An append failed: rows of this batch may name a pack that will never exist, so
+    /// `finish` fails and the caller rolls the batch back.
+    failed: bool,
 }
 
 impl Pack {
     /// Append a message, framed and padded; returns what its row records.
     fn append(&mut self, vault: &Vault, bytes: &[u8]) -> Result<String> {
+        let appended = self.append_to_sink(vault, bytes);
+        self.failed |= appended.is_err();
+        appended
+    }
+
+    fn append_to_sink(&mut self, vault: &Vault, bytes: &[u8]) -> Result<String> {
+        if self.failed {
+            return Err(pack_failed());
+        }
         let mut sink = match self.sink.take() {
             Some(s) => s,
             None => {
@@ -191,6 +207,10 @@ impl Pack {
     /// Seal the last chunk, wait for the disk and record the pack, inside the batch's
     /// transaction and before its COMMIT. Nothing to do when nothing was appended.
     pub fn finish(&mut self, vault: &Vault) -> Result<()> {
+        if std::mem::take(&mut self.failed) {
+            self.sink = None;
+            return Err(pack_failed());
+        }
         match self.sink.take() {
             Some(sink) => sink.finish(vault).map(drop),
             None => Ok(()),
@@ -959,7 +979,12 @@ impl<'v> MailStore<'v> {
     /// Drop the packs none of whose messages is left, and compact those mostly emptied by
     /// expunges: their remaining messages move into their rows. Outside any transaction
     /// (a pack's file goes only after the rows that named it are committed gone).
+    /// One pack that cannot be settled (damaged, or its file gone) does not stop the others;
+    /// the first such error comes back after all were tried.
     pub fn settle_packs(&self) -> Result<usize> {
+        if !self.vault.conn().is_autocommit() {
+            return Ok(0);
+        }
         let packs: Vec<(String, i64)> = {
             let mut stmt = self
                 .vault
@@ -969,7 +994,25 @@ impl<'v> MailStore<'v> {
                 .collect::<rusqlite::Result<_>>()?
         };
         let mut settled = 0;
+        let mut first_error = None;
         for (pack, size) in packs {
+            match self.settle_pack(&pack, size) {
+                Ok(true) => settled += 1,
+                Ok(false) => {}
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(settled),
+        }
+    }
+
+    /// Compact or drop one pack if it is less than half used; true when it went.
+    fn settle_pack(&self, pack: &str, size: i64) -> Result<bool> {
+        let emptied = self.vault.write_tx(|| {
             // '@' < 'A': every pointer into this pack sorts in [id@, idA).
             let live: Vec<(i64, String)> = {
                 let mut stmt = self.vault.conn().prepare_cached(
@@ -985,27 +1028,24 @@ impl<'v> MailStore<'v> {
                 .filter_map(|(_, p)| packed_at(p).map(|(_, _, len)| len))
                 .sum();
             if live_bytes * PACK_LIVE_MIN.1 >= size.max(0) as u64 * PACK_LIVE_MIN.0 {
-                continue;
+                return Ok(false);
             }
-            self.vault.write_tx(|| {
-                for (id, _) in &live {
-                    let (folder, uid) = self.locate(*id)?;
-                    let Some(raw) = self.raw(*id)? else { continue };
-                    let sealed = self.seal("mail_msg", "raw", &msg_row(folder, uid), &raw)?;
-                    self.vault
-                        .conn()
-                        .prepare_cached(
-                            "UPDATE mail_msg SET raw = ?1, raw_blob = NULL WHERE id = ?2",
-                        )?
-                        .execute(params![&sealed, id])?;
-                    self.track_message(*id, None, None, Some((Some(&sealed), None)))?;
-                }
-                Ok(())
-            })?;
-            self.vault.blob_delete(&pack)?;
-            settled += 1;
+            for (id, _) in &live {
+                let (folder, uid) = self.locate(*id)?;
+                let Some(raw) = self.raw(*id)? else { continue };
+                let sealed = self.seal("mail_msg", "raw", &msg_row(folder, uid), &raw)?;
+                self.vault
+                    .conn()
+                    .prepare_cached("UPDATE mail_msg SET raw = ?1, raw_blob = NULL WHERE id = ?2")?
+                    .execute(params![&sealed, id])?;
+                self.track_message(*id, None, None, Some((Some(&sealed), None)))?;
+            }
+            Ok(true)
+        })?;
+        if emptied {
+            self.vault.blob_delete(pack)?;
         }
-        Ok(settled)
+        Ok(emptied)
     }
 
     /// Drop postings whose message is gone (after expunges and resets): segments that
@@ -1606,6 +1646,28 @@ mod tests {
         for bad in ["ab", "ab@x+1", "ab@1", "ab@-1+2"] {
             assert_eq!(packed_at(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_pack_that_lost_a_message_refuses_to_finish_so_the_batch_rolls_back() {
+        let mut tv = temp_vault("pack-fail");
+        let vault = tv.1.as_mut().unwrap();
+        let mut pack = Pack::default();
+        pack.append(vault, b"first").unwrap();
+        // Locked mid-batch: the next full chunk cannot be sealed and the pack's file goes.
+        vault.lock();
+        assert!(pack.append(vault, &vec![1; 100_000]).is_err());
+        let rules = kapsel_core::vault::UnlockRules {
+            max_failed: 5,
+            on_limit: kapsel_core::vault::OnLimit::Wipe,
+            backoff_base: std::time::Duration::from_millis(20),
+            backoff_max: std::time::Duration::from_secs(1),
+        };
+        vault.unlock("Test-Password-1", &rules).unwrap();
+        // The first message's row would name that file: finishing must fail, even unlocked.
+        assert!(pack.finish(vault).is_err());
+        assert!(pack.append(vault, b"next batch").is_ok());
+        assert!(pack.finish(vault).is_ok());
     }
 
     #[test]

@@ -238,8 +238,11 @@ pub fn sync(
     if report.expunged > 0 || report.uidvalidity_resets > 0 || folders_deleted {
         store.transaction(|| store.sweep_postings())?;
         // Outside a transaction: a pack's file is removed only once the rows naming it
-        // are gone for good.
-        store.settle_packs()?;
+        // are gone for good. A pack that cannot be settled is reported, not fatal: the
+        // folders are synced and the outbox still has to go.
+        if let Err(e) = store.settle_packs() {
+            report.errors.push(e.to_string());
+        }
     }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
@@ -578,8 +581,11 @@ fn fetch_new(
             let pack = std::cell::RefCell::new(store::Pack::default());
             let abandoned = &abandoned;
             let mut write_one = |bytes: u64, item: PreparedItem| -> Result<()> {
-                if abandoned.get() {
-                    return Err(Error::Agent(t!(cat(), "mailbox-parser-stopped")));
+                // Also without an open transaction (a BEGIN that failed): rows committed one
+                // by one would name a pack not yet durable.
+                if abandoned.get() || conn.is_autocommit() {
+                    abandoned.set(true);
+                    return Err(Error::Agent(t!(cat(), "mailbox-pack-failed")));
                 }
                 let (uid, p, (from, subject)) = item?;
                 let id = store.write_deferred(p, &mut postings, &mut pack.borrow_mut())?;
@@ -662,17 +668,23 @@ fn fetch_new(
             }
             drop(kick);
             let _ = checkpointer.join();
-            // The tail of the last batch (committed by the caller's COMMIT below).
-            if let Err(e) = pack.borrow_mut().finish(store.vault()) {
+            // The tail of the last batch (committed by the caller's COMMIT below), unless it
+            // is abandoned or there is no transaction to put it in.
+            if !abandoned.get()
+                && !conn.is_autocommit()
+                && let Err(e) = pack.borrow_mut().finish(store.vault())
+            {
                 abandoned.set(true);
                 failed.get_or_insert(e);
             }
-            if let Err(e) = store.flush_postings(&mut postings) {
-                failed.get_or_insert(e);
-            }
-            for (uid, flags) in &flag_updates {
-                if let Err(e) = store.apply_server_flags(folder, *uid, flags) {
+            if !abandoned.get() && !conn.is_autocommit() {
+                if let Err(e) = store.flush_postings(&mut postings) {
                     failed.get_or_insert(e);
+                }
+                for (uid, flags) in &flag_updates {
+                    if let Err(e) = store.apply_server_flags(folder, *uid, flags) {
+                        failed.get_or_insert(e);
+                    }
                 }
             }
             fetch?;
@@ -689,7 +701,7 @@ fn fetch_new(
         let committed = if conn.is_autocommit() {
             Ok(())
         } else if abandoned.get() {
-            Err(Error::Agent(t!(cat(), "mailbox-parser-stopped")))
+            Err(Error::Agent(t!(cat(), "mailbox-pack-failed")))
         } else {
             store
                 .save_folder(&saved)

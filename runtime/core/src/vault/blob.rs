@@ -134,6 +134,9 @@ pub struct BlobSink {
     index: u64,
     size: u64,
     out: Staging,
+    /// A write failed: the staged bytes and the chunk counter no longer match the file, so
+    /// every later call fails too (a retried chunk would be staged twice).
+    broken: bool,
 }
 
 /// Bytes of the file not yet written, sealed in place: the header, then chunk slots.
@@ -215,7 +218,9 @@ impl Staging {
         self.mem
             .copy_within(self.start + whole..self.start + whole + kept, self.start);
         self.fill = kept;
-        if last && self.direct {
+        if last {
+            // Around the page cache the last block was padded; and a direct write cut short
+            // before a refusal may have reached the padding before the page cache took over.
             file.set_len(self.len)?;
         }
         Ok(())
@@ -272,6 +277,7 @@ impl BlobSink {
             index: 0,
             size: 0,
             out,
+            broken: false,
         })
     }
 
@@ -296,6 +302,12 @@ impl BlobSink {
     }
 
     fn emit(&mut self, vault: &Vault, last: bool) -> Result<()> {
+        if self.broken {
+            return Err(Error::invalid(t!(
+                kapsel_i18n::current(),
+                "core-blob-writer-broken"
+            )));
+        }
         let keys = vault.keys()?;
         let file = self.file.as_mut().ok_or_else(|| {
             Error::invalid(t!(kapsel_i18n::current(), "core-blob-writer-finished"))
@@ -307,10 +319,11 @@ impl BlobSink {
         room[4 + crypto::SEAL_HEAD..4 + crypto::SEAL_HEAD + n].copy_from_slice(&self.buf);
         keys.seal_raw_in_place(&chunk_aad(&self.id, self.index, last), &mut room[4..]);
         self.out.commit(4 + slot);
-        if self.out.fill >= FLUSH_AT || last {
-            self.out
-                .flush(file, last)
-                .map_err(Error::io(t!(kapsel_i18n::current(), "core-blob-write")))?;
+        if (self.out.fill >= FLUSH_AT || last)
+            && let Err(e) = self.out.flush(file, last)
+        {
+            self.broken = true;
+            return Err(Error::io(t!(kapsel_i18n::current(), "core-blob-write"))(e));
         }
         zeroize::Zeroize::zeroize(&mut self.buf);
         self.buf.clear();
@@ -871,14 +884,14 @@ impl<'v> BlobReader<'v> {
         Ok(n)
     }
 
-    /// Continue reading at plaintext `offset`: jumps to the chunk holding it (the chunks
-    /// before it are neither read nor decrypted), so reading a range costs its length, not
-    /// its offset. Every chunk handed out is still authenticated with its index.
     /// The blob's plaintext length, as recorded and checked against the file at open.
     pub fn size(&self) -> u64 {
         self.layout.size
     }
 
+    /// Continue reading at plaintext `offset`: jumps to the chunk holding it (the chunks
+    /// before it are neither read nor decrypted), so reading a range costs its length, not
+    /// its offset. Every chunk handed out is still authenticated with its index.
     pub fn seek_to(&mut self, offset: u64) -> Result<()> {
         self.failed = None;
         self.batch = FIRST_BATCH;

@@ -134,6 +134,7 @@ core-io-cannot-list = der Inhalt von { $path } kann nicht gelesen werden
 core-blob-bad-id = { $id } ist keine Blob-ID
 core-blob-create = eine Blob-Datei kann nicht angelegt werden
 core-blob-write = eine Blob-Datei kann nicht geschrieben werden
+core-blob-writer-broken = dieser Blob konnte nicht geschrieben werden und nimmt keine Daten mehr an; bitte neu beginnen
 core-blob-writer-finished = das Schreiben des Blobs ist bereits abgeschlossen
 core-blob-sync = eine Blob-Datei kann nicht auf den Datenträger geschrieben werden
 core-blob-commit = eine Blob-Datei kann nicht übernommen werden

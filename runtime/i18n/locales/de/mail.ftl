@@ -25,6 +25,7 @@ mailbox-folder-damaged = ein Eintrag eines Mailordners ist beschädigt: { $error
 mailbox-folder-vanished = ein Ordner ist beim Speichern verschwunden
 mailbox-message-damaged = ein Nachrichteneintrag ist beschädigt: { $error }
 mailbox-parser-stopped = die Verarbeitung der Nachrichten wurde abgebrochen
+mailbox-pack-failed = die Nachrichten dieses Abschnitts konnten nicht gespeichert werden; sie werden beim nächsten Abgleich erneut geholt
 mailbox-cannot-encode-answer = die Antwort kann nicht kodiert werden: { $error }
 mailbox-not-a-flag = { $flag } ist keine Markierung (seen, flagged, answered oder ein Schlüsselwort)
 

@@ -134,6 +134,7 @@ core-io-cannot-list = cannot list { $path }
 core-blob-bad-id = { $id } is not a blob id
 core-blob-create = cannot create a blob file
 core-blob-write = cannot write a blob file
+core-blob-writer-broken = this blob could not be written and takes no more data; start it again
 core-blob-writer-finished = blob writer already finished
 core-blob-sync = cannot sync a blob file
 core-blob-commit = cannot commit a blob file

@@ -25,6 +25,7 @@ mailbox-folder-damaged = a mail folder record is damaged: { $error }
 mailbox-folder-vanished = a folder vanished while saving it
 mailbox-message-damaged = a mail record is damaged: { $error }
 mailbox-parser-stopped = the mail parser stopped
+mailbox-pack-failed = this batch of messages could not be stored; it is fetched again at the next sync
 mailbox-cannot-encode-answer = cannot encode the answer: { $error }
 mailbox-not-a-flag = { $flag } is not a flag (seen, flagged, answered or a keyword)
 
