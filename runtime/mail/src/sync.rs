@@ -515,6 +515,7 @@ fn fetch_new(
         // the socket unread, the helpers without work and a core idle (~10 % of a 10,000-
         // message sync, perf). The queues are bounded by bytes in flight, not by count, so a
         // run of large messages cannot pile up in memory.
+        steady_allocator();
         let in_flight = InFlight::new(IN_FLIGHT_BYTES);
         let imap = &mut *imap;
         // Set when a batch could not be closed: its rows may name a pack that was never made
@@ -749,6 +750,27 @@ fn background_checkpoints(
             wal_frames.store(frames, Ordering::Relaxed);
         }
     }
+}
+
+/// Fix glibc's mmap and trim thresholds at their initial 128 KiB. By default every freed
+/// mapping larger than the mmap threshold raises it (up to 32 MiB) and the trim threshold
+/// with it, so after unlock's 19 MiB Argon2 buffer or the first 2 MiB message every buffer
+/// of a sync — messages, the staging of packs — came from the threads' arenas and stayed
+/// there fragmented: one process peaked at 54, 62, 75 MiB over three 10,000-message syncs.
+/// Fixed, large buffers are mapped and unmapped whole: 41–43 MiB each time, and the sync
+/// was no slower (2.15–2.21 s against 2.21–2.29 s, same hour). Process-wide, once; only
+/// where glibc is the allocator.
+fn steady_allocator() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        // SAFETY: mallopt only changes a tuning parameter of the allocator, under its own
+        // lock; it never touches memory in use. A refused setting (return 0) changes nothing.
+        unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+            libc::mallopt(libc::M_TRIM_THRESHOLD, 128 * 1024);
+        }
+    });
 }
 
 /// Give back to the system what the sync's threads freed. Each thread allocates from an
