@@ -134,9 +134,9 @@ pub fn normalize_lines(text: &str) -> Cow<'_, str> {
 
 /// `normalize_lines` of a text this module owns: unchanged without a CR, not copied.
 fn normalize_owned(text: String) -> String {
-    match memchr::memchr(b'\r', text.as_bytes()) {
-        None => text,
-        Some(first) => unix_lines(&text, first),
+    match normalize_lines(&text) {
+        Cow::Owned(lines) => lines,
+        Cow::Borrowed(_) => text,
     }
 }
 

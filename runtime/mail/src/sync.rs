@@ -579,7 +579,7 @@ fn fetch_new(
             });
             let mut in_batch = 0usize;
             let mut postings = store::Postings::default();
-            let pack = std::cell::RefCell::new(store::Pack::default());
+            let mut pack = store::Pack::default();
             let abandoned = &abandoned;
             let mut write_one = |bytes: u64, item: PreparedItem| -> Result<()> {
                 // Also without an open transaction (a BEGIN that failed): rows committed one
@@ -589,7 +589,7 @@ fn fetch_new(
                     return Err(Error::Agent(t!(cat(), "mailbox-pack-failed")));
                 }
                 let (uid, p, (from, subject)) = item?;
-                let id = store.write_deferred(p, &mut postings, &mut pack.borrow_mut())?;
+                let id = store.write_deferred(p, &mut postings, &mut pack)?;
                 report.bytes += bytes;
                 report.new_messages += 1;
                 state.last_uid = state.last_uid.max(uid);
@@ -606,7 +606,6 @@ fn fetch_new(
                 done += 1;
                 if in_batch >= BATCH {
                     let closed = pack
-                        .borrow_mut()
                         .finish(store.vault())
                         .and_then(|()| store.flush_postings(&mut postings))
                         .and_then(|()| {
@@ -671,20 +670,18 @@ fn fetch_new(
             let _ = checkpointer.join();
             // The tail of the last batch (committed by the caller's COMMIT below), unless it
             // is abandoned or there is no transaction to put it in.
-            if !abandoned.get()
-                && !conn.is_autocommit()
-                && let Err(e) = pack.borrow_mut().finish(store.vault())
-            {
-                abandoned.set(true);
-                failed.get_or_insert(e);
-            }
             if !abandoned.get() && !conn.is_autocommit() {
-                if let Err(e) = store.flush_postings(&mut postings) {
+                if let Err(e) = pack.finish(store.vault()) {
+                    abandoned.set(true);
                     failed.get_or_insert(e);
-                }
-                for (uid, flags) in &flag_updates {
-                    if let Err(e) = store.apply_server_flags(folder, *uid, flags) {
+                } else {
+                    if let Err(e) = store.flush_postings(&mut postings) {
                         failed.get_or_insert(e);
+                    }
+                    for (uid, flags) in &flag_updates {
+                        if let Err(e) = store.apply_server_flags(folder, *uid, flags) {
+                            failed.get_or_insert(e);
+                        }
                     }
                 }
             }
