@@ -13,7 +13,7 @@ use crate::cat;
 use kapsel_core::error::{Error, Result};
 use kapsel_core::vault::crypto::padded_len;
 use kapsel_core::vault::state::{RowKey, tag};
-use kapsel_core::vault::{Aad, Vault};
+use kapsel_core::vault::{Aad, BlobReader, Vault};
 use kapsel_i18n::t;
 
 fn no_such_message(id: i64) -> Error {
@@ -150,6 +150,38 @@ fn packed_at(pointer: &str) -> Option<(&str, u64, u64)> {
     let (id, at) = pointer.split_once('@')?;
     let (offset, len) = at.split_once('+')?;
     Some((id, offset.parse().ok()?, len.parse().ok()?))
+}
+
+/// One message out of its pack: only the chunks its slot spans are read and opened (none
+/// again when the reader's last batch already holds them).
+fn read_slot(reader: &mut BlobReader<'_>, id: i64, offset: u64, slot: u64) -> Result<Vec<u8>> {
+    let damaged = || {
+        Error::Tampered(t!(
+            cat(),
+            "mailbox-message-damaged",
+            error = format!("message {id} lies outside its pack")
+        ))
+    };
+    let end = offset.checked_add(slot).ok_or_else(damaged)?;
+    if end > reader.size() || slot > padded_len(INLINE_RAW) as u64 || slot < 4 {
+        return Err(damaged());
+    }
+    reader.seek_to(offset)?;
+    let mut out = vec![0u8; slot as usize];
+    let mut filled = 0;
+    while filled < out.len() {
+        match reader.read_into(&mut out[filled..])? {
+            0 => return Err(damaged()),
+            n => filled += n,
+        }
+    }
+    let len = u32::from_be_bytes([out[0], out[1], out[2], out[3]]) as usize;
+    if 4 + len > out.len() {
+        return Err(damaged());
+    }
+    out.copy_within(4..4 + len, 0);
+    out.truncate(len);
+    Ok(out)
 }
 
 /// The messages of one synced batch as one sealed blob, written once beside the database.
@@ -913,6 +945,29 @@ impl<'v> MailStore<'v> {
 
     /// The whole message, if it is in the container.
     pub fn raw(&self, id: i64) -> Result<Option<Vec<u8>>> {
+        let (folder, uid, inline, blob) = self.raw_place(id)?;
+        if let Some(s) = inline {
+            return Ok(Some(self.open(
+                "mail_msg",
+                "raw",
+                &msg_row(folder, uid),
+                &s,
+            )?));
+        }
+        if let Some(b) = blob {
+            if let Some((pack, offset, len)) = packed_at(&b) {
+                let mut reader = self.vault.blob_reader(pack)?;
+                return read_slot(&mut reader, id, offset, len).map(Some);
+            }
+            return Ok(Some(self.vault.blob_reader(&b)?.read_all()?.to_vec()));
+        }
+        Ok(None)
+    }
+
+    /// Where a message's whole text is kept: its folder and UID, the sealed text in its row
+    /// or the blob (or pack slot) it is in. Checked against the row's vault-state element.
+    #[allow(clippy::type_complexity)]
+    fn raw_place(&self, id: i64) -> Result<(i64, u32, Option<Vec<u8>>, Option<String>)> {
         let (folder, uid) = self.locate(id)?;
         let (inline, blob): (Option<Vec<u8>>, Option<String>) = self
             .vault
@@ -927,53 +982,7 @@ impl<'v> MailStore<'v> {
                 blob.as_deref().unwrap_or("").as_bytes(),
             ],
         )?;
-        if let Some(s) = inline {
-            return Ok(Some(self.open(
-                "mail_msg",
-                "raw",
-                &msg_row(folder, uid),
-                &s,
-            )?));
-        }
-        if let Some(b) = blob {
-            if let Some((pack, offset, len)) = packed_at(&b) {
-                return self.read_packed(id, pack, offset, len).map(Some);
-            }
-            return Ok(Some(self.vault.blob_reader(&b)?.read_all()?.to_vec()));
-        }
-        Ok(None)
-    }
-
-    /// One message out of its pack: only the chunks its slot spans are read and opened.
-    fn read_packed(&self, id: i64, pack: &str, offset: u64, slot: u64) -> Result<Vec<u8>> {
-        let damaged = || {
-            Error::Tampered(t!(
-                cat(),
-                "mailbox-message-damaged",
-                error = format!("message {id} lies outside its pack")
-            ))
-        };
-        let mut reader = self.vault.blob_reader(pack)?;
-        let end = offset.checked_add(slot).ok_or_else(damaged)?;
-        if end > reader.size() || slot > padded_len(INLINE_RAW) as u64 || slot < 4 {
-            return Err(damaged());
-        }
-        reader.seek_to(offset)?;
-        let mut out = vec![0u8; slot as usize];
-        let mut filled = 0;
-        while filled < out.len() {
-            match reader.read_into(&mut out[filled..])? {
-                0 => return Err(damaged()),
-                n => filled += n,
-            }
-        }
-        let len = u32::from_be_bytes([out[0], out[1], out[2], out[3]]) as usize;
-        if 4 + len > out.len() {
-            return Err(damaged());
-        }
-        out.copy_within(4..4 + len, 0);
-        out.truncate(len);
-        Ok(out)
+        Ok((folder, uid, inline, blob))
     }
 
     /// Drop the packs none of whose messages is left, and compact those mostly emptied by
@@ -1030,9 +1039,26 @@ impl<'v> MailStore<'v> {
             if live_bytes * PACK_LIVE_MIN.1 >= size.max(0) as u64 * PACK_LIVE_MIN.0 {
                 return Ok(false);
             }
+            // One reader for the whole pack, its slots taken in file order: each chunk is
+            // read and opened once, not once per message in it.
+            let mut live = live;
+            live.sort_by_key(|(_, p)| packed_at(p).map_or(u64::MAX, |(_, at, _)| at));
+            let mut reader = match live.is_empty() {
+                true => None,
+                false => Some(self.vault.blob_reader(pack)?),
+            };
             for (id, _) in &live {
-                let (folder, uid) = self.locate(*id)?;
-                let Some(raw) = self.raw(*id)? else { continue };
+                let (folder, uid, _, blob) = self.raw_place(*id)?;
+                // The pointer just checked against the row's state, not the one listed.
+                let raw = match (blob.as_deref().and_then(packed_at), reader.as_mut()) {
+                    (Some((p, at, len)), Some(reader)) if p == pack => {
+                        read_slot(reader, *id, at, len)?
+                    }
+                    _ => match self.raw(*id)? {
+                        Some(raw) => raw,
+                        None => continue,
+                    },
+                };
                 let sealed = self.seal("mail_msg", "raw", &msg_row(folder, uid), &raw)?;
                 self.vault
                     .conn()
@@ -1705,14 +1731,13 @@ mod tests {
             })
             .unwrap();
         assert_eq!(pointer, format!("{pack_id}@0+128"));
+        // One reader for all: a refused slot leaves it fit for the next.
+        let mut reader = vault.blob_reader(&pack_id).unwrap();
         for (offset, slot) in [(50, 128), (u64::MAX, 2), (0, 1 << 40), (4, 100), (0, 3)] {
-            let e = store.read_packed(id, &pack_id, offset, slot).unwrap_err();
+            let e = read_slot(&mut reader, id, offset, slot).unwrap_err();
             assert!(matches!(e, Error::Tampered(_)), "{offset}+{slot}: {e}");
         }
-        assert_eq!(
-            store.read_packed(id, &pack_id, 0, 128).unwrap(),
-            vec![7; 100]
-        );
+        assert_eq!(read_slot(&mut reader, id, 0, 128).unwrap(), vec![7; 100]);
     }
 
     #[test]

@@ -733,6 +733,9 @@ pub struct BlobReader<'v> {
     layout: Layout,
     /// The next chunk to fetch from the file.
     index: u64,
+    /// The chunk `buf` starts with. While `end > 0` the batch runs up to `index`, so a seek
+    /// back into it is served from it without reading or decrypting again.
+    first: u64,
     /// The current batch's authenticated plaintext; `pos..end` is what is left of it.
     buf: Vec<u8>,
     pos: usize,
@@ -803,6 +806,7 @@ impl<'v> BlobReader<'v> {
             file,
             layout,
             index: 0,
+            first: 0,
             buf: Vec::new(),
             pos: 0,
             end: 0,
@@ -833,6 +837,9 @@ impl<'v> BlobReader<'v> {
         }
         self.buf.resize(bytes, 0);
         let mut buf = std::mem::take(&mut self.buf);
+        self.first = self.index;
+        // Until it is filled the batch holds nothing a seek may come back to.
+        self.end = 0;
         let opened = self.open_next(n, &mut buf);
         self.buf = buf;
         self.pos = 0;
@@ -874,6 +881,8 @@ impl<'v> BlobReader<'v> {
             }
             if n >= workers() {
                 let bytes = self.layout.bytes(self.index, n);
+                // The batch no longer ends where reading goes on.
+                (self.pos, self.end) = (0, 0);
                 return self.open_next(n, &mut out[..bytes]);
             }
             self.refill()?;
@@ -891,10 +900,21 @@ impl<'v> BlobReader<'v> {
 
     /// Continue reading at plaintext `offset`: jumps to the chunk holding it (the chunks
     /// before it are neither read nor decrypted), so reading a range costs its length, not
-    /// its offset. Every chunk handed out is still authenticated with its index.
+    /// its offset. Every chunk handed out is still authenticated with its index. A seek into
+    /// the batch last opened is served from it (reading a pack's messages in order opens each
+    /// chunk once), and a seek to the chunk right after it keeps the growing batch size.
     pub fn seek_to(&mut self, offset: u64) -> Result<()> {
+        let start = self.first * CHUNK_SIZE as u64;
+        if self.end > 0 && offset >= start && offset - start < self.end as u64 {
+            // What ended that batch early still waits behind its good chunks.
+            self.pos = (offset - start) as usize;
+            return Ok(());
+        }
+        let chunk = offset / CHUNK_SIZE as u64;
+        if chunk != self.index || self.failed.is_some() {
+            self.batch = FIRST_BATCH;
+        }
         self.failed = None;
-        self.batch = FIRST_BATCH;
         self.pos = 0;
         self.end = 0;
         if offset >= self.layout.size {
@@ -902,7 +922,6 @@ impl<'v> BlobReader<'v> {
             self.index = self.layout.chunks;
             return Ok(());
         }
-        let chunk = offset / CHUNK_SIZE as u64;
         self.index = chunk;
         self.refill()?;
         self.pos = ((offset - chunk * CHUNK_SIZE as u64) as usize).min(self.end);

@@ -243,6 +243,53 @@ fn a_range_read_seeks_to_its_chunk_and_still_authenticates_it() {
 }
 
 #[test]
+fn a_seek_back_into_the_last_batch_reads_nothing_again_and_keeps_its_damage() {
+    use std::io::Read;
+    let (_t, root, v) = fresh();
+    let c = blob::CHUNK_SIZE;
+    let data: Vec<u8> = (0..5 * c + 333).map(|i| (i % 239) as u8).collect();
+    let id = write_blob(&v, &data);
+    let path = blob_file(&root, &id);
+    let original = std::fs::read(&path).unwrap();
+    let mut r = v.blob_reader(&id).unwrap();
+    r.seek_to(10).unwrap();
+    let mut out = vec![0u8; 100];
+    r.read_exact(&mut out).unwrap();
+    assert_eq!(out, &data[10..110]);
+    // The file is garbage from here on: what the first batch opened is still served, a seek
+    // beyond it reads the file again and is refused.
+    std::fs::write(&path, vec![0x33u8; original.len()]).unwrap();
+    r.seek_to(c as u64 + 5).unwrap();
+    r.read_exact(&mut out).unwrap();
+    assert_eq!(out, &data[c + 5..c + 105]);
+    r.seek_to(0).unwrap();
+    r.read_exact(&mut out).unwrap();
+    assert_eq!(out, &data[..100]);
+    assert!(matches!(r.seek_to(3 * c as u64), Err(Error::Tampered(_))));
+
+    // A batch that stopped at a damaged chunk: a seek back into its good part returns those
+    // bytes, and reading on still ends in the error, never in the damaged chunk's bytes.
+    let mut damaged = original.clone();
+    let stride = 4 + crypto::SEAL_OVERHEAD + c;
+    damaged[9 + stride + 100] ^= 1;
+    std::fs::write(&path, &damaged).unwrap();
+    let mut r = v.blob_reader(&id).unwrap();
+    r.seek_to(0).unwrap();
+    r.seek_to(5).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1000];
+    let err = loop {
+        match r.read(&mut buf) {
+            Ok(0) => panic!("the damaged chunk was not reported"),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(got, &data[5..c]);
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData, "{err}");
+}
+
+#[test]
 fn damaged_blobs_are_detected() {
     let (_t, root, v) = fresh();
     let data: Vec<u8> = (0..3 * blob::CHUNK_SIZE + 100)
