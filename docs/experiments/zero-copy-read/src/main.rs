@@ -8,9 +8,10 @@
 //!
 //! Also printed: the memory ceiling (a plain copy out of the mapping on every core).
 //!
-//! Why the product keeps the copy even though the second way is faster: AES-GCM
-//! implementations read the ciphertext more than once (GHASH and the CTR XOR are separate
-//! passes over a chunk's tail). Over a shared mapping, another process that can write the
+//! Why the product keeps the copy even though the second way is faster: AES-GCM code may
+//! read the ciphertext twice (ring 0.17 on a CPU without VAES, `open_strided`, GHASHes a
+//! stride of ciphertext and then decrypts it in a second pass; partial blocks go the same
+//! way). Over a shared mapping, another process that can write the
 //! file could change those bytes between the two reads, so the tag would be checked over
 //! one ciphertext and a different one decrypted: plaintext released that was never
 //! authenticated. Over a private copy that cannot happen.
