@@ -243,6 +243,49 @@ fn a_range_read_seeks_to_its_chunk_and_still_authenticates_it() {
 }
 
 #[test]
+fn any_mix_of_seeks_and_reads_returns_the_blobs_own_bytes() {
+    let (_t, _root, v) = fresh();
+    let c = blob::CHUNK_SIZE;
+    let data: Vec<u8> = (0..7 * c + 4321).map(|i| (i * 7 % 253) as u8).collect();
+    let id = write_blob(&v, &data);
+    let mut r = v.blob_reader(&id).unwrap();
+    let mut at = 0usize;
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let mut buf = vec![0u8; 3 * c + 10];
+    for step in 0..400 {
+        match next(4) {
+            // Near where the reader is (inside its batch or just past it), or anywhere.
+            0 => at = at.saturating_sub(next(2 * c)),
+            1 => at += next(c),
+            2 => at = next(data.len() + 100),
+            _ => {}
+        }
+        r.seek_to(at as u64).unwrap();
+        // Small reads go through the batch, large ones straight into the buffer.
+        let want = match next(3) {
+            0 => 1 + next(100),
+            1 => 1 + next(c),
+            _ => c + next(2 * c + 10),
+        };
+        let n = r.read_into(&mut buf[..want]).unwrap();
+        let from = at.min(data.len());
+        assert!(n <= want && from + n <= data.len(), "step {step}");
+        assert_eq!(&buf[..n], &data[from..from + n], "step {step} at {at}");
+        assert!(
+            n > 0 || at >= data.len(),
+            "step {step}: nothing read at {at}"
+        );
+        at += n;
+    }
+}
+
+#[test]
 fn a_seek_back_into_the_last_batch_reads_nothing_again_and_keeps_its_damage() {
     use std::io::Read;
     let (_t, root, v) = fresh();
