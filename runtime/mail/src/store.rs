@@ -152,6 +152,16 @@ fn packed_at(pointer: &str) -> Option<(&str, u64, u64)> {
     Some((id, offset.parse().ok()?, len.parse().ok()?))
 }
 
+/// Where a message's whole text is kept (`MailStore::raw_place`).
+struct RawPlace {
+    folder: i64,
+    uid: u32,
+    /// Sealed in its row.
+    inline: Option<Vec<u8>>,
+    /// A blob of its own, or `<pack>@<offset>+<slot>`.
+    blob: Option<String>,
+}
+
 /// One message out of its pack: only the chunks its slot spans are read and opened (none
 /// again when the reader's last batch already holds them).
 fn read_slot(reader: &mut BlobReader<'_>, id: i64, offset: u64, slot: u64) -> Result<Vec<u8>> {
@@ -945,29 +955,12 @@ impl<'v> MailStore<'v> {
 
     /// The whole message, if it is in the container.
     pub fn raw(&self, id: i64) -> Result<Option<Vec<u8>>> {
-        let (folder, uid, inline, blob) = self.raw_place(id)?;
-        if let Some(s) = inline {
-            return Ok(Some(self.open(
-                "mail_msg",
-                "raw",
-                &msg_row(folder, uid),
-                &s,
-            )?));
-        }
-        if let Some(b) = blob {
-            if let Some((pack, offset, len)) = packed_at(&b) {
-                let mut reader = self.vault.blob_reader(pack)?;
-                return read_slot(&mut reader, id, offset, len).map(Some);
-            }
-            return Ok(Some(self.vault.blob_reader(&b)?.read_all()?.to_vec()));
-        }
-        Ok(None)
+        let place = self.raw_place(id)?;
+        self.read_place(id, &place, None)
     }
 
-    /// Where a message's whole text is kept: its folder and UID, the sealed text in its row
-    /// or the blob (or pack slot) it is in. Checked against the row's vault-state element.
-    #[allow(clippy::type_complexity)]
-    fn raw_place(&self, id: i64) -> Result<(i64, u32, Option<Vec<u8>>, Option<String>)> {
+    /// Where a message's whole text is kept, checked against the row's vault-state element.
+    fn raw_place(&self, id: i64) -> Result<RawPlace> {
         let (folder, uid) = self.locate(id)?;
         let (inline, blob): (Option<Vec<u8>>, Option<String>) = self
             .vault
@@ -982,7 +975,37 @@ impl<'v> MailStore<'v> {
                 blob.as_deref().unwrap_or("").as_bytes(),
             ],
         )?;
-        Ok((folder, uid, inline, blob))
+        Ok(RawPlace {
+            folder,
+            uid,
+            inline,
+            blob,
+        })
+    }
+
+    /// The message kept at `place`. A slot of the pack `open` names is read through that
+    /// reader (compaction reads a whole pack with one); any other through a reader of its own.
+    fn read_place(
+        &self,
+        id: i64,
+        place: &RawPlace,
+        open: Option<(&str, &mut BlobReader<'_>)>,
+    ) -> Result<Option<Vec<u8>>> {
+        if let Some(s) = &place.inline {
+            let row = msg_row(place.folder, place.uid);
+            return Ok(Some(self.open("mail_msg", "raw", &row, s)?));
+        }
+        let Some(b) = &place.blob else {
+            return Ok(None);
+        };
+        let Some((pack, offset, len)) = packed_at(b) else {
+            return Ok(Some(self.vault.blob_reader(b)?.read_all()?.to_vec()));
+        };
+        match open {
+            Some((open_pack, reader)) if open_pack == pack => read_slot(reader, id, offset, len),
+            _ => read_slot(&mut self.vault.blob_reader(pack)?, id, offset, len),
+        }
+        .map(Some)
     }
 
     /// Drop the packs none of whose messages is left, and compact those mostly emptied by
@@ -1023,7 +1046,7 @@ impl<'v> MailStore<'v> {
     fn settle_pack(&self, pack: &str, size: i64) -> Result<bool> {
         let emptied = self.vault.write_tx(|| {
             // '@' < 'A': every pointer into this pack sorts in [id@, idA).
-            let live: Vec<(i64, String)> = {
+            let mut live: Vec<(i64, String)> = {
                 let mut stmt = self.vault.conn().prepare_cached(
                     "SELECT id, raw_blob FROM mail_msg WHERE raw_blob >= ?1 AND raw_blob < ?2",
                 )?;
@@ -1039,27 +1062,21 @@ impl<'v> MailStore<'v> {
             if live_bytes * PACK_LIVE_MIN.1 >= size.max(0) as u64 * PACK_LIVE_MIN.0 {
                 return Ok(false);
             }
+            if live.is_empty() {
+                return Ok(true);
+            }
             // One reader for the whole pack, its slots taken in file order: each chunk is
             // read and opened once, not once per message in it.
-            let mut live = live;
             live.sort_by_key(|(_, p)| packed_at(p).map_or(u64::MAX, |(_, at, _)| at));
-            let mut reader = match live.is_empty() {
-                true => None,
-                false => Some(self.vault.blob_reader(pack)?),
-            };
+            let mut reader = self.vault.blob_reader(pack)?;
             for (id, _) in &live {
-                let (folder, uid, _, blob) = self.raw_place(*id)?;
-                // The pointer just checked against the row's state, not the one listed.
-                let raw = match (blob.as_deref().and_then(packed_at), reader.as_mut()) {
-                    (Some((p, at, len)), Some(reader)) if p == pack => {
-                        read_slot(reader, *id, at, len)?
-                    }
-                    _ => match self.raw(*id)? {
-                        Some(raw) => raw,
-                        None => continue,
-                    },
+                // Read where the row, checked against its state, says: not the listed pointer.
+                let place = self.raw_place(*id)?;
+                let Some(raw) = self.read_place(*id, &place, Some((pack, &mut reader)))? else {
+                    continue;
                 };
-                let sealed = self.seal("mail_msg", "raw", &msg_row(folder, uid), &raw)?;
+                let row = msg_row(place.folder, place.uid);
+                let sealed = self.seal("mail_msg", "raw", &row, &raw)?;
                 self.vault
                     .conn()
                     .prepare_cached("UPDATE mail_msg SET raw = ?1, raw_blob = NULL WHERE id = ?2")?

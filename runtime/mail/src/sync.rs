@@ -615,10 +615,7 @@ fn fetch_new(
                             store.save_folder(&saved)?;
                             Ok(conn.execute_batch("COMMIT")?)
                         });
-                    if closed.is_err() {
-                        abandoned.set(true);
-                    }
-                    closed?;
+                    closed.inspect_err(|_| abandoned.set(true))?;
                     if wal_frames
                         .load(Ordering::Relaxed)
                         .saturating_mul(frame_bytes)

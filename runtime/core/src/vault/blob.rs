@@ -1085,9 +1085,10 @@ mod tests {
                 data,
                 "direct {direct}, skew {skew}"
             );
-            if skew == 1 && out.direct {
-                panic!("memory off its alignment must have been refused and left direct mode");
-            }
+            assert!(
+                !(skew == 1 && out.direct),
+                "memory off its alignment must have been refused and left direct mode"
+            );
         }
     }
 }
