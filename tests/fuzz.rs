@@ -1,6 +1,8 @@
 //! Mutation fuzzing of every parser that reads bytes a server, an app or a file controls:
 //! the HTTP response parser, IMAP framing and responses, SMTP replies, ManageSieve responses,
-//! tenant policies (plain and signed), app manifests and packages.
+//! tenant policies (plain and signed), app manifests and packages, mails (MIME, attachments,
+//! invitations), news feeds and the HTML in them, iCalendar objects with their recurrence
+//! expansion, vCards, WebDAV multistatus bodies, and the terminal's text filter.
 //!
 //! Each target starts from its committed corpus (`tests/fuzz/<target>/`) and mutates it
 //! (bit flips, byte and block edits, splices, interesting numbers, truncation) for a bounded
@@ -290,5 +292,212 @@ fn app_packages() {
             let _ = p.verify_signature();
             let _ = kapsel_host::report::audit_package(bytes, None);
         }
+    });
+}
+
+/// Text of a fuzz input the way the parsers that take `&str` get it from the wire.
+fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+#[test]
+fn mails() {
+    fuzz("mime", |bytes| {
+        let parsed = kapsel_mail::mime::parse(bytes, 0);
+        // The search index's words come from the same hostile text.
+        for word in kapsel_mail::search::words(&parsed.text) {
+            let _ = kapsel_mail::search::fold(&word);
+        }
+        for a in &parsed.summary.attachments {
+            let _ = kapsel_mail::mime::warnings(&a.name, &a.media_type, bytes);
+        }
+        let _ = kapsel_mail::mime::parse_date(&text(bytes));
+        let _ = kapsel_mail::mime::normalize_lines(&text(bytes));
+        for part in kapsel_calendar::itip::calendar_parts(bytes) {
+            let _ = kapsel_calendar::ical::parse(&part);
+        }
+        answers_stay_in_their_headers(&parsed);
+    });
+}
+
+/// Headers a reply or a forward Kapsel builds may have; any other one was smuggled in by
+/// the mail answered (a line break in its subject or message id).
+const ANSWER_HEADERS: &[&str] = &[
+    "message-id",
+    "subject",
+    "date",
+    "user-agent",
+    "from",
+    "sender",
+    "to",
+    "cc",
+    "in-reply-to",
+    "references",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+];
+
+/// A hostile mail can neither stop the user forwarding it nor add a header to an answer.
+fn answers_stay_in_their_headers(parsed: &kapsel_mail::mime::Parsed) {
+    use kapsel_mail::compose;
+    let meta = kapsel_mail::store::MessageMeta {
+        summary: parsed.summary.clone(),
+        flags: Vec::new(),
+        size: 0,
+        complete: true,
+        pending_add: Vec::new(),
+        pending_remove: Vec::new(),
+    };
+    let me = "alice@corp.test";
+    let forward = compose::forward(
+        &meta,
+        &parsed.text,
+        vec!["bob@corp.test".into()],
+        "zur Info",
+    );
+    let built = compose::build(&forward, me, Vec::new());
+    let forwarded = match built {
+        Ok(b) => b,
+        Err(e) => panic!("a forward was refused: {e}"),
+    };
+    let reply = compose::reply(&meta, &parsed.text, true, me, "Danke");
+    let answers = std::iter::once(forwarded).chain(compose::build(&reply, me, Vec::new()).ok());
+    for built in answers {
+        let end = built
+            .message
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or(built.message.len());
+        let head = String::from_utf8_lossy(&built.message[..end]);
+        for line in head.split("\r\n").filter(|l| !l.starts_with([' ', '\t'])) {
+            let name = line.split(':').next().unwrap_or("").to_ascii_lowercase();
+            assert!(
+                ANSWER_HEADERS.contains(&name.as_str()),
+                "a smuggled header: {line:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn news_feeds() {
+    fuzz("feed", |bytes| {
+        if let Ok(parsed) =
+            kapsel_feed::parse_feed("fuzz", bytes, "https://intranet.corp.test/news/")
+        {
+            for a in &parsed.articles {
+                let _ = kapsel_feed::body_pieces(a, "image");
+            }
+            let _ = kapsel_feed::rows(&parsed.articles, &Default::default());
+        }
+    });
+}
+
+/// Would a browser (WHATWG URL parsing) run this link as script? It drops leading and
+/// trailing C0 controls and spaces and every tab and line break before it reads the scheme.
+fn runs_script(url: &str) -> bool {
+    let squeezed: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(11)
+        .collect();
+    squeezed.to_ascii_lowercase().starts_with("javascript:")
+}
+
+#[test]
+fn html_to_text() {
+    fuzz("html", |bytes| {
+        let html = text(bytes);
+        for base in [None, Some("https://intranet.corp.test/a/b")] {
+            for piece in kapsel_text::to_blocks(&html, base, "image") {
+                if let kapsel_text::Piece::Link { url, .. } = piece {
+                    assert!(!runs_script(&url), "a script link survived: {url:?}");
+                }
+            }
+        }
+        let _ = kapsel_text::decode_entities(&html);
+        let _ = kapsel_text::url_join("https://intranet.corp.test/a/b", &html);
+    });
+}
+
+#[test]
+fn calendar_objects() {
+    use chrono::{TimeZone, Utc};
+    let local = kapsel_calendar::local_tz();
+    let from = Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .expect("a date");
+    let to = Utc
+        .with_ymd_and_hms(2028, 1, 1, 0, 0, 0)
+        .single()
+        .expect("a date");
+    fuzz("ical", |bytes| {
+        let t = text(bytes);
+        let _ = kapsel_calendar::ical::Moment::parse(&t, local);
+        let Ok(cal) = kapsel_calendar::ical::parse(&t) else {
+            return;
+        };
+        let _ = kapsel_calendar::ical::span(&cal, local);
+        let _ = kapsel_calendar::ical::occurrences(&cal, local, from, to);
+        let _ = kapsel_calendar::ical::tasks(&cal, local);
+        if let Some(master) = kapsel_calendar::ical::master(&cal) {
+            let _ = kapsel_calendar::ical::attendees(master);
+            let _ = kapsel_calendar::ical::organizer(master);
+        }
+        let _ = kapsel_calendar::ical::with_timezones(cal);
+    });
+}
+
+#[test]
+fn contact_cards() {
+    fuzz("vcard", |bytes| {
+        let Ok(mut card) = kapsel_calendar::contacts::parse(&text(bytes)) else {
+            return;
+        };
+        let contact = kapsel_calendar::contacts::contact(&card);
+        let _ = contact.matches("mü");
+        let rebuilt = kapsel_calendar::contacts::build(&contact);
+        let _ = kapsel_calendar::contacts::parse(&rebuilt);
+        let changes = kapsel_calendar::ContactChanges {
+            name: Some("Neu\r\nEND:VCARD".into()),
+            emails: Some(vec!["a@corp.test".into()]),
+            phones: None,
+            organization: Some(";,\\".into()),
+            title: None,
+        };
+        let edited = kapsel_calendar::contacts::edit(&mut card, &changes);
+        assert!(
+            kapsel_calendar::contacts::parse(&edited).is_ok(),
+            "an edited card no longer parses: {edited:?}"
+        );
+    });
+}
+
+#[test]
+fn dav_multistatus() {
+    fuzz("multistatus", |bytes| {
+        let _ = kapsel_dav::parse(&text(bytes));
+    });
+}
+
+#[test]
+fn terminal_text() {
+    fuzz("terminal", |bytes| {
+        let t = text(bytes);
+        let line = kapsel_core::terminal::line(&t);
+        assert!(
+            !line.chars().any(kapsel_core::terminal::is_unsafe),
+            "{line:?}"
+        );
+        let block = kapsel_core::terminal::block(&t);
+        assert!(
+            !block
+                .chars()
+                .any(|c| kapsel_core::terminal::is_unsafe(c) && c != '\n' && c != '\t'),
+            "{block:?}"
+        );
     });
 }

@@ -67,7 +67,7 @@ pub struct Invitation {
 
 /// The text/calendar parts of a message (RFC 6047 §2.4: inline or attached).
 pub fn calendar_parts(raw: &[u8]) -> Vec<String> {
-    let Some(msg) = mail_parser::MessageParser::default().parse(raw) else {
+    let Some(msg) = kapsel_mail::mime::read_message(raw) else {
         return Vec::new();
     };
     msg.parts
@@ -256,6 +256,14 @@ fn send(
 ) -> Result<kapsel_mail::answers::Sent> {
     let account = kapsel_mail::Account::from_container(c)
         .map_err(|e| Error::Policy(t!(cat(), "cal-mail-unavailable", error = e.to_string())))?;
+    // A SUMMARY may hold line breaks (TEXT allows `\n`); a subject may not, and compose
+    // refuses one that does, so an event's title is put on one line here.
+    let subject = subject
+        .split(|c: char| c.is_control())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     let draft = kapsel_mail::compose::Draft {
         to,
         subject,

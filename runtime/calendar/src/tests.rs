@@ -129,6 +129,18 @@ fn written_text_is_escaped_and_folded() {
     let mut out = String::new();
     ical::prop_line(&mut out, "SUMMARY", &"ä".repeat(60));
     assert!(out.lines().all(|l| l.len() <= 75), "{out}");
+    // An address from an invitation is not TEXT and is not escaped: a line break in it must
+    // not start a property of its own in what Kapsel sends back.
+    let mut reply = String::new();
+    ical::prop_line(
+        &mut reply,
+        "ORGANIZER",
+        "mailto:boss@corp.test\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:x@evil.test",
+    );
+    assert_eq!(
+        reply.replace("\r\n ", ""),
+        "ORGANIZER:mailto:boss@corp.testATTENDEE;PARTSTAT=ACCEPTED:mailto:x@evil.test\r\n"
+    );
     let card = contacts::build(&contacts::Contact {
         uid: "u1".into(),
         name: "Anna Müller; Dr.".into(),

@@ -167,11 +167,19 @@ fn quote(text: &str) -> String {
         .join("\n")
 }
 
+/// The answer's subject: the original's on one line (an encoded-word can carry a line break
+/// that `build` would rightly refuse, which would leave the user unable to answer it).
 fn prefixed(prefix: &str, subject: &str) -> String {
+    let subject = subject
+        .split(|c: char| c.is_control())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     let lower = subject.to_ascii_lowercase();
     let p = prefix.to_ascii_lowercase();
     if lower.starts_with(&format!("{p}:")) {
-        subject.to_string()
+        subject
     } else {
         format!("{prefix}: {subject}")
     }
@@ -298,5 +306,10 @@ mod tests {
         assert!(r.body.contains("> line"));
         assert_eq!(r.in_reply_to.as_deref(), Some("m1@corp.test"));
         assert_eq!(prefixed("Re", "RE: x"), "RE: x");
+        // A decoded subject with a line break in it can still be answered, on one line.
+        m.summary.subject = "Plan\r\nBcc: evil@x.test".into();
+        let r = reply(&m, "line", false, "alice@corp.test", "ok");
+        assert_eq!(r.subject, "Re: Plan Bcc: evil@x.test");
+        assert!(build(&r, "alice@corp.test", Vec::new()).is_ok());
     }
 }

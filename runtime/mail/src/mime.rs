@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::panic::AssertUnwindSafe;
 
 use mail_parser::{
     Address, Encoding, HeaderName, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders,
@@ -94,8 +95,22 @@ const MAX_TEXT: usize = 2 * 1024 * 1024;
 /// Forwarded messages inside forwarded messages are opened this deep, no deeper.
 const MAX_DEPTH: usize = 4;
 
-fn parser() -> MessageParser {
-    MessageParser::default()
+/// mail-parser reads bytes a sender controls, and 0.11 trips its own `debug_assert!` on a
+/// crafted multipart (found by tests/fuzz.rs). Every call into it goes through these two, so
+/// a panic inside it costs that one message its parsed form, never the sync or the shell.
+pub fn read_message(raw: &[u8]) -> Option<Message<'_>> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| MessageParser::default().parse(raw)))
+        .ok()
+        .flatten()
+}
+
+/// The headers only, guarded like [`read_message`].
+pub fn read_headers(raw: &[u8]) -> Option<Message<'_>> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| {
+        MessageParser::default().parse_headers(raw)
+    }))
+    .ok()
+    .flatten()
 }
 
 fn addresses(value: Option<&Address<'_>>) -> Vec<String> {
@@ -184,7 +199,7 @@ pub fn parse(raw: &[u8], arrival: i64) -> Parsed {
 }
 
 fn unclosed_boundary(raw: &[u8]) -> Option<String> {
-    let msg = parser().parse_headers(raw)?;
+    let msg = read_headers(raw)?;
     let b = msg.content_type()?.attribute("boundary")?.to_string();
     let closing = format!("--{b}--");
     let found = raw.windows(closing.len()).any(|w| w == closing.as_bytes());
@@ -197,7 +212,7 @@ fn unclosed_boundary(raw: &[u8]) -> Option<String> {
 /// says; when a part ends so, the `=` is removed and the message parsed again (from a copy
 /// kept in `mended`), else the first parse stands.
 fn parse_mended<'a>(raw: &'a [u8], mended: &'a mut Option<Vec<u8>>) -> Option<Message<'a>> {
-    let msg = parser().parse(raw)?;
+    let msg = read_message(raw)?;
     let mut cuts: Vec<usize> = msg
         .parts
         .iter()
@@ -229,7 +244,7 @@ fn parse_mended<'a>(raw: &'a [u8], mended: &'a mut Option<Vec<u8>>) -> Option<Me
     }
     out.extend_from_slice(&raw[from..]);
     let copy: &'a Vec<u8> = mended.insert(out);
-    parser().parse(copy.as_slice())
+    read_message(copy.as_slice())
 }
 
 struct EncodedWord<'a> {
@@ -368,7 +383,7 @@ fn rejoined_headers(msg: &Message<'_>) -> Option<Message<'static>> {
         .raw_message
         .get(top.offset_header as usize..top.offset_body as usize)?;
     let joined = join_encoded_words(head)?;
-    parser().parse_headers(&joined).map(Message::into_owned)
+    read_headers(&joined).map(Message::into_owned)
 }
 
 /// An attachment name decoded again from its part's headers with adjacent encoded-words
@@ -376,7 +391,7 @@ fn rejoined_headers(msg: &Message<'_>) -> Option<Message<'static>> {
 fn rejoined_name(part: &MessagePart<'_>, raw: &[u8]) -> Option<String> {
     let head = raw.get(part.offset_header as usize..part.offset_body as usize)?;
     let joined = join_encoded_words(head)?;
-    let m = parser().parse_headers(&joined)?;
+    let m = read_headers(&joined)?;
     m.parts.first()?.attachment_name().map(str::to_string)
 }
 

@@ -234,7 +234,7 @@ pub fn to_blocks(html: &str, base: Option<&str>, image: &str) -> Vec<Piece> {
                         Some(u) => u,
                         None => href,
                     };
-                    if !url.to_ascii_lowercase().starts_with("javascript:") {
+                    if !runs_script(&url) {
                         out.push(Piece::Link {
                             label: if label.is_empty() { url.clone() } else { label },
                             url,
@@ -259,6 +259,20 @@ pub fn to_blocks(html: &str, base: Option<&str>, image: &str) -> Vec<Piece> {
     }
     flush(&mut text, &mut heading, &mut item, &mut out);
     out
+}
+
+/// Would a browser run this link as script? WHATWG URL parsing drops leading and trailing
+/// C0 controls and spaces and every tab and line break before it reads the scheme, so
+/// `" java\r\nscript:…"` is a `javascript:` URL to it and must be to us.
+fn runs_script(url: &str) -> bool {
+    let squeezed: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take_while(|&c| c != ':')
+        .collect();
+    let scheme = squeezed.to_ascii_lowercase();
+    scheme == "javascript" || scheme == "vbscript"
 }
 
 /// Resolve `href` against `base` (absolute http(s) URLs only; anything else is kept as is).
@@ -297,6 +311,21 @@ mod tests {
                 Piece::Text("ab <3 x".into())
             ]
         );
+    }
+
+    #[test]
+    fn a_script_link_is_dropped_however_a_browser_would_read_its_scheme() {
+        let html = "<p><a href='java&#10;script:alert(1)'>a</a> <a href='java\r\nscript:e'>e</a> \
+                    <a href=' JavaScript:b()'>b</a> <a href='java&#9;script:c()'>c</a> \
+                    <a href='VBScript:d'>d</a> <a href='https://x.test/java script:'>ok</a></p>";
+        let links: Vec<_> = to_blocks(html, None, "image")
+            .into_iter()
+            .filter_map(|p| match p {
+                Piece::Link { url, .. } => Some(url),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(links, ["https://x.test/java script:"]);
     }
 
     #[test]
