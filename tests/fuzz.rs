@@ -2,7 +2,10 @@
 //! the HTTP response parser, IMAP framing and responses, SMTP replies, ManageSieve responses,
 //! tenant policies (plain and signed), app manifests and packages, mails (MIME, attachments,
 //! invitations), news feeds and the HTML in them, iCalendar objects with their recurrence
-//! expansion, vCards, WebDAV multistatus bodies, and the terminal's text filter.
+//! expansion, vCards, WebDAV multistatus bodies, and the terminal's text filter. Damaged
+//! containers too: a vault's files (database, state, blobs) hit by flipped bits, overwritten
+//! bytes, zeroed pages, cuts and growth must never give back other bytes, lose a record
+//! silently or end a blob early.
 //!
 //! Each target starts from its committed corpus (`tests/fuzz/<target>/`) and mutates it
 //! (bit flips, byte and block edits, splices, interesting numbers, truncation) for a bounded
@@ -500,4 +503,261 @@ fn terminal_text() {
             "{block:?}"
         );
     });
+}
+
+/// Every file of a container (database, blobs, state slots, key wraps), relative to `root`.
+fn files_below(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.is_dir() {
+            files_below(root, &path, out);
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            out.push(rel.to_path_buf());
+        }
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path, files: &[PathBuf]) {
+    for f in files {
+        let dst = to.join(f);
+        if let Some(parent) = dst.parent() {
+            std::fs::create_dir_all(parent).expect("case folder");
+        }
+        std::fs::copy(from.join(f), &dst).expect("case file");
+    }
+}
+
+/// What a damaged container must never do: give back bytes other than the ones written,
+/// say a record is not there when it is, or end a blob early without an error.
+fn read_everything(
+    root: &Path,
+    password: &str,
+    records: &[(String, String, Vec<u8>)],
+    blobs: &[(String, Vec<u8>)],
+    mails: &[Vec<u8>],
+) -> Result<(), String> {
+    use kapsel_core::vault::{OnLimit, UnlockRules, Vault};
+    let Ok(mut vault) = Vault::open(root) else {
+        return Ok(());
+    };
+    let rules = UnlockRules {
+        max_failed: 10,
+        on_limit: OnLimit::Lockout,
+        backoff_base: Duration::from_millis(1),
+        backoff_max: Duration::from_millis(1),
+    };
+    if vault.unlock(password, &rules).is_err() {
+        return Ok(());
+    }
+    for (ns, key, value) in records {
+        match vault.get(ns, key) {
+            Ok(Some(got)) if got.as_slice() != value.as_slice() => {
+                return Err(format!("record {ns}/{key} came back with other bytes"));
+            }
+            Ok(None) => return Err(format!("record {ns}/{key} silently missing")),
+            _ => {}
+        }
+    }
+    for (id, bytes) in blobs {
+        let Ok(mut reader) = vault.blob_reader(id) else {
+            continue;
+        };
+        let mut got = Vec::new();
+        let mut buf = vec![0u8; 48 * 1024];
+        loop {
+            match reader.read_into(&mut buf) {
+                Ok(0) if got.len() != bytes.len() => {
+                    return Err(format!("blob {id} ended early at {}", got.len()));
+                }
+                Ok(0) | Err(_) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+            if !bytes.starts_with(&got) {
+                return Err(format!("blob {id} released bytes it was not written with"));
+            }
+        }
+    }
+    let store = kapsel_mail::store::MailStore::new(&vault);
+    let Ok(Some(folder)) = store.folder_id("INBOX") else {
+        return Ok(());
+    };
+    let _ = store.list(folder, 100);
+    for (n, bytes) in mails.iter().enumerate() {
+        let uid = n as u32 + 1;
+        let id = match store.id_of(folder, uid) {
+            Ok(Some(id)) => id,
+            Ok(None) => return Err(format!("message {uid} silently missing")),
+            Err(_) => continue,
+        };
+        match store.raw(id) {
+            Ok(Some(got)) if &got != bytes => {
+                return Err(format!("message {uid} came back with other bytes"));
+            }
+            Ok(None) => return Err(format!("message {uid} silently lost its body")),
+            _ => {}
+        }
+    }
+    // Expunge most of the pack: compaction reads the damaged pack and must not spread
+    // foreign bytes into the rows it rewrites.
+    if store.remove_uids(folder, &[1, 2, 3, 4]).is_ok() && store.settle_packs().is_ok() {
+        for uid in [5u32, 6] {
+            if let Ok(Some(id)) = store.id_of(folder, uid)
+                && let Ok(Some(got)) = store.raw(id)
+                && got != mails[uid as usize - 1]
+            {
+                return Err(format!("message {uid} changed in compaction"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The messages as a sync stores them: one batch, sealed, packed and indexed.
+fn store_mail(vault: &kapsel_core::vault::Vault, mails: &[Vec<u8>]) -> kapsel_core::Result<()> {
+    use kapsel_mail::store::{FolderState, MailStore, MessageMeta, Origin, Pack, Postings};
+    let store = MailStore::new(vault);
+    let index = kapsel_mail::search::Index::new(vault.keys()?);
+    let folder = store.save_folder(&FolderState {
+        raw_name: "INBOX".into(),
+        name: "INBOX".into(),
+        origin: Origin::Own,
+        special_use: None,
+        uid_validity: 1,
+        highest_modseq: 0,
+        last_uid: 0,
+        read_only: false,
+        rights: None,
+        filling: false,
+    })?;
+    let (mut postings, mut pack) = (Postings::default(), Pack::default());
+    store.transaction(|| {
+        for (n, bytes) in mails.iter().enumerate() {
+            let meta = MessageMeta {
+                complete: true,
+                ..MessageMeta::default()
+            };
+            let p = kapsel_mail::store::prepare(
+                vault.keys()?,
+                &index,
+                folder,
+                n as u32 + 1,
+                &meta,
+                "Haushaltsplan Termin",
+                Some(bytes.clone()),
+                true,
+            )?;
+            store.write_deferred(p, &mut postings, &mut pack)?;
+        }
+        pack.finish(vault)?;
+        store.flush_postings(&mut postings)
+    })
+}
+
+#[test]
+fn damaged_containers() {
+    use kapsel_core::vault::{CHUNK_SIZE, MIN_PARAMS, Vault};
+    let password = "Correct-Horse-9";
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let template = tmp.path().join("template");
+    let mut records = Vec::new();
+    let mut blobs = Vec::new();
+    // Messages around the 64 KiB chunk, packed together as a sync packs them.
+    let mails: Vec<Vec<u8>> = [10usize, 70_000, 65_536, 1, 200_000, 3000]
+        .iter()
+        .enumerate()
+        .map(|(n, &len)| (0..len).map(|i| (i * 31 + n) as u8).collect())
+        .collect();
+    {
+        let mut vault = Vault::create(&template, password, MIN_PARAMS).expect("vault");
+        for i in 0..30usize {
+            let ns = ["mail", "app.news", "calendar"][i % 3].to_string();
+            let value: Vec<u8> = (0..10 + i * 41).map(|b| (b * 7 + i) as u8).collect();
+            vault.put(&ns, &format!("k{i}"), &value).expect("put");
+            records.push((ns, format!("k{i}"), value));
+        }
+        for len in [100, 3 * CHUNK_SIZE + 5] {
+            let bytes: Vec<u8> = (0..len).map(|b| (b % 251) as u8).collect();
+            let mut w = vault.blob_writer("docs").expect("blob");
+            w.write_bytes(&bytes).expect("blob write");
+            blobs.push((w.finish().expect("blob finish"), bytes));
+        }
+        store_mail(&vault, &mails).expect("mail");
+        vault.lock();
+    }
+    let mut files = Vec::new();
+    files_below(&template, &template, &mut files);
+    files.sort();
+    let seconds: f64 = std::env::var("KAPSEL_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2.0);
+    let seed: u64 = std::env::var("KAPSEL_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x6b61_7073_656c);
+    let mut rng = Rng(seed ^ 0x0076_6175_6c74);
+    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+    let mut runs = 0u64;
+    while runs < 20 || Instant::now() < deadline {
+        let case = tmp.path().join("case");
+        let _ = std::fs::remove_dir_all(&case);
+        copy_tree(&template, &case, &files);
+        let file = &files[rng.below(files.len())];
+        let path = case.join(file);
+        let mut bytes = std::fs::read(&path).expect("case file");
+        let len = bytes.len();
+        let what = match rng.below(5) {
+            0 if len > 0 => {
+                for _ in 0..=rng.below(8) {
+                    let i = rng.below(len);
+                    bytes[i] ^= 1 << rng.below(8);
+                }
+                "bits flipped"
+            }
+            1 if len > 0 => {
+                let i = rng.below(len);
+                for b in bytes.iter_mut().skip(i).take(rng.below(64) + 1) {
+                    *b = rng.next() as u8;
+                }
+                "bytes overwritten"
+            }
+            2 if len >= 4096 => {
+                let page = rng.below(len / 4096) * 4096;
+                bytes[page..page + 4096].fill(0);
+                "a page zeroed"
+            }
+            3 => {
+                bytes.truncate(rng.below(len + 1));
+                "cut"
+            }
+            _ => {
+                bytes.extend((0..rng.below(5000) + 1).map(|_| rng.next() as u8));
+                "grown"
+            }
+        };
+        std::fs::write(&path, &bytes).expect("damage");
+        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            read_everything(&case, password, &records, &blobs, &mails)
+        }));
+        let failure = match outcome {
+            Err(_) => Some("a panic".to_string()),
+            Ok(Err(why)) => Some(why),
+            Ok(Ok(())) => None,
+        };
+        if let Some(why) = failure {
+            let kept = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/fuzz-failures/vault");
+            let _ = std::fs::remove_dir_all(&kept);
+            copy_tree(&case, &kept, &files);
+            panic!(
+                "damaged container, run {runs}: {} {what}: {why}; kept in {}",
+                file.display(),
+                kept.display()
+            );
+        }
+        runs += 1;
+    }
+    eprintln!("vault: {runs} damaged containers, files {files:?}");
 }

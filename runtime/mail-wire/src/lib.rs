@@ -4,10 +4,11 @@
 //! clients in `kapsel-mail` own the I/O, TLS and the order of commands.
 //!
 //! Every size a server controls is bounded here, and every parser is total: hostile bytes
-//! give a [`WireError`], never a panic (imap-proto's own panics are contained).
+//! give a [`WireError`], never a panic (imap-proto's own panics are [`contain`]ed).
 
 #![forbid(unsafe_code)]
 
+pub mod contain;
 pub mod imap;
 pub mod sieve;
 pub mod smtp;

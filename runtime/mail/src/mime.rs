@@ -10,8 +10,8 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::panic::AssertUnwindSafe;
 
+use kapsel_mail_wire::contain::contained;
 use mail_parser::{
     Address, Encoding, HeaderName, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders,
     PartType,
@@ -99,18 +99,12 @@ const MAX_DEPTH: usize = 4;
 /// crafted multipart (found by tests/fuzz.rs). Every call into it goes through these two, so
 /// a panic inside it costs that one message its parsed form, never the sync or the shell.
 pub fn read_message(raw: &[u8]) -> Option<Message<'_>> {
-    std::panic::catch_unwind(AssertUnwindSafe(|| MessageParser::default().parse(raw)))
-        .ok()
-        .flatten()
+    contained(|| MessageParser::default().parse(raw)).flatten()
 }
 
 /// The headers only, guarded like [`read_message`].
 pub fn read_headers(raw: &[u8]) -> Option<Message<'_>> {
-    std::panic::catch_unwind(AssertUnwindSafe(|| {
-        MessageParser::default().parse_headers(raw)
-    }))
-    .ok()
-    .flatten()
+    contained(|| MessageParser::default().parse_headers(raw)).flatten()
 }
 
 fn addresses(value: Option<&Address<'_>>) -> Vec<String> {

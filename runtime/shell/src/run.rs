@@ -128,6 +128,10 @@ pub fn run(root: &Path, cat: Catalog, color: bool) -> Result<()> {
     enable_raw_mode().map_err(Error::io(t!(app.cat, "shell-error-raw-mode")))?;
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // A parser's panic on hostile bytes is contained and the shell goes on drawing.
+        if kapsel_mail_wire::contain::is_containing() {
+            return;
+        }
         restore();
         previous(info);
     }));

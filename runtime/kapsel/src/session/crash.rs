@@ -32,6 +32,11 @@ pub fn install_hook(root: &Path) {
     let file = path(root);
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // A parser's panic on hostile bytes, already contained: the input was refused, nothing
+        // crashed (a hostile IMAP server would otherwise make every sync "crash" the agent).
+        if kapsel_mail_wire::contain::is_containing() {
+            return;
+        }
         let record = CrashRecord {
             ts_ms: kapsel_core::vault::now_ms(),
             location: info.location().map_or_else(
@@ -69,4 +74,28 @@ pub fn take(container: &Container) -> Option<CrashRecord> {
         }),
     );
     Some(record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_contained_parser_panic_is_no_crash_and_a_real_one_is_recorded() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        install_hook(tmp.path());
+        // imap-proto unwraps this; the wire layer contains it and the frame is unknown.
+        let frame = b"* 1 FETCH (UID 5 INTERNALDATE NIL)\r\n";
+        assert!(kapsel_mail_wire::imap::parse_response(frame).is_none());
+        assert!(
+            !path(tmp.path()).exists(),
+            "a refused frame was recorded as a crash"
+        );
+        let _ = std::panic::catch_unwind(|| panic!("a bug of our own"));
+        let _ = std::panic::take_hook();
+        let record: CrashRecord =
+            serde_json::from_slice(&std::fs::read(path(tmp.path())).expect("the crash record"))
+                .expect("a record");
+        assert_eq!(record.message.as_deref(), Some("a bug of our own"));
+    }
 }

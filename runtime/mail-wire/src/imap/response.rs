@@ -182,11 +182,7 @@ pub fn parse_response(frame: &[u8]) -> Option<Response<'_>> {
     if nesting(frame) > MAX_NESTING {
         return None;
     }
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        Response::parse(frame).ok().map(|(_, r)| r)
-    }))
-    .ok()
-    .flatten()
+    crate::contain::contained(|| Response::parse(frame).ok().map(|(_, r)| r)).flatten()
 }
 
 /// Parenthesis depth outside quoted strings and literals.
