@@ -22,99 +22,7 @@ use kapsel_core::policy::{self, Policy};
 use kapsel_host::{Manifest, Package};
 use kapsel_mail_wire::imap::{self, Framer};
 use kapsel_mail_wire::{sieve, smtp};
-
-/// xorshift64*: small, seeded, good enough to pick mutations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
-
-const INTERESTING: &[&[u8]] = &[
-    b"0",
-    b"-1",
-    b"4294967295",
-    b"18446744073709551615",
-    b"ffffffffffffffff",
-    b"{999999999999}",
-    b"{4294967296}",
-    b"\r\n",
-    b"\n",
-    b"\x00",
-    b"\x1b[2J",
-    b"\xff\xfe",
-    b"((((((((",
-    b"\"",
-    b"\\",
-    b"NIL",
-    b"*",
-    b"..",
-    b"%00",
-    b"\xe2\x80\xae",
-];
-
-fn mutate(rng: &mut Rng, input: &mut Vec<u8>, corpus: &[Vec<u8>]) {
-    for _ in 0..=rng.below(4) {
-        let len = input.len();
-        match rng.below(8) {
-            0 if len > 0 => {
-                let i = rng.below(len);
-                input[i] ^= 1 << rng.below(8);
-            }
-            1 if len > 0 => {
-                let i = rng.below(len);
-                input[i] = rng.next() as u8;
-            }
-            2 => {
-                let i = rng.below(len + 1);
-                input.insert(i, rng.next() as u8);
-            }
-            3 if len > 0 => {
-                let i = rng.below(len);
-                let n = rng.below(len - i).min(64) + 1;
-                input.drain(i..(i + n).min(len));
-            }
-            4 => {
-                let i = rng.below(len + 1);
-                let word = INTERESTING[rng.below(INTERESTING.len())];
-                input.splice(i..i, word.iter().copied());
-            }
-            5 if len > 1 => {
-                // Repeat a block: nesting, long lines, many headers.
-                let i = rng.below(len);
-                let n = (rng.below(len - i) + 1).min(256);
-                let block = input[i..i + n].to_vec();
-                for _ in 0..rng.below(16) + 1 {
-                    input.splice(i..i, block.iter().copied());
-                }
-            }
-            6 if !corpus.is_empty() => {
-                let other = &corpus[rng.below(corpus.len())];
-                let at = rng.below(len + 1);
-                let from = rng.below(other.len() + 1);
-                input.truncate(at);
-                input.extend_from_slice(&other[from..]);
-            }
-            _ => {
-                let keep = rng.below(len + 1);
-                input.truncate(keep);
-            }
-        }
-    }
-    input.truncate(1 << 20);
-}
+use kapsel_tests::fuzz::{Rng, mutate};
 
 fn corpus(target: &str) -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -135,20 +43,13 @@ fn corpus(target: &str) -> Vec<Vec<u8>> {
 
 /// Run `target` on the corpus and its mutations; any panic fails with the input saved.
 fn fuzz(name: &str, target: impl Fn(&[u8])) -> u64 {
-    let seconds: f64 = std::env::var("KAPSEL_FUZZ_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2.0);
-    let seed: u64 = std::env::var("KAPSEL_FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x6b61_7073_656c);
+    let (time, seed) = kapsel_tests::fuzz::budget();
     let corpus = corpus(name);
     let mut rng = Rng(seed
         ^ name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
         }));
-    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+    let deadline = Instant::now() + time;
     let mut runs = 0u64;
     let mut input = Vec::new();
     while runs < corpus.len() as u64 || Instant::now() < deadline {
@@ -690,16 +591,9 @@ fn damaged_containers() {
     let mut files = Vec::new();
     files_below(&template, &template, &mut files);
     files.sort();
-    let seconds: f64 = std::env::var("KAPSEL_FUZZ_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2.0);
-    let seed: u64 = std::env::var("KAPSEL_FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x6b61_7073_656c);
+    let (time, seed) = kapsel_tests::fuzz::budget();
     let mut rng = Rng(seed ^ 0x0076_6175_6c74);
-    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+    let deadline = Instant::now() + time;
     let mut runs = 0u64;
     while runs < 20 || Instant::now() < deadline {
         let case = tmp.path().join("case");
@@ -720,7 +614,7 @@ fn damaged_containers() {
             1 if len > 0 => {
                 let i = rng.below(len);
                 for b in bytes.iter_mut().skip(i).take(rng.below(64) + 1) {
-                    *b = rng.next() as u8;
+                    *b = rng.next_u64() as u8;
                 }
                 "bytes overwritten"
             }
@@ -734,7 +628,7 @@ fn damaged_containers() {
                 "cut"
             }
             _ => {
-                bytes.extend((0..rng.below(5000) + 1).map(|_| rng.next() as u8));
+                bytes.extend((0..rng.below(5000) + 1).map(|_| rng.next_u64() as u8));
                 "grown"
             }
         };

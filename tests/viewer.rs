@@ -789,3 +789,71 @@ fn pictures_arrive_as_image_blocks_in_json_through_the_binary() {
     p.assert_near(20, 20, [10, 10, 10], 12);
     p.assert_near(500, 370, [250, 250, 245], 12);
 }
+
+/// Every real-format file of the corpus, mutated (bits, bytes, blocks, splices, cuts): the
+/// viewer shows it or says in its own words why not. The host stopping it (a trap from a
+/// panic, its time or memory limit) fails the test with the input saved.
+#[test]
+fn mutated_documents_get_a_view_or_the_viewers_own_error() {
+    use kapsel_tests::fuzz::{Rng, budget, mutate};
+    let mut fx = fixture();
+    let names = [
+        "absatz.md",
+        "animation.gif",
+        "bericht.pdf",
+        "brief.docx",
+        "foto.jpg",
+        "genehmigung.odt",
+        "haushalt.csv",
+        "haushalt.xlsx",
+        "klausur.pptx",
+        "latin1.txt",
+        "readme.md",
+        "zeichnung.png",
+        "protokoll.odt",
+        "rechnung.pdf",
+        "handy.jpg",
+        "seite.html",
+        "wappen.png",
+    ];
+    let corpus: Vec<Vec<u8>> = names
+        .iter()
+        .map(|n| std::fs::read(fx.corpus.join(n)).expect("corpus file"))
+        .collect();
+    let (time, seed) = budget();
+    let mut rng = Rng(seed ^ 0x7669_6577);
+    let deadline = std::time::Instant::now() + time;
+    let mut runs = 0usize;
+    while runs < names.len() || std::time::Instant::now() < deadline {
+        let pick = runs % names.len();
+        let mut input = corpus[pick].clone();
+        mutate(&mut rng, &mut input, &corpus);
+        let name = names[pick];
+        let doc = documents::save(
+            &fx.h.vault,
+            name,
+            documents::guess_media_type(name),
+            "import",
+            None,
+            std::io::Cursor::new(&input),
+        )
+        .expect("import");
+        let outcome =
+            fx.h.host
+                .call("viewer", &Call::View(String::new()), Some(&doc.id));
+        documents::remove(&fx.h.vault, &doc.id).expect("remove");
+        if let Err(e) = outcome {
+            let dir =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/fuzz-failures");
+            let _ = std::fs::create_dir_all(&dir);
+            let file = dir.join(format!("viewer-{runs}-{name}"));
+            let _ = std::fs::write(&file, &input);
+            panic!(
+                "{name} mutated (run {runs}): {e}; saved to {}",
+                file.display()
+            );
+        }
+        runs += 1;
+    }
+    eprintln!("viewer: {runs} mutated documents");
+}

@@ -10,6 +10,7 @@ use kapsel_core::policy::{Domain, signing};
 
 pub mod apps;
 pub mod dav;
+pub mod fuzz;
 pub mod host;
 pub mod https;
 pub mod mail;
