@@ -265,8 +265,18 @@ fn answers_stay_in_their_headers(parsed: &kapsel_mail::mime::Parsed) {
         Ok(b) => b,
         Err(e) => panic!("a forward was refused: {e}"),
     };
+    // A reply goes to whoever of the mail's addresses can be answered; when there is one,
+    // nothing else in the mail may make it fail.
     let reply = compose::reply(&meta, &parsed.text, true, me, "Danke");
-    let answers = std::iter::once(forwarded).chain(compose::build(&reply, me, Vec::new()).ok());
+    let replied = compose::build(&reply, me, Vec::new());
+    if let Err(e) = &replied {
+        assert!(
+            reply.to.is_empty(),
+            "a reply to {:?} was refused: {e}",
+            reply.to
+        );
+    }
+    let answers = std::iter::once(forwarded).chain(replied.ok());
     for built in answers {
         let end = built
             .message

@@ -258,12 +258,7 @@ fn send(
         .map_err(|e| Error::Policy(t!(cat(), "cal-mail-unavailable", error = e.to_string())))?;
     // A SUMMARY may hold line breaks (TEXT allows `\n`); a subject may not, and compose
     // refuses one that does, so an event's title is put on one line here.
-    let subject = subject
-        .split(|c: char| c.is_control())
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let subject = kapsel_mail::compose::one_line(&subject);
     let draft = kapsel_mail::compose::Draft {
         to,
         subject,

@@ -167,15 +167,30 @@ fn quote(text: &str) -> String {
         .join("\n")
 }
 
-/// The answer's subject: the original's on one line (an encoded-word can carry a line break
-/// that `build` would rightly refuse, which would leave the user unable to answer it).
-fn prefixed(prefix: &str, subject: &str) -> String {
-    let subject = subject
-        .split(|c: char| c.is_control())
+/// Text from a received mail (a decoded encoded-word may carry line breaks, which `build`
+/// rightly refuses in a header) on one line: each run of controls becomes one space.
+pub fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_control())
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
-        .join(" ");
+        .join(" ")
+}
+
+/// The addresses of a received mail an answer can go to, each on one line; what cannot be
+/// an address (a bare list name, a garbled header) is left out rather than making the whole
+/// answer fail.
+fn answerable(list: &[String]) -> Vec<String> {
+    list.iter()
+        .map(|a| one_line(a))
+        .filter(|a| split_address(a).is_ok())
+        .collect()
+}
+
+/// The answer's subject: the original's on one line, so that a mail whose subject carries a
+/// line break can still be answered.
+fn prefixed(prefix: &str, subject: &str) -> String {
+    let subject = one_line(subject);
     let lower = subject.to_ascii_lowercase();
     let p = prefix.to_ascii_lowercase();
     if lower.starts_with(&format!("{p}:")) {
@@ -188,17 +203,17 @@ fn prefixed(prefix: &str, subject: &str) -> String {
 /// A reply: to Reply-To (else From); with `all`, the other recipients in Cc, minus the user.
 pub fn reply(original: &MessageMeta, text: &str, all: bool, me: &str, body: &str) -> Draft {
     let s = &original.summary;
-    let to = if s.reply_to.is_empty() {
-        vec![s.from.clone()]
-    } else {
-        s.reply_to.clone()
-    };
+    let mut to = answerable(&s.reply_to);
+    if to.is_empty() {
+        to = answerable(std::slice::from_ref(&s.from));
+    }
     let mine = |a: &String| split_address(a).is_ok_and(|(_, x)| x.eq_ignore_ascii_case(me));
     let cc = if all {
-        s.to.iter()
-            .chain(&s.cc)
+        let mut others = answerable(&s.to);
+        others.extend(answerable(&s.cc));
+        others
+            .into_iter()
             .filter(|a| !mine(a) && !to.contains(a))
-            .cloned()
             .collect()
     } else {
         Vec::new()
@@ -208,7 +223,7 @@ pub fn reply(original: &MessageMeta, text: &str, all: bool, me: &str, body: &str
         references.push(id.clone());
     }
     Draft {
-        to: to.into_iter().filter(|a| !a.is_empty()).collect(),
+        to,
         cc,
         subject: prefixed("Re", &s.subject),
         body: format!(
@@ -310,6 +325,14 @@ mod tests {
         m.summary.subject = "Plan\r\nBcc: evil@x.test".into();
         let r = reply(&m, "line", false, "alice@corp.test", "ok");
         assert_eq!(r.subject, "Re: Plan Bcc: evil@x.test");
+        assert!(build(&r, "alice@corp.test", Vec::new()).is_ok());
+        // Reply-all leaves out what cannot be answered and keeps names on one line.
+        m.summary.from = "=?x?= Bob\r\n Berger <bob@corp.test>".into();
+        m.summary.to = vec!["Team-Verteiler".into(), "carol@corp.test".into()];
+        m.summary.cc = vec!["\"Dan\nD.\" <dan@corp.test>".into(), "<>".into()];
+        let r = reply(&m, "line", true, "alice@corp.test", "ok");
+        assert_eq!(r.to, ["=?x?= Bob Berger <bob@corp.test>"]);
+        assert_eq!(r.cc, ["carol@corp.test", "\"Dan D.\" <dan@corp.test>"]);
         assert!(build(&r, "alice@corp.test", Vec::new()).is_ok());
     }
 }
