@@ -1092,3 +1092,141 @@ fn a_50_mib_file_streams_into_the_container_from_webdav_and_sharepoint() {
     eprintln!("50 MiB download into the container: WebDAV {webdav:?}, SharePoint {sharepoint:?}");
     let _ = &em.root;
 }
+
+// ---- A hostile document server -------------------------------------------------------------
+
+/// What the hostile server answers right now: a PROPFIND body and a SharePoint REST body.
+static ANSWERS: std::sync::Mutex<(Vec<u8>, Vec<u8>)> =
+    std::sync::Mutex::new((Vec::new(), Vec::new()));
+
+fn hostile_documents(r: &kapsel_tests::https::Received) -> kapsel_tests::https::Reply {
+    let (xml, json) = ANSWERS.lock().map(|a| a.clone()).unwrap_or_default();
+    let (status, kind, body) = match r.method.as_str() {
+        "PROPFIND" => (207, "application/xml; charset=utf-8", xml),
+        _ if r.path.contains("/_api/") => (200, "application/json;odata=nometadata", json),
+        _ => (200, "text/plain", b"Inhalt".to_vec()),
+    };
+    kapsel_tests::https::Reply::Full {
+        status,
+        headers: vec![("Content-Type".into(), kind.into())],
+        body,
+    }
+}
+
+fn corpus_files(dir: &str, ext: &str) -> Vec<Vec<u8>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("corpus folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| std::fs::read(f).expect("corpus file"))
+        .collect()
+}
+
+/// A WebDAV share and a SharePoint site whose every answer is a mutated real one (listings,
+/// library lists, paging links, search results, error bodies): the documents app shows a
+/// listing or its own error, and is never stopped by the host (a trap from a panic, its time
+/// or memory limit: `Error::Agent`). Needs no test servers.
+#[test]
+fn a_hostile_document_server_gets_a_view_or_the_apps_own_error() {
+    use kapsel_tests::fuzz::{Rng, budget, mutate};
+    use kapsel_tests::https::{self, TestCa};
+    let ca = TestCa::new();
+    let (dav, sp) = (
+        https::serve(&ca, hostile_documents),
+        https::serve(&ca, hostile_documents),
+    );
+    let (dav_origin, sp_origin) = (dav.origin(), sp.origin());
+    let mut h = TestHost::builder()
+        .trust(&ca.pem)
+        .credentials("alice@corp.test", "secret")
+        .apps(&format!(
+            "[apps.documents]\ndocuments = true\nlog = true\ncall_timeout_ms = 30000\n\
+             http_origins = [\"{dav_origin}\", \"{sp_origin}\"]\n\
+             http_private_origins = [\"{dav_origin}\", \"{sp_origin}\"]\n\
+             http_credentials = {{ \"{dav_origin}\" = \"basic\", \"{sp_origin}\" = \"bearer\" }}\n\
+             [apps.documents.settings]\n\"library:Dav\" = \"webdav:{dav_origin}/dav/\"\n\
+             \"library:Sp\" = \"sharepoint:{sp_origin}/sites/team\"\n"
+        ))
+        .build();
+    h.vault
+        .put("credentials", &sp_origin, b"tok")
+        .expect("token");
+    h.install_builtin("documents");
+    let mut xml_corpus = corpus_files("fuzz/documents", "xml");
+    xml_corpus.extend(corpus_files("fuzz/multistatus", "xml"));
+    let json_corpus = corpus_files("fuzz/documents", "json");
+    let (time, seed) = budget();
+    let mut rng = Rng(seed ^ 0x646f_6373);
+    let deadline = std::time::Instant::now() + time;
+    let mut runs = 0usize;
+    while runs < 10 || std::time::Instant::now() < deadline {
+        let mut xml = xml_corpus[runs % xml_corpus.len()].clone();
+        let mut json = json_corpus[runs % json_corpus.len()].clone();
+        if runs >= 2 {
+            mutate(&mut rng, &mut xml, &xml_corpus);
+            mutate(&mut rng, &mut json, &json_corpus);
+        }
+        *ANSWERS.lock().expect("answers") = (xml.clone(), json.clone());
+        // Each library's first page, then whatever it offers to open next.
+        for first in ["dir:Dav:", "sp:Sp:"] {
+            let mut action = Some(first.to_string());
+            for _ in 0..4 {
+                let Some(a) = action.take() else { break };
+                let outcome = h.host.call(
+                    "documents",
+                    &Call::Act {
+                        action: a.clone(),
+                        form: if a.contains(":search:") {
+                            vec![("q".into(), "Haushalt".into())]
+                        } else {
+                            vec![]
+                        },
+                    },
+                    None,
+                );
+                let o = match outcome {
+                    Ok(o) => o,
+                    // The app's own refusal, in its words.
+                    Err(e) if !matches!(e, kapsel_core::Error::Agent(_)) => break,
+                    Err(e) => {
+                        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                            .join("../target/fuzz-failures");
+                        let _ = std::fs::create_dir_all(&dir);
+                        let _ = std::fs::write(dir.join(format!("documents-{runs}.xml")), &xml);
+                        let _ = std::fs::write(dir.join(format!("documents-{runs}.json")), &json);
+                        panic!("{a} (run {runs}): {e}; answers saved in {}", dir.display());
+                    }
+                };
+                // The real answers first: a server that hands out the same page of
+                // libraries again (its next link repeats) lists each library once.
+                if runs < 2 && a == "sp:Sp:" {
+                    let t = o.view.render_text();
+                    assert_eq!(t.matches("Dokumente — ").count(), 1, "{t}");
+                }
+                // Anything the view offers (a folder, a file, a page, a sort, a search) but
+                // the way home.
+                let offered: Vec<&String> = o
+                    .view
+                    .blocks
+                    .iter()
+                    .filter_map(|b| match b {
+                        Block::Item {
+                            action: Some(next), ..
+                        }
+                        | Block::Button { action: next, .. } => Some(next),
+                        _ => None,
+                    })
+                    .filter(|next| *next != "home")
+                    .collect();
+                action = (!offered.is_empty()).then(|| offered[rng.below(offered.len())].clone());
+            }
+        }
+        runs += 1;
+    }
+    eprintln!("documents: {runs} hostile answer pairs");
+}

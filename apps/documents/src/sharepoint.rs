@@ -320,24 +320,37 @@ impl Site {
             self.base,
             encode("BaseTemplate eq 101 and Hidden eq false")
         ));
-        let mut out = Vec::new();
+        let mut out: Vec<(String, String)> = Vec::new();
+        let mut links = Vec::new();
         for _ in 0..MAX_LIBRARY_PAGES {
             let Some(u) = url.take() else { break };
             let (items, next) = results(&self.get_json(&u)?);
-            out.extend(items.iter().filter_map(|l| {
-                Some((
-                    l["Title"].as_str()?.to_string(),
-                    l["RootFolder"]["ServerRelativeUrl"].as_str()?.to_string(),
-                ))
-            }));
+            for l in &items {
+                let (Some(title), Some(folder)) = (
+                    l["Title"].as_str(),
+                    l["RootFolder"]["ServerRelativeUrl"].as_str(),
+                ) else {
+                    continue;
+                };
+                // A server that hands out a page again lists a library once.
+                if !out.iter().any(|(_, f)| f == folder) {
+                    out.push((title.to_string(), folder.to_string()));
+                }
+            }
             url = match next {
                 None => None,
-                Some(link) => Some(format!(
-                    "{}/_api/web/lists?$filter={}&$expand=RootFolder&$skiptoken={}",
-                    self.base,
-                    encode("BaseTemplate eq 101 and Hidden eq false"),
-                    encode_all(&skiptoken(&link)?)
-                )),
+                // The same next link again: a paging loop, not more libraries.
+                Some(link) if links.contains(&link) => None,
+                Some(link) => {
+                    let next = format!(
+                        "{}/_api/web/lists?$filter={}&$expand=RootFolder&$skiptoken={}",
+                        self.base,
+                        encode("BaseTemplate eq 101 and Hidden eq false"),
+                        encode_all(&skiptoken(&link)?)
+                    );
+                    links.push(link);
+                    Some(next)
+                }
             };
         }
         Ok(out)
