@@ -3,6 +3,7 @@
 //! reminders (VALARM) that fall due into notifications — the title while unlocked; while
 //! locked the notification module shows only how many there are.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -63,12 +64,17 @@ fn run(vault: Vault, policy: Policy, account: Account, shared: Shared, generatio
         let interval = Duration::from_secs(u64::from(sched.interval_minutes) * 60);
         let backoff = Duration::from_secs(15 * u64::from(failures.min(20)));
         if sched.active_now() && last_sync.is_none_or(|t| t.elapsed() >= interval.max(backoff)) {
-            let ok = sync_account(&vault, &policy, &account, &current)
-                .is_ok_and(|r| r.errors.is_empty());
+            // A bug a server's bytes reach costs one round (recorded by the panic hook),
+            // not the worker and with it every later sync and reminder of the session.
+            let ok = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                sync_account(&vault, &policy, &account, &current)
+            }))
+            .unwrap_or_else(|_| Err(Error::Agent(t!(cat(), "cal-sync-internal-error"))))
+            .is_ok_and(|r| r.errors.is_empty());
             failures = if ok { 0 } else { failures + 1 };
             last_sync = Some(Instant::now());
         }
-        let _ = file_due_alarms(&vault);
+        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| file_due_alarms(&vault)));
         std::thread::sleep(TICK);
     }
 }

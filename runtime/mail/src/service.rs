@@ -575,15 +575,21 @@ fn run_sync(
     guard(&shared.status).running = true;
     let status = Arc::clone(&shared.status);
     let current = || !retired();
-    let result = super::sync_then_send(
-        vault,
-        account,
-        only,
-        &mut |p| {
-            guard(&status).progress = Some(p.clone());
-        },
-        &current,
-    );
+    // A bug a server's bytes reach must cost one round, not the worker: a dead worker would
+    // leave mail unsynced until the next unlock with "running" still shown. The panic hook
+    // has recorded it for the next command and the audit log.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        super::sync_then_send(
+            vault,
+            account,
+            only,
+            &mut |p| {
+                guard(&status).progress = Some(p.clone());
+            },
+            &current,
+        )
+    }))
+    .unwrap_or_else(|_| Err(Error::Agent(t!(cat(), "mailbox-sync-internal-error"))));
     let mut s = guard(&shared.status);
     s.running = false;
     s.progress = None;

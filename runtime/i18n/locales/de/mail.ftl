@@ -71,6 +71,7 @@ mailbox-sync-busy = im Hintergrund läuft eine lange Synchronisation; siehe `kap
 mailbox-flag-not-allowed = { $folder } erlaubt Ihnen nicht, { $flag } zu ändern: Ihre Rechte dort sind „{ $rights }“, nötig ist „{ $needed }“ (IMAP-ACL); die Änderung wurde nicht vorgenommen
 mailbox-cannot-start-worker = der Hintergrunddienst für E-Mail kann nicht gestartet werden
 mailbox-push-failed = Push: { $error }
+mailbox-sync-internal-error = ein interner Fehler hat diese Synchronisierung beendet; er wurde protokolliert (siehe `kapsel audit-log`), die nächste Runde läuft wie geplant
 mailbox-search-no-words = die Suche enthält keine Wörter (Buchstaben oder Ziffern, mindestens zwei)
 mailbox-schedule-empty-window = das Synchronisationsfenster { $from }–{ $to } ist leer: der Beginn muss vor dem Ende liegen
 mailbox-schedule-outside-hours = Ihre Behörde erlaubt die Synchronisation nur zwischen { $earliest } und { $latest } Uhr

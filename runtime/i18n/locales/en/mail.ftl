@@ -71,6 +71,7 @@ mailbox-sync-busy = a long sync is running in the background; see `kapsel sync s
 mailbox-flag-not-allowed = { $folder } does not let you change { $flag }: your rights there are “{ $rights }” and this needs “{ $needed }” (IMAP ACL); the change was not made
 mailbox-cannot-start-worker = cannot start the mail worker
 mailbox-push-failed = push: { $error }
+mailbox-sync-internal-error = an internal error stopped this sync round; it was recorded (see `kapsel audit-log`) and the next round runs as scheduled
 mailbox-search-no-words = the search has no words (letters or digits, at least two)
 mailbox-schedule-empty-window = the sync window { $from }–{ $to } is empty: the start must be before the end
 mailbox-schedule-outside-hours = your tenant allows sync only between { $earliest } and { $latest }
