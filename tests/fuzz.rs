@@ -265,13 +265,13 @@ fn answers_stay_in_their_headers(parsed: &kapsel_mail::mime::Parsed) {
         Ok(b) => b,
         Err(e) => panic!("a forward was refused: {e}"),
     };
-    // A reply goes to whoever of the mail's addresses can be answered; when there is one,
-    // nothing else in the mail may make it fail.
+    // A reply goes to the sender when the sender is an address; then nothing else in the
+    // mail (a garbled Cc, a line break in the subject) may make it fail.
     let reply = compose::reply(&meta, &parsed.text, true, me, "Danke");
     let replied = compose::build(&reply, me, Vec::new());
     if let Err(e) = &replied {
         assert!(
-            reply.to.is_empty(),
+            reply.to.is_empty() || reply.to.iter().any(|a| compose::split_address(a).is_err()),
             "a reply to {:?} was refused: {e}",
             reply.to
         );
@@ -532,16 +532,8 @@ fn store_mail(vault: &kapsel_core::vault::Vault, mails: &[Vec<u8>]) -> kapsel_co
     let store = MailStore::new(vault);
     let index = kapsel_mail::search::Index::new(vault.keys()?);
     let folder = store.save_folder(&FolderState {
-        raw_name: "INBOX".into(),
-        name: "INBOX".into(),
-        origin: Origin::Own,
-        special_use: None,
         uid_validity: 1,
-        highest_modseq: 0,
-        last_uid: 0,
-        read_only: false,
-        rights: None,
-        filling: false,
+        ..FolderState::new("INBOX", "INBOX".into(), Origin::Own)
     })?;
     let (mut postings, mut pack) = (Postings::default(), Pack::default());
     store.transaction(|| {

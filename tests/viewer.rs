@@ -796,7 +796,16 @@ fn pictures_arrive_as_image_blocks_in_json_through_the_binary() {
 #[test]
 fn mutated_documents_get_a_view_or_the_viewers_own_error() {
     use kapsel_tests::fuzz::{Rng, budget, mutate};
-    let mut fx = fixture();
+    // A longer call budget than the fixture's: on a loaded machine a large mutated file may
+    // take seconds, and only a trap or a runaway app is a finding here.
+    let mut h = TestHost::builder()
+        .apps("[apps.viewer]\ndocuments = true\nlog = true\ncall_timeout_ms = 30000\n")
+        .build();
+    h.install_builtin("viewer");
+    let mut fx = Fx {
+        corpus: corpus(),
+        h,
+    };
     let names = [
         "absatz.md",
         "animation.gif",

@@ -402,11 +402,12 @@ impl Moment {
 }
 
 /// One content line, folded at 75 octets (RFC 5545 §3.1) on character boundaries. A content
-/// line holds no control but HTAB, so any other (a CR LF in an organizer's address an
-/// invitation carried) is dropped: what Kapsel writes is always exactly one property.
+/// line holds no ASCII control but HTAB (§3.1: CONTROL is %x00-08 / %x0A-1F / %x7F), so
+/// any other (a CR LF in an organizer's address an invitation carried) is dropped: what
+/// Kapsel writes is always exactly one property.
 pub fn fold(out: &mut String, text: &str) {
     let mut width = 0;
-    for c in text.chars().filter(|&c| c == '\t' || !c.is_control()) {
+    for c in text.chars().filter(|&c| c == '\t' || !c.is_ascii_control()) {
         if width + c.len_utf8() > 75 {
             out.push_str("\r\n ");
             width = 1;

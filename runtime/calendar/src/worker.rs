@@ -66,15 +66,21 @@ fn run(vault: Vault, policy: Policy, account: Account, shared: Shared, generatio
         if sched.active_now() && last_sync.is_none_or(|t| t.elapsed() >= interval.max(backoff)) {
             // A bug a server's bytes reach costs one round (recorded by the panic hook),
             // not the worker and with it every later sync and reminder of the session.
-            let ok = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            let ok = match std::panic::catch_unwind(AssertUnwindSafe(|| {
                 sync_account(&vault, &policy, &account, &current)
-            }))
-            .unwrap_or_else(|_| Err(Error::Agent(t!(cat(), "cal-sync-internal-error"))))
-            .is_ok_and(|r| r.errors.is_empty());
+            })) {
+                Ok(report) => report.is_ok_and(|r| r.errors.is_empty()),
+                Err(_) => {
+                    vault.after_panic();
+                    false
+                }
+            };
             failures = if ok { 0 } else { failures + 1 };
             last_sync = Some(Instant::now());
         }
-        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| file_due_alarms(&vault)));
+        if std::panic::catch_unwind(AssertUnwindSafe(|| file_due_alarms(&vault))).is_err() {
+            vault.after_panic();
+        }
         std::thread::sleep(TICK);
     }
 }

@@ -948,16 +948,8 @@ fn search(quick: bool) -> Result<Report> {
     )?;
     let store = MailStore::new(&vault);
     let folder = store.save_folder(&FolderState {
-        raw_name: "INBOX".into(),
-        name: "INBOX".into(),
-        origin: Origin::Own,
-        special_use: None,
         uid_validity: 1,
-        highest_modseq: 0,
-        last_uid: 0,
-        read_only: false,
-        rights: None,
-        filling: false,
+        ..FolderState::new("INBOX", "INBOX".into(), Origin::Own)
     })?;
     let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
     let vocab = vocabulary(20_000, &mut rng);

@@ -207,6 +207,11 @@ pub fn reply(original: &MessageMeta, text: &str, all: bool, me: &str, body: &str
     if to.is_empty() {
         to = answerable(std::slice::from_ref(&s.from));
     }
+    if to.is_empty() && !s.from.trim().is_empty() {
+        // No sender to answer: keep the From as it is, so that `build` says it is no
+        // address instead of a reply-all quietly going to everyone but the sender.
+        to.push(one_line(&s.from));
+    }
     let mine = |a: &String| split_address(a).is_ok_and(|(_, x)| x.eq_ignore_ascii_case(me));
     let cc = if all {
         let mut others = answerable(&s.to);
@@ -334,5 +339,10 @@ mod tests {
         assert_eq!(r.to, ["=?x?= Bob Berger <bob@corp.test>"]);
         assert_eq!(r.cc, ["carol@corp.test", "\"Dan D.\" <dan@corp.test>"]);
         assert!(build(&r, "alice@corp.test", Vec::new()).is_ok());
+        // A sender that is no address: the reply-all is refused, not sent to the others.
+        m.summary.from = "Nur Name".into();
+        let r = reply(&m, "line", true, "alice@corp.test", "ok");
+        assert_eq!(r.to, ["Nur Name"]);
+        assert!(build(&r, "alice@corp.test", Vec::new()).is_err());
     }
 }

@@ -589,7 +589,10 @@ fn run_sync(
             &current,
         )
     }))
-    .unwrap_or_else(|_| Err(Error::Agent(t!(cat(), "mailbox-sync-internal-error"))));
+    .unwrap_or_else(|_| {
+        vault.after_panic();
+        Err(Error::Agent(t!(cat(), "mailbox-sync-internal-error")))
+    });
     let mut s = guard(&shared.status);
     s.running = false;
     s.progress = None;

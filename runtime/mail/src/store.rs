@@ -70,6 +70,22 @@ pub struct FolderState {
 }
 
 impl FolderState {
+    /// A folder seen for the first time: no UIDVALIDITY yet, nothing stored, rights unknown.
+    pub fn new(raw_name: &str, name: String, origin: Origin) -> FolderState {
+        FolderState {
+            raw_name: raw_name.to_string(),
+            name,
+            origin,
+            special_use: None,
+            uid_validity: 0,
+            highest_modseq: 0,
+            last_uid: 0,
+            read_only: false,
+            rights: None,
+            filling: false,
+        }
+    }
+
     /// Why a flag may not be changed here: the server opened the folder READ-ONLY, or our
     /// rights lack the letter RFC 4314 asks for (`s` for \Seen, `t` for \Deleted, `w` for
     /// the rest). Accepting it locally would leave the two sides disagreeing for good.

@@ -286,18 +286,7 @@ fn sync_folder(
     let mut state = existing
         .as_ref()
         .map(|e| e.1.clone())
-        .unwrap_or(FolderState {
-            raw_name: raw.clone(),
-            name: display_name(raw, origin),
-            origin,
-            special_use: listed.special_use.clone(),
-            uid_validity: 0,
-            highest_modseq: 0,
-            last_uid: 0,
-            read_only: false,
-            rights: None,
-            filling: false,
-        });
+        .unwrap_or_else(|| FolderState::new(raw, display_name(raw, origin), origin));
     state.special_use = listed.special_use.clone().or(state.special_use);
     if origin != Origin::Own {
         state.rights = imap.my_rights(raw)?;

@@ -269,10 +269,11 @@ fn runs_script(url: &str) -> bool {
         .trim_matches(|c: char| c <= ' ')
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .take_while(|&c| c != ':')
         .collect();
-    let scheme = squeezed.to_ascii_lowercase();
-    scheme == "javascript" || scheme == "vbscript"
+    // No colon, no scheme: `href="javascript"` is a relative link to a page of that name.
+    squeezed.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.eq_ignore_ascii_case("javascript") || scheme.eq_ignore_ascii_case("vbscript")
+    })
 }
 
 /// Resolve `href` against `base` (absolute http(s) URLs only; anything else is kept as is).
@@ -317,7 +318,8 @@ mod tests {
     fn a_script_link_is_dropped_however_a_browser_would_read_its_scheme() {
         let html = "<p><a href='java&#10;script:alert(1)'>a</a> <a href='java\r\nscript:e'>e</a> \
                     <a href=' JavaScript:b()'>b</a> <a href='java&#9;script:c()'>c</a> \
-                    <a href='VBScript:d'>d</a> <a href='https://x.test/java script:'>ok</a></p>";
+                    <a href='VBScript:d'>d</a> <a href='https://x.test/java script:'>ok</a> \
+                    <a href='javascript'>page</a></p>";
         let links: Vec<_> = to_blocks(html, None, "image")
             .into_iter()
             .filter_map(|p| match p {
@@ -325,7 +327,7 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(links, ["https://x.test/java script:"]);
+        assert_eq!(links, ["https://x.test/java script:", "javascript"]);
     }
 
     #[test]

@@ -549,22 +549,41 @@ impl Vault {
 
     /// Run `f` in the caller's transaction, or in one of its own (BEGIN IMMEDIATE: a writer
     /// takes the write lock at once); after its own commit the state file follows.
+    /// A panic inside `f` rolls the transaction back before it unwinds on: a caller that
+    /// catches it (the agent per request, the sync workers per round) must not go on inside
+    /// a transaction that holds the write lock and never commits.
     pub fn write_tx<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
         if !self.conn.is_autocommit() {
             return f();
         }
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        match f() {
-            Ok(v) => {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+            Ok(Ok(v)) => {
                 self.conn.execute_batch("COMMIT")?;
                 self.note_commit();
                 Ok(v)
             }
-            Err(e) => {
+            Ok(Err(e)) => {
                 let _ = self.conn.execute_batch("ROLLBACK");
                 Err(e)
             }
+            Err(panic) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                std::panic::resume_unwind(panic)
+            }
         }
+    }
+
+    /// After a caught panic: whatever transaction the connection was left in is rolled
+    /// back (nothing half-done commits later) and a sync's relaxed durability and
+    /// checkpointing (`synchronous = NORMAL`, no automatic checkpoints) are undone.
+    pub fn after_panic(&self) {
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        let _ = self
+            .conn
+            .execute_batch("PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=1000;");
     }
 
     pub fn get(&self, ns: &str, key: &str) -> Result<Option<Zeroizing<Vec<u8>>>> {

@@ -31,6 +31,46 @@ fn wait_out_backoff(v: &Vault) {
 }
 
 #[test]
+fn a_panic_in_a_transaction_rolls_it_back_and_the_connection_writes_on() {
+    let (_t, root, v) = fresh();
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        v.write_tx(|| -> Result<()> {
+            v.put("mail", "half", b"written before the panic")?;
+            panic!("a bug in the middle of a change")
+        })
+    }));
+    assert!(caught.is_err());
+    assert!(v.conn().is_autocommit(), "left inside the transaction");
+    assert!(v.get("mail", "half").unwrap().is_none());
+    // The next change commits, and another connection sees it (no write lock held).
+    v.put("mail", "next", b"after").unwrap();
+    let other = v.share().unwrap();
+    assert_eq!(
+        other.get("mail", "next").unwrap().unwrap().as_slice(),
+        b"after"
+    );
+    other.put("mail", "other", b"writes too").unwrap();
+    drop(other);
+    // A sync's own batch left open with relaxed durability: after_panic undoes both.
+    v.conn()
+        .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; BEGIN")
+        .unwrap();
+    v.put("mail", "batch", b"not committed").unwrap();
+    v.after_panic();
+    assert!(v.conn().is_autocommit());
+    assert!(v.get("mail", "batch").unwrap().is_none());
+    let sync: i64 = v
+        .conn()
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(sync, 2, "FULL again");
+    drop(v);
+    let (reopened, unlocked) = reopen(&root);
+    unlocked.unwrap();
+    assert!(reopened.get("mail", "half").unwrap().is_none());
+}
+
+#[test]
 fn records_round_trip_and_list() {
     let (_t, _root, v) = fresh();
     v.put("mail", "b", b"two").unwrap();

@@ -16,7 +16,6 @@ cal-unreadable-answer = { $server } hat eine unlesbare Antwort auf { $method } g
 cal-cannot-resolve = { $host } kann nicht aufgelöst werden: { $error }
 cal-no-address = { $host } hat keine Adresse
 cal-worker-start = der Kalenderdienst kann nicht gestartet werden
-cal-sync-internal-error = ein interner Fehler hat diese Synchronisierung beendet; er wurde protokolliert (siehe `kapsel audit-log`), die nächste Runde läuft wie geplant
 
 ## Synchronisation
 cal-unreadable-discovery = eine unlesbare Antwort bei der Suche nach den Sammlungen: { $error }

@@ -16,7 +16,6 @@ cal-unreadable-answer = { $server } sent an unreadable answer to { $method }: { 
 cal-cannot-resolve = cannot resolve { $host }: { $error }
 cal-no-address = { $host } has no address
 cal-worker-start = cannot start the calendar worker
-cal-sync-internal-error = an internal error stopped this sync round; it was recorded (see `kapsel audit-log`) and the next round runs as scheduled
 
 ## Sync
 cal-unreadable-discovery = an unreadable discovery answer: { $error }

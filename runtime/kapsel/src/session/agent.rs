@@ -547,6 +547,7 @@ fn connection(
         handle(&mut s, request, remaining, &mut progress)
     }));
     let result = served.unwrap_or_else(|_| {
+        s.container.vault().after_panic();
         s.apps = None;
         Err(Error::Agent(t!(cat(), "cli-agent-internal-error")))
     });
