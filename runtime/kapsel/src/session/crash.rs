@@ -80,9 +80,20 @@ pub fn take(container: &Container) -> Option<CrashRecord> {
 mod tests {
     use super::*;
 
+    /// The process's default hook again when the test ends, however it ends: the hook is
+    /// process-wide and other tests of this binary run beside this one.
+    struct DefaultHook;
+
+    impl Drop for DefaultHook {
+        fn drop(&mut self) {
+            let _ = std::panic::take_hook();
+        }
+    }
+
     #[test]
     fn a_contained_parser_panic_is_no_crash_and_a_real_one_is_recorded() {
         let tmp = tempfile::tempdir().expect("temp dir");
+        let default = DefaultHook;
         install_hook(tmp.path());
         // imap-proto unwraps this; the wire layer contains it and the frame is unknown.
         let frame = b"* 1 FETCH (UID 5 INTERNALDATE NIL)\r\n";
@@ -92,10 +103,11 @@ mod tests {
             "a refused frame was recorded as a crash"
         );
         let _ = std::panic::catch_unwind(|| panic!("a bug of our own"));
-        let _ = std::panic::take_hook();
+        drop(default);
         let record: CrashRecord =
             serde_json::from_slice(&std::fs::read(path(tmp.path())).expect("the crash record"))
                 .expect("a record");
         assert_eq!(record.message.as_deref(), Some("a bug of our own"));
+        assert!(record.location.contains("crash.rs"), "{record:?}");
     }
 }
