@@ -1113,27 +1113,13 @@ fn hostile_documents(r: &kapsel_tests::https::Received) -> kapsel_tests::https::
     }
 }
 
-fn corpus_files(dir: &str, ext: &str) -> Vec<Vec<u8>> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("corpus folder")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == ext))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|f| std::fs::read(f).expect("corpus file"))
-        .collect()
-}
-
 /// A WebDAV share and a SharePoint site whose every answer is a mutated real one (listings,
 /// library lists, paging links, search results, error bodies): the documents app shows a
 /// listing or its own error, and is never stopped by the host (a trap from a panic, its time
 /// or memory limit: `Error::Agent`). Needs no test servers.
 #[test]
 fn a_hostile_document_server_gets_a_view_or_the_apps_own_error() {
-    use kapsel_tests::fuzz::{Rng, budget, mutate};
+    use kapsel_tests::fuzz::{Rng, budget, corpus, failure_path, mutate};
     use kapsel_tests::https::{self, TestCa};
     let ca = TestCa::new();
     let (dav, sp) = (
@@ -1157,9 +1143,9 @@ fn a_hostile_document_server_gets_a_view_or_the_apps_own_error() {
         .put("credentials", &sp_origin, b"tok")
         .expect("token");
     h.install_builtin("documents");
-    let mut xml_corpus = corpus_files("fuzz/documents", "xml");
-    xml_corpus.extend(corpus_files("fuzz/multistatus", "xml"));
-    let json_corpus = corpus_files("fuzz/documents", "json");
+    let mut xml_corpus = corpus("documents", Some("xml"));
+    xml_corpus.extend(corpus("multistatus", Some("xml")));
+    let json_corpus = corpus("documents", Some("json"));
     let (time, seed) = budget();
     let mut rng = Rng(seed ^ 0x646f_6373);
     let deadline = std::time::Instant::now() + time;
@@ -1194,12 +1180,10 @@ fn a_hostile_document_server_gets_a_view_or_the_apps_own_error() {
                     // The app's own refusal, in its words.
                     Err(e) if !matches!(e, kapsel_core::Error::Agent(_)) => break,
                     Err(e) => {
-                        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                            .join("../target/fuzz-failures");
-                        let _ = std::fs::create_dir_all(&dir);
-                        let _ = std::fs::write(dir.join(format!("documents-{runs}.xml")), &xml);
-                        let _ = std::fs::write(dir.join(format!("documents-{runs}.json")), &json);
-                        panic!("{a} (run {runs}): {e}; answers saved in {}", dir.display());
+                        let kept = failure_path(&format!("documents-{runs}.xml"));
+                        let _ = std::fs::write(&kept, &xml);
+                        let _ = std::fs::write(kept.with_extension("json"), &json);
+                        panic!("{a} (run {runs}): {e}; answers saved as {}", kept.display());
                     }
                 };
                 // The real answers first: a server that hands out the same page of

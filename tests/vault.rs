@@ -3,10 +3,9 @@
 //! damaged key wrap, an older policy swapped in while locked, an oversized policy, a failed
 //! enrolment, damaged document data, and record sizes that give nothing away.
 
-use std::path::Path;
 use std::process::Command;
 
-use kapsel_tests::{Env, PASSWORD, policy_text, run_command};
+use kapsel_tests::{Env, PASSWORD, copy_dir, policy_text, run_command};
 
 fn write(env: &Env, name: &str, bytes: &[u8]) -> String {
     let p = env.tmp.path().join(name);
@@ -47,21 +46,6 @@ fn crash_agent(env: &Env) {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let _ = std::fs::remove_file(env.root.join("run/agent.sock"));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    use std::os::unix::fs::DirBuilderExt;
-    let _ = std::fs::remove_dir_all(to);
-    std::fs::DirBuilder::new().mode(0o700).create(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn audit_kinds(env: &Env) -> Vec<String> {

@@ -795,7 +795,7 @@ fn pictures_arrive_as_image_blocks_in_json_through_the_binary() {
 /// panic, its time or memory limit) fails the test with the input saved.
 #[test]
 fn mutated_documents_get_a_view_or_the_viewers_own_error() {
-    use kapsel_tests::fuzz::{Rng, budget, mutate};
+    use kapsel_tests::fuzz::{Rng, budget, failure_path, mutate};
     // A longer call budget than the fixture's: on a loaded machine a large mutated file may
     // take seconds, and only a trap or a runaway app is a finding here.
     let mut h = TestHost::builder()
@@ -852,10 +852,7 @@ fn mutated_documents_get_a_view_or_the_viewers_own_error() {
                 .call("viewer", &Call::View(String::new()), Some(&doc.id));
         documents::remove(&fx.h.vault, &doc.id).expect("remove");
         if let Err(e) = outcome {
-            let dir =
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/fuzz-failures");
-            let _ = std::fs::create_dir_all(&dir);
-            let file = dir.join(format!("viewer-{runs}-{name}"));
+            let file = failure_path(&format!("viewer-{runs}-{name}"));
             let _ = std::fs::write(&file, &input);
             panic!(
                 "{name} mutated (run {runs}): {e}; saved to {}",

@@ -1,5 +1,6 @@
 //! The mutation engine the fuzz targets share (tests/fuzz.rs for parsers, tests/viewer.rs
-//! for documents through the sandboxed viewer): a seeded generator and the edits it makes.
+//! for documents through the sandboxed viewer, tests/documents.rs for a hostile document
+//! server): a seeded generator, the edits it makes, the corpora and where failures go.
 
 /// xorshift64*: small, seeded, good enough to pick mutations.
 pub struct Rng(pub u64);
@@ -106,4 +107,31 @@ pub fn budget() -> (std::time::Duration, u64) {
         .and_then(|s| s.parse().ok())
         .unwrap_or(0x6b61_7073_656c);
     (std::time::Duration::from_secs_f64(seconds), seed)
+}
+
+/// The committed corpus `tests/fuzz/<target>/`, in name order: every file, or only those
+/// ending in `.ext`. An empty one is a mistake in the tree.
+pub fn corpus(target: &str, ext: Option<&str>) -> Vec<Vec<u8>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz")
+        .join(target);
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("corpus {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| ext.is_none_or(|x| p.extension().is_some_and(|e| e == x)))
+        .collect();
+    files.sort();
+    let out: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(f).expect("corpus file"))
+        .collect();
+    assert!(!out.is_empty(), "the corpus of {target} is empty");
+    out
+}
+
+/// Where a failing input is kept to reproduce it: `target/fuzz-failures/<name>`.
+pub fn failure_path(name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/fuzz-failures");
+    let _ = std::fs::create_dir_all(&dir);
+    dir.join(name)
 }

@@ -315,6 +315,23 @@ pub fn files_under(root: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// A copy of the folder `from` at `to` (replaced if there), folders private as a
+/// container's are.
+pub fn copy_dir(from: &Path, to: &Path) {
+    use std::os::unix::fs::DirBuilderExt;
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::DirBuilder::new().mode(0o700).create(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }

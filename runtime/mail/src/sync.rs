@@ -695,8 +695,7 @@ fn fetch_new(
             let _ = conn.execute_batch("ROLLBACK");
         }
         // The closing FULL commit checkpoints what the helper has not copied yet.
-        let closed =
-            conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000");
+        let closed = store.vault().full_durability();
         release_freed_memory();
         closed?;
         committed?;

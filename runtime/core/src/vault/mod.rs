@@ -574,16 +574,23 @@ impl Vault {
         }
     }
 
+    /// Durability as every other writer has it: each commit waits for the disk and the WAL
+    /// checkpoints itself. The mail sync relaxes both for its batches of re-fetchable mail
+    /// (see ARCHITECTURE.md "What waits for the disk") and comes back through here.
+    pub fn full_durability(&self) -> Result<()> {
+        Ok(self
+            .conn
+            .execute_batch("PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=1000;")?)
+    }
+
     /// After a caught panic: whatever transaction the connection was left in is rolled
     /// back (nothing half-done commits later) and a sync's relaxed durability and
-    /// checkpointing (`synchronous = NORMAL`, no automatic checkpoints) are undone.
+    /// checkpointing are undone.
     pub fn after_panic(&self) {
         if !self.conn.is_autocommit() {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
-        let _ = self
-            .conn
-            .execute_batch("PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=1000;");
+        let _ = self.full_durability();
     }
 
     pub fn get(&self, ns: &str, key: &str) -> Result<Option<Zeroizing<Vec<u8>>>> {
